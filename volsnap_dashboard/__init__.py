@@ -1,0 +1,1 @@
+"""volsnap-dashboard: protect Cinder volumes with snapshots from Horizon."""

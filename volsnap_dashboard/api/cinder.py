@@ -1,0 +1,174 @@
+"""Cinder calls made with the logged-in user's token.
+
+Everything the dashboard asks of Cinder goes through this module. The
+client is built from the request: the user's token in a keystoneauth1
+session, the Block Storage endpoint from the user's catalog and region, the
+operator's TLS and endpoint-type settings, and a microversion negotiated
+once per endpoint (the lower of the server's maximum and the client's).
+"""
+
+import logging
+import re
+import threading
+
+from cinderclient import api_versions
+from cinderclient import client as cinder_client
+from django.conf import settings
+from horizon.utils.memoized import memoized
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
+from openstack_dashboard.api import base
+from openstack_dashboard import exceptions as dashboard_exceptions
+
+from volsnap_dashboard.api import errors
+
+LOG = logging.getLogger(__name__)
+
+# Newer deployments name the service block-storage, older ones volumev3.
+SERVICE_TYPES = ('block-storage', 'volumev3')
+CLIENT_MAX_VERSION = api_versions.APIVersion(api_versions.MAX_VERSION)
+# From this microversion Cinder snapshots in-use volumes without "force",
+# and cinderclient refuses force=False.
+FORCE_OBSOLETE_VERSION = api_versions.APIVersion('3.66')
+
+_negotiated = {}
+_negotiated_lock = threading.Lock()
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def endpoint_for(request):
+    """The Block Storage endpoint of the user's catalog and region."""
+    endpoint_type = _setting('OPENSTACK_ENDPOINT_TYPE', 'publicURL')
+    for service_type in SERVICE_TYPES:
+        try:
+            return base.url_for(request, service_type,
+                                endpoint_type=endpoint_type)
+        except dashboard_exceptions.ServiceCatalogException:
+            continue
+    raise errors.NoEndpoint()
+
+
+def _verify():
+    if _setting('OPENSTACK_SSL_NO_VERIFY', False):
+        return False
+    return _setting('OPENSTACK_SSL_CACERT', None) or True
+
+
+def user_session(request, endpoint):
+    """A keystoneauth1 session that authenticates as the logged-in user."""
+    auth = token_endpoint.Token(endpoint, request.user.token.id)
+    return ks_session.Session(
+        auth=auth, verify=_verify(),
+        timeout=_setting('VOLSNAP_CINDER_TIMEOUT', 30),
+        user_agent='volsnap-dashboard')
+
+
+def _version_root(endpoint):
+    match = re.match(r'(.+?)/v[1-3](/|$)', endpoint)
+    return match.group(1) if match else endpoint.rstrip('/')
+
+
+def negotiate_version(client, endpoint):
+    """The microversion to use with ``endpoint``, asking the server once."""
+    root = _version_root(endpoint)
+    with _negotiated_lock:
+        version = _negotiated.get(root)
+    if version is not None:
+        return version
+    with errors.translated():
+        server_max = api_versions.get_highest_version(client)
+    version = min(server_max, CLIENT_MAX_VERSION)
+    with _negotiated_lock:
+        _negotiated[root] = version
+    LOG.debug("Negotiated Block Storage microversion %s for %s",
+              version.get_string(), root)
+    return version
+
+
+def forget_negotiated_versions():
+    """Drop the cached microversions (used when an endpoint is upgraded)."""
+    with _negotiated_lock:
+        _negotiated.clear()
+
+
+def _client(session, endpoint, version):
+    return cinder_client.Client(
+        version.get_string(), session=session, endpoint_override=endpoint,
+        api_version=version, http_log_debug=False)
+
+
+@memoized
+def cinderclient(request):
+    """A python-cinderclient for this request, at the negotiated version."""
+    endpoint = endpoint_for(request)
+    session = user_session(request, endpoint)
+    discovery_client = _client(session, endpoint,
+                               api_versions.APIVersion('3.0'))
+    version = negotiate_version(discovery_client, endpoint)
+    return _client(session, endpoint, version)
+
+
+def api_version(request):
+    return cinderclient(request).api_version
+
+
+def snapshot_force_supported(request):
+    """True when ``force`` still means something to snapshot create."""
+    return api_version(request) < FORCE_OBSOLETE_VERSION
+
+
+def volume_list(request, search_opts=None, limit=None, marker=None,
+                sort=None):
+    with errors.translated():
+        return cinderclient(request).volumes.list(
+            search_opts=search_opts, limit=limit, marker=marker, sort=sort)
+
+
+def volume_get(request, volume_id):
+    with errors.translated():
+        return cinderclient(request).volumes.get(volume_id)
+
+
+def volume_delete(request, volume_id):
+    with errors.translated():
+        return cinderclient(request).volumes.delete(volume_id)
+
+
+def snapshot_list(request, search_opts=None, limit=None, marker=None,
+                  sort=None):
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.list(
+            search_opts=search_opts, limit=limit, marker=marker, sort=sort)
+
+
+def snapshot_get(request, snapshot_id):
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.get(snapshot_id)
+
+
+def snapshot_update(request, snapshot_id, name, description):
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.update(
+            snapshot_id, name=name, description=description)
+
+
+def snapshot_set_metadata(request, snapshot_id, metadata):
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.set_metadata(
+            snapshot_id, metadata)
+
+
+def snapshot_delete_metadata(request, snapshot_id, keys):
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.delete_metadata(
+            snapshot_id, keys)
+
+
+def absolute_limits(request):
+    """The project's Block Storage limits and usage, as a dict."""
+    with errors.translated():
+        limits = cinderclient(request).limits.get().absolute
+    return {limit.name: limit.value for limit in limits}

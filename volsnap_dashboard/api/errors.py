@@ -1,0 +1,145 @@
+"""Cinder and connection errors, translated into a few user-facing kinds.
+
+Every call in :mod:`volsnap_dashboard.api.cinder` runs inside
+:func:`translated`, so views, forms and the protection plugins only ever see
+the exceptions below. Each carries a message that is safe to show a user:
+Cinder's own explanation where it gives one (escaped by the templates like
+any other text), never a token or a traceback.
+"""
+
+import contextlib
+import logging
+
+from cinderclient import exceptions as cinder_exc
+from django.utils.translation import gettext_lazy as _
+from keystoneauth1 import exceptions as ks_exc
+import requests
+
+LOG = logging.getLogger(__name__)
+
+
+class VolsnapAPIError(Exception):
+    """Base of every error the API layer raises."""
+
+    default_message = _("The Block Storage service could not complete "
+                        "the request.")
+
+    def __init__(self, message=None, detail=None):
+        self.message = str(message or self.default_message)
+        self.detail = detail
+        super().__init__(self.message)
+
+    def __str__(self):
+        if self.detail:
+            return "%s %s" % (self.message, self.detail)
+        return self.message
+
+
+class NotFound(VolsnapAPIError):
+    default_message = _("The resource no longer exists: it may have been "
+                        "deleted by someone else.")
+
+
+class Conflict(VolsnapAPIError):
+    """The request is valid but not in the resource's current state."""
+
+    default_message = _("The resource is not in a state that allows "
+                        "this action.")
+
+
+class BadRequest(VolsnapAPIError):
+    default_message = _("The Block Storage service refused the request.")
+
+
+class OverQuota(VolsnapAPIError):
+    default_message = _("The request exceeds the project's quota.")
+
+
+class Forbidden(VolsnapAPIError):
+    default_message = _("You are not allowed to do this.")
+
+
+class NotAuthenticated(VolsnapAPIError):
+    default_message = _("Your session has expired: please log in again.")
+
+
+class ServiceUnavailable(VolsnapAPIError):
+    default_message = _("The Block Storage service is unavailable or not "
+                        "responding. Try again in a moment.")
+
+
+class ServiceError(ServiceUnavailable):
+    default_message = _("The Block Storage service failed with an internal "
+                        "error. Try again later or contact your "
+                        "administrator.")
+
+
+class NoEndpoint(ServiceUnavailable):
+    default_message = _("No Block Storage endpoint is available in your "
+                        "region's service catalog.")
+
+
+# Handed to Horizon through the enabled files (ADD_EXCEPTIONS), so that
+# horizon.exceptions.handle() treats them as it treats its own.
+RECOVERABLE = (Conflict, BadRequest, OverQuota, Forbidden,
+               ServiceUnavailable, VolsnapAPIError)
+NOT_FOUND = (NotFound,)
+UNAUTHORIZED = (NotAuthenticated,)
+
+_BY_STATUS = {
+    400: BadRequest,
+    401: NotAuthenticated,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: OverQuota,
+}
+
+
+def _cinder_detail(exc):
+    # Cinder's explanation ("Invalid volume: ...") is useful to the user;
+    # ClientException keeps it in .message, other classes may not have it.
+    text = getattr(exc, 'message', None) or ''
+    text = str(text).strip()
+    if not text or text.lower().startswith('unknown error'):
+        return None
+    return text
+
+
+def from_exception(exc):
+    """Return the VolsnapAPIError that stands for ``exc``."""
+    if isinstance(exc, VolsnapAPIError):
+        return exc
+    if isinstance(exc, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
+                        ks_exc.RequestTimeout, ks_exc.UnknownConnectionError,
+                        requests.ConnectionError, requests.Timeout)):
+        return ServiceUnavailable()
+    if isinstance(exc, ks_exc.EndpointNotFound):
+        return NoEndpoint()
+    status = getattr(exc, 'code', None) or getattr(exc, 'http_status', None)
+    if isinstance(exc, cinder_exc.OverLimit) or status == 413:
+        return OverQuota(detail=_cinder_detail(exc))
+    if status in (502, 503, 504):
+        return ServiceUnavailable()
+    if isinstance(status, int) and status >= 500:
+        return ServiceError()
+    cls = _BY_STATUS.get(status)
+    if cls is not None:
+        return cls(detail=_cinder_detail(exc))
+    return VolsnapAPIError(detail=_cinder_detail(exc))
+
+
+_TRANSLATED = (cinder_exc.ClientException, ks_exc.ClientException,
+               requests.RequestException)
+
+
+@contextlib.contextmanager
+def translated():
+    """Turn Cinder, keystoneauth and connection errors into ours."""
+    try:
+        yield
+    except _TRANSLATED as exc:
+        error = from_exception(exc)
+        LOG.info("Block Storage request failed: %s (%s)",
+                 type(error).__name__, type(exc).__name__)
+        raise error from exc

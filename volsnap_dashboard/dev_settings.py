@@ -1,0 +1,69 @@
+"""Settings for running Horizon with this plugin from a checkout.
+
+Used by ``manage.py``, ``tools/demo`` and the integration and browser
+tests. They are Horizon's own settings with the plugin enabled as an
+operator would enable it, pointed at the dev cloud on 127.0.0.1.
+"""
+
+import os
+
+from openstack_dashboard.local import enabled as _local_enabled
+
+from volsnap_dashboard import source_tree
+
+# Horizon reads openstack_dashboard/local/enabled/ for operator-added panels;
+# listing the checkout's enabled/ there is what copying the files would do.
+if source_tree.ENABLED_DIR not in _local_enabled.__path__:
+    _local_enabled.__path__.append(source_tree.ENABLED_DIR)
+
+from openstack_dashboard.settings import *  # noqa: E402,F401,F403
+
+_env = os.environ.get
+
+DEBUG = _env('VOLSNAP_DEBUG', '1') == '1'
+ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver']
+SECRET_KEY = _env('VOLSNAP_SECRET_KEY', 'volsnap-dev-only-secret-key')
+
+OPENSTACK_KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % _env(
+    'VOLSNAP_KEYSTONE_PORT', '5000')
+OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
+OPENSTACK_ENDPOINT_TYPE = 'publicURL'
+
+CACHES = {
+    'default': {
+        'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
+        # Compressed CSS lives in this cache; the default 300 entries would
+        # evict it and recompile Horizon's SCSS on every page.
+        'OPTIONS': {'MAX_ENTRIES': 100000},
+    },
+}
+SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'
+
+TEMPLATES[0]['DIRS'].append(source_tree.TEMPLATES_DIR)  # noqa: F405
+STATICFILES_DIRS.append(source_tree.STATIC_DIR)  # noqa: F405
+STATIC_ROOT = os.path.join(source_tree.REPO_ROOT, 'static_root')
+
+# The dev cloud has no Nova, so Horizon's Overview pages answer 403: land
+# on the plugin's panel instead.
+HORIZON_CONFIG['user_home'] = '/project/volume_protection/'  # noqa: F405
+
+LOGGING = {
+    'version': 1,
+    'disable_existing_loggers': False,
+    'formatters': {
+        'console': {'format': '%(asctime)s %(levelname)s %(name)s '
+                              '%(message)s'},
+    },
+    'handlers': {
+        'console': {'class': 'logging.StreamHandler',
+                    'formatter': 'console'},
+    },
+    'root': {'handlers': ['console'], 'level': 'WARNING'},
+    'loggers': {
+        'volsnap_dashboard': {'level': 'INFO'},
+        'django.server': {'level': 'INFO'},
+        # keystoneauth logs every request and response at DEBUG.
+        'keystoneauth': {'level': 'WARNING'},
+        'cinderclient': {'level': 'WARNING'},
+    },
+}
