@@ -21,7 +21,8 @@ from openstack_dashboard.settings import *  # noqa: E402,F401,F403
 _env = os.environ.get
 
 DEBUG = _env('VOLSNAP_DEBUG', '1') == '1'
-ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver']
+ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver',
+                 _env('VOLSNAP_DEMO_HOST', '127.0.0.1')]
 SECRET_KEY = _env('VOLSNAP_SECRET_KEY', 'volsnap-dev-only-secret-key')
 
 OPENSTACK_KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % _env(

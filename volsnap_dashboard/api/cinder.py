@@ -14,11 +14,11 @@ import threading
 from cinderclient import api_versions
 from cinderclient import client as cinder_client
 from django.conf import settings
+from horizon import exceptions as horizon_exceptions
 from horizon.utils.memoized import memoized
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base
-from openstack_dashboard import exceptions as dashboard_exceptions
 
 from volsnap_dashboard.api import errors
 
@@ -46,7 +46,7 @@ def endpoint_for(request):
         try:
             return base.url_for(request, service_type,
                                 endpoint_type=endpoint_type)
-        except dashboard_exceptions.ServiceCatalogException:
+        except horizon_exceptions.ServiceCatalogException:
             continue
     raise errors.NoEndpoint()
 
@@ -96,8 +96,8 @@ def forget_negotiated_versions():
 
 def _client(session, endpoint, version):
     return cinder_client.Client(
-        version.get_string(), session=session, endpoint_override=endpoint,
-        api_version=version, http_log_debug=False)
+        version, session=session, endpoint_override=endpoint,
+        http_log_debug=False)
 
 
 @memoized

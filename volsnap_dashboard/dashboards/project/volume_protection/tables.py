@@ -15,15 +15,22 @@ SNAPSHOT_STATUS_CHOICES = (
     ('unmanaging', None),
 )
 
+# Literal strings, so that makemessages finds them.
 SNAPSHOT_STATUS_DISPLAY = (
-    ('available', pgettext_lazy('Current status of a snapshot', 'Available')),
-    ('creating', pgettext_lazy('Current status of a snapshot', 'Creating')),
-    ('deleting', pgettext_lazy('Current status of a snapshot', 'Deleting')),
-    ('error', pgettext_lazy('Current status of a snapshot', 'Error')),
+    ('available',
+     pgettext_lazy('Current status of a snapshot', 'Available')),
+    ('creating',
+     pgettext_lazy('Current status of a snapshot', 'Creating')),
+    ('deleting',
+     pgettext_lazy('Current status of a snapshot', 'Deleting')),
+    ('error',
+     pgettext_lazy('Current status of a snapshot', 'Error')),
     ('error_deleting',
      pgettext_lazy('Current status of a snapshot', 'Error Deleting')),
-    ('restoring', pgettext_lazy('Current status of a snapshot', 'Restoring')),
-    ('backing-up', pgettext_lazy('Current status of a snapshot', 'Backing Up')),
+    ('restoring',
+     pgettext_lazy('Current status of a snapshot', 'Restoring')),
+    ('backing-up',
+     pgettext_lazy('Current status of a snapshot', 'Backing Up')),
 )
 
 

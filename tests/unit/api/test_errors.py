@@ -1,0 +1,85 @@
+"""Cinder and connection errors become a few user-facing exceptions."""
+
+from cinderclient import exceptions as cinder_exc
+from django.test import SimpleTestCase
+from keystoneauth1 import exceptions as ks_exc
+import requests
+
+from volsnap_dashboard.api import errors
+
+
+class TranslationTests(SimpleTestCase):
+
+    def _translate(self, exc):
+        with self.assertRaises(errors.VolsnapAPIError) as caught:
+            with errors.translated():
+                raise exc
+        self.assertIs(exc, caught.exception.__cause__)
+        return caught.exception
+
+    def test_not_found(self):
+        error = self._translate(cinder_exc.NotFound(404, 'Snapshot x '
+                                                    'could not be found.'))
+        self.assertIsInstance(error, errors.NotFound)
+        self.assertIn('could not be found', str(error))
+
+    def test_invalid_state_keeps_cinders_reason(self):
+        error = self._translate(cinder_exc.BadRequest(
+            400, 'Invalid volume: Volume status must be available.'))
+        self.assertIsInstance(error, errors.BadRequest)
+        self.assertIn('Volume status must be available', str(error))
+
+    def test_conflict(self):
+        self.assertIsInstance(
+            self._translate(cinder_exc.ClientException(409, 'busy')),
+            errors.Conflict)
+
+    def test_over_quota(self):
+        error = self._translate(cinder_exc.OverLimit(
+            413, 'SnapshotLimitExceeded: Maximum number of snapshots '
+                 'allowed (10) exceeded'))
+        self.assertIsInstance(error, errors.OverQuota)
+        self.assertIn('quota', error.message)
+
+    def test_forbidden(self):
+        self.assertIsInstance(
+            self._translate(cinder_exc.Forbidden(403, 'Policy does not '
+                                                 'allow it')),
+            errors.Forbidden)
+
+    def test_expired_token(self):
+        self.assertIsInstance(
+            self._translate(cinder_exc.Unauthorized(401)),
+            errors.NotAuthenticated)
+
+    def test_internal_error_hides_details(self):
+        error = self._translate(cinder_exc.ClientException(
+            500, 'Traceback (most recent call last): secret internals'))
+        self.assertIsInstance(error, errors.ServiceError)
+        self.assertNotIn('secret internals', str(error))
+
+    def test_gateway_errors_mean_unavailable(self):
+        error = self._translate(cinder_exc.ClientException(503))
+        self.assertIs(type(error), errors.ServiceUnavailable)
+
+    def test_connection_refused(self):
+        error = self._translate(ks_exc.ConnectFailure('refused'))
+        self.assertIsInstance(error, errors.ServiceUnavailable)
+        self.assertIn('unavailable', str(error))
+
+    def test_timeout(self):
+        self.assertIsInstance(self._translate(ks_exc.ConnectTimeout()),
+                              errors.ServiceUnavailable)
+        self.assertIsInstance(self._translate(ks_exc.RequestTimeout()),
+                              errors.ServiceUnavailable)
+
+    def test_exception_without_status_attributes(self):
+        exc = requests.exceptions.InvalidURL('odd failure')
+        self.assertFalse(hasattr(exc, 'code'))
+        error = self._translate(exc)
+        self.assertIs(type(error), errors.VolsnapAPIError)
+
+    def test_programming_errors_are_not_hidden(self):
+        with self.assertRaises(KeyError):
+            with errors.translated():
+                raise KeyError('bug')
