@@ -21,15 +21,12 @@ from keystoneauth1 import token_endpoint
 from openstack_dashboard.api import base
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
 
 LOG = logging.getLogger(__name__)
 
 # Newer deployments name the service block-storage, older ones volumev3.
 SERVICE_TYPES = ('block-storage', 'volumev3')
-CLIENT_MAX_VERSION = api_versions.APIVersion(api_versions.MAX_VERSION)
-# From this microversion Cinder snapshots in-use volumes without "force",
-# and cinderclient refuses force=False.
-FORCE_OBSOLETE_VERSION = api_versions.APIVersion('3.66')
 
 _negotiated = {}
 _negotiated_lock = threading.Lock()
@@ -80,7 +77,7 @@ def negotiate_version(client, endpoint):
         return version
     with errors.translated():
         server_max = api_versions.get_highest_version(client)
-    version = min(server_max, CLIENT_MAX_VERSION)
+    version = min(server_max, microversions.CLIENT_MAX)
     with _negotiated_lock:
         _negotiated[root] = version
     LOG.debug("Negotiated Block Storage microversion %s for %s",
@@ -117,7 +114,7 @@ def api_version(request):
 
 def snapshot_force_supported(request):
     """True when ``force`` still means something to snapshot create."""
-    return api_version(request) < FORCE_OBSOLETE_VERSION
+    return microversions.force_supported(cinderclient(request))
 
 
 def volume_list(request, search_opts=None, limit=None, marker=None,

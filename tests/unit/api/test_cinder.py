@@ -6,6 +6,7 @@ from cinderclient import api_versions
 from django.test.utils import override_settings
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
 from tests.unit import helpers
 
 PUBLIC = 'http://public.cinder.example.com:8776/v3'
@@ -73,7 +74,7 @@ class MicroversionTests(helpers.TestCase):
     def test_lower_of_server_and_client(self):
         self._negotiate('3.80')
         client = cinder.cinderclient(self.request)
-        self.assertEqual(cinder.CLIENT_MAX_VERSION, client.api_version)
+        self.assertEqual(microversions.CLIENT_MAX, client.api_version)
 
     def test_older_server_wins(self):
         self._negotiate('3.59')

@@ -1,0 +1,1 @@
+"""Protection plugins, their parameters, and the providers that list them."""

@@ -1,0 +1,98 @@
+"""The interface every protection plugin implements.
+
+A plugin protects one kind of resource (``resource_types``), describes its
+parameters with JSON Schema, and performs three operations with the Cinder
+client of the request it serves (the user's own token): protect, restore and
+delete. Parameters are validated against the schemas before any call.
+"""
+
+import abc
+import copy
+import json
+import os
+
+from volsnap_dashboard.protection import parameters
+
+
+def load_schema(module_file, name):
+    """A JSON schema shipped in ``schemas/`` beside ``module_file``."""
+    path = os.path.join(os.path.dirname(module_file), 'schemas', name)
+    with open(path, encoding='utf-8') as schema_file:
+        return json.load(schema_file)
+
+
+class ProtectionPlugin(abc.ABC):
+    """Base class of protection plugins (Karbor's shape, made strict)."""
+
+    #: The entry-point name this plugin is registered under.
+    name = None
+    #: Heat-style resource types the plugin protects.
+    resource_types = ()
+
+    @abc.abstractmethod
+    def get_options_schema(self):
+        """JSON Schema of the protect operation's parameters."""
+
+    @abc.abstractmethod
+    def get_restore_schema(self):
+        """JSON Schema of the restore operation's parameters."""
+
+    @abc.abstractmethod
+    def get_saved_info_schema(self):
+        """JSON Schema of what ``protect`` returns about a protection."""
+
+    @abc.abstractmethod
+    def protect(self, client, resource, params):
+        """Protect ``resource``; return the saved info (a dict)."""
+
+    @abc.abstractmethod
+    def restore(self, client, protection, params):
+        """Restore from ``protection``; return the new resource."""
+
+    @abc.abstractmethod
+    def delete(self, client, protection):
+        """Delete ``protection``; something already gone counts as done."""
+
+    def schemas(self):
+        return {'options': self.get_options_schema(),
+                'restore': self.get_restore_schema(),
+                'saved_info': self.get_saved_info_schema()}
+
+    def check_schemas(self):
+        """Raise jsonschema.SchemaError if a schema is not JSON Schema."""
+        for schema in self.schemas().values():
+            parameters.check_schema(schema)
+
+    def validate_options(self, params):
+        return parameters.validate(self.get_options_schema(), params)
+
+    def validate_restore(self, params):
+        return parameters.validate(self.get_restore_schema(), params)
+
+    def supports(self, resource_type):
+        return resource_type in self.resource_types
+
+
+class FileSchemasMixin:
+    """Schemas read once from JSON files beside the plugin's module."""
+
+    schema_module = None
+    options_schema_file = 'options_schema.json'
+    restore_schema_file = 'restore_schema.json'
+    saved_info_schema_file = 'saved_info_schema.json'
+
+    def _schema(self, file_name):
+        cache = self.__dict__.setdefault('_schemas', {})
+        if file_name not in cache:
+            cache[file_name] = load_schema(self.schema_module, file_name)
+        # Callers may decorate the schema (forms do): hand out copies.
+        return copy.deepcopy(cache[file_name])
+
+    def get_options_schema(self):
+        return self._schema(self.options_schema_file)
+
+    def get_restore_schema(self):
+        return self._schema(self.restore_schema_file)
+
+    def get_saved_info_schema(self):
+        return self._schema(self.saved_info_schema_file)

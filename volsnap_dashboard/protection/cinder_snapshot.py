@@ -1,0 +1,211 @@
+"""The Cinder volume snapshot protection plugin (the spec's plugin).
+
+Protect is ``SnapshotManager.create``, restore is ``VolumeManager.create``
+from the snapshot, delete is ``SnapshotManager.delete``. Every operation
+uses the Cinder client it is given, so it acts with the caller's token.
+"""
+
+import logging
+
+from cinderclient import exceptions as cinder_exc
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
+from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import waiting
+
+LOG = logging.getLogger(__name__)
+
+
+class ProtectionFailed(errors.VolsnapAPIError):
+    """A snapshot or restored volume ended in error."""
+
+    def __init__(self, message, resource_id, reason=None, cleaned_up=False):
+        self.resource_id = resource_id
+        self.reason = reason
+        self.cleaned_up = cleaned_up
+        super().__init__(message, detail=reason)
+
+
+def default_restore_name(snapshot):
+    return '%s-restore' % (snapshot.name or 'snapshot-%s' % snapshot.id[:8])
+
+
+class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
+                                     base.ProtectionPlugin):
+    name = 'cinder-snapshot'
+    resource_types = ('OS::Cinder::Volume',)
+    schema_module = __file__
+
+    # Protect
+
+    def protect(self, client, volume, params):
+        values = self.validate_options(params)
+        can_force = microversions.force_supported(client)
+        if volume.status == 'in-use' and can_force and not values['force']:
+            raise errors.Conflict(_(
+                'Volume "%s" is attached to an instance: snapshot it with '
+                '"Force", or detach it first.') % (volume.name or volume.id))
+        kwargs = {'name': values['snapshot_name'],
+                  'description': values['description']}
+        if values['force'] and can_force:
+            kwargs['force'] = True
+        with errors.translated():
+            snapshot = client.volume_snapshots.create(volume.id, **kwargs)
+        LOG.info("Protecting volume %s with snapshot %s", volume.id,
+                 snapshot.id)
+        return self.saved_info(snapshot)
+
+    @staticmethod
+    def saved_info(snapshot):
+        return {'snapshot_id': snapshot.id,
+                'volume_id': snapshot.volume_id,
+                'size': snapshot.size,
+                'created': getattr(snapshot, 'created_at', None)}
+
+    # Restore
+
+    def restore(self, client, protection, params, size=None,
+                availability_zone=None, volume_type=None):
+        values = self.validate_restore(params)
+        snapshot = self._snapshot(client, protection)
+        if size is None:
+            size = snapshot.size
+        elif size < snapshot.size:
+            raise parameters.InvalidParameters({'size': [_(
+                "The new volume must be at least as large as the snapshot "
+                "(%s GiB).") % snapshot.size]})
+        name = values.get('restore_name') or default_restore_name(snapshot)
+        description = values.get('restore_description') or _(
+            'Restored from snapshot "%s".') % (snapshot.name or snapshot.id)
+        kwargs = {'snapshot_id': snapshot.id, 'name': name,
+                  'description': str(description)}
+        if availability_zone:
+            kwargs['availability_zone'] = availability_zone
+        if volume_type:
+            kwargs['volume_type'] = volume_type
+        with errors.translated():
+            volume = client.volumes.create(size, **kwargs)
+        LOG.info("Restoring snapshot %s to volume %s", snapshot.id, volume.id)
+        return volume
+
+    # Delete
+
+    def delete(self, client, protection):
+        """Delete the snapshot; return False if it was already gone."""
+        snapshot_id = self._snapshot_id(protection)
+        try:
+            with errors.translated():
+                client.volume_snapshots.delete(snapshot_id)
+        except errors.NotFound:
+            return False
+        return True
+
+    # Waiting (for the scheduler and scripts, never for a web request)
+
+    def wait_for_snapshot(self, client, snapshot_id, interval=2.0,
+                          timeout=300.0, keep_failed=False):
+        """The available snapshot, or ProtectionFailed (the failed snapshot
+        deleted unless ``keep_failed``), or waiting.WaitTimeout."""
+        snapshot = waiting.wait(self._getter(client.volume_snapshots),
+                                snapshot_id, _("Snapshot"),
+                                interval=interval, timeout=timeout)
+        if snapshot.status != 'error':
+            return snapshot
+        cleaned_up = not keep_failed and self.delete(client, snapshot_id)
+        raise ProtectionFailed(
+            _("Snapshot %s of volume %s failed.")
+            % (snapshot_id, snapshot.volume_id), snapshot_id,
+            reason=self._failure_reason(client, snapshot_id),
+            cleaned_up=cleaned_up)
+
+    def wait_for_restore(self, client, volume_id, interval=2.0,
+                         timeout=300.0, keep_failed=False):
+        """The available restored volume, or ProtectionFailed (the failed
+        volume deleted unless ``keep_failed``), or waiting.WaitTimeout."""
+        volume = waiting.wait(self._getter(client.volumes), volume_id,
+                              _("Volume"), interval=interval,
+                              timeout=timeout)
+        if volume.status != 'error':
+            return volume
+        cleaned_up = False
+        if not keep_failed:
+            try:
+                with errors.translated():
+                    client.volumes.delete(volume_id)
+                cleaned_up = True
+            except errors.NotFound:
+                cleaned_up = True
+        raise ProtectionFailed(
+            _("Restoring to volume %s failed.") % volume_id, volume_id,
+            reason=self._failure_reason(client, volume_id),
+            cleaned_up=cleaned_up)
+
+    def wait_for_deletion(self, client, snapshot_id, interval=2.0,
+                          timeout=300.0):
+        """Return once the snapshot is gone; ProtectionFailed if Cinder
+        could not delete it."""
+        def get(resource_id):
+            try:
+                with errors.translated():
+                    return client.volume_snapshots.get(resource_id)
+            except errors.NotFound:
+                return _Gone()
+        snapshot = waiting.wait(get, snapshot_id, _("Snapshot"),
+                                done=(_Gone.status,),
+                                failed=('error_deleting',),
+                                interval=interval, timeout=timeout)
+        if snapshot.status == 'error_deleting':
+            raise ProtectionFailed(
+                _("Snapshot %s could not be deleted.") % snapshot_id,
+                snapshot_id, reason=self._failure_reason(client, snapshot_id))
+
+    # Helpers
+
+    @staticmethod
+    def _getter(manager):
+        def get(resource_id):
+            with errors.translated():
+                return manager.get(resource_id)
+        return get
+
+    @staticmethod
+    def _snapshot_id(protection):
+        if isinstance(protection, str):
+            return protection
+        if isinstance(protection, dict):
+            return protection['snapshot_id']
+        return protection.id
+
+    def _snapshot(self, client, protection):
+        if hasattr(protection, 'size') and hasattr(protection, 'id'):
+            return protection
+        with errors.translated():
+            return client.volume_snapshots.get(
+                self._snapshot_id(protection))
+
+    @staticmethod
+    def _failure_reason(client, resource_id):
+        """Cinder's user message for the resource, where it has one."""
+        if client.api_version < microversions.MESSAGES:
+            return None
+        try:
+            messages = client.messages.list(
+                search_opts={'resource_uuid': resource_id})
+        except cinder_exc.ClientException:
+            return None
+        except Exception:  # a reason is a courtesy; never mask the failure
+            LOG.warning("Could not read Cinder's messages for %s",
+                        resource_id)
+            return None
+        for message in messages:
+            text = getattr(message, 'user_message', None)
+            if text:
+                return text
+        return None
+
+
+class _Gone:
+    status = 'deleted'
