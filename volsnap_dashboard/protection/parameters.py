@@ -48,14 +48,14 @@ def with_defaults(schema, parameters):
     return given
 
 
-def _field_of(error):
+def _fields_of(error):
     if error.path:
-        return str(error.path[0])
+        return [str(error.path[0])]
     if error.validator == 'required':
-        missing = [name for name in error.validator_value
-                   if name not in error.instance]
-        return missing[0] if missing else '__all__'
-    return '__all__'
+        # One error stands for every missing property.
+        return [name for name in error.validator_value
+                if name not in error.instance] or ['__all__']
+    return ['__all__']
 
 
 def _message_of(error):
@@ -88,10 +88,8 @@ def validate(schema, parameters):
         if name not in known:
             errors.setdefault(name, []).append(_("Unknown parameter."))
     for error in validator_for(schema).iter_errors(values):
-        field = _field_of(error)
-        if field in errors and field not in known:
-            continue
-        errors.setdefault(field, []).append(_message_of(error))
+        for field in _fields_of(error):
+            errors.setdefault(field, []).append(_message_of(error))
     if errors:
         raise InvalidParameters(errors)
     return values

@@ -1,0 +1,59 @@
+"""Protection plugins registered only in tests, to prove the registry is
+pluggable (see tests.unit.protection.test_registry)."""
+
+from volsnap_dashboard.protection import base
+
+COPIES_OPTIONS = {
+    'title': 'Copies',
+    'type': 'object',
+    'properties': {
+        'copies': {'type': 'integer', 'title': 'Copies', 'minimum': 1,
+                   'maximum': 10, 'default': 2},
+        'tier': {'type': 'string', 'title': 'Tier',
+                 'enum': ['gold', 'silver', 'bronze'], 'default': 'silver'},
+        'regions': {'type': 'array', 'title': 'Regions',
+                    'items': {'type': 'string',
+                              'enum': ['RegionOne', 'RegionTwo']}},
+    },
+    'required': ['copies'],
+}
+
+
+class CopiesPlugin(base.ProtectionPlugin):
+    """Pretends to keep N copies; records what it was asked."""
+
+    resource_types = ('OS::Test::Thing',)
+
+    def __init__(self):
+        self.calls = []
+
+    def get_options_schema(self):
+        return dict(COPIES_OPTIONS)
+
+    def get_restore_schema(self):
+        return {'type': 'object', 'properties': {}}
+
+    def get_saved_info_schema(self):
+        return {'type': 'object', 'properties': {'copies': {
+            'type': 'integer'}}}
+
+    def protect(self, client, resource, params):
+        values = self.validate_options(params)
+        self.calls.append(('protect', resource, values))
+        return {'copies': values['copies']}
+
+    def restore(self, client, protection, params):
+        self.calls.append(('restore', protection, params))
+
+    def delete(self, client, protection):
+        self.calls.append(('delete', protection))
+
+
+class BrokenSchemaPlugin(CopiesPlugin):
+    def get_options_schema(self):
+        return {'type': 'object',
+                'properties': {'copies': {'type': 'integr'}}}
+
+
+class NotAPlugin:
+    pass

@@ -1,0 +1,146 @@
+"""Provider files and entry points make the registry pluggable."""
+
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+
+from django.test import SimpleTestCase
+from django.test.utils import override_settings
+
+from volsnap_dashboard.protection import cinder_snapshot
+from volsnap_dashboard.protection import registry
+from tests import plugins
+
+TEST_ENTRY_POINTS = """[volsnap_dashboard.protections]
+copies = tests.plugins:CopiesPlugin
+broken-schema = tests.plugins:BrokenSchemaPlugin
+not-a-plugin = tests.plugins:NotAPlugin
+"""
+
+
+def provider(pid, plugin_lines, name='P', extra=''):
+    return ('[provider]\nname = %s\nid = %s\ndescription = d\n%s%s'
+            % (name, pid, ''.join('plugin = %s\n' % p
+                                  for p in plugin_lines), extra))
+
+
+class RegistryTests(SimpleTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.folder = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.folder)
+        self._install_test_plugins()
+
+    def _install_test_plugins(self):
+        # A real distribution on sys.path, so importlib.metadata finds the
+        # test plugins' entry points as it finds any installed package's.
+        site = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, site)
+        info = os.path.join(site, 'volsnap_test_plugins-1.0.dist-info')
+        os.mkdir(info)
+        with open(os.path.join(info, 'METADATA'), 'w') as metadata:
+            metadata.write('Metadata-Version: 2.1\n'
+                           'Name: volsnap-test-plugins\nVersion: 1.0\n')
+        with open(os.path.join(info, 'entry_points.txt'), 'w') as eps:
+            eps.write(TEST_ENTRY_POINTS)
+        sys.path.insert(0, site)
+        self.addCleanup(sys.path.remove, site)
+        importlib.invalidate_caches()
+
+    def write(self, name, text):
+        with open(os.path.join(self.folder, name), 'w') as conf:
+            conf.write(text)
+
+    def load(self):
+        return registry.Registry([registry.PACKAGE_PROVIDERS, self.folder])
+
+    def test_default_provider_uses_the_cinder_snapshot_plugin(self):
+        loaded = registry.Registry([registry.PACKAGE_PROVIDERS])
+        self.assertEqual([], loaded.problems)
+        plugin = loaded.plugin_for('OS::Cinder::Volume')
+        self.assertIsInstance(
+            plugin, cinder_snapshot.CinderSnapshotProtectionPlugin)
+        self.assertEqual('cinder-snapshot', plugin.name)
+
+    def test_a_test_plugin_registered_by_entry_point(self):
+        self.write('copies.conf', provider('p-copies', ['copies']))
+        loaded = self.load()
+        self.assertEqual([], loaded.problems)
+        plugin = loaded.plugin_for('OS::Test::Thing')
+        self.assertIsInstance(plugin, plugins.CopiesPlugin)
+        self.assertEqual({'copies': 3}, plugin.protect(
+            None, 'thing', {'copies': 3, 'tier': 'gold',
+                            'regions': ['RegionOne']}))
+
+    def test_several_plugin_lines(self):
+        self.write('two.conf', provider('p-two', ['cinder-snapshot',
+                                                  'copies']))
+        two = self.load().providers['p-two']
+        self.assertEqual(['cinder-snapshot', 'copies'],
+                         [p.name for p in two.plugins])
+
+    def _problems_for(self, text):
+        self.write('bad.conf', text)
+        self.write('good.conf', provider('p-good', ['copies']))
+        loaded = self.load()
+        self.assertIn('p-good', loaded.providers)
+        self.assertEqual(1, len(loaded.problems), loaded.problems)
+        self.assertIn('bad.conf', loaded.problems[0])
+        return loaded.problems[0]
+
+    def test_malformed_file(self):
+        self.assertIn('malformed', self._problems_for('plugin = x\n[[['))
+
+    def test_missing_section(self):
+        self.assertIn('[provider]', self._problems_for('[other]\na = b\n'))
+
+    def test_missing_id(self):
+        self.assertIn('"id"', self._problems_for(
+            '[provider]\nname = n\nplugin = copies\n'))
+
+    def test_unknown_plugin(self):
+        self.assertIn('unknown protection plugin "nope"',
+                      self._problems_for(provider('p-bad', ['nope'])))
+
+    def test_plugin_with_invalid_schema(self):
+        problem = self._problems_for(provider('p-bad', ['broken-schema']))
+        self.assertIn('invalid schema', problem)
+        self.assertIn('integr', problem)
+
+    def test_not_a_plugin(self):
+        self.assertIn('not a protection plugin',
+                      self._problems_for(provider('p-bad', ['not-a-plugin'])))
+
+    def test_bad_enabled_flag(self):
+        self.assertIn('enabled', self._problems_for(
+            provider('p-bad', ['copies'], extra='enabled = maybe\n')))
+
+    def test_duplicate_provider_id(self):
+        self.write('a.conf', provider('same', ['copies'], name='A'))
+        self.write('b.conf', provider('same', ['copies'], name='B'))
+        loaded = self.load()
+        self.assertEqual('A', loaded.providers['same'].name)
+        self.assertEqual(1, len(loaded.problems))
+        self.assertIn('duplicate provider id same', loaded.problems[0])
+
+    def test_disabled_provider_is_not_used(self):
+        self.write('off.conf', provider('p-off', ['copies'],
+                                        extra='enabled = false\n'))
+        loaded = self.load()
+        self.assertIn('p-off', loaded.providers)
+        self.assertIsNone(loaded.plugin_for('OS::Test::Thing'))
+
+    def test_missing_folder_is_a_problem_not_a_crash(self):
+        loaded = registry.Registry([os.path.join(self.folder, 'nope')])
+        self.assertEqual({}, loaded.providers)
+        self.assertIn('no such provider folder', loaded.problems[0])
+
+    def test_operator_folders_come_from_settings(self):
+        self.write('copies.conf', provider('p-copies', ['copies']))
+        with override_settings(VOLSNAP_PROVIDER_DIRS=[self.folder]):
+            loaded = registry.get_registry()
+            self.assertIn('p-copies', loaded.providers)
+        self.assertNotIn('p-copies', registry.get_registry().providers)
