@@ -15,6 +15,7 @@ from cinderclient import api_versions
 from cinderclient import client as cinder_client
 from django.conf import settings
 from horizon import exceptions as horizon_exceptions
+from horizon.utils import functions as horizon_utils
 from horizon.utils.memoized import memoized
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
@@ -22,6 +23,7 @@ from openstack_dashboard.api import base
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
+from volsnap_dashboard.protection import cinder_snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -124,6 +126,20 @@ def volume_list(request, search_opts=None, limit=None, marker=None,
             search_opts=search_opts, limit=limit, marker=marker, sort=sort)
 
 
+def volume_names(request, search_opts=None):
+    """Volume id -> name for the project, from one summary listing."""
+    with errors.translated():
+        volumes = cinderclient(request).volumes.list(
+            detailed=False, search_opts=search_opts)
+    return {volume.id: volume.name for volume in volumes}
+
+
+def volumes_restored_from(request, snapshot_id):
+    """The volumes the protection plugin restored from a snapshot."""
+    return volume_list(request, search_opts={'metadata': {
+        cinder_snapshot.RESTORED_FROM_KEY: snapshot_id}})
+
+
 def volume_get(request, volume_id):
     with errors.translated():
         return cinderclient(request).volumes.get(volume_id)
@@ -139,6 +155,31 @@ def snapshot_list(request, search_opts=None, limit=None, marker=None,
     with errors.translated():
         return cinderclient(request).volume_snapshots.list(
             search_opts=search_opts, limit=limit, marker=marker, sort=sort)
+
+
+def snapshot_list_paged(request, search_opts=None, marker=None,
+                        sort_dir='desc', page_size=None):
+    """One page of snapshots, newest first, with Cinder markers.
+
+    Returns ``(snapshots, has_more, has_prev)``; asks for one row more than
+    a page to know whether another page follows.
+    """
+    page_size = page_size or horizon_utils.get_page_size(request)
+    snapshots = list(snapshot_list(
+        request, search_opts=search_opts, limit=page_size + 1,
+        marker=marker, sort='created_at:%s' % sort_dir))
+    has_more = has_prev = False
+    if len(snapshots) > page_size:
+        snapshots.pop()
+        has_more = True
+        has_prev = marker is not None
+    elif marker is not None:
+        # Back on the first page ("prev", ascending), or on the last one.
+        has_more = sort_dir == 'asc'
+        has_prev = sort_dir != 'asc'
+    if sort_dir == 'asc':
+        snapshots.reverse()
+    return snapshots, has_more, has_prev
 
 
 def snapshot_get(request, snapshot_id):
@@ -162,6 +203,43 @@ def snapshot_delete_metadata(request, snapshot_id, keys):
     with errors.translated():
         return cinderclient(request).volume_snapshots.delete_metadata(
             snapshot_id, keys)
+
+
+def volume_create_from_snapshot(request, plugin, snapshot, params,
+                                size=None):
+    """Restore ``snapshot`` through the protection plugin."""
+    return plugin.restore(cinderclient(request), snapshot, params,
+                          size=size)
+
+
+def snapshot_protect(request, plugin, volume, params):
+    """Protect ``volume`` through the protection plugin."""
+    return plugin.protect(cinderclient(request), volume, params)
+
+
+def snapshot_delete(request, plugin, snapshot_id):
+    """Delete through the protection plugin; False if already gone."""
+    return plugin.delete(cinderclient(request), snapshot_id)
+
+
+def error_reasons(request, resource_ids):
+    """Cinder's user message for each resource that has one (one call)."""
+    if not resource_ids or \
+            cinderclient(request).api_version < microversions.MESSAGES:
+        return {}
+    try:
+        with errors.translated():
+            messages = cinderclient(request).messages.list(
+                sort='created_at:desc')
+    except errors.VolsnapAPIError:
+        return {}
+    wanted = set(resource_ids)
+    reasons = {}
+    for message in messages:
+        resource = getattr(message, 'resource_uuid', None)
+        if resource in wanted and resource not in reasons:
+            reasons[resource] = message.user_message
+    return reasons
 
 
 def absolute_limits(request):

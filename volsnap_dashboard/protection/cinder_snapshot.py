@@ -18,6 +18,11 @@ from volsnap_dashboard.protection import waiting
 
 LOG = logging.getLogger(__name__)
 
+# Metadata on each restored volume, so that a snapshot's restored volumes
+# are found with one filtered listing (Cinder lets tenants filter volumes
+# by metadata, not by snapshot_id).
+RESTORED_FROM_KEY = 'volsnap_restored_from'
+
 
 class ProtectionFailed(errors.VolsnapAPIError):
     """A snapshot or restored volume ended in error."""
@@ -27,6 +32,14 @@ class ProtectionFailed(errors.VolsnapAPIError):
         self.reason = reason
         self.cleaned_up = cleaned_up
         super().__init__(message, detail=reason)
+
+
+# Cinder keeps names and descriptions in 255-character columns.
+CINDER_TEXT_LIMIT = 255
+
+
+def default_snapshot_name(volume):
+    return '%s-snapshot' % (volume.name or volume.id)
 
 
 def default_restore_name(snapshot):
@@ -39,6 +52,27 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
     resource_types = ('OS::Cinder::Volume',)
     schema_module = __file__
 
+    # Validation: the schemas, then Cinder's own limits.
+
+    def validate_options(self, params):
+        values = super().validate_options(params)
+        self._check_lengths(values, ('snapshot_name', 'description'))
+        return values
+
+    def validate_restore(self, params):
+        values = super().validate_restore(params)
+        self._check_lengths(values, ('restore_name', 'restore_description'))
+        return values
+
+    @staticmethod
+    def _check_lengths(values, names):
+        too_long = {name: [_("Must be at most %d characters long.")
+                           % CINDER_TEXT_LIMIT]
+                    for name in names
+                    if len(values.get(name) or '') > CINDER_TEXT_LIMIT}
+        if too_long:
+            raise parameters.InvalidParameters(too_long)
+
     # Protect
 
     def protect(self, client, volume, params):
@@ -48,7 +82,8 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
             raise errors.Conflict(_(
                 'Volume "%s" is attached to an instance: snapshot it with '
                 '"Force", or detach it first.') % (volume.name or volume.id))
-        kwargs = {'name': values['snapshot_name'],
+        kwargs = {'name': values['snapshot_name'] or
+                  default_snapshot_name(volume),
                   'description': values['description']}
         if values['force'] and can_force:
             kwargs['force'] = True
@@ -81,7 +116,8 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
         description = values.get('restore_description') or _(
             'Restored from snapshot "%s".') % (snapshot.name or snapshot.id)
         kwargs = {'snapshot_id': snapshot.id, 'name': name,
-                  'description': str(description)}
+                  'description': str(description),
+                  'metadata': {RESTORED_FROM_KEY: snapshot.id}}
         if availability_zone:
             kwargs['availability_zone'] = availability_zone
         if volume_type:

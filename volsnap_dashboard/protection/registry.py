@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 import jsonschema
 
+from volsnap_dashboard import schema_forms
 from volsnap_dashboard.protection import base
 
 LOG = logging.getLogger(__name__)
@@ -95,6 +96,12 @@ def load_plugin(name, entry_points=None):
         raise ProviderError(_('protection plugin "%(name)s" has an invalid '
                               'schema: %(error)s')
                             % {'name': name, 'error': message}) from exc
+    try:
+        schema_forms.check_renderable(plugin)
+    except schema_forms.UnsupportedSchema as exc:
+        raise ProviderError(_('protection plugin "%(name)s" has a schema '
+                              'the dashboard cannot render: %(error)s')
+                            % {'name': name, 'error': exc}) from exc
     return plugin
 
 

@@ -76,6 +76,24 @@ class ProtectTests(SimpleTestCase):
         self.plugin.protect(cinder, volume('in-use'), OPTIONS)
         cinder.volume_snapshots.create.assert_called_once()
 
+    def test_empty_name_falls_back_to_the_volume_name(self):
+        cinder = client()
+        self.plugin.protect(cinder, volume(), dict(OPTIONS, snapshot_name=''))
+        self.assertEqual('db-snapshot', cinder.volume_snapshots.create
+                         .call_args.kwargs['name'])
+
+    def test_names_longer_than_cinder_allows_are_refused(self):
+        cinder = client()
+        with self.assertRaises(parameters.InvalidParameters) as caught:
+            self.plugin.protect(cinder, volume(),
+                                dict(OPTIONS, snapshot_name='x' * 256))
+        self.assertEqual(['snapshot_name'], list(caught.exception.errors))
+        cinder.volume_snapshots.create.assert_not_called()
+        with self.assertRaises(parameters.InvalidParameters):
+            self.plugin.restore(cinder, snapshot(),
+                                {'restore_description': 'y' * 256})
+        cinder.volumes.create.assert_not_called()
+
     def test_invalid_options_never_reach_cinder(self):
         cinder = client()
         with self.assertRaises(parameters.InvalidParameters):
@@ -98,7 +116,8 @@ class RestoreTests(SimpleTestCase):
         self.plugin.restore(cinder, snapshot(), {'restore_name': None})
         cinder.volumes.create.assert_called_once_with(
             2, snapshot_id='snap-1234567890', name='nightly-restore',
-            description='Restored from snapshot "nightly".')
+            description='Restored from snapshot "nightly".',
+            metadata={'volsnap_restored_from': 'snap-1234567890'})
 
     def test_unnamed_snapshot_gets_a_readable_fallback(self):
         cinder = client()
@@ -116,7 +135,8 @@ class RestoreTests(SimpleTestCase):
         cinder.volumes.create.assert_called_once_with(
             5, snapshot_id='snap-1234567890', name='copy',
             description='for tests', availability_zone='nova',
-            volume_type='fast')
+            volume_type='fast',
+            metadata={'volsnap_restored_from': 'snap-1234567890'})
 
     def test_smaller_size_is_an_error(self):
         cinder = client()

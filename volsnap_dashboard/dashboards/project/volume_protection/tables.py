@@ -1,9 +1,19 @@
-from horizon.utils import filters
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.utils.translation import pgettext_lazy
+from horizon import exceptions
+from horizon import messages
 from horizon import tables
+from horizon.utils import filters
+from openstack_dashboard import policy as dashboard_policy
 
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard import policy
+from volsnap_dashboard.protection import registry
+
+# None: still changing, so the row keeps polling.
 SNAPSHOT_STATUS_CHOICES = (
     ('available', True),
     ('error', False),
@@ -34,15 +44,122 @@ SNAPSHOT_STATUS_DISPLAY = (
 )
 
 
+class PolicyTargetMixin(dashboard_policy.PolicyTargetMixin):
+    policy_target_attrs = (('project_id', 'os-extended-snapshot-attributes:'
+                                          'project_id'),)
+
+
+class ProtectVolumes(tables.LinkAction):
+    name = 'protect'
+    verbose_name = _("Protect Volumes")
+    url = 'horizon:project:volume_protection:protect'
+    classes = ('ajax-modal',)
+    icon = 'camera'
+    policy_rules = policy.PROTECT
+
+
+class RestoreSnapshot(PolicyTargetMixin,
+                      tables.LinkAction):
+    name = 'restore'
+    verbose_name = _("Restore to New Volume")
+    url = 'horizon:project:volume_protection:restore'
+    classes = ('ajax-modal',)
+    icon = 'plus'
+    policy_rules = policy.RESTORE
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status == 'available'
+
+
+class EditSnapshot(PolicyTargetMixin,
+                   tables.LinkAction):
+    name = 'edit'
+    verbose_name = _("Edit Snapshot")
+    url = 'horizon:project:volume_protection:update'
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.UPDATE
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status == 'available'
+
+
+class UpdateMetadata(PolicyTargetMixin,
+                     tables.LinkAction):
+    name = 'update_metadata'
+    verbose_name = _("Update Metadata")
+    url = 'horizon:project:volume_protection:metadata'
+    classes = ('ajax-modal',)
+    icon = 'tags'
+    policy_rules = policy.UPDATE_METADATA
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status == 'available'
+
+
+class DeleteSnapshots(PolicyTargetMixin,
+                      tables.DeleteAction):
+    policy_rules = policy.DELETE
+    help_text = _("Deleted snapshots are not recoverable.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Snapshot", "Delete Snapshots", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Scheduled deletion of Snapshot",
+                             "Scheduled deletion of Snapshots", count)
+
+    def allowed(self, request, snapshot=None):
+        # A row gone since the page was drawn is let through: deleting
+        # something already gone counts as done.
+        return snapshot is None or snapshot.status in (
+            'available', 'error', 'error_deleting')
+
+    def delete(self, request, obj_id):
+        plugin = registry.volume_plugin()
+        try:
+            if not cinder.snapshot_delete(request, plugin, obj_id):
+                messages.info(request, _("Snapshot %s was already deleted.")
+                              % obj_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(
+                request, _("Unable to delete snapshot %(id)s: %(reason)s")
+                % {'id': obj_id, 'reason': exc}, escalate=True)
+
+
+class UpdateRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, snapshot_id):
+        snapshot = cinder.snapshot_get(request, snapshot_id)
+        try:
+            snapshot.source_volume_name = cinder.volume_get(
+                request, snapshot.volume_id).name
+        except errors.VolsnapAPIError:
+            snapshot.source_volume_name = None
+        if snapshot.status in ('error', 'error_deleting'):
+            snapshot.error_reason = cinder.error_reasons(
+                request, [snapshot.id]).get(snapshot.id)
+        return snapshot
+
+
+class SnapshotFilterAction(tables.FilterAction):
+    filter_type = 'server'
+    filter_choices = (
+        ('name', _("Name ="), True),
+        ('status', _("Status ="), True),
+        ('volume', _("Volume (name or ID) ="), True),
+    )
+
+
 def source_volume_name(snapshot):
-    volume = getattr(snapshot, 'source_volume', None)
-    if volume is None:
-        return snapshot.volume_id
-    return volume.name or volume.id
+    return getattr(snapshot, 'source_volume_name', None) or snapshot.volume_id
 
 
 def source_volume_link(snapshot):
-    if getattr(snapshot, 'source_volume', None) is None:
+    if getattr(snapshot, 'source_volume_name', None) is None:
         return None
     return reverse('horizon:project:volumes:detail',
                    args=(snapshot.volume_id,))
@@ -52,31 +169,47 @@ def size_in_gib(snapshot):
     return _("%s GiB") % snapshot.size
 
 
-class SnapshotFilterAction(tables.FilterAction):
-    filter_type = 'server'
-    filter_choices = (
-        ('name', _("Name ="), True),
-        ('status', _("Status ="), True),
-        ('volume_id', _("Volume ID ="), True),
-    )
+class StatusColumn(tables.Column):
+    """Polls on the raw status; shows Cinder's reason when one failed."""
+
+    def get_data(self, datum):
+        status = super().get_data(datum)
+        reason = getattr(datum, 'error_reason', None)
+        if reason:
+            return _("%(status)s: %(reason)s") % {'status': status,
+                                                   'reason': reason}
+        return status
+
+
+def snapshot_name(snapshot):
+    return snapshot.name or snapshot.id
 
 
 class ProtectedSnapshotsTable(tables.DataTable):
-    name = tables.Column('name', verbose_name=_("Name"))
+    name = tables.WrappingColumn(
+        snapshot_name, verbose_name=_("Name"),
+        link='horizon:project:volume_protection:detail')
     volume = tables.Column(source_volume_name, verbose_name=_("Volume"),
                            link=source_volume_link)
     size = tables.Column(size_in_gib, verbose_name=_("Size"),
                          attrs={'data-type': 'size'})
-    status = tables.Column('status', verbose_name=_("Status"), status=True,
-                           status_choices=SNAPSHOT_STATUS_CHOICES,
-                           display_choices=SNAPSHOT_STATUS_DISPLAY)
+    status = StatusColumn('status', verbose_name=_("Status"), status=True,
+                          status_choices=SNAPSHOT_STATUS_CHOICES,
+                          display_choices=SNAPSHOT_STATUS_DISPLAY)
     created = tables.Column('created_at', verbose_name=_("Created"),
                             filters=(filters.parse_isotime,))
     description = tables.Column('description', verbose_name=_("Description"),
                                 truncate=60)
 
+    def get_object_display(self, snapshot):
+        return snapshot_name(snapshot)
+
     class Meta:
         name = 'protected_snapshots'
         verbose_name = _("Protected Snapshots")
         status_columns = ('status',)
-        table_actions = (SnapshotFilterAction,)
+        row_class = UpdateRow
+        table_actions = (SnapshotFilterAction, ProtectVolumes,
+                         DeleteSnapshots)
+        row_actions = (RestoreSnapshot, EditSnapshot, UpdateMetadata,
+                       DeleteSnapshots)

@@ -1,31 +1,276 @@
+from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
+from horizon import forms
+from horizon import messages
 from horizon import tables
+from horizon import views
+from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    forms as protection_forms)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
+from volsnap_dashboard import policy
+from volsnap_dashboard.protection import registry
+
+INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
+PROTECTABLE_STATUSES = ('available', 'in-use')
 
 
-class IndexView(tables.DataTableView):
-    table_class = protection_tables.ProtectedSnapshotsTable
-    page_title = _("Volume Protection")
+def volume_plugin_or_redirect(request, redirect=INDEX_URL):
+    """The registry's volume plugin; a clear message if there is none."""
+    plugin = registry.volume_plugin()
+    if plugin is None:
+        exceptions.handle(request, _(
+            "No protection provider for Cinder volumes is enabled. Ask "
+            "your administrator to check the provider files."),
+            redirect=redirect)
+    return plugin
+
+
+def report_provider_problems(request):
+    """Provider files that could not be used, as messages on the panel:
+    in full for administrators, who can fix them; in short for others."""
+    problems = registry.get_registry().problems
+    if not problems:
+        return
+    if policy.is_admin(request):
+        for problem in problems:
+            messages.warning(request, problem)
+    else:
+        messages.warning(request, _(
+            "Some protection providers could not be loaded. Your "
+            "administrator can find the details in the dashboard's log."))
+
+
+class SnapshotListMixin(tables.PagedTableMixin):
+    """One snapshot page and one volume-name listing, joined in memory."""
+
+    search_opts = {}
+
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        volume = filters.pop('volume', None)
+        if volume:
+            filters['volume_id'] = self._volume_id_for(volume)
+        name = filters.pop('name', None)
+        if name:
+            # "name~" matches part of a name (Cinder API 3.34 and later).
+            filters['name~'] = name
+        return filters
+
+    def _volume_id_for(self, text):
+        matches = [volume_id for volume_id, name in self.volume_names.items()
+                   if name == text]
+        return matches[0] if len(matches) == 1 else text
+
+    @property
+    @memoized.memoized_method
+    def volume_names(self):
+        try:
+            return cinder.volume_names(self.request, dict(self.search_opts))
+        except errors.VolsnapAPIError:
+            exceptions.handle(self.request,
+                              _("Unable to retrieve volume names."))
+            return {}
 
     def get_data(self):
+        marker, sort_dir = self._get_marker()
+        search_opts = dict(self.search_opts, **self.get_filters())
         try:
-            snapshots = cinder.snapshot_list(self.request,
-                                             search_opts=self.get_filters())
-        except Exception:
-            exceptions.handle(self.request,
-                              _("Unable to retrieve snapshots."))
+            snapshots, self._has_more_data, self._has_prev_data = \
+                cinder.snapshot_list_paged(self.request,
+                                           search_opts=search_opts,
+                                           marker=marker, sort_dir=sort_dir)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve snapshots: %s") % exc)
             return []
-        try:
-            volumes = {volume.id: volume
-                       for volume in cinder.volume_list(self.request)}
-        except Exception:
-            exceptions.handle(self.request, _("Unable to retrieve volumes."))
-            volumes = {}
         for snapshot in snapshots:
-            snapshot.source_volume = volumes.get(snapshot.volume_id)
+            snapshot.source_volume_name = self.volume_names.get(
+                snapshot.volume_id)
+        failed = [s.id for s in snapshots
+                  if s.status in ('error', 'error_deleting')]
+        if failed:
+            reasons = cinder.error_reasons(self.request, failed)
+            for snapshot in snapshots:
+                snapshot.error_reason = reasons.get(snapshot.id)
         return snapshots
 
+
+class IndexView(SnapshotListMixin, tables.DataTableView):
+    table_class = protection_tables.ProtectedSnapshotsTable
+    page_title = _("Volume Protection")
+    template_name = 'volume_protection/index.html'
+
+    def get(self, request, *args, **kwargs):
+        report_provider_problems(request)
+        return super().get(request, *args, **kwargs)
+
+
+class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
+    form_class = protection_forms.ProtectForm
+    template_name = 'volume_protection/protect.html'
+    modal_id = 'protect_volumes_modal'
+    submit_label = _("Protect")
+    submit_url = reverse_lazy('horizon:project:volume_protection:protect')
+    success_url = INDEX_URL
+    page_title = _("Protect Volumes")
+    policy_rules = policy.PROTECT
+
+    def get_initial(self):
+        initial = super().get_initial()
+        volume_id = self.request.GET.get('volume_id')
+        if volume_id:
+            initial['volumes'] = [volume_id]
+        return initial
+
+    @memoized.memoized_method
+    def _volumes(self):
+        try:
+            return [volume for volume in cinder.volume_list(self.request)
+                    if volume.status in PROTECTABLE_STATUSES]
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve volumes: %s") % exc, redirect=INDEX_URL)
+
+    @memoized.memoized_method
+    def _limits(self):
+        try:
+            return cinder.absolute_limits(self.request)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve your quota: %s") % exc,
+                redirect=INDEX_URL)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['plugin'] = volume_plugin_or_redirect(self.request)
+        kwargs['volumes'] = self._volumes()
+        kwargs['limits'] = self._limits()
+        try:
+            kwargs['force_supported'] = cinder.snapshot_force_supported(
+                self.request)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, str(exc), redirect=INDEX_URL)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['limits'] = self._limits()
+        return context
+
+
+class SnapshotMixin:
+    """A view about one snapshot, read once per request."""
+
+    @memoized.memoized_method
+    def get_snapshot(self):
+        try:
+            return cinder.snapshot_get(self.request,
+                                       self.kwargs['snapshot_id'])
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve snapshot: %s") % exc, redirect=INDEX_URL)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['snapshot'] = self.get_snapshot()
+        return context
+
+
+class RestoreView(policy.PolicyRequiredMixin, SnapshotMixin,
+                  forms.ModalFormView):
+    form_class = protection_forms.RestoreForm
+    template_name = 'volume_protection/restore.html'
+    modal_id = 'restore_snapshot_modal'
+    submit_label = _("Restore")
+    submit_url = 'horizon:project:volume_protection:restore'
+    success_url = INDEX_URL
+    page_title = _("Restore Snapshot to a New Volume")
+    policy_rules = policy.RESTORE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['plugin'] = volume_plugin_or_redirect(self.request)
+        kwargs['snapshot'] = self.get_snapshot()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=(self.kwargs['snapshot_id'],))
+        return context
+
+
+class UpdateView(policy.PolicyRequiredMixin, SnapshotMixin,
+                 forms.ModalFormView):
+    form_class = protection_forms.UpdateForm
+    template_name = 'volume_protection/update.html'
+    modal_id = 'update_snapshot_modal'
+    submit_label = _("Save")
+    submit_url = 'horizon:project:volume_protection:update'
+    success_url = INDEX_URL
+    page_title = _("Edit Snapshot")
+    policy_rules = policy.UPDATE
+
+    def get_initial(self):
+        snapshot = self.get_snapshot()
+        return {'snapshot_id': snapshot.id, 'name': snapshot.name,
+                'description': snapshot.description}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=(self.kwargs['snapshot_id'],))
+        return context
+
+
+class MetadataView(UpdateView):
+    form_class = protection_forms.MetadataForm
+    submit_url = 'horizon:project:volume_protection:metadata'
+    page_title = _("Update Snapshot Metadata")
+    modal_id = 'snapshot_metadata_modal'
+    policy_rules = policy.UPDATE_METADATA
+
+    def get_initial(self):
+        snapshot = self.get_snapshot()
+        metadata = dict(getattr(snapshot, 'metadata', None) or {})
+        return {'snapshot_id': snapshot.id, 'current': metadata,
+                'metadata': '\n'.join('%s=%s' % item
+                                      for item in sorted(metadata.items()))}
+
+
+class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
+                 views.HorizonTemplateView):
+    template_name = 'volume_protection/detail.html'
+    page_title = _("Snapshot: {{ snapshot_name }}")
+    policy_rules = policy.GET
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        snapshot = context['snapshot']
+        context['snapshot_name'] = snapshot.name or snapshot.id
+        context['metadata'] = sorted(
+            (getattr(snapshot, 'metadata', None) or {}).items())
+        try:
+            context['source_volume'] = cinder.volume_get(self.request,
+                                                         snapshot.volume_id)
+        except errors.VolsnapAPIError:
+            context['source_volume'] = None
+        try:
+            context['restored_volumes'] = cinder.volumes_restored_from(
+                self.request, snapshot.id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve the volumes restored from this "
+                "snapshot: %s") % exc)
+            context['restored_volumes'] = []
+        table = protection_tables.ProtectedSnapshotsTable(self.request)
+        context['actions'] = table.render_row_actions(snapshot)
+        context['url'] = INDEX_URL
+        return context

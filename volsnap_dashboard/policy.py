@@ -1,0 +1,37 @@
+"""Policy rules of every action, with Cinder's own policy names.
+
+Tables hide what a user may not do; views refuse it again on the server,
+so a hand-made POST gets no further than a button would.
+"""
+
+from horizon import exceptions
+from openstack_dashboard import policy
+
+LIST = (('volume', 'volume:get_all_snapshots'),)
+GET = (('volume', 'volume:get_snapshot'),)
+PROTECT = (('volume', 'volume:create_snapshot'),)
+RESTORE = (('volume', 'volume:create'),)
+UPDATE = (('volume', 'volume:update_snapshot'),)
+UPDATE_METADATA = (('volume', 'volume:update_snapshot_metadata'),)
+DELETE = (('volume', 'volume:delete_snapshot'),)
+ADMIN = (('volume', 'context_is_admin'),)
+FORCE_DELETE = (('volume', 'volume_extension:snapshot_admin_actions:'
+                           'force_delete'),)
+RESET_STATUS = (('volume', 'volume_extension:snapshot_admin_actions:'
+                           'reset_status'),)
+
+
+def is_admin(request):
+    return policy.check(ADMIN, request)
+
+
+class PolicyRequiredMixin:
+    """Refuse the view, GET or POST, unless ``policy_rules`` allow it."""
+
+    policy_rules = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.policy_rules and not policy.check(self.policy_rules,
+                                                  request):
+            raise exceptions.NotAuthorized
+        return super().dispatch(request, *args, **kwargs)
