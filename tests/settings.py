@@ -4,6 +4,7 @@ Real HTTP is blocked by Horizon's test helpers; the integration tests use
 volsnap_dashboard.dev_settings against the dev cloud instead.
 """
 
+from openstack_dashboard import defaults as dashboard_defaults
 from openstack_dashboard import enabled as dashboard_enabled
 from openstack_dashboard.test.settings import *  # noqa: F401,F403
 from openstack_dashboard.utils import settings as settings_utils
@@ -27,3 +28,10 @@ settings_utils.update_dashboards(
 
 TEMPLATES[0]['DIRS'].append(source_tree.TEMPLATES_DIR)  # noqa: F405
 STATICFILES_DIRS.append(source_tree.STATIC_DIR)  # noqa: F405
+
+# Horizon's test settings know no Block Storage policy; use the real files,
+# so that tests which turn policy checks on see Cinder's rules.
+POLICY_FILES_PATH = dashboard_defaults.POLICY_FILES_PATH
+POLICY_FILES = dashboard_defaults.POLICY_FILES
+POLICY_DIRS = dashboard_defaults.POLICY_DIRS
+DEFAULT_POLICY_FILES = dashboard_defaults.DEFAULT_POLICY_FILES

@@ -74,6 +74,11 @@ class ServiceError(ServiceUnavailable):
                         "administrator.")
 
 
+class UnsupportedService(VolsnapAPIError):
+    default_message = _("The Block Storage service does not offer an API "
+                        "version this dashboard supports.")
+
+
 class NoEndpoint(ServiceUnavailable):
     default_message = _("No Block Storage endpoint is available in your "
                         "region's service catalog.")
@@ -114,6 +119,8 @@ def from_exception(exc):
                         ks_exc.RequestTimeout, ks_exc.UnknownConnectionError,
                         requests.ConnectionError, requests.Timeout)):
         return ServiceUnavailable()
+    if isinstance(exc, cinder_exc.UnsupportedVersion):
+        return UnsupportedService()
     if isinstance(exc, ks_exc.EndpointNotFound):
         return NoEndpoint()
     status = getattr(exc, 'code', None) or getattr(exc, 'http_status', None)
@@ -129,8 +136,8 @@ def from_exception(exc):
     return VolsnapAPIError(detail=_cinder_detail(exc))
 
 
-_TRANSLATED = (cinder_exc.ClientException, ks_exc.ClientException,
-               requests.RequestException)
+_TRANSLATED = (cinder_exc.ClientException, cinder_exc.UnsupportedVersion,
+               ks_exc.ClientException, requests.RequestException)
 
 
 @contextlib.contextmanager

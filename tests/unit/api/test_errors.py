@@ -73,6 +73,11 @@ class TranslationTests(SimpleTestCase):
         self.assertIsInstance(self._translate(ks_exc.RequestTimeout()),
                               errors.ServiceUnavailable)
 
+    def test_unsupported_api_version(self):
+        self.assertIsInstance(
+            self._translate(cinder_exc.UnsupportedVersion('v2 only')),
+            errors.UnsupportedService)
+
     def test_exception_without_status_attributes(self):
         exc = requests.exceptions.InvalidURL('odd failure')
         self.assertFalse(hasattr(exc, 'code'))

@@ -111,6 +111,13 @@ class DeleteSnapshots(PolicyTargetMixin,
         return ngettext_lazy("Scheduled deletion of Snapshot",
                              "Scheduled deletion of Snapshots", count)
 
+    def _allowed(self, request, datum=None):
+        # BatchAction refuses when the table is empty, which it is when the
+        # only row was deleted by someone else since the page was drawn.
+        if datum is None and request.method == 'POST':
+            return super(tables.BatchAction, self)._allowed(request, datum)
+        return super()._allowed(request, datum)
+
     def allowed(self, request, snapshot=None):
         # A row gone since the page was drawn is let through: deleting
         # something already gone counts as done.
@@ -202,13 +209,23 @@ class ProtectedSnapshotsTable(tables.DataTable):
                                 truncate=60)
 
     def get_object_display(self, snapshot):
-        return snapshot_name(snapshot)
+        return snapshot_name(snapshot) if snapshot is not None else None
+
+    def get_object_by_id(self, lookup):
+        # A row deleted by someone else since the page was drawn: let the
+        # action find out from Cinder and say so, instead of a bare redirect.
+        try:
+            return super().get_object_by_id(lookup)
+        except exceptions.Http302:
+            return None
 
     class Meta:
         name = 'protected_snapshots'
         verbose_name = _("Protected Snapshots")
         status_columns = ('status',)
         row_class = UpdateRow
+        pagination_param = 'snapshot_marker'
+        prev_pagination_param = 'prev_snapshot_marker'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
                          DeleteSnapshots)
         row_actions = (RestoreSnapshot, EditSnapshot, UpdateMetadata,

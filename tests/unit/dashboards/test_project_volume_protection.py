@@ -1,0 +1,351 @@
+"""Project > Volumes > Volume Protection, with the API layer mocked."""
+
+from unittest import mock
+
+from django.core.cache import cache
+from django.test.utils import override_settings
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import cinder_snapshot
+from tests.unit import fixtures
+
+INDEX_URL = reverse('horizon:project:volume_protection:index')
+PROTECT_URL = reverse('horizon:project:volume_protection:protect')
+
+
+def restore_url(snapshot_id='snap-1'):
+    return reverse('horizon:project:volume_protection:restore',
+                   args=(snapshot_id,))
+
+
+class IndexTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'error_reasons']})
+    def _get_index(self, snapshots, names=None, reasons=None,
+                   url=INDEX_URL):
+        self.mock_snapshot_list_paged.return_value = (snapshots, False,
+                                                      False)
+        self.mock_volume_names.return_value = names or {}
+        self.mock_error_reasons.return_value = reasons or {}
+        return self.client.get(url)
+
+    def test_lists_snapshots_with_their_volume_names(self):
+        res = self._get_index([fixtures.snapshot()], {'vol-1': 'db-volume'})
+        self.assertEqual(200, res.status_code)
+        self.assertTemplateUsed(res, 'volume_protection/index.html')
+        self.assertContains(res, 'nightly')
+        self.assertContains(res, 'db-volume')
+        self.assertContains(res, '2 GiB')
+
+    def test_calls_are_constant_whatever_the_number_of_rows(self):
+        res = self._get_index(fixtures.snapshots(200))
+        self.assertEqual(200, res.status_code)
+        self.mock_snapshot_list_paged.assert_called_once()
+        self.mock_volume_names.assert_called_once()
+        self.mock_error_reasons.assert_not_called()
+
+    def test_failed_snapshot_shows_cinders_reason_with_one_call(self):
+        res = self._get_index([fixtures.snapshot(status='error'),
+                               fixtures.snapshot('snap-2')],
+                              reasons={'snap-1': 'out of space'})
+        self.assertContains(res, 'Error: out of space')
+        self.mock_error_reasons.assert_called_once_with(mock.ANY, ['snap-1'])
+
+    def test_html_in_names_is_escaped(self):
+        evil = '<script>alert("x")</script>'
+        res = self._get_index([fixtures.snapshot(name=evil,
+                                                 description=evil)],
+                              {'vol-1': evil})
+        self.assertNotContains(res, evil)
+        self.assertContains(res, '&lt;script&gt;alert(')
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def test_cinder_down_gives_a_message_not_a_500(self):
+        self.mock_snapshot_list_paged.side_effect = \
+            errors.ServiceUnavailable()
+        self.mock_volume_names.return_value = {}
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(200, res.status_code)
+        self.assertMessageCount(res, error=1)
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def test_filters_by_volume_name_and_part_of_a_name(self):
+        self.mock_snapshot_list_paged.return_value = ([], False, False)
+        self.mock_volume_names.return_value = {'vol-1': 'db', 'vol-2': 'web'}
+        self.client.post(INDEX_URL, {
+            'protected_snapshots__filter__q_field':
+                'volume',
+            'protected_snapshots__filter__q': 'web'})
+        self.client.get(INDEX_URL)
+        self.client.post(INDEX_URL, {
+            'protected_snapshots__filter__q_field':
+                'name',
+            'protected_snapshots__filter__q': 'nig'})
+        self.client.get(INDEX_URL)
+        searches = [c.kwargs['search_opts']
+                    for c in self.mock_snapshot_list_paged.call_args_list]
+        self.assertIn({'volume_id': 'vol-2'}, searches)
+        self.assertIn({'name~': 'nig'}, searches)
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def test_marker_paging(self):
+        self.mock_snapshot_list_paged.return_value = (
+            fixtures.snapshots(3), True, True)
+        self.mock_volume_names.return_value = {}
+        res = self.client.get(INDEX_URL + '?snapshot_marker=snap-0009')
+        self.mock_snapshot_list_paged.assert_called_once_with(
+            mock.ANY, search_opts={}, marker='snap-0009', sort_dir='desc')
+        self.assertContains(res, 'snapshot_marker=snap-0002')
+        self.assertContains(res, 'prev_snapshot_marker=snap-0000')
+
+
+class ProtectTests(helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    def _mock_form_data(self, volumes=None, force_supported=False,
+                        limits=None):
+        self.mock_volume_list.return_value = volumes or [fixtures.volume()]
+        self.mock_absolute_limits.return_value = limits or fixtures.LIMITS
+        self.mock_snapshot_force_supported.return_value = force_supported
+
+    def _post(self, **overrides):
+        form = self.client.get(PROTECT_URL).context['form']
+        data = {'submission': form.fields['submission'].initial,
+                'volumes': ['vol-1'], 'option_snapshot_name': 'nightly',
+                'option_description': 'before upgrade'}
+        data.update(overrides)
+        return self.client.post(PROTECT_URL, data)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported']})
+    def test_form_is_generated_from_the_options_schema(self):
+        self._mock_form_data()
+        res = self.client.get(PROTECT_URL)
+        self.assertEqual(200, res.status_code)
+        fields = list(res.context['form'].fields)
+        self.assertEqual(['submission', 'volumes', 'option_snapshot_name',
+                          'option_description', 'option_force'], fields)
+        self.assertContains(res, 'Snapshot Name')
+        self.assertContains(res, 'The name of the volume snapshot.')
+        self.assertContains(res, '2 of 10 used')
+        self.assertContains(res, 'db (2 GiB, available)')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_protect_one_volume(self):
+        self._mock_form_data()
+        res = self._post()
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        plugin, volume, values = \
+            self.mock_snapshot_protect.call_args.args[1:]
+        self.assertIsInstance(plugin,
+                              cinder_snapshot.CinderSnapshotProtectionPlugin)
+        self.assertEqual('vol-1', volume.id)
+        self.assertEqual({'snapshot_name': 'nightly',
+                          'description': 'before upgrade', 'force': False},
+                         values)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_double_submission_creates_one_snapshot(self):
+        self._mock_form_data()
+        form = self.client.get(PROTECT_URL).context['form']
+        data = {'submission': form.fields['submission'].initial,
+                'volumes': ['vol-1'], 'option_snapshot_name': 'n',
+                'option_description': ''}
+        self.client.post(PROTECT_URL, data)
+        res = self.client.post(PROTECT_URL, data)
+        self.assertEqual(1, self.mock_snapshot_protect.call_count)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_in_use_volume_needs_force_before_3_66(self):
+        self._mock_form_data([fixtures.volume(status='in-use')],
+                             force_supported=True)
+        res = self._post()
+        self.assertFormErrors(res, 1)
+        self.assertContains(res, 'is in use: check Force')
+        self.mock_snapshot_protect.assert_not_called()
+        res = self._post(option_force='on')
+        self.assertNoFormErrors(res)
+        self.assertTrue(self.mock_snapshot_protect.call_args.args[3][
+            'force'])
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_quota_refused_up_front(self):
+        self._mock_form_data(limits=dict(fixtures.LIMITS,
+                                         totalSnapshotsUsed=10))
+        res = self._post()
+        self.assertContains(res, 'snapshot quota would be exceeded')
+        self.mock_snapshot_protect.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_cinders_over_quota_answer_is_a_clear_message(self):
+        self._mock_form_data()
+        self.mock_snapshot_protect.side_effect = errors.OverQuota(
+            detail='SnapshotLimitExceeded')
+        res = self._post()
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'Unable to protect volume')
+        self.assertContains(res, 'exceeds the project')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_over_long_name_is_refused_in_the_form(self):
+        self._mock_form_data()
+        res = self._post(option_snapshot_name='x' * 300)
+        self.assertFormErrors(res, 1)
+        self.mock_snapshot_protect.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list']})
+    def test_cinder_down_on_the_form_redirects_with_a_message(self):
+        self.mock_volume_list.side_effect = errors.ServiceUnavailable()
+        res = self.client.get(PROTECT_URL)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
+
+class RestoreTests(helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    @helpers.create_mocks({cinder: ['snapshot_get',
+                                    'volume_create_from_snapshot']})
+    def test_restore_links_the_new_volume_escaped(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot(
+            name='<b>snap</b>')
+        self.mock_volume_create_from_snapshot.return_value = \
+            fixtures.volume('vol-new', name='<i>copy</i>')
+        form = self.client.get(restore_url()).context['form']
+        self.assertEqual(['submission', 'size', 'restore__restore_name',
+                          'restore__restore_description'],
+                         list(form.fields))
+        res = self.client.post(restore_url(), {
+            'submission': form.fields['submission'].initial, 'size': 3,
+            'restore__restore_name': '<i>copy</i>'})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        args = self.mock_volume_create_from_snapshot.call_args
+        self.assertEqual({'restore_name': '<i>copy</i>'}, args.args[3])
+        self.assertEqual(3, args.kwargs['size'])
+        stored = [str(m) for m in self._messages()]
+        self.assertTrue(any('href="/project/volumes/vol-new/"' in m and
+                            '&lt;i&gt;copy&lt;/i&gt;' in m and
+                            '&lt;b&gt;snap' in m for m in stored), stored)
+
+    def _messages(self):
+        from django.contrib.messages.storage.cookie import CookieStorage
+        storage = CookieStorage(mock.Mock(COOKIES={
+            'messages': self.client.cookies['messages'].value}))
+        return list(storage)
+
+    @helpers.create_mocks({cinder: ['snapshot_get']})
+    def test_smaller_size_is_refused(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot(size=5)
+        form = self.client.get(restore_url()).context['form']
+        res = self.client.post(restore_url(), {
+            'submission': form.fields['submission'].initial, 'size': 4})
+        self.assertFormErrors(res, 1)
+
+    @helpers.create_mocks({cinder: ['snapshot_get']})
+    def test_snapshot_deleted_by_someone_else(self):
+        self.mock_snapshot_get.side_effect = errors.NotFound()
+        res = self.client.get(restore_url())
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
+
+class DeleteTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'snapshot_delete']})
+    def test_each_snapshot_gets_its_own_outcome(self):
+        snapshots = [fixtures.snapshot('snap-1', 'one'),
+                     fixtures.snapshot('snap-2', 'two'),
+                     fixtures.snapshot('snap-3', 'three')]
+        self.mock_snapshot_list_paged.return_value = (snapshots, False,
+                                                      False)
+        self.mock_volume_names.return_value = {}
+
+        def delete(request, plugin, snapshot_id):
+            if snapshot_id == 'snap-2':
+                raise errors.BadRequest(detail='Snapshot has dependents')
+            return snapshot_id != 'snap-3'  # snap-3 was already gone
+        self.mock_snapshot_delete.side_effect = delete
+        res = self.client.post(INDEX_URL, {
+            'action': 'protected_snapshots__delete',
+            'object_ids': ['snap-1', 'snap-2', 'snap-3']})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.assertEqual(3, self.mock_snapshot_delete.call_count)
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'snapshot_delete']})
+    def test_row_deleted_by_someone_else_is_not_an_error(self):
+        self.mock_snapshot_list_paged.return_value = ([], False, False)
+        self.mock_volume_names.return_value = {}
+        self.mock_snapshot_delete.return_value = False
+        res = self.client.post(INDEX_URL, {
+            'action': 'protected_snapshots__delete',
+            'object_ids': ['snap-gone']})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_snapshot_delete.assert_called_once()
+
+
+@override_settings(POLICY_CHECK_FUNCTION='openstack_auth.policy.check')
+class ReaderPolicyTests(helpers.TestCase):
+    """A reader sees the list but no buttons, and POSTs are refused."""
+
+    def setUp(self):
+        super().setUp()
+        self.setActiveUser(id=self.user.id, token=self.token,
+                           username=self.user.name,
+                           tenant_id=self.tenant.id,
+                           service_catalog=self.service_catalog,
+                           authorized_tenants=self.tenants.list(),
+                           roles=[{'id': '3', 'name': 'reader'}])
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def test_no_action_buttons(self):
+        self.mock_snapshot_list_paged.return_value = (
+            [fixtures.snapshot()], False, False)
+        self.mock_volume_names.return_value = {}
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'nightly')
+        table = res.context['table']
+        self.assertEqual([], [a.name for a in table.get_table_actions()
+                              if a.name != 'filter'])
+        self.assertEqual([], table.get_row_actions(fixtures.snapshot()))
+
+    @helpers.create_mocks({cinder: ['snapshot_protect', 'volume_list']})
+    def test_protect_post_is_refused(self):
+        res = self.client.post(PROTECT_URL, {'volumes': ['vol-1']})
+        self.assertIn(res.status_code, (302, 403))
+        self.mock_snapshot_protect.assert_not_called()
+        self.mock_volume_list.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'snapshot_delete']})
+    def test_delete_post_is_refused(self):
+        self.mock_snapshot_list_paged.return_value = (
+            [fixtures.snapshot()], False, False)
+        self.mock_volume_names.return_value = {}
+        self.client.post(INDEX_URL, {'action': 'protected_snapshots__delete',
+                                     'object_ids': ['snap-1']})
+        self.mock_snapshot_delete.assert_not_called()
