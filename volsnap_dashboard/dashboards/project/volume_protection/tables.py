@@ -128,8 +128,9 @@ class DeleteSnapshots(PolicyTargetMixin,
         plugin = registry.volume_plugin()
         try:
             if not cinder.snapshot_delete(request, plugin, obj_id):
-                messages.info(request, _("Snapshot %s no longer exists: it was already deleted.")
-                              % obj_id)
+                messages.info(request, _(
+                    "Snapshot %s no longer exists: it was already deleted.")
+                    % obj_id)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(
                 request, _("Unable to delete snapshot %(id)s: %(reason)s")
