@@ -8,6 +8,8 @@ from keystoneauth1.identity import v3
 KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % os.environ.get(
     'VOLSNAP_KEYSTONE_PORT', '5000')
 
+CINDER_PORT = os.environ.get('VOLSNAP_CINDER_PORT', '8776')
+
 PROJECT_OF = {'admin': 'admin', 'demo': 'demo', 'reader': 'demo',
               'alt': 'alt'}
 

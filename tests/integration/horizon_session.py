@@ -44,3 +44,9 @@ def request_for(client, path='/'):
     request.user = auth.get_user(request)
     assert request.user.is_authenticated, 'not logged in'
     return request
+
+
+def post(client, url, data, **extra):
+    """POST as the browser does, with the CSRF token from the cookie."""
+    token = client.cookies['csrftoken'].value
+    return client.post(url, data, HTTP_X_CSRFTOKEN=token, **extra)

@@ -1,0 +1,158 @@
+"""The project panel's HTTP endpoints against the dev cloud, as a user's
+browser would call them (without the browser)."""
+
+import re
+
+from keystoneauth1 import session as ks_session
+
+from tests.integration import cloud
+from tests.integration import horizon_session
+from tests.integration import waiting
+
+INDEX = '/project/volume_protection/'
+PROTECT = INDEX + 'protect/'
+
+
+def submission_token(client, url):
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return page.context['form'].fields['submission'].initial
+
+
+def protect(client, volume_id, name):
+    return horizon_session.post(client, PROTECT, {
+        'submission': submission_token(client, PROTECT),
+        'volumes': [volume_id], 'option_snapshot_name': name,
+        'option_description': 'through the panel'})
+
+
+def snapshots_named(cinder, name):
+    return [s for s in cinder.volume_snapshots.list() if s.name == name]
+
+
+def test_protect_restore_delete_through_the_panel(demo_volume):
+    demo = cloud.cinder_as('demo')
+    client = horizon_session.login('demo')
+    response = protect(client, demo_volume.id, 'itest-panel')
+    assert response.status_code == 302
+    [snapshot] = snapshots_named(demo, 'itest-panel')
+    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+
+    index = client.get(INDEX)
+    assert b'itest-panel' in index.content
+
+    restore_url = INDEX + snapshot.id + '/restore/'
+    response = horizon_session.post(client, restore_url, {
+        'submission': submission_token(client, restore_url), 'size': 1,
+        'restore__restore_name': 'itest-panel-copy'})
+    assert response.status_code == 302
+    [restored] = [v for v in demo.volumes.list()
+                  if v.name == 'itest-panel-copy']
+    try:
+        waiting.until_status(demo.volumes, restored.id, 'available')
+        assert restored.snapshot_id == snapshot.id
+        detail = client.get(INDEX + snapshot.id + '/')
+        assert detail.status_code == 200
+        assert b'itest-panel-copy' in detail.content
+    finally:
+        waiting.delete_and_wait(demo.volumes, restored.id)
+
+    response = horizon_session.post(client, INDEX, {
+        'action': 'protected_snapshots__delete',
+        'object_ids': [snapshot.id]})
+    assert response.status_code == 302
+    waiting.until_gone(demo.volume_snapshots, snapshot.id)
+
+
+def test_double_submitted_protect_creates_one_snapshot(demo_volume):
+    demo = cloud.cinder_as('demo')
+    client = horizon_session.login('demo')
+    form = {'submission': submission_token(client, PROTECT),
+            'volumes': [demo_volume.id],
+            'option_snapshot_name': 'itest-twice',
+            'option_description': ''}
+    horizon_session.post(client, PROTECT, form)
+    horizon_session.post(client, PROTECT, form)
+    snapshots = snapshots_named(demo, 'itest-twice')
+    try:
+        assert len(snapshots) == 1
+    finally:
+        for snapshot in snapshots:
+            waiting.until_status(demo.volume_snapshots, snapshot.id,
+                                 'available')
+            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_reader_sees_the_list_but_cannot_act(demo_volume):
+    client = horizon_session.login('reader')
+    index = client.get(INDEX)
+    assert index.status_code == 200
+    assert b'protected_snapshots__action_protect' not in index.content
+    response = horizon_session.post(client, PROTECT, {
+        'volumes': [demo_volume.id], 'option_snapshot_name': 'x',
+        'option_description': ''})
+    assert response.status_code in (302, 403)
+    assert snapshots_named(cloud.cinder_as('demo'), 'x') == []
+
+
+def test_html_in_a_name_is_escaped_everywhere(demo_volume):
+    demo = cloud.cinder_as('demo')
+    evil = '<img src=x onerror=alert(1)>'
+    client = horizon_session.login('demo')
+    protect(client, demo_volume.id, evil)
+    [snapshot] = snapshots_named(demo, evil)
+    try:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        for url in (INDEX, INDEX + snapshot.id + '/',
+                    INDEX + '?action=row_update&table=protected_snapshots'
+                            '&obj_id=' + snapshot.id):
+            page = client.get(url, HTTP_X_REQUESTED_WITH='XMLHttpRequest'
+                              if 'row_update' in url else '')
+            assert page.status_code == 200
+            assert evil.encode() not in page.content, url
+            assert b'&lt;img src=x onerror=alert(1)&gt;' in page.content, url
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+class _CountingSession:
+    """Counts the HTTP requests the dashboard sends to each service."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        real = ks_session.Session.request
+
+        def request(session, url, method, *args, **kwargs):
+            self.calls.append((method, url))
+            return real(session, url, method, *args, **kwargs)
+        monkeypatch.setattr(ks_session.Session, 'request', request)
+
+    def cinder_calls(self):
+        port = ':%s/' % cloud.CINDER_PORT
+        return [call for call in self.calls if port in call[1]]
+
+
+def test_list_page_calls_cinder_a_constant_number_of_times(monkeypatch,
+                                                           demo_volume):
+    demo = cloud.cinder_as('demo')
+    client = horizon_session.login('demo')
+    client.get(INDEX)  # the microversion is negotiated once, here
+    counter = _CountingSession(monkeypatch)
+    client.get(INDEX)
+    few = len(counter.cinder_calls())
+    created = [demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-count-%d' % i)
+               for i in range(4)]
+    try:
+        counter.calls.clear()
+        page = client.get(INDEX)
+        assert len(re.findall(rb'itest-count-\d', page.content)) >= 4
+        assert len(counter.cinder_calls()) == few
+        assert few <= 2
+        assert not [c for c in counter.cinder_calls()
+                    if re.search(r':\d+/?$', c[1])], 'version discovery'
+    finally:
+        for snapshot in created:
+            waiting.until_status(demo.volume_snapshots, snapshot.id,
+                                 'available')
+            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
