@@ -1,0 +1,56 @@
+"""Horizon with the plugin, served by `manage.py runserver` on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+from volsnap_dashboard import source_tree
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class DevServer:
+    def __init__(self, log_path):
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.log = open(log_path, 'w')
+        env = dict(os.environ,
+                   DJANGO_SETTINGS_MODULE='volsnap_dashboard.dev_settings')
+        self.process = subprocess.Popen(
+            [sys.executable, 'manage.py', 'runserver', '--noreload',
+             '127.0.0.1:%d' % self.port],
+            cwd=source_tree.REPO_ROOT, env=env, stdout=self.log,
+            stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('the dev server exited; see %s'
+                                   % self.log.name)
+            try:
+                requests.get(self.url + '/auth/login/', timeout=2)
+                return
+            except requests.RequestException:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError('the dev server did not answer in %ss' % timeout)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()

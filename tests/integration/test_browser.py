@@ -1,0 +1,134 @@
+"""Real browser tests: Playwright driving Debian's chromium against a live
+Horizon with the plugin, on the real dev cloud."""
+
+import os
+import re
+
+from playwright.sync_api import expect
+from playwright.sync_api import sync_playwright
+import pytest
+
+from volsnap_dashboard import source_tree
+from tests.integration import cloud
+from tests.integration import live_server
+from tests.integration import waiting
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = os.path.join(source_tree.REPO_ROOT, 'test-artifacts')
+SCREENSHOTS = os.path.join(ARTIFACTS, 'screenshots')
+CHROMIUM = os.environ.get('VOLSNAP_CHROMIUM', '/usr/bin/chromium')
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
+                 '--no-first-run', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync']
+
+
+@pytest.fixture(scope='module')
+def server():
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    dev_server = live_server.DevServer(os.path.join(ARTIFACTS,
+                                                    'devserver.log'))
+    yield dev_server
+    dev_server.stop()
+
+
+@pytest.fixture(scope='module')
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def logged_in_page(browser, server, username):
+    context = browser.new_context(viewport={'width': 1400, 'height': 900})
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.goto(server.url + '/auth/login/')
+    page.fill('#id_username', username)
+    page.fill('#id_password', cloud.password(username))
+    page.click('button[type=submit]')
+    page.wait_for_url(re.compile(r'/project/volume_protection/'))
+    return page
+
+
+@pytest.fixture
+def browser_volume():
+    demo = cloud.cinder_as('demo')
+    volume = demo.volumes.create(1, name='browser-volume')
+    waiting.until_status(demo.volumes, volume.id, 'available')
+    yield volume
+    for snapshot in demo.volume_snapshots.list():
+        if snapshot.volume_id == volume.id:
+            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+    waiting.delete_and_wait(demo.volumes, volume.id)
+
+
+def row(page, text):
+    return page.locator('#protected_snapshots tbody tr', has_text=text)
+
+
+def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
+    demo = cloud.cinder_as('demo')
+    page = logged_in_page(browser, server, 'demo')
+    page.evaluate('window.volsnapNotReloaded = true')
+
+    page.click('#protected_snapshots__action_protect')
+    modal = page.locator('.modal-dialog')
+    expect(modal).to_contain_text('Snapshot Name')
+    modal.get_by_label(re.compile('browser-volume')).check()
+    modal.locator('#id_option_snapshot_name').fill('browser-snapshot')
+    modal.locator('#id_option_description').fill('taken in the browser')
+    page.screenshot(path=os.path.join(SCREENSHOTS, 'protect-form.png'))
+    modal.locator('input[type=submit], button[type=submit]').last.click()
+
+    snapshot_row = row(page, 'browser-snapshot')
+    expect(snapshot_row).to_contain_text('Available', timeout=60000)
+    assert page.evaluate('window.volsnapNotReloaded') is True
+    page.screenshot(path=os.path.join(SCREENSHOTS, 'snapshot-list.png'))
+
+    snapshot_row.locator('a', has_text='Restore to New Volume').click()
+    modal = page.locator('.modal-dialog')
+    modal.locator('#id_restore__restore_name').fill('browser-restored')
+    page.screenshot(path=os.path.join(SCREENSHOTS, 'restore-form.png'))
+    modal.locator('input[type=submit], button[type=submit]').last.click()
+    expect(page.locator('.messages, .alert-success').first).to_contain_text(
+        'browser-restored', timeout=30000)
+    restored = [v for v in demo.volumes.list()
+                if v.name == 'browser-restored']
+    assert len(restored) == 1
+    waiting.until_status(demo.volumes, restored[0].id, 'available')
+    waiting.delete_and_wait(demo.volumes, restored[0].id)
+
+    snapshot_row = row(page, 'browser-snapshot')
+    snapshot_row.locator('input[type=checkbox]').check(force=True)
+    page.click('#protected_snapshots__action_delete')
+    page.locator('.modal-dialog .btn-danger').click()
+    expect(row(page, 'browser-snapshot')).to_have_count(0, timeout=60000)
+    assert not [s for s in demo.volume_snapshots.list()
+                if s.name == 'browser-snapshot' and s.status != 'deleting']
+
+
+def test_reader_sees_no_action_buttons(browser, server, browser_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(browser_volume.id,
+                                            name='reader-visible')
+    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    page = logged_in_page(browser, server, 'reader')
+    expect(row(page, 'reader-visible')).to_have_count(1)
+    assert page.locator('#protected_snapshots__action_protect').count() == 0
+    assert page.locator('#protected_snapshots__action_delete').count() == 0
+    assert row(page, 'reader-visible').locator(
+        '.actions_column a, .actions_column button').count() == 0
+
+
+def test_alt_sees_none_of_demos_snapshots(browser, server, browser_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(browser_volume.id,
+                                            name='demo-private')
+    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    page = logged_in_page(browser, server, 'alt')
+    expect(page.locator('#protected_snapshots')).to_be_visible()
+    expect(row(page, 'demo-private')).to_have_count(0)
