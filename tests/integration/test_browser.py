@@ -73,7 +73,6 @@ def row(page, text):
 def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     demo = cloud.cinder_as('demo')
     page = logged_in_page(browser, server, 'demo')
-    page.evaluate('window.volsnapNotReloaded = true')
 
     page.click('#protected_snapshots__action_protect')
     modal = page.locator('.modal-dialog')
@@ -85,7 +84,22 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     modal.locator('input[type=submit], button[type=submit]').last.click()
 
     snapshot_row = row(page, 'browser-snapshot')
-    expect(snapshot_row).to_contain_text('Available', timeout=60000)
+    expect(snapshot_row).to_have_count(1)
+    [snapshot] = [s for s in demo.volume_snapshots.list()
+                  if s.name == 'browser-snapshot']
+    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+
+    # The fake driver is quick: hold the snapshot in "creating" (as admin)
+    # to watch the row settle live, without a reload.
+    admin = cloud.cinder_as('admin')
+    admin.volume_snapshots.reset_state(snapshot.id, 'creating')
+    page.reload()
+    expect(row(page, 'browser-snapshot')).to_contain_text('Creating')
+    page.evaluate('window.volsnapNotReloaded = true')
+    with page.expect_request(re.compile(r'action=row_update')):
+        admin.volume_snapshots.reset_state(snapshot.id, 'available')
+    expect(row(page, 'browser-snapshot')).to_contain_text('Available',
+                                                          timeout=30000)
     assert page.evaluate('window.volsnapNotReloaded') is True
     page.screenshot(path=os.path.join(SCREENSHOTS, 'snapshot-list.png'))
 
@@ -103,7 +117,7 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     waiting.delete_and_wait(demo.volumes, restored[0].id)
 
     snapshot_row = row(page, 'browser-snapshot')
-    snapshot_row.locator('input[type=checkbox]').check(force=True)
+    snapshot_row.locator('.themable-checkbox label').click()
     page.click('#protected_snapshots__action_delete')
     page.locator('.modal-dialog .btn-danger').click()
     expect(row(page, 'browser-snapshot')).to_have_count(0, timeout=60000)

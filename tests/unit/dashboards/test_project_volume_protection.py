@@ -235,8 +235,8 @@ class RestoreTests(helpers.TestCase):
         self.mock_volume_create_from_snapshot.return_value = \
             fixtures.volume('vol-new', name='<i>copy</i>')
         form = self.client.get(restore_url()).context['form']
-        self.assertEqual(['submission', 'size', 'restore__restore_name',
-                          'restore__restore_description'],
+        self.assertEqual(['submission', 'restore__restore_name',
+                          'restore__restore_description', 'size'],
                          list(form.fields))
         res = self.client.post(restore_url(), {
             'submission': form.fields['submission'].initial, 'size': 3,

@@ -183,6 +183,7 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         self.add_schema_fields(self.plugin.get_restore_schema(),
                                prefix=RESTORE_PREFIX,
                                plugin_name=self.plugin.name)
+        self.fields['size'] = self.fields.pop('size')  # after the name
 
     def handle(self, request, data):
         if not self.claim_submission():
