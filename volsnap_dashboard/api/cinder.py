@@ -193,6 +193,20 @@ def snapshot_update(request, snapshot_id, name, description):
             snapshot_id, name=name, description=description)
 
 
+def snapshot_force_delete(request, snapshot_id):
+    """Delete a snapshot whatever its status (an admin action)."""
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.delete(snapshot_id,
+                                                             force=True)
+
+
+def snapshot_reset_status(request, snapshot_id, status):
+    """Set a stuck snapshot's status (an admin action)."""
+    with errors.translated():
+        return cinderclient(request).volume_snapshots.reset_state(
+            snapshot_id, status)
+
+
 def snapshot_set_metadata(request, snapshot_id, metadata):
     with errors.translated():
         return cinderclient(request).volume_snapshots.set_metadata(

@@ -168,6 +168,8 @@ class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
 class SnapshotMixin:
     """A view about one snapshot, read once per request."""
 
+    index_url = INDEX_URL
+
     @memoized.memoized_method
     def get_snapshot(self):
         try:
@@ -175,7 +177,8 @@ class SnapshotMixin:
                                        self.kwargs['snapshot_id'])
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
-                "Unable to retrieve snapshot: %s") % exc, redirect=INDEX_URL)
+                "Unable to retrieve snapshot: %s") % exc,
+                redirect=self.index_url)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -250,6 +253,8 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
     template_name = 'volume_protection/detail.html'
     page_title = _("Snapshot: {{ snapshot_name }}")
     policy_rules = policy.GET
+    table_class = protection_tables.ProtectedSnapshotsTable
+    volume_url_name = 'horizon:project:volumes:detail'
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -270,7 +275,8 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
                 "Unable to retrieve the volumes restored from this "
                 "snapshot: %s") % exc)
             context['restored_volumes'] = []
-        table = protection_tables.ProtectedSnapshotsTable(self.request)
+        context['volume_url_name'] = self.volume_url_name
+        table = self.table_class(self.request)
         context['actions'] = table.render_row_actions(snapshot)
-        context['url'] = INDEX_URL
+        context['url'] = self.index_url
         return context

@@ -1,0 +1,39 @@
+from django import forms as django_forms
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+
+RESETTABLE_STATUSES = (
+    ('available', _("Available")),
+    ('error', _("Error")),
+    ('creating', _("Creating")),
+    ('deleting', _("Deleting")),
+    ('error_deleting', _("Error Deleting")),
+)
+
+
+class ResetStatusForm(forms.SelfHandlingForm):
+    status = django_forms.ChoiceField(label=_("Status"),
+                                      choices=RESETTABLE_STATUSES)
+    confirm = django_forms.BooleanField(
+        label=_("I understand that this changes only the status Cinder "
+                "records, not the snapshot on the back end."))
+
+    def handle(self, request, data):
+        snapshot_id = self.initial['snapshot_id']
+        try:
+            cinder.snapshot_reset_status(request, snapshot_id,
+                                         data['status'])
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, _("Unable to reset the status of "
+                                         "snapshot %(id)s: %(reason)s")
+                              % {'id': snapshot_id, 'reason': exc})
+            return False
+        messages.success(request, _("The status of snapshot %(id)s is now "
+                                    "%(status)s.")
+                         % {'id': snapshot_id, 'status': data['status']})
+        return True

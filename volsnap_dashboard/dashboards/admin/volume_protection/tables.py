@@ -1,0 +1,107 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import exceptions
+from horizon import tables
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as project_tables)
+from volsnap_dashboard import policy
+
+PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
+STUCK_STATUSES = ('error_deleting', 'deleting')
+
+
+def project_id(snapshot):
+    return getattr(snapshot, PROJECT_ATTR, None)
+
+
+def project_name(snapshot):
+    return getattr(snapshot, 'project_name', None) or project_id(snapshot)
+
+
+def admin_volume_link(snapshot):
+    if getattr(snapshot, 'source_volume_name', None) is None:
+        return None
+    return reverse('horizon:admin:volumes:detail', args=(snapshot.volume_id,))
+
+
+class ForceDeleteSnapshots(tables.BatchAction):
+    name = 'force_delete'
+    classes = ('btn-danger',)
+    icon = 'trash'
+    policy_rules = policy.FORCE_DELETE
+    help_text = _("Force delete removes a snapshot stuck in deleting or "
+                  "error_deleting, whatever the back end reports.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Force Delete Snapshot",
+                             "Force Delete Snapshots", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Scheduled force deletion of Snapshot",
+                             "Scheduled force deletion of Snapshots", count)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status in STUCK_STATUSES
+
+    def action(self, request, obj_id):
+        try:
+            cinder.snapshot_force_delete(request, obj_id)
+        except errors.NotFound:
+            return
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(
+                request, _("Unable to force delete snapshot %(id)s: "
+                           "%(reason)s") % {'id': obj_id, 'reason': exc},
+                escalate=True)
+
+
+class ResetStatus(tables.LinkAction):
+    name = 'reset_status'
+    verbose_name = _("Reset Status")
+    url = 'horizon:admin:volume_protection:reset_status'
+    classes = ('ajax-modal',)
+    icon = 'refresh'
+    policy_rules = policy.RESET_STATUS
+
+
+class AdminSnapshotFilterAction(tables.FilterAction):
+    filter_type = 'server'
+    filter_choices = (
+        ('project', _("Project (name or ID) ="), True),
+        ('name', _("Name ="), True),
+        ('status', _("Status ="), True),
+        ('volume', _("Volume (name or ID) ="), True),
+    )
+
+
+class AdminDeleteSnapshots(project_tables.DeleteSnapshots):
+    pass
+
+
+class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
+    project = tables.Column(project_name, verbose_name=_("Project"))
+    name = tables.WrappingColumn(
+        project_tables.snapshot_name, verbose_name=_("Name"),
+        link='horizon:admin:volume_protection:detail')
+    volume = tables.Column(project_tables.source_volume_name,
+                           verbose_name=_("Volume"), link=admin_volume_link)
+
+    class Meta:
+        name = 'admin_snapshots'
+        verbose_name = _("Protected Snapshots")
+        columns = ('project', 'name', 'volume', 'size', 'status', 'created',
+                   'description')
+        status_columns = ('status',)
+        row_class = project_tables.UpdateRow
+        pagination_param = 'snapshot_marker'
+        prev_pagination_param = 'prev_snapshot_marker'
+        table_actions = (AdminSnapshotFilterAction, AdminDeleteSnapshots,
+                         ForceDeleteSnapshots)
+        row_actions = (ResetStatus, AdminDeleteSnapshots,
+                       ForceDeleteSnapshots)

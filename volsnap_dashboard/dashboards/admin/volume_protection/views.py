@@ -1,0 +1,110 @@
+import collections
+
+from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms
+from horizon import tables
+from horizon.utils import memoized
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    forms as admin_forms)
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    tables as admin_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    views as project_views)
+from volsnap_dashboard import policy
+
+INDEX_URL = reverse_lazy('horizon:admin:volume_protection:index')
+TOP_PROJECTS = 5
+
+
+def summarize(snapshots):
+    """Snapshots and GiB per status, and the projects with the most."""
+    by_status = collections.OrderedDict()
+    for snapshot in sorted(snapshots, key=lambda s: s.status):
+        entry = by_status.setdefault(snapshot.status,
+                                     {'count': 0, 'gigabytes': 0})
+        entry['count'] += 1
+        entry['gigabytes'] += snapshot.size
+    per_project = collections.Counter(admin_tables.project_name(s)
+                                      for s in snapshots)
+    return {'by_status': list(by_status.items()),
+            'top_projects': per_project.most_common(TOP_PROJECTS),
+            'total': len(snapshots),
+            'gigabytes': sum(s.size for s in snapshots)}
+
+
+class IndexView(policy.PolicyRequiredMixin, project_views.SnapshotListMixin,
+                tables.DataTableView):
+    table_class = admin_tables.AdminSnapshotsTable
+    page_title = _("Volume Protection")
+    template_name = 'volume_protection/admin/index.html'
+    search_opts = {'all_tenants': True}
+    policy_rules = policy.ADMIN
+
+    @property
+    @memoized.memoized_method
+    def project_names(self):
+        try:
+            return keystone.project_names(self.request)
+        except errors.VolsnapAPIError:
+            exceptions.handle(self.request,
+                              _("Unable to retrieve project names."))
+            return {}
+
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        project = filters.pop('project', None)
+        if project:
+            matches = [pid for pid, name in self.project_names.items()
+                       if name == project]
+            filters['project_id'] = matches[0] if len(matches) == 1 \
+                else project
+        return filters
+
+    def get_data(self):
+        snapshots = super().get_data()
+        names = self.project_names if snapshots else {}
+        for snapshot in snapshots:
+            snapshot.project_name = names.get(
+                admin_tables.project_id(snapshot))
+        return snapshots
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['summary'] = summarize(context['table'].data)
+        return context
+
+
+class DetailView(project_views.DetailView):
+    policy_rules = policy.ADMIN
+    table_class = admin_tables.AdminSnapshotsTable
+    volume_url_name = 'horizon:admin:volumes:detail'
+    index_url = INDEX_URL
+
+
+class ResetStatusView(policy.PolicyRequiredMixin,
+                      project_views.SnapshotMixin, forms.ModalFormView):
+    form_class = admin_forms.ResetStatusForm
+    template_name = 'volume_protection/admin/reset_status.html'
+    modal_id = 'reset_snapshot_status_modal'
+    submit_label = _("Reset Status")
+    submit_url = 'horizon:admin:volume_protection:reset_status'
+    success_url = INDEX_URL
+    page_title = _("Reset Snapshot Status")
+    policy_rules = policy.RESET_STATUS
+    index_url = INDEX_URL
+
+    def get_initial(self):
+        snapshot = self.get_snapshot()
+        return {'snapshot_id': snapshot.id, 'status': snapshot.status}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=(self.kwargs['snapshot_id'],))
+        return context
