@@ -237,14 +237,18 @@ def snapshot_delete(request, plugin, snapshot_id):
 
 
 def error_reasons(request, resource_ids):
-    """Cinder's user message for each resource that has one (one call)."""
-    if not resource_ids or \
-            cinderclient(request).api_version < microversions.MESSAGES:
+    """Cinder's user message for each resource that has one (one call).
+
+    A reason is a courtesy: if Cinder cannot give one, there is none.
+    """
+    if not resource_ids:
         return {}
     try:
+        client = cinderclient(request)
+        if client.api_version < microversions.MESSAGES:
+            return {}
         with errors.translated():
-            messages = cinderclient(request).messages.list(
-                sort='created_at:desc')
+            messages = client.messages.list(sort='created_at:desc')
     except errors.VolsnapAPIError:
         return {}
     wanted = set(resource_ids)
