@@ -146,3 +146,39 @@ def test_alt_sees_none_of_demos_snapshots(browser, server, browser_volume):
     page = logged_in_page(browser, server, 'alt')
     expect(page.locator('#protected_snapshots')).to_be_visible()
     expect(row(page, 'demo-private')).to_have_count(0)
+
+
+def test_admin_sees_both_projects_and_demo_has_no_admin_panel(
+        browser, server, browser_volume):
+    alt = cloud.cinder_as('alt')
+    alt_volume = alt.volumes.create(1, name='browser-alt-volume')
+    waiting.until_status(alt.volumes, alt_volume.id, 'available')
+    alt_snapshot = alt.volume_snapshots.create(alt_volume.id,
+                                               name='browser-alt-snap')
+    demo = cloud.cinder_as('demo')
+    demo_snapshot = demo.volume_snapshots.create(browser_volume.id,
+                                                 name='browser-demo-snap')
+    try:
+        waiting.until_status(alt.volume_snapshots, alt_snapshot.id,
+                             'available')
+        waiting.until_status(demo.volume_snapshots, demo_snapshot.id,
+                             'available')
+        page = logged_in_page(browser, server, 'admin')
+        page.goto(server.url + '/admin/volume_protection/')
+        admin_rows = page.locator('#admin_snapshots tbody tr')
+        expect(admin_rows.filter(has_text='browser-alt-snap')).to_contain_text(
+            'alt')
+        expect(admin_rows.filter(has_text='browser-demo-snap')
+               ).to_contain_text('demo')
+        expect(page.locator('#volsnap-summary')).to_be_visible()
+        page.screenshot(path=os.path.join(SCREENSHOTS, 'admin-list.png'))
+
+        page = logged_in_page(browser, server, 'demo')
+        expect(page.locator('#sidebar')).to_be_visible()
+        assert page.locator(
+            '#sidebar a[href="/admin/volume_protection/"]').count() == 0
+        response = page.goto(server.url + '/admin/volume_protection/')
+        assert response.status == 403
+    finally:
+        waiting.delete_and_wait(alt.volume_snapshots, alt_snapshot.id)
+        waiting.delete_and_wait(alt.volumes, alt_volume.id)
