@@ -88,3 +88,35 @@ def test_reader_is_refused_by_cinder(plugin, demo_volume):
     with pytest.raises(errors.Forbidden):
         plugin.protect(reader_client, demo_volume,
                        {'snapshot_name': 'nope', 'description': ''})
+
+
+def test_in_use_volume_before_3_66_needs_force(plugin, in_use_volume):
+    from volsnap_dashboard.api import microversions
+
+    old_client = cloud.cinder_as('demo')  # microversion 3.60
+    assert microversions.force_supported(old_client)
+    with pytest.raises(errors.Conflict) as caught:
+        plugin.protect(old_client, in_use_volume,
+                       {'snapshot_name': 'itest-unforced',
+                        'description': ''})
+    assert 'attached' in str(caught.value)
+    assert not [s for s in old_client.volume_snapshots.list()
+                if s.volume_id == in_use_volume.id]
+
+    saved = plugin.protect(old_client, in_use_volume,
+                           {'snapshot_name': 'itest-forced',
+                            'description': '', 'force': True})
+    snapshot = plugin.wait_for_snapshot(old_client, saved['snapshot_id'],
+                                        interval=0.5, timeout=60)
+    assert snapshot.status == 'available'
+
+
+def test_in_use_volume_from_3_66_needs_no_force(plugin, demo_client,
+                                                in_use_volume):
+    assert demo_client.api_version.get_string() == '3.71'
+    saved = plugin.protect(demo_client, in_use_volume,
+                           {'snapshot_name': 'itest-in-use',
+                            'description': ''})
+    snapshot = plugin.wait_for_snapshot(demo_client, saved['snapshot_id'],
+                                        interval=0.5, timeout=60)
+    assert snapshot.status == 'available'
