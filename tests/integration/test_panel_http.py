@@ -156,3 +156,23 @@ def test_list_page_calls_cinder_a_constant_number_of_times(monkeypatch,
             waiting.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
             waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_over_quota_is_refused_with_a_clear_message(demo_volume):
+    admin = cloud.cinder_as('admin')
+    demo = cloud.cinder_as('demo')
+    project_id = horizon_session.request_for(
+        horizon_session.login('demo')).user.project_id
+    before = admin.quotas.get(project_id).snapshots
+    used = len(demo.volume_snapshots.list())
+    admin.quotas.update(project_id, snapshots=used)
+    try:
+        client = horizon_session.login('demo')
+        form = client.get(PROTECT)
+        assert b'%d of %d used' % (used, used) in form.content
+        response = protect(client, demo_volume.id, 'itest-over-quota')
+        assert response.status_code == 200
+        assert b'snapshot quota would be exceeded' in response.content
+        assert snapshots_named(demo, 'itest-over-quota') == []
+    finally:
+        admin.quotas.update(project_id, snapshots=before)
