@@ -176,3 +176,24 @@ def test_over_quota_is_refused_with_a_clear_message(demo_volume):
         assert snapshots_named(demo, 'itest-over-quota') == []
     finally:
         admin.quotas.update(project_id, snapshots=before)
+
+
+def test_snapshot_deleted_by_someone_else_between_list_and_action(
+        demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-vanishing')
+    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    client = horizon_session.login('demo')
+    assert b'itest-vanishing' in client.get(INDEX).content
+    waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+    restore = client.get(INDEX + snapshot.id + '/restore/', follow=True)
+    assert restore.status_code == 200
+    assert b'no longer exists' in restore.content
+
+    deleted = horizon_session.post(client, INDEX, {
+        'action': 'protected_snapshots__delete',
+        'object_ids': [snapshot.id]}, follow=True)
+    assert deleted.status_code == 200
+    assert b'no longer exists' in deleted.content
