@@ -1,10 +1,8 @@
 import collections
 
-from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import forms
 from horizon import tables
 from horizon.utils import memoized
 
@@ -87,8 +85,7 @@ class DetailView(project_views.DetailView):
     index_url = INDEX_URL
 
 
-class ResetStatusView(policy.PolicyRequiredMixin,
-                      project_views.SnapshotMixin, forms.ModalFormView):
+class ResetStatusView(project_views.SnapshotFormView):
     form_class = admin_forms.ResetStatusForm
     template_name = 'volume_protection/admin/reset_status.html'
     modal_id = 'reset_snapshot_status_modal'
@@ -102,9 +99,3 @@ class ResetStatusView(policy.PolicyRequiredMixin,
     def get_initial(self):
         snapshot = self.get_snapshot()
         return {'snapshot_id': snapshot.id, 'status': snapshot.status}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(self.submit_url,
-                                        args=(self.kwargs['snapshot_id'],))
-        return context

@@ -58,47 +58,40 @@ class ProtectVolumes(tables.LinkAction):
     policy_rules = policy.PROTECT
 
 
-class RestoreSnapshot(PolicyTargetMixin,
-                      tables.LinkAction):
+class AvailableSnapshotModal(PolicyTargetMixin, tables.LinkAction):
+    """A modal row action for snapshots that are available."""
+
+    classes = ('ajax-modal',)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status == 'available'
+
+
+class RestoreSnapshot(AvailableSnapshotModal):
     name = 'restore'
     verbose_name = _("Restore to New Volume")
     url = 'horizon:project:volume_protection:restore'
-    classes = ('ajax-modal',)
     icon = 'plus'
     policy_rules = policy.RESTORE
 
-    def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status == 'available'
 
-
-class EditSnapshot(PolicyTargetMixin,
-                   tables.LinkAction):
+class EditSnapshot(AvailableSnapshotModal):
     name = 'edit'
     verbose_name = _("Edit Snapshot")
     url = 'horizon:project:volume_protection:update'
-    classes = ('ajax-modal',)
     icon = 'pencil'
     policy_rules = policy.UPDATE
 
-    def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status == 'available'
 
-
-class UpdateMetadata(PolicyTargetMixin,
-                     tables.LinkAction):
+class UpdateMetadata(AvailableSnapshotModal):
     name = 'update_metadata'
     verbose_name = _("Update Metadata")
     url = 'horizon:project:volume_protection:metadata'
-    classes = ('ajax-modal',)
     icon = 'tags'
     policy_rules = policy.UPDATE_METADATA
 
-    def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status == 'available'
 
-
-class DeleteSnapshots(PolicyTargetMixin,
-                      tables.DeleteAction):
+class DeleteSnapshots(PolicyTargetMixin, tables.DeleteAction):
     policy_rules = policy.DELETE
     help_text = _("Deleted snapshots are not recoverable.")
 

@@ -186,14 +186,25 @@ class SnapshotMixin:
         return context
 
 
-class RestoreView(policy.PolicyRequiredMixin, SnapshotMixin,
-                  forms.ModalFormView):
+class SnapshotFormView(policy.PolicyRequiredMixin, SnapshotMixin,
+                       forms.ModalFormView):
+    """A modal form about one snapshot; ``submit_url`` is a URL name."""
+
+    success_url = INDEX_URL
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url,
+                                        args=(self.kwargs['snapshot_id'],))
+        return context
+
+
+class RestoreView(SnapshotFormView):
     form_class = protection_forms.RestoreForm
     template_name = 'volume_protection/restore.html'
     modal_id = 'restore_snapshot_modal'
     submit_label = _("Restore")
     submit_url = 'horizon:project:volume_protection:restore'
-    success_url = INDEX_URL
     page_title = _("Restore Snapshot to a New Volume")
     policy_rules = policy.RESTORE
 
@@ -203,21 +214,13 @@ class RestoreView(policy.PolicyRequiredMixin, SnapshotMixin,
         kwargs['snapshot'] = self.get_snapshot()
         return kwargs
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(self.submit_url,
-                                        args=(self.kwargs['snapshot_id'],))
-        return context
 
-
-class UpdateView(policy.PolicyRequiredMixin, SnapshotMixin,
-                 forms.ModalFormView):
+class UpdateView(SnapshotFormView):
     form_class = protection_forms.UpdateForm
     template_name = 'volume_protection/update.html'
     modal_id = 'update_snapshot_modal'
     submit_label = _("Save")
     submit_url = 'horizon:project:volume_protection:update'
-    success_url = INDEX_URL
     page_title = _("Edit Snapshot")
     policy_rules = policy.UPDATE
 
@@ -225,12 +228,6 @@ class UpdateView(policy.PolicyRequiredMixin, SnapshotMixin,
         snapshot = self.get_snapshot()
         return {'snapshot_id': snapshot.id, 'name': snapshot.name,
                 'description': snapshot.description}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['submit_url'] = reverse(self.submit_url,
-                                        args=(self.kwargs['snapshot_id'],))
-        return context
 
 
 class MetadataView(UpdateView):
