@@ -114,6 +114,11 @@ def api_version(request):
     return cinderclient(request).api_version
 
 
+def like_filters_supported(request):
+    """True when Cinder can match part of a name ("name~")."""
+    return api_version(request) >= microversions.LIKE_FILTERS
+
+
 def snapshot_force_supported(request):
     """True when ``force`` still means something to snapshot create."""
     return microversions.force_supported(cinderclient(request))

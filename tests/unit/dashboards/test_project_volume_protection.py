@@ -72,8 +72,10 @@ class IndexTests(helpers.TestCase):
         self.assertEqual(200, res.status_code)
         self.assertMessageCount(res, error=1)
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'like_filters_supported']})
     def test_filters_by_volume_name_and_part_of_a_name(self):
+        self.mock_like_filters_supported.return_value = True
         self.mock_snapshot_list_paged.return_value = ([], False, False)
         self.mock_volume_names.return_value = {'vol-1': 'db', 'vol-2': 'web'}
         self.client.post(INDEX_URL, {
@@ -90,6 +92,20 @@ class IndexTests(helpers.TestCase):
                     for c in self.mock_snapshot_list_paged.call_args_list]
         self.assertIn({'volume_id': 'vol-2'}, searches)
         self.assertIn({'name~': 'nig'}, searches)
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'like_filters_supported']})
+    def test_exact_name_filter_on_older_clouds(self):
+        self.mock_like_filters_supported.return_value = False
+        self.mock_snapshot_list_paged.return_value = ([], False, False)
+        self.mock_volume_names.return_value = {}
+        self.client.post(INDEX_URL, {
+            'protected_snapshots__filter__q_field': 'name',
+            'protected_snapshots__filter__q': 'nightly'})
+        self.client.get(INDEX_URL)
+        self.assertIn({'name': 'nightly'},
+                      [c.kwargs['search_opts'] for c in
+                       self.mock_snapshot_list_paged.call_args_list])
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
     def test_marker_paging(self):

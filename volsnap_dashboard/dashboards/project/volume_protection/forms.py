@@ -83,6 +83,10 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         self.fields['volumes'].choices = [
             (volume.id, volume_label(volume))
             for volume in self.volumes_by_id.values()]
+        if not self.volumes_by_id:
+            self.fields['volumes'].help_text = _(
+                "This project has no volume that can be protected now "
+                "(volumes must be available or in use).")
         self.add_schema_fields(self.plugin.get_options_schema(),
                                prefix=OPTION_PREFIX,
                                plugin_name=self.plugin.name)

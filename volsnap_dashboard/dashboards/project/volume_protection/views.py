@@ -59,9 +59,16 @@ class SnapshotListMixin(tables.PagedTableMixin):
             filters['volume_id'] = self._volume_id_for(volume)
         name = filters.pop('name', None)
         if name:
-            # "name~" matches part of a name (Cinder API 3.34 and later).
-            filters['name~'] = name
+            filters[self._name_filter()] = name
         return filters
+
+    def _name_filter(self):
+        try:
+            if cinder.like_filters_supported(self.request):
+                return 'name~'
+        except errors.VolsnapAPIError:
+            pass  # the listing itself will say what is wrong
+        return 'name'
 
     def _volume_id_for(self, text):
         matches = [volume_id for volume_id, name in self.volume_names.items()
