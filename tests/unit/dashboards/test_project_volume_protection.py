@@ -230,6 +230,26 @@ class ProtectTests(helpers.TestCase):
         self.assertFormErrors(res, 1)
         self.mock_snapshot_protect.assert_not_called()
 
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_no_volume_selected_is_a_form_error(self):
+        self._mock_form_data()
+        res = self._post(volumes=[])
+        self.assertEqual(200, res.status_code)
+        self.assertFormErrors(res, 1)
+        self.mock_snapshot_protect.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits',
+                                    'snapshot_force_supported',
+                                    'snapshot_protect']})
+    def test_unknown_volume_is_a_form_error(self):
+        self._mock_form_data()
+        res = self._post(volumes=['not-a-volume-of-yours'])
+        self.assertEqual(200, res.status_code)
+        self.assertFormErrors(res, 1)
+        self.mock_snapshot_protect.assert_not_called()
+
     @helpers.create_mocks({cinder: ['volume_list']})
     def test_cinder_down_on_the_form_redirects_with_a_message(self):
         self.mock_volume_list.side_effect = errors.ServiceUnavailable()

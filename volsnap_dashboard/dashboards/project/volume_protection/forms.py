@@ -105,11 +105,11 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
 
     def clean(self):
         cleaned = super().clean()
-        selected = [self.volumes_by_id[volume_id]
-                    for volume_id in cleaned.get('volumes', [])]
-        values = self.validated_values(OPTION_PREFIX)
-        if values is None or not selected:
+        if self.errors:
             return cleaned
+        selected = [self.volumes_by_id[volume_id]
+                    for volume_id in cleaned['volumes']]
+        values = self.validated_values(OPTION_PREFIX)
         try:
             self.plugin.validate_options(values)
         except parameters.InvalidParameters as exc:
