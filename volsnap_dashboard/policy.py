@@ -5,6 +5,7 @@ so a hand-made POST gets no further than a button would.
 """
 
 from horizon import exceptions
+from horizon.utils import settings as horizon_settings
 from openstack_dashboard import policy
 
 LIST = (('volume', 'volume:get_all_snapshots'),)
@@ -35,3 +36,24 @@ class PolicyRequiredMixin:
                                                   request):
             raise exceptions.NotAuthorized
         return super().dispatch(request, *args, **kwargs)
+
+
+class CachedPolicyActionMixin:
+    """For table actions: ask the policy engine once per request for each
+    rule set and target, not once per row (a page of one project's
+    snapshots asks the same question a thousand times)."""
+
+    def policy_allows(self, request, datum=None):
+        check = horizon_settings.import_setting('POLICY_CHECK_FUNCTION')
+        if not check or not self.policy_rules:
+            return True
+        target = self.get_policy_target(request, datum)
+        key = (self.policy_rules, tuple(sorted(target.items())))
+        answers = request.__dict__.setdefault('_volsnap_policy_answers', {})
+        if key not in answers:
+            answers[key] = bool(check(self.policy_rules, request, target))
+        return answers[key]
+
+    def _allowed(self, request, datum=None):
+        return (self.policy_allows(request, datum) and
+                self.allowed(request, datum))

@@ -43,8 +43,9 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
                                                 'p-alt': 'alt'}
         res = self.client.get(INDEX_URL)
         self.assertEqual(200, res.status_code)
-        self.assertContains(res, '<td class="sortable normal_column">'
-                                 '\n            demo\n', html=False)
+        self.assertEqual(['demo', 'demo', 'alt'],
+                         [s.project_name for s in res.context['table'].data])
+        self.assertContains(res, 'snap-c')
         self.mock_snapshot_list_paged.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True}, marker=None,
             sort_dir='desc')

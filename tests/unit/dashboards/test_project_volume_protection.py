@@ -385,3 +385,32 @@ class ReaderPolicyTests(helpers.TestCase):
         self.client.post(INDEX_URL, {'action': 'protected_snapshots__delete',
                                      'object_ids': ['snap-1']})
         self.mock_snapshot_delete.assert_not_called()
+
+
+POLICY_CALLS = []
+
+
+def counting_policy_check(*args, **kwargs):
+    from openstack_auth import policy as auth_policy
+
+    POLICY_CALLS.append(args[0])
+    return auth_policy.check(*args, **kwargs)
+
+
+@override_settings(POLICY_CHECK_FUNCTION='tests.unit.dashboards.'
+                   'test_project_volume_protection.counting_policy_check')
+class PolicyCostTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def _count_policy_checks(self, rows):
+        self.mock_snapshot_list_paged.return_value = (
+            fixtures.snapshots(rows), False, False)
+        self.mock_volume_names.return_value = {}
+        POLICY_CALLS.clear()
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(rows, len(res.context['table'].data))
+        return len(POLICY_CALLS)
+
+    def test_policy_asked_once_per_rule_not_per_row(self):
+        self.assertEqual(self._count_policy_checks(3),
+                         self._count_policy_checks(60))

@@ -28,7 +28,8 @@ def admin_volume_link(snapshot):
     return reverse('horizon:admin:volumes:detail', args=(snapshot.volume_id,))
 
 
-class ForceDeleteSnapshots(tables.BatchAction):
+class ForceDeleteSnapshots(policy.CachedPolicyActionMixin,
+                           tables.BatchAction):
     name = 'force_delete'
     classes = ('btn-danger',)
     icon = 'trash'
@@ -61,7 +62,7 @@ class ForceDeleteSnapshots(tables.BatchAction):
                 escalate=True)
 
 
-class ResetStatus(tables.LinkAction):
+class ResetStatus(policy.CachedPolicyActionMixin, tables.LinkAction):
     name = 'reset_status'
     verbose_name = _("Reset Status")
     url = 'horizon:admin:volume_protection:reset_status'

@@ -49,7 +49,7 @@ class PolicyTargetMixin(dashboard_policy.PolicyTargetMixin):
                                           'project_id'),)
 
 
-class ProtectVolumes(tables.LinkAction):
+class ProtectVolumes(policy.CachedPolicyActionMixin, tables.LinkAction):
     name = 'protect'
     verbose_name = _("Protect Volumes")
     url = 'horizon:project:volume_protection:protect'
@@ -58,7 +58,8 @@ class ProtectVolumes(tables.LinkAction):
     policy_rules = policy.PROTECT
 
 
-class AvailableSnapshotModal(PolicyTargetMixin, tables.LinkAction):
+class AvailableSnapshotModal(policy.CachedPolicyActionMixin,
+                             PolicyTargetMixin, tables.LinkAction):
     """A modal row action for snapshots that are available."""
 
     classes = ('ajax-modal',)
@@ -91,7 +92,8 @@ class UpdateMetadata(AvailableSnapshotModal):
     policy_rules = policy.UPDATE_METADATA
 
 
-class DeleteSnapshots(PolicyTargetMixin, tables.DeleteAction):
+class DeleteSnapshots(policy.CachedPolicyActionMixin, PolicyTargetMixin,
+                      tables.DeleteAction):
     policy_rules = policy.DELETE
     help_text = _("Deleted snapshots are not recoverable.")
 
@@ -105,10 +107,13 @@ class DeleteSnapshots(PolicyTargetMixin, tables.DeleteAction):
                              "Scheduled deletion of Snapshots", count)
 
     def _allowed(self, request, datum=None):
-        # BatchAction refuses when the table is empty, which it is when the
-        # only row was deleted by someone else since the page was drawn.
-        if datum is None and request.method == 'POST':
-            return super(tables.BatchAction, self)._allowed(request, datum)
+        # Like BatchAction, no table button over an empty table; but a POST
+        # for a row that someone else deleted since the page was drawn
+        # (datum None) goes on, to report that it is already gone.
+        if (datum is None and request.method != 'POST' and
+                not self.table.data and
+                request.GET.get('action') != 'row_update'):
+            return False
         return super()._allowed(request, datum)
 
     def allowed(self, request, snapshot=None):
