@@ -39,7 +39,6 @@ import threading
 import time
 import urllib.parse
 import warnings
-from html.parser import HTMLParser
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
@@ -50,15 +49,17 @@ os.environ['VOLSNAP_DEBUG'] = '0'
 os.environ.setdefault('DJANGO_SETTINGS_MODULE',
                       'volsnap_dashboard.dev_settings')
 
+# The dev cloud's identities and Horizon's login, as the tests use them.
+from tests.integration import cloud  # noqa: E402
+from tests.integration import horizon_session  # noqa: E402
+
 KEYSTONE_PORT = int(os.environ.get('VOLSNAP_KEYSTONE_PORT', '5000'))
 CINDER_PORT = int(os.environ.get('VOLSNAP_CINDER_PORT', '8776'))
-KEYSTONE_URL = 'http://127.0.0.1:%d/v3' % KEYSTONE_PORT
 CINDER_ROOT = 'http://127.0.0.1:%d/' % CINDER_PORT
 DEVCLOUD_DIR = os.environ.get('VOLSNAP_DEVCLOUD_DIR',
                               os.path.join(REPO_ROOT, '.devcloud'))
 DOC_PATH = os.path.join(REPO_ROOT, 'doc', 'benchmarks.rst')
 
-PROJECT_OF = {'admin': 'admin', 'demo': 'demo'}
 BENCH_NAME = re.compile(r'^bench-(\d+)$')
 BENCH_VOLUMES = ['bench-vol-%d' % i for i in range(4)]
 FAILED = ('error', 'error_deleting')
@@ -80,29 +81,10 @@ def say(message):
     print('benchmark: %s' % message, file=sys.stderr, flush=True)
 
 
-def password(username):
-    return os.environ.get('VOLSNAP_%s_PASSWORD' % username.upper(),
-                          username + 'pw')
-
-
-# --- the dev cloud, outside Horizon ------------------------------------------
-
-def keystone_session(username):
-    from keystoneauth1 import session
-    from keystoneauth1.identity import v3
-
-    auth = v3.Password(auth_url=KEYSTONE_URL, username=username,
-                       password=password(username),
-                       user_domain_id='default',
-                       project_name=PROJECT_OF[username],
-                       project_domain_id='default')
-    return session.Session(auth=auth)
-
-
 def cinder_as(username):
     from cinderclient import client
 
-    sess = keystone_session(username)
+    sess = cloud.keystone_session(username)
     sess.get_token()  # authenticate once, before any thread pool
     cinder = client.Client('3.60', session=sess, service_type='volumev3',
                            interface='public', region_name='RegionOne')
@@ -306,40 +288,13 @@ def summarize(calls):
 
 # --- Horizon in this process -------------------------------------------------
 
-class _FormInputs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.values = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == 'input' and attrs.get('name'):
-            self.values[attrs['name']] = attrs.get('value') or ''
-        elif tag == 'option' and 'selected' in attrs:
-            self.values.setdefault('region', attrs.get('value'))
-
-
 def login(username, project_id):
     """A django.test.Client logged in through the real login form, its
     token scoped to ``project_id`` (switched to as the project menu does)."""
     from django.contrib import auth
-    from django.test import Client
     from django.test import RequestFactory
 
-    client = Client(enforce_csrf_checks=True)
-    page = client.get('/auth/login/')
-    if page.status_code != 200:
-        raise SystemExit('benchmark: GET /auth/login/ answered %s'
-                         % page.status_code)
-    inputs = _FormInputs()
-    inputs.feed(page.content.decode())
-    form = dict(inputs.values, username=username, password=password(username))
-    response = client.post('/auth/login/', form, follow=True)
-    chain = [url for url, _ in response.redirect_chain]
-    if response.status_code != 200 or not chain or \
-            chain[-1].startswith('/auth/login'):
-        raise SystemExit('benchmark: logging in as %s failed (%s, %s)'
-                         % (username, response.status_code, chain))
+    client = horizon_session.login(username)
 
     def scoped_to():
         request = RequestFactory().get('/')
