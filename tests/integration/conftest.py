@@ -2,6 +2,7 @@ import pytest
 import requests
 
 from tests.integration import cloud
+from tests.integration import waiting
 
 
 @pytest.fixture(scope='session', autouse=True)
@@ -18,13 +19,9 @@ def dev_cloud():
 @pytest.fixture
 def demo_volume():
     """A 1 GiB volume of demo's, deleted afterwards."""
-    from tests.integration import waiting
-
-    cinder = cloud.cinder_as('demo')
-    volume = cinder.volumes.create(1, name='itest-volume')
-    waiting.until_status(cinder.volumes, volume.id, 'available')
-    yield volume
-    waiting.delete_and_wait(cinder.volumes, volume.id)
+    with waiting.temporary_volume(cloud.cinder_as('demo'),
+                                  'itest-volume') as volume:
+        yield volume
 
 
 @pytest.fixture
@@ -32,27 +29,21 @@ def in_use_volume():
     """A volume of demo's attached (to a made-up instance) and in-use."""
     import uuid
 
-    from tests.integration import waiting
-
     cinder = cloud.cinder_as('demo')
-    volume = cinder.volumes.create(1, name='itest-in-use')
-    waiting.until_status(cinder.volumes, volume.id, 'available')
-    connector = {'initiator': 'iqn.2004-10.org.volsnap:itest',
-                 'ip': '127.0.0.1', 'host': 'itest-compute',
-                 'platform': 'x86_64', 'os_type': 'linux',
-                 'multipath': False}
-    attachment = cinder.attachments.create(volume.id, connector,
-                                           str(uuid.uuid4()), mode='rw')
-    attachment_id = attachment['id'] if isinstance(attachment, dict) \
-        else attachment.id
-    cinder.attachments.complete(attachment_id)
-    volume = waiting.until_status(cinder.volumes, volume.id, 'in-use')
-    yield volume
-    # Detaching tells Nova, which the dev cloud lacks: reset it as admin.
-    cloud.cinder_as('admin').volumes.reset_state(
-        volume.id, 'available', attach_status='detached')
-    waiting.until_status(cinder.volumes, volume.id, 'available')
-    for snapshot in cinder.volume_snapshots.list():
-        if snapshot.volume_id == volume.id:
-            waiting.delete_and_wait(cinder.volume_snapshots, snapshot.id)
-    waiting.delete_and_wait(cinder.volumes, volume.id)
+    with waiting.temporary_volume(cinder, 'itest-in-use') as volume:
+        connector = {'initiator': 'iqn.2004-10.org.volsnap:itest',
+                     'ip': '127.0.0.1', 'host': 'itest-compute',
+                     'platform': 'x86_64', 'os_type': 'linux',
+                     'multipath': False}
+        attachment = cinder.attachments.create(volume.id, connector,
+                                               str(uuid.uuid4()), mode='rw')
+        attachment_id = attachment['id'] if isinstance(attachment, dict) \
+            else attachment.id
+        cinder.attachments.complete(attachment_id)
+        try:
+            yield waiting.until_status(cinder.volumes, volume.id, 'in-use')
+        finally:
+            # Detaching tells Nova, which the dev cloud lacks: reset it as
+            # admin, so that the volume can be deleted.
+            cloud.cinder_as('admin').volumes.reset_state(
+                volume.id, 'available', attach_status='detached')

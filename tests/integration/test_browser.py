@@ -56,14 +56,9 @@ def logged_in_page(browser, server, username):
 
 @pytest.fixture
 def browser_volume():
-    demo = cloud.cinder_as('demo')
-    volume = demo.volumes.create(1, name='browser-volume')
-    waiting.until_status(demo.volumes, volume.id, 'available')
-    yield volume
-    for snapshot in demo.volume_snapshots.list():
-        if snapshot.volume_id == volume.id:
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
-    waiting.delete_and_wait(demo.volumes, volume.id)
+    with waiting.temporary_volume(cloud.cinder_as('demo'),
+                                  'browser-volume') as volume:
+        yield volume
 
 
 def row(page, text):

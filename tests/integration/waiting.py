@@ -1,5 +1,6 @@
 """Polling helpers for setting up and checking the dev cloud."""
 
+import contextlib
 import time
 
 from cinderclient import exceptions as cinder_exc
@@ -37,3 +38,16 @@ def delete_and_wait(manager, resource_id):
     except cinder_exc.NotFound:
         return
     until_gone(manager, resource_id)
+
+
+@contextlib.contextmanager
+def temporary_volume(cinder, name, size=1):
+    """A new available volume; deleted afterwards, with its snapshots."""
+    volume = cinder.volumes.create(size, name=name)
+    try:
+        yield until_status(cinder.volumes, volume.id, 'available')
+    finally:
+        for snapshot in cinder.volume_snapshots.list():
+            if snapshot.volume_id == volume.id:
+                delete_and_wait(cinder.volume_snapshots, snapshot.id)
+        delete_and_wait(cinder.volumes, volume.id)
