@@ -5,15 +5,39 @@ from tests.integration import cloud
 from tests.integration import waiting
 
 
+TEST_PREFIXES = ('itest-', 'browser-', 'load-')
+
+
+def leftovers():
+    """Volumes and snapshots the tests made that are still in Cinder."""
+    found = []
+    for user in ('demo', 'alt'):
+        cinder = cloud.cinder_as(user)
+        for kind, manager in (('volume', cinder.volumes),
+                              ('snapshot', cinder.volume_snapshots)):
+            found += ['%s %s of %s (%s)' % (kind, item.name, user,
+                                            item.status)
+                      for item in manager.list()
+                      if (item.name or '').startswith(TEST_PREFIXES) and
+                      item.status != 'deleting']
+    return found
+
+
 @pytest.fixture(scope='session', autouse=True)
 def dev_cloud():
-    """The dev cloud must be up: tools/test starts it (never skipped)."""
+    """The dev cloud must be up: tools/test starts it (never skipped).
+
+    After the session, nothing the tests made may be left in Cinder.
+    """
     try:
         requests.get(cloud.KEYSTONE_URL, timeout=5).raise_for_status()
     except requests.RequestException as exc:
         pytest.fail('The dev cloud is not running (tools/devcloud up): %s'
                     % exc)
-    return cloud
+    before = set(leftovers())
+    yield cloud
+    left = [item for item in leftovers() if item not in before]
+    assert not left, 'the tests left resources behind: %s' % left
 
 
 @pytest.fixture
