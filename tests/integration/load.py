@@ -48,8 +48,12 @@ USERS = ('demo', 'alt')
 
 PAGE_TIMEOUT = 60      # seconds for one HTTP request to Horizon
 AJAX_TIMEOUT = 10      # the row update of the live table
+CINDER_TIMEOUT = 30    # this script's own calls to Cinder
 POLL_INTERVAL = 2.0    # Horizon's own rows poll every 2.5 s
 MAX_REDIRECTS = 5
+# Still creating this long after the restart: the request was lost when
+# Cinder stopped (the all-in-one Cinder's RPC is in memory).
+LOST_AFTER = 20
 
 _UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
                       r'[0-9a-f]{12}|[0-9a-f]{32}')
@@ -239,8 +243,9 @@ class WebSession:
                 page = Page(response, path)
                 for level, message in page.messages:
                     if level in ('danger', 'warning'):
+                        message = message.split(' Details ')[0]
                         self.stats.event(self.who, 'message: %s'
-                                         % shape(message)[:120], t=t)
+                                         % shape(message)[:140], t=t)
                 return page
             location = response.headers.get('Location', '')
             path = requests.compat.urlparse(location).path or INDEX
@@ -266,6 +271,16 @@ class WebSession:
             raise Retry('login as %s failed: HTTP %s at %s %s' % (
                 self.username, page.status, page.path, page.errors()))
         return page
+
+
+def cinder_as(username):
+    """cinderclient as ``username`` that keeps no idle connection open (so
+    that this script does not take Cinder's connections from Horizon) and
+    gives up on a call after CINDER_TIMEOUT seconds."""
+    client = cloud.cinder_as(username)
+    client.client.session.session.headers['Connection'] = 'close'
+    client.client.session.timeout = CINDER_TIMEOUT
+    return client
 
 
 def cinder_read(what, call):
@@ -294,11 +309,13 @@ class LoadSession:
         self.who = '%s#%d' % (username, index)
         self.volume_name = '%s%d' % (PREFIX, index)
         self.volume_id = None
-        self.cinder = cloud.cinder_as(username)
+        self.cinder = cinder_as(username)
         self.web = WebSession(run.base_url, username, self.who, run.stats)
         self.replayed = False
         self.snapshot_id = None
         self.restored_id = None
+        self.asked_at = 0.0
+        self.admin = None
 
     # helpers
 
@@ -349,6 +366,29 @@ class LoadSession:
         return cinder_read('volumes named', lambda: [
             v for v in self.cinder.volumes.list(search_opts={'name': name})
             if v.name == name])
+
+    def lost_in_restart(self):
+        """Whether what was last asked for, still creating, was lost when
+        Cinder stopped."""
+        outage = self.stats.outage
+        return (outage is not None and self.asked_at <= outage[1]
+                and self.stats.t() > outage[1] + LOST_AFTER)
+
+    def reset_lost(self, kind, resource):
+        """As an administrator would: set it to error so it can go."""
+        self.stats.event(self.who, '%s lost in the Cinder restart (still '
+                         'creating %ds after it): reset to error as admin'
+                         % (kind, LOST_AFTER), resource.id)
+        if self.admin is None:
+            self.admin = cinder_as('admin')
+        manager = (self.admin.volume_snapshots if kind == 'snapshot'
+                   else self.admin.volumes)
+        cinder_read('reset state', lambda: manager.reset_state(resource,
+                                                               'error'))
+
+    def replay_result(self, result):
+        with self.stats.lock:
+            self.stats.replays[result] += 1
 
     def duplicate(self, kind, name, found):
         self.stats.event(self.who, 'DUPLICATE %s' % kind,
@@ -413,6 +453,7 @@ class LoadSession:
             if len(found) > 1:
                 self.duplicate('snapshot', name, found)
             return found[0].id
+        self.asked_at = self.stats.t()
         page = self.web.get(PROTECT)
         token = page.parsed.inputs.get('submission')
         if page.path != PROTECT or not token:
@@ -451,17 +492,17 @@ class LoadSession:
                                                 attempts=6)
         except StepFailed as exc:
             self.stats.event(self.who, 'replay not checked', exc)
-            self.stats.replays['not checked'] += 1
+            self.replay_result('not checked')
             return
         if len(found) > 1:
             self.duplicate('snapshot (replayed token)', name, found)
-            self.stats.replays['duplicated'] += 1
+            self.replay_result('duplicated')
         elif refused:
-            self.stats.replays['refused, no duplicate'] += 1
+            self.replay_result('refused, no duplicate')
         else:
             self.stats.event(self.who, 'replay not refused with a message',
                              page.errors())
-            self.stats.replays['no duplicate, but no message'] += 1
+            self.replay_result('no duplicate, but no message')
 
     def wait_snapshot(self, snapshot_id):
         """Watch the index page: True when available, False on error."""
@@ -483,6 +524,12 @@ class LoadSession:
             if status == 'down':
                 self.stats.event(self.who, 'snapshot ended in error')
                 return False
+            if self.lost_in_restart():
+                snapshot = cinder_read('snapshot', lambda: (
+                    self.cinder.volume_snapshots.get(snapshot_id)))
+                if snapshot.status == 'creating':
+                    self.reset_lost('snapshot', snapshot)
+                    return False
             return None
         return self.wait('snapshot available', check)
 
@@ -495,6 +542,7 @@ class LoadSession:
                 self.duplicate('restored volume', name, found)
             return found[0].id
         url = '%s%s/restore/' % (INDEX, self.snapshot_id)
+        self.asked_at = self.stats.t()
         page = self.web.get(url)
         token = page.parsed.inputs.get('submission')
         if page.path != url or not token:
@@ -524,6 +572,9 @@ class LoadSession:
             if volume.status.startswith('error'):
                 self.stats.event(self.who, 'restored volume ended in %s'
                                  % volume.status)
+                return False
+            if volume.status == 'creating' and self.lost_in_restart():
+                self.reset_lost('restored volume', volume)
                 return False
             return None
         return self.wait('restored volume available', check)
@@ -593,10 +644,10 @@ class Outage:
     session checks that pages say "unavailable" instead of failing, and
     afterwards that they work again without restarting Horizon."""
 
-    def __init__(self, run, after_protects, probe_row_update=True):
+    def __init__(self, run, planned_rounds, probe_row_update=True):
         self.run = run
         self.stats = run.stats
-        self.after = after_protects
+        self.planned = planned_rounds
         self.probe_row_update = probe_row_update
         self.probe = WebSession(run.base_url, 'demo', 'probe', run.stats)
         self.result = {'restarted': False}
@@ -618,8 +669,19 @@ class Outage:
             return False
         return code in (200, 300)
 
+    def _due(self):
+        """Mid-run: half the protect POSTs planned and half a round more
+        (so that snapshots, restores and deletes are in flight), or half the
+        rounds over, or a third of the time limit gone."""
+        stats = self.stats
+        posts = self.planned // 2 + max(1, self.run.sessions // 2)
+        return (stats.protects_posted >= posts
+                or stats.rounds_done + len(stats.rounds_failed)
+                >= max(1, self.planned // 2)
+                or stats.t() >= self.run.time_limit / 3)
+
     def _main(self):
-        while self.stats.protects_posted < self.after:
+        while not self._due():
             if now() > self.run.deadline or self.run.sessions_done.is_set():
                 self.result['error'] = 'the run ended before the restart'
                 return
@@ -704,6 +766,41 @@ class Outage:
         return None
 
 
+class ConnectionWatch:
+    """How many TCP connections Horizon's process holds open to Cinder
+    (sampled with ss every two seconds): the peak and the last sample."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.samples = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._main, daemon=True,
+                                       name='connections')
+
+    def count(self):
+        try:
+            out = subprocess.run(
+                ['ss', '-Htnp', 'state', 'established',
+                 '( dport = :%s )' % cloud.CINDER_PORT],
+                capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return sum(1 for line in out.splitlines()
+                   if 'pid=%d,' % self.pid in line)
+
+    def _main(self):
+        while not self.stop.wait(2.0):
+            count = self.count()
+            if count is not None:
+                self.samples.append(count)
+
+    def result(self):
+        if not self.samples:
+            return None
+        return {'peak': max(self.samples), 'last': self.samples[-1],
+                'samples': len(self.samples)}
+
+
 def _fmt(value):
     return '-' if value is None else '%.1f' % value
 
@@ -713,7 +810,8 @@ def _fmt(value):
 class LoadRun:
     def __init__(self, sessions=20, rounds=3, restart_cinder=True,
                  time_limit=900, raise_quotas=True, debug=False,
-                 probe_row_update=True, artifacts=None, say=print):
+                 probe_row_update=True, artifacts=None, label='loadtest',
+                 say=print):
         self.sessions = sessions
         self.rounds = rounds
         self.restart_cinder = restart_cinder
@@ -730,14 +828,15 @@ class LoadRun:
         self.server = None
         self.base_url = None
         self.outage = None
+        self.connections = None
         self.sessions_done = threading.Event()
         self.stale = []
         self.leftovers = []
         self.cleanup_problems = []
         self.server_log = os.path.join(self.artifacts,
-                                       'loadtest-devserver.log')
+                                       label + '-devserver.log')
         self.restart_log = os.path.join(self.artifacts,
-                                        'loadtest-restart-cinder.log')
+                                        label + '-restart-cinder.log')
 
     # set-up
 
@@ -780,7 +879,7 @@ class LoadRun:
         """Every volume and snapshot called load-* of the users' projects."""
         found = []
         for username in sorted(set(USERS)):
-            cinder = cloud.cinder_as(username)
+            cinder = cinder_as(username)
             for volume in cinder.volumes.list():
                 if volume.name and NAME_RE.match(volume.name):
                     found.append((username, 'volume', volume))
@@ -791,7 +890,7 @@ class LoadRun:
 
     def remove(self, resources):
         """Delete (reset first if stuck, as admin) and wait until gone."""
-        admin = cloud.cinder_as('admin')
+        admin = cinder_as('admin')
         order = sorted(resources, key=lambda r: r[1] != 'snapshot')
         for _user, kind, resource in order:
             manager = (admin.volume_snapshots if kind == 'snapshot'
@@ -819,9 +918,31 @@ class LoadRun:
                 self.cleanup_problems.append('%s %s (%s) still there' % (
                     kind, resource.name, resource.id))
 
+    def settled_resources(self, limit=60):
+        """load_resources() once nothing is creating or deleting any more
+        (bounded): what is still there then stays."""
+        deadline = now() + limit
+        while True:
+            found = self.load_resources()
+            busy = [r for _, _, r in found
+                    if r.status in ('creating', 'deleting', 'downloading')]
+            if not busy or now() > deadline:
+                return found
+            time.sleep(2)
+
     def check_and_clean(self, sessions):
         expected = {s.volume_id for s in sessions if s.volume_id}
-        found = self.load_resources()
+        for attempt in range(3):
+            try:
+                found = self.settled_resources()
+                break
+            except (cinder_exc.ClientException, ks_exc.ClientException,
+                    requests.RequestException) as exc:
+                if attempt == 2:
+                    self.cleanup_problems.append(
+                        'could not list what is left: %r' % exc)
+                    return
+                time.sleep(10)
         names = collections.Counter((kind, r.name) for _, kind, r in found)
         for (kind, name), count in names.items():
             if count > 1:
@@ -873,10 +994,17 @@ class LoadRun:
         return self.summary()
 
     def _drive(self, sessions):
+        self.connections = ConnectionWatch(self.server.process.pid)
+        self.connections.thread.start()
+        try:
+            self._drive_sessions(sessions)
+        finally:
+            self.connections.stop.set()
+
+    def _drive_sessions(self, sessions):
         if self.restart_cinder:
             planned = len(sessions) * self.rounds
-            self.outage = Outage(self, max(1, planned // 2),
-                                 self.probe_row_update)
+            self.outage = Outage(self, planned, self.probe_row_update)
             self.outage.probe.stats = self.stats
             self.outage.start()
         self.say('%d sessions x %d rounds, time limit %ss'
@@ -981,6 +1109,8 @@ class LoadRun:
             'stale_before_run': self.stale,
             'cleanup_problems': self.cleanup_problems,
             'outage': outage,
+            'horizon_connections_to_cinder': (
+                self.connections.result() if self.connections else None),
             'elapsed': round(self.elapsed, 1),
             'total': round(self.total, 1),
             'failures': failures,
@@ -1020,6 +1150,10 @@ def format_summary(report):
             'not restarted' % _fmt(outage.get('recovered_after')))
     else:
         add('outage: none (--no-restart-cinder)')
+    connections = report['horizon_connections_to_cinder']
+    if connections:
+        add("Horizon's open TCP connections to Cinder: peak %(peak)d, last "
+            "%(last)d (%(samples)d samples)" % connections)
     add('errors by kind:')
     for kind, count in report['errors_by_kind'].items():
         add('  %5d  %s' % (count, kind))

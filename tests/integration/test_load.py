@@ -1,0 +1,42 @@
+"""A small load with a fault, inside tools/test: 4 logged-in sessions (demo
+and alt) protect, restore and delete through the panel's HTTP endpoints
+while Cinder is restarted under them (tools/devcloud restart-cinder, which
+waits until Cinder is ready again, so the tests after this one find a
+healthy cloud). The full-size run is tools/loadtest."""
+
+import os
+import time
+
+from tests.integration import cloud
+from tests.integration import load
+
+ARTIFACTS = os.path.join(load.REPO_ROOT, 'test-artifacts')
+
+
+def test_small_load_survives_a_cinder_restart(dev_cloud):
+    began = time.monotonic()
+    run = load.LoadRun(sessions=4, rounds=1, restart_cinder=True,
+                       time_limit=120, raise_quotas=False,
+                       probe_row_update=False, artifacts=ARTIFACTS,
+                       label='test_load')
+    report = run.run()
+    load.write_report(report, os.path.join(ARTIFACTS,
+                                           'test_load-report.json'))
+    summary = load.format_summary(report)
+    print(summary)
+
+    assert report['http_5xx'] == 0, summary
+    assert report['leftovers'] == [], summary
+    assert report['duplicates'] == [], summary
+    assert report['rounds_done'] == 4, summary
+    assert report['replays'] == {'refused, no duplicate': 4}, summary
+    outage = report['outage']
+    assert outage['restarted'], summary
+    assert outage['probe_pages'].get('index: unavailable message'), summary
+    assert outage['recovered_after'] is not None, summary
+    assert report['failures'] == [], summary
+
+    # The cloud is left running and usable for the tests after this one.
+    assert isinstance(load.cinder_as('demo').volumes.list(), list)
+    assert cloud.cinder_as('alt').volume_snapshots.list() is not None
+    print('test_load took %.1f s' % (time.monotonic() - began))
