@@ -34,6 +34,8 @@ def login(username, client=None):
     response = client.post('/auth/login/', form, follow=True)
     assert response.status_code == 200, response.status_code
     client.landing = response
+    project = request_for(client).user.project_name
+    assert project == cloud.PROJECT_OF[username], (username, project)
     return client
 
 

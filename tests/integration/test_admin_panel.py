@@ -46,12 +46,17 @@ def test_admin_resets_a_stuck_snapshot(snapshots_in_two_projects):
     cinder, _volume, snapshot = snapshots_in_two_projects[1]
     admin = cloud.cinder_as('admin')
     admin.volume_snapshots.reset_state(snapshot.id, 'error_deleting')
-    client = horizon_session.login('admin')
-    url = ADMIN_INDEX + snapshot.id + '/reset_status/'
-    response = horizon_session.post(client, url, {'status': 'available',
-                                                  'confirm': 'on'})
-    assert response.status_code == 302
-    assert cinder.volume_snapshots.get(snapshot.id).status == 'available'
+    try:
+        client = horizon_session.login('admin')
+        url = ADMIN_INDEX + snapshot.id + '/reset_status/'
+        response = horizon_session.post(client, url, {
+            'status': 'available', 'confirm': 'on'})
+        assert response.status_code == 302
+        assert cinder.volume_snapshots.get(snapshot.id).status == \
+            'available'
+    finally:
+        # Whatever happened above, leave a snapshot that can be deleted.
+        admin.volume_snapshots.reset_state(snapshot.id, 'available')
 
 
 def test_demo_is_refused_the_admin_panel(snapshots_in_two_projects):
