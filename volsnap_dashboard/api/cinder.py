@@ -7,6 +7,7 @@ operator's TLS and endpoint-type settings, and a microversion negotiated
 once per endpoint (the lower of the server's maximum and the client's).
 """
 
+from http import cookiejar as http_cookiejar
 import logging
 import re
 import threading
@@ -19,6 +20,7 @@ from horizon.utils import functions as horizon_utils
 from horizon.utils.memoized import memoized
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
+import requests
 from openstack_dashboard.api import base
 
 from volsnap_dashboard.api import errors
@@ -32,6 +34,9 @@ SERVICE_TYPES = ('block-storage', 'volumev3')
 
 _negotiated = {}
 _negotiated_lock = threading.Lock()
+
+_http = None
+_http_lock = threading.Lock()
 
 
 def _setting(name, default):
@@ -56,11 +61,34 @@ def _verify():
     return _setting('OPENSTACK_SSL_CACERT', None) or True
 
 
+def _shared_http():
+    """One connection pool for every request this process serves.
+
+    A pool per page load left its keep-alive connections open until the
+    garbage collector came by; under load they piled up on Cinder. The
+    pool holds no credentials: each request brings its own token.
+    """
+    global _http
+    with _http_lock:
+        if _http is None:
+            http = requests.Session()
+            # Shared by every user: never keep a cookie a service might set.
+            http.cookies.set_policy(
+                http_cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+            adapter = ks_session.TCPKeepAliveAdapter(
+                pool_connections=4,
+                pool_maxsize=_setting('VOLSNAP_HTTP_POOL_SIZE', 20))
+            for scheme in ('http://', 'https://'):
+                http.mount(scheme, adapter)
+            _http = http
+        return _http
+
+
 def user_session(request, endpoint):
     """A keystoneauth1 session that authenticates as the logged-in user."""
     auth = token_endpoint.Token(endpoint, request.user.token.id)
     return ks_session.Session(
-        auth=auth, verify=_verify(),
+        auth=auth, session=_shared_http(), verify=_verify(),
         timeout=_setting('VOLSNAP_CINDER_TIMEOUT', 30),
         user_agent='volsnap-dashboard')
 

@@ -40,6 +40,23 @@ class SessionTests(helpers.TestCase):
         self.assertEqual(PUBLIC, session.get_endpoint(
             service_type='volumev3', interface='public'))
 
+    def test_one_connection_pool_for_all_requests_and_users(self):
+        first = cinder.user_session(self.request, PUBLIC)
+        second = cinder.user_session(self.user_request(), PUBLIC)
+        self.assertIs(first.session, second.session)
+        self.assertIsNot(first.auth, second.auth)
+
+    def test_shared_pool_accepts_no_cookies(self):
+        import urllib.request
+
+        import requests
+
+        jar = cinder.user_session(self.request, PUBLIC).session.cookies
+        cookie = requests.cookies.create_cookie(
+            'sid', 'secret', domain='public.cinder.example.com')
+        self.assertFalse(jar.get_policy().set_ok(
+            cookie, urllib.request.Request(PUBLIC)))
+
     @override_settings(OPENSTACK_SSL_NO_VERIFY=True)
     def test_ssl_no_verify(self):
         self.assertIs(False, cinder.user_session(self.request, PUBLIC).verify)
