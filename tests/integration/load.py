@@ -51,8 +51,8 @@ AJAX_TIMEOUT = 10      # the row update of the live table
 CINDER_TIMEOUT = 30    # this script's own calls to Cinder
 POLL_INTERVAL = 2.0    # Horizon's own rows poll every 2.5 s
 MAX_REDIRECTS = 5
-# Still creating this long after the restart: the request was lost when
-# Cinder stopped (the all-in-one Cinder's RPC is in memory).
+# Still creating or deleting this long after the restart: the request was
+# lost when Cinder stopped (the all-in-one Cinder's RPC is in memory).
 LOST_AFTER = 20
 
 _UUID_RE = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
@@ -185,6 +185,10 @@ class NoAnswer(Retry):
 
 class StepFailed(Exception):
     """A step gave up after its attempts or its time limit."""
+
+
+class Redo(Exception):
+    """Stop waiting: the action has to be asked for again."""
 
 
 # --- one browser-like session ------------------------------------------------
@@ -377,8 +381,8 @@ class LoadSession:
     def reset_lost(self, kind, resource):
         """As an administrator would: set it to error so it can go."""
         self.stats.event(self.who, '%s lost in the Cinder restart (still '
-                         'creating %ds after it): reset to error as admin'
-                         % (kind, LOST_AFTER), resource.id)
+                         '%s %ds after it): reset to error as admin'
+                         % (kind, resource.status, LOST_AFTER), resource.id)
         if self.admin is None:
             self.admin = cinder_as('admin')
         manager = (self.admin.volume_snapshots if kind == 'snapshot'
@@ -596,11 +600,13 @@ class LoadSession:
                 volume = cinder_read('restored volume', lambda: (
                     self.cinder.volumes.get(volume_id)))
                 if volume.status != 'deleting':
+                    self.asked_at = self.stats.t()
                     cinder_read('delete volume', lambda: (
                         self.cinder.volumes.delete(volume_id)))
             except cinder_exc.NotFound:
                 return True
-            return self.gone(self.cinder.volumes, volume_id)
+            return self.gone('restored volume', self.cinder.volumes,
+                             volume_id)
         self.attempt('delete restored volume', delete, attempts=6)
         self.restored_id = None
 
@@ -610,18 +616,26 @@ class LoadSession:
             return
 
         def delete():
-            page = self.web.post(INDEX, {
-                'action': 'protected_snapshots__delete',
-                'object_ids': [snapshot_id]})
-            if not (page.has_message('Scheduled deletion', ('success',))
-                    or page.has_message('no longer exists', ('info',))):
-                raise Retry('delete not accepted (%s): %s' % (
-                    page.status, page.errors()))
-            return self.gone(self.cinder.volume_snapshots, snapshot_id)
+            try:
+                snapshot = cinder_read('snapshot', lambda: (
+                    self.cinder.volume_snapshots.get(snapshot_id)))
+            except cinder_exc.NotFound:
+                return True
+            if snapshot.status != 'deleting':   # (the panel refuses then)
+                self.asked_at = self.stats.t()
+                page = self.web.post(INDEX, {
+                    'action': 'protected_snapshots__delete',
+                    'object_ids': [snapshot_id]})
+                if not (page.has_message('Scheduled deletion', ('success',))
+                        or page.has_message('no longer exists', ('info',))):
+                    raise Retry('delete not accepted (%s): %s' % (
+                        page.status, page.errors()))
+            return self.gone('snapshot', self.cinder.volume_snapshots,
+                             snapshot_id)
         self.attempt('delete snapshot', delete, attempts=6)
         self.snapshot_id = None
 
-    def gone(self, manager, resource_id):
+    def gone(self, kind, manager, resource_id):
         def check():
             try:
                 resource = cinder_read('gone?', lambda: (
@@ -629,11 +643,14 @@ class LoadSession:
             except cinder_exc.NotFound:
                 return True
             if resource.status.startswith('error'):
-                raise Retry('%s is %s' % (resource_id, resource.status))
+                raise Redo('%s is %s' % (resource_id, resource.status))
+            if resource.status == 'deleting' and self.lost_in_restart():
+                self.reset_lost(kind, resource)
+                raise Redo('%s was lost while deleting' % resource_id)
             return None
         try:
             return self.wait('deleted', check, limit=60, interval=1.0)
-        except StepFailed as exc:
+        except (StepFailed, Redo) as exc:
             raise Retry(str(exc)) from exc
 
 
@@ -681,12 +698,23 @@ class Outage:
                 or stats.t() >= self.run.time_limit / 3)
 
     def _main(self):
+        try:
+            self._restart()
+        except Exception as exc:  # a bug of this script: report it
+            self.result['error'] = '%s: %s' % (type(exc).__name__, exc)
+            self.stats.event('outage', 'OUTAGE THREAD CRASHED',
+                             self.result['error'])
+
+    def _restart(self):
         while not self._due():
             if now() > self.run.deadline or self.run.sessions_done.is_set():
                 self.result['error'] = 'the run ended before the restart'
                 return
             time.sleep(0.2)
-        row_id = next(iter(self.probe.get(INDEX).parsed.rows), None)
+        try:
+            row_id = next(iter(self.probe.get(INDEX).parsed.rows), None)
+        except Retry:
+            row_id = None
         row_id = row_id or str(uuid.uuid4())
         log = open(self.run.restart_log, 'a')
         start = self.stats.t()

@@ -17,7 +17,7 @@ def test_small_load_survives_a_cinder_restart(dev_cloud):
     began = time.monotonic()
     run = load.LoadRun(sessions=4, rounds=1, restart_cinder=True,
                        time_limit=120, raise_quotas=False,
-                       probe_row_update=False, artifacts=ARTIFACTS,
+                       probe_row_update=True, artifacts=ARTIFACTS,
                        label='test_load')
     report = run.run()
     load.write_report(report, os.path.join(ARTIFACTS,

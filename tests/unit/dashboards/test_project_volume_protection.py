@@ -119,6 +119,34 @@ class IndexTests(helpers.TestCase):
         self.assertContains(res, 'prev_snapshot_marker=snap-0000')
 
 
+class RowUpdateTests(helpers.TestCase):
+    url = INDEX_URL + ('?action=row_update&table=protected_snapshots'
+                       '&obj_id=snap-1')
+
+    def _row_update(self):
+        return self.client.get(self.url,
+                               HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get']})
+    def test_row_update_renders_the_row(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot(
+            name='<b>x</b>')
+        self.mock_volume_get.return_value = fixtures.volume()
+        res = self._row_update()
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, '&lt;b&gt;x&lt;/b&gt;')
+
+    @helpers.create_mocks({cinder: ['snapshot_get']})
+    def test_cinder_down_answers_unavailable_not_continue(self):
+        self.mock_snapshot_get.side_effect = errors.ServiceUnavailable()
+        self.assertEqual(503, self._row_update().status_code)
+
+    @helpers.create_mocks({cinder: ['snapshot_get']})
+    def test_deleted_snapshot_answers_not_found(self):
+        self.mock_snapshot_get.side_effect = errors.NotFound()
+        self.assertEqual(404, self._row_update().status_code)
+
+
 class ProtectTests(helpers.TestCase):
 
     def setUp(self):

@@ -1,3 +1,4 @@
+from django import http
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -209,6 +210,15 @@ class ProtectedSnapshotsTable(tables.DataTable):
 
     def get_object_display(self, snapshot):
         return snapshot_name(snapshot) if snapshot is not None else None
+
+    def maybe_preempt(self):
+        response = super().maybe_preempt()
+        # Horizon answers a row update that met a recoverable error (Cinder
+        # down) with status 100 Continue, which leaves the browser waiting
+        # for ever; say "unavailable" instead, and the row polls again.
+        if response is not None and response.status_code == 100:
+            return http.HttpResponse(status=503)
+        return response
 
     def get_object_by_id(self, lookup):
         # A row deleted by someone else since the page was drawn: let the
