@@ -108,8 +108,11 @@ class Stats:
                 and self.outage[0] <= t <= self.outage[1] + grace)
 
     def count_500(self):
+        # A live row's update answers 503 while Cinder is down: that is
+        # the designed "try again", not a server error.
         return sum(1 for r in self.requests
-                   if r[4] is not None and r[4] >= 500)
+                   if r[4] is not None and r[4] >= 500
+                   and not (r[4] == 503 and 'action=row_update' in r[3]))
 
     def no_answers(self):
         return [r for r in self.requests if r[4] is None]
@@ -237,7 +240,8 @@ class WebSession:
         timeout = timeout or (AJAX_TIMEOUT if ajax else PAGE_TIMEOUT)
         for _hop in range(MAX_REDIRECTS + 1):
             t, response = self._one(method, path, data, headers, timeout)
-            if response.status_code >= 500:
+            if response.status_code >= 500 and not (
+                    ajax and response.status_code == 503):
                 self.stats.event(self.who, 'HTTP %d: %s %s' % (
                     response.status_code, method, shape(path)),
                     response.text[:200], t=t)
