@@ -197,3 +197,39 @@ def test_snapshot_deleted_by_someone_else_between_list_and_action(
         'object_ids': [snapshot.id]}, follow=True)
     assert deleted.status_code == 200
     assert b'no longer exists' in deleted.content
+
+
+def test_edit_and_metadata_through_the_panel(demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-edit',
+                                            metadata={'old': 'gone'})
+    try:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        client = horizon_session.login('demo')
+        edit = INDEX + snapshot.id + '/update/'
+        response = horizon_session.post(client, edit, {
+            'name': 'itest-edited', 'description': 'renamed <b>here</b>'})
+        assert response.status_code == 302
+        edited = demo.volume_snapshots.get(snapshot.id)
+        assert (edited.name, edited.description) == (
+            'itest-edited', 'renamed <b>here</b>')
+
+        metadata = INDEX + snapshot.id + '/metadata/'
+        assert b'old=gone' in client.get(metadata).content
+        response = horizon_session.post(client, metadata, {
+            'metadata': 'tier=gold\nowner = team-a\n'})
+        assert response.status_code == 302
+        assert demo.volume_snapshots.get(snapshot.id).metadata == {
+            'tier': 'gold', 'owner': 'team-a'}
+
+        bad = horizon_session.post(client, metadata, {'metadata': 'novalue'})
+        assert bad.status_code == 200
+        assert b'is not of the form key=value' in bad.content
+
+        detail = client.get(INDEX + snapshot.id + '/')
+        assert detail.status_code == 200
+        assert b'team-a' in detail.content
+        assert b'renamed &lt;b&gt;here&lt;/b&gt;' in detail.content
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
