@@ -216,7 +216,9 @@ def test_edit_and_metadata_through_the_panel(demo_volume):
             'itest-edited', 'renamed <b>here</b>')
 
         metadata = INDEX + snapshot.id + '/metadata/'
-        assert b'old=gone' in client.get(metadata).content
+        form = client.get(metadata)
+        assert b'old=gone' in form.content
+        assert b'key=value pairs kept with the snapshot' in form.content
         response = horizon_session.post(client, metadata, {
             'metadata': 'tier=gold\nowner = team-a\n'})
         assert response.status_code == 302

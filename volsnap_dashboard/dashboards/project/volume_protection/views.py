@@ -239,6 +239,7 @@ class UpdateView(SnapshotFormView):
 
 class MetadataView(UpdateView):
     form_class = protection_forms.MetadataForm
+    template_name = 'volume_protection/metadata.html'
     submit_url = 'horizon:project:volume_protection:metadata'
     page_title = _("Update Snapshot Metadata")
     modal_id = 'snapshot_metadata_modal'
