@@ -278,6 +278,15 @@ class ProtectTests(helpers.TestCase):
         self.assertFormErrors(res, 1)
         self.mock_snapshot_protect.assert_not_called()
 
+    @helpers.create_mocks({cinder: ['volume_list', 'absolute_limits']})
+    def test_no_enabled_provider_redirects_with_a_message(self):
+        self.mock_volume_list.return_value = [fixtures.volume()]
+        self.mock_absolute_limits.return_value = fixtures.LIMITS
+        with mock.patch('volsnap_dashboard.protection.registry.volume_plugin',
+                        return_value=None):
+            res = self.client.get(PROTECT_URL)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
     @helpers.create_mocks({cinder: ['volume_list']})
     def test_cinder_down_on_the_form_redirects_with_a_message(self):
         self.mock_volume_list.side_effect = errors.ServiceUnavailable()

@@ -21,14 +21,17 @@ INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
 PROTECTABLE_STATUSES = ('available', 'in-use')
 
 
-def volume_plugin_or_redirect(request, redirect=INDEX_URL):
-    """The registry's volume plugin; a clear message if there is none."""
+def volume_plugin_or_redirect(request):
+    """The registry's volume plugin; a clear message if there is none.
+
+    Not exceptions.handle(): there is no exception here to handle.
+    """
     plugin = registry.volume_plugin()
     if plugin is None:
-        exceptions.handle(request, _(
+        messages.error(request, _(
             "No protection provider for Cinder volumes is enabled. Ask "
-            "your administrator to check the provider files."),
-            redirect=redirect)
+            "your administrator to check the provider files."))
+        raise exceptions.Http302(INDEX_URL)
     return plugin
 
 
