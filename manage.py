@@ -6,7 +6,7 @@ import sys
 
 if __name__ == '__main__':
     os.environ.setdefault('DJANGO_SETTINGS_MODULE',
-                          'volsnap_dashboard.dev_settings')
+                          'volsnap_dashboard.devenv.settings')
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,7 +1,7 @@
 """Unit-test settings: Horizon's own test settings with the plugin enabled.
 
 Real HTTP is blocked by Horizon's test helpers; the integration tests use
-volsnap_dashboard.dev_settings against the dev cloud instead.
+volsnap_dashboard.devenv.settings against the dev cloud instead.
 """
 
 from openstack_dashboard import defaults as dashboard_defaults
@@ -9,7 +9,7 @@ from openstack_dashboard import enabled as dashboard_enabled
 from openstack_dashboard.test.settings import *  # noqa: F401,F403
 from openstack_dashboard.utils import settings as settings_utils
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 
 # Horizon's test settings already applied openstack_dashboard.enabled; apply
 # it again together with the plugin's files, from a clean slate.

@@ -1,7 +1,7 @@
 """Benchmark: the Volume Protection panels against Horizon's Snapshots pages.
 
 Run by ``tools/benchmark`` (which installs what is needed and starts the dev
-cloud) with the project's venv and ``volsnap_dashboard.dev_settings``::
+cloud) with the project's venv and ``volsnap_dashboard.devenv.settings``::
 
     tools/benchmark                          # sizes 100 and 1000, 7 loads
     tools/benchmark --sizes 100 --loads 3    # quicker
@@ -44,10 +44,10 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-# Production-like: dev_settings reads this when Django imports it.
+# Production-like: the dev settings read this when Django imports it.
 os.environ['VOLSNAP_DEBUG'] = '0'
 os.environ.setdefault('DJANGO_SETTINGS_MODULE',
-                      'volsnap_dashboard.dev_settings')
+                      'volsnap_dashboard.devenv.settings')
 
 # The dev cloud's identities and Horizon's login, as the tests use them.
 from tests.integration import cloud  # noqa: E402
@@ -592,7 +592,7 @@ What is measured
 ================
 
 * Horizon runs in the benchmark's own process (``django.test.Client``) with
-  ``volsnap_dashboard.dev_settings`` and DEBUG off; it logs in through the
+  ``volsnap_dashboard.devenv.settings`` and DEBUG off; it logs in through the
   real login form, as ``demo`` (project ``demo``) for the project pages and
   as ``admin`` (project ``admin``) for the admin pages, which list every
   project's snapshots. N is the number of snapshots the page's user can

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 
 
 def free_port():
@@ -23,7 +23,7 @@ class DevServer:
         self.url = 'http://127.0.0.1:%d' % self.port
         self.log = open(log_path, 'w')
         env = dict(os.environ,
-                   DJANGO_SETTINGS_MODULE='volsnap_dashboard.dev_settings')
+                   DJANGO_SETTINGS_MODULE='volsnap_dashboard.devenv.settings')
         self.process = subprocess.Popen(
             [sys.executable, 'manage.py', 'runserver', '--noreload',
              '127.0.0.1:%d' % self.port],

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
 import pytest
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 from tests.integration import cloud
 from tests.integration import live_server
 from tests.integration import waiting

@@ -13,7 +13,7 @@ import time
 
 import requests
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 from tests.integration import cloud
 from tests.integration import live_server
 

@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 from tests.integration import cloud
 
 

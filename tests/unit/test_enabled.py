@@ -7,7 +7,7 @@ from django.core import management
 from django.test import SimpleTestCase
 import horizon
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 
 
 def enabled_modules():

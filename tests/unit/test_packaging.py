@@ -8,7 +8,7 @@ import zipfile
 
 from django.test import SimpleTestCase
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 
 
 class WheelTests(SimpleTestCase):

@@ -11,7 +11,8 @@ import os
 import sys
 import types
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 ENABLED_DIR = os.path.join(REPO_ROOT, 'enabled')
 TEMPLATES_DIR = os.path.join(REPO_ROOT, 'templates')
 STATIC_DIR = os.path.join(REPO_ROOT, 'static')

@@ -9,7 +9,7 @@ import os
 
 from openstack_dashboard.local import enabled as _local_enabled
 
-from volsnap_dashboard import source_tree
+from volsnap_dashboard.devenv import source_tree
 
 # Horizon reads openstack_dashboard/local/enabled/ for operator-added panels;
 # listing the checkout's enabled/ there is what copying the files would do.
