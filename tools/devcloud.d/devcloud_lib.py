@@ -5,53 +5,23 @@ Configuration comes from environment variables exported by tools/devcloud.
 
 import os
 import sys
-import time
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
-HOST = "127.0.0.1"
-REGION = "RegionOne"
-DOMAIN = "Default"
-
-
-def env(name, default=None):
-    value = os.environ.get(name)
-    return value if value else default
-
-
-def keystone_port():
-    return int(env("VOLSNAP_KEYSTONE_PORT", "5000"))
-
-
-def cinder_port():
-    return int(env("VOLSNAP_CINDER_PORT", "8776"))
-
-
-def keystone_url():
-    return "http://%s:%d/v3" % (HOST, keystone_port())
-
-
-def cinder_root():
-    return "http://%s:%d" % (HOST, cinder_port())
-
-
-def password(user):
-    """Password of a dev-cloud user: env override or <name>pw."""
-    if user == "cinder":
-        return env("VOLSNAP_CINDER_SERVICE_PASSWORD", "cinderpw")
-    return env("VOLSNAP_%s_PASSWORD" % user.upper(), user + "pw")
-
-
-# user -> project it logs in to by default
-USER_PROJECT = {
-    "admin": "admin",
-    "demo": "demo",
-    "reader": "demo",
-    "alt": "alt",
-    "cinder": "service",
-}
+# Users, passwords and ports are defined once, in tools/devkit/identities.py
+# (standard library only, so this venv can import it from the checkout).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from tools.devkit.identities import DOMAIN  # noqa: E402
+from tools.devkit.identities import HOST  # noqa: E402,F401
+from tools.devkit.identities import REGION  # noqa: E402,F401
+from tools.devkit.identities import cinder_root  # noqa: E402,F401
+from tools.devkit.identities import keystone_url  # noqa: E402
+from tools.devkit.identities import password  # noqa: E402
+from tools.devkit.identities import PROJECT_OF as USER_PROJECT  # noqa: E402
+from tools.devkit import waiting  # noqa: E402
 
 
 def session_for(user, project=None, pw=None):
@@ -77,16 +47,15 @@ def die(msg, code=1):
 
 def wait_for(what, func, timeout, interval=0.5):
     """Call func until it returns a true value; return it or die."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
+    last = []
+
+    def attempt():
         try:
-            result = func()
-            if result:
-                return result
+            return func() or None
         except (ks_exc.ClientException, OSError, ValueError) as exc:
-            last = exc
-        if time.monotonic() > deadline:
-            die("timed out after %ss waiting for %s%s"
-                % (timeout, what, " (last error: %s)" % last if last else ""))
-        time.sleep(interval)
+            last[:] = [exc]
+            return None
+    try:
+        return waiting.until(what, attempt, timeout, interval)
+    except waiting.TimedOut as exc:
+        die("%s%s" % (exc, " (last error: %s)" % last[0] if last else ""))
