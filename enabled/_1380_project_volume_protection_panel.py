@@ -1,5 +1,9 @@
 # Project > Volumes > Volume Protection: tenants protect their volumes.
-from volsnap_dashboard.api import errors
+# Only plain values here: Horizon keeps this file's names in HORIZON_CONFIG,
+# which it deep-copies, and a module object cannot be copied.
+from volsnap_dashboard.api.errors import NOT_FOUND
+from volsnap_dashboard.api.errors import RECOVERABLE
+from volsnap_dashboard.api.errors import UNAUTHORIZED
 
 PANEL = 'volume_protection'
 PANEL_DASHBOARD = 'project'
@@ -10,7 +14,7 @@ ADD_PANEL = ('volsnap_dashboard.dashboards.project.volume_protection.'
 ADD_INSTALLED_APPS = ['volsnap_dashboard']
 ADD_SCSS_FILES = ['volsnap_dashboard/scss/volsnap.scss']
 ADD_EXCEPTIONS = {
-    'recoverable': errors.RECOVERABLE,
-    'not_found': errors.NOT_FOUND,
-    'unauthorized': errors.UNAUTHORIZED,
+    'recoverable': RECOVERABLE,
+    'not_found': NOT_FOUND,
+    'unauthorized': UNAUTHORIZED,
 }

@@ -1,5 +1,9 @@
 # Admin > Volume > Volume Protection: every project's snapshots.
-from volsnap_dashboard.api import errors
+# Only plain values here: Horizon keeps this file's names in HORIZON_CONFIG,
+# which it deep-copies, and a module object cannot be copied.
+from volsnap_dashboard.api.errors import NOT_FOUND
+from volsnap_dashboard.api.errors import RECOVERABLE
+from volsnap_dashboard.api.errors import UNAUTHORIZED
 
 PANEL = 'volume_protection'
 PANEL_DASHBOARD = 'admin'
@@ -10,7 +14,7 @@ ADD_PANEL = ('volsnap_dashboard.dashboards.admin.volume_protection.'
 # The app itself (templates, static files) is added by the project panel's
 # enabled file, _1380_project_volume_protection_panel.py: enable both.
 ADD_EXCEPTIONS = {
-    'recoverable': errors.RECOVERABLE,
-    'not_found': errors.NOT_FOUND,
-    'unauthorized': errors.UNAUTHORIZED,
+    'recoverable': RECOVERABLE,
+    'not_found': NOT_FOUND,
+    'unauthorized': UNAUTHORIZED,
 }

@@ -1,11 +1,14 @@
 """The plugin loads into Horizon exactly as its enabled files describe."""
 
+import copy
 import importlib
 import pkgutil
+import types
 
 from django.core import management
 from django.test import SimpleTestCase
 import horizon
+from openstack_dashboard.utils import settings as settings_utils
 
 from volsnap_dashboard.devenv import source_tree
 
@@ -43,3 +46,32 @@ class EnabledFilesTests(SimpleTestCase):
 
     def test_django_system_checks_pass(self):
         management.call_command('check', fail_level='WARNING')
+
+    def test_enabled_files_hold_no_modules(self):
+        for module in enabled_modules():
+            with self.subTest(module=module.__name__):
+                self.assertFalse(
+                    [name for name, value in vars(module).items()
+                     if isinstance(value, types.ModuleType)])
+
+    def test_horizon_config_with_the_plugin_can_be_deep_copied(self):
+        # Horizon's own plugin tests start with
+        # copy.deepcopy(settings.HORIZON_CONFIG).
+        horizon_config = {}
+        settings_utils.update_dashboards([source_tree.enabled_package()],
+                                         horizon_config, [])
+        slugs = [panel['PANEL']
+                 for panel in horizon_config['panel_customization']]
+        self.assertEqual(['volume_protection', 'volume_protection'], slugs)
+
+        copied = copy.deepcopy(horizon_config)
+
+        self.assertEqual(horizon_config['exceptions'], copied['exceptions'])
+
+    def test_settings_horizon_config_can_be_deep_copied(self):
+        from django.conf import settings
+
+        copied = copy.deepcopy(settings.HORIZON_CONFIG)
+        self.assertIn('volume_protection',
+                      [panel.get('PANEL')
+                       for panel in copied['panel_customization']])
