@@ -37,12 +37,12 @@ class CopiesPlugin(base.ProtectionPlugin):
         return {'type': 'object', 'properties': {'copies': {
             'type': 'integer'}}}
 
-    def protect(self, client, resource, params):
+    def protect(self, client, resource, params, submission=None):
         values = self.validate_options(params)
         self.calls.append(('protect', resource, values))
         return {'copies': values['copies']}
 
-    def restore(self, client, protection, params):
+    def restore(self, client, protection, params, submission=None):
         self.calls.append(('restore', protection, params))
 
     def delete(self, client, protection):

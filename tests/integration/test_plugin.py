@@ -44,7 +44,7 @@ def test_protect_restore_delete_leaves_nothing_behind(plugin, demo_client,
         assert in_cinder.snapshot_id == snapshot.id
         found = cinder.volumes_restored_from(
             horizon_session.request_for(horizon_session.login('demo')),
-            snapshot.id)
+            plugin, snapshot.id)
         assert [v.id for v in found] == [restored.id]
     finally:
         waiting.delete_and_wait(admin_view.volumes, restored.id)

@@ -1,10 +1,14 @@
 """Form fields are built on the server from a plugin's JSON Schema."""
 
+from unittest import mock
+
 from django import forms as django_forms
 from django.test import SimpleTestCase
 from horizon import forms
 
 from tests import plugins
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import registry
@@ -364,16 +368,32 @@ class _EntryPoint:
 
 class RegistryHookTests(SimpleTestCase):
 
-    def test_unrenderable_plugin_is_refused_when_it_loads(self):
-        with self.assertRaises(registry.ProviderError) as caught:
-            registry.load_plugin('object-option', entry_points={
-                'object-option': _EntryPoint(ObjectOptionPlugin)})
-        message = str(caught.exception)
-        self.assertIn('protection plugin "object-option" has a schema the '
-                      'dashboard cannot render', message)
-        self.assertIn('property "placement"', message)
-        self.assertIsInstance(caught.exception.__cause__,
-                              schema_forms.UnsupportedSchema)
+    def _registry_of(self, *plugin_classes):
+        fake = registry.Registry([])
+        for number, cls in enumerate(plugin_classes):
+            plugin = cls()
+            plugin.name = cls.__name__
+            plugin.resource_types = (registry.VOLUME,)
+            fake.providers[number] = registry.Provider(
+                id=number, name=cls.__name__, description='', enabled=True,
+                path='%d.conf' % number, plugins=[plugin])
+        return fake
+
+    def test_unrenderable_plugin_is_not_chosen_and_is_reported(self):
+        fake = self._registry_of(ObjectOptionPlugin)
+        with mock.patch.object(registry, 'get_registry', return_value=fake):
+            self.assertIsNone(plugin_choice.volume_plugin())
+            problems = [str(p) for p in plugin_choice.problems()]
+        self.assertEqual(1, len(problems))
+        self.assertIn('"ObjectOptionPlugin" has a schema the dashboard '
+                      'cannot render', problems[0])
+        self.assertIn('property "placement"', problems[0])
+
+    def test_first_renderable_plugin_is_chosen(self):
+        fake = self._registry_of(ObjectOptionPlugin, plugins.CopiesPlugin)
+        with mock.patch.object(registry, 'get_registry', return_value=fake):
+            self.assertIsInstance(plugin_choice.volume_plugin(),
+                                  plugins.CopiesPlugin)
 
     def test_renderable_plugin_loads(self):
         plugin = registry.load_plugin('copies', entry_points={

@@ -7,17 +7,19 @@ operator's TLS and endpoint-type settings, and a microversion negotiated
 once per endpoint (the lower of the server's maximum and the client's).
 """
 
+import functools
 from http import cookiejar as http_cookiejar
 import logging
 import re
 import threading
+import uuid
 
 from cinderclient import api_versions
 from cinderclient import client as cinder_client
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from horizon import exceptions as horizon_exceptions
 from horizon.utils import functions as horizon_utils
-from horizon.utils.memoized import memoized
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 import requests
@@ -25,7 +27,6 @@ from openstack_dashboard.api import base
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
-from volsnap_dashboard.protection import cinder_snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ SERVICE_TYPES = ('block-storage', 'volumev3')
 
 _negotiated = {}
 _negotiated_lock = threading.Lock()
+# (endpoint root, resource) -> the filters Cinder accepts from non-admins.
+_resource_filters = {}
 
 _http = None
 _http_lock = threading.Lock()
@@ -115,10 +118,14 @@ def negotiate_version(client, endpoint):
     return version
 
 
-def forget_negotiated_versions():
-    """Drop the cached microversions (used when an endpoint is upgraded)."""
+def forget_negotiated_versions(root=None):
+    """Drop the cached microversions: of one endpoint root, or all."""
     with _negotiated_lock:
-        _negotiated.clear()
+        if root is None:
+            _negotiated.clear()
+            _resource_filters.clear()
+        else:
+            _negotiated.pop(root, None)
 
 
 def _client(session, endpoint, version):
@@ -127,24 +134,66 @@ def _client(session, endpoint, version):
         http_log_debug=False)
 
 
-@memoized
+_CLIENT_ATTR = '_volsnap_cinderclient'
+
+
 def cinderclient(request):
-    """A python-cinderclient for this request, at the negotiated version."""
-    endpoint = endpoint_for(request)
-    session = user_session(request, endpoint)
-    discovery_client = _client(session, endpoint,
-                               api_versions.APIVersion('3.0'))
-    version = negotiate_version(discovery_client, endpoint)
-    return _client(session, endpoint, version)
+    """A python-cinderclient for this request, at the negotiated version
+    (built once per request)."""
+    client = getattr(request, _CLIENT_ATTR, None)
+    if client is None:
+        endpoint = endpoint_for(request)
+        session = user_session(request, endpoint)
+        discovery_client = _client(session, endpoint,
+                                   api_versions.APIVersion('3.0'))
+        version = negotiate_version(discovery_client, endpoint)
+        client = _client(session, endpoint, version)
+        setattr(request, _CLIENT_ATTR, client)
+    return client
+
+
+def _renegotiate(request):
+    """Forget the endpoint's microversion and this request's client."""
+    root = _version_root(endpoint_for(request))
+    LOG.warning("Block Storage at %s refused microversion; negotiating "
+                "again", root)
+    forget_negotiated_versions(root)
+    request.__dict__.pop(_CLIENT_ATTR, None)
+
+
+def cinder_call(func):
+    """Run ``func(request, ...)`` with Cinder's errors translated.
+
+    A 406 means the negotiated microversion is no longer offered (a
+    rolled-back deployment, mixed versions behind a balancer): negotiate
+    again and retry once, instead of failing until Horizon restarts. Cinder
+    refuses a 406 request before doing anything, so a retry is safe.
+    """
+    @functools.wraps(func)
+    def call(request, *args, **kwargs):
+        try:
+            with errors.translated():
+                return func(request, *args, **kwargs)
+        except errors.VersionNotAcceptable:
+            _renegotiate(request)
+        with errors.translated():
+            return func(request, *args, **kwargs)
+    return call
+
+
+def checked_id(resource_id):
+    """``resource_id`` if it is a UUID (as every Cinder id is), else
+    NotFound: a made-up id never reaches a Cinder URL path, where
+    "detail" or "../x" would name another resource."""
+    try:
+        return str(uuid.UUID(str(resource_id)))
+    except ValueError:
+        raise errors.NotFound(_("There is no resource with the ID "
+                                "\"%s\".") % resource_id) from None
 
 
 def api_version(request):
     return cinderclient(request).api_version
-
-
-def like_filters_supported(request):
-    """True when Cinder can match part of a name ("name~")."""
-    return api_version(request) >= microversions.LIKE_FILTERS
 
 
 def snapshot_force_supported(request):
@@ -152,42 +201,81 @@ def snapshot_force_supported(request):
     return microversions.force_supported(cinderclient(request))
 
 
+@cinder_call
+def resource_filters(request, resource):
+    """The filters Cinder accepts on ``resource`` listings from users who
+    are not admins, or None where Cinder cannot tell (before 3.33).
+
+    Cinder's operator configures them (resource_filters.json), so the
+    microversion alone does not say; asked once per endpoint.
+    """
+    client = cinderclient(request)
+    if client.api_version < microversions.RESOURCE_FILTERS:
+        return None
+    key = (_version_root(endpoint_for(request)), resource)
+    with _negotiated_lock:
+        if key in _resource_filters:
+            return _resource_filters[key]
+    found = client.resource_filters.list(resource=resource)
+    filters = frozenset()
+    for entry in found:
+        if getattr(entry, 'resource', None) == resource:
+            filters = frozenset(getattr(entry, 'filters', None) or ())
+    with _negotiated_lock:
+        _resource_filters[key] = filters
+    return filters
+
+
+def name_filter(request, resource, admin=False):
+    """The search option for names on ``resource`` listings: ``name~``
+    (part of a name) where Cinder accepts it, else ``name`` (the whole
+    name). Cinder accepts every filter from admins."""
+    if api_version(request) < microversions.LIKE_FILTERS:
+        return 'name'
+    if admin:
+        return 'name~'
+    allowed = resource_filters(request, resource)
+    return 'name~' if allowed is None or 'name~' in allowed else 'name'
+
+
+@cinder_call
 def volume_list(request, search_opts=None, limit=None, marker=None,
                 sort=None):
-    with errors.translated():
-        return cinderclient(request).volumes.list(
-            search_opts=search_opts, limit=limit, marker=marker, sort=sort)
+    return cinderclient(request).volumes.list(
+        search_opts=search_opts, limit=limit, marker=marker, sort=sort)
 
 
+@cinder_call
 def volume_names(request, search_opts=None):
     """Volume id -> name for the project, from one summary listing."""
-    with errors.translated():
-        volumes = cinderclient(request).volumes.list(
-            detailed=False, search_opts=search_opts)
+    volumes = cinderclient(request).volumes.list(
+        detailed=False, search_opts=search_opts)
     return {volume.id: volume.name for volume in volumes}
 
 
-def volumes_restored_from(request, snapshot_id):
-    """The volumes the protection plugin restored from a snapshot."""
-    return volume_list(request, search_opts={'metadata': {
-        cinder_snapshot.RESTORED_FROM_KEY: snapshot_id}})
+@cinder_call
+def volumes_restored_from(request, plugin, snapshot_id, all_projects=False):
+    """The volumes ``plugin`` restored from a snapshot (one listing)."""
+    return plugin.restored_volumes(cinderclient(request),
+                                   checked_id(snapshot_id),
+                                   all_projects=all_projects)
 
 
+@cinder_call
 def volume_get(request, volume_id):
-    with errors.translated():
-        return cinderclient(request).volumes.get(volume_id)
+    return cinderclient(request).volumes.get(checked_id(volume_id))
 
 
+@cinder_call
 def volume_delete(request, volume_id):
-    with errors.translated():
-        return cinderclient(request).volumes.delete(volume_id)
+    return cinderclient(request).volumes.delete(checked_id(volume_id))
 
 
+@cinder_call
 def snapshot_list(request, search_opts=None, limit=None, marker=None,
                   sort=None):
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.list(
-            search_opts=search_opts, limit=limit, marker=marker, sort=sort)
+    return cinderclient(request).volume_snapshots.list(
+        search_opts=search_opts, limit=limit, marker=marker, sort=sort)
 
 
 def snapshot_list_paged(request, search_opts=None, marker=None,
@@ -215,58 +303,66 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
     return snapshots, has_more, has_prev
 
 
+@cinder_call
 def snapshot_get(request, snapshot_id):
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.get(snapshot_id)
+    return cinderclient(request).volume_snapshots.get(
+        checked_id(snapshot_id))
 
 
+@cinder_call
 def snapshot_update(request, snapshot_id, name, description):
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.update(
-            snapshot_id, name=name, description=description)
+    return cinderclient(request).volume_snapshots.update(
+        checked_id(snapshot_id), name=name, description=description)
 
 
+@cinder_call
 def snapshot_force_delete(request, snapshot_id):
     """Delete a snapshot whatever its status (an admin action)."""
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.delete(snapshot_id,
-                                                             force=True)
+    return cinderclient(request).volume_snapshots.delete(
+        checked_id(snapshot_id), force=True)
 
 
+@cinder_call
 def snapshot_reset_status(request, snapshot_id, status):
     """Set a stuck snapshot's status (an admin action)."""
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.reset_state(
-            snapshot_id, status)
+    return cinderclient(request).volume_snapshots.reset_state(
+        checked_id(snapshot_id), status)
 
 
-def snapshot_set_metadata(request, snapshot_id, metadata):
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.set_metadata(
-            snapshot_id, metadata)
+@cinder_call
+def snapshot_replace_metadata(request, snapshot_id, metadata):
+    """Make ``metadata`` the snapshot's whole metadata, in one call whose
+    keys travel in the body, never in a URL path."""
+    return cinderclient(request).volume_snapshots.update_all_metadata(
+        checked_id(snapshot_id), metadata)
 
 
-def snapshot_delete_metadata(request, snapshot_id, keys):
-    with errors.translated():
-        return cinderclient(request).volume_snapshots.delete_metadata(
-            snapshot_id, keys)
-
-
+@cinder_call
 def volume_create_from_snapshot(request, plugin, snapshot, params,
-                                size=None):
+                                size=None, submission=None):
     """Restore ``snapshot`` through the protection plugin."""
     return plugin.restore(cinderclient(request), snapshot, params,
-                          size=size)
+                          size=size, submission=submission)
 
 
-def snapshot_protect(request, plugin, volume, params):
+@cinder_call
+def snapshot_protect(request, plugin, volume, params, submission=None):
     """Protect ``volume`` through the protection plugin."""
-    return plugin.protect(cinderclient(request), volume, params)
+    return plugin.protect(cinderclient(request), volume, params,
+                          submission=submission)
 
 
+@cinder_call
+def find_submitted(request, plugin, submission):
+    """What ``plugin`` created for a form submission (snapshots and
+    volumes), to learn the outcome of a create whose answer was lost."""
+    return plugin.find_submitted(cinderclient(request), submission)
+
+
+@cinder_call
 def snapshot_delete(request, plugin, snapshot_id):
     """Delete through the protection plugin; False if already gone."""
-    return plugin.delete(cinderclient(request), snapshot_id)
+    return plugin.delete(cinderclient(request), checked_id(snapshot_id))
 
 
 def error_reasons(request, resource_ids):
@@ -277,11 +373,7 @@ def error_reasons(request, resource_ids):
     if not resource_ids:
         return {}
     try:
-        client = cinderclient(request)
-        if client.api_version < microversions.MESSAGES:
-            return {}
-        with errors.translated():
-            messages = client.messages.list(sort='created_at:desc')
+        messages = _messages(request)
     except errors.VolsnapAPIError:
         return {}
     wanted = set(resource_ids)
@@ -293,8 +385,16 @@ def error_reasons(request, resource_ids):
     return reasons
 
 
+@cinder_call
+def _messages(request):
+    client = cinderclient(request)
+    if client.api_version < microversions.MESSAGES:
+        return []
+    return client.messages.list(sort='created_at:desc')
+
+
+@cinder_call
 def absolute_limits(request):
     """The project's Block Storage limits and usage, as a dict."""
-    with errors.translated():
-        limits = cinderclient(request).limits.get().absolute
+    limits = cinderclient(request).limits.get().absolute
     return {limit.name: limit.value for limit in limits}

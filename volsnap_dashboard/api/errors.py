@@ -74,6 +74,32 @@ class ServiceError(ServiceUnavailable):
                         "administrator.")
 
 
+class UnreadableAnswer(ServiceUnavailable):
+    """Cinder's answer was not what its API returns (a proxy's HTML page,
+    an empty body, a list where one resource was expected)."""
+
+    default_message = _("The Block Storage service gave an answer the "
+                        "dashboard could not read. Try again in a moment.")
+
+
+class VersionNotAcceptable(ServiceUnavailable):
+    """Cinder refused the negotiated microversion (406): a rolled-back
+    deployment, or servers of mixed versions behind a balancer."""
+
+    default_message = _("The Block Storage service no longer accepts the "
+                        "API version the dashboard negotiated.")
+
+
+class OutcomeUnknown(ServiceUnavailable):
+    """The request was sent but its answer was lost (a timeout, a 502,
+    503 or 504 from a balancer): Cinder may have done it."""
+
+
+class InvalidInput(ValueError):
+    """Base of the caller's own mistakes (bad parameters): never a
+    service failure, so never translated."""
+
+
 class UnsupportedService(VolsnapAPIError):
     default_message = _("The Block Storage service does not offer an API "
                         "version this dashboard supports.")
@@ -96,6 +122,7 @@ _BY_STATUS = {
     401: NotAuthenticated,
     403: Forbidden,
     404: NotFound,
+    406: VersionNotAcceptable,
     409: Conflict,
     413: OverQuota,
 }
@@ -116,9 +143,12 @@ def from_exception(exc):
     if isinstance(exc, VolsnapAPIError):
         return exc
     if isinstance(exc, (ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
-                        ks_exc.RequestTimeout, ks_exc.UnknownConnectionError,
-                        requests.ConnectionError, requests.Timeout)):
+                        requests.ConnectTimeout)):
+        # Nothing reached Cinder.
         return ServiceUnavailable()
+    if isinstance(exc, (ks_exc.RequestTimeout, ks_exc.UnknownConnectionError,
+                        requests.ConnectionError, requests.Timeout)):
+        return OutcomeUnknown()
     if isinstance(exc, cinder_exc.UnsupportedVersion):
         return UnsupportedService()
     if isinstance(exc, ks_exc.EndpointNotFound):
@@ -127,7 +157,8 @@ def from_exception(exc):
     if isinstance(exc, cinder_exc.OverLimit) or status == 413:
         return OverQuota(detail=_cinder_detail(exc))
     if status in (502, 503, 504):
-        return ServiceUnavailable()
+        # A balancer's answer: the server behind it may have acted.
+        return OutcomeUnknown()
     if isinstance(status, int) and status >= 500:
         return ServiceError()
     cls = _BY_STATUS.get(status)
@@ -140,13 +171,26 @@ _TRANSLATED = (cinder_exc.ClientException, cinder_exc.UnsupportedVersion,
                ks_exc.ClientException, requests.RequestException)
 
 
+# What a client raises when a body is not what it expects: a missing key,
+# None where a dict was due, a JSON that is not an object.
+_UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
 @contextlib.contextmanager
 def translated():
-    """Turn Cinder, keystoneauth and connection errors into ours."""
+    """Turn Cinder, keystoneauth and connection errors into ours, and any
+    other failure of a client call into UnreadableAnswer (logged with its
+    traceback), so that no client surprise reaches the user as a 500."""
     try:
         yield
+    except (VolsnapAPIError, InvalidInput):
+        raise
     except _TRANSLATED as exc:
         error = from_exception(exc)
         LOG.info("Block Storage request failed: %s (%s)",
                  type(error).__name__, type(exc).__name__)
         raise error from exc
+    except _UNREADABLE as exc:
+        LOG.error("Unreadable answer from the Block Storage service (%s)",
+                  type(exc).__name__, exc_info=True)
+        raise UnreadableAnswer() from exc

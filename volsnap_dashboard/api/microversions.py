@@ -3,6 +3,8 @@
 from cinderclient import api_versions
 
 CLIENT_MAX = api_versions.APIVersion(api_versions.MAX_VERSION)
+# GET /resource_filters: the filters the operator lets users apply.
+RESOURCE_FILTERS = api_versions.APIVersion('3.33')
 # Filters that match part of a value ("name~").
 LIKE_FILTERS = api_versions.APIVersion('3.34')
 # Cinder's user messages: the reason behind an "error" status.

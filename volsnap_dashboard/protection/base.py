@@ -42,16 +42,31 @@ class ProtectionPlugin(abc.ABC):
         """JSON Schema of what ``protect`` returns about a protection."""
 
     @abc.abstractmethod
-    def protect(self, client, resource, params):
-        """Protect ``resource``; return the saved info (a dict)."""
+    def protect(self, client, resource, params, submission=None):
+        """Protect ``resource``; return the saved info (a dict).
+
+        ``submission`` identifies the request (a form's one-time token):
+        a plugin that records it on what it creates lets
+        :meth:`find_submitted` tell whether a create whose answer was lost
+        happened.
+        """
 
     @abc.abstractmethod
-    def restore(self, client, protection, params):
+    def restore(self, client, protection, params, submission=None):
         """Restore from ``protection``; return the new resource."""
 
     @abc.abstractmethod
     def delete(self, client, protection):
         """Delete ``protection``; something already gone counts as done."""
+
+    def find_submitted(self, client, submission):
+        """What this plugin created for ``submission`` (a list; empty if
+        nothing, or if the plugin does not record submissions)."""
+        return []
+
+    def restored_volumes(self, client, protection_id, all_projects=False):
+        """The volumes restored from a protection (a list)."""
+        return []
 
     def schemas(self):
         return {'options': self.get_options_schema(),

@@ -22,6 +22,9 @@ LOG = logging.getLogger(__name__)
 # are found with one filtered listing (Cinder lets tenants filter volumes
 # by metadata, not by snapshot_id).
 RESTORED_FROM_KEY = 'volsnap_restored_from'
+# Metadata naming the form submission that created a snapshot or volume, so
+# that a create whose answer was lost can be found instead of repeated.
+SUBMISSION_KEY = 'volsnap_submission'
 
 
 class ProtectionFailed(errors.VolsnapAPIError):
@@ -38,12 +41,30 @@ class ProtectionFailed(errors.VolsnapAPIError):
 CINDER_TEXT_LIMIT = 255
 
 
+def fit(text, suffix='', limit=CINDER_TEXT_LIMIT):
+    """``text + suffix`` cut to Cinder's limit, keeping the whole suffix."""
+    return str(text)[:limit - len(suffix)] + suffix
+
+
 def default_snapshot_name(volume):
-    return '%s-snapshot' % (volume.name or volume.id)
+    return fit(volume.name or volume.id, '-snapshot')
 
 
 def default_restore_name(snapshot):
-    return '%s-restore' % (snapshot.name or 'snapshot-%s' % snapshot.id[:8])
+    return fit(snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
+
+
+def default_restore_description(snapshot):
+    # The name is cut first so that the sentence keeps its end.
+    name = fit(snapshot.name or snapshot.id, '...', limit=200) \
+        if len(snapshot.name or '') > 200 else snapshot.name or snapshot.id
+    return fit(_('Restored from snapshot "%s".') % name)
+
+
+def _tags(submission, **tags):
+    if submission:
+        tags[SUBMISSION_KEY] = submission
+    return tags
 
 
 class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
@@ -75,7 +96,7 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
 
     # Protect
 
-    def protect(self, client, volume, params):
+    def protect(self, client, volume, params, submission=None):
         values = self.validate_options(params)
         can_force = microversions.force_supported(client)
         if volume.status == 'in-use' and can_force and not values['force']:
@@ -85,6 +106,9 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
         kwargs = {'name': values['snapshot_name'] or
                   default_snapshot_name(volume),
                   'description': values['description']}
+        metadata = _tags(submission)
+        if metadata:
+            kwargs['metadata'] = metadata
         if values['force'] and can_force:
             kwargs['force'] = True
         with errors.translated():
@@ -103,7 +127,7 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
     # Restore
 
     def restore(self, client, protection, params, size=None,
-                availability_zone=None, volume_type=None):
+                availability_zone=None, volume_type=None, submission=None):
         values = self.validate_restore(params)
         snapshot = self._snapshot(client, protection)
         if size is None:
@@ -113,11 +137,12 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
                 "The new volume must be at least as large as the snapshot "
                 "(%s GiB).") % snapshot.size]})
         name = values.get('restore_name') or default_restore_name(snapshot)
-        description = values.get('restore_description') or _(
-            'Restored from snapshot "%s".') % (snapshot.name or snapshot.id)
+        description = (values.get('restore_description') or
+                       default_restore_description(snapshot))
         kwargs = {'snapshot_id': snapshot.id, 'name': name,
                   'description': str(description),
-                  'metadata': {RESTORED_FROM_KEY: snapshot.id}}
+                  'metadata': _tags(submission,
+                                    **{RESTORED_FROM_KEY: snapshot.id})}
         if availability_zone:
             kwargs['availability_zone'] = availability_zone
         if volume_type:
@@ -126,6 +151,21 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
             volume = client.volumes.create(size, **kwargs)
         LOG.info("Restoring snapshot %s to volume %s", snapshot.id, volume.id)
         return volume
+
+    # Lookups (one filtered listing each)
+
+    def find_submitted(self, client, submission):
+        wanted = {'metadata': {SUBMISSION_KEY: submission}}
+        with errors.translated():
+            return (list(client.volume_snapshots.list(search_opts=wanted)) +
+                    list(client.volumes.list(search_opts=wanted)))
+
+    def restored_volumes(self, client, snapshot_id, all_projects=False):
+        search_opts = {'metadata': {RESTORED_FROM_KEY: snapshot_id}}
+        if all_projects:
+            search_opts['all_tenants'] = True
+        with errors.translated():
+            return client.volumes.list(search_opts=search_opts)
 
     # Delete
 

@@ -9,8 +9,10 @@ Unknown keys are refused, whatever the schema says of
 import jsonschema
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import errors as api_errors
 
-class InvalidParameters(ValueError):
+
+class InvalidParameters(api_errors.InvalidInput):
     """Parameters that do not match the schema; ``errors`` maps each bad
     field to its reasons."""
 

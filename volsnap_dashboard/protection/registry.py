@@ -28,7 +28,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 import jsonschema
 
-from volsnap_dashboard import schema_forms
 from volsnap_dashboard.protection import base
 
 LOG = logging.getLogger(__name__)
@@ -96,12 +95,6 @@ def load_plugin(name, entry_points=None):
         raise ProviderError(_('protection plugin "%(name)s" has an invalid '
                               'schema: %(error)s')
                             % {'name': name, 'error': message}) from exc
-    try:
-        schema_forms.check_renderable(plugin)
-    except schema_forms.UnsupportedSchema as exc:
-        raise ProviderError(_('protection plugin "%(name)s" has a schema '
-                              'the dashboard cannot render: %(error)s')
-                            % {'name': name, 'error': exc}) from exc
     return plugin
 
 
@@ -177,16 +170,20 @@ class Registry:
     def enabled_providers(self):
         return [p for p in self.providers.values() if p.enabled]
 
-    def plugin_for(self, resource_type, provider_id=None):
-        """The plugin that protects ``resource_type`` (first provider wins,
-        unless one is named)."""
+    def plugins_for(self, resource_type, provider_id=None):
+        """The plugins that protect ``resource_type``, in provider order
+        (only the named provider's, if one is named)."""
         for provider in self.enabled_providers():
             if provider_id and provider.id != provider_id:
                 continue
             plugin = provider.plugin_for(resource_type)
             if plugin is not None:
-                return plugin
-        return None
+                yield plugin
+
+    def plugin_for(self, resource_type, provider_id=None):
+        """The plugin that protects ``resource_type`` (first provider wins,
+        unless one is named)."""
+        return next(self.plugins_for(resource_type, provider_id), None)
 
 
 _registry = None

@@ -58,9 +58,17 @@ class TranslationTests(SimpleTestCase):
         self.assertIsInstance(error, errors.ServiceError)
         self.assertNotIn('secret internals', str(error))
 
-    def test_gateway_errors_mean_unavailable(self):
-        error = self._translate(cinder_exc.ClientException(503))
-        self.assertIs(type(error), errors.ServiceUnavailable)
+    def test_gateway_errors_leave_the_outcome_unknown(self):
+        for status in (502, 503, 504):
+            error = self._translate(cinder_exc.ClientException(status))
+            self.assertIs(type(error), errors.OutcomeUnknown)
+            self.assertIn('unavailable', str(error))
+
+    def test_refused_microversion(self):
+        self.assertIsInstance(
+            self._translate(cinder_exc.NotAcceptable(406, 'Version 3.71 '
+                                                     'is not supported')),
+            errors.VersionNotAcceptable)
 
     def test_connection_refused(self):
         error = self._translate(ks_exc.ConnectFailure('refused'))
@@ -70,8 +78,11 @@ class TranslationTests(SimpleTestCase):
     def test_timeout(self):
         self.assertIsInstance(self._translate(ks_exc.ConnectTimeout()),
                               errors.ServiceUnavailable)
+        # Sent, but no answer: Cinder may have acted.
         self.assertIsInstance(self._translate(ks_exc.RequestTimeout()),
-                              errors.ServiceUnavailable)
+                              errors.OutcomeUnknown)
+        self.assertNotIsInstance(self._translate(ks_exc.ConnectTimeout()),
+                                 errors.OutcomeUnknown)
 
     def test_unsupported_api_version(self):
         self.assertIsInstance(
@@ -84,7 +95,21 @@ class TranslationTests(SimpleTestCase):
         error = self._translate(exc)
         self.assertIs(type(error), errors.VolsnapAPIError)
 
-    def test_programming_errors_are_not_hidden(self):
-        with self.assertRaises(KeyError):
-            with errors.translated():
-                raise KeyError('bug')
+    def test_unreadable_answer_is_unavailable_and_logged(self):
+        # What cinderclient raises on a 200 with a proxy's HTML page (no
+        # body), or on a list where one resource was expected.
+        for exc in (TypeError("'NoneType' object is not subscriptable"),
+                    KeyError('snapshot')):
+            with self.assertLogs('volsnap_dashboard.api.errors',
+                                 'ERROR') as logged:
+                error = self._translate(exc)
+            self.assertIsInstance(error, errors.UnreadableAnswer)
+            self.assertIsInstance(error, errors.ServiceUnavailable)
+            self.assertIn('Traceback', logged.output[0])
+
+    def test_callers_mistakes_and_our_errors_pass_through(self):
+        for exc in (errors.InvalidInput('bad'), errors.NotFound()):
+            with self.assertRaises(type(exc)) as caught:
+                with errors.translated():
+                    raise exc
+            self.assertIs(exc, caught.exception)

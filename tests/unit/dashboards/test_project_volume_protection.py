@@ -73,9 +73,9 @@ class IndexTests(helpers.TestCase):
         self.assertMessageCount(res, error=1)
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'like_filters_supported']})
+                                    'name_filter']})
     def test_filters_by_volume_name_and_part_of_a_name(self):
-        self.mock_like_filters_supported.return_value = True
+        self.mock_name_filter.return_value = 'name~'
         self.mock_snapshot_list_paged.return_value = ([], False, False)
         self.mock_volume_names.return_value = {'vol-1': 'db', 'vol-2': 'web'}
         self.client.post(INDEX_URL, {
@@ -94,18 +94,21 @@ class IndexTests(helpers.TestCase):
         self.assertIn({'name~': 'nig'}, searches)
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'like_filters_supported']})
-    def test_exact_name_filter_on_older_clouds(self):
-        self.mock_like_filters_supported.return_value = False
+                                    'name_filter']})
+    def test_exact_name_filter_where_cinder_refuses_part_of_a_name(self):
+        self.mock_name_filter.return_value = 'name'
         self.mock_snapshot_list_paged.return_value = ([], False, False)
         self.mock_volume_names.return_value = {}
         self.client.post(INDEX_URL, {
             'protected_snapshots__filter__q_field': 'name',
             'protected_snapshots__filter__q': 'nightly'})
-        self.client.get(INDEX_URL)
+        res = self.client.get(INDEX_URL)
         self.assertIn({'name': 'nightly'},
                       [c.kwargs['search_opts'] for c in
                        self.mock_snapshot_list_paged.call_args_list])
+        self.assertContains(res, 'matches snapshot names exactly')
+        self.mock_name_filter.assert_called_with(mock.ANY, 'snapshot',
+                                                 admin=False)
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
     def test_marker_paging(self):
@@ -282,7 +285,8 @@ class ProtectTests(helpers.TestCase):
     def test_no_enabled_provider_redirects_with_a_message(self):
         self.mock_volume_list.return_value = [fixtures.volume()]
         self.mock_absolute_limits.return_value = fixtures.LIMITS
-        with mock.patch('volsnap_dashboard.protection.registry.volume_plugin',
+        with mock.patch('volsnap_dashboard.dashboards.project.'
+                        'volume_protection.plugin_choice.volume_plugin',
                         return_value=None):
             res = self.client.get(PROTECT_URL)
         self.assertRedirectsNoFollow(res, INDEX_URL)

@@ -42,6 +42,7 @@ class IndexView(policy.PolicyRequiredMixin, project_views.SnapshotListMixin,
     page_title = _("Volume Protection")
     template_name = 'volume_protection/admin/index.html'
     search_opts = {'all_tenants': True}
+    admin_filters = True
     policy_rules = policy.ADMIN
 
     @property
@@ -83,6 +84,7 @@ class DetailView(project_views.DetailView):
     table_class = admin_tables.AdminSnapshotsTable
     volume_url_name = 'horizon:admin:volumes:detail'
     index_url = INDEX_URL
+    restored_in_all_projects = True
 
 
 class ResetStatusView(project_views.SnapshotFormView):

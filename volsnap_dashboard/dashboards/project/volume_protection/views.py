@@ -13,9 +13,10 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
     forms as protection_forms)
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
 from volsnap_dashboard import policy
-from volsnap_dashboard.protection import registry
 
 INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
 PROTECTABLE_STATUSES = ('available', 'in-use')
@@ -26,11 +27,9 @@ def volume_plugin_or_redirect(request):
 
     Not exceptions.handle(): there is no exception here to handle.
     """
-    plugin = registry.volume_plugin()
+    plugin = plugin_choice.volume_plugin()
     if plugin is None:
-        messages.error(request, _(
-            "No protection provider for Cinder volumes is enabled. Ask "
-            "your administrator to check the provider files."))
+        messages.error(request, plugin_choice.NO_PROVIDER)
         raise exceptions.Http302(INDEX_URL)
     return plugin
 
@@ -38,7 +37,7 @@ def volume_plugin_or_redirect(request):
 def report_provider_problems(request):
     """Provider files that could not be used, as messages on the panel:
     in full for administrators, who can fix them; in short for others."""
-    problems = registry.get_registry().problems
+    problems = plugin_choice.problems()
     if not problems:
         return
     if policy.is_admin(request):
@@ -54,6 +53,8 @@ class SnapshotListMixin(tables.PagedTableMixin):
     """One snapshot page and one volume-name listing, joined in memory."""
 
     search_opts = {}
+    #: Cinder accepts every filter from admins, whatever its configuration.
+    admin_filters = False
 
     def get_filters(self, filters=None, filters_map=None):
         filters = super().get_filters(filters, filters_map)
@@ -67,11 +68,15 @@ class SnapshotListMixin(tables.PagedTableMixin):
 
     def _name_filter(self):
         try:
-            if cinder.like_filters_supported(self.request):
-                return 'name~'
+            key = cinder.name_filter(self.request, 'snapshot',
+                                     admin=self.admin_filters)
         except errors.VolsnapAPIError:
-            pass  # the listing itself will say what is wrong
-        return 'name'
+            return 'name'  # the listing itself will say what is wrong
+        if key == 'name':
+            messages.info(self.request, _(
+                "This cloud matches snapshot names exactly: type the "
+                "whole name."))
+        return key
 
     def _volume_id_for(self, text):
         matches = [volume_id for volume_id, name in self.volume_names.items()
@@ -263,6 +268,7 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
     policy_rules = policy.GET
     table_class = protection_tables.ProtectedSnapshotsTable
     volume_url_name = 'horizon:project:volumes:detail'
+    restored_in_all_projects = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -275,9 +281,12 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
                                                          snapshot.volume_id)
         except errors.VolsnapAPIError:
             context['source_volume'] = None
+        plugin = plugin_choice.volume_plugin()
         try:
-            context['restored_volumes'] = cinder.volumes_restored_from(
-                self.request, snapshot.id)
+            context['restored_volumes'] = [] if plugin is None else \
+                cinder.volumes_restored_from(
+                    self.request, plugin, snapshot.id,
+                    all_projects=self.restored_in_all_projects)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the volumes restored from this "

@@ -1,0 +1,49 @@
+"""The protection plugin the panels use for Cinder volumes.
+
+The registry knows every enabled plugin; only the panels know which
+schemas they can render as forms, so the choice is made here: the first
+enabled plugin for volumes whose schemas render.
+"""
+
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard import schema_forms
+
+LOG = logging.getLogger(__name__)
+
+NO_PROVIDER = _("No protection provider for Cinder volumes is enabled. Ask "
+                "your administrator to check the provider files.")
+
+
+def _renders(plugin):
+    try:
+        schema_forms.check_renderable(plugin)
+    except schema_forms.UnsupportedSchema as exc:
+        LOG.error('Protection plugin "%s" has a schema the dashboard cannot '
+                  'render: %s', plugin.name, exc)
+        return False
+    return True
+
+
+def volume_plugin():
+    """The plugin that protects Cinder volumes in the panels, or None."""
+    for plugin in registry.get_registry().plugins_for(registry.VOLUME):
+        if _renders(plugin):
+            return plugin
+    return None
+
+
+def problems():
+    """What the panels could not use, as messages for administrators."""
+    found = list(registry.get_registry().problems)
+    for plugin in registry.get_registry().plugins_for(registry.VOLUME):
+        try:
+            schema_forms.check_renderable(plugin)
+        except schema_forms.UnsupportedSchema as exc:
+            found.append(_('Protection plugin "%(name)s" has a schema the '
+                           'dashboard cannot render: %(error)s')
+                         % {'name': plugin.name, 'error': exc})
+    return found
