@@ -1,0 +1,25 @@
+"""Puts the benchmark's results into doc/benchmarks.rst, between its two
+marker comments; the prose around them is the doc's own."""
+
+import os
+
+BEGIN = '.. benchmark results begin (tools/benchmark --write-doc)'
+END = '.. benchmark results end'
+
+
+class NoMarkers(RuntimeError):
+    """The doc lacks the marker comments that frame the results."""
+
+
+def write_results(path, report_text):
+    with open(path) as doc:
+        text = doc.read()
+    start = text.find(BEGIN)
+    end = text.find(END, start)
+    if start < 0 or end < 0:
+        raise NoMarkers('%s has no lines "%s" and "%s"' % (path, BEGIN, END))
+    text = '%s%s\n\n%s\n%s' % (text[:start], BEGIN, report_text,
+                               text[end:])
+    with open(path + '.tmp', 'w') as doc:
+        doc.write(text)
+    os.replace(path + '.tmp', path)
