@@ -18,11 +18,13 @@ def free_port():
 
 
 class DevServer:
-    def __init__(self, log_path):
+    def __init__(self, log_path, env=None):
+        """``env``: variables to set for this server only (such as
+        VOLSNAP_MEMCACHED), over the tests' own environment."""
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.log = open(log_path, 'w')
-        env = dict(os.environ,
+        env = dict(os.environ, **(env or {}),
                    DJANGO_SETTINGS_MODULE='volsnap_dashboard.devenv.settings')
         self.process = subprocess.Popen(
             [sys.executable, 'manage.py', 'runserver', '--noreload',

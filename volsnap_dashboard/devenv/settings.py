@@ -30,14 +30,24 @@ OPENSTACK_KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % _env(
 OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
 OPENSTACK_ENDPOINT_TYPE = 'publicURL'
 
-CACHES = {
-    'default': {
-        'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
-        # Compressed CSS lives in this cache; the default 300 entries would
-        # evict it and recompile Horizon's SCSS on every page.
-        'OPTIONS': {'MAX_ENTRIES': 100000},
-    },
-}
+if _env('VOLSNAP_MEMCACHED'):
+    # Several dev servers sharing one memcached (host:port), as several
+    # Horizon nodes do: the forms' one-time tokens must be seen by all.
+    CACHES = {
+        'default': {
+            'BACKEND': 'django.core.cache.backends.memcached.PyMemcacheCache',
+            'LOCATION': _env('VOLSNAP_MEMCACHED'),
+        },
+    }
+else:
+    CACHES = {
+        'default': {
+            'BACKEND': 'django.core.cache.backends.locmem.LocMemCache',
+            # Compressed CSS lives in this cache; the default 300 entries
+            # would evict it and recompile Horizon's SCSS on every page.
+            'OPTIONS': {'MAX_ENTRIES': 100000},
+        },
+    }
 SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'
 
 TEMPLATES[0]['DIRS'].append(source_tree.TEMPLATES_DIR)  # noqa: F405
