@@ -6,8 +6,8 @@ in the middle of the run; then Cinder is checked for leftovers and
 duplicates. Exits non-zero on any HTTP 5xx, request without an answer,
 leftover, duplicate, failed round, or if the outage was not handled.
 
-The logic lives in tests/integration/load.py (also used by
-tests/integration/test_load.py).
+The parts live in tools/load/ (also used by tests/integration/test_load.py)
+over tools/devkit/.
 """
 
 import argparse
@@ -17,7 +17,8 @@ import sys
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
 
-from tests.integration import load  # noqa: E402
+from tools.load import report as load_report  # noqa: E402
+from tools.load import run as load_run  # noqa: E402
 
 
 def main(argv=None):
@@ -50,15 +51,15 @@ def main(argv=None):
     def say(text):
         print('loadtest: ' + text, flush=True)
 
-    run = load.LoadRun(sessions=args.sessions, rounds=args.rounds,
+    run = load_run.LoadRun(sessions=args.sessions, rounds=args.rounds,
                        restart_cinder=args.restart_cinder,
                        time_limit=args.time_limit, raise_quotas=args.quotas,
                        debug=args.debug, say=say,
                        artifacts=os.path.dirname(os.path.abspath(
                            args.report)))
     report = run.run()
-    load.write_report(report, args.report)
-    print(load.format_summary(report))
+    load_report.write_report(report, args.report)
+    print(load_report.format_summary(report))
     print('details: %s' % args.report)
     return 1 if report['failures'] else 0
 

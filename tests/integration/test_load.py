@@ -8,21 +8,24 @@ import os
 import time
 
 from tests.integration import cloud
-from tests.integration import load
+from tools.load import config
+from tools.load import report as load_report
+from tools.load import run as load_run
+from tools.load.cinder_checks import cinder_as
 
-ARTIFACTS = os.path.join(load.REPO_ROOT, 'test-artifacts')
+ARTIFACTS = os.path.join(config.REPO_ROOT, 'test-artifacts')
 
 
 def test_small_load_survives_a_cinder_restart(dev_cloud):
     began = time.monotonic()
-    run = load.LoadRun(sessions=4, rounds=1, restart_cinder=True,
+    run = load_run.LoadRun(sessions=4, rounds=1, restart_cinder=True,
                        time_limit=120, raise_quotas=False,
                        probe_row_update=True, artifacts=ARTIFACTS,
                        label='test_load')
     report = run.run()
-    load.write_report(report, os.path.join(ARTIFACTS,
-                                           'test_load-report.json'))
-    summary = load.format_summary(report)
+    load_report.write_report(report, os.path.join(ARTIFACTS,
+                                                  'test_load-report.json'))
+    summary = load_report.format_summary(report)
     print(summary)
 
     assert report['http_5xx'] == 0, summary
@@ -37,6 +40,6 @@ def test_small_load_survives_a_cinder_restart(dev_cloud):
     assert report['failures'] == [], summary
 
     # The cloud is left running and usable for the tests after this one.
-    assert isinstance(load.cinder_as('demo').volumes.list(), list)
+    assert isinstance(cinder_as('demo').volumes.list(), list)
     assert cloud.cinder_as('alt').volume_snapshots.list() is not None
     print('test_load took %.1f s' % (time.monotonic() - began))
