@@ -14,10 +14,10 @@ cinderclient as the user (the panel does not delete volumes).
 
 Every loop has a count and a time limit, and the whole run has a deadline.
 
-The parts: ``config`` (paths, names, limits), ``stats`` (what happened),
-``web`` (one browser-like session), ``cinder_checks`` (the run's own
-Cinder calls), ``session`` (one user's rounds), ``outage`` (the Cinder
-restart and its probes), ``connections`` (Horizon's connections to
-Cinder), ``inventory`` (what the run left in Cinder), ``run`` (the whole
-run) and ``report``.
+The parts: ``config`` (paths, names, limits), ``errors`` (what a step
+tells its caller), ``stats`` (what happened), ``web`` (one browser-like
+session), ``cinder_checks`` (the run's own Cinder calls), ``session`` (one
+user's rounds), ``outage`` (the Cinder restart and its probes),
+``connections`` (Horizon's connections to Cinder), ``inventory`` (what the
+run left in Cinder), ``run`` (the whole run) and ``report``.
 """
