@@ -221,13 +221,25 @@ def test_edit_and_metadata_through_the_panel(demo_volume):
         form = client.get(metadata)
         assert b'old=gone' in form.content
         assert b'key=value pairs kept with the snapshot' in form.content
+        shown = form.context['form'].initial['shown']
         response = horizon_session.post(client, metadata, {
-            'metadata': 'tier=gold\nowner = team-a\n'})
+            'metadata': 'tier=gold\nowner = team-a\n', 'shown': shown})
         assert response.status_code == 302
         assert demo.volume_snapshots.get(snapshot.id).metadata == {
             'tier': 'gold', 'owner': 'team-a'}
 
-        bad = horizon_session.post(client, metadata, {'metadata': 'novalue'})
+        # A key added by someone else after the form was opened is kept.
+        shown = client.get(metadata).context['form'].initial['shown']
+        demo.volume_snapshots.set_metadata(snapshot.id, {'added': 'later'})
+        refused = horizon_session.post(client, metadata, {
+            'metadata': 'tier=gold\n', 'shown': shown})
+        assert refused.status_code == 200
+        assert b'nothing was saved' in refused.content
+        assert demo.volume_snapshots.get(snapshot.id).metadata == {
+            'tier': 'gold', 'owner': 'team-a', 'added': 'later'}
+
+        bad = horizon_session.post(client, metadata, {'metadata': 'novalue',
+                                                      'shown': shown})
         assert bad.status_code == 200
         assert b'is not of the form key=value' in bad.content
 

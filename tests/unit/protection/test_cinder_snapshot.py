@@ -94,6 +94,32 @@ class ProtectTests(SimpleTestCase):
                                 {'restore_description': 'y' * 256})
         cinder.volumes.create.assert_not_called()
 
+    def test_default_name_of_a_long_volume_name_fits_cinder(self):
+        cinder = client()
+        self.plugin.protect(cinder, volume(name='v' * 250),
+                            dict(OPTIONS, snapshot_name=''))
+        name = cinder.volume_snapshots.create.call_args.kwargs['name']
+        self.assertEqual(255, len(name))
+        self.assertTrue(name.endswith('v-snapshot'))
+
+    def test_create_is_tagged_with_the_submission(self):
+        cinder = client()
+        self.plugin.protect(cinder, volume(), OPTIONS, submission='tok')
+        self.assertEqual({'volsnap_submission': 'tok'},
+                         cinder.volume_snapshots.create.call_args
+                         .kwargs['metadata'])
+
+    def test_find_submitted_looks_in_snapshots_and_volumes(self):
+        cinder = client()
+        cinder.volume_snapshots.list.return_value = ['s']
+        cinder.volumes.list.return_value = ['v']
+        self.assertEqual(['s', 'v'],
+                         self.plugin.find_submitted(cinder, 'tok'))
+        wanted = {'metadata': {'volsnap_submission': 'tok'}}
+        cinder.volume_snapshots.list.assert_called_once_with(
+            search_opts=wanted)
+        cinder.volumes.list.assert_called_once_with(search_opts=wanted)
+
     def test_invalid_options_never_reach_cinder(self):
         cinder = client()
         with self.assertRaises(parameters.InvalidParameters):
@@ -124,6 +150,24 @@ class RestoreTests(SimpleTestCase):
         self.plugin.restore(cinder, snapshot(name=''), {})
         self.assertEqual('snapshot-snap-123-restore',
                          cinder.volumes.create.call_args.kwargs['name'])
+
+    def test_defaults_of_a_long_snapshot_name_fit_cinder(self):
+        cinder = client()
+        self.plugin.restore(cinder, snapshot(name='s' * 250), {},
+                            submission='tok')
+        kwargs = cinder.volumes.create.call_args.kwargs
+        self.assertEqual(255, len(kwargs['name']))
+        self.assertTrue(kwargs['name'].endswith('-restore'))
+        self.assertLessEqual(len(kwargs['description']), 255)
+        self.assertTrue(kwargs['description'].endswith('...".'))
+        self.assertEqual('tok', kwargs['metadata']['volsnap_submission'])
+
+    def test_restored_volumes_of_every_project_for_admins(self):
+        cinder = client()
+        self.plugin.restored_volumes(cinder, 'snap-1', all_projects=True)
+        cinder.volumes.list.assert_called_once_with(search_opts={
+            'metadata': {'volsnap_restored_from': 'snap-1'},
+            'all_tenants': True})
 
     def test_given_name_description_size_zone_and_type(self):
         cinder = client()

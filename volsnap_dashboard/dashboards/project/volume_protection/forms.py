@@ -1,9 +1,9 @@
 """Protect, restore and edit forms; the plugin's fields come from its
 JSON Schemas (see volsnap_dashboard.schema_forms)."""
 
-import uuid
+import json
+import re
 
-from django.core.cache import cache
 from django.core import validators
 from django import forms as django_forms
 from django.urls import reverse
@@ -16,45 +16,25 @@ from horizon import messages
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection.submissions \
+    import OnceOnlyMixin
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard import schema_forms
 
 OPTION_PREFIX = 'option_'
 RESTORE_PREFIX = 'restore__'
-SUBMISSION_TTL = 3600
+
+
+# A create whose answer was lost and whose result Cinder cannot tell yet.
+UNKNOWN_OUTCOME = object()
 
 
 def unlimited(limit):
     return limit is None or limit < 0
 
 
-class OnceOnlyMixin(forms.SelfHandlingForm):
-    """A form whose side effects happen once per displayed form.
-
-    A hidden token is issued with the form; the first POST that carries it
-    claims it (atomically, in the cache), and a repeat POST of the same form
-    (a double click, a browser resubmit) is refused instead of repeated.
-    """
-
-    submission = django_forms.CharField(widget=django_forms.HiddenInput)
-
-    def __init__(self, request, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields['submission'].initial = uuid.uuid4().hex
-
-    def _submission_key(self):
-        return 'volsnap-submission:%s:%s' % (
-            self.request.user.id, self.cleaned_data['submission'])
-
-    def claim_submission(self):
-        if cache.add(self._submission_key(), True, SUBMISSION_TTL):
-            return True
-        messages.warning(self.request, _(
-            "This form was already submitted; nothing was done twice."))
-        return False
-
-    def release_submission(self):
-        cache.delete(self._submission_key())
+def display_name(resource):
+    return resource.name or resource.id
 
 
 def volume_label(volume):
@@ -146,28 +126,70 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
                                  'asked': asked})
 
     def handle(self, request, data):
-        if not self.claim_submission():
+        earlier = self.claim_submission()
+        if earlier is None:
             return True
+        try:
+            return self._protect(request, data, earlier)
+        except BaseException:
+            self.finish_submission()
+            raise
+
+    def _protect(self, request, data, earlier):
         values = self.validated_values(OPTION_PREFIX)
-        started = []
+        protected = {getattr(r, 'volume_id', None) for r in earlier}
+        started, lost = [], []
         for volume_id in data['volumes']:
             volume = self.volumes_by_id[volume_id]
+            if volume_id in protected:  # by an earlier try of this form
+                started.append(volume)
+                continue
             try:
-                cinder.snapshot_protect(request, self.plugin, volume, values)
-                started.append(volume.name or volume.id)
+                cinder.snapshot_protect(request, self.plugin, volume, values,
+                                        submission=self.token)
+                started.append(volume)
+            except errors.OutcomeUnknown:
+                lost.append(volume)
             except (errors.VolsnapAPIError,
                     parameters.InvalidParameters) as exc:
                 messages.error(request, _(
                     'Unable to protect volume "%(volume)s": %(reason)s')
-                    % {'volume': volume.name or volume.id, 'reason': exc})
-        if not started:
-            self.release_submission()
-            return False
-        messages.success(request, ngettext(
-            'Protecting volume "%(volumes)s": its snapshot is being created.',
-            'Protecting volumes %(volumes)s: their snapshots are being '
-            'created.', len(started)) % {'volumes': ', '.join(started)})
-        return True
+                    % {'volume': display_name(volume), 'reason': exc})
+        unknown = self._settle_lost(lost, started)
+        self.finish_submission(done=bool(started), unknown=bool(unknown))
+        if started:
+            messages.success(request, ngettext(
+                'Protecting volume "%(volumes)s": its snapshot is being '
+                'created.',
+                'Protecting volumes %(volumes)s: their snapshots are being '
+                'created.', len(started)) % {'volumes': ', '.join(
+                    display_name(v) for v in started)})
+        return bool(started)
+
+    def _settle_lost(self, lost, started):
+        """Look up the creates whose answer was lost; say what happened.
+        Returns the volumes whose outcome is still unknown."""
+        if not lost:
+            return []
+        found = self.find_submitted()
+        if found is None:
+            messages.warning(self.request, _(
+                "The Block Storage service did not answer about %s: a "
+                "snapshot may or may not have been created. Submitting "
+                "this form again is safe: it checks first and creates only "
+                "what is missing.") % ', '.join(display_name(v)
+                                                for v in lost))
+            return lost
+        made = {getattr(r, 'volume_id', None) for r in found}
+        for volume in lost:
+            if volume.id in made:
+                started.append(volume)
+            else:
+                messages.error(self.request, _(
+                    'Volume "%s" was not protected: the Block Storage '
+                    'service did not answer. Try again in a moment.')
+                    % display_name(volume))
+        return []
 
 
 class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
@@ -190,26 +212,59 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         self.fields['size'] = self.fields.pop('size')  # after the name
 
     def handle(self, request, data):
-        if not self.claim_submission():
+        earlier = self.claim_submission()
+        if earlier is None:
             return True
         try:
-            volume = cinder.volume_create_from_snapshot(
-                request, self.plugin, self.snapshot,
-                self.validated_values(RESTORE_PREFIX), size=data['size'])
-        except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
-            self.release_submission()
-            exceptions.handle(request, _(
-                'Unable to restore snapshot "%(name)s": %(reason)s')
-                % {'name': self.snapshot.name or self.snapshot.id,
-                   'reason': exc})
+            volume = self._restored(earlier) or self._restore(request, data)
+        except BaseException:
+            self.finish_submission()
+            raise
+        self.finish_submission(done=volume is not None,
+                               unknown=volume is UNKNOWN_OUTCOME)
+        if volume is None or volume is UNKNOWN_OUTCOME:
             return False
         url = reverse('horizon:project:volumes:detail', args=(volume.id,))
         messages.success(request, format_html(
             _('Restoring snapshot "{snapshot}" to new volume '
               '<a href="{url}">{volume}</a>.'),
-            snapshot=self.snapshot.name or self.snapshot.id, url=url,
-            volume=volume.name or volume.id))
+            snapshot=display_name(self.snapshot), url=url,
+            volume=display_name(volume)))
         return volume
+
+    def _restored(self, found):
+        """The volume this submission restored, among ``found``."""
+        for resource in found:
+            if getattr(resource, 'snapshot_id', None) == self.snapshot.id:
+                return resource
+        return None
+
+    def _restore(self, request, data):
+        """The new volume, None on failure, or UNKNOWN_OUTCOME."""
+        try:
+            return cinder.volume_create_from_snapshot(
+                request, self.plugin, self.snapshot,
+                self.validated_values(RESTORE_PREFIX), size=data['size'],
+                submission=self.token)
+        except errors.OutcomeUnknown:
+            found = self.find_submitted()
+            if found is None:
+                messages.warning(request, _(
+                    "The Block Storage service did not answer: the new "
+                    "volume may or may not have been created. Submitting "
+                    "this form again is safe: it checks first."))
+                return UNKNOWN_OUTCOME
+            volume = self._restored(found)
+            if volume is None:
+                messages.error(request, _(
+                    "The snapshot was not restored: the Block Storage "
+                    "service did not answer. Try again in a moment."))
+            return volume
+        except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
+            exceptions.handle(request, _(
+                'Unable to restore snapshot "%(name)s": %(reason)s')
+                % {'name': display_name(self.snapshot), 'reason': exc})
+            return None
 
 
 class UpdateForm(forms.SelfHandlingForm):
@@ -233,15 +288,42 @@ class UpdateForm(forms.SelfHandlingForm):
         return True
 
 
+# Cinder's own rule for metadata keys (newer releases enforce it).
+METADATA_KEY = re.compile(r'^[a-zA-Z0-9\-_:. /]{1,255}$')
+
+
+def metadata_line_errors(number, key, value):
+    if not METADATA_KEY.match(key) or key in ('.', '..'):
+        return [_('Line %(line)d: the key "%(key)s" may hold only letters, '
+                  'digits, spaces and "-_:./", at most 255 of them, and '
+                  'cannot be "." or "..".') % {'line': number, 'key': key}]
+    if len(value) > 255:
+        return [_("Line %d: values are limited to 255 characters.")
+                % number]
+    return []
+
+
 class MetadataForm(forms.SelfHandlingForm):
     metadata = django_forms.CharField(
         label=_("Metadata"), required=False,
         widget=django_forms.Textarea(attrs={'rows': 8}),
         help_text=_("One key=value pair per line. Remove a line to delete "
                     "that key."))
+    # The metadata the form showed, to refuse a change made meanwhile.
+    shown = django_forms.CharField(widget=django_forms.HiddenInput)
+
+    def clean_shown(self):
+        try:
+            shown = json.loads(self.cleaned_data['shown'])
+        except ValueError:
+            shown = None
+        if not isinstance(shown, dict):
+            raise django_forms.ValidationError(_(
+                "The form was damaged: open it again."))
+        return shown
 
     def clean_metadata(self):
-        pairs = {}
+        pairs, problems = {}, []
         for number, line in enumerate(
                 self.cleaned_data['metadata'].splitlines(), start=1):
             if not line.strip():
@@ -249,25 +331,26 @@ class MetadataForm(forms.SelfHandlingForm):
             key, sep, value = line.partition('=')
             key, value = key.strip(), value.strip()
             if not sep or not key:
-                raise django_forms.ValidationError(
-                    _("Line %d is not of the form key=value.") % number)
-            if len(key) > 255 or len(value) > 255:
-                raise django_forms.ValidationError(
-                    _("Line %d: keys and values are limited to 255 "
-                      "characters.") % number)
+                problems.append(_("Line %d is not of the form key=value.")
+                                % number)
+                continue
+            problems += metadata_line_errors(number, key, value)
             pairs[key] = value
+        if problems:
+            raise django_forms.ValidationError(problems)
         return pairs
 
     def handle(self, request, data):
         snapshot_id = self.initial['snapshot_id']
-        current = self.initial.get('current', {})
-        removed = [key for key in current if key not in data['metadata']]
         try:
-            if removed:
-                cinder.snapshot_delete_metadata(request, snapshot_id,
-                                                removed)
-            if data['metadata']:
-                cinder.snapshot_set_metadata(request, snapshot_id,
+            current = cinder.snapshot_get(request, snapshot_id).metadata
+            if dict(current or {}) != data['shown']:
+                messages.error(request, _(
+                    "Someone changed this snapshot's metadata since the "
+                    "form was opened, so nothing was saved. Open the form "
+                    "again to see the change."))
+                return False
+            cinder.snapshot_replace_metadata(request, snapshot_id,
                                              data['metadata'])
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, _("Unable to update metadata: %s")

@@ -1,3 +1,5 @@
+import json
+
 from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +95,10 @@ class SnapshotListMixin(tables.PagedTableMixin):
                               _("Unable to retrieve volume names."))
             return {}
 
+    def source_volume_names(self, snapshots):
+        """Volume id -> name for the page's ``snapshots``."""
+        return self.volume_names
+
     def get_data(self):
         marker, sort_dir = self._get_marker()
         search_opts = dict(self.search_opts, **self.get_filters())
@@ -105,9 +111,9 @@ class SnapshotListMixin(tables.PagedTableMixin):
             exceptions.handle(self.request, _(
                 "Unable to retrieve snapshots: %s") % exc)
             return []
+        names = self.source_volume_names(snapshots)
         for snapshot in snapshots:
-            snapshot.source_volume_name = self.volume_names.get(
-                snapshot.volume_id)
+            snapshot.source_volume_name = names.get(snapshot.volume_id)
         failed = [s.id for s in snapshots
                   if s.status in ('error', 'error_deleting')]
         if failed:
@@ -256,7 +262,8 @@ class MetadataView(UpdateView):
     def get_initial(self):
         snapshot = self.get_snapshot()
         metadata = dict(getattr(snapshot, 'metadata', None) or {})
-        return {'snapshot_id': snapshot.id, 'current': metadata,
+        return {'snapshot_id': snapshot.id,
+                'shown': json.dumps(metadata, sort_keys=True),
                 'metadata': '\n'.join('%s=%s' % item
                                       for item in sorted(metadata.items()))}
 
