@@ -31,14 +31,17 @@ class EnabledFilesError(Exception):
 
 
 def _installed_files():
-    try:
-        files = metadata.distribution(DISTRIBUTION).files or []
-    except metadata.PackageNotFoundError:
-        return []
-    return sorted(
-        os.path.abspath(str(path.locate())) for path in files
-        if path.parent.as_posix() == 'volsnap_dashboard/enabled'
-        and ENABLED_FILE.match(path.name))
+    # Every copy of the distribution Python can see: run from inside a
+    # checkout, the first is the build's volsnap_dashboard.egg-info there,
+    # whose file list has no installed enabled files; skip such copies.
+    for dist in metadata.distributions(name=DISTRIBUTION):
+        found = sorted(
+            os.path.abspath(str(path.locate())) for path in dist.files or []
+            if path.parent.as_posix() == 'volsnap_dashboard/enabled'
+            and ENABLED_FILE.match(path.name))
+        if found:
+            return found
+    return []
 
 
 def _checkout_files():

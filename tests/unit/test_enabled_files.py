@@ -61,11 +61,15 @@ class EnabledFilesTests(SimpleTestCase):
     def test_the_installed_copies_come_first(self):
         site = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, site)
-        dist = installed_distribution(site)
-        with mock.patch.object(enabled_files.metadata, 'distribution',
-                               return_value=dist) as distribution:
+        installed = installed_distribution(site)
+        # Run from inside a checkout, Python sees the build's egg-info first.
+        checkout_build = mock.Mock(files=[
+            metadata.PackagePath('enabled', NAMES[0])])
+        with mock.patch.object(enabled_files.metadata, 'distributions',
+                               return_value=[checkout_build, installed]
+                               ) as distributions:
             status, lines, _ = self.run_command()
-        distribution.assert_called_once_with('volsnap-dashboard')
+        distributions.assert_called_once_with(name='volsnap-dashboard')
         self.assertEqual(0, status)
         self.assertEqual(
             [os.path.join(site, 'volsnap_dashboard', 'enabled', n)
