@@ -1,14 +1,19 @@
 """Admin > Volume > Volume Protection, with the API layer mocked."""
 
+import re
 from unittest import mock
 
+from django.test.utils import override_settings
 from django.urls import reverse
 from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.admin.volume_protection import tables
 from volsnap_dashboard.dashboards.admin.volume_protection import views
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as project_tables)
 from tests.unit import fixtures
 
 INDEX_URL = reverse('horizon:admin:volume_protection:index')
@@ -29,15 +34,15 @@ def snapshot_of(project_id, snapshot_id, status='available', size=2):
 
 class AdminIndexTests(helpers.BaseAdminViewTests):
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'error_reasons'],
+    @helpers.create_mocks({cinder: ['snapshot_list_paged',
+                                    'volume_names_by_id', 'error_reasons'],
                            keystone: ['project_names']})
     def test_all_projects_with_names_and_summary(self):
         snapshots = [snapshot_of('p-demo', 'a'), snapshot_of('p-demo', 'b'),
                      snapshot_of('p-alt', 'c', status='error', size=5)]
         self.mock_snapshot_list_paged.return_value = (snapshots, False,
                                                       False)
-        self.mock_volume_names.return_value = {}
+        self.mock_volume_names_by_id.return_value = {'vol-1': 'db'}
         self.mock_error_reasons.return_value = {}
         self.mock_project_names.return_value = {'p-demo': 'demo',
                                                 'p-alt': 'alt'}
@@ -49,8 +54,11 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
         self.mock_snapshot_list_paged.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True}, marker=None,
             sort_dir='desc')
-        self.mock_volume_names.assert_called_once_with(
-            mock.ANY, {'all_tenants': True})
+        # Names of the page's volumes only, not of every volume of the cloud.
+        self.mock_volume_names_by_id.assert_called_once_with(
+            mock.ANY, ['vol-1', 'vol-1', 'vol-1'])
+        self.assertEqual(['db'] * 3, [s.source_volume_name
+                                      for s in res.context['table'].data])
         self.mock_project_names.assert_called_once()
         summary = res.context['summary']
         self.assertEqual([('available', {'count': 2, 'gigabytes': 4}),
@@ -58,11 +66,10 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
                          summary['by_status'])
         self.assertEqual([('demo', 2), ('alt', 1)], summary['top_projects'])
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names'],
+    @helpers.create_mocks({cinder: ['snapshot_list_paged'],
                            keystone: ['project_names']})
     def test_filter_by_project_name(self):
         self.mock_snapshot_list_paged.return_value = ([], False, False)
-        self.mock_volume_names.return_value = {}
         self.mock_project_names.return_value = {'p-alt': 'alt'}
         self.client.post(INDEX_URL, {
             'admin_snapshots__filter__q_field': 'project',
@@ -72,18 +79,20 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
                       [c.kwargs['search_opts'] for c in
                        self.mock_snapshot_list_paged.call_args_list])
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names'],
+    @helpers.create_mocks({cinder: ['snapshot_list_paged',
+                                    'volume_names_by_id'],
                            keystone: ['project_names']})
     def test_keystone_down_still_lists_with_ids(self):
         self.mock_snapshot_list_paged.return_value = (
             [snapshot_of('p-demo', 'a')], False, False)
-        self.mock_volume_names.return_value = {}
+        self.mock_volume_names_by_id.return_value = {}
         self.mock_project_names.side_effect = errors.ServiceUnavailable()
         res = self.client.get(INDEX_URL)
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'p-demo')
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+    @helpers.create_mocks({cinder: ['snapshot_list_paged',
+                                    'volume_names_by_id',
                                     'snapshot_force_delete', 'error_reasons'],
                            keystone: ['project_names']})
     def test_force_delete_only_for_stuck_snapshots(self):
@@ -92,7 +101,7 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
         fine = snapshot_of('p', 'fine')
         self.mock_snapshot_list_paged.return_value = ([stuck, fine], False,
                                                       False)
-        self.mock_volume_names.return_value = {}
+        self.mock_volume_names_by_id.return_value = {}
         self.mock_project_names.return_value = {}
         res = self.client.get(INDEX_URL)
         table = res.context['table']
@@ -117,6 +126,181 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
         self.assertNoFormErrors(res)
         self.mock_snapshot_reset_status.assert_called_once_with(
             mock.ANY, 'snap-1', 'available')
+
+
+def buttons(content, value_pattern):
+    """The class attributes of the buttons whose value matches."""
+    html = content.decode()
+    found = []
+    for button in re.findall(r'<button[^>]*>', html):
+        value = re.search(r'value="([^"]*)"', button)
+        if value and re.fullmatch(value_pattern, value.group(1)):
+            found.append(re.search(r'class="([^"]*)"', button).group(1))
+    return found
+
+
+class AdminPageTests(helpers.BaseAdminViewTests):
+    """The admin list page, with its Cinder and Keystone calls mocked."""
+
+    def setUp(self):
+        super().setUp()
+        for name in ('snapshot_list_paged', 'volume_names_by_id',
+                     'error_reasons', 'volume_ids_named'):
+            patcher = mock.patch.object(cinder, name)
+            setattr(self, name, patcher.start())
+            self.addCleanup(patcher.stop)
+        patcher = mock.patch.object(keystone, 'project_names',
+                                    return_value={'p-demo': 'demo'})
+        self.project_names = patcher.start()
+        self.addCleanup(patcher.stop)
+        self.volume_names_by_id.return_value = {}
+        self.error_reasons.return_value = {}
+
+    def _index(self, snapshots, **extra):
+        self.snapshot_list_paged.return_value = (snapshots, False, False)
+        return self.client.get(INDEX_URL, **extra)
+
+    def test_every_destructive_button_asks_for_confirmation(self):
+        # Horizon asks before it submits only a button drawn btn-danger.
+        res = self._index([snapshot_of('p-demo', 'stuck',
+                                       status='error_deleting'),
+                           snapshot_of('p-demo', 'fine')])
+        for action in ('delete', 'force_delete'):
+            table_button = buttons(res.content,
+                                   'admin_snapshots__%s' % action)
+            row_buttons = buttons(res.content,
+                                  'admin_snapshots__%s__.+' % action)
+            self.assertEqual(1, len(table_button), action)
+            self.assertEqual(1, len(row_buttons), action)
+            for classes in table_button + row_buttons:
+                self.assertIn('btn-danger', classes.split(), action)
+
+    def test_no_batch_buttons_over_an_empty_table(self):
+        res = self._index([])
+        self.assertEqual([], buttons(res.content, 'admin_snapshots__.*'))
+
+    def test_filter_by_volume_name_asks_cinder_for_that_name_only(self):
+        self.volume_ids_named.return_value = ['vol-web']
+        self.snapshot_list_paged.return_value = ([], False, False)
+        self.client.post(INDEX_URL, {
+            'admin_snapshots__filter__q_field': 'volume',
+            'admin_snapshots__filter__q': 'web'})
+        self.client.get(INDEX_URL)
+        self.volume_ids_named.assert_called_with(mock.ANY, 'web')
+        self.assertIn({'all_tenants': True, 'volume_id': 'vol-web'},
+                      [c.kwargs['search_opts'] for c in
+                       self.snapshot_list_paged.call_args_list])
+
+    def test_unknown_volume_name_is_taken_as_an_id(self):
+        self.volume_ids_named.return_value = []
+        self.snapshot_list_paged.return_value = ([], False, False)
+        self.client.post(INDEX_URL, {
+            'admin_snapshots__filter__q_field': 'volume',
+            'admin_snapshots__filter__q': 'vol-9'})
+        self.client.get(INDEX_URL)
+        self.assertIn({'all_tenants': True, 'volume_id': 'vol-9'},
+                      [c.kwargs['search_opts'] for c in
+                       self.snapshot_list_paged.call_args_list])
+
+    def test_same_calls_whatever_the_number_of_rows(self):
+        def calls(rows):
+            for api_call in (self.snapshot_list_paged,
+                             self.volume_names_by_id, self.project_names):
+                api_call.reset_mock()
+            snapshots = fixtures.snapshots(rows)
+            res = self._index(snapshots)
+            self.assertEqual(rows, len(res.context['table'].data))
+            return (self.snapshot_list_paged.call_count,
+                    self.volume_names_by_id.call_count,
+                    self.project_names.call_count)
+        self.assertEqual((1, 1, 1), calls(3))
+        self.assertEqual((1, 1, 1), calls(200))
+
+
+class AdminRowUpdateTests(helpers.BaseAdminViewTests):
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get'],
+                           keystone: ['project_names']})
+    def test_refreshed_row_keeps_its_project_name(self):
+        self.mock_snapshot_get.return_value = snapshot_of('p-alt', 'a')
+        self.mock_volume_get.return_value = fixtures.volume()
+        self.mock_project_names.return_value = {'p-alt': 'alt-project'}
+        res = self.client.get(
+            INDEX_URL + '?action=row_update&table=admin_snapshots&obj_id=a',
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'alt-project')
+        self.assertNotContains(res, 'p-alt')
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get'],
+                           keystone: ['project_names']})
+    def test_keystone_down_row_shows_the_project_id(self):
+        self.mock_snapshot_get.return_value = snapshot_of('p-alt', 'a')
+        self.mock_volume_get.return_value = fixtures.volume()
+        self.mock_project_names.side_effect = errors.ServiceUnavailable()
+        res = self.client.get(
+            INDEX_URL + '?action=row_update&table=admin_snapshots&obj_id=a',
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'p-alt')
+
+
+class ResetStatusFormTests(helpers.BaseAdminViewTests):
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'snapshot_reset_status']})
+    def test_confirmation_is_a_visible_box_with_a_message(self):
+        self.mock_snapshot_get.return_value = snapshot_of(
+            'p', 'snap-1', status='error_deleting')
+        page = self.client.get(reset_url()).content.decode()
+        box = re.search(r'<input[^>]*name="confirm"[^>]*>', page).group(0)
+        self.assertNotIn('required', box)
+        before_box = page[:page.index(box)]
+        # Horizon's themable checkbox hides the real box from the keyboard.
+        self.assertNotIn('themable-checkbox',
+                         before_box[before_box.rindex('<div'):])
+        res = self.client.post(reset_url(), {'status': 'available'})
+        self.assertContains(res, 'Tick the box to confirm')
+        self.mock_snapshot_reset_status.assert_not_called()
+
+
+class TableStructureTests(helpers.TestCase):
+
+    def test_admin_table_inherits_the_project_tables_options(self):
+        admin, project = (tables.AdminSnapshotsTable._meta,
+                          project_tables.ProtectedSnapshotsTable._meta)
+        for option in ('verbose_name', 'status_columns', 'pagination_param',
+                       'prev_pagination_param'):
+            self.assertEqual(getattr(project, option),
+                             getattr(admin, option), option)
+        self.assertEqual('admin_snapshots', admin.name)
+        self.assertIn(project_tables.DeleteSnapshots, admin.row_actions)
+
+
+POLICY_CALLS = []
+
+
+def counting_policy_check(*args, **kwargs):
+    from openstack_auth import policy as auth_policy
+
+    POLICY_CALLS.append(args[0])
+    return auth_policy.check(*args, **kwargs)
+
+
+@override_settings(POLICY_CHECK_FUNCTION='tests.unit.dashboards.'
+                   'test_admin_volume_protection.counting_policy_check')
+class AdminPolicyTests(AdminPageTests):
+    """The same page with the real policy engine behind it."""
+
+    def test_policy_asked_once_per_rule_not_per_row(self):
+        def checks(rows):
+            POLICY_CALLS.clear()
+            statuses = ('available', 'error', 'error_deleting')
+            res = self._index([snapshot_of('p-demo', 's%d' % i,
+                                           status=statuses[i % 3])
+                               for i in range(rows)])
+            self.assertEqual(rows, len(res.context['table'].data))
+            return len(POLICY_CALLS)
+        self.assertEqual(checks(3), checks(90))
 
 
 class SummaryTests(helpers.TestCase):

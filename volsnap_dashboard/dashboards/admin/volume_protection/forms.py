@@ -17,11 +17,18 @@ RESETTABLE_STATUSES = (
 
 
 class ResetStatusForm(forms.SelfHandlingForm):
+    # The server says what is missing, in the form, rather than the
+    # browser in a bubble that Horizon's modal may never show.
+    use_required_attribute = False
+
     status = django_forms.ChoiceField(label=_("Status"),
                                       choices=RESETTABLE_STATUSES)
     confirm = django_forms.BooleanField(
         label=_("I understand that this changes only the status Cinder "
-                "records, not the snapshot on the back end."))
+                "records, not the snapshot on the back end."),
+        error_messages={'required': _(
+            "Tick the box to confirm that you understand what resetting "
+            "the status does.")})
 
     def handle(self, request, data):
         snapshot_id = self.initial['snapshot_id']

@@ -6,6 +6,7 @@ from horizon import tables
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as project_tables)
 from volsnap_dashboard import policy
@@ -28,10 +29,13 @@ def admin_volume_link(snapshot):
     return reverse('horizon:admin:volumes:detail', args=(snapshot.volume_id,))
 
 
-class ForceDeleteSnapshots(policy.CachedPolicyActionMixin,
+class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
+                           policy.CachedPolicyActionMixin,
                            tables.BatchAction):
     name = 'force_delete'
-    classes = ('btn-danger',)
+    # "danger" draws the button with btn-danger, which is what makes
+    # Horizon ask for a confirmation before it submits.
+    action_type = 'danger'
     icon = 'trash'
     policy_rules = policy.FORCE_DELETE
     help_text = _("Force delete removes a snapshot stuck in deleting or "
@@ -81,8 +85,17 @@ class AdminSnapshotFilterAction(tables.FilterAction):
     )
 
 
-class AdminDeleteSnapshots(project_tables.DeleteSnapshots):
-    pass
+class AdminUpdateRow(project_tables.UpdateRow):
+    """A row that refreshes itself keeps its project's name."""
+
+    def get_data(self, request, snapshot_id):
+        snapshot = super().get_data(request, snapshot_id)
+        try:
+            names = keystone.project_names(request)
+        except errors.VolsnapAPIError:
+            names = {}  # the row shows the project's id instead
+        snapshot.project_name = names.get(project_id(snapshot))
+        return snapshot
 
 
 class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
@@ -93,16 +106,12 @@ class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
     volume = tables.Column(project_tables.source_volume_name,
                            verbose_name=_("Volume"), link=admin_volume_link)
 
-    class Meta:
+    class Meta(project_tables.ProtectedSnapshotsTable.Meta):
         name = 'admin_snapshots'
-        verbose_name = _("Protected Snapshots")
         columns = ('project', 'name', 'volume', 'size', 'status', 'created',
                    'description')
-        status_columns = ('status',)
-        row_class = project_tables.UpdateRow
-        pagination_param = 'snapshot_marker'
-        prev_pagination_param = 'prev_snapshot_marker'
-        table_actions = (AdminSnapshotFilterAction, AdminDeleteSnapshots,
-                         ForceDeleteSnapshots)
-        row_actions = (ResetStatus, AdminDeleteSnapshots,
+        row_class = AdminUpdateRow
+        table_actions = (AdminSnapshotFilterAction,
+                         project_tables.DeleteSnapshots, ForceDeleteSnapshots)
+        row_actions = (ResetStatus, project_tables.DeleteSnapshots,
                        ForceDeleteSnapshots)

@@ -6,6 +6,7 @@ from horizon import exceptions
 from horizon import tables
 from horizon.utils import memoized
 
+from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
@@ -64,6 +65,24 @@ class IndexView(policy.PolicyRequiredMixin, project_views.SnapshotListMixin,
             filters['project_id'] = matches[0] if len(matches) == 1 \
                 else project
         return filters
+
+    def source_volume_names(self, snapshots):
+        # Only the page's volumes: every volume of the cloud can be a
+        # hundred thousand.
+        try:
+            return cinder.volume_names_by_id(
+                self.request, [s.volume_id for s in snapshots])
+        except errors.VolsnapAPIError:
+            exceptions.handle(self.request,
+                              _("Unable to retrieve volume names."))
+            return {}
+
+    def _volume_id_for(self, text):
+        try:
+            matches = cinder.volume_ids_named(self.request, text)
+        except errors.VolsnapAPIError:
+            matches = []  # taken as an id; the listing says what is wrong
+        return matches[0] if len(matches) == 1 else text
 
     def get_data(self):
         snapshots = super().get_data()

@@ -1,4 +1,5 @@
 from django import http
+from django import shortcuts
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -11,8 +12,9 @@ from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
 from volsnap_dashboard import policy
-from volsnap_dashboard.protection import registry
 
 # None: still changing, so the row keeps polling.
 SNAPSHOT_STATUS_CHOICES = (
@@ -25,6 +27,9 @@ SNAPSHOT_STATUS_CHOICES = (
     ('backing-up', None),
     ('unmanaging', None),
 )
+
+# What Cinder deletes without force (an admin can force the others).
+DELETABLE_STATUSES = ('available', 'error')
 
 # Literal strings, so that makemessages finds them.
 SNAPSHOT_STATUS_DISPLAY = (
@@ -93,8 +98,19 @@ class UpdateMetadata(AvailableSnapshotModal):
     policy_rules = policy.UPDATE_METADATA
 
 
-class DeleteSnapshots(policy.CachedPolicyActionMixin, PolicyTargetMixin,
-                      tables.DeleteAction):
+class GoneRowsBatchMixin:
+    """A batch action POSTed for a row that someone else deleted since the
+    page was drawn (datum None) goes on, to report it already gone, even
+    when the table is now empty (where BatchAction would refuse it)."""
+
+    def _allowed(self, request, datum=None):
+        if datum is None and request.method == 'POST':
+            return self.policy_allows(request) and self.allowed(request)
+        return super()._allowed(request, datum)
+
+
+class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
+                      PolicyTargetMixin, tables.DeleteAction):
     policy_rules = policy.DELETE
     help_text = _("Deleted snapshots are not recoverable.")
 
@@ -107,24 +123,20 @@ class DeleteSnapshots(policy.CachedPolicyActionMixin, PolicyTargetMixin,
         return ngettext_lazy("Scheduled deletion of Snapshot",
                              "Scheduled deletion of Snapshots", count)
 
-    def _allowed(self, request, datum=None):
-        # Like BatchAction, no table button over an empty table; but a POST
-        # for a row that someone else deleted since the page was drawn
-        # (datum None) goes on, to report that it is already gone.
-        if (datum is None and request.method != 'POST' and
-                not self.table.data and
-                request.GET.get('action') != 'row_update'):
-            return False
-        return super()._allowed(request, datum)
-
     def allowed(self, request, snapshot=None):
-        # A row gone since the page was drawn is let through: deleting
-        # something already gone counts as done.
-        return snapshot is None or snapshot.status in (
-            'available', 'error', 'error_deleting')
+        # Cinder deletes only these; a stuck snapshot needs an admin's
+        # force delete. A row gone since the page was drawn is let
+        # through: deleting something already gone counts as done.
+        return snapshot is None or snapshot.status in DELETABLE_STATUSES
+
+    def handle(self, table, request, obj_ids):
+        if plugin_choice.volume_plugin() is None:
+            messages.error(request, plugin_choice.NO_PROVIDER)
+            return shortcuts.redirect(self.get_success_url(request))
+        return super().handle(table, request, obj_ids)
 
     def delete(self, request, obj_id):
-        plugin = registry.volume_plugin()
+        plugin = plugin_choice.volume_plugin()
         try:
             if not cinder.snapshot_delete(request, plugin, obj_id):
                 messages.info(request, _(

@@ -1,0 +1,54 @@
+"""The project table's actions: what each offers, and what it says."""
+
+from unittest import mock
+
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
+from tests.unit import fixtures
+
+INDEX_URL = reverse('horizon:project:volume_protection:index')
+
+
+class DeleteOfferTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'error_reasons']})
+    def _row_actions(self, status):
+        snapshot = fixtures.snapshot(status=status)
+        self.mock_snapshot_list_paged.return_value = ([snapshot], False,
+                                                      False)
+        self.mock_volume_names.return_value = {}
+        self.mock_error_reasons.return_value = {}
+        table = self.client.get(INDEX_URL).context['table']
+        return [action.name for action in table.get_row_actions(snapshot)]
+
+    def test_delete_only_where_cinder_deletes(self):
+        # Cinder refuses a plain delete of a snapshot in error_deleting:
+        # only an admin's force delete removes it.
+        self.assertIn('delete', self._row_actions('available'))
+        self.assertIn('delete', self._row_actions('error'))
+        self.assertNotIn('delete', self._row_actions('error_deleting'))
+        self.assertNotIn('delete', self._row_actions('creating'))
+
+
+class NoProviderTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'snapshot_delete']})
+    def test_delete_says_no_provider_is_enabled(self):
+        self.mock_snapshot_list_paged.return_value = (
+            [fixtures.snapshot()], False, False)
+        self.mock_volume_names.return_value = {}
+        with mock.patch.object(plugin_choice, 'volume_plugin',
+                               return_value=None):
+            res = self.client.post(INDEX_URL, {
+                'action': 'protected_snapshots__delete',
+                'object_ids': ['snap-1']}, follow=True)
+        self.mock_snapshot_delete.assert_not_called()
+        self.assertEqual(200, res.status_code)
+        shown = [str(message) for message in res.context['messages']]
+        self.assertEqual([str(plugin_choice.NO_PROVIDER)], shown)
