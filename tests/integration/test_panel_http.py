@@ -249,3 +249,45 @@ def test_edit_and_metadata_through_the_panel(demo_volume):
         assert b'renamed &lt;b&gt;here&lt;/b&gt;' in detail.content
     finally:
         waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_default_names_of_long_volume_names_fit_cinder(dev_cloud):
+    demo = cloud.cinder_as('demo')
+    long_name = 'itest-' + 'n' * 244
+    with waiting.temporary_volume(demo, long_name) as volume:
+        client = horizon_session.login('demo')
+        response = protect(client, volume.id, '')
+        assert response.status_code == 302
+        made = [s for s in demo.volume_snapshots.list()
+                if s.volume_id == volume.id]
+        try:
+            assert len(made) == 1
+            assert len(made[0].name) == 255
+            assert made[0].name.endswith('-snapshot')
+        finally:
+            for snapshot in made:
+                waiting.until_status(demo.volume_snapshots, snapshot.id,
+                                     'available')
+                waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_name_filter_works_with_cinders_default_filters(dev_cloud,
+                                                        demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-filtered-name')
+    try:
+        client = horizon_session.login('demo')
+        horizon_session.post(client, INDEX, {
+            'protected_snapshots__filter__q_field': 'name',
+            'protected_snapshots__filter__q': 'itest-filtered-name'})
+        page = client.get(INDEX)
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert 'Unable to retrieve snapshots' not in text
+        rows = page.context['table'].data
+        assert [s.id for s in rows] == [snapshot.id]
+        assert 'matches snapshot names exactly' in text
+    finally:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
