@@ -171,7 +171,8 @@ def test_over_quota_is_refused_with_a_clear_message(demo_volume):
     try:
         client = horizon_session.login('demo')
         form = client.get(PROTECT)
-        assert b'%d of %d used' % (used, used) in form.content
+        # (the page groups thousands: 1,005)
+        assert f'{used:,} of {used:,} used'.encode() in form.content
         response = protect(client, demo_volume.id, 'itest-over-quota')
         assert response.status_code == 200
         assert b'snapshot quota would be exceeded' in response.content
