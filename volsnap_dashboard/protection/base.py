@@ -42,13 +42,16 @@ class ProtectionPlugin(abc.ABC):
         """JSON Schema of what ``protect`` returns about a protection."""
 
     @abc.abstractmethod
-    def protect(self, client, resource, params, submission=None):
+    def protect(self, client, resource, params, submission=None,
+                metadata=None):
         """Protect ``resource``; return the saved info (a dict).
 
         ``submission`` identifies the request (a form's one-time token):
         a plugin that records it on what it creates lets
         :meth:`find_submitted` tell whether a create whose answer was lost
-        happened.
+        happened. ``metadata`` (a dict of strings) is recorded on what it
+        creates as well: the scheduler tags each run's snapshot with its
+        schedule and slot, which its retention and idempotency check read.
         """
 
     @abc.abstractmethod

@@ -96,7 +96,8 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
 
     # Protect
 
-    def protect(self, client, volume, params, submission=None):
+    def protect(self, client, volume, params, submission=None,
+                metadata=None):
         values = self.validate_options(params)
         can_force = microversions.force_supported(client)
         if volume.status == 'in-use' and can_force and not values['force']:
@@ -106,9 +107,9 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
         kwargs = {'name': values['snapshot_name'] or
                   default_snapshot_name(volume),
                   'description': values['description']}
-        metadata = _tags(submission)
-        if metadata:
-            kwargs['metadata'] = metadata
+        tags = _tags(submission, **(metadata or {}))
+        if tags:
+            kwargs['metadata'] = tags
         if values['force'] and can_force:
             kwargs['force'] = True
         with errors.translated():

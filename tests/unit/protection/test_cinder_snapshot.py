@@ -109,6 +109,17 @@ class ProtectTests(SimpleTestCase):
                          cinder.volume_snapshots.create.call_args
                          .kwargs['metadata'])
 
+    def test_given_metadata_is_recorded_beside_the_submission(self):
+        cinder = client()
+        self.plugin.protect(cinder, volume(), OPTIONS, submission='tok',
+                            metadata={'volsnap_schedule': 'ab12cd34',
+                                      'volsnap_slot': '2026-03-29T01:00:00Z'})
+        self.assertEqual({'volsnap_submission': 'tok',
+                          'volsnap_schedule': 'ab12cd34',
+                          'volsnap_slot': '2026-03-29T01:00:00Z'},
+                         cinder.volume_snapshots.create.call_args
+                         .kwargs['metadata'])
+
     def test_find_submitted_looks_in_snapshots_and_volumes(self):
         cinder = client()
         cinder.volume_snapshots.list.return_value = ['s']
