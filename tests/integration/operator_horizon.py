@@ -13,13 +13,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 import requests
 
 from tests.integration import live_server
 from tools.devkit import identities
 from tools.devkit import page_parser
+from tools.devkit import processes
 from volsnap_dashboard.devenv import source_tree
 
 VENV = os.environ.get('VOLSNAP_OPERATOR_VENV',
@@ -168,26 +168,19 @@ class OperatorHorizon:
              '--noreload', '127.0.0.1:%d' % port],
             cwd=self.work_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                raise CommandFailed('Horizon exited; see %s' % log.name)
-            try:
-                requests.get(self.url + page_parser.LOGIN, timeout=2)
-                return
-            except requests.RequestException:
-                time.sleep(0.3)
-        self.stop()
-        raise CommandFailed('Horizon did not answer in 60 s')
+
+        def answers():
+            requests.get(self.url + page_parser.LOGIN, timeout=2)
+            return True
+        try:
+            processes.wait_until_serving(self.server, answers, 'Horizon',
+                                         log.name)
+        except processes.NotServing as exc:
+            self.stop()
+            raise CommandFailed(str(exc)) from exc
 
     def stop(self):
-        if self.server and self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(10)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait()
+        processes.stop(self.server)
         self.server = None
 
     def login_page(self):

@@ -7,12 +7,12 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 
 import pytest
 import requests
 
 from tools.devkit import page_parser
+from tools.devkit import processes
 from volsnap_dashboard.devenv import source_tree
 from tests.integration import cloud
 from tests.integration import live_server
@@ -49,28 +49,16 @@ class Memcached:
             return sock.recv(100).decode()
 
     def _wait(self, timeout=20):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.stop()
-                pytest.fail('memcached exited; see %s' % self.log.name)
-            try:
-                if self.version().startswith('VERSION'):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        pytest.fail('memcached did not answer in %ss' % timeout)
+        try:
+            processes.wait_until_serving(
+                self.process, lambda: self.version().startswith('VERSION'),
+                'memcached', self.log.name, timeout, interval=0.1)
+        except processes.NotServing as exc:
+            self.stop()
+            pytest.fail(str(exc))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         self.log.close()
 
 

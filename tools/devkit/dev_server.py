@@ -5,10 +5,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import requests
 
+from tools.devkit import processes
 from volsnap_dashboard.devenv import source_tree
 
 
@@ -35,25 +35,17 @@ class DevServer:
         self._wait()
 
     def _wait(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('the dev server exited; see %s'
-                                   % self.log.name)
-            try:
-                requests.get(self.url + '/auth/login/', timeout=2)
-                return
-            except requests.RequestException:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError('the dev server did not answer in %ss' % timeout)
+        def answers():
+            requests.get(self.url + '/auth/login/', timeout=2)
+            return True
+        try:
+            processes.wait_until_serving(self.process, answers,
+                                         'the dev server', self.log.name,
+                                         timeout)
+        except processes.NotServing:
+            self.stop()
+            raise
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         self.log.close()
