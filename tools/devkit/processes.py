@@ -1,7 +1,8 @@
 """Servers the tools and tests start: wait until one answers, stop it."""
 
 import subprocess
-import time
+
+from tools.devkit import waiting
 
 
 class NotServing(RuntimeError):
@@ -12,19 +13,19 @@ def wait_until_serving(process, answers, what, log_name, timeout=60,
                        interval=0.3):
     """Return once ``answers()`` is true; NotServing (the process stopped)
     if it exits or does not answer within ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def serving():
         if process.poll() is not None:
             raise NotServing('%s exited; see %s' % (what, log_name))
         try:
-            if answers():
-                return
+            return answers()
         except OSError:  # requests' errors are OSErrors too
-            pass
-        time.sleep(interval)
-    stop(process)
-    raise NotServing('%s did not answer in %ss; see %s'
-                     % (what, timeout, log_name))
+            return None
+    try:
+        waiting.until('%s to answer' % what, serving, timeout, interval)
+    except waiting.TimedOut:
+        stop(process)
+        raise NotServing('%s did not answer in %ss; see %s'
+                         % (what, timeout, log_name)) from None
 
 
 def stop(process, grace=10):
