@@ -1,0 +1,8 @@
+"""The scheduler service (``volsnap-scheduler``): runs the protection
+schedules kept on Cinder volumes, for every project, without Horizon.
+
+config (INI and environment), coordination (tooz locks and groups),
+clients (service user and trust-scoped Cinder clients), sweep (one listing,
+the decisions), run (one run of one schedule), service (the loop and
+signals), cli (the command line).
+"""

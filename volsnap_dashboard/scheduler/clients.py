@@ -1,0 +1,43 @@
+"""The scheduler's Cinder clients: the service user's, and one per trust.
+
+The service user's client lists the scheduled volumes (all projects) and
+records the states a tenant's token cannot (invalid, authorization lost).
+Everything done for a tenant uses the trust's session (api.trusts, cached
+until shortly before its token expires), so snapshots belong to the
+tenant's project and Cinder's policy applies as for the tenant.
+"""
+
+from volsnap_dashboard.api import service_clients
+from volsnap_dashboard.api import trusts
+from volsnap_dashboard.scheduler import run
+
+
+class Clients:
+    def __init__(self, config, trust_sessions=None,
+                 cinder_for=service_clients.cinder_for):
+        self.config = config
+        self._cinder_for = cinder_for
+        self._service_client = None
+        self.trust_sessions = trust_sessions or trusts.TrustSessions(
+            config.keystone_url, config.username, config.password,
+            user_domain=config.user_domain)
+
+    def service_client(self):
+        if self._service_client is None:
+            session = trusts.service_session(
+                self.config.keystone_url, self.config.username,
+                self.config.password, user_domain=self.config.user_domain,
+                project_name=self.config.project_name,
+                project_domain=self.config.project_domain)
+            self._service_client = self._cinder_for(
+                session, self.config.region, self.config.interface)
+        return self._service_client
+
+    def tenant_client(self, trust_id):
+        """The tenant's client through ``trust_id``; raises
+        errors.AuthorizationLost when Keystone no longer honours it."""
+        session = self.trust_sessions.session_for(trust_id)
+        project_id = self.trust_sessions.project_of(trust_id)
+        return run.TenantClient(
+            self._cinder_for(session, self.config.region,
+                             self.config.interface), project_id)

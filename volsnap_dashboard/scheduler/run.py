@@ -1,0 +1,339 @@
+"""One run of one schedule at one slot.
+
+Inside the run's lock: re-read the schedule (another process may have run
+it since the sweep's listing), skip a slot already done, get the tenant's
+trust-scoped client, check the trust acts in the volume's own project, make
+room within the quota (prune first) or skip with the reason, protect
+through the panel's plugin, wait, record the outcome on the schedule, then
+apply retention. Every step logs one line.
+"""
+
+import dataclasses
+import datetime
+import logging
+import types
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import waiting
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import cinder_calls
+
+LOG = logging.getLogger(__name__)
+
+OK = 'ok'
+FAILED = 'failed'
+SKIPPED = 'skipped'
+INVALID = 'invalid'
+AUTHORIZATION_LOST = 'authorization_lost'
+# Not outcomes recorded on the schedule: what this process did not do.
+DONE_ELSEWHERE = 'done'
+LOCKED = 'locked'
+GONE = 'gone'
+
+HISTORY_LENGTH = 10
+
+
+@dataclasses.dataclass
+class TenantClient:
+    """A Cinder client acting for the tenant, and the project its trust
+    is scoped to."""
+    client: object
+    project_id: str
+
+
+@dataclasses.dataclass
+class Due:
+    volume: object
+    schedule: object
+    slot: datetime.datetime
+    missed: int = 0
+    run_now: bool = False
+
+
+def slot_text(slot):
+    """The slot as recorded on snapshots and in locks: ISO UTC, seconds."""
+    return slot.astimezone(datetime.timezone.utc).strftime(
+        '%Y-%m-%dT%H:%M:%SZ')
+
+
+def as_utc(value):
+    """A recorded time (datetime or ISO text) as an aware UTC datetime."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value and value.astimezone(datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(
+        str(value).replace('Z', '+00:00')).astimezone(datetime.timezone.utc)
+
+
+def _snapshot_slot(snapshot):
+    return (getattr(snapshot, 'metadata', None) or {}).get(
+        codec.SNAPSHOT_SLOT_KEY)
+
+
+class Runner:
+    def __init__(self, coordinator, service_client, tenant_clients, plugin,
+                 clock, wait_timeout=600.0, wait_interval=2.0):
+        self.coordinator = coordinator
+        self.service_client = service_client
+        self.tenant_clients = tenant_clients
+        self.plugin = plugin
+        self.clock = clock
+        self.wait_timeout = wait_timeout
+        self.wait_interval = wait_interval
+
+    # Entry points
+
+    def run(self, due):
+        """Run ``due``; return what happened (an outcome, or why not)."""
+        sid, slot = due.schedule.id, slot_text(due.slot)
+        with self.coordinator.run_lock(sid, slot) as held:
+            if not held:
+                LOG.info("schedule %s slot %s: another scheduler holds "
+                         "this run", sid, slot)
+                return LOCKED
+            return self._run_locked(due, slot)
+
+    def report_invalid(self, volume, schedule_id, reason, state=None):
+        """Record a schedule that must not run as invalid, with the reason
+        (written once: unchanged state is not written again)."""
+        LOG.warning("schedule %s on volume %s: invalid: %s", schedule_id,
+                    volume.id, reason)
+        if state is not None and state.outcome == INVALID \
+                and state.reason == reason:
+            return INVALID
+        self._save_state(self.service_client, volume, schedule_id,
+                         self._state(state, None, INVALID, reason))
+        return INVALID
+
+    # The run
+
+    def _run_locked(self, due, slot):
+        sid = due.schedule.id
+        volume, schedule = self._fresh(due)
+        if schedule is None:
+            LOG.info("schedule %s slot %s: the schedule is gone", sid, slot)
+            return GONE
+        last = as_utc(schedule.state.last_slot)
+        if last is not None and last >= due.slot:
+            LOG.info("schedule %s slot %s: already done (recorded)", sid,
+                     slot)
+            self._clear_run_request(self.service_client, volume, due)
+            return DONE_ELSEWHERE
+        try:
+            tenant = self.tenant_clients(schedule.trust_id)
+        except errors.AuthorizationLost as exc:
+            return self._finish(self.service_client, volume, schedule, due,
+                                AUTHORIZATION_LOST, str(exc))
+        except errors.VolsnapAPIError as exc:
+            # Keystone down or the service user refused: nothing is known
+            # about this schedule, so nothing is recorded; due again next.
+            LOG.error("schedule %s slot %s: not run: %s", sid, slot, exc)
+            return FAILED
+        volume_project = cinder_calls.volume_project(volume)
+        if tenant.project_id != schedule.project_id or (
+                volume_project and tenant.project_id != volume_project):
+            reason = ("the schedule's trust acts in project %s, not in the "
+                      "volume's project %s"
+                      % (tenant.project_id, volume_project or
+                         schedule.project_id))
+            return self._finish(self.service_client, volume, schedule, due,
+                                INVALID, reason)
+        try:
+            return self._protect(tenant.client, volume, schedule, due, slot)
+        except (errors.AuthorizationLost, errors.NotAuthenticated) as exc:
+            # The trust went away after its token was issued.
+            return self._finish(self.service_client, volume, schedule, due,
+                                AUTHORIZATION_LOST, str(exc))
+        except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
+            outcome = INVALID if isinstance(
+                exc, parameters.InvalidParameters) else FAILED
+            return self._finish(tenant.client, volume, schedule, due,
+                                outcome, str(exc))
+
+    def _protect(self, client, volume, schedule, due, slot):
+        sid = schedule.id
+        now = self.clock()
+        snapshots = store.snapshots_of(client, schedule)
+        earlier = [s for s in snapshots if _snapshot_slot(s) == slot]
+        if earlier:
+            LOG.info("schedule %s slot %s: snapshot %s of an earlier "
+                     "attempt exists", sid, slot, earlier[0].id)
+            outcome = self._finish(client, volume, schedule, due, OK, '',
+                                   snapshot_id=earlier[0].id)
+            self._apply_retention(client, schedule, now)
+            return outcome
+        room = self._make_room(client, volume, schedule, snapshots, now)
+        if room is not None:
+            return self._finish(client, volume, schedule, due, SKIPPED,
+                                room)
+        params = dict(schedule.options)
+        params['snapshot_name'] = naming.snapshot_name(
+            schedule.name_template, volume, schedule, due.slot)
+        tags = {codec.SNAPSHOT_SCHEDULE_KEY: sid,
+                codec.SNAPSHOT_SLOT_KEY: slot,
+                codec.SNAPSHOT_VOLUME_KEY: volume.id}
+        saved = self.plugin.protect(client, volume, params, metadata=tags)
+        snapshot_id = saved['snapshot_id']
+        LOG.info("schedule %s slot %s: created snapshot %s of volume %s%s",
+                 sid, slot, snapshot_id, volume.id,
+                 ' (%d missed before)' % due.missed if due.missed else '')
+        try:
+            self.plugin.wait_for_snapshot(client, snapshot_id,
+                                          interval=self.wait_interval,
+                                          timeout=self.wait_timeout)
+        except waiting.WaitTimeout as exc:
+            return self._finish(client, volume, schedule, due, FAILED,
+                                str(exc), snapshot_id=snapshot_id)
+        except errors.VolsnapAPIError as exc:
+            # ProtectionFailed: the plugin deleted the failed snapshot.
+            cleaned = getattr(exc, 'cleaned_up', False)
+            LOG.warning("schedule %s slot %s: snapshot %s failed%s", sid,
+                        slot, snapshot_id,
+                        ' and was deleted' if cleaned else '')
+            return self._finish(client, volume, schedule, due, FAILED,
+                                str(exc), snapshot_id=snapshot_id)
+        outcome = self._finish(client, volume, schedule, due, OK, '',
+                               snapshot_id=snapshot_id)
+        self._apply_retention(client, schedule, self.clock())
+        return outcome
+
+    # Quota: prune first if that makes room, else say why not
+
+    def _make_room(self, client, volume, schedule, snapshots, now):
+        """None when the snapshot fits (pruning first if needed), else the
+        reason it does not."""
+        limits = cinder_calls.absolute_limits(client)
+        need = {'snapshots': 1, 'gigabytes': int(volume.size or 0)}
+        short = _shortfall(limits, need)
+        if not short:
+            return None
+        prunable = _prunable_before_create(snapshots, schedule, volume,
+                                           now)
+        freed = {'snapshots': len(prunable),
+                 'gigabytes': sum(int(s.size or 0) for s in prunable)}
+        if any(freed[kind] < missing for kind, missing in short.items()):
+            reason = ("quota exceeded: %s; pruning this schedule's "
+                      "snapshots would free %d snapshot(s), %d GiB"
+                      % (', '.join('%d more %s needed' % (n, k)
+                                   for k, n in sorted(short.items())),
+                         freed['snapshots'], freed['gigabytes']))
+            LOG.warning("schedule %s: skipped: %s", schedule.id, reason)
+            return reason
+        for snapshot in prunable:
+            self._delete(client, schedule, snapshot, 'pruned for room')
+        return None
+
+    # Retention
+
+    def _apply_retention(self, client, schedule, now):
+        snapshots = store.snapshots_of(client, schedule)
+        doomed = retention.to_delete(snapshots, schedule.retention, now)
+        kept = len(snapshots) - len(doomed)
+        LOG.info("schedule %s: retained %d snapshot(s), deleting %d",
+                 schedule.id, kept, len(doomed))
+        for snapshot in doomed:
+            try:
+                self._delete(client, schedule, snapshot, 'retention')
+            except errors.VolsnapAPIError as exc:
+                LOG.warning("schedule %s: could not delete snapshot %s: %s",
+                            schedule.id, snapshot.id, exc)
+
+    def _delete(self, client, schedule, snapshot, why):
+        gone = self.plugin.delete(client, snapshot.id)
+        LOG.info("schedule %s: deleted snapshot %s (%s)%s", schedule.id,
+                 snapshot.id, why, '' if gone else ', already gone')
+
+    # State
+
+    def _fresh(self, due):
+        """The volume and the schedule as they are now (not as listed)."""
+        try:
+            volume = cinder_calls.volume(self.service_client,
+                                         due.volume.id)
+        except errors.NotFound:
+            return due.volume, None
+        for schedule in store.schedules_of(volume):
+            if schedule.id == due.schedule.id and \
+                    isinstance(schedule, model.Schedule):
+                return volume, schedule
+        return volume, None
+
+    def _finish(self, client, volume, schedule, due, outcome, reason,
+                snapshot_id=None):
+        state = self._state(schedule.state, due, outcome, reason,
+                            snapshot_id)
+        if outcome == OK:
+            LOG.info("schedule %s slot %s: ok", schedule.id,
+                     slot_text(due.slot))
+        else:
+            LOG.warning("schedule %s slot %s: %s: %s", schedule.id,
+                        slot_text(due.slot), outcome, reason)
+        self._save_state(client, volume, schedule.id, state)
+        self._clear_run_request(client, volume, due)
+        return outcome
+
+    def _state(self, previous, due, outcome, reason, snapshot_id=None):
+        previous = previous or model.ScheduleState()
+        slot = slot_text(due.slot) if due else None
+        entry = {'slot': slot, 'outcome': outcome, 'reason': reason,
+                 'snapshot': snapshot_id}
+        history = [entry] + list(previous.history or [])
+        # A run that did not happen keeps the last slot: it is due again.
+        ran = outcome in (OK, FAILED, SKIPPED)
+        return model.ScheduleState(
+            last_slot=slot if ran else previous.last_slot,
+            last_run=slot_text(self.clock()),
+            outcome=outcome, reason=reason,
+            failures=0 if outcome == OK else (previous.failures or 0) + 1,
+            missed=due.missed if due else 0,
+            snapshot_id=snapshot_id if snapshot_id else None,
+            history=history[:HISTORY_LENGTH])
+
+    @staticmethod
+    def _save_state(client, volume, schedule_id, state):
+        try:
+            store.save_state(client, volume, schedule_id, state)
+        except errors.VolsnapAPIError as exc:
+            LOG.error("schedule %s: could not record its state on volume "
+                      "%s: %s", schedule_id, volume.id, exc)
+
+    @staticmethod
+    def _clear_run_request(client, volume, due):
+        if not due.run_now:
+            return
+        try:
+            cinder_calls.clear_run_request(client, volume, due.schedule.id)
+        except errors.VolsnapAPIError as exc:
+            LOG.error("schedule %s: could not clear its run request: %s",
+                      due.schedule.id, exc)
+
+
+def _prunable_before_create(snapshots, schedule, volume, now):
+    """What retention would delete once the new snapshot exists: asked of
+    retention.to_delete with a stand-in for the snapshot to come."""
+    coming = types.SimpleNamespace(
+        id=None, status='available', size=volume.size,
+        created_at=now.strftime('%Y-%m-%dT%H:%M:%S.%f'),
+        metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id})
+    doomed = retention.to_delete(list(snapshots) + [coming],
+                                 schedule.retention, now)
+    return [snapshot for snapshot in doomed if snapshot is not coming]
+
+
+def _shortfall(limits, need):
+    """kind -> how many more the quota would need (empty: it fits)."""
+    short = {}
+    for kind, (max_key, used_key) in (
+            ('snapshots', cinder_calls.SNAPSHOT_LIMITS),
+            ('gigabytes', cinder_calls.GIGABYTE_LIMITS)):
+        maximum, used = limits.get(max_key), limits.get(used_key)
+        if maximum is None or used is None or maximum < 0:
+            continue
+        missing = used + need[kind] - maximum
+        if missing > 0:
+            short[kind] = missing
+    return short

@@ -1,0 +1,85 @@
+"""The scheduler's loop: a sweep every interval until SIGTERM or SIGINT.
+
+A signal only sets a flag: the run in progress finishes and records its
+outcome, the sweep stops before the next run, and the process leaves the
+coordination group and exits. Nothing is left half done and unrecorded.
+"""
+
+import datetime
+import logging
+import signal
+import threading
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.scheduler import coordination
+from volsnap_dashboard.scheduler import run as run_module
+from volsnap_dashboard.scheduler import sweep
+
+LOG = logging.getLogger(__name__)
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class Stopper:
+    """Set by SIGTERM/SIGINT; waited on between sweeps."""
+
+    def __init__(self):
+        self.event = threading.Event()
+
+    def __call__(self):
+        return self.event.is_set()
+
+    def request(self, signum=None, frame=None):
+        if signum is not None and not self.event.is_set():
+            LOG.info("signal %s: finishing the current run, then "
+                     "stopping", signal.Signals(signum).name)
+        self.event.set()
+
+    def install(self):
+        signal.signal(signal.SIGTERM, self.request)
+        signal.signal(signal.SIGINT, self.request)
+        return self
+
+    def wait(self, seconds):
+        """Sleep ``seconds``, or less if a stop is requested."""
+        return self.event.wait(seconds)
+
+
+def build_sweeper(config, clients, coordinator, plugin, stopper,
+                  dry_run=False, clock=utc_now):
+    runner = run_module.Runner(
+        coordinator, clients.service_client(), clients.tenant_client,
+        plugin, clock, wait_timeout=config.wait_timeout,
+        wait_interval=config.wait_interval)
+    return sweep.Sweeper(clients.service_client(), runner,
+                         config.min_interval, owns=coordinator.owns,
+                         dry_run=dry_run, stop_requested=stopper)
+
+
+def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
+    """Sweep once at ``once_at`` or every interval; return an exit code."""
+    coordinator = coordination.Coordinator(
+        config.coordination_url, member_id=config.member_id or None,
+        partitioned=config.partitioned)
+    with coordinator:
+        sweeper = build_sweeper(config, clients, coordinator, plugin,
+                                stopper, dry_run=dry_run)
+        if once_at is not None:
+            coordinator.refresh()
+            sweeper.sweep(once_at)
+            return 0
+        while not stopper():
+            coordinator.refresh()
+            started = utc_now()
+            try:
+                sweeper.sweep(started)
+            except (errors.VolsnapAPIError,
+                    coordination.CoordinationError) as exc:
+                # Cinder or Keystone down: try again at the next sweep.
+                LOG.error("sweep failed: %s", exc)
+            spent = (utc_now() - started).total_seconds()
+            stopper.wait(max(0.0, config.sweep_interval - spent))
+    LOG.info("stopped")
+    return 0

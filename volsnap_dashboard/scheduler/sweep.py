@@ -1,0 +1,155 @@
+"""One sweep: list the scheduled volumes once, decide what is due, run it.
+
+The listing is the only Cinder call of a sweep with nothing due, and no
+Keystone call is made beyond the service user's own token: trust-scoped
+tokens are only asked for by runs. Volume metadata is the tenant's to
+write, so each schedule is decoded defensively and re-checked against the
+operator's minimum interval; an invalid one is reported and does nothing.
+"""
+
+import dataclasses
+import logging
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.scheduler import cinder_calls
+from volsnap_dashboard.scheduler import run as run_module
+
+LOG = logging.getLogger(__name__)
+
+DUE = 'due'
+NOT_DUE = 'not due'
+PAUSED = 'paused'
+INVALID = 'invalid'
+NOT_MINE = 'not mine'
+
+
+@dataclasses.dataclass
+class Decision:
+    kind: str
+    volume: object
+    schedule: object
+    due: run_module.Due | None = None
+    reason: str = ''
+
+
+@dataclasses.dataclass
+class Report:
+    """What one sweep saw and did."""
+    volumes: int = 0
+    decisions: list = dataclasses.field(default_factory=list)
+    outcomes: dict = dataclasses.field(default_factory=dict)
+    stopped: bool = False
+
+    def count(self, kind):
+        return sum(1 for decision in self.decisions if decision.kind == kind)
+
+
+def _reason(exc):
+    if isinstance(exc, parameters.InvalidParameters):
+        errors_by_field = getattr(exc, 'errors', None) or {}
+        if errors_by_field:
+            return '; '.join('%s: %s' % (field, ' '.join(map(str, texts)))
+                             for field, texts in
+                             sorted(errors_by_field.items()))
+    return str(exc)
+
+
+def decide(volume, schedule, now, min_interval, owns=lambda sid: True):
+    """The decision for one decoded schedule (or Invalid) at ``now``."""
+    if not isinstance(schedule, model.Schedule):
+        return Decision(INVALID, volume, schedule, reason=schedule.reason)
+    if not owns(schedule.id):
+        return Decision(NOT_MINE, volume, schedule)
+    if schedule.paused:
+        return Decision(PAUSED, volume, schedule)
+    try:
+        timing.validate_when(schedule.when.cron, schedule.when.tz,
+                             min_interval)
+    except (parameters.InvalidParameters, ValueError) as exc:
+        return Decision(INVALID, volume, schedule, reason=_reason(exc))
+    last = run_module.as_utc(schedule.state.last_slot)
+    slot, missed = timing.due_slot(schedule.when.cron, schedule.when.tz,
+                                   last, run_module.as_utc(schedule.created),
+                                   now)
+    requested = run_module.as_utc(schedule.run_requested)
+    if slot is None and requested is not None and requested <= now:
+        return Decision(DUE, volume, schedule, run_module.Due(
+            volume, schedule, requested.replace(microsecond=0), 0,
+            run_now=True), reason='run now')
+    if slot is None:
+        return Decision(NOT_DUE, volume, schedule)
+    return Decision(DUE, volume, schedule, run_module.Due(
+        volume, schedule, slot, missed, run_now=requested is not None))
+
+
+class Sweeper:
+    def __init__(self, service_client, runner, min_interval,
+                 owns=lambda sid: True, dry_run=False,
+                 stop_requested=lambda: False):
+        self.service_client = service_client
+        self.runner = runner
+        self.min_interval = min_interval
+        self.owns = owns
+        self.dry_run = dry_run
+        self.stop_requested = stop_requested
+
+    def evaluate(self, now):
+        """Every decision at ``now`` (one Cinder listing)."""
+        report = Report()
+        volumes = cinder_calls.scheduled_volumes(self.service_client)
+        report.volumes = len(volumes)
+        for volume in volumes:
+            for schedule in store.schedules_of(volume):
+                report.decisions.append(decide(
+                    volume, schedule, now, self.min_interval, self.owns))
+        return report
+
+    def sweep(self, now):
+        report = self.evaluate(now)
+        for decision in report.decisions:
+            if self.stop_requested():
+                LOG.info("stopping: the remaining decisions wait for the "
+                         "next start")
+                report.stopped = True
+                break
+            self._act(decision, report)
+        LOG.info("sweep at %s: %d volume(s), %d schedule(s), %d due, "
+                 "%d invalid", run_module.slot_text(now), report.volumes,
+                 len(report.decisions), report.count(DUE),
+                 report.count(INVALID))
+        return report
+
+    def _act(self, decision, report):
+        sid = decision.schedule.id
+        if decision.kind == INVALID:
+            if self.dry_run:
+                LOG.info("schedule %s on volume %s: invalid: %s (dry run)",
+                         sid, decision.volume.id, decision.reason)
+                return
+            outcome = self.runner.report_invalid(
+                decision.volume, sid, decision.reason,
+                getattr(decision.schedule, 'state', None))
+        elif decision.kind == DUE:
+            due = decision.due
+            LOG.info("schedule %s on volume %s: due at %s%s%s%s", sid,
+                     decision.volume.id, run_module.slot_text(due.slot),
+                     ' (run now)' if due.run_now else '',
+                     ' (%d missed)' % due.missed if due.missed else '',
+                     ' (dry run: not run)' if self.dry_run else '')
+            if self.dry_run:
+                return
+            try:
+                outcome = self.runner.run(due)
+            except errors.VolsnapAPIError as exc:
+                LOG.error("schedule %s: run failed before it could be "
+                          "recorded: %s", sid, exc)
+                outcome = run_module.FAILED
+        else:
+            LOG.debug("schedule %s on volume %s: %s", sid,
+                      decision.volume.id, decision.kind)
+            return
+        report.outcomes[sid] = outcome
