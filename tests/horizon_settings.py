@@ -18,30 +18,20 @@ import os
 from openstack_dashboard import enabled as dashboard_enabled
 from openstack_dashboard.local import enabled as local_enabled
 from openstack_dashboard.test.settings import *  # noqa: F401,F403
-from openstack_dashboard.utils import settings as settings_utils
 
 from volsnap_dashboard import enabled_files
 from volsnap_dashboard.devenv import source_tree
+from volsnap_dashboard.devenv import test_settings
 
 _plugin_dir = os.path.dirname(enabled_files.enabled_files()[0])
 if _plugin_dir not in local_enabled.__path__:
     local_enabled.__path__.append(_plugin_dir)
 
-# Horizon's test settings applied openstack_dashboard.enabled already; apply
-# it again with the local files, from a clean slate, as Horizon's own
-# openstack_dashboard/settings.py does.
-INSTALLED_APPS = [app for app in INSTALLED_APPS  # noqa: F405
-                  if app not in HORIZON_CONFIG.get('plugins', [])]  # noqa: F405
-for _key in ('plugins', 'angular_modules', 'js_files', 'js_spec_files',
-             'scss_files', 'xstatic_modules'):
-    HORIZON_CONFIG[_key] = []  # noqa: F405
-HORIZON_CONFIG.pop('dashboards', None)  # noqa: F405
-HORIZON_CONFIG.pop('default_dashboard', None)  # noqa: F405
-settings_utils.update_dashboards(
-    [dashboard_enabled, local_enabled],
-    HORIZON_CONFIG,  # noqa: F405
-    INSTALLED_APPS,
-)
+# As Horizon's own openstack_dashboard/settings.py does: the local files
+# after Horizon's.
+INSTALLED_APPS = test_settings.enable_dashboards(
+    HORIZON_CONFIG, INSTALLED_APPS,  # noqa: F405
+    [dashboard_enabled, local_enabled])
 
 # From a checkout (an editable install) the templates and static files sit
 # beside the package, not inside it.

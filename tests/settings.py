@@ -7,24 +7,13 @@ volsnap_dashboard.devenv.settings against the dev cloud instead.
 from openstack_dashboard import defaults as dashboard_defaults
 from openstack_dashboard import enabled as dashboard_enabled
 from openstack_dashboard.test.settings import *  # noqa: F401,F403
-from openstack_dashboard.utils import settings as settings_utils
 
 from volsnap_dashboard.devenv import source_tree
+from volsnap_dashboard.devenv import test_settings
 
-# Horizon's test settings already applied openstack_dashboard.enabled; apply
-# it again together with the plugin's files, from a clean slate.
-INSTALLED_APPS = [app for app in INSTALLED_APPS  # noqa: F405
-                  if app not in HORIZON_CONFIG.get('plugins', [])]  # noqa: F405
-for _key in ('plugins', 'angular_modules', 'js_files', 'js_spec_files',
-             'scss_files', 'xstatic_modules'):
-    HORIZON_CONFIG[_key] = []  # noqa: F405
-HORIZON_CONFIG.pop('dashboards', None)  # noqa: F405
-HORIZON_CONFIG.pop('default_dashboard', None)  # noqa: F405
-settings_utils.update_dashboards(
-    [dashboard_enabled, source_tree.enabled_package()],
-    HORIZON_CONFIG,  # noqa: F405
-    INSTALLED_APPS,
-)
+INSTALLED_APPS = test_settings.enable_dashboards(
+    HORIZON_CONFIG, INSTALLED_APPS,  # noqa: F405
+    [dashboard_enabled, source_tree.enabled_package()])
 
 TEMPLATES[0]['DIRS'].append(source_tree.TEMPLATES_DIR)  # noqa: F405
 STATICFILES_DIRS.append(source_tree.STATIC_DIR)  # noqa: F405
