@@ -10,9 +10,17 @@ Result (domain Default, region RegionOne):
   reader / project demo  : reader
   alt    / project alt   : member, reader
   cinder / project service : admin, service   (keystonemiddleware user)
+  volsnap-scheduler / project service : admin   (the scheduler's service
+      user: admin only so that Cinder lets it list volumes of all projects
+      filtered by metadata, the one admin action it takes; it acts in a
+      tenant's project only through the trusts tenants give it; its id is
+      written to the file named by --scheduler-id-file)
   services volumev3 + block-storage -> http://127.0.0.1:$CINDER/v3/%(project_id)s
   identity -> http://127.0.0.1:$KEYSTONE/v3 (public, internal, admin)
 """
+
+import argparse
+import os
 
 from keystoneauth1 import exceptions as ks_exc
 
@@ -25,7 +33,7 @@ PROJECTS = {
     "alt": "volsnap second tenant (isolation tests)",
     "service": "OpenStack services' users",
 }
-USERS = ("demo", "reader", "alt", "cinder")
+USERS = ("demo", "reader", "alt", "cinder", lib.SCHEDULER_USER)
 ASSIGNMENTS = [
     ("admin", "admin", "admin"),
     ("demo", "demo", "member"),
@@ -35,6 +43,9 @@ ASSIGNMENTS = [
     ("alt", "alt", "reader"),
     ("cinder", "service", "admin"),
     ("cinder", "service", "service"),
+    # Cinder honours all_tenants only for an admin context (its policy
+    # rule context_is_admin, role:admin by default).
+    (lib.SCHEDULER_USER, "service", "admin"),
 ]
 # admin stays out of demo: Horizon scopes a login to the first of the user's
 # projects, so with two projects admin would land in demo half the time,
@@ -151,7 +162,18 @@ class Keystone:
                 lib.log("updated %s endpoint to %s" % (interface, url))
 
 
+def record(path, value):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as out:
+        out.write(value + "\n")
+    os.replace(tmp, path)
+
+
 def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scheduler-id-file",
+                        help="where to write the scheduler user's id")
+    args = parser.parse_args()
     admin = lib.session_for("admin")
     lib.wait_for("an admin token from Keystone", admin.get_token, 30)
     ks = Keystone(admin)
@@ -177,6 +199,8 @@ def main():
     volume_url = "%s/v3/%%(project_id)s" % lib.cinder_root()
     for stype, name, desc in VOLUME_SERVICES:
         ks.endpoints(ks.service(stype, name, desc)["id"], volume_url)
+    if args.scheduler_id_file:
+        record(args.scheduler_id_file, users[lib.SCHEDULER_USER]["id"])
     lib.log("identities and catalog in place")
 
 

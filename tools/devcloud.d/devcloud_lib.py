@@ -17,6 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
 from tools.devkit.identities import DOMAIN  # noqa: E402
 from tools.devkit.identities import HOST  # noqa: E402,F401
 from tools.devkit.identities import REGION  # noqa: E402,F401
+from tools.devkit.identities import SCHEDULER_USER  # noqa: E402,F401
 from tools.devkit.identities import cinder_root  # noqa: E402,F401
 from tools.devkit.identities import keystone_url  # noqa: E402
 from tools.devkit.identities import password  # noqa: E402

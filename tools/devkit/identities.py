@@ -19,7 +19,13 @@ PROJECT_OF = {
     'reader': 'demo',
     'alt': 'alt',
     'cinder': 'service',
+    'volsnap-scheduler': 'service',
 }
+
+# The scheduler's service user: the trustee of the schedules' trusts.
+SCHEDULER_USER = 'volsnap-scheduler'
+# Where `tools/devcloud up` records its id (run/ of the dev cloud's state).
+SCHEDULER_ID_FILE = 'scheduler-user-id'
 
 
 def _env(name, default):
@@ -30,6 +36,8 @@ def password(user):
     """``user``'s password: ``VOLSNAP_<USER>_PASSWORD`` or ``<user>pw``."""
     if user == 'cinder':
         return _env('VOLSNAP_CINDER_SERVICE_PASSWORD', 'cinderpw')
+    if user == SCHEDULER_USER:
+        return _env('VOLSNAP_SCHEDULER_PASSWORD', 'schedulerpw')
     return _env('VOLSNAP_%s_PASSWORD' % user.upper(), user + 'pw')
 
 
@@ -47,3 +55,24 @@ def keystone_url():
 
 def cinder_root():
     return 'http://%s:%d' % (HOST, cinder_port())
+
+
+def devcloud_dir():
+    """The dev cloud's state folder (as tools/devcloud picks it)."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    return _env('VOLSNAP_DEVCLOUD_DIR', os.path.join(repo, '.devcloud'))
+
+
+def scheduler_user_id():
+    """The scheduler user's id: ``VOLSNAP_SCHEDULER_USER_ID``, else what
+    the last `tools/devcloud up` recorded; None before any."""
+    user_id = _env('VOLSNAP_SCHEDULER_USER_ID', None)
+    if user_id:
+        return user_id
+    try:
+        with open(os.path.join(devcloud_dir(), 'run',
+                               SCHEDULER_ID_FILE)) as recorded:
+            return recorded.read().strip() or None
+    except FileNotFoundError:
+        return None

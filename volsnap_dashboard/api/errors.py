@@ -110,6 +110,39 @@ class NoEndpoint(ServiceUnavailable):
                         "region's service catalog.")
 
 
+class IdentityUnavailable(ServiceUnavailable):
+    default_message = _("The Identity service is unavailable or not "
+                        "responding. Try again in a moment.")
+
+
+class TrustRefused(VolsnapAPIError):
+    """Keystone would not create (or delete) the trust a schedule needs;
+    ``detail`` carries Keystone's reason."""
+
+    default_message = _("The Identity service refused to let the scheduler "
+                        "act on your behalf.")
+
+
+class AuthorizationLost(VolsnapAPIError):
+    """A schedule's trust no longer gives a token: deleted, its user
+    disabled, or the delegated role taken away."""
+
+    default_message = _("The schedule's authorization was lost: its owner "
+                        "was disabled, lost the role, or the trust was "
+                        "deleted. Save the schedule again to renew it.")
+
+
+class ServiceUserRefused(VolsnapAPIError):
+    default_message = _("The Identity service refused the scheduler's "
+                        "service user: check its name, domain and "
+                        "password.")
+
+
+class SchedulingNotConfigured(VolsnapAPIError):
+    default_message = _("Scheduled protection is not configured: the "
+                        "scheduler's service user is not set.")
+
+
 # Handed to Horizon through the enabled files (ADD_EXCEPTIONS), so that
 # horizon.exceptions.handle() treats them as it treats its own.
 RECOVERABLE = (Conflict, BadRequest, OverQuota, Forbidden,

@@ -2,9 +2,11 @@
 
 import logging
 
+from django.conf import settings
 from openstack_dashboard.api import keystone as horizon_keystone
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import trusts
 
 LOG = logging.getLogger(__name__)
 
@@ -18,3 +20,40 @@ def project_names(request):
         raise errors.ServiceUnavailable(
             "The Identity service could not list projects.") from exc
     return {project.id: project.name for project in projects}
+
+
+def scheduler_user_id():
+    """The scheduler's service user: the trustee of every schedule's
+    trust (setting VOLSNAP_SCHEDULER_USER_ID)."""
+    user_id = getattr(settings, 'VOLSNAP_SCHEDULER_USER_ID', None)
+    if not user_id:
+        raise errors.SchedulingNotConfigured()
+    return user_id
+
+
+def _user_session(request):
+    # Horizon's client carries the user's own project-scoped token: the
+    # trustor's, which is the only token Keystone lets create the trust.
+    try:
+        return horizon_keystone.keystoneclient(request).session
+    except errors.VolsnapAPIError:
+        raise
+    except Exception as exc:  # Horizon raises its own family here
+        LOG.warning("No Keystone client for the user: %s",
+                    type(exc).__name__)
+        raise errors.IdentityUnavailable() from exc
+
+
+def trust_create(request, trustee_user_id=None, role_names=('member',)):
+    """A trust from the logged-in user to the scheduler (by default), in
+    the user's current project, impersonation on; its id."""
+    return trusts.create_trust(
+        _user_session(request), trustor_user_id=request.user.id,
+        trustee_user_id=trustee_user_id or scheduler_user_id(),
+        project_id=request.user.project_id, role_names=role_names,
+        impersonation=True)
+
+
+def trust_delete(request, trust_id):
+    """Delete one of the user's trusts; False if it was already gone."""
+    return trusts.delete_trust(_user_session(request), trust_id)

@@ -30,6 +30,23 @@ OPENSTACK_KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % _env(
 OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
 OPENSTACK_ENDPOINT_TYPE = 'publicURL'
 
+
+def _devcloud_scheduler_user_id():
+    # What `tools/devcloud up` recorded, for shells that did not
+    # eval "$(tools/devcloud env)" (tools/test, tools/demo).
+    state = _env('VOLSNAP_DEVCLOUD_DIR') or os.path.join(
+        source_tree.REPO_ROOT, '.devcloud')
+    try:
+        with open(os.path.join(state, 'run', 'scheduler-user-id')) as found:
+            return found.read().strip() or None
+    except OSError:
+        return None
+
+
+# The trustee of the schedules' trusts (exported by `tools/devcloud env`).
+VOLSNAP_SCHEDULER_USER_ID = (_env('VOLSNAP_SCHEDULER_USER_ID')
+                             or _devcloud_scheduler_user_id())
+
 if _env('VOLSNAP_MEMCACHED'):
     # Several dev servers sharing one memcached (host:port), as several
     # Horizon nodes do: the forms' one-time tokens must be seen by all.
