@@ -36,9 +36,14 @@ def endpoint_of(session, region=None, interface='public'):
     for service_type in SERVICE_TYPES:
         try:
             with errors.translated():
-                endpoint = session.get_endpoint(
-                    service_type=service_type, interface=interface,
-                    region_name=region)
+                try:
+                    endpoint = session.get_endpoint(
+                        service_type=service_type, interface=interface,
+                        region_name=region)
+                except ValueError:
+                    # keystoneauth's alias matching, when a catalog holds
+                    # both names but neither for this interface or region.
+                    endpoint = None
         except errors.NoEndpoint:
             continue
         if endpoint:
