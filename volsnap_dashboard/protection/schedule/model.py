@@ -1,0 +1,194 @@
+"""What a schedule is: its definition, the state its runs leave, and the
+rules a definition must follow.
+
+The same rules check a schedule the panels are about to save and one the
+scheduler reads back from a volume's metadata, which its tenant can
+write by hand.
+"""
+
+import dataclasses
+import datetime
+import re
+import uuid
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import timing
+
+SCHEDULE_ID = re.compile(r'^[0-9a-f]{8}$')
+MAX_LABEL_LENGTH = 64
+#: How many past runs a schedule remembers.
+MAX_HISTORY = 10
+
+OUTCOME_OK = 'ok'
+OUTCOME_FAILED = 'failed'
+OUTCOME_SKIPPED = 'skipped'
+OUTCOME_INVALID = 'invalid'
+OUTCOME_AUTHORIZATION_LOST = 'authorization_lost'
+OUTCOMES = (OUTCOME_OK, OUTCOME_FAILED, OUTCOME_SKIPPED, OUTCOME_INVALID,
+            OUTCOME_AUTHORIZATION_LOST)
+# Outcomes that count as a failure in a row; a skip (quota) neither
+# counts nor resets.
+_FAILURES = (OUTCOME_FAILED, OUTCOME_INVALID, OUTCOME_AUTHORIZATION_LOST)
+
+
+@dataclasses.dataclass
+class When:
+    """A 5-field cron in an IANA zone; ``preset`` keeps the panel's
+    choice (``{'kind': 'daily', 'hour': 2, 'minute': 0}``) so it can be
+    shown again, or None for a cron typed by hand."""
+    cron: str
+    tz: str
+    preset: dict | None = None
+
+
+@dataclasses.dataclass
+class Retention:
+    """Keep the last ``count`` and those younger than ``days`` days: a
+    snapshot either rule keeps is kept; None turns a rule off."""
+    count: int | None = None
+    days: int | None = None
+
+
+@dataclasses.dataclass
+class ScheduleState:
+    """What the scheduler recorded of the schedule's runs. ``history``
+    holds the latest runs first-to-last, as dicts with ``slot``
+    (datetime), ``outcome``, ``reason`` and ``snapshot`` (id or None)."""
+    last_slot: datetime.datetime | None = None
+    last_run: datetime.datetime | None = None
+    outcome: str | None = None
+    reason: str = ''
+    failures: int = 0
+    missed: int = 0
+    snapshot_id: str | None = None
+    history: list = dataclasses.field(default_factory=list)
+
+    def after_run(self, slot, run_at, outcome, reason='', snapshot_id=None,
+                  missed=0):
+        """The state once the run due at ``slot`` ended with ``outcome``:
+        consecutive failures counted, the history capped."""
+        if outcome not in OUTCOMES:
+            raise ValueError('unknown outcome %r' % (outcome,))
+        if outcome in _FAILURES:
+            failures = self.failures + 1
+        elif outcome == OUTCOME_OK:
+            failures = 0
+        else:
+            failures = self.failures
+        entry = {'slot': slot, 'outcome': outcome, 'reason': reason,
+                 'snapshot': snapshot_id}
+        return ScheduleState(
+            last_slot=slot, last_run=run_at, outcome=outcome,
+            reason=reason, failures=failures, missed=missed,
+            snapshot_id=snapshot_id,
+            history=(list(self.history) + [entry])[-MAX_HISTORY:])
+
+
+@dataclasses.dataclass
+class Schedule:
+    id: str
+    volume_id: str
+    project_id: str
+    when: When
+    options: dict
+    name_template: str
+    retention: Retention
+    paused: bool
+    trust_id: str
+    owner_id: str
+    label: str
+    created: datetime.datetime
+    state: ScheduleState = dataclasses.field(default_factory=ScheduleState)
+    #: When the panel's "run now" asked for a run (the scheduler makes it
+    #: at its next sweep), or None.
+    run_requested: datetime.datetime | None = None
+
+
+@dataclasses.dataclass
+class Invalid:
+    """A schedule found on a volume that cannot be read or run: it does
+    nothing, and ``reason`` says why."""
+    id: str
+    volume_id: str
+    reason: str
+
+
+def new_schedule_id():
+    """Eight hex characters: short metadata keys, unique on one volume."""
+    return uuid.uuid4().hex[:8]
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def retention_errors(retention):
+    """Per-field errors of a retention (``retention_count``,
+    ``retention_days``, ``retention`` for the pair)."""
+    errors = {}
+    for field, value in (('retention_count', retention.count),
+                         ('retention_days', retention.days)):
+        if value is not None and (not _is_int(value) or value < 1):
+            errors[field] = [_("Must be a whole number of at least 1.")]
+    if retention.count is None and retention.days is None:
+        errors['retention'] = [_("Keep a number of snapshots, snapshots "
+                                 "of a number of days, or both.")]
+    return errors
+
+
+def _when_errors(when, min_interval):
+    try:
+        timing.validate_when(when.cron, when.tz, min_interval)
+    except InvalidParameters as error:
+        return dict(error.errors)
+    if when.preset is None:
+        return {}
+    preset = dict(when.preset) if isinstance(when.preset, dict) else {}
+    try:
+        expected = timing.cron_for_preset(preset.pop('kind', None),
+                                          **preset)
+    except (InvalidParameters, TypeError):
+        return {'preset': [_("Not a valid preset.")]}
+    if expected != when.cron:
+        return {'preset': [_("The preset does not match the cron "
+                             "expression.")]}
+    return {}
+
+
+def _other_errors(schedule):
+    errors = {}
+    if not isinstance(schedule.id, str) or not SCHEDULE_ID.match(
+            schedule.id):
+        errors['id'] = [_("Must be 8 lowercase hexadecimal characters.")]
+    if not isinstance(schedule.label, str):
+        errors['label'] = [_("Must be text.")]
+    elif len(schedule.label) > MAX_LABEL_LENGTH:
+        errors['label'] = [_("Must be at most %d characters long.") %
+                           MAX_LABEL_LENGTH]
+    if not isinstance(schedule.options, dict):
+        errors['options'] = [_("Must be an object.")]
+    if not isinstance(schedule.paused, bool):
+        errors['paused'] = [_("Must be true or false.")]
+    template_error = naming.template_error(schedule.name_template)
+    if template_error:
+        errors['name_template'] = [template_error]
+    return errors
+
+
+def validate(schedule, min_interval=None):
+    """Raise InvalidParameters, per field, unless ``schedule``'s
+    definition can run: a valid cron and zone (runs at least
+    ``min_interval`` apart when given), a preset matching its cron, a
+    retention rule, a usable name template and label.
+
+    The plugin's options are checked by the plugin's own schema, by the
+    caller that knows the plugin; the trust by Keystone when used.
+    """
+    errors = _when_errors(schedule.when, min_interval)
+    errors.update(retention_errors(schedule.retention))
+    errors.update(_other_errors(schedule))
+    if errors:
+        raise InvalidParameters(errors)

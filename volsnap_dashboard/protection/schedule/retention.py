@@ -1,0 +1,148 @@
+"""Which of a schedule's snapshots to delete, and whether deleting them
+first makes room for the next one under the project's quota.
+
+Only ``available`` snapshots count as kept. A snapshot in ``error`` is
+never kept and is deleted; one in transition (``creating``, ``deleting``,
+``restoring``...) is neither kept nor deleted, as Cinder deletes only
+``available`` and ``error`` snapshots. Whatever the rules say, the last
+``available`` snapshot is never deleted: a schedule must not leave its
+volume with nothing to restore from.
+
+Ages and order come from Cinder's ``created_at``, not from the
+snapshot's metadata, which its tenant can change.
+"""
+
+import dataclasses
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+AVAILABLE = 'available'
+ERROR = 'error'
+
+# Cinder's absolute limits (-1: unlimited).
+MAX_SNAPSHOTS = 'maxTotalSnapshots'
+USED_SNAPSHOTS = 'totalSnapshotsUsed'
+MAX_GIGABYTES = 'maxTotalVolumeGigabytes'
+USED_GIGABYTES = 'totalGigabytesUsed'
+
+
+def created_at(snapshot):
+    """Cinder's creation time of ``snapshot`` as an aware UTC datetime
+    (Cinder writes it without a zone), or None if unreadable."""
+    text = getattr(snapshot, 'created_at', None)
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
+def _oldest_first(snapshots):
+    """By creation, unreadable times last: they are treated as newest,
+    so a rule never deletes a snapshot whose age it cannot tell."""
+    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+    return sorted(snapshots,
+                  key=lambda s: (created_at(s) or far_future, s.id))
+
+
+def _kept_by_rules(available, retention, now):
+    """The ids of the available snapshots (oldest first) a rule keeps:
+    the newest ``count``, and those younger than ``days``."""
+    kept = set()
+    if retention.count:
+        kept.update(s.id for s in available[-retention.count:])
+    if retention.days:
+        oldest_kept = now - datetime.timedelta(days=retention.days)
+        kept.update(s.id for s in available
+                    if (created_at(s) or now) >= oldest_kept)
+    return kept
+
+
+def to_delete(snapshots, retention, now):
+    """The snapshots (of one schedule only: the caller filters by its
+    id) that ``retention`` (model.Retention) no longer keeps at ``now``
+    (aware), oldest first."""
+    ordered = _oldest_first(snapshots)
+    available = [s for s in ordered if s.status == AVAILABLE]
+    kept = _kept_by_rules(available, retention, now)
+    if available and not kept:
+        kept = {available[-1].id}
+    return [s for s in ordered
+            if (s.status == AVAILABLE and s.id not in kept)
+            or s.status == ERROR]
+
+
+@dataclasses.dataclass
+class Room:
+    """Whether the next snapshot fits the quota: ``fits``; when it does
+    only once ``to_delete`` are deleted, they are listed (delete them
+    before creating); when it does not, ``reason`` says why."""
+    fits: bool
+    to_delete: list
+    reason: str = ''
+
+
+class _Upcoming:
+    """The snapshot about to be made, as retention sees it."""
+    id = ''
+    status = AVAILABLE
+
+    def __init__(self, now):
+        self.created_at = now.isoformat()
+
+
+def _free(limits, maximum, used):
+    """How much of a limit is left; None when unlimited or unknown."""
+    limit = limits.get(maximum)
+    if not isinstance(limit, int) or limit < 0:
+        return None
+    return limit - (limits.get(used) or 0)
+
+
+def _shortfall(limits, needed_snapshots, needed_gb, freed):
+    """The reason the next snapshot would not fit after deleting
+    ``freed`` snapshots, or None if it fits."""
+    free_snapshots = _free(limits, MAX_SNAPSHOTS, USED_SNAPSHOTS)
+    if free_snapshots is not None and (
+            free_snapshots + len(freed) < needed_snapshots):
+        return _("The project's snapshot quota (%(max)s) is full, and "
+                 "retention does not free enough of this schedule's "
+                 "snapshots.") % {
+            'max': limits.get(MAX_SNAPSHOTS)}
+    free_gb = _free(limits, MAX_GIGABYTES, USED_GIGABYTES)
+    freed_gb = sum(getattr(s, 'size', 0) or 0 for s in freed)
+    if free_gb is not None and free_gb + freed_gb < needed_gb:
+        return _("The project's gigabyte quota (%(max)s GB) leaves "
+                 "%(free)s GB, and %(needed)s GB are needed.") % {
+            'max': limits.get(MAX_GIGABYTES), 'free': free_gb + freed_gb,
+            'needed': needed_gb}
+    return None
+
+
+def room_after_pruning(snapshots, retention, now, limits,
+                       needed_snapshots=1, needed_gb=0):
+    """Whether a new snapshot of ``needed_gb`` fits ``limits`` (Cinder's
+    absolute limits, as a dict) now, or after deleting first what
+    retention would delete once it exists ("prune, then create").
+
+    Pruning first never deletes the last available snapshot either: the
+    new one does not exist yet, and its creation may still fail.
+    """
+    if _shortfall(limits, needed_snapshots, needed_gb, []) is None:
+        return Room(fits=True, to_delete=[])
+    upcoming = _Upcoming(now)
+    prunable = [s for s in to_delete(list(snapshots) + [upcoming],
+                                     retention, now) if s is not upcoming]
+    existing = [s for s in snapshots if s.status == AVAILABLE]
+    if existing and all(s in prunable for s in existing):
+        newest = _oldest_first(existing)[-1]
+        prunable = [s for s in prunable if s is not newest]
+    reason = _shortfall(limits, needed_snapshots, needed_gb, prunable)
+    if reason:
+        return Room(fits=False, to_delete=[], reason=str(reason))
+    return Room(fits=True, to_delete=prunable)

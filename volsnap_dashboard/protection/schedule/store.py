@@ -1,0 +1,98 @@
+"""Schedules read from and written to a volume's metadata, and a
+schedule's snapshots listed, with the Cinder client given (the user's
+in the panels, a trust-scoped one in the scheduler).
+
+Writes add or replace our own keys (``set_metadata``) and delete our own
+stale keys (``delete_metadata``): never a whole-metadata replace, which
+would drop keys someone else wrote meanwhile. Each write also updates
+``volume.metadata``, so later calls with the same object see it.
+"""
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.schedule import codec
+
+
+def _metadata(volume):
+    if getattr(volume, 'metadata', None) is None:
+        volume.metadata = {}
+    return volume.metadata
+
+
+def schedules_of(volume, min_interval=None):
+    """The volume's schedules, each a Schedule or an Invalid."""
+    return codec.decode(volume, min_interval)
+
+
+def _replace(client, volume, schedule_id, kind, chunks, extra=None):
+    """Write ``chunks`` (and ``extra`` keys) in one call, then delete the
+    chunks of the same kind the new document no longer uses. Written
+    first, deleted second: if the delete fails, the leftovers follow a
+    complete document, which the codec reads past."""
+    metadata = _metadata(volume)
+    written = dict(chunks, **(extra or {}))
+    own_chunk = '%s%s:%s:' % (codec.PREFIX, schedule_id, kind)
+    stale = [key for key in codec.keys_of(metadata, schedule_id)
+             if key.startswith(own_chunk) and key not in written]
+    with errors.translated():
+        client.volumes.set_metadata(volume, written)
+    metadata.update(written)
+    if stale:
+        with errors.translated():
+            client.volumes.delete_metadata(volume, stale)
+        for key in stale:
+            metadata.pop(key, None)
+
+
+def save(client, volume, schedule):
+    """Write ``schedule``'s definition on ``volume`` and the marker the
+    scheduler's listing finds. Its state is left as it is."""
+    _replace(client, volume, schedule.id, codec.DEFINITION,
+             codec.encode_definition(schedule),
+             extra={codec.MARKER_KEY: codec.MARKER_VALUE})
+
+
+def save_state(client, volume, schedule_id, state):
+    """Write the state of a schedule's runs."""
+    _replace(client, volume, schedule_id, codec.STATE,
+             codec.encode_state(schedule_id, state))
+
+
+def _other_schedules(metadata, schedule_id):
+    own = '%s%s:' % (codec.PREFIX, schedule_id)
+    return any(key.startswith(codec.PREFIX) and not key.startswith(own)
+               for key in metadata)
+
+
+def remove(client, volume, schedule_id):
+    """Delete every key of one schedule, and the marker when no other
+    schedule (valid or not) remains on the volume."""
+    metadata = _metadata(volume)
+    keys = codec.keys_of(metadata, schedule_id)
+    if codec.MARKER_KEY in metadata and not _other_schedules(
+            metadata, schedule_id):
+        keys.append(codec.MARKER_KEY)
+    if not keys:
+        return
+    with errors.translated():
+        client.volumes.delete_metadata(volume, keys)
+    for key in keys:
+        metadata.pop(key, None)
+
+
+def _belongs_to(snapshot, schedule):
+    metadata = getattr(snapshot, 'metadata', None) or {}
+    return (metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == schedule.id
+            and getattr(snapshot, 'volume_id', None) == schedule.volume_id)
+
+
+def snapshots_of(client, schedule):
+    """The snapshots ``schedule`` made of its volume: one listing with
+    Cinder's metadata and volume filters. Checked again here, because a
+    Cinder that ignored a filter would list every snapshot, and
+    retention deletes what this returns."""
+    search_opts = {'volume_id': schedule.volume_id,
+                   'metadata': {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id}}
+    with errors.translated():
+        listed = client.volume_snapshots.list(search_opts=search_opts)
+    return [snapshot for snapshot in listed
+            if _belongs_to(snapshot, schedule)]

@@ -1,0 +1,324 @@
+"""When a schedule runs: presets, 5-field cron expressions and IANA zones.
+
+cronsim computes the runs because it follows Debian cron on daylight
+saving changes: a job in the skipped hour runs right away, and a job
+coarser than hourly runs once when the clocks go back (croniter runs a
+daily 02:00 job twice on that day). Runs are computed in the schedule's
+own zone and compared as aware datetimes, so the UTC instants are what
+count when the zone's offset changes.
+"""
+
+import datetime
+import functools
+import re
+import zoneinfo
+
+import cronsim
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.protection.parameters import InvalidParameters
+
+#: Each preset's fields, in the order the panels show them. ``days`` are
+#: 0-6 for Monday-Sunday (Python's numbering, not cron's).
+PRESETS = {
+    'hourly': ('minute',),
+    'daily': ('hour', 'minute'),
+    'weekly': ('days', 'hour', 'minute'),
+    'monthly': ('day', 'hour', 'minute'),
+}
+
+_FIELD_RANGES = {'minute': (0, 59), 'hour': (0, 23), 'day': (1, 31),
+                 'days': (0, 6)}
+
+MAX_CRON_LENGTH = 100
+
+# Zone names that are fixed UTC offsets in the zone database: a schedule
+# in one of them would not follow the user's daylight saving changes.
+_FIXED_OFFSET_ZONE = re.compile(
+    r'^(Etc/)?(GMT|UTC|UCT|Greenwich|Universal|Zulu)?\s*[+-]\d{1,2}'
+    r'(:?\d\d)?$'
+    r'|^(EST|MST|HST)$')
+
+# A schedule down for long (or a hand-written ``created`` far in the past)
+# must not make a sweep count runs for seconds: past this many missed runs
+# the latest one is found directly and the count stops.
+MAX_COUNTED_RUNS = 1000
+
+_UTC_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
+_UTC_TEXT = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
+
+
+def _int_in_range(value, field):
+    """``value`` if it is an integer in the field's range, else None."""
+    low, high = _FIELD_RANGES[field]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if low <= value <= high else None
+
+
+def _preset_errors(kind, fields):
+    if kind not in PRESETS:
+        return {'kind': [_("Must be one of: %s.") % ', '.join(PRESETS)]}
+    errors = {}
+    for name in fields:
+        if name not in PRESETS[kind]:
+            errors.setdefault(name, []).append(_("Unknown parameter."))
+    for name in PRESETS[kind]:
+        value = fields.get(name)
+        low, high = _FIELD_RANGES[name]
+        if name == 'days':
+            good = (isinstance(value, (list, tuple)) and value and all(
+                _int_in_range(day, name) is not None for day in value))
+        else:
+            good = _int_in_range(value, name) is not None
+        if not good:
+            message = (_("Choose at least one day.") if name == 'days'
+                       else _("Must be a whole number from %(low)d to "
+                              "%(high)d.") % {'low': low, 'high': high})
+            errors.setdefault(name, []).append(message)
+    return errors
+
+
+def cron_for_preset(kind, **fields):
+    """The cron expression of a preset; InvalidParameters for bad fields.
+
+    Monthly on day 29-31 follows cron: months without that day are
+    skipped, as the user would see in the next runs shown.
+    """
+    errors = _preset_errors(kind, fields)
+    if errors:
+        raise InvalidParameters(errors)
+    minute, hour = fields['minute'], fields.get('hour')
+    if kind == 'hourly':
+        return '%d * * * *' % minute
+    if kind == 'daily':
+        return '%d %d * * *' % (minute, hour)
+    if kind == 'weekly':
+        # Cron counts Sunday as 0; the presets count Monday as 0.
+        cron_days = sorted({(day + 1) % 7 for day in fields['days']})
+        return '%d %d * * %s' % (minute, hour,
+                                 ','.join(str(d) for d in cron_days))
+    return '%d %d %d * *' % (minute, hour, fields['day'])
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_error(tz):
+    """Why ``tz`` is not an accepted zone name, or None when it is."""
+    if not isinstance(tz, str) or not tz:
+        return _("Choose a time zone.")
+    if _FIXED_OFFSET_ZONE.match(tz):
+        return _("Use a time zone name such as Europe/Berlin, not a fixed "
+                 "offset from UTC: a fixed offset does not follow daylight "
+                 "saving time.")
+    if tz not in _zone_names():
+        return _("Unknown time zone: use a name from the time zone "
+                 "database, such as Europe/Berlin or UTC.")
+    return None
+
+
+def zone(tz):
+    """The ZoneInfo of an accepted zone name; InvalidParameters if not."""
+    error = zone_error(tz)
+    if error:
+        raise InvalidParameters({'tz': [error]})
+    return zoneinfo.ZoneInfo(tz)
+
+
+def cron_error(cron):
+    """Why ``cron`` is not an accepted 5-field expression, or None."""
+    if (not isinstance(cron, str) or len(cron) > MAX_CRON_LENGTH
+            or len(cron.split()) != 5):
+        return _("Enter a cron expression of five fields: minute, hour, "
+                 "day of month, month, day of week.")
+    try:
+        cronsim.CronSim(cron, datetime.datetime(2001, 1, 1))
+    except cronsim.CronSimError as error:
+        return _("Not a valid cron expression: %s.") % error
+    return None
+
+
+def _times_of_day(cron, day):
+    """The times (minutes since midnight) a cron fires on a day it fires
+    on; the same for every such day, as minute and hour do not depend on
+    the day. Stops early at two adjacent minutes: nothing is shorter."""
+    start = datetime.datetime.combine(day, datetime.time.min)
+    times = []
+    for moment in cronsim.CronSim(cron, start - datetime.timedelta(
+            seconds=1)):
+        if moment.date() != day:
+            break
+        times.append(moment.hour * 60 + moment.minute)
+        if len(times) > 1 and times[-1] - times[-2] == 1:
+            break
+    return times
+
+
+def _days_fired(cron, start, years=8):
+    """The days a cron fires on, for ``years`` years from ``start``."""
+    fields = cron.split()
+    days_only = ' '.join(['0', '0'] + fields[2:])
+    end = start + datetime.timedelta(days=366 * years)
+    for moment in cronsim.CronSim(days_only, start):
+        if moment > end:
+            return
+        yield moment.date()
+
+
+@functools.lru_cache(maxsize=1024)
+def shortest_interval(cron):
+    """The shortest time between two runs of a valid cron expression, on
+    the wall clock (a daylight saving change does not make a daily job
+    more frequent than daily).
+
+    Within a day, runs are as close as its closest times; across days,
+    as close as the last time of one day and the first of the next day
+    the cron fires on. Days are only walked for crons whose runs span
+    most of a day, so common crons cost a few steps.
+    """
+    reference = datetime.datetime(2000, 12, 31, 23, 59)
+    first_day = next(iter(_days_fired(cron, reference)))
+    times = _times_of_day(cron, first_day)
+    within = min((later - earlier for earlier, later
+                  in zip(times[:-1], times[1:], strict=True)),
+                 default=None)
+    span = times[-1] - times[0]
+    one_day = 24 * 60
+    across = one_day - span
+    if within is not None and within <= across:
+        return datetime.timedelta(minutes=within)
+    # A cron that fires on consecutive days is as frequent as
+    # ``across``; one that never does is at least a day apart more.
+    previous = None
+    gap_days = None
+    for day in _days_fired(cron, reference):
+        if previous is not None:
+            step = (day - previous).days
+            gap_days = step if gap_days is None else min(gap_days, step)
+            if gap_days == 1:
+                break
+        previous = day
+    if gap_days is None:
+        return datetime.timedelta(minutes=within or one_day * 366)
+    across = gap_days * one_day - span
+    return datetime.timedelta(minutes=min(across, within or across))
+
+
+def validate_when(cron, tz, min_interval):
+    """Raise InvalidParameters (fields ``cron`` and ``tz``) unless
+    ``cron`` is a valid 5-field expression, ``tz`` an IANA zone name and
+    runs are at least ``min_interval`` (the operator's setting; None to
+    skip that check) apart."""
+    errors = {}
+    tz_error = zone_error(tz)
+    if tz_error:
+        errors['tz'] = [tz_error]
+    error = cron_error(cron)
+    if (error is None and min_interval is not None
+            and shortest_interval(cron) < min_interval):
+        error = _("Runs at most every %(interval)s: the shortest "
+                  "interval allowed is %(minimum)s.") % {
+            'interval': describe_interval(shortest_interval(cron)),
+            'minimum': describe_interval(min_interval)}
+    if error:
+        errors['cron'] = [error]
+    if errors:
+        raise InvalidParameters(errors)
+
+
+def describe_interval(interval):
+    """``interval`` in words a message can show (hours and minutes)."""
+    minutes = int(interval.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(hours)d h %(minutes)d min") % {'hours': hours,
+                                                   'minutes': minutes}
+    if hours:
+        return _("%d h") % hours
+    return _("%d min") % minutes
+
+
+def _aware(moment, name):
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError('%s must be an aware datetime' % name)
+    return moment
+
+
+def _runs_after(cron, tz, after):
+    """Runs strictly after ``after``, in the schedule's zone.
+
+    cronsim walks the wall clock of a zone for crons with a fixed hour,
+    so in the repeated hour of a fall-back day it may name a time whose
+    first occurrence is already past: those are dropped, since that
+    day's run is taken. Instants are compared as timestamps: Python
+    compares two datetimes of one zone by wall clock, blind to ``fold``
+    (both 02:00s of a fall-back day would be equal).
+    """
+    _aware(after, 'after')
+    local_zone = zone(tz)
+    for moment in cronsim.CronSim(cron, after.astimezone(local_zone)):
+        if moment.timestamp() > after.timestamp():
+            yield moment
+
+
+def next_runs(cron, tz, after, count):
+    """The next ``count`` runs strictly after ``after`` (aware), as aware
+    datetimes in the schedule's zone (compare them in UTC: the second
+    02:00 of a fall-back day differs from the first only by ``fold``)."""
+    runs = []
+    for moment in _runs_after(cron, tz, after):
+        if len(runs) >= count:
+            break
+        runs.append(moment)
+    return runs
+
+
+def _latest_run_at_or_before(cron, tz, now):
+    """The latest run at or before ``now``; cronsim walks back from one
+    second later, as it names only times strictly before its start."""
+    start = (now + datetime.timedelta(seconds=1)).astimezone(zone(tz))
+    for moment in cronsim.CronSim(cron, start, reverse=True):
+        if moment.timestamp() <= now.timestamp():
+            return moment
+    return None  # pragma: no cover - cronsim's walk back is endless
+
+
+def due_slot(cron, tz, last_slot, created, now):
+    """The run to make now, and how many runs were missed before it.
+
+    The slot is the latest due time at or before ``now`` and after
+    ``last_slot`` (after ``created`` when the schedule never ran), so a
+    schedule down for a while runs once, not once per missed run.
+    Returns ``(None, 0)`` when nothing is due. All datetimes are aware.
+    """
+    _aware(now, 'now')
+    anchor = _aware(last_slot or created, 'last_slot or created')
+    slot, seen = None, 0
+    for moment in _runs_after(cron, tz, anchor):
+        if moment.timestamp() > now.timestamp():
+            break
+        slot, seen = moment, seen + 1
+        if seen > MAX_COUNTED_RUNS:
+            slot = _latest_run_at_or_before(cron, tz, now)
+            break
+    if slot is None:
+        return None, 0
+    return slot, seen - 1
+
+
+def format_utc(moment):
+    """An aware datetime as the ISO UTC text stored in metadata."""
+    return _aware(moment, 'moment').astimezone(
+        datetime.timezone.utc).strftime(_UTC_FORMAT)
+
+
+def parse_utc(text):
+    """The aware UTC datetime of ``format_utc`` text; ValueError if the
+    text is anything else (metadata is written by tenants too)."""
+    if not isinstance(text, str) or not _UTC_TEXT.match(text):
+        raise ValueError('not an ISO UTC time: %r' % (text,))
+    return datetime.datetime.strptime(text, _UTC_FORMAT).replace(
+        tzinfo=datetime.timezone.utc)
