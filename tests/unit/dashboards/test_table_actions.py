@@ -8,7 +8,9 @@ from openstack_dashboard.test import helpers
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import tables
 from tests.unit import fixtures
+from tests.unit import helpers as unit_helpers
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
 
@@ -52,3 +54,19 @@ class NoProviderTests(helpers.TestCase):
         self.assertEqual(200, res.status_code)
         shown = [str(message) for message in res.context['messages']]
         self.assertEqual([str(plugin_choice.NO_PROVIDER)], shown)
+
+
+class OwnActionsTests(unit_helpers.TestCase):
+    """Horizon shares each action between all tables of a class; a row
+    update served meanwhile (a table with no data) must not hide the
+    page's batch buttons."""
+
+    def test_another_table_does_not_change_this_tables_buttons(self):
+        page = tables.ProtectedSnapshotsTable(self.user_request(),
+                                              data=fixtures.snapshots(2))
+        tables.ProtectedSnapshotsTable(self.user_request())
+        self.assertIn('delete',
+                      [action.name for action in page.get_table_actions()])
+        self.assertIs(page, page.base_actions['delete'].table)
+        self.assertIs(page._meta._filter_action,
+                      page.base_actions['filter'])

@@ -1,3 +1,7 @@
+import collections
+import copy
+import types
+
 from django import http
 from django import shortcuts
 from django.urls import reverse
@@ -204,6 +208,16 @@ def snapshot_name(snapshot):
     return snapshot.name or snapshot.id
 
 
+def own_copy(action):
+    """A copy of a Horizon action whose own bound helpers (``single`` and
+    ``multiple``, bound in its __init__) act on the copy, not the original."""
+    mine = copy.copy(action)
+    for name, value in vars(action).items():
+        if isinstance(value, types.MethodType) and value.__self__ is action:
+            setattr(mine, name, types.MethodType(value.__func__, mine))
+    return mine
+
+
 class ProtectedSnapshotsTable(tables.DataTable):
     name = tables.WrappingColumn(
         snapshot_name, verbose_name=_("Name"),
@@ -219,6 +233,18 @@ class ProtectedSnapshotsTable(tables.DataTable):
                             filters=(filters.parse_isotime,))
     description = tables.Column('description', verbose_name=_("Description"),
                                 truncate=60)
+
+    def __init__(self, request, *args, **kwargs):
+        # Horizon makes one instance of each action per table class, shared
+        # by every request and thread, and points it at the latest table:
+        # a row update running meanwhile (a table with no data) would hide
+        # this page's batch buttons. This table gets its own copies (the
+        # filter stays shared: Horizon finds it by identity in _meta).
+        shared_filter = self._meta._filter_action
+        self.base_actions = collections.OrderedDict(
+            (name, action if action is shared_filter else own_copy(action))
+            for name, action in self.base_actions.items())
+        super().__init__(request, *args, **kwargs)
 
     def get_object_display(self, snapshot):
         return snapshot_name(snapshot) if snapshot is not None else None
