@@ -1,0 +1,100 @@
+"""The scheduler's settings: INI file, environment, defaults, errors."""
+
+import datetime
+
+import pytest
+
+from volsnap_dashboard.scheduler import config
+
+
+@pytest.fixture
+def password_file(tmp_path):
+    path = tmp_path / 'password'
+    path.write_text('s3cret-pw\n')
+    return str(path)
+
+
+def write_ini(tmp_path, body):
+    path = tmp_path / 'scheduler.ini'
+    path.write_text(body)
+    return str(path)
+
+
+def test_ini_file_with_defaults(tmp_path, password_file):
+    path = write_ini(tmp_path, '[scheduler]\n'
+                     'keystone_url = http://keystone:5000/v3\n'
+                     'username = volsnap-scheduler\n'
+                     'password_file = %s\n'
+                     'state_dir = %s\n' % (password_file, tmp_path))
+    settings = config.load(path, environ={})
+    assert settings.keystone_url == 'http://keystone:5000/v3'
+    assert settings.password == open(password_file).read().strip()
+    assert settings.sweep_interval == 60.0
+    assert settings.min_interval == datetime.timedelta(hours=1)
+    assert settings.interface == 'public'
+    assert settings.coordination_url == 'file://%s/coordination' % tmp_path
+
+
+def test_environment_overrides_the_file(tmp_path, password_file):
+    path = write_ini(tmp_path, '[scheduler]\n'
+                     'keystone_url = http://a/v3\nusername = u\n'
+                     'password_file = %s\nsweep_interval = 30\n'
+                     % password_file)
+    settings = config.load(path, environ={
+        'VOLSNAP_SCHEDULER_SWEEP_INTERVAL': '15',
+        'VOLSNAP_SCHEDULER_BACKEND_URL': 'redis://127.0.0.1:6379',
+        'VOLSNAP_SCHEDULER_MIN_INTERVAL': '300',
+        'VOLSNAP_SCHEDULER_PARTITIONED': 'yes'})
+    assert settings.sweep_interval == 15.0
+    assert settings.coordination_url == 'redis://127.0.0.1:6379'
+    assert settings.min_interval == datetime.timedelta(minutes=5)
+    assert settings.partitioned is True
+
+
+def test_environment_alone(password_file):
+    settings = config.load(environ={
+        'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+        'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+        'VOLSNAP_SCHEDULER_PASSWORD_FILE': password_file,
+        'VOLSNAP_SCHEDULER_REGION': 'RegionTwo'})
+    assert (settings.username, settings.region) == ('svc', 'RegionTwo')
+
+
+def test_the_password_never_shows_in_the_repr(password_file):
+    settings = config.load(environ={
+        'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+        'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+        'VOLSNAP_SCHEDULER_PASSWORD_FILE': password_file})
+    assert 's3cret-pw' not in repr(settings)
+
+
+@pytest.mark.parametrize('body, message', [
+    ('[scheduler]\nusername = u\n', 'missing setting(s): keystone_url'),
+    ('[other]\n', 'no [scheduler] section'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'sweep_interval = soon\n', 'sweep_interval must be a number'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'sweep_interval = 0\n', 'more than 0'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'interface = sideways\n', 'interface must be'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'pasword = typo\n', 'unknown setting(s) pasword'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\n'
+     'password_file = /nonexistent/pw\n', 'cannot read password_file'),
+    ('not an ini file', 'malformed'),
+])
+def test_bad_settings_are_named(tmp_path, password_file, body, message):
+    path = write_ini(tmp_path, body % {'pw': password_file})
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(path, environ={})
+    assert message in str(raised.value)
+
+
+def test_an_empty_password_file_is_refused(tmp_path):
+    empty = tmp_path / 'empty'
+    empty.write_text('\n')
+    with pytest.raises(config.ConfigError, match='is empty'):
+        config.load(environ={
+            'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+            'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+            'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(empty)})
