@@ -55,7 +55,7 @@ STATE_UPGRADES = {}
 _KEY = re.compile(r'^volsnap:([^:]*):([a-z_]+)(?::(.*))?$')
 
 
-class _Unreadable(Exception):
+class Unreadable(ValueError):
     """One schedule's metadata does not decode; the message says why."""
 
 
@@ -174,52 +174,49 @@ def _joined(keys, kind):
             continue
         if part is None or not part.isdigit() or (
                 len(part) > 1 and part.startswith('0')):
-            raise _Unreadable(_("%(kind)s: unexpected key part %(part)r.")
-                              % {'kind': kind, 'part': part})
+            raise Unreadable(_("unexpected key part %r.") % part)
         numbers[int(part)] = value
     if not numbers:
         return None
     if len(numbers) > MAX_CHUNKS:
-        raise _Unreadable(_("%s: too many chunks.") % kind)
+        raise Unreadable(_("too many chunks."))
     missing = [n for n in range(max(numbers) + 1) if n not in numbers]
     if missing:
-        raise _Unreadable(_("%(kind)s: chunk %(n)d is missing.") % {
-            'kind': kind, 'n': missing[0]})
+        raise Unreadable(_("chunk %d is missing.") % missing[0])
     return [numbers[n] for n in range(len(numbers))]
 
 
-def _parsed(chunks, kind):
+def _parsed(chunks):
     """The JSON object of a document's chunks (see :func:`_joined`)."""
     if not all(isinstance(chunk, str) for chunk in chunks):
-        raise _Unreadable(_("%s: a chunk is not text.") % kind)
+        raise Unreadable(_("a chunk is not text."))
     text = ''.join(chunks)
     try:
         document, end = json.JSONDecoder().raw_decode(text)
     except ValueError as error:
-        raise _Unreadable(_("%(kind)s: not valid JSON (%(error)s).") % {
-            'kind': kind, 'error': error}) from None
+        raise Unreadable(_("not valid JSON (%s).") % error) from None
     # The document must end where a chunk ends; what follows is stale.
     boundaries = {0}
     for chunk in chunks:
         boundaries.add(max(boundaries) + len(chunk))
     if end not in boundaries:
-        raise _Unreadable(_("%s: unexpected text after the JSON.") % kind)
+        raise Unreadable(_("unexpected text after the JSON."))
     if not isinstance(document, dict):
-        raise _Unreadable(_("%s: not a JSON object.") % kind)
+        raise Unreadable(_("not a JSON object."))
     return document
 
 
 def upgrade(document, steps=None):
     """``document`` in the current version, through each version's step
-    (``steps`` defaults to the definition's); _Unreadable for a newer or
+    (``steps`` defaults to the definition's); Unreadable for a newer or
     unknown version."""
     steps = DEFINITION_UPGRADES if steps is None else steps
     version = document.get('v')
     if not isinstance(version, int) or isinstance(version, bool) or (
             version < 1):
-        raise _Unreadable(_("no valid version."))
+        raise Unreadable(_("no valid version."))
     if version > VERSION:
-        raise _Unreadable(_("written by a newer version (%d).") % version)
+        raise Unreadable(_("written by a newer version (%d).") % version)
     while version < VERSION:
         document = steps[version](dict(document))
         version = document['v']
@@ -234,7 +231,7 @@ def _field(document, name, types, required=True):
         return None
     if not isinstance(value, types) or (
             isinstance(value, bool) and bool not in types):
-        raise _Unreadable(_("field %s has the wrong type.") % name)
+        raise Unreadable(_("field %s has the wrong type.") % name)
     return value
 
 
@@ -245,14 +242,14 @@ def _time_field(document, name, required=True):
     try:
         return timing.parse_utc(text)
     except ValueError:
-        raise _Unreadable(_("field %s is not an ISO UTC time.") % name) \
+        raise Unreadable(_("field %s is not an ISO UTC time.") % name) \
             from None
 
 
 def _non_empty(document, name):
     value = _field(document, name, (str,))
     if not value:
-        raise _Unreadable(_("field %s is empty.") % name)
+        raise Unreadable(_("field %s is empty.") % name)
     return value
 
 
@@ -281,7 +278,7 @@ def _history_of(document):
     history = []
     for entry in _field(document, 'history', (list,))[-model.MAX_HISTORY:]:
         if not isinstance(entry, dict):
-            raise _Unreadable(_("state: a history entry is not an object."))
+            raise Unreadable(_("a history entry is not an object."))
         history.append({
             'slot': _time_field(entry, 'slot', False),
             'outcome': _field(entry, 'outcome', (str,), False),
@@ -294,7 +291,7 @@ def _state_of(document):
     counts = {name: _field(document, name, (int,))
               for name in ('failures', 'missed')}
     if any(count < 0 for count in counts.values()):
-        raise _Unreadable(_("state: a count is negative."))
+        raise Unreadable(_("a count is negative."))
     return model.ScheduleState(
         last_slot=_time_field(document, 'last_slot', False),
         last_run=_time_field(document, 'last_run', False),
@@ -310,26 +307,40 @@ def volume_project(volume):
     return getattr(volume, 'os-vol-tenant-attr:tenant_id', None)
 
 
+def _document(keys, kind, steps):
+    """The current-version document of one kind, or None if absent;
+    Unreadable names the kind."""
+    try:
+        chunks = _joined(keys, kind)
+        return None if chunks is None else upgrade(_parsed(chunks), steps)
+    except Unreadable as error:
+        raise Unreadable('%s: %s' % (kind, error)) from None
+
+
 def _decode_one(sid, keys, volume, min_interval):
     if not model.SCHEDULE_ID.match(sid):
-        raise _Unreadable(_("the schedule id is not 8 lowercase hex "
+        raise Unreadable(_("the schedule id is not 8 lowercase hex "
                             "characters."))
-    definition = _joined(keys, DEFINITION)
+    definition = _document(keys, DEFINITION, DEFINITION_UPGRADES)
     if definition is None:
-        raise _Unreadable(_("no definition."))
-    schedule = _schedule_of(sid, volume.id, upgrade(
-        _parsed(definition, DEFINITION)))
+        raise Unreadable(_("no definition."))
+    try:
+        schedule = _schedule_of(sid, volume.id, definition)
+    except Unreadable as error:
+        raise Unreadable('%s: %s' % (DEFINITION, error)) from None
     owner_project = volume_project(volume)
     if owner_project and owner_project != schedule.project_id:
-        raise _Unreadable(_("its project is not the volume's project."))
+        raise Unreadable(_("its project is not the volume's project."))
     try:
         model.validate(schedule, min_interval)
     except InvalidParameters as error:
-        raise _Unreadable(str(error)) from None
-    state = _joined(keys, STATE)
+        raise Unreadable(str(error)) from None
+    state = _document(keys, STATE, STATE_UPGRADES)
     if state is not None:
-        schedule.state = _state_of(upgrade(_parsed(state, STATE),
-                                           STATE_UPGRADES))
+        try:
+            schedule.state = _state_of(state)
+        except Unreadable as error:
+            raise Unreadable('%s: %s' % (STATE, error)) from None
     run_now = keys.get((RUN_NOW, None))
     if run_now is not None:
         schedule.run_requested = _time_field({RUN_NOW: run_now}, RUN_NOW)
@@ -345,7 +356,7 @@ def decode(volume, min_interval=None):
     for sid, keys in sorted(_group(metadata).items()):
         try:
             found.append(_decode_one(sid, keys, volume, min_interval))
-        except _Unreadable as error:
+        except Unreadable as error:
             found.append(model.Invalid(id=sid, volume_id=volume.id,
                                        reason=str(error)))
     return found

@@ -10,6 +10,7 @@ would drop keys someone else wrote meanwhile. Each write also updates
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import timing
 
 
 def _metadata(volume):
@@ -55,6 +56,16 @@ def save_state(client, volume, schedule_id, state):
     """Write the state of a schedule's runs."""
     _replace(client, volume, schedule_id, codec.STATE,
              codec.encode_state(schedule_id, state))
+
+
+def request_run(client, volume, schedule_id, at):
+    """Ask for a run of the schedule at the scheduler's next sweep
+    (``at``: when it was asked for); the scheduler clears it."""
+    key = codec.run_now_key(schedule_id)
+    value = timing.format_utc(at)
+    with errors.translated():
+        client.volumes.set_metadata(volume, {key: value})
+    _metadata(volume)[key] = value
 
 
 def _other_schedules(metadata, schedule_id):
