@@ -1,5 +1,7 @@
 """The admin panel against the dev cloud: every project, with names."""
 
+import re
+
 import pytest
 
 from tests.integration import cloud
@@ -65,3 +67,110 @@ def test_demo_is_refused_the_admin_panel(snapshots_in_two_projects):
     _cinder, _volume, snapshot = snapshots_in_two_projects[0]
     response = client.get(ADMIN_INDEX + snapshot.id + '/')
     assert response.status_code == 403
+
+
+def admin_filtered(client, field, text):
+    horizon_session.post(client, ADMIN_INDEX, {
+        'admin_snapshots__filter__q_field': field,
+        'admin_snapshots__filter__q': text})
+    page = client.get(ADMIN_INDEX)
+    assert page.status_code == 200
+    return sorted(row.name for row in page.context['table'].data)
+
+
+def test_admin_filters_by_name_in_every_project(snapshots_in_two_projects):
+    client = horizon_session.login('admin')
+    assert admin_filtered(client, 'name', 'itest-admin-alt-snap') == [
+        'itest-admin-alt-snap']
+    # Admins may match part of a name, whatever Cinder lets others do.
+    assert admin_filtered(client, 'name', 'itest-admin-') == [
+        'itest-admin-alt-snap', 'itest-admin-demo-snap']
+    assert admin_filtered(client, 'volume', 'itest-admin-demo') == [
+        'itest-admin-demo-snap']
+    assert admin_filtered(client, 'project', 'alt') == [
+        'itest-admin-alt-snap']
+
+
+def cinder_requests(during):
+    """The Block Storage requests the dashboard makes while ``during()``
+    runs (in this process, through the shared connection pool)."""
+    from volsnap_dashboard.api import cinder as cinder_api
+
+    sent = []
+    pool = cinder_api._shared_http()
+    original = pool.send
+
+    def send(request, **kwargs):
+        if ':%s/' % cloud.CINDER_PORT in request.url:
+            sent.append(request.method + ' ' + request.url)
+        return original(request, **kwargs)
+    pool.send = send
+    try:
+        during()
+    finally:
+        del pool.send
+    return sent
+
+
+def test_admin_page_names_only_its_own_volumes_in_constant_calls(
+        snapshots_in_two_projects):
+    client = horizon_session.login('admin')
+    client.get(ADMIN_INDEX)  # the microversion is negotiated once
+    pages = []
+    few = cinder_requests(lambda: pages.append(client.get(ADMIN_INDEX)))
+    volume_listings = [url for url in few if '/volumes/detail' in url or
+                       re.search(r'/volumes(\?|$)', url)]
+    # Only the page's volumes: never every volume of the cloud.
+    assert volume_listings and all('id=' in url for url in volume_listings)
+    rows = {row.name: row for row in pages[0].context['table'].data}
+    assert rows['itest-admin-alt-snap'].source_volume_name == \
+        'itest-admin-alt'
+    assert rows['itest-admin-demo-snap'].source_volume_name == \
+        'itest-admin-demo'
+    # More rows (a second snapshot of each volume), the same calls.
+    extra = []
+    for cinder, volume, _snapshot in snapshots_in_two_projects:
+        extra.append((cinder, cinder.volume_snapshots.create(
+            volume.id, name='itest-admin-extra')))
+    try:
+        for cinder, snapshot in extra:
+            waiting.until_status(cinder.volume_snapshots, snapshot.id,
+                                 'available')
+        more = cinder_requests(lambda: client.get(ADMIN_INDEX))
+    finally:
+        for cinder, snapshot in extra:
+            waiting.delete_and_wait(cinder.volume_snapshots, snapshot.id)
+    assert len(more) == len(few), (few, more)
+
+
+def test_admin_detail_lists_volumes_restored_in_other_projects(
+        snapshots_in_two_projects):
+    from volsnap_dashboard.protection import cinder_snapshot
+
+    alt, _volume, snapshot = snapshots_in_two_projects[1]
+    restored = alt.volumes.create(1, name='itest-admin-restored',
+                                  snapshot_id=snapshot.id, metadata={
+                                      cinder_snapshot.RESTORED_FROM_KEY:
+                                          snapshot.id})
+    try:
+        waiting.until_status(alt.volumes, restored.id, 'available')
+        client = horizon_session.login('admin')
+        page = client.get(ADMIN_INDEX + snapshot.id + '/')
+        assert page.status_code == 200
+        assert [v.id for v in page.context['restored_volumes']] == [
+            restored.id]
+        assert b'itest-admin-restored' in page.content
+    finally:
+        waiting.delete_and_wait(alt.volumes, restored.id)
+
+
+def test_refreshed_row_keeps_its_project_name(snapshots_in_two_projects):
+    _alt, _volume, snapshot = snapshots_in_two_projects[1]
+    client = horizon_session.login('admin')
+    row = client.get(ADMIN_INDEX + '?action=row_update&table=admin_snapshots'
+                     '&obj_id=' + snapshot.id,
+                     HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+    assert row.status_code == 200
+    cells = re.findall(r'<td[^>]*>\s*(.*?)\s*</td>', row.content.decode(),
+                       re.S)
+    assert cells[1] == 'alt', cells
