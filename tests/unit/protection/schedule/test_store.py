@@ -1,0 +1,176 @@
+"""Schedules written to and read from a volume with a (mocked) Cinder
+client: only our keys, stale chunks removed, the marker kept right."""
+
+import datetime
+from unittest import mock
+
+from cinderclient import exceptions as cinder_exc
+from django.test import SimpleTestCase
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import store
+from tests.unit.protection.schedule import factories
+
+UTC = datetime.timezone.utc
+SID = '0a1b2c3d'
+
+
+def written_keys(client):
+    keys = set()
+    for call in client.volumes.set_metadata.call_args_list:
+        keys.update(call.args[1])
+    return keys
+
+
+def deleted_keys(client):
+    keys = []
+    for call in client.volumes.delete_metadata.call_args_list:
+        keys.extend(call.args[1])
+    return keys
+
+
+class SaveTests(SimpleTestCase):
+
+    def setUp(self):
+        self.client = mock.Mock()
+        self.volume = factories.volume({'owner': 'db team',
+                                        'backup': 'weekly'})
+
+    def test_save_writes_only_our_keys_and_the_marker(self):
+        schedule = factories.schedule()
+        store.save(self.client, self.volume, schedule)
+        [call] = self.client.volumes.set_metadata.call_args_list
+        self.assertIs(self.volume, call.args[0])
+        written = call.args[1]
+        self.assertEqual('1', written.pop(codec.MARKER_KEY))
+        self.assertEqual(codec.encode_definition(schedule), written)
+        self.client.volumes.delete_metadata.assert_not_called()
+        self.client.volumes.update_all_metadata.assert_not_called()
+        # The volume object reads back what was written, beside the rest.
+        self.assertEqual([schedule], store.schedules_of(self.volume))
+        self.assertEqual('db team', self.volume.metadata['owner'])
+
+    def test_saving_a_shorter_definition_deletes_stale_chunks_only(self):
+        longer = factories.schedule(options={'description': 'd' * 600})
+        store.save(self.client, self.volume, longer)
+        store.save_state(self.client, self.volume, SID,
+                         model.ScheduleState(failures=1))
+        self.volume.metadata[codec.run_now_key(SID)] = '2026-03-05T10:00:00Z'
+        self.client.reset_mock()
+        shorter = factories.schedule()
+        store.save(self.client, self.volume, shorter)
+        kept = len(codec.encode_definition(shorter))
+        self.assertEqual(
+            [codec.chunk_key(SID, 'def', n) for n in range(kept, 4)],
+            deleted_keys(self.client))
+        [back] = store.schedules_of(self.volume)
+        self.assertEqual(1, back.state.failures)
+        self.assertIsNotNone(back.run_requested)
+
+    def test_save_state_replaces_only_the_state(self):
+        store.save(self.client, self.volume, factories.schedule())
+        long_state = model.ScheduleState(reason='r' * 900)
+        store.save_state(self.client, self.volume, SID, long_state)
+        self.client.reset_mock()
+        store.save_state(self.client, self.volume, SID,
+                         model.ScheduleState())
+        written = written_keys(self.client)
+        self.assertEqual({'volsnap:0a1b2c3d:state:0'}, written)
+        long_chunks = len(codec.encode_state(SID, long_state))
+        self.assertGreater(long_chunks, 1)
+        self.assertEqual(['volsnap:0a1b2c3d:state:%d' % n
+                          for n in range(1, long_chunks)],
+                         deleted_keys(self.client))
+        [back] = store.schedules_of(self.volume)
+        self.assertEqual(model.ScheduleState(), back.state)
+
+    def test_cinder_errors_come_back_translated(self):
+        self.client.volumes.set_metadata.side_effect = cinder_exc.Forbidden(
+            403)
+        with self.assertRaises(errors.Forbidden):
+            store.save(self.client, self.volume, factories.schedule())
+        self.assertEqual({'owner', 'backup'}, set(self.volume.metadata))
+
+    def test_a_schedule_too_large_writes_nothing(self):
+        with self.assertRaises(InvalidParameters):
+            store.save(self.client, self.volume, factories.schedule(
+                options={'description': 'd' * 20000}))
+        self.client.volumes.set_metadata.assert_not_called()
+
+
+class RemoveTests(SimpleTestCase):
+
+    def setUp(self):
+        self.client = mock.Mock()
+        self.volume = factories.volume({'owner': 'db team'})
+        store.save(self.client, self.volume, factories.schedule())
+        store.save_state(self.client, self.volume, SID,
+                         model.ScheduleState(failures=2))
+        self.volume.metadata[codec.run_now_key(SID)] = '2026-03-05T10:00:00Z'
+        self.client.reset_mock()
+
+    def test_the_last_schedule_takes_the_marker_with_it(self):
+        store.remove(self.client, self.volume, SID)
+        deleted = deleted_keys(self.client)
+        self.assertIn(codec.MARKER_KEY, deleted)
+        self.assertIn('volsnap:0a1b2c3d:run_now', deleted)
+        self.assertEqual({'owner': 'db team'}, self.volume.metadata)
+        self.client.volumes.set_metadata.assert_not_called()
+
+    def test_the_marker_stays_while_another_schedule_remains(self):
+        other = factories.schedule(id='0a1b2c3e')
+        store.save(self.client, self.volume, other)
+        store.remove(self.client, self.volume, SID)
+        deleted = deleted_keys(self.client)
+        self.assertNotIn(codec.MARKER_KEY, deleted)
+        self.assertTrue(all(k.startswith('volsnap:0a1b2c3d:')
+                            for k in deleted))
+        self.assertEqual([other], store.schedules_of(self.volume))
+
+    def test_an_invalid_schedule_remaining_keeps_the_marker(self):
+        self.volume.metadata['volsnap:0a1b2c3e:def:0'] = '{'
+        store.remove(self.client, self.volume, SID)
+        self.assertNotIn(codec.MARKER_KEY, deleted_keys(self.client))
+
+    def test_removing_an_absent_schedule_calls_nothing(self):
+        self.volume.metadata = {'owner': 'db team'}
+        store.remove(self.client, self.volume, SID)
+        self.client.volumes.delete_metadata.assert_not_called()
+
+    def test_an_invalid_schedule_can_be_removed(self):
+        self.volume.metadata = {'volsnap:ZZ:def:0': 'x',
+                                codec.MARKER_KEY: '1'}
+        store.remove(self.client, self.volume, 'ZZ')
+        self.assertEqual(['volsnap:ZZ:def:0', codec.MARKER_KEY],
+                         deleted_keys(self.client))
+
+
+class SnapshotsOfTests(SimpleTestCase):
+
+    def test_one_listing_filtered_by_schedule_and_volume(self):
+        client = mock.Mock()
+        schedule = factories.schedule()
+        made = factories.snapshot('s1', datetime.datetime(2026, 3, 2,
+                                                          tzinfo=UTC))
+        client.volume_snapshots.list.return_value = [made]
+        self.assertEqual([made], store.snapshots_of(client, schedule))
+        client.volume_snapshots.list.assert_called_once_with(search_opts={
+            'volume_id': factories.VOLUME_ID,
+            'metadata': {'volsnap_schedule': SID}})
+
+    def test_snapshots_of_others_are_dropped_if_cinder_ignored_a_filter(
+            self):
+        client = mock.Mock()
+        moment = datetime.datetime(2026, 3, 2, tzinfo=UTC)
+        ours = factories.snapshot('ours', moment)
+        client.volume_snapshots.list.return_value = [
+            ours,
+            factories.snapshot('manual', moment, schedule_id=None),
+            factories.snapshot('other-schedule', moment,
+                               schedule_id='99999999'),
+            factories.snapshot('other-volume', moment, volume_id='v2')]
+        self.assertEqual([ours], store.snapshots_of(
+            client, factories.schedule()))
