@@ -5,16 +5,11 @@ into the API layer's errors."""
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
 
-# Cinder's absolute limits: (maximum, in use) for snapshots and gigabytes.
-SNAPSHOT_LIMITS = ('maxTotalSnapshots', 'totalSnapshotsUsed')
-GIGABYTE_LIMITS = ('maxTotalVolumeGigabytes', 'totalGigabytesUsed')
-
-
 def scheduled_volumes(service_client):
     """Every volume of every project that carries a schedule: one listing
     (cinderclient follows Cinder's next links when a page is full)."""
     search_opts = {'all_tenants': 1,
-                   'metadata': {codec.MARKER_KEY: '1'}}
+                   'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
     with errors.translated():
         return list(service_client.volumes.list(search_opts=search_opts))
 
@@ -22,11 +17,6 @@ def scheduled_volumes(service_client):
 def volume(client, volume_id):
     with errors.translated():
         return client.volumes.get(volume_id)
-
-
-def volume_project(volume):
-    """The project that owns ``volume`` (Cinder shows it to admins)."""
-    return getattr(volume, 'os-vol-tenant-attr:tenant_id', None)
 
 
 def absolute_limits(client):
@@ -37,7 +27,7 @@ def absolute_limits(client):
 
 
 def clear_run_request(client, volume, schedule_id):
-    key = '%s%s:run_now' % (codec.PREFIX, schedule_id)
+    key = codec.run_now_key(schedule_id)
     if key not in (getattr(volume, 'metadata', None) or {}):
         return
     with errors.translated():

@@ -11,7 +11,6 @@ apply retention. Every step logs one line.
 import dataclasses
 import datetime
 import logging
-import types
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
@@ -34,8 +33,6 @@ AUTHORIZATION_LOST = 'authorization_lost'
 DONE_ELSEWHERE = 'done'
 LOCKED = 'locked'
 GONE = 'gone'
-
-HISTORY_LENGTH = 10
 
 
 @dataclasses.dataclass
@@ -76,12 +73,14 @@ def _snapshot_slot(snapshot):
 
 class Runner:
     def __init__(self, coordinator, service_client, tenant_clients, plugin,
-                 clock, wait_timeout=600.0, wait_interval=2.0):
+                 clock, min_interval=None, wait_timeout=600.0,
+                 wait_interval=2.0):
         self.coordinator = coordinator
         self.service_client = service_client
         self.tenant_clients = tenant_clients
         self.plugin = plugin
         self.clock = clock
+        self.min_interval = min_interval
         self.wait_timeout = wait_timeout
         self.wait_interval = wait_interval
 
@@ -133,7 +132,7 @@ class Runner:
             # about this schedule, so nothing is recorded; due again next.
             LOG.error("schedule %s slot %s: not run: %s", sid, slot, exc)
             return FAILED
-        volume_project = cinder_calls.volume_project(volume)
+        volume_project = codec.volume_project(volume)
         if tenant.project_id != schedule.project_id or (
                 volume_project and tenant.project_id != volume_project):
             reason = ("the schedule's trust acts in project %s, not in the "
@@ -206,24 +205,13 @@ class Runner:
     def _make_room(self, client, volume, schedule, snapshots, now):
         """None when the snapshot fits (pruning first if needed), else the
         reason it does not."""
-        limits = cinder_calls.absolute_limits(client)
-        need = {'snapshots': 1, 'gigabytes': int(volume.size or 0)}
-        short = _shortfall(limits, need)
-        if not short:
-            return None
-        prunable = _prunable_before_create(snapshots, schedule, volume,
-                                           now)
-        freed = {'snapshots': len(prunable),
-                 'gigabytes': sum(int(s.size or 0) for s in prunable)}
-        if any(freed[kind] < missing for kind, missing in short.items()):
-            reason = ("quota exceeded: %s; pruning this schedule's "
-                      "snapshots would free %d snapshot(s), %d GiB"
-                      % (', '.join('%d more %s needed' % (n, k)
-                                   for k, n in sorted(short.items())),
-                         freed['snapshots'], freed['gigabytes']))
-            LOG.warning("schedule %s: skipped: %s", schedule.id, reason)
-            return reason
-        for snapshot in prunable:
+        room = retention.room_after_pruning(
+            snapshots, schedule.retention, now,
+            cinder_calls.absolute_limits(client),
+            needed_snapshots=1, needed_gb=int(volume.size or 0))
+        if not room.fits:
+            return room.reason
+        for snapshot in room.to_delete:
             self._delete(client, schedule, snapshot, 'pruned for room')
         return None
 
@@ -256,7 +244,7 @@ class Runner:
                                          due.volume.id)
         except errors.NotFound:
             return due.volume, None
-        for schedule in store.schedules_of(volume):
+        for schedule in store.schedules_of(volume, self.min_interval):
             if schedule.id == due.schedule.id and \
                     isinstance(schedule, model.Schedule):
                 return volume, schedule
@@ -278,20 +266,14 @@ class Runner:
 
     def _state(self, previous, due, outcome, reason, snapshot_id=None):
         previous = previous or model.ScheduleState()
-        slot = slot_text(due.slot) if due else None
-        entry = {'slot': slot, 'outcome': outcome, 'reason': reason,
-                 'snapshot': snapshot_id}
-        history = [entry] + list(previous.history or [])
-        # A run that did not happen keeps the last slot: it is due again.
-        ran = outcome in (OK, FAILED, SKIPPED)
-        return model.ScheduleState(
-            last_slot=slot if ran else previous.last_slot,
-            last_run=slot_text(self.clock()),
-            outcome=outcome, reason=reason,
-            failures=0 if outcome == OK else (previous.failures or 0) + 1,
-            missed=due.missed if due else 0,
-            snapshot_id=snapshot_id if snapshot_id else None,
-            history=history[:HISTORY_LENGTH])
+        state = previous.after_run(
+            due.slot if due else None, self.clock(), outcome,
+            reason=reason, snapshot_id=snapshot_id,
+            missed=due.missed if due else 0)
+        if due is None:
+            # Found invalid while listing: no slot was used up.
+            state = dataclasses.replace(state, last_slot=previous.last_slot)
+        return state
 
     @staticmethod
     def _save_state(client, volume, schedule_id, state):
@@ -310,30 +292,3 @@ class Runner:
         except errors.VolsnapAPIError as exc:
             LOG.error("schedule %s: could not clear its run request: %s",
                       due.schedule.id, exc)
-
-
-def _prunable_before_create(snapshots, schedule, volume, now):
-    """What retention would delete once the new snapshot exists: asked of
-    retention.to_delete with a stand-in for the snapshot to come."""
-    coming = types.SimpleNamespace(
-        id=None, status='available', size=volume.size,
-        created_at=now.strftime('%Y-%m-%dT%H:%M:%S.%f'),
-        metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id})
-    doomed = retention.to_delete(list(snapshots) + [coming],
-                                 schedule.retention, now)
-    return [snapshot for snapshot in doomed if snapshot is not coming]
-
-
-def _shortfall(limits, need):
-    """kind -> how many more the quota would need (empty: it fits)."""
-    short = {}
-    for kind, (max_key, used_key) in (
-            ('snapshots', cinder_calls.SNAPSHOT_LIMITS),
-            ('gigabytes', cinder_calls.GIGABYTE_LIMITS)):
-        maximum, used = limits.get(max_key), limits.get(used_key)
-        if maximum is None or used is None or maximum < 0:
-            continue
-        missing = used + need[kind] - maximum
-        if missing > 0:
-            short[kind] = missing
-    return short

@@ -51,7 +51,8 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
                   dry_run=False, clock=utc_now):
     runner = run_module.Runner(
         coordinator, clients.service_client(), clients.tenant_client,
-        plugin, clock, wait_timeout=config.wait_timeout,
+        plugin, clock, min_interval=config.min_interval,
+        wait_timeout=config.wait_timeout,
         wait_interval=config.wait_interval)
     return sweep.Sweeper(clients.service_client(), runner,
                          config.min_interval, owns=coordinator.owns,

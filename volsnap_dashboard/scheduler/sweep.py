@@ -11,7 +11,6 @@ import dataclasses
 import logging
 
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
@@ -48,29 +47,15 @@ class Report:
         return sum(1 for decision in self.decisions if decision.kind == kind)
 
 
-def _reason(exc):
-    if isinstance(exc, parameters.InvalidParameters):
-        errors_by_field = getattr(exc, 'errors', None) or {}
-        if errors_by_field:
-            return '; '.join('%s: %s' % (field, ' '.join(map(str, texts)))
-                             for field, texts in
-                             sorted(errors_by_field.items()))
-    return str(exc)
-
-
-def decide(volume, schedule, now, min_interval, owns=lambda sid: True):
-    """The decision for one decoded schedule (or Invalid) at ``now``."""
+def decide(volume, schedule, now, owns=lambda sid: True):
+    """The decision for one decoded schedule (or Invalid) at ``now``;
+    decoding already checked it, the operator's minimum interval too."""
     if not isinstance(schedule, model.Schedule):
         return Decision(INVALID, volume, schedule, reason=schedule.reason)
     if not owns(schedule.id):
         return Decision(NOT_MINE, volume, schedule)
     if schedule.paused:
         return Decision(PAUSED, volume, schedule)
-    try:
-        timing.validate_when(schedule.when.cron, schedule.when.tz,
-                             min_interval)
-    except (parameters.InvalidParameters, ValueError) as exc:
-        return Decision(INVALID, volume, schedule, reason=_reason(exc))
     last = run_module.as_utc(schedule.state.last_slot)
     slot, missed = timing.due_slot(schedule.when.cron, schedule.when.tz,
                                    last, run_module.as_utc(schedule.created),
@@ -103,9 +88,9 @@ class Sweeper:
         volumes = cinder_calls.scheduled_volumes(self.service_client)
         report.volumes = len(volumes)
         for volume in volumes:
-            for schedule in store.schedules_of(volume):
-                report.decisions.append(decide(
-                    volume, schedule, now, self.min_interval, self.owns))
+            for schedule in store.schedules_of(volume, self.min_interval):
+                report.decisions.append(decide(volume, schedule, now,
+                                               self.owns))
         return report
 
     def sweep(self, now):
