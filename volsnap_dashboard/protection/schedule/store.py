@@ -5,7 +5,8 @@ in the panels, a trust-scoped one in the scheduler).
 Writes add or replace our own keys (``set_metadata``) and delete our own
 stale keys (``delete_metadata``): never a whole-metadata replace, which
 would drop keys someone else wrote meanwhile. Each write also updates
-``volume.metadata``, so later calls with the same object see it.
+``volume.metadata``, so later calls with the same object see it; a
+delete first reads the volume's metadata afresh (one more call).
 """
 
 from volsnap_dashboard.api import errors
@@ -24,11 +25,34 @@ def schedules_of(volume, min_interval=None):
     return codec.decode(volume, min_interval)
 
 
+def _fresh_metadata(client, volume):
+    """The volume's metadata as Cinder has it now, also kept on
+    ``volume``. Deletes are computed from it: from microversion 3.15
+    cinderclient deletes nothing at all, silently, when one of the keys
+    is already gone, and before it a gone key fails the call."""
+    with errors.translated():
+        current = client.volumes.get(volume.id)
+    volume.metadata = dict(getattr(current, 'metadata', None) or {})
+    return volume.metadata
+
+
+def _delete(client, volume, keys):
+    """Delete those of ``keys`` the volume still has."""
+    present = [key for key in keys if key in _fresh_metadata(client, volume)]
+    if not present:
+        return
+    with errors.translated():
+        client.volumes.delete_metadata(volume, present)
+    for key in present:
+        volume.metadata.pop(key, None)
+
+
 def _replace(client, volume, schedule_id, kind, chunks, extra=None):
     """Write ``chunks`` (and ``extra`` keys) in one call, then delete the
     chunks of the same kind the new document no longer uses. Written
     first, deleted second: if the delete fails, the leftovers follow a
-    complete document, which the codec reads past."""
+    complete document, which the codec reads past (so does it a longer
+    document's chunks this process did not know of)."""
     metadata = _metadata(volume)
     written = dict(chunks, **(extra or {}))
     own_chunk = '%s%s:%s:' % (codec.PREFIX, schedule_id, kind)
@@ -38,10 +62,7 @@ def _replace(client, volume, schedule_id, kind, chunks, extra=None):
         client.volumes.set_metadata(volume, written)
     metadata.update(written)
     if stale:
-        with errors.translated():
-            client.volumes.delete_metadata(volume, stale)
-        for key in stale:
-            metadata.pop(key, None)
+        _delete(client, volume, stale)
 
 
 def save(client, volume, schedule):
@@ -76,8 +97,9 @@ def _other_schedules(metadata, schedule_id):
 
 def remove(client, volume, schedule_id):
     """Delete every key of one schedule, and the marker when no other
-    schedule (valid or not) remains on the volume."""
-    metadata = _metadata(volume)
+    schedule (valid or not) remains on the volume, as Cinder has its
+    metadata now (a schedule saved meanwhile keeps the marker)."""
+    metadata = _fresh_metadata(client, volume)
     keys = codec.keys_of(metadata, schedule_id)
     if codec.MARKER_KEY in metadata and not _other_schedules(
             metadata, schedule_id):

@@ -18,6 +18,39 @@ UTC = datetime.timezone.utc
 SID = '0a1b2c3d'
 
 
+class CinderVolumes:
+    """Volume metadata as Cinder keeps it, with cinderclient's calls (its
+    delete from microversion 3.15 deletes nothing when a key is gone)."""
+
+    def __init__(self, metadata):
+        self.metadata = dict(metadata)
+
+    def get(self, volume_id):
+        return factories.volume(self.metadata, id=volume_id)
+
+    def set_metadata(self, volume, metadata):
+        self.metadata.update(metadata)
+
+    def delete_metadata(self, volume, keys):
+        if set(keys) <= set(self.metadata):
+            for key in keys:
+                del self.metadata[key]
+
+    def update_all_metadata(self, volume, metadata):
+        raise AssertionError('replaces keys written by others')
+
+
+def mock_client(metadata):
+    """A client whose calls are recorded and act on CinderVolumes."""
+    client = mock.Mock()
+    client.volumes = mock.Mock(wraps=CinderVolumes(metadata))
+    return client
+
+
+def cinder_metadata(client):
+    return client.volumes._mock_wraps.metadata
+
+
 def written_keys(client):
     keys = set()
     for call in client.volumes.set_metadata.call_args_list:
@@ -35,9 +68,9 @@ def deleted_keys(client):
 class SaveTests(SimpleTestCase):
 
     def setUp(self):
-        self.client = mock.Mock()
         self.volume = factories.volume({'owner': 'db team',
                                         'backup': 'weekly'})
+        self.client = mock_client(self.volume.metadata)
 
     def test_save_writes_only_our_keys_and_the_marker(self):
         schedule = factories.schedule()
@@ -51,14 +84,15 @@ class SaveTests(SimpleTestCase):
         self.client.volumes.update_all_metadata.assert_not_called()
         # The volume object reads back what was written, beside the rest.
         self.assertEqual([schedule], store.schedules_of(self.volume))
-        self.assertEqual('db team', self.volume.metadata['owner'])
+        self.assertEqual(self.volume.metadata, cinder_metadata(self.client))
 
     def test_saving_a_shorter_definition_deletes_stale_chunks_only(self):
         longer = factories.schedule(options={'description': 'd' * 600})
         store.save(self.client, self.volume, longer)
         store.save_state(self.client, self.volume, SID,
                          model.ScheduleState(failures=1))
-        self.volume.metadata[codec.run_now_key(SID)] = '2026-03-05T10:00:00Z'
+        cinder_metadata(self.client)[codec.run_now_key(SID)] = (
+            '2026-03-05T10:00:00Z')
         self.client.reset_mock()
         shorter = factories.schedule()
         store.save(self.client, self.volume, shorter)
@@ -66,9 +100,21 @@ class SaveTests(SimpleTestCase):
         self.assertEqual(
             [codec.chunk_key(SID, 'def', n) for n in range(kept, 4)],
             deleted_keys(self.client))
-        [back] = store.schedules_of(self.volume)
+        [back] = store.schedules_of(factories.volume(
+            cinder_metadata(self.client)))
         self.assertEqual(1, back.state.failures)
         self.assertIsNotNone(back.run_requested)
+        self.assertEqual(cinder_metadata(self.client), self.volume.metadata)
+
+    def test_a_stale_chunk_already_gone_does_not_stop_the_others(self):
+        longer = factories.schedule(options={'description': 'd' * 600})
+        store.save(self.client, self.volume, longer)
+        del cinder_metadata(self.client)[codec.chunk_key(SID, 'def', 3)]
+        shorter = factories.schedule()
+        store.save(self.client, self.volume, shorter)
+        self.assertEqual(set(codec.encode_definition(shorter)), {
+            key for key in cinder_metadata(self.client)
+            if key.startswith('volsnap:')})
 
     def test_save_state_replaces_only_the_state(self):
         store.save(self.client, self.volume, factories.schedule())
@@ -84,7 +130,8 @@ class SaveTests(SimpleTestCase):
         self.assertEqual(['volsnap:0a1b2c3d:state:%d' % n
                           for n in range(1, long_chunks)],
                          deleted_keys(self.client))
-        [back] = store.schedules_of(self.volume)
+        [back] = store.schedules_of(factories.volume(
+            cinder_metadata(self.client)))
         self.assertEqual(model.ScheduleState(), back.state)
 
     def test_cinder_errors_come_back_translated(self):
@@ -93,6 +140,9 @@ class SaveTests(SimpleTestCase):
         with self.assertRaises(errors.Forbidden):
             store.save(self.client, self.volume, factories.schedule())
         self.assertEqual({'owner', 'backup'}, set(self.volume.metadata))
+        self.client.volumes.get.side_effect = cinder_exc.NotFound(404)
+        with self.assertRaises(errors.NotFound):
+            store.remove(self.client, self.volume, SID)
 
     def test_a_schedule_too_large_writes_nothing(self):
         with self.assertRaises(InvalidParameters):
@@ -104,12 +154,14 @@ class SaveTests(SimpleTestCase):
 class RemoveTests(SimpleTestCase):
 
     def setUp(self):
-        self.client = mock.Mock()
         self.volume = factories.volume({'owner': 'db team'})
+        self.client = mock_client(self.volume.metadata)
         store.save(self.client, self.volume, factories.schedule())
         store.save_state(self.client, self.volume, SID,
                          model.ScheduleState(failures=2))
-        self.volume.metadata[codec.run_now_key(SID)] = '2026-03-05T10:00:00Z'
+        store_run_now = {codec.run_now_key(SID): '2026-03-05T10:00:00Z'}
+        self.volume.metadata.update(store_run_now)
+        cinder_metadata(self.client).update(store_run_now)
         self.client.reset_mock()
 
     def test_the_last_schedule_takes_the_marker_with_it(self):
@@ -118,7 +170,22 @@ class RemoveTests(SimpleTestCase):
         self.assertIn(codec.MARKER_KEY, deleted)
         self.assertIn('volsnap:0a1b2c3d:run_now', deleted)
         self.assertEqual({'owner': 'db team'}, self.volume.metadata)
+        self.assertEqual({'owner': 'db team'}, cinder_metadata(self.client))
         self.client.volumes.set_metadata.assert_not_called()
+
+    def test_keys_gone_meanwhile_do_not_stop_the_removal(self):
+        # The scheduler cleared the run request after this volume was read.
+        del cinder_metadata(self.client)[codec.run_now_key(SID)]
+        store.remove(self.client, self.volume, SID)
+        self.assertEqual({'owner': 'db team'}, cinder_metadata(self.client))
+
+    def test_a_schedule_saved_meanwhile_keeps_the_marker(self):
+        cinder_metadata(self.client).update(codec.encode_definition(
+            factories.schedule(id='0a1b2c3e')))
+        store.remove(self.client, self.volume, SID)
+        self.assertIn(codec.MARKER_KEY, cinder_metadata(self.client))
+        self.assertEqual(['0a1b2c3e'], [
+            s.id for s in store.schedules_of(self.volume)])
 
     def test_the_marker_stays_while_another_schedule_remains(self):
         other = factories.schedule(id='0a1b2c3e')
@@ -131,18 +198,17 @@ class RemoveTests(SimpleTestCase):
         self.assertEqual([other], store.schedules_of(self.volume))
 
     def test_an_invalid_schedule_remaining_keeps_the_marker(self):
-        self.volume.metadata['volsnap:0a1b2c3e:def:0'] = '{'
+        cinder_metadata(self.client)['volsnap:0a1b2c3e:def:0'] = '{'
         store.remove(self.client, self.volume, SID)
         self.assertNotIn(codec.MARKER_KEY, deleted_keys(self.client))
 
-    def test_removing_an_absent_schedule_calls_nothing(self):
-        self.volume.metadata = {'owner': 'db team'}
-        store.remove(self.client, self.volume, SID)
+    def test_removing_an_absent_schedule_deletes_nothing(self):
+        store.remove(self.client, self.volume, '0a1b2c3e')
         self.client.volumes.delete_metadata.assert_not_called()
 
     def test_an_invalid_schedule_can_be_removed(self):
-        self.volume.metadata = {'volsnap:ZZ:def:0': 'x',
-                                codec.MARKER_KEY: '1'}
+        self.client = mock_client({'volsnap:ZZ:def:0': 'x',
+                                   codec.MARKER_KEY: '1'})
         store.remove(self.client, self.volume, 'ZZ')
         self.assertEqual(['volsnap:ZZ:def:0', codec.MARKER_KEY],
                          deleted_keys(self.client))
