@@ -41,6 +41,10 @@ class _Handler(server.BaseHTTPRequestHandler):
 
     def _handle(self):
         rule = self.proxy.rule_for(self.command, self.path)
+        if rule in ('html', 'empty', 'refuse-version'):
+            # Not forwarded, but its body is read all the same: left in
+            # the kept-alive connection, it would begin the next request.
+            self.rfile.read(int(self.headers.get('Content-Length') or 0))
         if rule == 'html':
             return self._answer(200, b'<html><body>Down for maintenance'
                                      b'</body></html>', 'text/html')

@@ -1,0 +1,327 @@
+"""Schedules of a volume, for the panels: create, read, change, pause,
+resume, delete and run now, with the logged-in user's request.
+
+A schedule lives in the metadata of the volume it protects (written
+through :mod:`~volsnap_dashboard.protection.schedule.store` with the
+user's own Cinder client, so Cinder's policy for the user applies). Saving
+one creates a Keystone trust with the user's token, from the user to the
+scheduler's service user in the user's project; only its id is stored.
+Whatever fails after the trust was created deletes it again: no trust
+outlives a schedule that was not saved.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from horizon.utils import functions as horizon_utils
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection.schedule import timing
+
+LOG = logging.getLogger(__name__)
+
+# The run sets each snapshot's name from the schedule's name template.
+_NAME_OPTION = 'snapshot_name'
+
+
+def min_interval():
+    """The operator's shortest interval between runs (setting
+    VOLSNAP_SCHEDULE_MIN_INTERVAL, seconds; the scheduler's min_interval
+    must say the same)."""
+    return datetime.timedelta(seconds=getattr(
+        settings, 'VOLSNAP_SCHEDULE_MIN_INTERVAL', 3600))
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0)
+
+
+# -- Cinder, with the user's client -------------------------------------------
+
+@cinder.cinder_call
+def _save(request, volume, schedule):
+    store.save(cinder.cinderclient(request), volume, schedule)
+
+
+@cinder.cinder_call
+def _remove(request, volume, schedule_id):
+    store.remove(cinder.cinderclient(request), volume, schedule_id)
+
+
+@cinder.cinder_call
+def _request_run(request, volume, schedule_id, at):
+    store.request_run(cinder.cinderclient(request), volume, schedule_id, at)
+
+
+@cinder.cinder_call
+def _snapshots_of(request, schedule):
+    return store.snapshots_of(cinder.cinderclient(request), schedule)
+
+
+def _volume(request, volume_id):
+    """The volume, if it is in the user's current project (an admin's
+    client can read other projects' volumes, whose schedules the user's
+    trust could never run)."""
+    volume = cinder.volume_get(request, volume_id)
+    owner = codec.volume_project(volume)
+    if owner and owner != request.user.project_id:
+        raise errors.Forbidden(_("Schedules can be kept only on volumes of "
+                                 "your current project."))
+    return volume
+
+
+def _find(request, volume_id, schedule_id):
+    """The volume and its schedule ``schedule_id`` (a Schedule, or an
+    Invalid when it cannot be read)."""
+    volume = _volume(request, volume_id)
+    # Read without the minimum interval: a schedule the operator's newer,
+    # longer interval refuses can still be opened and corrected.
+    for found in store.schedules_of(volume):
+        if found.id == schedule_id:
+            return volume, found
+    raise errors.NotFound(_("The volume has no schedule \"%s\".")
+                          % schedule_id)
+
+
+def _readable(found):
+    if isinstance(found, model.Invalid):
+        raise errors.Conflict(_("This schedule cannot be read (%s): delete "
+                                "it and create it again.") % found.reason)
+    return found
+
+
+# -- Checking what the user gave ----------------------------------------------
+
+def when_of(request, when):
+    """A model.When from a When, or a dict with ``tz`` and either a
+    ``preset`` (``{'kind': 'daily', 'hour': 2, 'minute': 0}``) or a
+    ``cron``; the zone defaults to the user's Horizon time zone."""
+    if isinstance(when, model.When):
+        return when
+    if not isinstance(when, dict):
+        raise InvalidParameters({'when': [_("Choose when to run.")]})
+    tz = when.get('tz') or horizon_utils.get_timezone(request)
+    preset = when.get('preset')
+    if preset:
+        if not isinstance(preset, dict):
+            raise InvalidParameters({'preset': [_("Not a valid preset.")]})
+        fields = dict(preset)
+        try:
+            cron = timing.cron_for_preset(fields.pop('kind', None),
+                                          **fields)
+        except TypeError:
+            raise InvalidParameters({'preset': [
+                _("Not a valid preset.")]}) from None
+        return model.When(cron=cron, tz=tz, preset=dict(preset))
+    return model.When(cron=when.get('cron') or '', tz=tz, preset=None)
+
+
+def retention_of(retention):
+    if isinstance(retention, model.Retention):
+        return retention
+    if not isinstance(retention, dict):
+        raise InvalidParameters({'retention': [_("Choose what to keep.")]})
+    return model.Retention(count=retention.get('count'),
+                           days=retention.get('days'))
+
+
+def options_of(options):
+    """The plugin's options, checked by its schema; the snapshot name is
+    left out, since each run names its snapshot from the template."""
+    plugin = registry.volume_plugin()
+    if plugin is None:
+        raise errors.VolsnapAPIError(_("No protection provider is enabled "
+                                       "for volumes."))
+    given = dict(options or {})
+    given[_NAME_OPTION] = naming.DEFAULT_TEMPLATE
+    values = plugin.validate_options(given)
+    values.pop(_NAME_OPTION, None)
+    return values
+
+
+def _checked(schedule):
+    """``schedule`` if it can be saved and run: the model's rules and
+    the operator's minimum interval, and it fits on a volume."""
+    model.validate(schedule, min_interval())
+    codec.encode_definition(schedule)
+    return schedule
+
+
+# -- Trusts ------------------------------------------------------------------
+
+def _new_trust(request):
+    return keystone.trust_create(request, keystone.scheduler_user_id())
+
+
+def _drop_trust(request, trust_id):
+    """Delete a trust the schedule no longer uses, if the user may (only
+    its trustor may): a failure is logged, never the user's problem."""
+    try:
+        keystone.trust_delete(request, trust_id)
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s was left in place: %s", trust_id,
+                    type(exc).__name__)
+
+
+def _save_with_trust(request, volume, schedule, trust_id):
+    """Save ``schedule`` with the new ``trust_id``; the trust is deleted
+    again unless the schedule was written."""
+    try:
+        _save(request, volume, schedule)
+    except errors.OutcomeUnknown:
+        if _written(request, schedule):
+            return
+        _drop_trust(request, trust_id)
+        raise
+    except Exception:
+        _drop_trust(request, trust_id)
+        raise
+
+
+def _written(request, schedule):
+    """Whether the volume holds ``schedule`` as sent (its answer lost)."""
+    try:
+        volume = cinder.volume_get(request, schedule.volume_id)
+    except errors.VolsnapAPIError:
+        return False
+    return any(isinstance(found, model.Schedule)
+               and found.id == schedule.id
+               and found.trust_id == schedule.trust_id
+               for found in store.schedules_of(volume))
+
+
+# -- The API ------------------------------------------------------------------
+
+def list_for_volume(request, volume_id):
+    """The volume's schedules: each a Schedule, or an Invalid with the
+    reason it does nothing (the minimum interval counts here)."""
+    return store.schedules_of(_volume(request, volume_id), min_interval())
+
+
+def get(request, volume_id, schedule_id):
+    """One schedule of the volume (a Schedule or an Invalid); NotFound if
+    the volume has none of that id."""
+    return _find(request, volume_id, schedule_id)[1]
+
+
+def create(request, volume_id, when, options, name_template, retention,
+           label=''):
+    """Create a schedule on the volume; returns it (a Schedule).
+
+    InvalidParameters (per field) if it could not run; errors of the API
+    layer if Keystone or Cinder refuse. Nothing is left behind on failure.
+    """
+    volume = _volume(request, volume_id)
+    taken = {found.id for found in store.schedules_of(volume)}
+    schedule_id = model.new_schedule_id()
+    while schedule_id in taken:
+        schedule_id = model.new_schedule_id()
+    schedule = _checked(model.Schedule(
+        id=schedule_id, volume_id=volume.id,
+        project_id=request.user.project_id,
+        when=when_of(request, when), options=options_of(options),
+        name_template=name_template, retention=retention_of(retention),
+        paused=False, trust_id='', owner_id=request.user.id,
+        label=label or '', created=_now()))
+    schedule.trust_id = _new_trust(request)
+    _save_with_trust(request, volume, schedule, schedule.trust_id)
+    LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
+    return schedule
+
+
+_UNCHANGED = object()
+
+
+def update(request, volume_id, schedule_id, when=_UNCHANGED,
+           options=_UNCHANGED, name_template=_UNCHANGED,
+           retention=_UNCHANGED, label=_UNCHANGED, take_over=False):
+    """Change a schedule; returns it. It keeps its trust (and owner)
+    unless ``take_over``: then the current user gives a new trust and
+    becomes the owner, and the old trust is deleted where the user may.
+    The state of its runs is kept."""
+    volume, found = _find(request, volume_id, schedule_id)
+    current = _readable(found)
+    changes = {}
+    if when is not _UNCHANGED:
+        changes['when'] = when_of(request, when)
+    if options is not _UNCHANGED:
+        changes['options'] = options_of(options)
+    if name_template is not _UNCHANGED:
+        changes['name_template'] = name_template
+    if retention is not _UNCHANGED:
+        changes['retention'] = retention_of(retention)
+    if label is not _UNCHANGED:
+        changes['label'] = label or ''
+    schedule = _checked(dataclasses.replace(current, **changes))
+    if not take_over:
+        _save(request, volume, schedule)
+        return schedule
+    schedule.trust_id = _new_trust(request)
+    schedule.owner_id = request.user.id
+    _save_with_trust(request, volume, schedule, schedule.trust_id)
+    _drop_trust(request, current.trust_id)
+    LOG.info("Schedule %s on volume %s taken over by its new owner",
+             schedule.id, volume.id)
+    return schedule
+
+
+def _set_paused(request, volume_id, schedule_id, paused):
+    volume, found = _find(request, volume_id, schedule_id)
+    schedule = dataclasses.replace(_readable(found), paused=paused)
+    _save(request, volume, schedule)
+    return schedule
+
+
+def pause(request, volume_id, schedule_id):
+    return _set_paused(request, volume_id, schedule_id, True)
+
+
+def resume(request, volume_id, schedule_id):
+    return _set_paused(request, volume_id, schedule_id, False)
+
+
+def run_now(request, volume_id, schedule_id):
+    """Ask the scheduler to run the schedule at its next sweep."""
+    volume, found = _find(request, volume_id, schedule_id)
+    schedule = _readable(found)
+    if schedule.paused:
+        raise errors.Conflict(_("The schedule is paused: resume it "
+                                "first."))
+    schedule.run_requested = _now()
+    _request_run(request, volume, schedule.id, schedule.run_requested)
+    return schedule
+
+
+def delete(request, volume_id, schedule_id, keep_snapshots=True):
+    """Delete a schedule (also one that cannot be read) and its trust;
+    its snapshots too unless ``keep_snapshots``. Returns how many
+    snapshots were deleted."""
+    volume, found = _find(request, volume_id, schedule_id)
+    deleted = 0
+    if not keep_snapshots:
+        plugin = registry.volume_plugin()
+        if plugin is None:
+            raise errors.VolsnapAPIError(_("No protection provider is "
+                                           "enabled for volumes."))
+        # Invalid carries the id and volume its snapshots are tagged with.
+        for snapshot in _snapshots_of(request, found):
+            if cinder.snapshot_delete(request, plugin, snapshot.id):
+                deleted += 1
+    _remove(request, volume, found.id)
+    if isinstance(found, model.Schedule) and found.trust_id:
+        _drop_trust(request, found.trust_id)
+    LOG.info("Schedule %s deleted from volume %s (%d snapshots deleted)",
+             found.id, volume.id, deleted)
+    return deleted
