@@ -29,9 +29,13 @@ def _parts(template):
     """``(literal, field, format)`` triples of a template; ValueError for
     anything beyond the placeholders (attributes, indexes, conversions,
     formats on other fields, unbalanced braces)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ValueError(_("A brace is not matched: write {{ or }} for a "
+                           "brace in the name.")) from None
     parts = []
-    for literal, field, spec, conversion in string.Formatter().parse(
-            template):
+    for literal, field, spec, conversion in parsed:
         if field is not None:
             if field not in PLACEHOLDERS:
                 raise ValueError(_("Unknown placeholder {%(field)s}: use "

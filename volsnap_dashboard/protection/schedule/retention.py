@@ -139,9 +139,10 @@ def room_after_pruning(snapshots, retention, now, limits,
     prunable = [s for s in to_delete(list(snapshots) + [upcoming],
                                      retention, now) if s is not upcoming]
     existing = [s for s in snapshots if s.status == AVAILABLE]
-    if existing and all(s in prunable for s in existing):
+    pruned_ids = {s.id for s in prunable}
+    if existing and all(s.id in pruned_ids for s in existing):
         newest = _oldest_first(existing)[-1]
-        prunable = [s for s in prunable if s is not newest]
+        prunable = [s for s in prunable if s.id != newest.id]
     reason = _shortfall(limits, needed_snapshots, needed_gb, prunable)
     if reason:
         return Room(fits=False, to_delete=[], reason=str(reason))

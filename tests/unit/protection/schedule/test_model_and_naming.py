@@ -157,6 +157,9 @@ class NamingTests(SimpleTestCase):
             with self.subTest(template=template):
                 self.assertIsNotNone(naming.template_error(template))
 
+    def test_unmatched_braces_are_explained(self):
+        self.assertIn('write {{ or }}', str(naming.template_error('a { b')))
+
     def test_rendering_refuses_a_bad_template_too(self):
         with self.assertRaises(InvalidParameters):
             naming.snapshot_name('{volume_name.__class__}', self.volume,
