@@ -1,0 +1,266 @@
+"""volsnap-scheduler as a process against the dev cloud: a schedule saved
+with demo's trust, `--once --now` at chosen instants, Cinder's real
+answers. Two processes at one instant (file:// and Redis) make one
+snapshot; a deleted trust and another project's trust touch nothing."""
+
+import contextlib
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.integration import scheduler_identity
+from tools.devkit import cinder as devkit_cinder
+from tools.devkit import identities
+from volsnap_dashboard.api import trusts
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import store
+
+SID = 'c0ffee01'
+# Daily 02:00 Europe/Berlin: on 29 March 2026 (spring forward) it runs at
+# 03:00 CEST, 01:00 UTC; on 30 March at 02:00 CEST, 00:00 UTC.
+FIRST = '2026-03-29T01:30:00Z'
+SECOND = '2026-03-30T01:30:00Z'
+
+
+def at(text):
+    return datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+
+
+@pytest.fixture
+def scheduler_env(tmp_path):
+    password_file = tmp_path / 'password'
+    password_file.write_text(identities.password(identities.SCHEDULER_USER))
+    password_file.chmod(0o600)
+    env = dict(os.environ)
+    env.pop('DJANGO_SETTINGS_MODULE', None)
+    env.update({
+        'VOLSNAP_SCHEDULER_KEYSTONE_URL': identities.keystone_url(),
+        'VOLSNAP_SCHEDULER_USERNAME': identities.SCHEDULER_USER,
+        'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(password_file),
+        'VOLSNAP_SCHEDULER_PROJECT_NAME':
+            identities.PROJECT_OF[identities.SCHEDULER_USER],
+        'VOLSNAP_SCHEDULER_STATE_DIR': str(tmp_path / 'state'),
+        'VOLSNAP_SCHEDULER_WAIT_INTERVAL': '0.5',
+        'VOLSNAP_SCHEDULER_WAIT_TIMEOUT': '60',
+    })
+    return env
+
+
+def scheduler(env, now, *extra):
+    return subprocess.Popen(
+        [sys.executable, '-m', 'volsnap_dashboard.scheduler.cli', '--once',
+         '--now', now, *extra], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+
+
+def run_once(env, now, *extra):
+    process = scheduler(env, now, *extra)
+    output, _ = process.communicate(timeout=180)
+    assert process.returncode == 0, output
+    return output
+
+
+@pytest.fixture
+def demo():
+    session = devkit_cinder.keystone_session('demo')
+    return session, devkit_cinder.cinder_as('demo')
+
+
+@pytest.fixture
+def trust(demo):
+    session, _ = demo
+    trust_id = trusts.create_trust(
+        session, session.get_user_id(), scheduler_identity.user_id(),
+        session.get_project_id(), role_names=('member',))
+    yield trust_id
+    trusts.delete_trust(session, trust_id)
+
+
+def save_schedule(demo, volume, trust_id, keep=1, project=None,
+                  created='2026-03-28T12:00:00Z'):
+    session, cinder = demo
+    schedule = model.Schedule(
+        id=SID, volume_id=volume.id,
+        project_id=project or session.get_project_id(),
+        when=model.When(cron='0 2 * * *', tz='Europe/Berlin', preset=None),
+        options={'snapshot_name': '', 'description': 'itest-scheduled',
+                 'force': False},
+        name_template='itest-{volume_name}-{schedule}-{time:%Y%m%d-%H%M}',
+        retention=model.Retention(count=keep, days=None), paused=False,
+        trust_id=trust_id, owner_id=session.get_user_id(), label='daily',
+        created=at(created))
+    store.save(cinder, cinder.volumes.get(volume.id), schedule)
+    return schedule
+
+
+def snapshots_of(cinder, volume_id):
+    return [s for s in cinder.volume_snapshots.list(
+        search_opts={'volume_id': volume_id}) if s.volume_id == volume_id]
+
+
+def state_of(cinder, volume_id):
+    [schedule] = [s for s in store.schedules_of(cinder.volumes.get(
+        volume_id)) if s.id == SID]
+    return schedule.state
+
+
+@pytest.fixture
+def cleanup_snapshots(demo):
+    _, cinder = demo
+    made = []
+    yield made
+    for volume_id in made:
+        for snapshot in snapshots_of(cinder, volume_id):
+            devkit_cinder.delete_and_wait(cinder.volume_snapshots,
+                                          snapshot.id)
+
+
+def test_runs_create_demo_snapshots_and_apply_retention(
+        demo, demo_volume, trust, scheduler_env, cleanup_snapshots):
+    session, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    manual = cinder.volume_snapshots.create(demo_volume.id, name='manual')
+    devkit_cinder.until_status(cinder.volume_snapshots, manual.id,
+                               'available')
+    alt = devkit_cinder.cinder_as('alt')
+    alt_before = sorted(s.id for s in alt.volume_snapshots.list())
+    save_schedule(demo, demo_volume, trust, keep=1)
+
+    output = run_once(scheduler_env, FIRST)
+    assert 'due at 2026-03-29T01:00:00Z' in output
+    [first] = [s for s in snapshots_of(cinder, demo_volume.id)
+               if s.metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == SID]
+    assert first.metadata[codec.SNAPSHOT_SLOT_KEY] == '2026-03-29T01:00:00Z'
+    assert first.name == 'itest-itest-volume-daily-20260329-0300'
+    # demo sees it: it belongs to demo's project.
+    assert cinder.volume_snapshots.get(first.id).id == first.id
+    assert state_of(cinder, demo_volume.id).outcome == 'ok'
+
+    # The same instant again: nothing new.
+    run_once(scheduler_env, FIRST)
+    # The next day: a new snapshot, and retention (keep 1) deletes the old.
+    output = run_once(scheduler_env, SECOND)
+    assert 'deleted snapshot %s (retention)' % first.id in output
+    devkit_cinder.until_gone(cinder.volume_snapshots, first.id)
+    left = snapshots_of(cinder, demo_volume.id)
+    assert sorted(s.metadata.get(codec.SNAPSHOT_SLOT_KEY, 'manual')
+                  for s in left) == ['2026-03-30T00:00:00Z', 'manual']
+    assert sorted(s.id for s in alt.volume_snapshots.list()) == alt_before
+
+
+def test_dry_run_decides_and_creates_nothing(demo, demo_volume, trust,
+                                             scheduler_env):
+    _, cinder = demo
+    save_schedule(demo, demo_volume, trust)
+    output = run_once(scheduler_env, FIRST, '--dry-run')
+    assert 'dry run: not run' in output
+    assert snapshots_of(cinder, demo_volume.id) == []
+
+
+def test_a_deleted_trust_is_authorization_lost(demo, demo_volume,
+                                               scheduler_env):
+    session, cinder = demo
+    trust_id = trusts.create_trust(
+        session, session.get_user_id(), scheduler_identity.user_id(),
+        session.get_project_id(), role_names=('member',))
+    trusts.delete_trust(session, trust_id)
+    save_schedule(demo, demo_volume, trust_id)
+    output = run_once(scheduler_env, FIRST)
+    assert 'authorization_lost' in output
+    assert snapshots_of(cinder, demo_volume.id) == []
+    assert state_of(cinder, demo_volume.id).outcome == 'authorization_lost'
+
+
+def test_a_trust_of_another_project_is_invalid(demo, demo_volume,
+                                              scheduler_env):
+    alt_session = devkit_cinder.keystone_session('alt')
+    alt_trust = trusts.create_trust(
+        alt_session, alt_session.get_user_id(),
+        scheduler_identity.user_id(), alt_session.get_project_id(),
+        role_names=('member',))
+    try:
+        _, cinder = demo
+        save_schedule(demo, demo_volume, alt_trust)
+        output = run_once(scheduler_env, FIRST)
+        assert 'invalid' in output
+        assert snapshots_of(cinder, demo_volume.id) == []
+        state = state_of(cinder, demo_volume.id)
+        assert state.outcome == 'invalid'
+        assert alt_session.get_project_id() in state.reason
+    finally:
+        trusts.delete_trust(alt_session, alt_trust)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def redis_server(tmp_path):
+    binary = shutil.which('redis-server') or '/usr/bin/redis-server'
+    assert os.path.exists(binary), 'tools/setup installs redis-server'
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+         '--appendonly', 'no', '--dir', str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(
+                    ('127.0.0.1', port), timeout=0.2):
+                break
+            process.poll()
+            assert process.returncode is None, 'redis-server exited'
+            time.sleep(0.1)
+        yield 'redis://127.0.0.1:%d' % port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize('backend', ['file', 'redis'])
+def test_two_schedulers_at_one_instant_make_one_snapshot(
+        backend, demo, demo_volume, trust, scheduler_env, tmp_path,
+        cleanup_snapshots):
+    _, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    save_schedule(demo, demo_volume, trust)
+    with contextlib.ExitStack() as stack:
+        if backend == 'redis':
+            scheduler_env['VOLSNAP_SCHEDULER_BACKEND_URL'] = \
+                stack.enter_context(redis_server(tmp_path))
+        processes = [scheduler(scheduler_env, FIRST) for _ in range(2)]
+        outputs = [p.communicate(timeout=180)[0] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    made = [s for s in snapshots_of(cinder, demo_volume.id)
+            if s.metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == SID]
+    assert len(made) == 1, outputs
+
+
+def test_full_quota_that_retention_cannot_free_is_skipped(
+        demo, demo_volume, trust, scheduler_env, cleanup_snapshots):
+    session, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    save_schedule(demo, demo_volume, trust, keep=1)
+    project = session.get_project_id()
+    admin = devkit_cinder.cinder_as('admin')
+    original = admin.quotas.get(project).snapshots
+    used = len(cinder.volume_snapshots.list())
+    admin.quotas.update(project, snapshots=used)
+    try:
+        output = run_once(scheduler_env, FIRST)
+    finally:
+        admin.quotas.update(project, snapshots=original)
+    assert 'skipped' in output
+    state = state_of(cinder, demo_volume.id)
+    assert state.outcome == 'skipped' and 'quota' in state.reason
+    assert snapshots_of(cinder, demo_volume.id) == []
