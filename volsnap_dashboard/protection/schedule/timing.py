@@ -128,16 +128,32 @@ def zone(tz):
     return zoneinfo.ZoneInfo(tz)
 
 
-def cron_error(cron):
-    """Why ``cron`` is not an accepted 5-field expression, or None."""
-    if (not isinstance(cron, str) or len(cron) > MAX_CRON_LENGTH
-            or len(cron.split()) != 5):
-        return _("Enter a cron expression of five fields: minute, hour, "
-                 "day of month, month, day of week.")
+_NOT_FIVE_FIELDS = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _cron_problem(cron):
+    """None for a valid 5-field cron, else what is wrong (cronsim's
+    words); remembered per expression, as a sweep checks the same few
+    crons on every volume."""
+    if len(cron) > MAX_CRON_LENGTH or len(cron.split()) != 5:
+        return _NOT_FIVE_FIELDS
     try:
         cronsim.CronSim(cron, datetime.datetime(2001, 1, 1))
     except cronsim.CronSimError as error:
-        return _("Not a valid cron expression: %s.") % error
+        return str(error)
+    return None
+
+
+def cron_error(cron):
+    """Why ``cron`` is not an accepted 5-field expression, or None."""
+    problem = _cron_problem(cron) if isinstance(cron, str) else (
+        _NOT_FIVE_FIELDS)
+    if problem is _NOT_FIVE_FIELDS:
+        return _("Enter a cron expression of five fields: minute, hour, "
+                 "day of month, month, day of week.")
+    if problem is not None:
+        return _("Not a valid cron expression: %s.") % problem
     return None
 
 
@@ -320,5 +336,5 @@ def parse_utc(text):
     text is anything else (metadata is written by tenants too)."""
     if not isinstance(text, str) or not _UTC_TEXT.match(text):
         raise ValueError('not an ISO UTC time: %r' % (text,))
-    return datetime.datetime.strptime(text, _UTC_FORMAT).replace(
+    return datetime.datetime.fromisoformat(text[:-1]).replace(
         tzinfo=datetime.timezone.utc)
