@@ -48,6 +48,12 @@ def _utcnow():
 
 def _reason(exc):
     """Keystone's own words, when the answer carried them."""
+    try:
+        reason = exc.response.json()['error']['message']
+    except (AttributeError, KeyError, TypeError, ValueError):
+        reason = None
+    if isinstance(reason, str) and reason.strip():
+        return reason.strip()
     return str(getattr(exc, 'message', None) or exc)
 
 
