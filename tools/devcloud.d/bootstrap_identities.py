@@ -12,8 +12,9 @@ Result (domain Default, region RegionOne):
   cinder / project service : admin, service   (keystonemiddleware user)
   volsnap-scheduler / project service : admin   (the scheduler's service
       user: admin only so that Cinder lets it list volumes of all projects
-      filtered by metadata, the one admin action it takes; it acts in a
-      tenant's project only through the trusts tenants give it; its id is
+      filtered by metadata, and record "invalid" or "authorization lost" on
+      a schedule whose trust cannot act; everything else it does in a
+      tenant's project through the trust the tenant gave it; its id is
       written to the file named by --scheduler-id-file)
   services volumev3 + block-storage -> http://127.0.0.1:$CINDER/v3/%(project_id)s
   identity -> http://127.0.0.1:$KEYSTONE/v3 (public, internal, admin)
