@@ -1,0 +1,163 @@
+"""axe-core (installed from npm into tools/a11y by tools/setup) run in
+Debian's chromium on our pages and on Horizon's counterpart pages, in one
+run against the dev cloud: our pages may have no rule violation that their
+Horizon counterpart does not have. The table of violations per page is
+written to test-artifacts/accessibility.txt, which tools/test prints."""
+
+import json
+import os
+
+from playwright.sync_api import expect
+import pytest
+
+from volsnap_dashboard.devenv import source_tree
+from tests.integration import cloud
+from tests.integration.test_browser import ARTIFACTS
+from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import server  # noqa: F401
+from tests.integration import waiting
+
+pytestmark = pytest.mark.browser
+
+AXE_DIR = os.path.join(source_tree.REPO_ROOT, 'tools', 'a11y', 'node_modules',
+                       'axe-core')
+TABLE = os.path.join(ARTIFACTS, 'accessibility.txt')
+# Modal forms are checked inside the modal: the list page beneath it is
+# checked on its own row.
+MODAL = '#modal_wrapper .modal'
+
+
+class Page:
+    """A page to check: ``url`` opens it; with ``modal_link``, the link
+    (a CSS selector on that page) whose modal form is checked instead."""
+
+    def __init__(self, url, modal_link=None):
+        self.url = url
+        self.modal_link = modal_link
+
+    def describe(self):
+        return self.url + (' + modal' if self.modal_link else '')
+
+
+def comparisons(snapshot, volume):
+    """(what, user, our page, Horizon's counterpart page)."""
+    ours = '/project/volume_protection/'
+    admin_ours = '/admin/volume_protection/'
+    return [
+        ('project list', 'demo', Page(ours), Page('/project/snapshots/')),
+        ('protect form', 'demo',
+         Page(ours, '#protected_snapshots__action_protect'),
+         Page('/project/volumes/',
+              'a.ajax-modal[href="/project/volumes/%s/create_snapshot/"]'
+              % volume.id)),
+        ('restore form', 'demo',
+         Page(ours, 'a.ajax-modal[href="%s%s/restore/"]' % (ours,
+                                                            snapshot.id)),
+         Page('/project/snapshots/',
+              'a.ajax-modal[href="/project/volumes/create/?snapshot_id=%s"]'
+              % snapshot.id)),
+        ('detail page', 'demo', Page('%s%s/' % (ours, snapshot.id)),
+         Page('/project/snapshots/%s' % snapshot.id)),
+        ('admin list', 'admin', Page(admin_ours),
+         Page('/admin/snapshots/')),
+        ('admin detail', 'admin', Page('%s%s/' % (admin_ours, snapshot.id)),
+         Page('/admin/snapshots/%s' % snapshot.id)),
+        ('reset status form', 'admin',
+         Page(admin_ours, 'a.ajax-modal[href="%s%s/reset_status/"]'
+              % (admin_ours, snapshot.id)),
+         Page('/admin/snapshots/',
+              'a.ajax-modal[href="/admin/snapshots/%s/update_status/"]'
+              % snapshot.id)),
+    ]
+
+
+def axe_version():
+    with open(os.path.join(AXE_DIR, 'package.json')) as package:
+        return json.load(package)['version']
+
+
+def violations(page, base_url, checked):
+    """axe-core's violated rules on ``checked``: {rule id: node count}."""
+    response = page.goto(base_url + checked.url)
+    assert response.status == 200, checked.url
+    context = 'document'
+    if checked.modal_link:
+        link = page.locator(checked.modal_link).first
+        # Row actions sit in closed drop-down menus: click the link as
+        # Horizon's own handler receives it, without opening the menu.
+        link.evaluate('link => link.click()')
+        expect(page.locator(MODAL + ' form')).to_be_visible()
+        # Bootstrap's fade-in: axe must see the modal's final colours.
+        expect(page.locator(MODAL + '.in')).to_have_count(1)
+        page.wait_for_function(
+            'getComputedStyle(document.querySelector(%s)).opacity === "1"'
+            % json.dumps(MODAL))
+        context = json.dumps(MODAL)
+    page.add_script_tag(path=os.path.join(AXE_DIR, 'axe.min.js'))
+    results = page.evaluate('axe.run(%s, {resultTypes: ["violations"]})'
+                            % context)
+    return {rule['id']: len(rule['nodes']) for rule in results['violations']}
+
+
+def listed(found):
+    return ', '.join('%s (%d)' % (rule, count)
+                     for rule, count in sorted(found.items())) or '-'
+
+
+def table(rows):
+    lines = ['Accessibility: axe-core %s rule violations (nodes) per page'
+             % axe_version()]
+    for what, ours, horizons, our_page, horizon_page in rows:
+        added = sorted(set(ours) - set(horizons))
+        lines += ['',
+                  '%s: %s' % (what, 'ADDS ' + ', '.join(added)
+                              if added else 'adds nothing'),
+                  '  ours     %s' % our_page.describe(),
+                  '           %s' % listed(ours),
+                  '  Horizon  %s' % horizon_page.describe(),
+                  '           %s' % listed(horizons)]
+    return '\n'.join(lines) + '\n'
+
+
+@pytest.fixture
+def checked_snapshot():
+    """A snapshot of demo's with a volume restored from it, so the detail
+    pages list one."""
+    demo = cloud.cinder_as('demo')
+    with waiting.temporary_volume(demo, 'browser-a11y') as volume:
+        snapshot = demo.volume_snapshots.create(volume.id,
+                                                name='browser-a11y-snap')
+        try:
+            waiting.until_status(demo.volume_snapshots, snapshot.id,
+                                 'available')
+            restored = demo.volumes.create(1, snapshot_id=snapshot.id,
+                                           name='browser-a11y-restored')
+            try:
+                waiting.until_status(demo.volumes, restored.id, 'available')
+                yield snapshot, volume
+            finally:
+                waiting.delete_and_wait(demo.volumes, restored.id)
+        finally:
+            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_our_pages_add_no_violation_to_horizons(browser, server,  # noqa
+                                                checked_snapshot):
+    if os.path.exists(TABLE):
+        os.remove(TABLE)
+    pages = {}
+    rows = []
+    for what, user, our_page, horizon_page in comparisons(*checked_snapshot):
+        if user not in pages:
+            pages[user] = logged_in_page(browser, server, user)
+        page = pages[user]
+        rows.append((what, violations(page, server.url, our_page),
+                     violations(page, server.url, horizon_page),
+                     our_page, horizon_page))
+    with open(TABLE, 'w') as out:
+        out.write(table(rows))
+    added = {what: sorted(set(ours) - set(horizons))
+             for what, ours, horizons, _, _ in rows
+             if set(ours) - set(horizons)}
+    assert not added, table(rows)
