@@ -1,7 +1,8 @@
 """volsnap-scheduler as a process against the dev cloud: a schedule saved
 with demo's trust, `--once --now` at chosen instants, Cinder's real
 answers. Two processes at one instant (file:// and Redis) make one
-snapshot; a deleted trust and another project's trust touch nothing."""
+snapshot; a deleted trust and another project's trust touch nothing; a
+full snapshot quota prunes the schedule's oldest first, or skips."""
 
 import contextlib
 import datetime
@@ -27,6 +28,7 @@ SID = 'c0ffee01'
 # 03:00 CEST, 01:00 UTC; on 30 March at 02:00 CEST, 00:00 UTC.
 FIRST = '2026-03-29T01:30:00Z'
 SECOND = '2026-03-30T01:30:00Z'
+THIRD = '2026-03-31T01:30:00Z'
 
 
 def at(text):
@@ -264,3 +266,35 @@ def test_full_quota_that_retention_cannot_free_is_skipped(
     state = state_of(cinder, demo_volume.id)
     assert state.outcome == 'skipped' and 'quota' in state.reason
     assert snapshots_of(cinder, demo_volume.id) == []
+
+
+def test_full_quota_prunes_the_schedules_oldest_then_creates(
+        demo, demo_volume, trust, scheduler_env, cleanup_snapshots):
+    session, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    save_schedule(demo, demo_volume, trust, keep=2)
+    run_once(scheduler_env, FIRST)
+    run_once(scheduler_env, SECOND)
+    made = {s.metadata.get(codec.SNAPSHOT_SLOT_KEY): s.id
+            for s in snapshots_of(cinder, demo_volume.id)}
+    oldest = made['2026-03-29T01:00:00Z']
+    newer = made['2026-03-30T00:00:00Z']
+    project = session.get_project_id()
+    admin = devkit_cinder.cinder_as('admin')
+    original = admin.quotas.get(project).snapshots
+    admin.quotas.update(project, snapshots=devkit_cinder.snapshots_in_use(
+        cinder))
+    try:
+        # Keep 2 with two held: the third fits only once the oldest goes.
+        output = run_once(scheduler_env, THIRD)
+    finally:
+        admin.quotas.update(project, snapshots=original)
+    assert 'deleted snapshot %s (pruned for room)' % oldest in output
+    assert 'created snapshot' in output, output
+    assert output.index('pruned for room') < output.index(
+        'created snapshot')
+    assert state_of(cinder, demo_volume.id).outcome == 'ok'
+    left = {s.metadata.get(codec.SNAPSHOT_SLOT_KEY): s.id
+            for s in snapshots_of(cinder, demo_volume.id)}
+    assert sorted(left) == ['2026-03-30T00:00:00Z', '2026-03-31T00:00:00Z']
+    assert left['2026-03-30T00:00:00Z'] == newer

@@ -213,6 +213,11 @@ class Runner:
             return room.reason
         for snapshot in room.to_delete:
             self._delete(client, schedule, snapshot, 'pruned for room')
+        # Cinder gives the quota back only once a deletion has finished.
+        for snapshot in room.to_delete:
+            self.plugin.wait_for_deletion(client, snapshot.id,
+                                          interval=self.wait_interval,
+                                          timeout=self.wait_timeout)
         return None
 
     # Retention

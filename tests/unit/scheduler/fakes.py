@@ -32,6 +32,9 @@ class FakeCinder:
                                'maxTotalVolumeGigabytes': -1,
                                'totalGigabytesUsed': 0}
         self.fail_snapshots = False
+        # As Cinder: a deleted snapshot stays 'deleting' (and counts
+        # against the quota) until it is next read.
+        self.slow_deletes = False
         self.calls = []
         self.api_version = api_versions.APIVersion('3.71')
         self._ids = itertools.count(1)
@@ -106,6 +109,9 @@ class FakeCinder:
         snapshot = self.snapshots_by_id.get(snapshot_id)
         if snapshot is None:
             raise errors.NotFound()
+        if snapshot.status == 'deleting':
+            del self.snapshots_by_id[snapshot_id]
+            raise errors.NotFound()
         if snapshot.status == 'creating':
             snapshot.status = 'error' if self.fail_snapshots \
                 else 'available'
@@ -121,8 +127,12 @@ class FakeCinder:
 
     def _delete_snapshot(self, snapshot_id):
         self.calls.append('volume_snapshots.delete')
-        if self.snapshots_by_id.pop(snapshot_id, None) is None:
+        if snapshot_id not in self.snapshots_by_id:
             raise errors.NotFound()
+        if self.slow_deletes:
+            self.snapshots_by_id[snapshot_id].status = 'deleting'
+        else:
+            del self.snapshots_by_id[snapshot_id]
 
     def _limits(self):
         self.calls.append('limits.get')

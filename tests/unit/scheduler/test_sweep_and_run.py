@@ -226,6 +226,8 @@ def test_full_quota_prunes_first_then_creates(cinder, volume):
     fakes.schedule_on(cinder, volume, keep=2, created='2026-03-28T12:00:00Z')
     oldest, middle = old_snapshots(cinder, volume, (26, 27))
     cinder.limits_by_name['maxTotalSnapshots'] = 2
+    # The pruned snapshot holds its quota until Cinder has deleted it.
+    cinder.slow_deletes = True
     report = sweeper(cinder, '2026-03-29T01:30:00Z').sweep(
         at('2026-03-29T01:30:00Z'))
     assert report.outcomes == {'ab12cd34': run.OK}
