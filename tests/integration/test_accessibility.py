@@ -77,6 +77,12 @@ def axe_version():
         return json.load(package)['version']
 
 
+@pytest.fixture(scope='module')
+def axe_installed():
+    if not os.path.exists(os.path.join(AXE_DIR, 'axe.min.js')):
+        pytest.fail('axe-core is not installed in tools/a11y: run tools/setup')
+
+
 def violations(page, base_url, checked):
     """axe-core's violated rules on ``checked``: {rule id: node count}."""
     response = page.goto(base_url + checked.url)
@@ -143,6 +149,7 @@ def checked_snapshot():
 
 
 def test_our_pages_add_no_violation_to_horizons(browser, server,  # noqa
+                                                axe_installed,
                                                 checked_snapshot):
     if os.path.exists(TABLE):
         os.remove(TABLE)
