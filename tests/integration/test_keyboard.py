@@ -29,6 +29,7 @@ DESCRIBE_FOCUS = """() => {
 
 def press_until_focused(page, target, key='Tab'):
     """Press ``key`` until ``target`` (a locator) has the focus."""
+    target.wait_for(state='attached')
     visited = []
     for _ in range(MOST_PRESSES):
         page.keyboard.press(key)
