@@ -30,14 +30,25 @@ MODAL = '#modal_wrapper .modal'
 
 class Page:
     """A page to check: ``url`` opens it; with ``modal_link``, the link
-    (a CSS selector on that page) whose modal form is checked instead."""
+    (a CSS selector on that page) whose modal form is checked instead,
+    after ``prepare`` (what a user does first; it takes the modal's
+    locator) and described as ``state``."""
 
-    def __init__(self, url, modal_link=None):
+    def __init__(self, url, modal_link=None, prepare=None, state=''):
         self.url = url
         self.modal_link = modal_link
+        self.prepare = prepare
+        self.state = state
 
     def describe(self):
-        return self.url + (' + modal' if self.modal_link else '')
+        return self.url + (' + modal' if self.modal_link else '') + (
+            ', ' + self.state if self.state else '')
+
+
+def tick_first_volume(modal):
+    box = modal.locator('input[type=checkbox]:visible:not([disabled])').first
+    box.check()
+    expect(box).to_be_checked()
 
 
 def comparisons(snapshot, volume):
@@ -48,6 +59,12 @@ def comparisons(snapshot, volume):
         ('project list', 'demo', Page(ours), Page('/project/snapshots/')),
         ('protect form', 'demo',
          Page(ours, '#protected_snapshots__action_protect'),
+         Page('/project/volumes/',
+              'a.ajax-modal[href="/project/volumes/%s/create_snapshot/"]'
+              % volume.id)),
+        ('protect form, a volume ticked', 'demo',
+         Page(ours, '#protected_snapshots__action_protect',
+              tick_first_volume, 'a volume ticked'),
          Page('/project/volumes/',
               'a.ajax-modal[href="/project/volumes/%s/create_snapshot/"]'
               % volume.id)),
@@ -99,6 +116,8 @@ def violations(page, base_url, checked):
         page.wait_for_function(
             'getComputedStyle(document.querySelector(%s)).opacity === "1"'
             % json.dumps(MODAL))
+        if checked.prepare:
+            checked.prepare(page.locator(MODAL))
         context = json.dumps(MODAL)
     page.add_script_tag(path=os.path.join(AXE_DIR, 'axe.min.js'))
     results = page.evaluate('axe.run(%s, {resultTypes: ["violations"]})'
