@@ -3,9 +3,12 @@
 from unittest import mock
 
 from django.urls import reverse
+from horizon.tables import DataTable
 from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    tables as admin_tables)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import tables
@@ -70,3 +73,40 @@ class OwnActionsTests(unit_helpers.TestCase):
         self.assertIs(page, page.base_actions['delete'].table)
         self.assertIs(page._meta._filter_action,
                       page.base_actions['filter'])
+
+
+class RenderingShortcutTests(unit_helpers.TestCase):
+    """Row actions rendered once per set of actions, and links built from
+    one resolved URL, give exactly what Horizon's own rendering gives."""
+
+    def _snapshots(self):
+        statuses = ('available', 'error', 'error_deleting', 'creating')
+        return [fixtures.snapshot('%08d-1111-2222-3333-444444444444' % i,
+                                  volume_id='%08d-aaaa-bbbb-cccc-dddddddddddd'
+                                  % (i % 3), status=statuses[i % 4])
+                for i in range(12)] + [fixtures.snapshot('not-a-uuid')]
+
+    def test_row_actions_match_horizons_rendering(self):
+        for table_class in (tables.ProtectedSnapshotsTable,
+                            admin_tables.AdminSnapshotsTable):
+            snapshots = self._snapshots()
+            table = table_class(self.user_request(), data=snapshots)
+            for snapshot in snapshots:
+                horizons = str(DataTable.render_row_actions(table, snapshot))
+                self.assertEqual(horizons,
+                                 str(table.render_row_actions(snapshot)))
+                if horizons.strip():
+                    self.assertIn(snapshot.id, horizons)
+
+    def test_links_match_reverse(self):
+        for snapshot in self._snapshots():
+            self.assertEqual(
+                reverse('horizon:project:volume_protection:detail',
+                        args=(snapshot.id,)),
+                tables.detail_link(snapshot))
+            self.assertEqual(
+                reverse('horizon:admin:volumes:detail',
+                        args=(snapshot.volume_id,)),
+                admin_tables.admin_volume_link(
+                    mock.Mock(source_volume_name='v',
+                              volume_id=snapshot.volume_id)))

@@ -1,4 +1,5 @@
-from django.urls import reverse
+import functools
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import exceptions
@@ -26,7 +27,13 @@ def project_name(snapshot):
 def admin_volume_link(snapshot):
     if getattr(snapshot, 'source_volume_name', None) is None:
         return None
-    return reverse('horizon:admin:volumes:detail', args=(snapshot.volume_id,))
+    return project_tables.url_for('horizon:admin:volumes:detail',
+                                  snapshot.volume_id)
+
+
+def admin_detail_link(snapshot):
+    return project_tables.url_for('horizon:admin:volume_protection:detail',
+                                  snapshot.id)
 
 
 class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
@@ -41,12 +48,15 @@ class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
     help_text = _("Force delete removes a snapshot stuck in deleting or "
                   "error_deleting, whatever the back end reports.")
 
+    # One lazy string per count (see project_tables.DeleteSnapshots).
     @staticmethod
+    @functools.lru_cache(maxsize=64)
     def action_present(count):
         return ngettext_lazy("Force Delete Snapshot",
                              "Force Delete Snapshots", count)
 
     @staticmethod
+    @functools.lru_cache(maxsize=64)
     def action_past(count):
         return ngettext_lazy("Scheduled force deletion of Snapshot",
                              "Scheduled force deletion of Snapshots", count)
@@ -66,7 +76,7 @@ class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
                 escalate=True)
 
 
-class ResetStatus(policy.CachedPolicyActionMixin, tables.LinkAction):
+class ResetStatus(project_tables.SnapshotLinkAction):
     name = 'reset_status'
     verbose_name = _("Reset Status")
     url = 'horizon:admin:volume_protection:reset_status'
@@ -102,7 +112,7 @@ class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
     project = tables.Column(project_name, verbose_name=_("Project"))
     name = tables.WrappingColumn(
         project_tables.snapshot_name, verbose_name=_("Name"),
-        link='horizon:admin:volume_protection:detail')
+        link=admin_detail_link)
     volume = tables.Column(project_tables.source_volume_name,
                            verbose_name=_("Volume"), link=admin_volume_link)
 
