@@ -5,12 +5,19 @@ Keystone call is made beyond the service user's own token: trust-scoped
 tokens are only asked for by runs. Volume metadata is the tenant's to
 write, so each schedule is decoded defensively and re-checked against the
 operator's minimum interval; an invalid one is reported and does nothing.
+
+A service sweeps every minute and mostly finds the metadata as it was, so
+what a volume's metadata decodes to is remembered from one sweep to the
+next, with the first run after each schedule's last: a volume whose
+metadata and project are unchanged costs a comparison, and a schedule
+whose next run is still ahead costs none of the cron library.
 """
 
 import dataclasses
 import logging
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
@@ -47,20 +54,32 @@ class Report:
         return sum(1 for decision in self.decisions if decision.kind == kind)
 
 
-def decide(volume, schedule, now, owns=lambda sid: True):
+def first_run_after_last(schedule):
+    """The POSIX time of a schedule's first run after its last slot (or
+    after its creation): nothing is due before it. None if unknown."""
+    anchor = run_module.as_utc(schedule.state.last_slot or schedule.created)
+    runs = timing.next_runs(schedule.when.cron, schedule.when.tz, anchor, 1)
+    return runs[0].timestamp() if runs else None
+
+
+def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
     """The decision for one decoded schedule (or Invalid) at ``now``;
-    decoding already checked it, the operator's minimum interval too."""
+    decoding already checked it, the operator's minimum interval too.
+    ``next_run``: first_run_after_last(schedule), when known."""
     if not isinstance(schedule, model.Schedule):
         return Decision(INVALID, volume, schedule, reason=schedule.reason)
     if not owns(schedule.id):
         return Decision(NOT_MINE, volume, schedule)
     if schedule.paused:
         return Decision(PAUSED, volume, schedule)
+    requested = run_module.as_utc(schedule.run_requested)
+    if next_run is not None and next_run > now.timestamp() and (
+            requested is None or requested > now):
+        return Decision(NOT_DUE, volume, schedule)
     last = run_module.as_utc(schedule.state.last_slot)
     slot, missed = timing.due_slot(schedule.when.cron, schedule.when.tz,
                                    last, run_module.as_utc(schedule.created),
                                    now)
-    requested = run_module.as_utc(schedule.run_requested)
     if slot is None and requested is not None and requested <= now:
         return Decision(DUE, volume, schedule, run_module.Due(
             volume, schedule, requested.replace(microsecond=0), 0,
@@ -69,6 +88,38 @@ def decide(volume, schedule, now, owns=lambda sid: True):
         return Decision(NOT_DUE, volume, schedule)
     return Decision(DUE, volume, schedule, run_module.Due(
         volume, schedule, slot, missed, run_now=requested is not None))
+
+
+class DecodedVolumes:
+    """Each volume's schedules as decoded at the last sweep, each with
+    its first_run_after_last (None for Invalid), reused while the
+    volume's metadata and project are unchanged. Volumes no longer listed
+    are forgotten at each sweep."""
+
+    def __init__(self, min_interval):
+        self.min_interval = min_interval
+        self._last = {}
+        self._current = {}
+
+    def schedules_of(self, volume):
+        """[(Schedule or Invalid, next run or None)] of ``volume``."""
+        metadata = getattr(volume, 'metadata', None) or {}
+        project = codec.volume_project(volume)
+        known = self._last.get(volume.id)
+        if known is not None and known[0] == project and \
+                known[1] == metadata:
+            entries = known[2]
+        else:
+            entries = [(schedule, first_run_after_last(schedule)
+                        if isinstance(schedule, model.Schedule) else None)
+                       for schedule in store.schedules_of(
+                           volume, self.min_interval)]
+        self._current[volume.id] = (project, dict(metadata), entries)
+        return entries
+
+    def sweep_done(self):
+        """Keep what this sweep listed, forget the rest."""
+        self._last, self._current = self._current, {}
 
 
 class Sweeper:
@@ -81,6 +132,7 @@ class Sweeper:
         self.owns = owns
         self.dry_run = dry_run
         self.stop_requested = stop_requested
+        self.decoded = DecodedVolumes(min_interval)
 
     def evaluate(self, now):
         """Every decision at ``now`` (one Cinder listing)."""
@@ -88,9 +140,10 @@ class Sweeper:
         volumes = cinder_calls.scheduled_volumes(self.service_client)
         report.volumes = len(volumes)
         for volume in volumes:
-            for schedule in store.schedules_of(volume, self.min_interval):
+            for schedule, next_run in self.decoded.schedules_of(volume):
                 report.decisions.append(decide(volume, schedule, now,
-                                               self.owns))
+                                               self.owns, next_run))
+        self.decoded.sweep_done()
         return report
 
     def sweep(self, now):

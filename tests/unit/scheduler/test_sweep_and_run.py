@@ -10,6 +10,7 @@ import pytest
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.scheduler import run
 from volsnap_dashboard.scheduler import service
 from volsnap_dashboard.scheduler import sweep
@@ -292,3 +293,52 @@ def test_sigterm_finishes_the_current_run_and_stops_before_the_next(cinder):
     assert report.outcomes == {'aaaa0001': run.OK}
     assert state_of(cinder, first.id, 'aaaa0001').outcome == 'ok'
     assert len(scheduled_snapshots(cinder)) == 1
+
+
+def test_a_later_sweep_decodes_and_walks_only_changed_volumes(
+        cinder, volume, monkeypatch):
+    other = cinder.add_volume(name='web')
+    fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
+    fakes.schedule_on(cinder, other, sid='ef56ab78',
+                      created='2026-03-28T12:00:00Z')
+    decoded, walked = [], []
+    real_decode, real_walk = store.schedules_of, timing.next_runs
+    monkeypatch.setattr(store, 'schedules_of', lambda v, *args: (
+        decoded.append(v.id) or real_decode(v, *args)))
+    monkeypatch.setattr(timing, 'next_runs', lambda cron, *args: (
+        walked.append(cron) or real_walk(cron, *args)))
+    one = sweeper(cinder, '2026-03-28T13:10:00Z')
+    assert one.sweep(at('2026-03-28T13:00:00Z')).count(sweep.NOT_DUE) == 2
+    assert sorted(decoded) == sorted([volume.id, other.id])
+    assert len(walked) == 2
+    decoded.clear()
+    walked.clear()
+    store.request_run(cinder, other, 'ef56ab78', at('2026-03-28T13:05:00Z'))
+    report = one.evaluate(at('2026-03-28T13:10:00Z'))
+    assert decoded == [other.id] and len(walked) == 1
+    assert [(d.kind, d.schedule.id) for d in report.decisions] == [
+        (sweep.NOT_DUE, 'ab12cd34'), (sweep.DUE, 'ef56ab78')]
+
+
+def test_an_unchanged_schedule_is_due_when_its_next_run_comes(cinder,
+                                                              volume):
+    fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
+    one = sweeper(cinder, '2026-03-29T01:30:00Z')
+    assert one.sweep(at('2026-03-29T00:30:00Z')).count(sweep.NOT_DUE) == 1
+    assert one.sweep(at('2026-03-29T01:30:00Z')).outcomes == {
+        'ab12cd34': run.OK}
+    # The recorded run changed the metadata: decoded again, not due.
+    assert one.sweep(at('2026-03-29T01:31:00Z')).count(sweep.NOT_DUE) == 1
+    assert len(scheduled_snapshots(cinder)) == 1
+
+
+def test_a_volume_moved_to_another_project_is_decoded_again(cinder,
+                                                            volume):
+    fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
+    one = sweeper(cinder, '2026-03-28T13:00:00Z')
+    assert one.sweep(at('2026-03-28T13:00:00Z')).count(sweep.NOT_DUE) == 1
+    setattr(cinder.volumes_by_id[volume.id], 'os-vol-tenant-attr:tenant_id',
+            fakes.ALT)
+    report = one.sweep(at('2026-03-28T13:01:00Z'))
+    assert report.count(sweep.INVALID) == 1
+    assert scheduled_snapshots(cinder) == []
