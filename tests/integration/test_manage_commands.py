@@ -26,4 +26,11 @@ def test_collectstatic_and_compress_include_the_plugin():
     for path in glob.glob(os.path.join(root, 'dashboard', 'css', '*.css')):
         with open(path) as css:
             compiled += css.read()
-    assert '.volsnap-limits' in compiled
+    assert '.volsnap-volume-picker' in compiled
+    # The picker's script (the enabled file's ADD_JS_FILES) is compressed
+    # with Horizon's own.
+    scripts = ''
+    for path in glob.glob(os.path.join(root, 'dashboard', 'js', '*.js')):
+        with open(path) as script:
+            scripts += script.read()
+    assert 'volsnap-picker-results' in scripts

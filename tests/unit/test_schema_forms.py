@@ -49,7 +49,8 @@ class CinderSchemaTests(SimpleTestCase):
         name = fields['snapshot_name']
         self.assertIs(type(name), django_forms.CharField)
         self.assertEqual('Snapshot Name', name.label)
-        self.assertEqual('The name of the volume snapshot.', name.help_text)
+        self.assertEqual(PLUGIN.get_options_schema()['properties'][
+            'snapshot_name']['description'], name.help_text)
         # Required, but '' is a valid string: the form may send it.
         self.assertFalse(name.required)
         force = fields['force']

@@ -67,6 +67,12 @@ class ProtectionPlugin(abc.ABC):
         nothing, or if the plugin does not record submissions)."""
         return []
 
+    def restore_defaults(self, protection):
+        """Initial values of the restore form for ``protection`` (by
+        property of the restore schema), such as the name the restored
+        volume gets when none is given."""
+        return {}
+
     def restored_volumes(self, client, protection_id, all_projects=False):
         """The volumes restored from a protection (a list)."""
         return []

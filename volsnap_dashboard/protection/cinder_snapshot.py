@@ -153,6 +153,9 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
         LOG.info("Restoring snapshot %s to volume %s", snapshot.id, volume.id)
         return volume
 
+    def restore_defaults(self, snapshot):
+        return {'restore_name': default_restore_name(snapshot)}
+
     # Lookups (one filtered listing each)
 
     def find_submitted(self, client, submission):

@@ -17,7 +17,8 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 RESTORE_URL = reverse('horizon:project:volume_protection:restore',
                       args=('snap-1',))
 
-PROTECT_MOCKS = {cinder: ['volume_list', 'absolute_limits',
+PROTECT_MOCKS = {cinder: ['volume_page', 'name_filter', 'volume_list',
+                          'absolute_limits',
                           'snapshot_force_supported', 'snapshot_protect',
                           'find_submitted']}
 
@@ -37,6 +38,9 @@ class ProtectOutcomeTests(helpers.TestCase):
         self.mock_volume_list.return_value = [
             fixtures.volume(volume_id, name='v-' + volume_id)
             for volume_id in ('vol-1', 'vol-2')]
+        self.mock_volume_page.return_value = (
+            self.mock_volume_list.return_value, 2)
+        self.mock_name_filter.return_value = 'name~'
         self.mock_absolute_limits.return_value = fixtures.LIMITS
         self.mock_snapshot_force_supported.return_value = False
         form = self.client.get(PROTECT_URL).context['form']
@@ -123,10 +127,11 @@ class RestoreOutcomeTests(helpers.TestCase):
         cache.clear()
 
     def _data(self):
+        self.mock_absolute_limits.return_value = fixtures.LIMITS
         form = self.client.get(RESTORE_URL).context['form']
         return {'submission': form.fields['submission'].initial, 'size': 2}
 
-    @helpers.create_mocks({cinder: ['snapshot_get',
+    @helpers.create_mocks({cinder: ['snapshot_get', 'absolute_limits',
                                     'volume_create_from_snapshot',
                                     'find_submitted']})
     def test_lost_answer_finds_the_restored_volume(self):
@@ -142,7 +147,7 @@ class RestoreOutcomeTests(helpers.TestCase):
         self.client.post(RESTORE_URL, data)
         self.assertEqual(1, self.mock_volume_create_from_snapshot.call_count)
 
-    @helpers.create_mocks({cinder: ['snapshot_get',
+    @helpers.create_mocks({cinder: ['snapshot_get', 'absolute_limits',
                                     'volume_create_from_snapshot',
                                     'find_submitted']})
     def test_unknown_outcome_then_retry_uses_what_was_created(self):

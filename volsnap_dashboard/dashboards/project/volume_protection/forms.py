@@ -1,9 +1,11 @@
 """Protect, restore and edit forms; the plugin's fields come from its
-JSON Schemas (see volsnap_dashboard.schema_forms)."""
+JSON Schemas (see volsnap_dashboard.schema_forms), the volumes from the
+volume picker (volsnap_dashboard.dashboards.volume_picker)."""
 
 import json
 import re
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core import validators
 from django import forms as django_forms
 from django.urls import reverse
@@ -18,6 +20,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection.submissions \
     import OnceOnlyMixin
+from volsnap_dashboard.dashboards import volume_picker
+from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard import schema_forms
 
@@ -37,51 +41,83 @@ def display_name(resource):
     return resource.name or resource.id
 
 
-def volume_label(volume):
-    attached = [attachment.get('server_id') or attachment.get('host_name')
-                for attachment in getattr(volume, 'attachments', None) or []]
-    label = _("%(name)s (%(size)s GiB, %(status)s)") % {
-        'name': volume.name or volume.id, 'size': volume.size,
-        'status': volume.status}
-    if attached:
-        label = _("%(label)s, attached to %(servers)s") % {
-            'label': label, 'servers': ', '.join(filter(None, attached))}
-    return label
+# Cinder's absolute limits: (limit, usage) of each quota.
+SNAPSHOTS = ('maxTotalSnapshots', 'totalSnapshotsUsed')
+VOLUMES = ('maxTotalVolumes', 'totalVolumesUsed')
+GIGABYTES = ('maxTotalVolumeGigabytes', 'totalGigabytesUsed')
+
+
+def check_quota(limits, quota, asked, over):
+    """Raise ``over`` (a message with %(used)s, %(limit)s and %(asked)s,
+    numbers as the quota bars show them) if ``asked`` more of ``quota``
+    would exceed it; nothing when the limits are unknown."""
+    if not limits:
+        return
+    limit = limits.get(quota[0])
+    used = limits.get(quota[1], 0)
+    if not unlimited(limit) and used + asked > limit:
+        raise django_forms.ValidationError(over % {
+            'used': intcomma(used), 'limit': intcomma(limit),
+            'asked': intcomma(asked)})
+
+
+# A volume's part of a snapshot name shared by several volumes: at most
+# half of Cinder's limit, so the name given keeps the other half.
+VOLUME_PART_LIMIT = cinder_snapshot.CINDER_TEXT_LIMIT // 2
+
+
+def snapshot_name_for(name, volume):
+    """``<name>-<volume name>``: one name given for several volumes still
+    tells their snapshots apart; cut to Cinder's 255 characters."""
+    volume_part = cinder_snapshot.fit(volume.name or volume.id,
+                                      limit=VOLUME_PART_LIMIT)
+    return cinder_snapshot.fit(name, '-' + volume_part)
 
 
 class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
-    volumes = django_forms.MultipleChoiceField(
-        label=_("Volumes"), widget=django_forms.CheckboxSelectMultiple,
-        help_text=_("Each selected volume gets its own snapshot."))
+    volumes = volume_picker.VolumePickerField(
+        label=_("Volumes"),
+        help_text=_("Each selected volume gets its own snapshot. Only "
+                    "available and in-use volumes can be protected."))
 
     def __init__(self, request, *args, **kwargs):
         self.plugin = kwargs.pop('plugin')
-        self.volumes_by_id = {v.id: v for v in kwargs.pop('volumes')}
+        offer = kwargs.pop('offer')
         self.limits = kwargs.pop('limits')
         self.force_supported = kwargs.pop('force_supported')
+        search_url = kwargs.pop('search_url')
         super().__init__(request, *args, **kwargs)
-        self.fields['volumes'].choices = [
-            (volume.id, volume_label(volume))
-            for volume in self.volumes_by_id.values()]
-        if not self.volumes_by_id:
-            self.fields['volumes'].help_text = _(
-                "This project has no volume that can be protected now "
-                "(volumes must be available or in use).")
+        picker = self.fields['volumes']
+        picker.search_url = search_url
+        picker.offer(offer)
+        self.volumes_by_id = offer.volumes()
         self.add_schema_fields(self.plugin.get_options_schema(),
                                prefix=OPTION_PREFIX,
                                plugin_name=self.plugin.name)
         self._explain_force()
+        self._explain_name()
 
     def _explain_force(self):
-        force = self.fields.get(OPTION_PREFIX + 'force')
-        if force is None:
+        name = OPTION_PREFIX + 'force'
+        if name not in self.fields:
             return
-        if self.force_supported:
-            note = _("Required to snapshot a volume that is in use.")
-        else:
-            note = _("This cloud snapshots volumes in use without Force "
-                     "(Block Storage API 3.66 or later).")
-        force.help_text = format_html('{} {}', force.help_text, note)
+        if not self.force_supported:
+            # From API 3.66 Cinder snapshots volumes in use without it:
+            # a box that changes nothing would only puzzle.
+            del self.fields[name]
+            return
+        force = self.fields[name]
+        force.help_text = format_html(
+            '{} {}', force.help_text,
+            _("Required to snapshot a volume that is in use."))
+
+    def _explain_name(self):
+        name = self.fields.get(OPTION_PREFIX + 'snapshot_name')
+        if name is None:
+            return
+        name.help_text = format_html('{} {}', name.help_text, _(
+            'With several volumes, each snapshot also gets its volume\'s '
+            'name: "<name>-<volume name>".'))
 
     def clean(self):
         cleaned = super().clean()
@@ -103,27 +139,16 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             self.add_error(OPTION_PREFIX + 'force', _(
                 "%s is in use: check Force to snapshot it anyway.")
                 % ', '.join(in_use))
-        self._check_quota(selected)
+        check_quota(self.limits, SNAPSHOTS, len(selected), _(
+            "Your snapshot quota would be exceeded: %(used)s of "
+            "%(limit)s snapshots are used, and %(asked)s more were "
+            "asked for."))
+        check_quota(self.limits, GIGABYTES,
+                    sum(volume.size for volume in selected), _(
+                        "Your storage quota would be exceeded: %(used)s of "
+                        "%(limit)s GiB are used, and %(asked)s GiB more "
+                        "were asked for."))
         return cleaned
-
-    def _check_quota(self, selected):
-        limit = self.limits.get('maxTotalSnapshots')
-        used = self.limits.get('totalSnapshotsUsed', 0)
-        if not unlimited(limit) and used + len(selected) > limit:
-            raise django_forms.ValidationError(_(
-                "Your snapshot quota would be exceeded: %(used)s of "
-                "%(limit)s snapshots are used, and %(asked)s more were "
-                "asked for.") % {'used': used, 'limit': limit,
-                                 'asked': len(selected)})
-        limit = self.limits.get('maxTotalVolumeGigabytes')
-        used = self.limits.get('totalGigabytesUsed', 0)
-        asked = sum(volume.size for volume in selected)
-        if not unlimited(limit) and used + asked > limit:
-            raise django_forms.ValidationError(_(
-                "Your storage quota would be exceeded: %(used)s of "
-                "%(limit)s GiB are used, and %(asked)s GiB more were "
-                "asked for.") % {'used': used, 'limit': limit,
-                                 'asked': asked})
 
     def handle(self, request, data):
         earlier = self.claim_submission()
@@ -135,8 +160,15 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             self.finish_submission()
             raise
 
+    def _values_for(self, values, volume, several):
+        if several and values.get('snapshot_name'):
+            return dict(values, snapshot_name=snapshot_name_for(
+                values['snapshot_name'], volume))
+        return values
+
     def _protect(self, request, data, earlier):
         values = self.validated_values(OPTION_PREFIX)
+        several = len(data['volumes']) > 1
         protected = {getattr(r, 'volume_id', None) for r in earlier}
         started, lost = [], []
         for volume_id in data['volumes']:
@@ -145,8 +177,10 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
                 started.append(volume)
                 continue
             try:
-                cinder.snapshot_protect(request, self.plugin, volume, values,
-                                        submission=self.token)
+                cinder.snapshot_protect(
+                    request, self.plugin, volume,
+                    self._values_for(values, volume, several),
+                    submission=self.token)
                 started.append(volume)
             except errors.OutcomeUnknown:
                 lost.append(volume)
@@ -193,23 +227,39 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
 
 
 class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
-    size = django_forms.IntegerField(
-        label=_("Size (GiB)"), min_value=1,
-        help_text=_("At least the snapshot's size."))
+    size = django_forms.IntegerField(label=_("Size (GiB)"), min_value=1)
 
     def __init__(self, request, *args, **kwargs):
         self.plugin = kwargs.pop('plugin')
         self.snapshot = kwargs.pop('snapshot')
+        self.limits = kwargs.pop('limits', None)
         super().__init__(request, *args, **kwargs)
         size = self.fields['size']
         size.initial = self.snapshot.size
         size.widget.attrs['min'] = self.snapshot.size
         size.validators.append(validators.MinValueValidator(
             self.snapshot.size))
-        self.add_schema_fields(self.plugin.get_restore_schema(),
-                               prefix=RESTORE_PREFIX,
-                               plugin_name=self.plugin.name)
+        size.help_text = _(
+            "At least %(size)s GiB: a volume cannot be smaller than the "
+            "snapshot it is made from.") % {
+                'size': intcomma(self.snapshot.size)}
+        self.add_schema_fields(
+            self.plugin.get_restore_schema(), prefix=RESTORE_PREFIX,
+            plugin_name=self.plugin.name,
+            initial=self.plugin.restore_defaults(self.snapshot))
         self.fields['size'] = self.fields.pop('size')  # after the name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        check_quota(self.limits, VOLUMES, 1, _(
+            "Your volume quota would be exceeded: %(used)s of %(limit)s "
+            "volumes exist, and the restore makes %(asked)s more."))
+        check_quota(self.limits, GIGABYTES, cleaned['size'], _(
+            "Your storage quota would be exceeded: %(used)s of %(limit)s "
+            "GiB are used, and the new volume needs %(asked)s GiB."))
+        return cleaned
 
     def handle(self, request, data):
         earlier = self.claim_submission()

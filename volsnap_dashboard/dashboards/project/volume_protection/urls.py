@@ -7,6 +7,8 @@ SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
 urlpatterns = [
     re_path(r'^$', views.IndexView.as_view(), name='index'),
     re_path(r'^protect/$', views.ProtectView.as_view(), name='protect'),
+    re_path(r'^protect/volumes/$', views.ProtectVolumeSearchView.as_view(),
+            name='protect_volumes'),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'restore/$', views.RestoreView.as_view(),
             name='restore'),

@@ -12,6 +12,7 @@ from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards import volume_picker
 from volsnap_dashboard.dashboards.project.volume_protection import (
     forms as protection_forms)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -21,7 +22,6 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard import policy
 
 INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
-PROTECTABLE_STATUSES = ('available', 'in-use')
 
 
 def volume_plugin_or_redirect(request):
@@ -134,6 +134,9 @@ class IndexView(SnapshotListMixin, tables.DataTableView):
 
 
 class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
+    """The protect form: its volume picker costs one capped Cinder listing
+    to show (and one whole listing to check what a POST picked)."""
+
     form_class = protection_forms.ProtectForm
     template_name = 'volume_protection/protect.html'
     modal_id = 'protect_volumes_modal'
@@ -143,21 +146,40 @@ class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
     page_title = _("Protect Volumes")
     policy_rules = policy.PROTECT
 
-    def get_initial(self):
-        initial = super().get_initial()
-        volume_id = self.request.GET.get('volume_id')
-        if volume_id:
-            initial['volumes'] = [volume_id]
-        return initial
-
     @memoized.memoized_method
-    def _volumes(self):
+    def _offer(self):
         try:
-            return [volume for volume in cinder.volume_list(self.request)
-                    if volume.status in PROTECTABLE_STATUSES]
+            if self.request.method == 'POST':
+                return self._offer_after_post()
+            return self._first_offer()
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve volumes: %s") % exc, redirect=INDEX_URL)
+
+    def _first_offer(self):
+        page = volume_picker.search(self.request)
+        selected = []
+        volume_id = self.request.GET.get('volume_id')
+        if volume_id:  # "Protect" from a volume: that volume ticked
+            try:
+                selected = [cinder.volume_get(self.request, volume_id)]
+            except errors.NotFound:
+                messages.warning(self.request, _(
+                    "The volume to protect was not found."))
+        return volume_picker.Offer(
+            page, selected, project_has_volumes=bool(page.entries))
+
+    def _offer_after_post(self):
+        volumes = list(cinder.volume_list(self.request))
+        by_id = {volume.id: volume for volume in volumes}
+        picked = [by_id[volume_id] for volume_id in
+                  dict.fromkeys(self.request.POST.getlist('volumes'))
+                  if volume_id in by_id]
+        page = volume_picker.page_of(
+            volumes, volume_picker.page_size(self.request),
+            exclude={volume.id for volume in picked})
+        return volume_picker.Offer(page, picked, acceptable=volumes,
+                                   project_has_volumes=bool(volumes))
 
     @memoized.memoized_method
     def _limits(self):
@@ -171,8 +193,10 @@ class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs['plugin'] = volume_plugin_or_redirect(self.request)
-        kwargs['volumes'] = self._volumes()
+        kwargs['offer'] = self._offer()
         kwargs['limits'] = self._limits()
+        kwargs['search_url'] = reverse(
+            'horizon:project:volume_protection:protect_volumes')
         try:
             kwargs['force_supported'] = cinder.snapshot_force_supported(
                 self.request)
@@ -183,7 +207,22 @@ class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['limits'] = self._limits()
+        context['pending'] = self._pending(context['form'])
         return context
+
+    @staticmethod
+    def _pending(form):
+        """What the ticked volumes ask for, before any script runs."""
+        picker = form.fields['volumes']
+        return {'snapshots': len(picker.selected),
+                'gigabytes': sum(entry.size for entry in picker.selected)}
+
+
+class ProtectVolumeSearchView(policy.PolicyRequiredMixin,
+                              volume_picker.VolumeSearchView):
+    """The protect form's volume searches."""
+
+    policy_rules = policy.PROTECT
 
 
 class SnapshotMixin:
@@ -233,7 +272,24 @@ class RestoreView(SnapshotFormView):
         kwargs = super().get_form_kwargs()
         kwargs['plugin'] = volume_plugin_or_redirect(self.request)
         kwargs['snapshot'] = self.get_snapshot()
+        kwargs['limits'] = self._limits()
         return kwargs
+
+    @memoized.memoized_method
+    def _limits(self):
+        """The project's limits; None (no bars, Cinder checks alone) if
+        Cinder cannot tell: the restore itself may still work."""
+        try:
+            return cinder.absolute_limits(self.request)
+        except errors.VolsnapAPIError as exc:
+            messages.warning(self.request, _(
+                "Unable to retrieve your quota: %s") % exc)
+            return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['limits'] = self._limits()
+        return context
 
 
 class UpdateView(SnapshotFormView):

@@ -1,0 +1,235 @@
+"""A volume picker that scales to projects with thousands of volumes.
+
+The picker shows the selected volumes first, then one capped page of the
+project's volumes sorted by name, "showing N of M", and a search box that
+asks Cinder (with its own name filter) for another page. Each page costs
+one Cinder listing, whatever the number of volumes. Ticked volumes stay
+selected across searches (static/volsnap_dashboard/js/volume_picker.js).
+
+Pieces, for any form that picks volumes (the protect form, schedules):
+
+* ``VolumePickerField``: the form field; ``offer()`` says which volumes it
+  may accept and what it shows.
+* ``search()`` / ``page_of()``: one page of volumes, from Cinder or from a
+  listing already at hand.
+* ``VolumeSearchView``: the search answer (the page's HTML), to subclass
+  with the view's policy rules.
+* ``volume_protection/_picker_form_fields.html``: renders a form's fields,
+  the picker as a group with its errors on top.
+"""
+
+import dataclasses
+
+from django import forms
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from horizon.utils import functions as horizon_utils
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+
+#: Statuses in which Cinder snapshots a volume.
+PROTECTABLE_STATUSES = ('available', 'in-use')
+SORT = 'name:asc'
+#: Cinder keeps names in 255-character columns: longer is no name.
+MAX_QUERY_LENGTH = 255
+
+
+def volume_label(volume):
+    """``name (size GiB, status)``, and the servers it is attached to."""
+    attached = [attachment.get('server_id') or attachment.get('host_name')
+                for attachment in getattr(volume, 'attachments', None) or []]
+    label = _("%(name)s (%(size)s GiB, %(status)s)") % {
+        'name': volume.name or volume.id, 'size': volume.size,
+        'status': volume.status}
+    if attached:
+        label = _("%(label)s, attached to %(servers)s") % {
+            'label': label, 'servers': ', '.join(filter(None, attached))}
+    return label
+
+
+def _sort_key(volume):
+    return ((volume.name or '').lower(), volume.name or '', volume.id)
+
+
+@dataclasses.dataclass
+class Entry:
+    """One volume as the picker shows it."""
+
+    volume: object
+    label: str
+    selectable: bool
+
+    @property
+    def id(self):
+        return self.volume.id
+
+    @property
+    def size(self):
+        return self.volume.size
+
+
+def entries(volumes, statuses=PROTECTABLE_STATUSES):
+    return [Entry(volume, volume_label(volume), volume.status in statuses)
+            for volume in volumes]
+
+
+@dataclasses.dataclass
+class Page:
+    """One page of search results."""
+
+    entries: list
+    #: How many volumes match in all; None where Cinder cannot count.
+    total: object = None
+    #: Whether more volumes match than the page shows.
+    more: bool = False
+    query: str = ''
+    #: The cloud matches whole names only (no "name~" filter for users).
+    exact: bool = False
+    #: Why the search found nothing it could show (a Cinder error).
+    problem: str = ''
+
+    @property
+    def shown(self):
+        return len(self.entries)
+
+
+def page_size(request):
+    """The user's page size (Horizon's setting and preference)."""
+    return horizon_utils.get_page_size(request)
+
+
+def name_search_key(request):
+    """Cinder's search option for volume names ("name~" or "name")."""
+    return cinder.name_filter(request, 'volume')
+
+
+def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES):
+    """The first ``limit`` volumes whose name matches ``query``, sorted by
+    name, and how many match: one Cinder listing (asking one more volume
+    than the page, to know whether more match where Cinder cannot count).
+
+    Raises errors.VolsnapAPIError when Cinder fails.
+    """
+    limit = limit or page_size(request)
+    query = (query or '').strip()[:MAX_QUERY_LENGTH]
+    key = name_search_key(request)
+    search_opts = {key: query} if query else {}
+    volumes, total = cinder.volume_page(request, search_opts=search_opts,
+                                        limit=limit + 1, sort=SORT)
+    more = len(volumes) > limit
+    return Page(entries(volumes[:limit], statuses), total=total, more=more,
+                query=query, exact=key == 'name')
+
+
+def page_of(volumes, limit, statuses=PROTECTABLE_STATUSES, exclude=()):
+    """The first page of a listing already at hand (after a POST)."""
+    ordered = sorted((v for v in volumes if v.id not in exclude),
+                     key=_sort_key)
+    return Page(entries(ordered[:limit], statuses), total=len(ordered),
+                more=len(ordered) > limit)
+
+
+@dataclasses.dataclass
+class Offer:
+    """What a picker shows and accepts."""
+
+    page: Page
+    #: Volumes listed first, ticked (the user's picks so far).
+    selected: list = dataclasses.field(default_factory=list)
+    #: The volumes it may accept; None: those shown. After a POST, the
+    #: project's whole listing, where the picks were looked up.
+    acceptable: object = None
+    #: False: say there is nothing to pick instead of an empty list.
+    project_has_volumes: bool = True
+
+    def volumes(self):
+        """Volume id -> volume, of every volume the offer knows."""
+        known = [entry.volume for entry in self.page.entries]
+        known += list(self.selected) + list(self.acceptable or ())
+        return {volume.id: volume for volume in known}
+
+
+class VolumePickerWidget(forms.SelectMultiple):
+    """Reads the ticked ids; the picker's template draws the picker."""
+
+
+class VolumePickerField(forms.MultipleChoiceField):
+    """Volume ids, picked among the volumes of its ``Offer``."""
+
+    is_volume_picker = True
+    widget = VolumePickerWidget
+    default_error_messages = {
+        'invalid_choice': _('Volume "%(value)s" cannot be picked: it is '
+                            'gone, or in a status that does not allow it.'),
+        'required': _("Select at least one volume."),
+    }
+
+    def __init__(self, *, search_url='', statuses=PROTECTABLE_STATUSES,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.search_url = search_url
+        self.statuses = statuses
+        self.selected = []
+        self.page = Page([])
+        self.project_has_volumes = True
+        self._names = {}
+
+    def offer(self, offer):
+        """Show ``offer``'s selected volumes then its page; accept the
+        selectable ones among its acceptable volumes."""
+        self.selected = entries(offer.selected, self.statuses)
+        chosen = {entry.id for entry in self.selected}
+        offer.page.entries = [entry for entry in offer.page.entries
+                              if entry.id not in chosen]
+        self.page = offer.page
+        self.project_has_volumes = offer.project_has_volumes
+        acceptable = (self.selected + offer.page.entries
+                      if offer.acceptable is None
+                      else entries(offer.acceptable, self.statuses))
+        self.choices = [(entry.id, entry.label) for entry in acceptable
+                        if entry.selectable]
+        self._names = {volume_id: volume.name or volume_id
+                       for volume_id, volume in offer.volumes().items()}
+
+    def clean(self, value):
+        # Each volume once, in the order picked.
+        return list(dict.fromkeys(super().clean(value)))
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages['required'],
+                                        code='required')
+        for volume_id in value:
+            if not self.valid_value(volume_id):
+                raise forms.ValidationError(
+                    self.error_messages['invalid_choice'],
+                    code='invalid_choice',
+                    params={'value': self._names.get(volume_id,
+                                                     volume_id)})
+
+
+class VolumeSearchView(generic.View):
+    """Answers the picker's searches with one page of volumes (HTML).
+
+    Subclass it with the policy rules of the form it serves (and
+    ``statuses`` if other volumes can be picked); GET ``?q=<name>``.
+    """
+
+    template_name = 'volume_protection/_volume_picker_results.html'
+    statuses = PROTECTABLE_STATUSES
+    field_name = 'volumes'
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.get('q', '')
+        try:
+            page = search(request, query, statuses=self.statuses)
+        except errors.NotAuthenticated:
+            raise  # Horizon sends the user to the login page
+        except errors.VolsnapAPIError as exc:
+            page = Page([], query=query, problem=_(
+                "Unable to search volumes: %s") % exc)
+        return TemplateResponse(request, self.template_name, {
+            'page': page, 'name': self.field_name,
+            'field_id': 'id_' + self.field_name})
