@@ -1,4 +1,5 @@
 import collections
+from concurrent import futures
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -46,11 +47,16 @@ class IndexView(policy.PolicyRequiredMixin, project_views.SnapshotListMixin,
     admin_filters = True
     policy_rules = policy.ADMIN
 
+    #: Keystone's project listing, asked in the background by get_data.
+    _projects = None
+
     @property
     @memoized.memoized_method
     def project_names(self):
         try:
-            return keystone.project_names(self.request)
+            if self._projects is None:
+                return keystone.project_names(self.request)
+            return self._projects.result()
         except errors.VolsnapAPIError:
             exceptions.handle(self.request,
                               _("Unable to retrieve project names."))
@@ -85,8 +91,13 @@ class IndexView(policy.PolicyRequiredMixin, project_views.SnapshotListMixin,
         return matches[0] if len(matches) == 1 else text
 
     def get_data(self):
-        snapshots = super().get_data()
-        names = self.project_names if snapshots else {}
+        # Keystone lists the projects while Cinder lists the snapshots and
+        # volumes: the page waits for the slower, not for both in turn.
+        with futures.ThreadPoolExecutor(max_workers=1) as pool:
+            self._projects = pool.submit(keystone.project_names,
+                                         self.request)
+            snapshots = super().get_data()
+            names = self.project_names
         for snapshot in snapshots:
             snapshot.project_name = names.get(
                 admin_tables.project_id(snapshot))
