@@ -68,7 +68,7 @@ def test_demo_serves_and_ctrl_c_stops_everything(tmp_path):
             url + '/project/volume_protection/protect/', timeout=30).text
 
         os.write(fd, b'\x03')  # Ctrl-C, as typed in the terminal
-        output += _read_until(fd, b'devcloud: down', 60)
+        output += _read_until(fd, b'devcloud: down', 120)
         assert b'devcloud: down' in output, output[-2000:]
         _, status = os.waitpid(pid, 0)
         pid = None
