@@ -62,8 +62,9 @@ class CachedPolicyActionMixin:
         if not self.policy_allows(request, datum):
             return False
         # Answered above from the cache: Horizon's _allowed would ask the
-        # engine again, so it runs with no rules of its own. Each row has
-        # its own copy of the action, and a request one thread.
+        # engine again, so it runs with no rules of its own. Only this
+        # request's thread sees the change: each row action is a copy, and
+        # each snapshot table has its own copies of its actions.
         rules, self.policy_rules = self.policy_rules, None
         try:
             return super()._allowed(request, datum)
