@@ -172,7 +172,7 @@ def test_over_quota_is_refused_with_a_clear_message(demo_volume):
         client = horizon_session.login('demo')
         form = client.get(PROTECT)
         # (the page groups thousands: 1,005)
-        assert f'{used:,} of {used:,} used'.encode() in form.content
+        assert f'{used:,} of {used:,} Used'.encode() in form.content
         response = protect(client, demo_volume.id, 'itest-over-quota')
         assert response.status_code == 200
         assert b'snapshot quota would be exceeded' in response.content

@@ -1,0 +1,241 @@
+"""The protect and restore forms as people meet them: Playwright driving
+Debian's chromium against a live Horizon on the dev cloud, on a busy
+project (a few hundred volumes) and on a project with none."""
+
+from concurrent import futures
+import os
+import re
+import time
+
+from playwright.sync_api import expect
+import pytest
+
+from tests.integration import cloud
+from tools.devkit.cinder import project_id
+from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import row
+from tests.integration.test_browser import SCREENSHOTS
+from tests.integration.test_browser import server  # noqa: F401
+from tests.integration import waiting
+
+pytestmark = pytest.mark.browser
+
+BUSY_VOLUMES = 200
+PREFIX = 'browser-pick-'
+THREADS = 8
+
+
+def pick_name(number):
+    return '%s%03d' % (PREFIX, number)
+
+
+def _in_parallel(function, items):
+    with futures.ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(function, items))
+
+
+def _until_all(what, check, timeout=90):
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail('timed out waiting for %s' % what)
+        time.sleep(0.5)
+
+
+def _ours(cinder, status=None):
+    search_opts = {'status': status} if status else None
+    return [volume for volume in cinder.volumes.list(
+        detailed=False, search_opts=search_opts)
+        if (volume.name or '').startswith(PREFIX)]
+
+
+@pytest.fixture(scope='module')
+def busy_demo():
+    """demo with a few hundred more volumes (its volume quota raised as
+    admin); all deleted and the quota restored afterwards."""
+    demo = cloud.cinder_as('demo')
+    admin = cloud.cinder_as('admin')
+    project = project_id(demo)
+    before = admin.quotas.get(project).volumes
+    admin.quotas.update(project, volumes=before + BUSY_VOLUMES + 10)
+    try:
+        _in_parallel(lambda number: demo.volumes.create(
+            1, name=pick_name(number)), range(BUSY_VOLUMES))
+        _until_all('the volumes to be created',
+                   lambda: not _ours(demo, 'creating'))
+        assert len(_ours(demo, 'available')) == BUSY_VOLUMES
+        yield demo
+    finally:
+        volumes = _ours(demo)
+        _in_parallel(lambda volume: demo.volumes.delete(volume.id), volumes)
+        _until_all('the volumes to be deleted', lambda: not _ours(demo))
+        admin.quotas.update(project, volumes=before)
+
+
+def open_protect_form(page):
+    page.click('#protected_snapshots__action_protect')
+    form = page.locator('form.volsnap-protect-form')
+    expect(form.locator('.volsnap-picker-status')).to_be_visible()
+    return form
+
+
+def search(form, text):
+    box = form.locator('input[type=search]')
+    box.fill(text)
+    box.press('Enter')
+    expect(form.locator('.volsnap-picker-status')).to_contain_text(
+        '"%s"' % text)
+
+
+def pending_bar(form, bar_id):
+    """The width (percent) of the bar's second part: what is asked."""
+    return float(form.locator('#%s .progress-bar' % bar_id).nth(1)
+                 .get_attribute('aria-valuenow'))
+
+
+def pending_text(form, bar_id):
+    return form.locator('#%s ~ .volsnap-quota-pending' % bar_id).first \
+        .inner_text()
+
+
+def test_picker_on_a_busy_project(browser, server, busy_demo):  # noqa: F811
+    demo = busy_demo
+    page = logged_in_page(browser, server, 'demo')
+    form = open_protect_form(page)
+    status = form.locator('.volsnap-picker-status')
+    total = len(demo.volumes.list(detailed=False))
+    expect(status).to_contain_text(f'of {total:,} volumes')
+    # Sorted by name and capped: the page's first labels in order.
+    labels = form.locator('.volsnap-picker-results label').all_inner_texts()
+    names = [label.split(' (')[0] for label in labels]
+    assert names == sorted(names, key=str.lower), names
+    assert len(labels) < total
+    # Grouped under its legend for assistive technology.
+    assert form.locator('fieldset.volsnap-volume-picker > legend').inner_text(
+    ).strip() == 'Volumes'
+    assert pending_bar(form, 'quota_snapshots') == 0
+
+    picks = [pick_name(7), pick_name(123), pick_name(190)]
+    for number, name in enumerate(picks, start=1):
+        search(form, name)
+        results = form.locator('.volsnap-picker-results label')
+        expect(results).to_have_count(1)
+        expect(results.first).to_contain_text(name)
+        form.locator('.volsnap-picker-results').get_by_label(
+            re.compile(re.escape(name))).check()
+        expect(form.locator('#quota_snapshots ~ .volsnap-quota-pending')
+               .first).to_contain_text('+%d' % number)
+        # Earlier picks stay ticked at the top across searches.
+        selected = form.locator('.volsnap-picker-selected input:checked')
+        expect(selected).to_have_count(number - 1)
+    assert pending_bar(form, 'quota_snapshots') == pytest.approx(30, abs=1)
+    assert '+3' in pending_text(form, 'quota_size')
+
+    # A pick unticked leaves the selection at the next search.
+    search(form, pick_name(40))
+    form.locator('.volsnap-picker-selected').get_by_label(
+        re.compile(re.escape(picks[1]))).uncheck()
+    expect(form.locator('#quota_snapshots ~ .volsnap-quota-pending')
+           .first).to_contain_text('+2')
+    search(form, pick_name(41))
+    selected = form.locator('.volsnap-picker-selected label')
+    assert [label.split(' (')[0] for label in selected.all_inner_texts()] \
+        == [picks[0], picks[2]]
+    expect(form.locator('.volsnap-picker-selected input:checked')
+           ).to_have_count(2)
+
+    form.locator('#id_option_snapshot_name').fill('browser-batch')
+    form.locator('#id_option_description').fill('before the upgrade')
+    expect(form.locator('#id_option_force')).to_have_count(0)
+    # The README's picture (doc/images/protect-form.png) is this one.
+    page.screenshot(path=os.path.join(SCREENSHOTS,
+                                      'readme-protect-form.png'))
+    form.locator('input[type=submit]').click()
+    expect(page.locator('.alert-success').first).to_contain_text(
+        'Protecting volumes', timeout=30000)
+
+    made = {snapshot.name: snapshot for snapshot in
+            demo.volume_snapshots.list()
+            if snapshot.name.startswith('browser-batch')}
+    assert sorted(made) == ['browser-batch-' + picks[0],
+                            'browser-batch-' + picks[2]]
+    for snapshot in made.values():
+        expect(row(page, snapshot.name)).to_have_count(1)
+        waiting.until_status(demo.volume_snapshots, snapshot.id,
+                             'available')
+    _in_parallel(lambda snapshot: waiting.delete_and_wait(
+        demo.volume_snapshots, snapshot.id), made.values())
+
+
+def test_picker_says_when_nothing_is_found(browser, server):  # noqa: F811
+    page = logged_in_page(browser, server, 'demo')
+    form = open_protect_form(page)
+    search(form, 'browser-no-such-volume')
+    expect(form.locator('.volsnap-picker-status')).to_contain_text(
+        'No volume matches')
+    expect(form.locator('.volsnap-picker-results input')).to_have_count(0)
+
+
+def test_empty_submission_is_said_above_the_picker(browser, server):  # noqa: F811,E501
+    page = logged_in_page(browser, server, 'demo')
+    form = open_protect_form(page)
+    form.locator('input[type=submit]').click()
+    error = page.locator('#id_volumes_errors')
+    expect(error).to_contain_text('Select at least one volume.')
+    box = page.locator('#id_volumes_search').bounding_box()
+    assert error.bounding_box()['y'] < box['y']
+
+
+def test_project_without_volumes_has_nothing_to_protect(
+        browser, server):  # noqa: F811
+    alt = cloud.cinder_as('alt')
+    assert not alt.volumes.list(), 'alt is expected to have no volume'
+    page = logged_in_page(browser, server, 'alt')
+    page.click('#protected_snapshots__action_protect')
+    picker = page.locator('.volsnap-volume-picker')
+    expect(picker).to_contain_text('nothing to protect')
+    link = picker.get_by_role('link', name='Project > Volumes')
+    expect(link).to_have_attribute('href', '/project/volumes/')
+    expect(picker.locator('input[type=checkbox]')).to_have_count(0)
+    expect(page.locator('form.volsnap-protect-form input[type=submit]')
+           ).to_have_count(0)
+
+
+def test_restore_follows_create_volume_conventions(
+        browser, server):  # noqa: F811
+    demo = cloud.cinder_as('demo')
+    with waiting.temporary_volume(demo, 'browser-restore-source',
+                                  size=2) as volume:
+        snapshot = demo.volume_snapshots.create(volume.id,
+                                                name='browser-nightly')
+        waiting.until_status(demo.volume_snapshots, snapshot.id,
+                             'available')
+        page = logged_in_page(browser, server, 'demo')
+        row(page, 'browser-nightly').locator(
+            'a', has_text='Restore to New Volume').click()
+        form = page.locator('form.volsnap-restore-form')
+        name = form.get_by_label('Volume Name')
+        expect(name).to_have_value('browser-nightly-restore')
+        expect(form).to_contain_text('at least 2 GiB')
+        expect(form.locator('#quota_volumes ~ .volsnap-quota-pending')
+               .first).to_contain_text('+1')
+        expect(form.locator('#quota_size ~ .volsnap-quota-pending')
+               .first).to_contain_text('+2')
+        before = pending_bar(form, 'quota_size')
+        form.locator('#id_size').fill('25')
+        expect(form.locator('#quota_size ~ .volsnap-quota-pending')
+               .first).to_contain_text('+25')
+        assert pending_bar(form, 'quota_size') > before
+        name.fill('browser-restored-copy')
+        # The README's picture (doc/images/restore-form.png) is this one.
+        page.screenshot(path=os.path.join(SCREENSHOTS,
+                                          'readme-restore-form.png'))
+        form.locator('input[type=submit]').click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'browser-restored-copy', timeout=30000)
+        [restored] = [v for v in demo.volumes.list()
+                      if v.name == 'browser-restored-copy']
+        assert restored.size == 25
+        waiting.until_status(demo.volumes, restored.id, 'available')
+        waiting.delete_and_wait(demo.volumes, restored.id)
