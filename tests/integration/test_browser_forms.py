@@ -239,3 +239,40 @@ def test_restore_follows_create_volume_conventions(
         assert restored.size == 25
         waiting.until_status(demo.volumes, restored.id, 'available')
         waiting.delete_and_wait(demo.volumes, restored.id)
+
+
+def tab_to(page, element_id, key='Tab', presses=60):
+    """Press ``key`` until the element with ``element_id`` has the focus."""
+    for _ in range(presses):
+        if page.evaluate('document.activeElement.id') == element_id:
+            return
+        page.keyboard.press(key)
+    pytest.fail('%s never got the focus with %s' % (element_id, key))
+
+
+def test_protect_with_the_keyboard_alone(browser, server):  # noqa: F811
+    demo = cloud.cinder_as('demo')
+    with waiting.temporary_volume(demo, 'browser-keyboard') as volume:
+        page = logged_in_page(browser, server, 'demo')
+        page.focus('#protected_snapshots__action_protect')
+        page.keyboard.press('Enter')
+        form = page.locator('form.volsnap-protect-form')
+        expect(form.locator('.volsnap-picker-status')).to_be_visible()
+        tab_to(page, 'id_volumes_search', key='Shift+Tab')
+        page.keyboard.type('browser-keyboard')
+        page.keyboard.press('Enter')  # searches; does not submit
+        expect(form.locator('.volsnap-picker-status')).to_contain_text(
+            '"browser-keyboard"')
+        tab_to(page, 'id_volumes_' + volume.id)
+        page.keyboard.press('Space')
+        expect(form.locator('#id_volumes_' + volume.id)).to_be_checked()
+        tab_to(page, 'id_option_snapshot_name')
+        page.keyboard.type('browser-keyboard-snap')
+        page.keyboard.press('Enter')
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'browser-keyboard', timeout=30000)
+        [snapshot] = [s for s in demo.volume_snapshots.list()
+                      if s.name == 'browser-keyboard-snap']
+        assert snapshot.volume_id == volume.id
+        waiting.until_status(demo.volume_snapshots, snapshot.id,
+                             'available')
