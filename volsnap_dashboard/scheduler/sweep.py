@@ -14,6 +14,7 @@ whose next run is still ahead costs none of the cron library.
 """
 
 import dataclasses
+import functools
 import logging
 
 from volsnap_dashboard.api import errors
@@ -58,7 +59,14 @@ def first_run_after_last(schedule):
     """The POSIX time of a schedule's first run after its last slot (or
     after its creation): nothing is due before it. None if unknown."""
     anchor = run_module.as_utc(schedule.state.last_slot or schedule.created)
-    runs = timing.next_runs(schedule.when.cron, schedule.when.tz, anchor, 1)
+    return _first_run_after(schedule.when.cron, schedule.when.tz, anchor)
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_run_after(cron, tz, anchor):
+    # Schedules of the same time of day share their last slot: one cron
+    # walk serves them all.
+    runs = timing.next_runs(cron, tz, anchor, 1)
     return runs[0].timestamp() if runs else None
 
 

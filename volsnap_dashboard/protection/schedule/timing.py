@@ -334,7 +334,16 @@ def format_utc(moment):
 def parse_utc(text):
     """The aware UTC datetime of ``format_utc`` text; ValueError if the
     text is anything else (metadata is written by tenants too)."""
-    if not isinstance(text, str) or not _UTC_TEXT.match(text):
+    if not isinstance(text, str):
+        raise ValueError('not an ISO UTC time: %r' % (text,))
+    return _parsed_utc(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_utc(text):
+    """parse_utc of a string, remembered: a sweep reads the same run
+    times on every schedule of the same time of day."""
+    if not _UTC_TEXT.match(text):
         raise ValueError('not an ISO UTC time: %r' % (text,))
     return datetime.datetime.fromisoformat(text[:-1]).replace(
         tzinfo=datetime.timezone.utc)
