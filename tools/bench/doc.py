@@ -11,15 +11,17 @@ class NoMarkers(RuntimeError):
     """The doc lacks the marker comments that frame the results."""
 
 
-def write_results(path, report_text):
+def write_results(path, report_text, begin=BEGIN, end=END):
+    """Replace what is between the lines ``begin`` and ``end`` (each
+    benchmark has its own pair)."""
     with open(path) as doc:
         text = doc.read()
-    start = text.find(BEGIN)
-    end = text.find(END, start)
-    if start < 0 or end < 0:
-        raise NoMarkers('%s has no lines "%s" and "%s"' % (path, BEGIN, END))
-    text = '%s%s\n\n%s\n%s' % (text[:start], BEGIN, report_text,
-                               text[end:])
+    start = text.find(begin)
+    stop = text.find(end, start)
+    if start < 0 or stop < 0:
+        raise NoMarkers('%s has no lines "%s" and "%s"' % (path, begin, end))
+    text = '%s%s\n\n%s\n%s' % (text[:start], begin, report_text,
+                               text[stop:])
     with open(path + '.tmp', 'w') as doc:
         doc.write(text)
     os.replace(path + '.tmp', path)
