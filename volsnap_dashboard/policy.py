@@ -20,6 +20,12 @@ FORCE_DELETE = (('volume', 'volume_extension:snapshot_admin_actions:'
                            'force_delete'),)
 RESET_STATUS = (('volume', 'volume_extension:snapshot_admin_actions:'
                            'reset_status'),)
+# A schedule lives in its volume's metadata: reading one is reading that
+# metadata; changing one writes it; deleting one also deletes keys.
+GET_SCHEDULES = (('volume', 'volume:get_volume_metadata'),)
+CHANGE_SCHEDULE = (('volume', 'volume:update_volume_metadata'),)
+DELETE_SCHEDULE = (('volume', 'volume:update_volume_metadata'),
+                   ('volume', 'volume:delete_volume_metadata'))
 
 
 def is_admin(request):
