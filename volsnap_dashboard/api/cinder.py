@@ -10,7 +10,6 @@ once per endpoint (the lower of the server's maximum and the client's).
 import functools
 from http import cookiejar as http_cookiejar
 import logging
-import re
 import threading
 import uuid
 
@@ -33,10 +32,9 @@ LOG = logging.getLogger(__name__)
 # Newer deployments name the service block-storage, older ones volumev3.
 SERVICE_TYPES = ('block-storage', 'volumev3')
 
-_negotiated = {}
-_negotiated_lock = threading.Lock()
 # (endpoint root, resource) -> the filters Cinder accepts from non-admins.
 _resource_filters = {}
+_resource_filters_lock = threading.Lock()
 
 _http = None
 _http_lock = threading.Lock()
@@ -96,36 +94,19 @@ def user_session(request, endpoint):
         user_agent='volsnap-dashboard')
 
 
-def _version_root(endpoint):
-    match = re.match(r'(.+?)/v[1-3](/|$)', endpoint)
-    return match.group(1) if match else endpoint.rstrip('/')
-
-
 def negotiate_version(client, endpoint):
     """The microversion to use with ``endpoint``, asking the server once."""
-    root = _version_root(endpoint)
-    with _negotiated_lock:
-        version = _negotiated.get(root)
-    if version is not None:
-        return version
-    with errors.translated():
-        server_max = api_versions.get_highest_version(client)
-    version = min(server_max, microversions.CLIENT_MAX)
-    with _negotiated_lock:
-        _negotiated[root] = version
-    LOG.debug("Negotiated Block Storage microversion %s for %s",
-              version.get_string(), root)
-    return version
+    return microversions.negotiated(
+        endpoint, lambda: api_versions.get_highest_version(client))
 
 
 def forget_negotiated_versions(root=None):
-    """Drop the cached microversions: of one endpoint root, or all."""
-    with _negotiated_lock:
-        if root is None:
-            _negotiated.clear()
+    """Drop the cached microversions: of one endpoint root, or all (and
+    what was learnt of their filters)."""
+    microversions.forget(root)
+    if root is None:
+        with _resource_filters_lock:
             _resource_filters.clear()
-        else:
-            _negotiated.pop(root, None)
 
 
 def _client(session, endpoint, version):
@@ -154,7 +135,7 @@ def cinderclient(request):
 
 def _renegotiate(request):
     """Forget the endpoint's microversion and this request's client."""
-    root = _version_root(endpoint_for(request))
+    root = microversions.version_root(endpoint_for(request))
     LOG.warning("Block Storage at %s refused microversion; negotiating "
                 "again", root)
     forget_negotiated_versions(root)
@@ -212,8 +193,8 @@ def resource_filters(request, resource):
     client = cinderclient(request)
     if client.api_version < microversions.RESOURCE_FILTERS:
         return None
-    key = (_version_root(endpoint_for(request)), resource)
-    with _negotiated_lock:
+    key = (microversions.version_root(endpoint_for(request)), resource)
+    with _resource_filters_lock:
         if key in _resource_filters:
             return _resource_filters[key]
     found = client.resource_filters.list(resource=resource)
@@ -221,7 +202,7 @@ def resource_filters(request, resource):
     for entry in found:
         if getattr(entry, 'resource', None) == resource:
             filters = frozenset(getattr(entry, 'filters', None) or ())
-    with _negotiated_lock:
+    with _resource_filters_lock:
         _resource_filters[key] = filters
     return filters
 

@@ -1,6 +1,16 @@
-"""Cinder microversions the dashboard and the plugins care about."""
+"""Cinder microversions: the ones the dashboard and the plugins care
+about, and the version negotiated with each Cinder (asked once per server,
+for the panels and the scheduler alike)."""
+
+import logging
+import re
+import threading
 
 from cinderclient import api_versions
+
+from volsnap_dashboard.api import errors
+
+LOG = logging.getLogger(__name__)
 
 CLIENT_MAX = api_versions.APIVersion(api_versions.MAX_VERSION)
 # GET /resource_filters: the filters the operator lets users apply.
@@ -19,3 +29,40 @@ FORCE_OBSOLETE = api_versions.APIVersion('3.66')
 def force_supported(client):
     """True while ``force`` still means something to snapshot create."""
     return client.api_version < FORCE_OBSOLETE
+
+
+# Cinder's root URL -> the negotiated microversion. Keyed by the root, not
+# the endpoint: every project's endpoint names the same server.
+_negotiated = {}
+_negotiated_lock = threading.Lock()
+
+
+def version_root(endpoint):
+    match = re.match(r'(.+?)/v[1-3](/|$)', endpoint)
+    return match.group(1) if match else endpoint.rstrip('/')
+
+
+def negotiated(endpoint, server_max):
+    """The lower of the server's maximum and the client's for
+    ``endpoint``; ``server_max()`` asks the server, once per root URL."""
+    root = version_root(endpoint)
+    with _negotiated_lock:
+        version = _negotiated.get(root)
+    if version is not None:
+        return version
+    with errors.translated():
+        version = min(server_max(), CLIENT_MAX)
+    with _negotiated_lock:
+        _negotiated[root] = version
+    LOG.info("Negotiated Block Storage microversion %s for %s",
+             version.get_string(), root)
+    return version
+
+
+def forget(root=None):
+    """Negotiate again next time: with one root URL, or with all."""
+    with _negotiated_lock:
+        if root is None:
+            _negotiated.clear()
+        else:
+            _negotiated.pop(root, None)

@@ -11,8 +11,6 @@ already do).
 """
 
 import logging
-import re
-import threading
 
 from cinderclient import api_versions
 from cinderclient import client as cinder_client
@@ -24,12 +22,6 @@ LOG = logging.getLogger(__name__)
 
 # Newer deployments name the service block-storage, older ones volumev3.
 SERVICE_TYPES = ('block-storage', 'volumev3')
-
-# Cinder's root URL -> the negotiated microversion. Keyed by the root, not
-# the endpoint: every project's endpoint names the same server.
-_negotiated = {}
-_negotiated_lock = threading.Lock()
-
 
 def endpoint_of(session, region=None, interface='public'):
     """The Block Storage endpoint of the session's catalog."""
@@ -51,11 +43,6 @@ def endpoint_of(session, region=None, interface='public'):
     raise errors.NoEndpoint()
 
 
-def version_root(endpoint):
-    match = re.match(r'(.+?)/v[1-3](/|$)', endpoint)
-    return match.group(1) if match else endpoint.rstrip('/')
-
-
 def _client(session, endpoint, version):
     return cinder_client.Client(version, session=session,
                                 endpoint_override=endpoint,
@@ -63,29 +50,16 @@ def _client(session, endpoint, version):
 
 
 def negotiated_version(session, endpoint):
-    """The lower of the server's maximum and the client's, asking the
-    server once per root URL."""
-    root = version_root(endpoint)
-    with _negotiated_lock:
-        version = _negotiated.get(root)
-    if version is not None:
-        return version
-    discovery = _client(session, endpoint, api_versions.APIVersion('3.0'))
-    with errors.translated():
-        server_max = api_versions.get_highest_version(discovery)
-    version = min(server_max, microversions.CLIENT_MAX)
-    with _negotiated_lock:
-        _negotiated[root] = version
-    LOG.info("Negotiated Block Storage microversion %s for %s",
-             version.get_string(), root)
-    return version
+    """The microversion for ``endpoint`` (the server asked once)."""
+    return microversions.negotiated(
+        endpoint, lambda: api_versions.get_highest_version(
+            _client(session, endpoint, api_versions.APIVersion('3.0'))))
 
 
 def forget_negotiated_versions():
     """Negotiate again at the next client (after Cinder refused the
     version: a rolled-back deployment)."""
-    with _negotiated_lock:
-        _negotiated.clear()
+    microversions.forget()
 
 
 def cinder_for(session, region=None, interface='public'):
