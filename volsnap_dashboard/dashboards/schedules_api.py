@@ -66,8 +66,9 @@ def _request_run(request, volume, schedule_id, at):
 
 
 @cinder.cinder_call
-def _snapshots_of(request, schedule):
-    return store.snapshots_of(cinder.cinderclient(request), schedule)
+def _snapshots_of(request, schedule, all_projects=False):
+    return store.snapshots_of(cinder.cinderclient(request), schedule,
+                              all_projects=all_projects)
 
 
 def _volume(request, volume_id):
@@ -216,6 +217,23 @@ def get(request, volume_id, schedule_id):
     return _find(request, volume_id, schedule_id)[1]
 
 
+def find(request, volume_id, schedule_id):
+    """``(volume, schedule)``: the volume, and its schedule as get()
+    returns it, but read with the minimum interval as list_for_volume
+    does (one volume read)."""
+    volume = _volume(request, volume_id)
+    for found in store.schedules_of(volume, min_interval()):
+        if found.id == schedule_id:
+            return volume, found
+    raise errors.NotFound(_("The volume has no schedule \"%s\".")
+                          % schedule_id)
+
+
+def snapshots_of(request, schedule):
+    """The snapshots a schedule (or an Invalid one) made (one listing)."""
+    return _snapshots_of(request, schedule)
+
+
 def create(request, volume_id, when, options, name_template, retention,
            label=''):
     """Create a schedule on the volume; returns it (a Schedule).
@@ -309,6 +327,10 @@ def delete(request, volume_id, schedule_id, keep_snapshots=True):
     its snapshots too unless ``keep_snapshots``. Returns how many
     snapshots were deleted."""
     volume, found = _find(request, volume_id, schedule_id)
+    return _delete(request, volume, found, keep_snapshots)
+
+
+def _delete(request, volume, found, keep_snapshots, all_projects=False):
     deleted = 0
     if not keep_snapshots:
         plugin = registry.volume_plugin()
@@ -316,7 +338,7 @@ def delete(request, volume_id, schedule_id, keep_snapshots=True):
             raise errors.VolsnapAPIError(_("No protection provider is "
                                            "enabled for volumes."))
         # Invalid carries the id and volume its snapshots are tagged with.
-        for snapshot in _snapshots_of(request, found):
+        for snapshot in _snapshots_of(request, found, all_projects):
             if cinder.snapshot_delete(request, plugin, snapshot.id):
                 deleted += 1
     _remove(request, volume, found.id)
@@ -325,3 +347,34 @@ def delete(request, volume_id, schedule_id, keep_snapshots=True):
     LOG.info("Schedule %s deleted from volume %s (%d snapshots deleted)",
              found.id, volume.id, deleted)
     return deleted
+
+
+# -- For administrators, in any project ---------------------------------------
+
+def _find_in_any_project(request, volume_id, schedule_id):
+    volume = cinder.volume_get(request, volume_id)
+    for found in store.schedules_of(volume):
+        if found.id == schedule_id:
+            return volume, found
+    raise errors.NotFound(_("The volume has no schedule \"%s\".")
+                          % schedule_id)
+
+
+def admin_pause(request, volume_id, schedule_id):
+    """Pause a schedule of any project's volume (the trust stays its
+    owner's: resuming is the project's decision)."""
+    volume, found = _find_in_any_project(request, volume_id, schedule_id)
+    schedule = dataclasses.replace(_readable(found), paused=True)
+    _save(request, volume, schedule)
+    LOG.info("Schedule %s on volume %s paused by an administrator",
+             schedule.id, volume.id)
+    return schedule
+
+
+def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
+    """Delete a schedule of any project's volume, as delete() does; its
+    trust is deleted only where Keystone lets the administrator (it is
+    the owner's, and acts on nothing once its schedule is gone)."""
+    volume, found = _find_in_any_project(request, volume_id, schedule_id)
+    return _delete(request, volume, found, keep_snapshots,
+                   all_projects=True)

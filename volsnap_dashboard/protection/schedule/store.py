@@ -118,13 +118,16 @@ def _belongs_to(snapshot, schedule):
             and getattr(snapshot, 'volume_id', None) == schedule.volume_id)
 
 
-def snapshots_of(client, schedule):
+def snapshots_of(client, schedule, all_projects=False):
     """The snapshots ``schedule`` made of its volume: one listing with
-    Cinder's metadata and volume filters. Checked again here, because a
-    Cinder that ignored a filter would list every snapshot, and
+    Cinder's metadata and volume filters (``all_projects``: an
+    administrator's listing of another project's). Checked again here,
+    because a Cinder that ignored a filter would list every snapshot, and
     retention deletes what this returns."""
     search_opts = {'volume_id': schedule.volume_id,
                    'metadata': {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id}}
+    if all_projects:
+        search_opts['all_tenants'] = True
     with errors.translated():
         listed = client.volume_snapshots.list(search_opts=search_opts)
     return [snapshot for snapshot in listed
