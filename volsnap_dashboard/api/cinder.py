@@ -251,12 +251,23 @@ def volume_names(request, search_opts=None):
     return {volume.id: volume.name for volume in volumes}
 
 
+# Admins may filter on any volume attribute.
+ADMIN_VOLUME_FILTERS = frozenset(('snapshot_id', 'created_at'))
+
+
 @cinder_call
-def volumes_restored_from(request, plugin, snapshot_id, all_projects=False):
-    """The volumes ``plugin`` restored from a snapshot (one listing)."""
+def volumes_restored_from(request, plugin, snapshot_id, all_projects=False,
+                          created_at=None):
+    """The volumes made from a snapshot (created at ``created_at`` or
+    later), in every project for an admin's ``all_projects`` (one listing,
+    with the filters Cinder accepts from the caller)."""
+    usable = ADMIN_VOLUME_FILTERS if all_projects else \
+        resource_filters(request, 'volume') or ()
     return plugin.restored_volumes(cinderclient(request),
                                    checked_id(snapshot_id),
-                                   all_projects=all_projects)
+                                   all_projects=all_projects,
+                                   created_at=created_at,
+                                   usable_filters=usable)
 
 
 @cinder_call

@@ -73,8 +73,11 @@ class ProtectionPlugin(abc.ABC):
         volume gets when none is given."""
         return {}
 
-    def restored_volumes(self, client, protection_id, all_projects=False):
-        """The volumes restored from a protection (a list)."""
+    def restored_volumes(self, client, protection_id, all_projects=False,
+                         created_at=None, usable_filters=()):
+        """The volumes restored from a protection (a list), made
+        ``created_at`` or later; ``usable_filters``: the volume filters
+        Cinder accepts from the caller."""
         return []
 
     def schemas(self):

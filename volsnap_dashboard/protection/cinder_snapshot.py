@@ -7,6 +7,7 @@ uses the Cinder client it is given, so it acts with the caller's token.
 
 import logging
 
+from cinderclient import api_versions
 from cinderclient import exceptions as cinder_exc
 from django.utils.translation import gettext_lazy as _
 
@@ -18,10 +19,10 @@ from volsnap_dashboard.protection import waiting
 
 LOG = logging.getLogger(__name__)
 
-# Metadata on each restored volume, so that a snapshot's restored volumes
-# are found with one filtered listing (Cinder lets tenants filter volumes
-# by metadata, not by snapshot_id).
+# Metadata on each restored volume, naming the snapshot it came from.
 RESTORED_FROM_KEY = 'volsnap_restored_from'
+# Volume listings filtered on a time ("created_at=gte:..."), from here.
+TIME_FILTERS = api_versions.APIVersion('3.60')
 # Metadata naming the form submission that created a snapshot or volume, so
 # that a create whose answer was lost can be found instead of repeated.
 SUBMISSION_KEY = 'volsnap_submission'
@@ -164,12 +165,28 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
             return (list(client.volume_snapshots.list(search_opts=wanted)) +
                     list(client.volumes.list(search_opts=wanted)))
 
-    def restored_volumes(self, client, snapshot_id, all_projects=False):
-        search_opts = {'metadata': {RESTORED_FROM_KEY: snapshot_id}}
+    def restored_volumes(self, client, snapshot_id, all_projects=False,
+                         created_at=None, usable_filters=()):
+        """The volumes made from the snapshot, by this plugin or by any
+        other means (Horizon's Create Volume): one listing.
+
+        Cinder lets admins filter volumes by ``snapshot_id``; others only
+        by what the operator allows (``usable_filters``), usually not that.
+        They list the volumes created since the snapshot was (``created_at``,
+        from 3.60), or else every volume, and keep the snapshot's here.
+        """
+        search_opts = {}
+        if 'snapshot_id' in usable_filters:
+            search_opts['snapshot_id'] = snapshot_id
+        elif (created_at and 'created_at' in usable_filters and
+              client.api_version >= TIME_FILTERS):
+            search_opts['created_at'] = 'gte:%s' % created_at
         if all_projects:
             search_opts['all_tenants'] = True
         with errors.translated():
-            return client.volumes.list(search_opts=search_opts)
+            volumes = client.volumes.list(search_opts=search_opts)
+        return [volume for volume in volumes
+                if made_from(volume, snapshot_id)]
 
     # Delete
 
@@ -285,6 +302,12 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
             if text:
                 return text
         return None
+
+
+def made_from(volume, snapshot_id):
+    tags = getattr(volume, 'metadata', None) or {}
+    return (getattr(volume, 'snapshot_id', None) == snapshot_id or
+            tags.get(RESTORED_FROM_KEY) == snapshot_id)
 
 
 class _Gone:

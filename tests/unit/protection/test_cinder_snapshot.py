@@ -29,6 +29,12 @@ def snapshot(status='available', name='nightly'):
                'created_at': '2026-11-25T12:00:00.000000'}, loaded=True)
 
 
+def restored(volume_id, snapshot_id, metadata=None):
+    return volumes.Volume(None, {'id': volume_id, 'name': volume_id,
+                                 'snapshot_id': snapshot_id,
+                                 'metadata': metadata or {}}, loaded=True)
+
+
 def client(version='3.71'):
     fake = mock.Mock()
     fake.api_version = api_versions.APIVersion(version)
@@ -175,10 +181,42 @@ class RestoreTests(SimpleTestCase):
 
     def test_restored_volumes_of_every_project_for_admins(self):
         cinder = client()
-        self.plugin.restored_volumes(cinder, 'snap-1', all_projects=True)
+        cinder.volumes.list.return_value = [
+            restored('v-1', snapshot_id='snap-1'),
+            restored('v-2', snapshot_id='snap-2')]
+        found = self.plugin.restored_volumes(
+            cinder, 'snap-1', all_projects=True,
+            usable_filters={'snapshot_id', 'created_at'})
         cinder.volumes.list.assert_called_once_with(search_opts={
-            'metadata': {'volsnap_restored_from': 'snap-1'},
-            'all_tenants': True})
+            'snapshot_id': 'snap-1', 'all_tenants': True})
+        self.assertEqual(['v-1'], [v.id for v in found])
+
+    def test_tenants_list_volumes_made_since_and_keep_the_snapshots(self):
+        # Horizon's Create Volume leaves no tag: snapshot_id tells.
+        cinder = client('3.60')
+        cinder.volumes.list.return_value = [
+            restored('by-horizon', snapshot_id='snap-1'),
+            restored('by-plugin', snapshot_id='snap-1',
+                     metadata={'volsnap_restored_from': 'snap-1'}),
+            restored('other', snapshot_id='snap-2'),
+            restored('blank', snapshot_id=None)]
+        found = self.plugin.restored_volumes(
+            cinder, 'snap-1', created_at='2026-11-25T12:00:00.000000',
+            usable_filters={'name', 'created_at'})
+        cinder.volumes.list.assert_called_once_with(search_opts={
+            'created_at': 'gte:2026-11-25T12:00:00.000000'})
+        self.assertEqual(['by-horizon', 'by-plugin'],
+                         [v.id for v in found])
+
+    def test_without_time_filters_one_listing_of_every_volume(self):
+        cinder = client('3.59')
+        cinder.volumes.list.return_value = [
+            restored('by-horizon', snapshot_id='snap-1')]
+        found = self.plugin.restored_volumes(
+            cinder, 'snap-1', created_at='2026-11-25T12:00:00.000000',
+            usable_filters={'created_at'})
+        cinder.volumes.list.assert_called_once_with(search_opts={})
+        self.assertEqual(['by-horizon'], [v.id for v in found])
 
     def test_given_name_description_size_zone_and_type(self):
         cinder = client()
