@@ -70,3 +70,47 @@ class MetadataFormTests(helpers.TestCase):
                                               'shown': '[1, 2]'})
         self.assertEqual(200, res.status_code)
         self.assertFormErrors(res, 1)
+
+    @helpers.create_mocks({cinder: ['snapshot_get',
+                                    'snapshot_replace_metadata']})
+    def test_a_key_given_twice_is_refused_naming_its_lines(self):
+        res = self._post('tier=gold\nowner=ops\n\ntier=silver')
+        self.assertEqual(200, res.status_code)
+        errors = res.context['form'].errors['metadata']
+        self.assertEqual(['The key "tier" is given on lines 1, 4: keep one '
+                          'of them.'], errors)
+        self.mock_snapshot_replace_metadata.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['snapshot_get',
+                                    'snapshot_replace_metadata']})
+    def test_an_empty_text_asks_before_removing_every_key(self):
+        res = self._post('  \n')
+        self.assertEqual(200, res.status_code)
+        self.mock_snapshot_replace_metadata.assert_not_called()
+        self.assertTrue(res.context['form'].remove_all_offered)
+        self.assertContains(res, 'saving removes every key')
+        self.assertContains(res, 'type="checkbox" name="remove_all"')
+
+        self.mock_snapshot_get.return_value = fixtures.snapshot(
+            metadata=SHOWN)
+        res = self.client.post(METADATA_URL, {
+            'metadata': '', 'shown': json.dumps(SHOWN), 'remove_all': 'on'})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_snapshot_replace_metadata.assert_called_once_with(
+            helpers.IsHttpRequest(), 'snap-1', {})
+
+    @helpers.create_mocks({cinder: ['snapshot_get',
+                                    'snapshot_replace_metadata']})
+    def test_no_question_when_there_was_nothing_to_remove(self):
+        res = self._post('', shown={}, current={})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_snapshot_replace_metadata.assert_called_once_with(
+            helpers.IsHttpRequest(), 'snap-1', {})
+
+    @helpers.create_mocks({cinder: ['snapshot_get']})
+    def test_the_question_is_not_shown_before_the_text_is_emptied(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot(
+            metadata=SHOWN)
+        res = self.client.get(METADATA_URL)
+        self.assertFalse(res.context['form'].remove_all_offered)
+        self.assertNotContains(res, 'type="checkbox"')

@@ -361,6 +361,15 @@ class MetadataForm(forms.SelfHandlingForm):
                     "that key."))
     # The metadata the form showed, to refuse a change made meanwhile.
     shown = django_forms.CharField(widget=django_forms.HiddenInput)
+    # Asked for (and shown) only when an empty text would remove every key.
+    remove_all = django_forms.BooleanField(
+        label=_("Yes, remove every key of this snapshot."), required=False,
+        widget=django_forms.HiddenInput)
+
+    @property
+    def remove_all_offered(self):
+        return not isinstance(self.fields['remove_all'].widget,
+                              django_forms.HiddenInput)
 
     def clean_shown(self):
         try:
@@ -373,7 +382,7 @@ class MetadataForm(forms.SelfHandlingForm):
         return shown
 
     def clean_metadata(self):
-        pairs, problems = {}, []
+        pairs, problems, lines_of = {}, [], {}
         for number, line in enumerate(
                 self.cleaned_data['metadata'].splitlines(), start=1):
             if not line.strip():
@@ -385,10 +394,30 @@ class MetadataForm(forms.SelfHandlingForm):
                                 % number)
                 continue
             problems += metadata_line_errors(number, key, value)
+            lines_of.setdefault(key, []).append(number)
             pairs[key] = value
+        # A key given twice: neither line silently wins.
+        problems += [_('The key "%(key)s" is given on lines %(lines)s: keep '
+                       'one of them.') % {
+                           'key': key,
+                           'lines': ', '.join(str(n) for n in numbers)}
+                     for key, numbers in lines_of.items()
+                     if len(numbers) > 1]
         if problems:
             raise django_forms.ValidationError(problems)
         return pairs
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get('metadata') or not cleaned.get(
+                'shown') or cleaned.get('remove_all'):
+            return cleaned
+        # An emptied text would remove every key: ask first.
+        self.fields['remove_all'].widget = django_forms.CheckboxInput()
+        self.add_error('remove_all', _(
+            "The text is empty: saving removes every key of this snapshot. "
+            "Tick the box to confirm, or cancel."))
+        return cleaned
 
     def handle(self, request, data):
         snapshot_id = self.initial['snapshot_id']
