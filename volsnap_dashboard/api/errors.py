@@ -36,8 +36,11 @@ class VolsnapAPIError(Exception):
 
 
 class NotFound(VolsnapAPIError):
-    default_message = _("The resource no longer exists: it may have been "
-                        "deleted by someone else.")
+    # Cinder answers 404 alike for what was deleted and for what belongs
+    # to another project: the message must be right for both.
+    default_message = _("The resource was not found: it does not exist "
+                        "(it may have been deleted), or it is not in your "
+                        "project.")
 
 
 class Conflict(VolsnapAPIError):

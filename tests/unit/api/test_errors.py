@@ -23,6 +23,13 @@ class TranslationTests(SimpleTestCase):
         self.assertIsInstance(error, errors.NotFound)
         self.assertIn('could not be found', str(error))
 
+    def test_not_found_is_right_for_deleted_and_other_projects_alike(self):
+        # Cinder answers 404 for another project's snapshot too.
+        text = str(errors.NotFound())
+        self.assertIn('not found', text)
+        self.assertIn('not in your project', text)
+        self.assertNotIn('someone else', text)
+
     def test_invalid_state_keeps_cinders_reason(self):
         error = self._translate(cinder_exc.BadRequest(
             400, 'Invalid volume: Volume status must be available.'))
