@@ -11,7 +11,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import tables
-from volsnap_dashboard.dashboards.admin.volume_protection import views
+from volsnap_dashboard.dashboards.admin.volume_protection import tabs
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as project_tables)
 from tests.unit import fixtures
@@ -307,7 +307,7 @@ class SummaryTests(helpers.TestCase):
 
     def test_empty(self):
         self.assertEqual({'by_status': [], 'top_projects': [], 'total': 0,
-                          'gigabytes': 0}, views.summarize([]))
+                          'gigabytes': 0}, tabs.summarize([]))
 
 
 class NonAdminTests(helpers.TestCase):

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
 from horizon import messages
-from horizon import tables
+from horizon import tabs
 from horizon import views
 from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards import volume_picker
 from volsnap_dashboard.dashboards.project.volume_protection import (
     forms as protection_forms)
@@ -19,6 +20,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tabs as protection_tabs)
 from volsnap_dashboard import policy
 
 INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
@@ -51,80 +54,10 @@ def report_provider_problems(request):
             "administrator can find the details in the dashboard's log."))
 
 
-class SnapshotListMixin(tables.PagedTableMixin):
-    """One snapshot page and one volume-name listing, joined in memory."""
+class IndexView(listing_tab.ListingTabsMixin, tabs.TabbedTableView):
+    """Snapshots first, then each volume's protection, then schedules."""
 
-    search_opts = {}
-    #: Cinder accepts every filter from admins, whatever its configuration.
-    admin_filters = False
-
-    def get_filters(self, filters=None, filters_map=None):
-        filters = super().get_filters(filters, filters_map)
-        volume = filters.pop('volume', None)
-        if volume:
-            filters['volume_id'] = self._volume_id_for(volume)
-        name = filters.pop('name', None)
-        if name:
-            filters[self._name_filter()] = name
-        return filters
-
-    def _name_filter(self):
-        try:
-            key = cinder.name_filter(self.request, 'snapshot',
-                                     admin=self.admin_filters)
-        except errors.VolsnapAPIError:
-            return 'name'  # the listing itself will say what is wrong
-        if key == 'name':
-            messages.info(self.request, _(
-                "This cloud matches snapshot names exactly: type the "
-                "whole name."))
-        return key
-
-    def _volume_id_for(self, text):
-        matches = [volume_id for volume_id, name in self.volume_names.items()
-                   if name == text]
-        return matches[0] if len(matches) == 1 else text
-
-    @property
-    @memoized.memoized_method
-    def volume_names(self):
-        try:
-            return cinder.volume_names(self.request, dict(self.search_opts))
-        except errors.VolsnapAPIError:
-            exceptions.handle(self.request,
-                              _("Unable to retrieve volume names."))
-            return {}
-
-    def source_volume_names(self, snapshots):
-        """Volume id -> name for the page's ``snapshots``."""
-        return self.volume_names
-
-    def get_data(self):
-        marker, sort_dir = self._get_marker()
-        search_opts = dict(self.search_opts, **self.get_filters())
-        try:
-            snapshots, self._has_more_data, self._has_prev_data = \
-                cinder.snapshot_list_paged(self.request,
-                                           search_opts=search_opts,
-                                           marker=marker, sort_dir=sort_dir)
-        except errors.VolsnapAPIError as exc:
-            exceptions.handle(self.request, _(
-                "Unable to retrieve snapshots: %s") % exc)
-            return []
-        names = self.source_volume_names(snapshots)
-        for snapshot in snapshots:
-            snapshot.source_volume_name = names.get(snapshot.volume_id)
-        failed = [s.id for s in snapshots
-                  if s.status in ('error', 'error_deleting')]
-        if failed:
-            reasons = cinder.error_reasons(self.request, failed)
-            for snapshot in snapshots:
-                snapshot.error_reason = reasons.get(snapshot.id)
-        return snapshots
-
-
-class IndexView(SnapshotListMixin, tables.DataTableView):
-    table_class = protection_tables.ProtectedSnapshotsTable
+    tab_group_class = protection_tabs.VolumeProtectionTabs
     page_title = _("Volume Protection")
     template_name = 'volume_protection/index.html'
 

@@ -1,0 +1,58 @@
+"""The tabs of Project > Volumes > Volume Protection.
+
+The Snapshots tab is drawn with the page; the others load when opened,
+so each costs its own listings only when someone looks at it.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import tabs
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards import listing_tab
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    snapshot_listing)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as protection_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    volumes_tab)
+from volsnap_dashboard import policy
+
+
+class SnapshotsTab(snapshot_listing.SnapshotListMixin,
+                   listing_tab.ListingTab):
+    name = _("Snapshots")
+    slug = 'snapshots'
+    table_classes = (protection_tables.ProtectedSnapshotsTable,)
+
+    def get_protected_snapshots_data(self):
+        return self.get_data()
+
+
+class VolumesTab(listing_tab.ListingTab):
+    """Every volume of the project with its protection: one volume
+    listing and one snapshot listing, whatever the number of rows."""
+
+    name = _("Volumes")
+    slug = 'volumes'
+    table_classes = (volumes_tab.VolumeProtectionTable,)
+    preload = False
+    policy_rules = policy.GET_SCHEDULES
+
+    def get_volume_protection_data(self):
+        try:
+            volumes = list(cinder.volume_list(self.request))
+            snapshots = list(cinder.snapshot_list(self.request))
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Volumes are unavailable right now: %s") % exc)
+            return []
+        return volumes_tab.protected_volumes(volumes, snapshots)
+
+
+class VolumeProtectionTabs(tabs.TabGroup):
+    slug = 'volume_protection'
+    # The Schedules tab joins here, after Volumes:
+    # tabs = (SnapshotsTab, VolumesTab, <the Schedules tab class>)
+    tabs = (SnapshotsTab, VolumesTab)

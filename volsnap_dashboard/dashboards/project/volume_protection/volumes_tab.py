@@ -1,0 +1,225 @@
+"""The Volumes tab's table: every volume of the project with its
+protection state, newest snapshot and next scheduled run."""
+
+import datetime
+
+from django.urls import NoReverseMatch
+from django.urls import reverse
+from django.utils import formats
+from django.utils import http as http_utils
+from django.utils import timesince
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from horizon import tables
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    protection_state as states)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as snapshot_tables)
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard import policy
+
+ALL = 'all'
+
+# The row keeps polling (None) while a snapshot is being made or deleted
+# or a run was asked for; otherwise whether the volume is safe.
+STATE_STATUS = (
+    (states.PROTECTED, True),
+    (states.MANUAL_ONLY, True),
+    (states.PAUSED, True),
+    (states.UNPROTECTED, False),
+    (states.OVERDUE, False),
+    (states.FAILING, False),
+    (states.AUTHORIZATION_LOST, False),
+    (states.INVALID, False),
+)
+
+# Cinder snapshots a volume in these states only.
+PROTECTABLE_STATUSES = ('available', 'in-use')
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def with_protection(volume, snapshots, at=None):
+    """``volume`` with its Protection attached, from its snapshots."""
+    volume.protection = states.protection_of(
+        store.schedules_of(volume), snapshots, at or now())
+    return volume
+
+
+def protected_volumes(volumes, snapshots, at=None):
+    """Each of ``volumes`` with its Protection, from one listing of the
+    project's ``snapshots`` joined by volume id."""
+    by_volume = {}
+    for snapshot in snapshots:
+        by_volume.setdefault(snapshot.volume_id, []).append(snapshot)
+    at = at or now()
+    return [with_protection(volume, by_volume.get(volume.id, []), at)
+            for volume in volumes]
+
+
+class ProtectNow(policy.CachedPolicyActionMixin, tables.LinkAction):
+    name = 'protect_now'
+    verbose_name = _("Protect Now")
+    url = 'horizon:project:volume_protection:protect'
+    classes = ('ajax-modal',)
+    icon = 'camera'
+    policy_rules = policy.PROTECT
+
+    def allowed(self, request, volume=None):
+        return volume is None or volume.status in PROTECTABLE_STATUSES
+
+    def get_link_url(self, volume):
+        return '%s?%s' % (reverse(self.url),
+                          http_utils.urlencode({'volume_id': volume.id}))
+
+
+class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
+    """The schedule workflow with this volume picked; hidden where the
+    dashboard has no such workflow."""
+
+    name = 'add_schedule'
+    verbose_name = _("Add Schedule")
+    url = 'horizon:project:volume_protection:create_schedule'
+    classes = ('ajax-modal',)
+    icon = 'clock-o'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def _base_url(self):
+        try:
+            return reverse(self.url)
+        except NoReverseMatch:
+            return None
+
+    def allowed(self, request, volume=None):
+        return self._base_url() is not None
+
+    def get_link_url(self, volume):
+        return '%s?%s' % (self._base_url(),
+                          http_utils.urlencode({'volume_id': volume.id}))
+
+
+class StateFilter(tables.FixedFilterAction):
+    """Buttons per state, counted; rows are shown or hidden in the
+    browser, as every volume of the project is on the page."""
+
+    def get_fixed_buttons(self):
+        buttons = [{'text': _("All"), 'value': ALL}]
+        buttons.extend({'text': text, 'value': state}
+                       for state, text in states.STATE_DISPLAY)
+        return buttons
+
+    def categorize(self, table, volumes):
+        categories = {ALL: list(volumes)}
+        for volume in volumes:
+            categories.setdefault(volume.protection.state, []).append(volume)
+        return categories
+
+
+class VolumeRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, volume_id):
+        volume = cinder.volume_get(request, volume_id)
+        snapshots = cinder.snapshot_list(
+            request, search_opts={'volume_id': volume.id})
+        return with_protection(volume, list(snapshots))
+
+    def load_cells(self, volume=None):
+        super().load_cells(volume)
+        volume = self.datum
+        self.classes.extend(['category-' + ALL,
+                             'category-' + volume.protection.state])
+
+    @property
+    def status(self):
+        if self.datum.protection.busy:
+            return None
+        return super().status
+
+
+def volume_name(volume):
+    return volume.name or volume.id
+
+
+def volume_link(volume):
+    return snapshot_tables.url_for('horizon:project:volumes:detail',
+                                   volume.id)
+
+
+def state(volume):
+    return volume.protection.state
+
+
+class StateColumn(tables.Column):
+    """The state's words, with the recorded reason when it fails."""
+
+    def get_data(self, volume):
+        return states.describe(volume.protection)
+
+
+def newest_snapshot(volume):
+    snapshot = volume.protection.newest_snapshot
+    if snapshot is None:
+        return _("None")
+    return snapshot.name or snapshot.id
+
+
+def newest_snapshot_link(volume):
+    snapshot = volume.protection.newest_snapshot
+    if snapshot is None:
+        return None
+    return snapshot_tables.url_for('horizon:project:volume_protection:detail',
+                                   snapshot.id)
+
+
+def newest_age(volume):
+    age = volume.protection.newest_age
+    if age is None:
+        return '-'
+    return _("%s ago") % timesince.timesince(now() - age, now())
+
+
+def next_run(volume):
+    """In the user's time zone, with the UTC time on hover."""
+    run = volume.protection.next_run
+    if run is None:
+        return '-'
+    utc = run.astimezone(datetime.timezone.utc)
+    return format_html(
+        '<span title="{}">{}</span>',
+        formats.date_format(utc, 'Y-m-d H:i') + ' UTC',
+        formats.date_format(timezone.localtime(run), 'Y-m-d H:i T'))
+
+
+def size_in_gib(volume):
+    return _("%s GiB") % volume.size
+
+
+class VolumeProtectionTable(tables.DataTable):
+    name = tables.WrappingColumn(volume_name, verbose_name=_("Volume"),
+                                 link=volume_link)
+    size = tables.Column(size_in_gib, verbose_name=_("Size"),
+                         attrs={'data-type': 'size'})
+    state = StateColumn(state, verbose_name=_("Protection"), status=True,
+                        status_choices=STATE_STATUS)
+    newest = tables.Column(newest_snapshot,
+                           verbose_name=_("Newest Available Snapshot"),
+                           link=newest_snapshot_link)
+    age = tables.Column(newest_age, verbose_name=_("Snapshot Age"))
+    next_run = tables.Column(next_run, verbose_name=_("Next Scheduled Run"))
+
+    def get_object_display(self, volume):
+        return volume_name(volume)
+
+    class Meta:
+        name = 'volume_protection'
+        verbose_name = _("Volumes")
+        status_columns = ('state',)
+        row_class = VolumeRow
+        table_actions = (StateFilter,)
+        row_actions = (ProtectNow, AddSchedule)
