@@ -1,14 +1,38 @@
 from django.urls import re_path
 
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_workflow_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_views)
 from volsnap_dashboard.dashboards.project.volume_protection import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
+SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
     re_path(r'^$', views.IndexView.as_view(), name='index'),
     re_path(r'^protect/$', views.ProtectView.as_view(), name='protect'),
     re_path(r'^protect/volumes/$', views.ProtectVolumeSearchView.as_view(),
             name='protect_volumes'),
+    # Before the snapshot URLs, whose first part matches anything.
+    re_path(r'^schedules/create/$',
+            schedule_workflow_views.CreateScheduleView.as_view(),
+            name='create_schedule'),
+    re_path(r'^schedules/volumes/$',
+            schedule_workflow_views.ScheduleVolumeSearchView.as_view(),
+            name='schedule_volumes'),
+    re_path(r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[^/]+)/'
+            r'update/$',
+            schedule_workflow_views.UpdateScheduleView.as_view(),
+            name='update_schedule'),
+    re_path(SCHEDULE + r'$', schedule_views.ScheduleDetailView.as_view(),
+            name='schedule_detail'),
+    re_path(SCHEDULE + r'delete/$',
+            schedule_views.DeleteScheduleView.as_view(),
+            name='delete_schedule'),
+    re_path(SCHEDULE + r'take_over/$',
+            schedule_views.TakeOverScheduleView.as_view(),
+            name='take_over_schedule'),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'restore/$', views.RestoreView.as_view(),
             name='restore'),
