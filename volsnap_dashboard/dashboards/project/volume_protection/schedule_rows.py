@@ -1,0 +1,150 @@
+"""The rows of the Schedules tabs: one per schedule of the volumes listed,
+with the snapshots it holds, its state and its next run.
+
+Built from one volume listing and one snapshot listing, whatever the
+number of schedules: the snapshots are matched to their schedule by the
+metadata each run writes on them.
+"""
+
+import datetime
+
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection.schedule import timing
+
+ACTIVE = 'active'
+PAUSED = 'paused'
+RUN_REQUESTED = 'run_requested'
+OVERDUE = 'overdue'
+FAILING = 'failing'
+AUTHORIZATION_LOST = 'authorization_lost'
+INVALID = 'invalid'
+
+#: States an admin looks at first, in this order.
+NEEDS_ATTENTION = (FAILING, AUTHORIZATION_LOST, INVALID, OVERDUE)
+
+#: A run this late is overdue (as on the Volumes tab): the scheduler
+#: sweeps every minute and a run waits for its snapshot.
+OVERDUE_AFTER = datetime.timedelta(minutes=30)
+
+# A row's id joins its volume's id and the schedule's: neither holds "_",
+# and Horizon splits its action strings on "__" only.
+_ID_SEPARATOR = '_'
+
+
+def row_id(volume_id, schedule_id):
+    return '%s%s%s' % (volume_id, _ID_SEPARATOR, schedule_id)
+
+
+def split_row_id(text):
+    """``(volume_id, schedule_id)`` of a row id; ValueError if it is not
+    one (it comes from the browser)."""
+    volume_id, separator, schedule_id = str(text).rpartition(_ID_SEPARATOR)
+    if not separator or not volume_id or not model.SCHEDULE_ID.match(
+            schedule_id):
+        raise ValueError('not a schedule row id: %r' % (text,))
+    return volume_id, schedule_id
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def state_of(schedule, at):
+    """The state a schedule (a Schedule or an Invalid) is in at ``at``:
+    the Volumes tab's states of one schedule, in its order, and a run
+    asked for with "run now" pending until the scheduler makes it."""
+    if isinstance(schedule, model.Invalid):
+        return INVALID
+    outcome = schedule.state.outcome
+    if outcome == model.OUTCOME_INVALID:
+        return INVALID
+    if outcome == model.OUTCOME_AUTHORIZATION_LOST:
+        return AUTHORIZATION_LOST
+    if schedule.paused:
+        return PAUSED
+    late = at - OVERDUE_AFTER
+    if schedule.run_requested is not None:
+        return OVERDUE if schedule.run_requested <= late else RUN_REQUESTED
+    # A skipped run (a full quota) made no snapshot either.
+    if outcome in (model.OUTCOME_FAILED, model.OUTCOME_SKIPPED):
+        return FAILING
+    slot, _missed = timing.due_slot(
+        schedule.when.cron, schedule.when.tz, schedule.state.last_slot,
+        schedule.created, late)
+    return OVERDUE if slot is not None else ACTIVE
+
+
+def next_runs(schedule, at, count=1):
+    """The next ``count`` runs (aware, in the schedule's zone); none for a
+    paused or unreadable schedule."""
+    if not isinstance(schedule, model.Schedule) or schedule.paused:
+        return []
+    return timing.next_runs(schedule.when.cron, schedule.when.tz, at, count)
+
+
+class ScheduleRow:
+    """One schedule of a volume, as a table row."""
+
+    def __init__(self, volume, schedule, snapshots, at):
+        self.volume = volume
+        self.volume_id = volume.id
+        self.volume_name = getattr(volume, 'name', None) or volume.id
+        self.schedule = schedule
+        self.schedule_id = schedule.id
+        self.id = row_id(volume.id, schedule.id)
+        self.valid = isinstance(schedule, model.Schedule)
+        self.project_id = (schedule.project_id if self.valid else None) \
+            or codec.volume_project(volume)
+        self.snapshots = list(snapshots)
+        self.state = state_of(schedule, at)
+        runs = next_runs(schedule, at)
+        self.next_run = runs[0] if runs else None
+        self.paused = self.valid and schedule.paused
+        self.run_requested = self.valid and schedule.run_requested
+        self.owner_id = schedule.owner_id if self.valid else None
+        self.label = (schedule.label if self.valid else '') or schedule.id
+        self.reason = self._reason()
+
+    def _reason(self):
+        if not self.valid:
+            return self.schedule.reason
+        if self.state in (FAILING, INVALID, AUTHORIZATION_LOST):
+            return self.schedule.state.reason
+        return ''
+
+    @property
+    def last(self):
+        """The schedule's recorded state of runs, or None."""
+        return self.schedule.state if self.valid else None
+
+
+def snapshots_by_schedule(snapshots):
+    """``{(volume id, schedule id): [snapshots]}`` of the snapshots
+    schedules made (others are left out)."""
+    found = {}
+    for snapshot in snapshots:
+        metadata = getattr(snapshot, 'metadata', None) or {}
+        schedule_id = metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)
+        if schedule_id:
+            found.setdefault((snapshot.volume_id, schedule_id),
+                             []).append(snapshot)
+    return found
+
+
+def rows(volumes, snapshots, min_interval=None, at=None):
+    """The rows of every schedule on ``volumes``, by volume name then
+    schedule label; ``snapshots`` (any, of the same projects) are
+    counted to the schedules that made them."""
+    at = at or now()
+    held = snapshots_by_schedule(snapshots)
+    found = []
+    for volume in volumes:
+        for schedule in store.schedules_of(volume, min_interval):
+            found.append(ScheduleRow(
+                volume, schedule, held.get((volume.id, schedule.id), ()),
+                at))
+    return sorted(found, key=lambda row: (row.volume_name.lower(),
+                                          row.volume_id, row.label,
+                                          row.schedule_id))

@@ -1,0 +1,379 @@
+"""The Schedules table: one row per schedule, its actions.
+
+Every change goes through :mod:`volsnap_dashboard.dashboards.schedules_api`
+and needs Cinder's rule for changing (or deleting) the volume's metadata;
+the rows' data needs nothing per row (see :mod:`schedule_rows`).
+"""
+
+import datetime
+import functools
+import zoneinfo
+
+from django import http
+from django.urls import NoReverseMatch
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.utils.translation import pgettext_lazy
+from horizon import exceptions
+from horizon import tables
+from horizon.utils import functions as horizon_utils
+from openstack_dashboard import policy as dashboard_policy
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_rows)
+from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import words
+from volsnap_dashboard import policy
+
+# None: still changing, so the row keeps polling.
+STATE_CHOICES = (
+    (schedule_rows.ACTIVE, True),
+    (schedule_rows.PAUSED, True),
+    (schedule_rows.RUN_REQUESTED, None),
+    (schedule_rows.OVERDUE, False),
+    (schedule_rows.FAILING, False),
+    (schedule_rows.AUTHORIZATION_LOST, False),
+    (schedule_rows.INVALID, False),
+)
+
+STATE_DISPLAY = (
+    (schedule_rows.ACTIVE,
+     pgettext_lazy('State of a schedule', 'Active')),
+    (schedule_rows.PAUSED,
+     pgettext_lazy('State of a schedule', 'Paused')),
+    (schedule_rows.RUN_REQUESTED,
+     pgettext_lazy('State of a schedule', 'Run requested')),
+    (schedule_rows.OVERDUE,
+     pgettext_lazy('State of a schedule', 'Overdue')),
+    (schedule_rows.FAILING,
+     pgettext_lazy('State of a schedule', 'Failing')),
+    (schedule_rows.AUTHORIZATION_LOST,
+     pgettext_lazy('State of a schedule', 'Authorization lost')),
+    (schedule_rows.INVALID,
+     pgettext_lazy('State of a schedule', 'Invalid')),
+)
+
+OUTCOME_DISPLAY = {
+    model.OUTCOME_OK: pgettext_lazy('Outcome of a run', 'OK'),
+    model.OUTCOME_FAILED: pgettext_lazy('Outcome of a run', 'Failed'),
+    model.OUTCOME_SKIPPED: pgettext_lazy('Outcome of a run', 'Skipped'),
+    model.OUTCOME_INVALID: pgettext_lazy('Outcome of a run', 'Invalid'),
+    model.OUTCOME_AUTHORIZATION_LOST: pgettext_lazy(
+        'Outcome of a run', 'Authorization lost'),
+}
+
+TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
+
+
+# -- Times in the user's zone, UTC on hover ------------------------------
+
+def user_zone(request):
+    """The user's Horizon time zone (their setting, else the site's)."""
+    try:
+        return zoneinfo.ZoneInfo(horizon_utils.get_timezone(request))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return datetime.timezone.utc
+
+
+def in_zone(moment, zone):
+    return moment.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def in_utc(moment):
+    return moment.astimezone(datetime.timezone.utc).strftime(TIME_FORMAT)
+
+
+def time_html(moment, zone, extra=''):
+    """A time in ``zone`` with UTC in its title; ``extra`` follows it."""
+    if moment is None:
+        return extra or '-'
+    return format_html('<span title="{}">{}</span>{}', in_utc(moment),
+                       in_zone(moment, zone), extra)
+
+
+def outcome_text(outcome, reason=''):
+    text = OUTCOME_DISPLAY.get(outcome, outcome or '')
+    if reason:
+        return _("%(outcome)s: %(reason)s") % {'outcome': text,
+                                               'reason': reason}
+    return text
+
+
+# -- Columns ----------------------------------------------------------------
+
+def volume_link(row):
+    return reverse('horizon:project:volumes:detail', args=(row.volume_id,))
+
+
+def detail_link(row):
+    return reverse('horizon:project:volume_protection:schedule_detail',
+                   args=(row.volume_id, row.schedule_id))
+
+
+def when_text(row):
+    if not row.valid:
+        return '-'
+    return words.describe(row.schedule.when)
+
+
+def retention_text(row):
+    if not row.valid:
+        return '-'
+    return words.describe_retention(row.schedule.retention)
+
+
+def snapshots_held(row):
+    return len(row.snapshots)
+
+
+class NextRunColumn(tables.Column):
+    def get_data(self, row):
+        if row.run_requested:
+            return _("at the scheduler's next sweep")
+        return time_html(row.next_run, user_zone(self.table.request))
+
+
+class LastRunColumn(tables.Column):
+    """When it last ran and how it went, with the reason."""
+
+    def get_data(self, row):
+        last = row.last
+        if last is None or last.last_run is None:
+            return _("Never")
+        extra = format_html(' ({})', outcome_text(last.outcome,
+                                                  last.reason))
+        return time_html(last.last_run, user_zone(self.table.request),
+                         extra)
+
+
+class StateColumn(tables.Column):
+    """Polls on the raw state; shows why a schedule does nothing."""
+
+    def get_data(self, row):
+        state = super().get_data(row)
+        if row.reason:
+            return _("%(state)s: %(reason)s") % {'state': state,
+                                                 'reason': row.reason}
+        return state
+
+
+# -- Actions ----------------------------------------------------------------
+
+class ScheduleTargetMixin(dashboard_policy.PolicyTargetMixin):
+    policy_target_attrs = (('project_id', 'project_id'),)
+
+
+@functools.lru_cache(maxsize=16)
+def _url_exists(url_name, args):
+    try:
+        reverse(url_name, args=args)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+class CreateSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
+    name = 'create_schedule'
+    verbose_name = _("Create Schedule")
+    url = 'horizon:project:volume_protection:create_schedule'
+    classes = ('ajax-modal',)
+    icon = 'plus'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, datum=None):
+        return _url_exists(self.url, ())
+
+
+class EditSchedule(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
+                   tables.LinkAction):
+    name = 'edit_schedule'
+    verbose_name = _("Edit Schedule")
+    url = 'horizon:project:volume_protection:update_schedule'
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return (row is not None and row.valid
+                and _url_exists(self.url, ('v', '00000000')))
+
+    def get_link_url(self, row=None):
+        return reverse(self.url, args=(row.volume_id, row.schedule_id))
+
+
+class ScheduleRowModal(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
+                       tables.LinkAction):
+    """A modal form about one schedule; ``url`` takes the volume's and
+    the schedule's ids."""
+
+    classes = ('ajax-modal',)
+
+    def get_link_url(self, row=None):
+        return reverse(self.url, args=(row.volume_id, row.schedule_id))
+
+
+class TakeOverSchedule(ScheduleRowModal):
+    name = 'take_over'
+    verbose_name = _("Take Over")
+    url = 'horizon:project:volume_protection:take_over_schedule'
+    icon = 'user'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return row is not None and row.valid and (
+            row.state == schedule_rows.AUTHORIZATION_LOST
+            or row.owner_id != request.user.id)
+
+
+class DeleteSchedule(ScheduleRowModal):
+    name = 'delete_schedule'
+    verbose_name = _("Delete Schedule")
+    url = 'horizon:project:volume_protection:delete_schedule'
+    classes = ('ajax-modal', 'btn-danger')
+    icon = 'trash'
+    policy_rules = policy.DELETE_SCHEDULE
+
+
+class ScheduleBatchAction(ScheduleTargetMixin,
+                          policy.CachedPolicyActionMixin,
+                          tables.BatchAction):
+    """A one-click change of one schedule through ``api_call``."""
+
+    policy_rules = policy.CHANGE_SCHEDULE
+    #: The name of the schedules_api function that makes the change.
+    api_call = None
+    failure_message = None
+
+    def action(self, request, obj_id):
+        volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        try:
+            getattr(schedules_api, self.api_call)(request, volume_id,
+                                                  schedule_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, self.failure_message % {
+                'id': schedule_id, 'reason': exc}, escalate=True)
+
+
+class PauseSchedule(ScheduleBatchAction):
+    name = 'pause'
+    icon = 'pause'
+    api_call = 'pause'
+    help_text = _("A paused schedule makes no snapshots and deletes none "
+                  "until it is resumed.")
+    failure_message = _("Unable to pause schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Pause Schedule", "Pause Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Paused Schedule", "Paused Schedules", count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and not row.paused)
+
+
+class ResumeSchedule(ScheduleBatchAction):
+    name = 'resume'
+    icon = 'play'
+    api_call = 'resume'
+    help_text = _("The schedule runs again from its next due time.")
+    failure_message = _("Unable to resume schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Resume Schedule", "Resume Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Resumed Schedule", "Resumed Schedules", count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and row.paused)
+
+
+class RunScheduleNow(ScheduleBatchAction):
+    name = 'run_now'
+    icon = 'refresh'
+    api_call = 'run_now'
+    failure_message = _("Unable to ask for a run of schedule %(id)s: "
+                        "%(reason)s")
+    help_text = _("The scheduler makes the run at its next sweep.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Run Now", "Run Now", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Asked for a run of", "Asked for runs of",
+                             count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and not row.paused
+                               and not row.run_requested)
+
+
+class UpdateScheduleRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, obj_id):
+        try:
+            volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        except ValueError:
+            raise errors.NotFound() from None
+        volume, schedule = schedules_api.find(request, volume_id,
+                                              schedule_id)
+        return schedule_rows.ScheduleRow(
+            volume, schedule, schedules_api.snapshots_of(request, schedule),
+            schedule_rows.now())
+
+
+def schedule_name(row):
+    return row.label
+
+
+class SchedulesTable(tables.DataTable):
+    schedule = tables.Column(schedule_name, verbose_name=_("Schedule"),
+                             link=detail_link)
+    volume = tables.Column('volume_name', verbose_name=_("Volume"),
+                           link=volume_link)
+    when = tables.Column(when_text, verbose_name=_("When"))
+    retention = tables.Column(retention_text, verbose_name=_("Retention"))
+    next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
+    last_run = LastRunColumn('last', verbose_name=_("Last Run"))
+    snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))
+    state = StateColumn('state', verbose_name=_("State"), status=True,
+                        status_choices=STATE_CHOICES,
+                        display_choices=STATE_DISPLAY)
+
+    def get_object_id(self, row):
+        return row.id
+
+    def maybe_preempt(self):
+        response = super().maybe_preempt()
+        # As the snapshots table: a row update that met an unavailable
+        # Cinder answers 503 (the row polls again), never 100 Continue.
+        if response is not None and response.status_code == 100:
+            return http.HttpResponse(status=503)
+        return response
+
+    def get_object_display(self, row):
+        if row is None:
+            return None
+        return _("%(schedule)s of %(volume)s") % {
+            'schedule': row.label, 'volume': row.volume_name}
+
+    class Meta:
+        name = 'schedules'
+        verbose_name = _("Schedules")
+        status_columns = ('state',)
+        row_class = UpdateScheduleRow
+        table_actions = (CreateSchedule,)
+        row_actions = (EditSchedule, RunScheduleNow, PauseSchedule,
+                       ResumeSchedule, TakeOverSchedule, DeleteSchedule)
