@@ -25,7 +25,7 @@ from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
 
 #: The index's tab group and this tab, as Horizon names them in ?tab=.
-TAB_GROUP_SLUG = 'volume_protection_tabs'
+TAB_GROUP_SLUG = 'volume_protection'
 TAB_SLUG = 'schedules'
 SCHEDULED = {'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
 NEXT_RUNS = 5
@@ -44,7 +44,7 @@ class SchedulesTab(tabs.TableTab):
     slug = TAB_SLUG
     table_classes = (schedule_tables.SchedulesTable,)
     template_name = 'horizon/common/_detail_table.html'
-    preload = True
+    preload = False
     policy_rules = policy.GET_SCHEDULES
     unavailable = _("Schedules are unavailable: %s")
 

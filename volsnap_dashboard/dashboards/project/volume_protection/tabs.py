@@ -12,6 +12,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     snapshot_listing)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
@@ -53,6 +55,4 @@ class VolumesTab(listing_tab.ListingTab):
 
 class VolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
-    # The Schedules tab joins here, after Volumes:
-    # tabs = (SnapshotsTab, VolumesTab, <the Schedules tab class>)
-    tabs = (SnapshotsTab, VolumesTab)
+    tabs = (SnapshotsTab, VolumesTab, schedule_views.SchedulesTab)
