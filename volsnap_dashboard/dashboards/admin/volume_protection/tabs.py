@@ -16,16 +16,20 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
     snapshot_listing)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as project_tables)
 
 TOP_PROJECTS = 5
 
 
 def summarize(snapshots):
-    """Snapshots and GiB per status, and the projects with the most."""
+    """Snapshots and GiB per status (as the table shows it), and the
+    projects with the most."""
     by_status = collections.OrderedDict()
     for snapshot in sorted(snapshots, key=lambda s: s.status):
-        entry = by_status.setdefault(snapshot.status,
-                                     {'count': 0, 'gigabytes': 0})
+        entry = by_status.setdefault(
+            project_tables.status_label(snapshot.status),
+            {'count': 0, 'gigabytes': 0})
         entry['count'] += 1
         entry['gigabytes'] += snapshot.size
     per_project = collections.Counter(admin_tables.project_name(s)
@@ -45,6 +49,7 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
     slug = 'snapshots'
     table_classes = (admin_tables.AdminSnapshotsTable,)
     template_name = 'volume_protection/admin/_snapshots_tab.html'
+    preload = False  # the open tab loads anyway; others when opened
     search_opts = {'all_tenants': True}
     admin_filters = True
 
@@ -109,7 +114,11 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)
-        context['summary'] = summarize(context['table'].data)
+        table = context['table']
+        context['summary'] = summarize(table.data)
+        # Other pages exist: the summary must not pass for the whole cloud.
+        context['summary']['page_only'] = (table.has_more_data() or
+                                           table.has_prev_data())
         return context
 
 

@@ -1,7 +1,8 @@
 """The tabs of Project > Volumes > Volume Protection.
 
-The Snapshots tab is drawn with the page; the others load when opened,
-so each costs its own listings only when someone looks at it.
+Only the open tab is drawn with the page (the Snapshots tab unless the
+URL names another); the others load when opened, so each tab costs its
+own listings only when someone looks at it.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
     name = _("Snapshots")
     slug = 'snapshots'
     table_classes = (protection_tables.ProtectedSnapshotsTable,)
+    preload = False
 
     def get_protected_snapshots_data(self):
         return self.get_data()
