@@ -229,9 +229,10 @@ def find(request, volume_id, schedule_id):
                           % schedule_id)
 
 
-def snapshots_of(request, schedule):
-    """The snapshots a schedule (or an Invalid one) made (one listing)."""
-    return _snapshots_of(request, schedule)
+def snapshots_of(request, schedule, all_projects=False):
+    """The snapshots a schedule (or an Invalid one) made (one listing;
+    ``all_projects`` for an administrator's look at another project)."""
+    return _snapshots_of(request, schedule, all_projects)
 
 
 def create(request, volume_id, when, options, name_template, retention,
@@ -351,9 +352,13 @@ def _delete(request, volume, found, keep_snapshots, all_projects=False):
 
 # -- For administrators, in any project ---------------------------------------
 
-def _find_in_any_project(request, volume_id, schedule_id):
+def admin_find(request, volume_id, schedule_id, checked=True):
+    """find() for administrators: the volume may be any project's.
+    Unless ``checked``, read without the minimum interval (to act on a
+    schedule the operator's newer minimum refuses)."""
     volume = cinder.volume_get(request, volume_id)
-    for found in store.schedules_of(volume):
+    for found in store.schedules_of(volume,
+                                    min_interval() if checked else None):
         if found.id == schedule_id:
             return volume, found
     raise errors.NotFound(_("The volume has no schedule \"%s\".")
@@ -363,7 +368,8 @@ def _find_in_any_project(request, volume_id, schedule_id):
 def admin_pause(request, volume_id, schedule_id):
     """Pause a schedule of any project's volume (the trust stays its
     owner's: resuming is the project's decision)."""
-    volume, found = _find_in_any_project(request, volume_id, schedule_id)
+    volume, found = admin_find(request, volume_id, schedule_id,
+                               checked=False)
     schedule = dataclasses.replace(_readable(found), paused=True)
     _save(request, volume, schedule)
     LOG.info("Schedule %s on volume %s paused by an administrator",
@@ -375,6 +381,7 @@ def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
     """Delete a schedule of any project's volume, as delete() does; its
     trust is deleted only where Keystone lets the administrator (it is
     the owner's, and acts on nothing once its schedule is gone)."""
-    volume, found = _find_in_any_project(request, volume_id, schedule_id)
+    volume, found = admin_find(request, volume_id, schedule_id,
+                               checked=False)
     return _delete(request, volume, found, keep_snapshots,
                    all_projects=True)

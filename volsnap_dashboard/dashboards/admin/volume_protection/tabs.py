@@ -12,6 +12,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
+    schedule_views)
+from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -125,6 +127,4 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
 class AdminVolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
     show_single_tab = True
-    # The admin Schedules tab joins here, after Snapshots:
-    # tabs = (AdminSnapshotsTab, <the admin Schedules tab class>)
-    tabs = (AdminSnapshotsTab,)
+    tabs = (AdminSnapshotsTab, schedule_views.AdminSchedulesTab)

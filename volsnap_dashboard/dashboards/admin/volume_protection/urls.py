@@ -1,11 +1,20 @@
 from django.urls import re_path
 
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    schedule_views)
 from volsnap_dashboard.dashboards.admin.volume_protection import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
+SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
     re_path(r'^$', views.IndexView.as_view(), name='index'),
+    re_path(SCHEDULE + r'$',
+            schedule_views.AdminScheduleDetailView.as_view(),
+            name='schedule_detail'),
+    re_path(SCHEDULE + r'delete/$',
+            schedule_views.AdminDeleteScheduleView.as_view(),
+            name='delete_schedule'),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'reset_status/$', views.ResetStatusView.as_view(),
             name='reset_status'),

@@ -67,6 +67,8 @@ OUTCOME_DISPLAY = {
 }
 
 TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
+#: The state filter's button for every row.
+ALL = 'all'
 
 
 # -- Times in the user's zone, UTC on hover ------------------------------
@@ -319,7 +321,16 @@ class RunScheduleNow(ScheduleBatchAction):
                                and not row.run_requested)
 
 
-class UpdateScheduleRow(tables.Row):
+class StateCategoryRow(tables.Row):
+    """A row the state filter's buttons show or hide in the browser."""
+
+    def load_cells(self, row=None):
+        super().load_cells(row)
+        self.classes.extend(['category-' + ALL,
+                             'category-' + self.datum.state])
+
+
+class UpdateScheduleRow(StateCategoryRow):
     ajax = True
 
     def get_data(self, request, obj_id):
@@ -332,6 +343,25 @@ class UpdateScheduleRow(tables.Row):
         return schedule_rows.ScheduleRow(
             volume, schedule, schedules_api.snapshots_of(request, schedule),
             schedule_rows.now())
+
+
+class StateFilter(tables.FixedFilterAction):
+    """A button per state, those that need attention first; rows are
+    shown or hidden in the browser, as every schedule is on the page."""
+
+    def get_fixed_buttons(self):
+        display = dict(STATE_DISPLAY)
+        order = schedule_rows.NEEDS_ATTENTION + tuple(
+            state for state, _text in STATE_DISPLAY
+            if state not in schedule_rows.NEEDS_ATTENTION)
+        return [{'text': _("All"), 'value': ALL}] + [
+            {'text': display[state], 'value': state} for state in order]
+
+    def categorize(self, table, rows):
+        categories = {ALL: list(rows)}
+        for state, _text in STATE_DISPLAY:
+            categories[state] = [row for row in rows if row.state == state]
+        return categories
 
 
 def schedule_name(row):
@@ -374,6 +404,6 @@ class SchedulesTable(tables.DataTable):
         verbose_name = _("Schedules")
         status_columns = ('state',)
         row_class = UpdateScheduleRow
-        table_actions = (CreateSchedule,)
+        table_actions = (StateFilter, CreateSchedule)
         row_actions = (EditSchedule, RunScheduleNow, PauseSchedule,
                        ResumeSchedule, TakeOverSchedule, DeleteSchedule)

@@ -61,7 +61,7 @@ class SchedulesTab(tabs.TableTab):
         except errors.VolsnapAPIError as exc:
             message = self.unavailable % exc
             exceptions.handle(self.request, message)
-            table = self._tables[schedule_tables.SchedulesTable._meta.name]
+            table = self._tables[self.table_classes[0]._meta.name]
             table._meta.no_data_message = message
             return []
         return self.rows(volumes, snapshots)

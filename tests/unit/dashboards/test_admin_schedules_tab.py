@@ -1,0 +1,113 @@
+"""Admin > Volume > Volume Protection: the Schedules tab, its Pause and
+Delete, with the API layer mocked."""
+
+from unittest import mock
+
+from django.urls import reverse
+from openstack_auth import utils as auth_utils
+from openstack_dashboard.test import helpers
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    schedule_tables)
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    schedule_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_rows)
+from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from tests.unit.dashboards import test_schedules_tab as project_tests
+from tests.unit.protection.schedule import factories
+
+VOLUME_ID = factories.VOLUME_ID
+SID = factories.schedule().id
+
+
+def admin_volume(schedule, volume_id, name):
+    """A volume as an admin lists it: with its project."""
+    volume = project_tests.volume_with(schedule, name=name)
+    volume.id = volume_id
+    setattr(volume, 'os-vol-tenant-attr:tenant_id', factories.PROJECT_ID)
+    return volume
+
+
+class AdminTabTests(helpers.BaseAdminViewTests):
+
+    def tab(self):
+        request = self.factory.get('/')
+        request.user = auth_utils.get_user(request)
+        request._messages = mock.MagicMock()
+        return schedule_views.AdminSchedulesTab(mock.Mock(kwargs={}),
+                                                request)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
+                           keystone: ['project_names']})
+    def test_every_project_in_one_listing_attention_first(self):
+        ok = project_tests.healthy()
+        lost = project_tests.ran(factories.schedule(),
+                                 model.OUTCOME_AUTHORIZATION_LOST)
+        failing = project_tests.ran(factories.schedule(),
+                                    model.OUTCOME_FAILED)
+        self.mock_volume_list.return_value = [
+            admin_volume(ok, 'v-1', 'a'), admin_volume(lost, 'v-2', 'b'),
+            admin_volume(failing, 'v-3', 'c')]
+        self.mock_project_names.return_value = {factories.PROJECT_ID:
+                                                'demo'}
+        with mock.patch.object(schedule_rows, 'now',
+                               return_value=project_tests.NOW):
+            rows = self.tab().get_admin_schedules_data()
+        self.assertEqual(['failing', 'authorization_lost', 'active'],
+                         [row.state for row in rows])
+        self.assertEqual({'demo'}, {row.project_name for row in rows})
+        self.mock_volume_list.assert_called_once_with(
+            helpers.IsHttpRequest(), search_opts={
+                'all_tenants': True,
+                'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}})
+        self.mock_snapshot_list.assert_not_called()
+
+    def test_table_has_projects_state_buttons_and_only_pause_delete(self):
+        row = project_tests.row_of(project_tests.healthy())
+        row.project_name = '<b>demo</b>'
+        request = self.factory.get('/')
+        request.user = self.user
+        request.session = {}
+        table = schedule_tables.AdminSchedulesTable(request, data=[row])
+        html = table.render()
+        self.assertIn('&lt;b&gt;demo&lt;/b&gt;', html)
+        self.assertEqual(['pause', 'delete_schedule'],
+                         [action.name for action
+                          in table.get_row_actions(row)])
+        self.assertIn('category-active', html)
+        buttons = [html.index('value="%s"' % state) for state
+                   in ('all', 'failing', 'authorization_lost', 'active')]
+        self.assertEqual(sorted(buttons), buttons)
+        self.assertIn(reverse('horizon:admin:volume_protection:'
+                              'delete_schedule', args=(VOLUME_ID, SID)),
+                      html)
+
+    @helpers.create_mocks({schedules_api: ['admin_find', 'snapshots_of',
+                                           'admin_delete']})
+    def test_delete_in_another_project_lists_its_snapshots_across(self):
+        volume = admin_volume(project_tests.healthy(), VOLUME_ID, 'db')
+        [decoded] = codec.decode(volume)
+        self.mock_admin_find.return_value = (volume, decoded)
+        self.mock_snapshots_of.return_value = []
+        self.mock_admin_delete.return_value = 0
+        url = reverse('horizon:admin:volume_protection:delete_schedule',
+                      args=(VOLUME_ID, SID))
+        res = self.client.post(url, {'snapshots': 'keep'})
+        self.assertNoFormErrors(res)
+        self.mock_admin_delete.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=True)
+        self.mock_snapshots_of.assert_called_once_with(
+            helpers.IsHttpRequest(), decoded, all_projects=True)
+
+    @helpers.create_mocks({schedules_api: ['admin_pause']})
+    def test_pause_action_calls_the_admin_pause(self):
+        action = schedule_tables.AdminPauseSchedule()
+        request = self.factory.post('/')
+        action.action(request, project_tests.ROW_ID)
+        self.mock_admin_pause.assert_called_once_with(request, VOLUME_ID,
+                                                      SID)

@@ -1,0 +1,54 @@
+"""The admin Schedules table: every project's schedules with their
+projects' names, those that need attention first; Pause and Delete."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from horizon import tables
+
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_tables as project_tables)
+from volsnap_dashboard import policy
+
+
+def admin_volume_link(row):
+    return reverse('horizon:admin:volumes:detail', args=(row.volume_id,))
+
+
+def admin_detail_link(row):
+    return reverse('horizon:admin:volume_protection:schedule_detail',
+                   args=(row.volume_id, row.schedule_id))
+
+
+def project_name(row):
+    return getattr(row, 'project_name', None) or row.project_id or '-'
+
+
+class AdminPauseSchedule(project_tables.PauseSchedule):
+    api_call = 'admin_pause'
+    policy_rules = policy.ADMIN
+    help_text = _("A paused schedule makes no snapshots and deletes none; "
+                  "its project decides when to resume it.")
+
+
+class AdminDeleteSchedule(project_tables.DeleteSchedule):
+    url = 'horizon:admin:volume_protection:delete_schedule'
+    policy_rules = policy.ADMIN
+
+
+class AdminSchedulesTable(project_tables.SchedulesTable):
+    project = tables.Column(project_name, verbose_name=_("Project"))
+    schedule = tables.Column(project_tables.schedule_name,
+                             verbose_name=_("Schedule"),
+                             link=admin_detail_link)
+    volume = tables.Column('volume_name', verbose_name=_("Volume"),
+                           link=admin_volume_link)
+
+    class Meta(project_tables.SchedulesTable.Meta):
+        name = 'admin_schedules'
+        columns = ('project', 'schedule', 'volume', 'when', 'retention',
+                   'next_run', 'last_run', 'state')
+        # No polling: an administrator asks for no runs.
+        row_class = project_tables.StateCategoryRow
+        status_columns = ()
+        table_actions = (project_tables.StateFilter,)
+        row_actions = (AdminPauseSchedule, AdminDeleteSchedule)

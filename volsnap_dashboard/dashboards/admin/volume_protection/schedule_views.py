@@ -1,0 +1,91 @@
+"""Admin > Volume > Volume Protection: the Schedules tab (every
+project's, one volume listing and one project listing), a schedule's
+detail page and the delete form, in any project."""
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.admin.volume_protection import (
+    schedule_tables as admin_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_forms)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_rows)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_views as project_views)
+from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard import policy
+
+ALL_SCHEDULED = dict(project_views.SCHEDULED, all_tenants=True)
+
+
+def attention_first(rows):
+    """Failing, authorization lost, invalid and overdue schedules first
+    (in that order), the others after them, each kept in its order."""
+    order = {state: rank for rank, state
+             in enumerate(schedule_rows.NEEDS_ATTENTION)}
+    last = len(order)
+    return sorted(rows, key=lambda row: order.get(row.state, last))
+
+
+class AdminSchedulesTab(project_views.SchedulesTab):
+    """The snapshots each schedule holds are not counted here: that
+    would list every snapshot of the cloud."""
+
+    table_classes = (admin_tables.AdminSchedulesTable,)
+    policy_rules = policy.ADMIN
+
+    def list_volumes(self):
+        return cinder.volume_list(self.request,
+                                  search_opts=dict(ALL_SCHEDULED))
+
+    def list_snapshots(self):
+        return []
+
+    def get_admin_schedules_data(self):
+        return self.get_schedules_data()
+
+    def rows(self, volumes, snapshots):
+        rows = attention_first(super().rows(volumes, snapshots))
+        try:
+            names = keystone.project_names(self.request)
+        except errors.VolsnapAPIError:
+            names = {}  # the rows show the projects' ids instead
+        for row in rows:
+            row.project_name = names.get(row.project_id)
+        return rows
+
+
+class AdminScheduleMixin:
+    index_url_name = 'horizon:admin:volume_protection:index'
+    table_class = admin_tables.AdminSchedulesTable
+
+    def find(self):
+        return schedules_api.admin_find(
+            self.request, self.kwargs['volume_id'],
+            self.kwargs['schedule_id'])
+
+    def snapshots_of(self, schedule):
+        return schedules_api.snapshots_of(self.request, schedule,
+                                          all_projects=True)
+
+
+class AdminScheduleDetailView(AdminScheduleMixin,
+                              project_views.ScheduleDetailView):
+    policy_rules = policy.ADMIN
+    volume_url_name = 'horizon:admin:volumes:detail'
+    snapshot_url_name = 'horizon:admin:volume_protection:detail'
+
+
+class AdminDeleteScheduleForm(schedule_forms.DeleteScheduleForm):
+    api_call = 'admin_delete'
+
+
+class AdminDeleteScheduleView(AdminScheduleMixin,
+                              project_views.DeleteScheduleView):
+    form_class = AdminDeleteScheduleForm
+    submit_url = 'horizon:admin:volume_protection:delete_schedule'
+    policy_rules = policy.ADMIN
+    page_title = _("Delete Schedule")
