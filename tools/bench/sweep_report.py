@@ -32,7 +32,9 @@ def results_table(results):
         for key, name in SWEEPS:
             sweep = r[key]
             own = sweep['median_ms'] - listing['median_ms']
-            rows.append(['', '', '', name, _ms(sweep['median_ms']),
+            # Every row names its size: a simple table's row with an
+            # empty first cell would continue the row above.
+            rows.append(start + [name, _ms(sweep['median_ms']),
                          _ms(sweep['best_ms']),
                          _ratio(sweep['median_ms'], listing['median_ms']),
                          _ms(own),
