@@ -3,6 +3,7 @@
 import re
 from unittest import mock
 
+from django.contrib.messages import get_messages
 from django.test.utils import override_settings
 from django.urls import reverse
 from openstack_dashboard.test import helpers
@@ -61,10 +62,14 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
                                       for s in res.context['table'].data])
         self.mock_project_names.assert_called_once()
         summary = res.context['summary']
-        self.assertEqual([('available', {'count': 2, 'gigabytes': 4}),
-                          ('error', {'count': 1, 'gigabytes': 5})],
-                         summary['by_status'])
+        self.assertEqual([('Available', {'count': 2, 'gigabytes': 4}),
+                          ('Error', {'count': 1, 'gigabytes': 5})],
+                         [(str(label), entry)
+                          for label, entry in summary['by_status']])
         self.assertEqual([('demo', 2), ('alt', 1)], summary['top_projects'])
+        # One page holds them all: the summary says it covers them all.
+        self.assertFalse(summary['page_only'])
+        self.assertContains(res, 'covers every snapshot listed')
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged'],
                            keystone: ['project_names']})
@@ -217,6 +222,74 @@ class AdminPageTests(helpers.BaseAdminViewTests):
         self.assertEqual((1, 1, 1), calls(200))
 
 
+class SummaryScopeTests(AdminPageTests):
+
+    def test_display_labels_not_cinders_statuses(self):
+        res = self._index([snapshot_of('p-demo', 'a',
+                                       status='error_deleting')])
+        summary = res.content.decode().split('id="volsnap-summary"')[1]
+        summary = summary.split('</table>')[0]
+        self.assertIn('<td>Error Deleting</td>', summary)
+        self.assertNotIn('error_deleting', summary)
+
+    def test_says_when_it_covers_only_the_page_shown(self):
+        self.snapshot_list_paged.return_value = (
+            [snapshot_of('p-demo', 'a')], True, False)
+        res = self.client.get(INDEX_URL)
+        self.assertTrue(res.context['summary']['page_only'])
+        self.assertContains(res, 'covers only the page shown')
+        self.assertContains(res, 'on this page, by status')
+
+
+class AdminMessagesTests(helpers.BaseAdminViewTests):
+    """Messages name snapshots by name, falling back to the id."""
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged',
+                                    'volume_names_by_id',
+                                    'snapshot_force_delete', 'error_reasons'],
+                           keystone: ['project_names']})
+    def test_force_delete_failure_names_the_snapshot(self):
+        self.mock_error_reasons.return_value = {}
+        self.mock_volume_names_by_id.return_value = {}
+        self.mock_project_names.return_value = {}
+        self.mock_snapshot_list_paged.return_value = (
+            [snapshot_of('p', 'stuck', status='error_deleting')], False,
+            False)
+        self.mock_snapshot_force_delete.side_effect = errors.BadRequest()
+        res = self.client.post(INDEX_URL, {
+            'action': 'admin_snapshots__force_delete',
+            'object_ids': ['stuck']}, follow=True)
+        shown = ' '.join(str(m) for m in res.context['messages'])
+        self.assertIn('"snap-stuck"', shown)
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'snapshot_reset_status']})
+    def test_reset_status_names_the_snapshot_and_the_status_label(self):
+        self.mock_snapshot_get.return_value = snapshot_of(
+            'p', 'snap-1', status='error_deleting')
+        res = self.client.post(reset_url(), {'status': 'error_deleting',
+                                             'confirm': 'on'})
+        shown = [str(m) for m in get_messages(res.wsgi_request)]
+        self.assertIn('The status of snapshot "snap-snap-1" is now Error '
+                      'Deleting.', shown)
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged',
+                                    'volume_names_by_id', 'error_reasons'],
+                           keystone: ['project_names']})
+    def test_force_delete_offered_for_a_snapshot_stuck_creating(self):
+        # Cinder refuses a plain delete in creating; an admin's force
+        # delete works there (checked on the dev cloud).
+        self.mock_error_reasons.return_value = {}
+        self.mock_volume_names_by_id.return_value = {}
+        self.mock_project_names.return_value = {}
+        creating = snapshot_of('p', 'new', status='creating')
+        self.mock_snapshot_list_paged.return_value = ([creating], False,
+                                                      False)
+        table = self.client.get(INDEX_URL).context['table']
+        offered = [a.name for a in table.get_row_actions(creating)]
+        self.assertIn('force_delete', offered)
+        self.assertNotIn('delete', offered)
+
+
 class AdminRowUpdateTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get'],
@@ -308,6 +381,11 @@ class SummaryTests(helpers.TestCase):
     def test_empty(self):
         self.assertEqual({'by_status': [], 'top_projects': [], 'total': 0,
                           'gigabytes': 0}, tabs.summarize([]))
+
+    def test_unknown_status_gets_a_readable_label(self):
+        snapshot = snapshot_of('p', 'a', status='some_new-state')
+        [(label, _entry)] = tabs.summarize([snapshot])['by_status']
+        self.assertEqual('Some New State', str(label))
 
 
 class NonAdminTests(helpers.TestCase):

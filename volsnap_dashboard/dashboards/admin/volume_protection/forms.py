@@ -32,15 +32,17 @@ class ResetStatusForm(forms.SelfHandlingForm):
 
     def handle(self, request, data):
         snapshot_id = self.initial['snapshot_id']
+        name = self.initial.get('snapshot_name') or snapshot_id
         try:
             cinder.snapshot_reset_status(request, snapshot_id,
                                          data['status'])
         except errors.VolsnapAPIError as exc:
-            exceptions.handle(request, _("Unable to reset the status of "
-                                         "snapshot %(id)s: %(reason)s")
-                              % {'id': snapshot_id, 'reason': exc})
+            exceptions.handle(request, _('Unable to reset the status of '
+                                         'snapshot "%(name)s": %(reason)s')
+                              % {'name': name, 'reason': exc})
             return False
-        messages.success(request, _("The status of snapshot %(id)s is now "
-                                    "%(status)s.")
-                         % {'id': snapshot_id, 'status': data['status']})
+        messages.success(request, _('The status of snapshot "%(name)s" is '
+                                    'now %(status)s.')
+                         % {'name': name, 'status': dict(
+                             RESETTABLE_STATUSES)[data['status']]})
         return True

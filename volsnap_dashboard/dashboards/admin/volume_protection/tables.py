@@ -13,7 +13,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard import policy
 
 PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
-STUCK_STATUSES = ('error_deleting', 'deleting')
+# Only a force delete removes these (Cinder refuses a plain delete).
+STUCK_STATUSES = ('error_deleting', 'deleting', 'creating')
 
 
 def project_id(snapshot):
@@ -45,8 +46,9 @@ class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
     action_type = 'danger'
     icon = 'trash'
     policy_rules = policy.FORCE_DELETE
-    help_text = _("Force delete removes a snapshot stuck in deleting or "
-                  "error_deleting, whatever the back end reports.")
+    help_text = _("Force delete removes a snapshot stuck in Creating, "
+                  "Deleting or Error Deleting, whatever the back end "
+                  "reports.")
 
     # One lazy string per count (see project_tables.DeleteSnapshots).
     @staticmethod
@@ -71,8 +73,11 @@ class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
             return
         except errors.VolsnapAPIError as exc:
             exceptions.handle(
-                request, _("Unable to force delete snapshot %(id)s: "
-                           "%(reason)s") % {'id': obj_id, 'reason': exc},
+                request, _('Unable to force delete snapshot "%(name)s": '
+                           '%(reason)s') % {
+                    'name': project_tables.display_name_of(self.table,
+                                                           obj_id),
+                    'reason': exc},
                 escalate=True)
 
 
@@ -85,8 +90,7 @@ class ResetStatus(project_tables.SnapshotLinkAction):
     policy_rules = policy.RESET_STATUS
 
 
-class AdminSnapshotFilterAction(tables.FilterAction):
-    filter_type = 'server'
+class AdminSnapshotFilterAction(project_tables.SnapshotFilterAction):
     filter_choices = (
         ('project', _("Project (name or ID) ="), True),
         ('name', _("Name ="), True),

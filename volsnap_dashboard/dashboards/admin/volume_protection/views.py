@@ -2,6 +2,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import tabs as horizon_tabs
 
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     forms as admin_forms)
 from volsnap_dashboard.dashboards.admin.volume_protection import (
@@ -30,6 +32,15 @@ class DetailView(project_views.DetailView):
     volume_url_name = 'horizon:admin:volumes:detail'
     index_url = INDEX_URL
     restored_in_all_projects = True
+    # Admins see every project's: a 404 means the snapshot does not exist.
+    not_found = _("Snapshot %s was not found: it does not exist (it may "
+                  "have been deleted).")
+
+    def project_names(self):
+        try:
+            return keystone.project_names(self.request)
+        except errors.VolsnapAPIError:
+            return {}  # the page shows the projects' ids instead
 
 
 class ResetStatusView(project_views.SnapshotFormView):
@@ -45,4 +56,5 @@ class ResetStatusView(project_views.SnapshotFormView):
 
     def get_initial(self):
         snapshot = self.get_snapshot()
-        return {'snapshot_id': snapshot.id, 'status': snapshot.status}
+        return {'snapshot_id': snapshot.id, 'status': snapshot.status,
+                'snapshot_name': snapshot.name or snapshot.id}

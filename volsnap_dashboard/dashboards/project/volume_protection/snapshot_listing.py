@@ -9,6 +9,8 @@ from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as protection_tables)
 
 
 class SnapshotListMixin(tables.PagedTableMixin):
@@ -26,7 +28,21 @@ class SnapshotListMixin(tables.PagedTableMixin):
         name = filters.pop('name', None)
         if name:
             filters[self._name_filter()] = name
+        status = filters.pop('status', None)
+        if status:
+            filters['status'] = self._status_for(status)
         return filters
+
+    def _status_for(self, text):
+        """Cinder's status for one chosen from the list or typed as the
+        table shows it ("Error Deleting")."""
+        status = protection_tables.status_for(text)
+        if status is None:
+            messages.warning(self.request, _(
+                'No snapshot status is called "%s": choose one from the '
+                'list.') % text)
+            return text  # Cinder matches nothing: an empty list, as asked
+        return status
 
     def _name_filter(self):
         try:

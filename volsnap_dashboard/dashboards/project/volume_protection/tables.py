@@ -42,6 +42,10 @@ CINDER_ID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
 
 # What Cinder deletes without force (an admin can force the others).
 DELETABLE_STATUSES = ('available', 'error')
+# Cinder renames a snapshot and changes its metadata whatever its status
+# (even while it is being created); only one being deleted is not worth it.
+EDITABLE_STATUSES = ('available', 'error', 'error_deleting', 'creating',
+                     'restoring', 'backing-up', 'unmanaging')
 
 # Literal strings, so that makemessages finds them.
 SNAPSHOT_STATUS_DISPLAY = (
@@ -59,7 +63,35 @@ SNAPSHOT_STATUS_DISPLAY = (
      pgettext_lazy('Current status of a snapshot', 'Restoring')),
     ('backing-up',
      pgettext_lazy('Current status of a snapshot', 'Backing Up')),
+    ('unmanaging',
+     pgettext_lazy('Current status of a snapshot', 'Unmanaging')),
 )
+
+
+def status_label(status):
+    """A snapshot status as the tables show it ("Error Deleting")."""
+    return dict(SNAPSHOT_STATUS_DISPLAY).get(
+        status, str(status).replace('_', ' ').replace('-', ' ').title())
+
+
+def status_for(text):
+    """Cinder's status for ``text`` as shown ("Error Deleting") or as
+    Cinder writes it ("error_deleting"), whatever its case; None if no
+    status is called so."""
+    wanted = ' '.join(text.replace('_', ' ').split()).casefold()
+    for status, label in SNAPSHOT_STATUS_DISPLAY:
+        if wanted in (str(label).casefold(), status.replace('_', ' ')):
+            return status
+    return None
+
+
+def display_name_of(table, snapshot_id):
+    """The name of the table's row ``snapshot_id``, or the id when the
+    row is not on the page (deleted meanwhile) or has no name."""
+    for snapshot in table.data or ():
+        if snapshot.id == snapshot_id:
+            return snapshot_name(snapshot)
+    return snapshot_id
 
 
 class PolicyTargetMixin(dashboard_policy.PolicyTargetMixin):
@@ -95,6 +127,15 @@ class AvailableSnapshotModal(PolicyTargetMixin, SnapshotLinkAction):
         return snapshot is None or snapshot.status == 'available'
 
 
+class EditableSnapshotModal(PolicyTargetMixin, SnapshotLinkAction):
+    """A modal row action for what Cinder changes in any status."""
+
+    classes = ('ajax-modal',)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or snapshot.status in EDITABLE_STATUSES
+
+
 class RestoreSnapshot(AvailableSnapshotModal):
     name = 'restore'
     verbose_name = _("Restore to New Volume")
@@ -103,7 +144,7 @@ class RestoreSnapshot(AvailableSnapshotModal):
     policy_rules = policy.RESTORE
 
 
-class EditSnapshot(AvailableSnapshotModal):
+class EditSnapshot(EditableSnapshotModal):
     name = 'edit'
     verbose_name = _("Edit Snapshot")
     url = 'horizon:project:volume_protection:update'
@@ -111,7 +152,7 @@ class EditSnapshot(AvailableSnapshotModal):
     policy_rules = policy.UPDATE
 
 
-class UpdateMetadata(AvailableSnapshotModal):
+class UpdateMetadata(EditableSnapshotModal):
     name = 'update_metadata'
     verbose_name = _("Update Metadata")
     url = 'horizon:project:volume_protection:metadata'
@@ -163,15 +204,17 @@ class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
 
     def delete(self, request, obj_id):
         plugin = plugin_choice.volume_plugin()
+        name = display_name_of(self.table, obj_id)
         try:
             if not cinder.snapshot_delete(request, plugin, obj_id):
                 messages.info(request, _(
-                    "Snapshot %s no longer exists: it was already deleted.")
-                    % obj_id)
+                    'Snapshot "%s" no longer exists: it was already '
+                    'deleted.') % name)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(
-                request, _("Unable to delete snapshot %(id)s: %(reason)s")
-                % {'id': obj_id, 'reason': exc}, escalate=True)
+                request, _('Unable to delete snapshot "%(name)s": '
+                           '%(reason)s') % {'name': name, 'reason': exc},
+                escalate=True)
 
 
 class UpdateRow(tables.Row):
@@ -197,6 +240,14 @@ class SnapshotFilterAction(tables.FilterAction):
         ('status', _("Status ="), True),
         ('volume', _("Volume (name or ID) ="), True),
     )
+    #: Offered as a list (see _table_actions.html) instead of free text.
+    status_choices = SNAPSHOT_STATUS_DISPLAY
+
+    def selected_status(self):
+        """The status the table is filtered by, if it is."""
+        if getattr(self, 'filter_field', None) != 'status':
+            return None
+        return status_for(getattr(self, 'filter_string', None) or '')
 
 
 def source_volume_name(snapshot):
@@ -251,6 +302,11 @@ def snapshot_name(snapshot):
     return snapshot.name or snapshot.id
 
 
+def description_or_none(snapshot):
+    # Cinder answers None or "" for no description: both show as "-".
+    return getattr(snapshot, 'description', None) or None
+
+
 def own_copy(action):
     """A copy of a Horizon action whose own bound helpers (``single`` and
     ``multiple``, bound in its __init__) act on the copy, not the original."""
@@ -274,8 +330,8 @@ class ProtectedSnapshotsTable(tables.DataTable):
                           display_choices=SNAPSHOT_STATUS_DISPLAY)
     created = tables.Column('created_at', verbose_name=_("Created"),
                             filters=(filters.parse_isotime,))
-    description = tables.Column('description', verbose_name=_("Description"),
-                                truncate=60)
+    description = tables.Column(description_or_none,
+                                verbose_name=_("Description"), truncate=60)
 
     def __init__(self, request, *args, **kwargs):
         # Horizon makes one instance of each action per table class, shared
@@ -333,6 +389,7 @@ class ProtectedSnapshotsTable(tables.DataTable):
         row_class = UpdateRow
         pagination_param = 'snapshot_marker'
         prev_pagination_param = 'prev_snapshot_marker'
+        table_actions_template = 'volume_protection/_table_actions.html'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
                          DeleteSnapshots)
         row_actions = (RestoreSnapshot, EditSnapshot, UpdateMetadata,

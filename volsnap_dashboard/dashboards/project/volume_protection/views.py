@@ -25,6 +25,12 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard import policy
 
 INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
+SNAPSHOT_PROJECT = 'os-extended-snapshot-attributes:project_id'
+VOLUME_PROJECT = 'os-vol-tenant-attr:tenant_id'
+
+
+def project_name_of(names, project_id):
+    return names.get(project_id) or project_id
 
 
 def volume_plugin_or_redirect(request):
@@ -162,12 +168,20 @@ class SnapshotMixin:
     """A view about one snapshot, read once per request."""
 
     index_url = INDEX_URL
+    # Cinder answers 404 alike for a deleted snapshot and for another
+    # project's: the message is right for both.
+    not_found = _("Snapshot %s was not found: it does not exist (it may "
+                  "have been deleted), or it is not in your project.")
 
     @memoized.memoized_method
     def get_snapshot(self):
         try:
             return cinder.snapshot_get(self.request,
                                        self.kwargs['snapshot_id'])
+        except errors.NotFound:
+            exceptions.handle(self.request, self.not_found
+                              % self.kwargs['snapshot_id'], details='',
+                              redirect=self.index_url)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve snapshot: %s") % exc,
@@ -266,10 +280,16 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
     volume_url_name = 'horizon:project:volumes:detail'
     restored_in_all_projects = False
 
+    def project_names(self):
+        """Project id -> name, where the page names projects."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         snapshot = context['snapshot']
         context['snapshot_name'] = snapshot.name or snapshot.id
+        context['status_label'] = protection_tables.status_label(
+            snapshot.status)
         context['metadata'] = sorted(
             (getattr(snapshot, 'metadata', None) or {}).items())
         try:
@@ -282,12 +302,21 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
             context['restored_volumes'] = [] if plugin is None else \
                 cinder.volumes_restored_from(
                     self.request, plugin, snapshot.id,
-                    all_projects=self.restored_in_all_projects)
+                    all_projects=self.restored_in_all_projects,
+                    created_at=getattr(snapshot, 'created_at', None))
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the volumes restored from this "
                 "snapshot: %s") % exc)
             context['restored_volumes'] = []
+        names = self.project_names()
+        context['names_projects'] = names is not None
+        if names is not None:
+            context['project_name'] = project_name_of(
+                names, getattr(snapshot, SNAPSHOT_PROJECT, None))
+            for volume in context['restored_volumes']:
+                volume.project_name = project_name_of(
+                    names, getattr(volume, VOLUME_PROJECT, None))
         context['volume_url_name'] = self.volume_url_name
         table = self.table_class(self.request)
         context['actions'] = table.render_row_actions(snapshot)
