@@ -13,8 +13,10 @@ ADD_PANEL = ('volsnap_dashboard.dashboards.project.volume_protection.'
              'panel.VolumeProtection')
 ADD_INSTALLED_APPS = ['volsnap_dashboard']
 ADD_SCSS_FILES = ['volsnap_dashboard/scss/volsnap.scss']
-# The volume picker and the forms' live quota bars.
-ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js']
+# The volume picker and the forms' live quota bars; the tables' status
+# filter.
+ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js',
+                'volsnap_dashboard/js/status_filter.js']
 ADD_EXCEPTIONS = {
     'recoverable': RECOVERABLE,
     'not_found': NOT_FOUND,
