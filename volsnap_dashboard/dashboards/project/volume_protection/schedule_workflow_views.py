@@ -49,7 +49,7 @@ class ScheduleWorkflowView(policy.PolicyRequiredMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['preview_url'] = self.request.path
+        context['page_title'] = self.workflow_class.name
         if self.resources().editing:
             context['edited_volume'] = self.resources().edited[0]
         return context

@@ -1,0 +1,112 @@
+"""The Create Schedule workflow in a real browser (Playwright, Debian's
+chromium) on the dev cloud: a daily schedule whose next runs follow the
+time zone chosen, and the forecast's warning when the snapshot quota is
+too small; the previews come from the server as the fields change."""
+
+import os
+
+from playwright.sync_api import expect
+import pytest
+
+from tests.integration import cloud
+from tests.integration import horizon_session
+from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import SCREENSHOTS
+from tests.integration.test_browser import server  # noqa: F401
+from tests.integration import waiting
+from tools.devkit.cinder import project_id
+from volsnap_dashboard.dashboards import schedules_api
+
+pytestmark = pytest.mark.browser
+
+CREATE = '/project/volume_protection/schedules/create/'
+
+
+@pytest.fixture
+def schedule_volume():
+    with waiting.temporary_volume(cloud.cinder_as('demo'),
+                                  'browser-scheduled') as volume:
+        yield volume
+        request = horizon_session.request_for(horizon_session.login('demo'))
+        for found in schedules_api.list_for_volume(request, volume.id):
+            schedules_api.delete(request, volume.id, found.id)
+
+
+@pytest.fixture
+def small_snapshot_quota():
+    """demo's snapshot quota set to what it uses plus 3, restored after."""
+    demo = cloud.cinder_as('demo')
+    admin = cloud.cinder_as('admin')
+    project = project_id(demo)
+    before = admin.quotas.get(project).snapshots
+    admin.quotas.update(project, snapshots=cloud.snapshots_in_use(demo) + 3)
+    try:
+        yield
+    finally:
+        admin.quotas.update(project, snapshots=before)
+
+
+def open_step(form, name):
+    form.locator('.nav-pills a', has_text=name).click()
+
+
+def test_daily_schedule_runs_follow_the_zone_and_quota_is_forecast(
+        browser, server, schedule_volume, small_snapshot_quota):  # noqa: F811
+    page = logged_in_page(browser, server, 'demo')
+    page.goto(server.url + CREATE + '?volume_id=' + schedule_volume.id)
+    form = page.locator('form.volsnap-schedule-workflow')
+    expect(form.locator('.volsnap-picker-selected input:checked')
+           ).to_have_count(1)
+
+    open_step(form, 'When')
+    expect(form.locator('#id_kind')).to_have_value('daily')
+    # The daily preset's fields, and only those, are shown.
+    expect(form.locator('#id_hour')).to_be_visible()
+    expect(form.locator('#id_cron')).to_be_hidden()
+    form.locator('#id_hour').fill('2')
+    form.locator('#id_minute').fill('0')
+    form.locator('#id_tz').select_option('Europe/Berlin')
+
+    open_step(form, 'Retention')
+    form.locator('#id_retention_count').fill('2')
+
+    open_step(form, 'Review')
+    runs = form.locator('.volsnap-next-runs')
+    expect(runs.locator('thead')).to_contain_text('Europe/Berlin')
+    expect(runs.locator('tbody tr')).to_have_count(5)
+    expect(runs.locator('tbody tr').first).to_contain_text('02:00 CE')
+    berlin_utc = runs.locator('tbody tr td').nth(1).inner_text()
+    expect(form.locator('.volsnap-forecast')).to_contain_text(
+        'hold 2 snapshots of each volume')
+    expect(form.locator('.volsnap-forecast-warning')).to_have_count(0)
+
+    open_step(form, 'When')
+    form.locator('#id_tz').select_option('Asia/Tokyo')
+    open_step(form, 'Review')
+    expect(runs.locator('thead')).to_contain_text('Asia/Tokyo')
+    expect(runs.locator('tbody tr').first).to_contain_text('02:00 JST')
+    tokyo_utc = runs.locator('tbody tr td').nth(1).inner_text()
+    assert tokyo_utc.endswith('17:00 UTC')
+    assert tokyo_utc != berlin_utc
+
+    # More snapshots kept than the quota left: the forecast warns.
+    open_step(form, 'Retention')
+    form.locator('#id_retention_count').fill('5')
+    open_step(form, 'Review')
+    expect(form.locator('.volsnap-forecast-warning')).to_contain_text(
+        'This will not fit your quota')
+    # The README's picture (doc/images/schedule-workflow.png) is this one.
+    page.screenshot(path=os.path.join(SCREENSHOTS,
+                                      'readme-schedule-workflow.png'))
+
+    # Saving still works: the quota is only full once the runs fill it.
+    open_step(form, 'Retention')
+    form.locator('#id_retention_count').fill('2')
+    form.locator('input[type=submit]').click()
+    expect(page.locator('.alert-success').first).to_contain_text(
+        'Created a schedule for volume browser-scheduled', timeout=30000)
+    request = horizon_session.request_for(horizon_session.login('demo'))
+    [saved] = schedules_api.list_for_volume(request, schedule_volume.id)
+    assert (saved.when.cron, saved.when.tz) == ('0 2 * * *', 'Asia/Tokyo')
+    assert saved.retention.count == 2
