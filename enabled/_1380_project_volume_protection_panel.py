@@ -16,7 +16,9 @@ ADD_SCSS_FILES = ['volsnap_dashboard/scss/volsnap.scss']
 # The volume picker and the forms' live quota bars; the tables' status
 # filter.
 ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js',
-                'volsnap_dashboard/js/status_filter.js']
+                'volsnap_dashboard/js/status_filter.js',
+                # The schedule workflow's previews, computed on the server.
+                'volsnap_dashboard/js/schedule_preview.js']
 ADD_EXCEPTIONS = {
     'recoverable': RECOVERABLE,
     'not_found': NOT_FOUND,
