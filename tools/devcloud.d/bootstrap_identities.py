@@ -8,6 +8,7 @@ Result (domain Default, region RegionOne):
   admin  / project admin : admin;   also member (and reader) of demo
   demo   / project demo  : member, reader
   reader / project demo  : reader
+  colleague / project demo : member, reader   (a second member of demo)
   alt    / project alt   : member, reader
   cinder / project service : admin, service   (keystonemiddleware user)
   volsnap-scheduler / project service : admin   (the scheduler's service
@@ -34,12 +35,15 @@ PROJECTS = {
     "alt": "volsnap second tenant (isolation tests)",
     "service": "OpenStack services' users",
 }
-USERS = ("demo", "reader", "alt", "cinder", lib.SCHEDULER_USER)
+USERS = ("demo", "reader", "colleague", "alt", "cinder",
+         lib.SCHEDULER_USER)
 ASSIGNMENTS = [
     ("admin", "admin", "admin"),
     ("demo", "demo", "member"),
     ("demo", "demo", "reader"),
     ("reader", "demo", "reader"),
+    ("colleague", "demo", "member"),
+    ("colleague", "demo", "reader"),
     ("alt", "alt", "member"),
     ("alt", "alt", "reader"),
     ("cinder", "service", "admin"),

@@ -17,6 +17,8 @@ PROJECT_OF = {
     'admin': 'admin',
     'demo': 'demo',
     'reader': 'demo',
+    # A second member of demo (takes over a schedule another member made).
+    'colleague': 'demo',
     'alt': 'alt',
     'cinder': 'service',
     'volsnap-scheduler': 'service',
