@@ -152,16 +152,46 @@ def test_admin_detail_lists_volumes_restored_in_other_projects(
                                   snapshot_id=snapshot.id, metadata={
                                       cinder_snapshot.RESTORED_FROM_KEY:
                                           snapshot.id})
+    # Made with Horizon's own Create Volume: no tag, only snapshot_id.
+    plain = alt.volumes.create(1, name='itest-admin-plain',
+                               snapshot_id=snapshot.id)
     try:
-        waiting.until_status(alt.volumes, restored.id, 'available')
+        for volume in (restored, plain):
+            waiting.until_status(alt.volumes, volume.id, 'available')
         client = horizon_session.login('admin')
         page = client.get(ADMIN_INDEX + snapshot.id + '/')
         assert page.status_code == 200
-        assert [v.id for v in page.context['restored_volumes']] == [
-            restored.id]
+        assert sorted(v.id for v in page.context['restored_volumes']) == \
+            sorted([restored.id, plain.id])
         assert b'itest-admin-restored' in page.content
+        assert b'itest-admin-plain' in page.content
+        assert page.context['project_name'] == 'alt'
+        assert b'project alt' in page.content
     finally:
-        waiting.delete_and_wait(alt.volumes, restored.id)
+        for volume in (restored, plain):
+            waiting.delete_and_wait(alt.volumes, volume.id)
+
+
+def test_admin_summary_in_display_labels_says_its_scope(
+        snapshots_in_two_projects):
+    _alt, _volume, snapshot = snapshots_in_two_projects[1]
+    admin = cloud.cinder_as('admin')
+    admin.volume_snapshots.reset_state(snapshot.id, 'error_deleting')
+    try:
+        client = horizon_session.login('admin')
+        page = client.get(ADMIN_INDEX)
+        summary = page.content.decode().split('id="volsnap-summary"')[1]
+        summary = summary.split('<table', 2)[1]
+        assert '<td>Error Deleting</td>' in summary
+        assert 'error_deleting' not in summary
+        assert 'id="volsnap-summary-scope"' in page.content.decode()
+        # One snapshot per page: the summary covers only the page shown.
+        client.cookies['API_RESULT_PAGE_SIZE'] = '1'
+        with_small_pages = client.get(ADMIN_INDEX)
+        assert with_small_pages.context['summary']['page_only']
+        assert b'covers only the page shown' in with_small_pages.content
+    finally:
+        admin.volume_snapshots.reset_state(snapshot.id, 'available')
 
 
 def test_refreshed_row_keeps_its_project_name(snapshots_in_two_projects):

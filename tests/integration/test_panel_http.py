@@ -193,7 +193,7 @@ def test_snapshot_deleted_by_someone_else_between_list_and_action(
 
     restore = client.get(INDEX + snapshot.id + '/restore/', follow=True)
     assert restore.status_code == 200
-    assert b'no longer exists' in restore.content
+    assert b'was not found' in restore.content
 
     deleted = horizon_session.post(client, INDEX, {
         'action': 'protected_snapshots__delete',
@@ -291,4 +291,156 @@ def test_name_filter_works_with_cinders_default_filters(dev_cloud,
         assert 'matches snapshot names exactly' in text
     finally:
         waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def index_filtered(client, field, text):
+    horizon_session.post(client, INDEX, {
+        'protected_snapshots__filter__q_field': field,
+        'protected_snapshots__filter__q': text})
+    page = client.get(INDEX)
+    assert page.status_code == 200
+    return page
+
+
+def test_detail_lists_volumes_made_with_horizons_create_volume(demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-made-from')
+    other = demo.volume_snapshots.create(demo_volume.id,
+                                         name='itest-made-from-other')
+    made = []
+    try:
+        for each in (snapshot, other):
+            waiting.until_status(demo.volume_snapshots, each.id, 'available')
+        # As Horizon's own Create Volume does: no tag of ours.
+        made = [demo.volumes.create(1, name='itest-by-horizon',
+                                    snapshot_id=snapshot.id),
+                demo.volumes.create(1, name='itest-from-other',
+                                    snapshot_id=other.id)]
+        for volume in made:
+            waiting.until_status(demo.volumes, volume.id, 'available')
+        client = horizon_session.login('demo')
+        client.get(INDEX + snapshot.id + '/')  # filters asked once
+        counter_calls = []
+        from volsnap_dashboard.api import cinder as cinder_api
+        pool = cinder_api._shared_http()
+        original = pool.send
+
+        def send(request, **kwargs):
+            if ':%s/' % cloud.CINDER_PORT in request.url:
+                counter_calls.append(request.url)
+            return original(request, **kwargs)
+        pool.send = send
+        try:
+            detail = client.get(INDEX + snapshot.id + '/')
+        finally:
+            del pool.send
+        assert detail.status_code == 200
+        assert [v.name for v in detail.context['restored_volumes']] == [
+            'itest-by-horizon']
+        volume_listings = [url for url in counter_calls
+                           if '/volumes/detail' in url]
+        # One listing, of the volumes made since the snapshot.
+        assert len(volume_listings) == 1, counter_calls
+        assert 'created_at=gte' in volume_listings[0]
+    finally:
+        for volume in made:
+            waiting.delete_and_wait(demo.volumes, volume.id)
+        for each in (snapshot, other):
+            waiting.delete_and_wait(demo.volume_snapshots, each.id)
+
+
+def test_a_snapshot_being_created_offers_what_cinder_accepts(demo_volume):
+    demo = cloud.cinder_as('demo')
+    admin = cloud.cinder_as('admin')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-creating')
+    try:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        admin.volume_snapshots.reset_state(snapshot.id, 'creating')
+        client = horizon_session.login('demo')
+        page = index_filtered(client, 'status', 'creating')
+        [row] = page.context['table'].data
+        offered = [a.name for a in page.context['table'].get_row_actions(
+            row)]
+        assert 'delete' not in offered and 'restore' not in offered
+        assert 'edit' in offered and 'update_metadata' in offered
+        # What is offered, Cinder does.
+        edit = INDEX + snapshot.id + '/update/'
+        response = horizon_session.post(client, edit, {
+            'name': 'itest-creating-renamed', 'description': ''})
+        assert response.status_code == 302
+        assert demo.volume_snapshots.get(snapshot.id).name == \
+            'itest-creating-renamed'
+    finally:
+        admin.volume_snapshots.reset_state(snapshot.id, 'available')
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_status_filter_by_display_label(demo_volume):
+    demo = cloud.cinder_as('demo')
+    admin = cloud.cinder_as('admin')
+    made = [demo.volume_snapshots.create(demo_volume.id, name=name)
+            for name in ('itest-status-ok', 'itest-status-stuck')]
+    try:
+        for snapshot in made:
+            waiting.until_status(demo.volume_snapshots, snapshot.id,
+                                 'available')
+        admin.volume_snapshots.reset_state(made[1].id, 'error_deleting')
+        client = horizon_session.login('demo')
+        for text in ('error_deleting', 'Error Deleting'):
+            page = index_filtered(client, 'status', text)
+            names = [s.name for s in page.context['table'].data]
+            assert 'itest-status-stuck' in names, text
+            assert 'itest-status-ok' not in names, text
+        assert b'<option value="error_deleting" selected' in \
+            page.content.replace(b'\n', b'').replace(b'  ', b'')
+    finally:
+        admin.volume_snapshots.reset_state(made[1].id, 'available')
+        for snapshot in made:
+            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_metadata_duplicates_and_emptying_over_http(demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-meta-ask',
+                                            metadata={'tier': 'gold'})
+    try:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        client = horizon_session.login('demo')
+        url = INDEX + snapshot.id + '/metadata/'
+        shown = client.get(url).context['form'].initial['shown']
+        twice = horizon_session.post(client, url, {
+            'metadata': 'tier=gold\ntier=silver', 'shown': shown})
+        assert twice.status_code == 200
+        assert b'is given on lines 1, 2' in twice.content
+        emptied = horizon_session.post(client, url, {'metadata': '',
+                                                     'shown': shown})
+        assert emptied.status_code == 200
+        assert b'saving removes every key' in emptied.content
+        assert demo.volume_snapshots.get(snapshot.id).metadata == {
+            'tier': 'gold'}
+        confirmed = horizon_session.post(client, url, {
+            'metadata': '', 'shown': shown, 'remove_all': 'on'})
+        assert confirmed.status_code == 302
+        assert demo.volume_snapshots.get(snapshot.id).metadata == {}
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_another_projects_snapshot_is_not_found_not_deleted(demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(demo_volume.id,
+                                            name='itest-not-yours')
+    try:
+        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        client = horizon_session.login('alt')
+        page = client.get(INDEX + snapshot.id + '/', follow=True)
+        assert page.status_code == 200
+        assert b'was not found' in page.content
+        assert b'not in your project' in page.content
+        assert b'someone else' not in page.content
+    finally:
         waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
