@@ -19,7 +19,7 @@ INDEX_URL = reverse('horizon:project:volume_protection:index')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                 'absolute_limits', 'snapshot_force_supported']
-API_CALLS = ['create', 'update', 'find', 'snapshots_of']
+API_CALLS = ['create', 'update', 'find', 'get', 'snapshots_of']
 UTC = datetime.timezone.utc
 
 
@@ -106,6 +106,15 @@ class CreatePageTests(WorkflowTestCase):
         self.mock_snapshot_force_supported.return_value = False
         html = self.client.get(CREATE_URL).content.decode()
         self.assertNotIn('name="option_force"', html)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS})
+    def test_cinder_down_sends_back_to_the_panel_with_a_message(self):
+        self.mock_cloud()
+        self.mock_volume_page.side_effect = errors.ServiceUnavailable()
+        response = self.client.get(CREATE_URL)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertIn('Unable to retrieve volumes', ' '.join(
+            str(m) for m in response.wsgi_request._messages))
 
     @helpers.create_mocks({cinder: CINDER_CALLS})
     def test_the_users_time_zone_is_preselected(self):
@@ -351,9 +360,24 @@ class EditTests(WorkflowTestCase):
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_an_unreadable_schedule_is_not_opened(self):
         self.mock_cloud()
-        self.mock_schedule(model.Invalid('abcd1234', 'vol-1', 'bad JSON'))
+        unreadable = model.Invalid('abcd1234', 'vol-1', 'bad JSON')
+        self.mock_schedule(unreadable)
+        self.mock_get.return_value = unreadable
         response = self.client.get(update_url())
         self.assertRedirectsNoFollow(response, INDEX_URL)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_one_below_a_newer_minimum_interval_opens_to_be_corrected(self):
+        self.mock_cloud()
+        self.mock_schedule(model.Invalid('abcd1234', 'vol-1',
+                                         'Runs too often.'))
+        self.mock_get.return_value = schedule()
+        response = self.client.get(update_url())
+        self.assertEqual(200, response.status_code)
+        self.assertContains(response, 'This schedule does not run: Runs '
+                                      'too often. Choose a longer interval')
+        self.assertEqual('weekly', response.context['workflow'].get_step(
+            'when').action.fields['kind'].initial)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_schedule_that_is_gone_sends_back_to_the_panel(self):

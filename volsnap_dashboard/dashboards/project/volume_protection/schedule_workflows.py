@@ -148,11 +148,27 @@ class ScheduleResources:
                 "Unable to retrieve the schedule: %s") % exc,
                 redirect=self.index_url)
         if isinstance(schedule, model.Invalid):
+            schedule = self._correctable(schedule)
+        return volume, schedule
+
+    def _correctable(self, invalid):
+        """A schedule the operator's minimum interval now refuses can be
+        opened to choose a longer one; any other cannot be edited."""
+        try:
+            schedule = schedules_api.get(self.request, self.volume_id,
+                                         self.schedule_id)
+        except errors.VolsnapAPIError:
+            schedule = invalid
+        if isinstance(schedule, model.Invalid):
             messages.error(self.request, _(
                 "This schedule cannot be read (%s): delete it and create it "
-                "again.") % schedule.reason)
+                "again.") % invalid.reason)
             raise exceptions.Http302(self.index_url)
-        return volume, schedule
+        if self.request.method == 'GET':
+            messages.warning(self.request, _(
+                "This schedule does not run: %s Choose a longer interval "
+                "and save it.") % invalid.reason)
+        return schedule
 
     def held_snapshots(self):
         """The edited schedule's snapshots (None for a new schedule)."""
