@@ -18,7 +18,9 @@ ADD_SCSS_FILES = ['volsnap_dashboard/scss/volsnap.scss']
 ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js',
                 'volsnap_dashboard/js/status_filter.js',
                 # The schedule workflow's previews, computed on the server.
-                'volsnap_dashboard/js/schedule_preview.js']
+                'volsnap_dashboard/js/schedule_preview.js',
+                # Tab and Shift+Tab through the panels' tabbed tables.
+                'volsnap_dashboard/js/table_tabs.js']
 ADD_EXCEPTIONS = {
     'recoverable': RECOVERABLE,
     'not_found': NOT_FOUND,

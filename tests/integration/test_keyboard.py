@@ -168,5 +168,6 @@ def test_reset_status_by_keyboard(browser, server,  # noqa: F811
                                            'button[type=submit]').last)
     page.keyboard.press('Enter')
 
-    expect(page.locator('.alert-success')).to_contain_text('available')
+    expect(page.locator('.alert-success')).to_contain_text(
+        'available', ignore_case=True)
     waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
