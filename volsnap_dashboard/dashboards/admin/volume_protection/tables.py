@@ -122,8 +122,8 @@ class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
 
     class Meta(project_tables.ProtectedSnapshotsTable.Meta):
         name = 'admin_snapshots'
-        columns = ('project', 'name', 'volume', 'size', 'status', 'created',
-                   'description')
+        columns = ('project', 'name', 'volume', 'size', 'status',
+                   'schedule', 'created', 'description')
         row_class = AdminUpdateRow
         table_actions = (AdminSnapshotFilterAction,
                          project_tables.DeleteSnapshots, ForceDeleteSnapshots)

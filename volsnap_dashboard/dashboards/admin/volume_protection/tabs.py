@@ -17,6 +17,8 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     snapshot_listing)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as project_tables)
@@ -110,6 +112,23 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
             snapshot.project_name = names.get(
                 admin_tables.project_id(snapshot))
         return snapshots
+
+    def scheduled_volumes(self, snapshots):
+        # The page's scheduled volumes only, in every project: Cinder's id
+        # filter, as for their names.
+        ids = sorted({snapshot.volume_id for snapshot in snapshots})
+        step = cinder.IDS_PER_LISTING
+        volumes = []
+        try:
+            for start in range(0, len(ids), step):
+                search_opts = dict(schedule_marks.SCHEDULED_VOLUMES,
+                                   all_tenants=True,
+                                   id=ids[start:start + step])
+                volumes.extend(cinder.volume_list(self.request,
+                                                  search_opts=search_opts))
+        except errors.VolsnapAPIError:
+            return None
+        return volumes
 
     def get_admin_snapshots_data(self):
         return self.get_data()

@@ -10,6 +10,8 @@ from horizon.utils import memoized
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
 
 
@@ -75,6 +77,24 @@ class SnapshotListMixin(tables.PagedTableMixin):
         """Volume id -> name for the page's ``snapshots``."""
         return self.volume_names
 
+    def scheduled_volumes(self, snapshots):
+        """The volumes of the page's ``snapshots`` that carry schedules,
+        with their metadata (one listing, by Cinder's metadata filter);
+        None if Cinder cannot list them."""
+        try:
+            return list(cinder.volume_list(self.request, search_opts=dict(
+                self.search_opts, **schedule_marks.SCHEDULED_VOLUMES)))
+        except errors.VolsnapAPIError:
+            return None
+
+    def _mark_scheduled(self, snapshots):
+        """Which schedule made each snapshot: one more listing, only when
+        the page shows a snapshot a schedule made."""
+        scheduled = schedule_marks.made_by_schedule(snapshots)
+        if scheduled:
+            schedule_marks.mark(scheduled,
+                                self.scheduled_volumes(scheduled))
+
     def get_data(self):
         marker, sort_dir = self._get_marker()
         search_opts = dict(self.search_opts, **self.get_filters())
@@ -90,6 +110,7 @@ class SnapshotListMixin(tables.PagedTableMixin):
         names = self.source_volume_names(snapshots)
         for snapshot in snapshots:
             snapshot.source_volume_name = names.get(snapshot.volume_id)
+        self._mark_scheduled(snapshots)
         failed = [s.id for s in snapshots
                   if s.status in ('error', 'error_deleting')]
         if failed:

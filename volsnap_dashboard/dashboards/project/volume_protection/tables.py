@@ -22,6 +22,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_marks)
 from volsnap_dashboard import policy
 
 # None: still changing, so the row keeps polling.
@@ -222,11 +224,13 @@ class UpdateRow(tables.Row):
 
     def get_data(self, request, snapshot_id):
         snapshot = cinder.snapshot_get(request, snapshot_id)
+        volume = None
         try:
-            snapshot.source_volume_name = cinder.volume_get(
-                request, snapshot.volume_id).name
+            volume = cinder.volume_get(request, snapshot.volume_id)
+            snapshot.source_volume_name = volume.name
         except errors.VolsnapAPIError:
             snapshot.source_volume_name = None
+        schedule_marks.mark([snapshot], [volume] if volume else None)
         if snapshot.status in ('error', 'error_deleting'):
             snapshot.error_reason = cinder.error_reasons(
                 request, [snapshot.id]).get(snapshot.id)
@@ -302,6 +306,10 @@ def snapshot_name(snapshot):
     return snapshot.name or snapshot.id
 
 
+def schedule_mark(snapshot):
+    return getattr(snapshot, 'schedule_mark', None)
+
+
 def description_or_none(snapshot):
     # Cinder answers None or "" for no description: both show as "-".
     return getattr(snapshot, 'description', None) or None
@@ -328,6 +336,9 @@ class ProtectedSnapshotsTable(tables.DataTable):
     status = StatusColumn('status', verbose_name=_("Status"), status=True,
                           status_choices=SNAPSHOT_STATUS_CHOICES,
                           display_choices=SNAPSHOT_STATUS_DISPLAY)
+    schedule = tables.Column(
+        schedule_mark, verbose_name=_("Made by Schedule"),
+        help_text=_("The schedule's retention may delete its snapshots."))
     created = tables.Column('created_at', verbose_name=_("Created"),
                             filters=(filters.parse_isotime,))
     description = tables.Column(description_or_none,
