@@ -264,6 +264,16 @@ class SaveTests(WorkflowTestCase):
         self.assertEqual(1, self.mock_create.call_count)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_post_without_its_one_time_token_saves_nothing(self):
+        # Without a token a replayed POST could not be recognised.
+        self.mock_cloud()
+        data = self.data()
+        del data['submission']
+        response = self.client.post(CREATE_URL, data)
+        self.assertEqual(200, response.status_code)
+        self.mock_create.assert_not_called()
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_keystone_refusing_the_trust_is_said_on_the_form(self):
         self.mock_cloud()
         self.mock_create.side_effect = errors.TrustRefused(

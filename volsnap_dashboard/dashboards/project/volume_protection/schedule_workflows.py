@@ -475,7 +475,7 @@ class RetentionStep(ScheduleStep):
 
 class ReviewAction(ScheduleAction):
     # One creation per displayed form (see submissions.OnceOnlyMixin).
-    submission = forms.CharField(widget=forms.HiddenInput, required=False)
+    submission = forms.CharField(widget=forms.HiddenInput)
 
     class Meta:
         name = _("Review")
@@ -501,16 +501,12 @@ def _submission_key(request, token):
 def claim_submission(request, token):
     """Whether this displayed form may save now: a repeated POST of the
     same form (double click, resubmit, another node) is refused."""
-    if not token:
-        return True  # a form without its token: nothing to repeat
     return cache.add(_submission_key(request, token), submissions.PENDING,
                      submissions.TTL)
 
 
 def finish_submission(request, token, done):
     """Done: refuse any repeat; not done: the form may be sent again."""
-    if not token:
-        return
     key = _submission_key(request, token)
     if done:
         cache.set(key, submissions.DONE, submissions.TTL)
