@@ -156,5 +156,6 @@ def test_admin_resets_a_status_from_the_keyboard(browser, server,  # noqa
     page.keyboard.press('Space')
     expect(confirm).to_be_checked()
     modal.locator('input[type=submit]').click()
-    expect(page.locator('.alert-success')).to_contain_text('available')
+    expect(page.locator('.alert-success')).to_contain_text(
+        'The status of snapshot "browser-reset" is now Available')
     assert status_of(snapshot) == 'available'
