@@ -24,6 +24,7 @@ from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
+from horizon import messages
 from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
@@ -149,6 +150,43 @@ class Offer:
         known = [entry.volume for entry in self.page.entries]
         known += list(self.selected) + list(self.acceptable or ())
         return {volume.id: volume for volume in known}
+
+
+def first_offer(request, volume_id=None):
+    """What a form shows first: a page of volumes, with ``volume_id`` (the
+    volume a row action came from) ticked. VolsnapAPIError if Cinder
+    cannot list them."""
+    page = search(request)
+    selected = []
+    if volume_id:
+        try:
+            selected = [cinder.volume_get(request, volume_id)]
+        except errors.NotFound:
+            messages.warning(request, _(
+                "The volume to protect was not found."))
+    return Offer(page, selected, project_has_volumes=bool(page.entries))
+
+
+def offer_after_post(request):
+    """After a POST: the project's volumes, which the picks are checked
+    against (tenants cannot filter volumes by id), and the picks first."""
+    volumes = list(cinder.volume_list(request))
+    by_id = {volume.id: volume for volume in volumes}
+    picked = [by_id[volume_id] for volume_id in
+              dict.fromkeys(request.POST.getlist('volumes'))
+              if volume_id in by_id]
+    page = page_of(volumes, page_size(request),
+                   exclude={volume.id for volume in picked})
+    return Offer(page, picked, acceptable=volumes,
+                 project_has_volumes=bool(volumes))
+
+
+def offer(request, volume_id=None):
+    """The picker's volumes for this request: first page, or after a
+    POST."""
+    if request.method == 'POST':
+        return offer_after_post(request)
+    return first_offer(request, volume_id)
 
 
 class VolumePickerWidget(forms.SelectMultiple):

@@ -105,37 +105,12 @@ class ScheduleResources:
         """The picker's volumes: a first page to show, or after a POST
         the project's listing the picks are checked against."""
         try:
-            if self.request.method == 'POST':
-                return self._offer_after_post()
-            return self._first_offer()
+            # "Add schedule" from a volume: it is ticked.
+            return volume_picker.offer(self.request, self.volume_id)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve volumes: %s") % exc,
                 redirect=self.index_url)
-
-    def _first_offer(self):
-        page = volume_picker.search(self.request)
-        selected = []
-        if self.volume_id:  # "Add schedule" from a volume: it is ticked
-            try:
-                selected = [cinder.volume_get(self.request, self.volume_id)]
-            except errors.NotFound:
-                messages.warning(self.request, _(
-                    "The volume to protect was not found."))
-        return volume_picker.Offer(page, selected,
-                                   project_has_volumes=bool(page.entries))
-
-    def _offer_after_post(self):
-        volumes = list(cinder.volume_list(self.request))
-        by_id = {volume.id: volume for volume in volumes}
-        picked = [by_id[volume_id] for volume_id in
-                  dict.fromkeys(self.request.POST.getlist('volumes'))
-                  if volume_id in by_id]
-        page = volume_picker.page_of(
-            volumes, volume_picker.page_size(self.request),
-            exclude={volume.id for volume in picked})
-        return volume_picker.Offer(page, picked, acceptable=volumes,
-                                   project_has_volumes=bool(volumes))
 
     @functools.cached_property
     def edited(self):
