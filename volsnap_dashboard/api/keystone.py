@@ -17,8 +17,7 @@ def project_names(request):
         projects, _more = horizon_keystone.tenant_list(request)
     except Exception as exc:  # keystoneclient raises a wide family
         LOG.warning("Listing projects failed: %s", type(exc).__name__)
-        raise errors.ServiceUnavailable(
-            "The Identity service could not list projects.") from exc
+        raise errors.IdentityUnavailable() from exc
     return {project.id: project.name for project in projects}
 
 

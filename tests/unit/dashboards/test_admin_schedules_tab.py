@@ -8,6 +8,7 @@ from openstack_auth import utils as auth_utils
 from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_tables)
@@ -111,3 +112,24 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         action.action(request, project_tests.ROW_ID)
         self.mock_admin_pause.assert_called_once_with(request, VOLUME_ID,
                                                       SID)
+
+
+class KeystoneDownTests(helpers.BaseAdminViewTests):
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list_paged',
+                                    'volume_names_by_id'],
+                           keystone: ['project_names']})
+    def test_schedules_tab_says_project_names_are_unavailable(self):
+        self.mock_volume_list.return_value = [
+            admin_volume(project_tests.healthy(), 'v-1', 'a')]
+        self.mock_snapshot_list_paged.return_value = ([], False, False)
+        self.mock_volume_names_by_id.return_value = {}
+        self.mock_project_names.side_effect = errors.IdentityUnavailable()
+        url = reverse('horizon:admin:volume_protection:index')
+        res = self.client.get(url + '?tab=volume_protection__schedules')
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'Project names are unavailable: The '
+                                 'Identity service is unavailable')
+        # The row is still there, with its project's id.
+        self.assertContains(res, factories.PROJECT_ID)
+        self.mock_volume_list.assert_called_once()

@@ -95,6 +95,7 @@ class AdminIndexTests(helpers.BaseAdminViewTests):
         res = self.client.get(INDEX_URL)
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'p-demo')
+        self.assertContains(res, 'Project names are unavailable')
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged',
                                     'volume_names_by_id',

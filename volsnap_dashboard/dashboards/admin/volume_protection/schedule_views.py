@@ -3,6 +3,7 @@ project's, one volume listing and one project listing), a schedule's
 detail page and the delete form, in any project."""
 
 from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -51,8 +52,11 @@ class AdminSchedulesTab(project_views.SchedulesTab):
         rows = attention_first(super().rows(volumes, snapshots))
         try:
             names = keystone.project_names(self.request)
-        except errors.VolsnapAPIError:
-            names = {}  # the rows show the projects' ids instead
+        except errors.VolsnapAPIError as exc:
+            # The rows show the projects' ids instead; the admin is told why.
+            exceptions.handle(self.request, _(
+                "Project names are unavailable: %s") % exc)
+            names = {}
         for row in rows:
             row.project_name = names.get(row.project_id)
         return rows

@@ -67,9 +67,9 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
             if self._projects is None:
                 return keystone.project_names(self.request)
             return self._projects.result()
-        except errors.VolsnapAPIError:
-            exceptions.handle(self.request,
-                              _("Unable to retrieve project names."))
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Project names are unavailable: %s") % exc)
             return {}
 
     def get_filters(self, filters=None, filters_map=None):
