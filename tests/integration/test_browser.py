@@ -96,7 +96,13 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     expect(row(page, 'browser-snapshot')).to_contain_text('Available',
                                                           timeout=30000)
     assert page.evaluate('window.volsnapNotReloaded') is True
-    page.screenshot(path=os.path.join(SCREENSHOTS, 'snapshot-list.png'))
+    # The README's first picture (doc/images/snapshot-list.png) is this
+    # one: the panel with its tabs, the Snapshots tab open.
+    tabs = page.locator('.nav-tabs [data-toggle=tab]')
+    expect(tabs).to_have_text(['Snapshots', 'Volumes', 'Schedules'])
+    expect(page.locator('.nav-tabs li.active')).to_have_text('Snapshots')
+    page.screenshot(path=os.path.join(SCREENSHOTS,
+                                      'readme-snapshot-list.png'))
 
     snapshot_row.locator('a', has_text='Restore to New Volume').click()
     modal = page.locator('.modal-dialog')
