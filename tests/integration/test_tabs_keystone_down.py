@@ -1,6 +1,6 @@
 """Keystone down after the login: every Volume Protection tab still
-answers 200, and the admin's say the project names are unavailable
-(never a 500)."""
+answers 200, the admin's say the project names are unavailable, and
+Create Schedule says the trust could not be made (never a 500)."""
 
 import socket
 from unittest import mock
@@ -11,7 +11,9 @@ from openstack_auth import backend
 from openstack_dashboard.api import keystone as horizon_keystone
 
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection.schedule import codec
 from tests.integration import horizon_session
+from tests.integration import test_schedule_workflow
 
 PROJECT_INDEX = '/project/volume_protection/'
 ADMIN_INDEX = '/admin/volume_protection/'
@@ -95,3 +97,20 @@ def test_project_tabs_answer_without_keystone(dev_cloud, keystone_down,
                               + tab)
     assert response.status_code == 200
     assert not any('unavailable' in m for m in messages_of(response))
+
+
+def test_create_schedule_says_so_and_saves_nothing(demo_volume,
+                                                   keystone_down):
+    # The trust is made with the user's token, through Horizon's client:
+    # Keystone down, the form says so and the volume keeps no schedule.
+    client = horizon_session.login('demo')
+    data = test_schedule_workflow.daily_form(client, demo_volume)
+    with keystone_down as unreachable:
+        response = horizon_session.post(client, test_schedule_workflow.CREATE,
+                                        data)
+    assert unreachable.calls
+    assert response.status_code == 200
+    assert 'The schedule was not saved: The Identity service is ' \
+        'unavailable' in response.content.decode()
+    assert codec.MARKER_KEY not in test_schedule_workflow.volume_metadata(
+        demo_volume.id)
