@@ -21,7 +21,7 @@ from tests.integration import waiting
 
 pytestmark = pytest.mark.browser
 
-BUSY_VOLUMES = 200
+BUSY_VOLUMES = 300
 PREFIX = 'browser-pick-'
 THREADS = 8
 
