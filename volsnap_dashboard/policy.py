@@ -15,6 +15,7 @@ RESTORE = (('volume', 'volume:create'),)
 UPDATE = (('volume', 'volume:update_snapshot'),)
 UPDATE_METADATA = (('volume', 'volume:update_snapshot_metadata'),)
 DELETE = (('volume', 'volume:delete_snapshot'),)
+REVERT = (('volume', 'volume:revert_to_snapshot'),)
 ADMIN = (('volume', 'context_is_admin'),)
 FORCE_DELETE = (('volume', 'volume_extension:snapshot_admin_actions:'
                            'force_delete'),)

@@ -362,6 +362,20 @@ def snapshot_protect(request, plugin, volume, params, submission=None):
 
 
 @cinder_call
+def volume_revert_to_snapshot(request, plugin, volume_id, snapshot_id):
+    """Revert the volume in place to its snapshot through the plugin."""
+    return plugin.revert(cinderclient(request), checked_id(snapshot_id),
+                         checked_id(volume_id))
+
+
+@cinder_call
+def volume_statuses(request, search_opts=None):
+    """Volume id -> status for the project, from one detailed listing."""
+    volumes = cinderclient(request).volumes.list(search_opts=search_opts)
+    return {volume.id: volume.status for volume in volumes}
+
+
+@cinder_call
 def find_submitted(request, plugin, submission):
     """What ``plugin`` created for a form submission (snapshots and
     volumes), to learn the outcome of a create whose answer was lost."""

@@ -21,6 +21,8 @@ LIKE_FILTERS = api_versions.APIVersion('3.34')
 LIST_COUNT = api_versions.APIVersion('3.45')
 # Cinder's user messages: the reason behind an "error" status.
 MESSAGES = api_versions.APIVersion('3.3')
+# Revert a volume in place to its newest snapshot.
+REVERT = api_versions.APIVersion('3.40')
 # From here Cinder snapshots in-use volumes without "force", and
 # cinderclient refuses force=False.
 FORCE_OBSOLETE = api_versions.APIVersion('3.66')
@@ -29,6 +31,11 @@ FORCE_OBSOLETE = api_versions.APIVersion('3.66')
 def force_supported(client):
     """True while ``force`` still means something to snapshot create."""
     return client.api_version < FORCE_OBSOLETE
+
+
+def revert_supported(client):
+    """True when the negotiated version has the volume revert action."""
+    return client.api_version >= REVERT
 
 
 # Cinder's root URL -> the negotiated microversion. Keyed by the root, not

@@ -3,7 +3,8 @@
 A plugin protects one kind of resource (``resource_types``), describes its
 parameters with JSON Schema, and performs three operations with the Cinder
 client of the request it serves (the user's own token): protect, restore and
-delete. Parameters are validated against the schemas before any call.
+delete; optionally a fourth, revert in place. Parameters are validated
+against the schemas before any call.
 """
 
 import abc
@@ -61,6 +62,16 @@ class ProtectionPlugin(abc.ABC):
     @abc.abstractmethod
     def delete(self, client, protection):
         """Delete ``protection``; something already gone counts as done."""
+
+    #: Whether the plugin can put a resource back as it was at one of its
+    #: protections, in place (``revert``); the panels offer it only then.
+    supports_revert = False
+
+    def revert(self, client, protection, resource):
+        """Put ``resource`` back as it was at ``protection``, in place:
+        everything written since is lost. Optional (``supports_revert``)."""
+        raise NotImplementedError(
+            "Plugin %s cannot revert in place" % self.name)
 
     def find_submitted(self, client, submission):
         """What this plugin created for ``submission`` (a list; empty if

@@ -157,6 +157,25 @@ class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
     def restore_defaults(self, snapshot):
         return {'restore_name': default_restore_name(snapshot)}
 
+    # Revert in place
+
+    supports_revert = True
+
+    def revert(self, client, protection, volume):
+        """Revert ``volume`` to the snapshot (Cinder requires the volume's
+        newest, and the volume available); the volume goes through
+        ``reverting`` back to ``available``, or to ``error``."""
+        if not microversions.revert_supported(client):
+            raise errors.Conflict(_(
+                "This Block Storage service cannot revert a volume in place "
+                "(it needs API version %s).") % microversions.REVERT
+                .get_string())
+        snapshot_id = self._snapshot_id(protection)
+        with errors.translated():
+            client.volumes.revert_to_snapshot(volume, snapshot_id)
+        LOG.info("Reverting volume %s to snapshot %s",
+                 getattr(volume, 'id', volume), snapshot_id)
+
     # Lookups (one filtered listing each)
 
     def find_submitted(self, client, submission):

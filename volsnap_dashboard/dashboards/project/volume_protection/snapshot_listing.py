@@ -97,7 +97,10 @@ class SnapshotListMixin(tables.PagedTableMixin):
 
     def get_data(self):
         marker, sort_dir = self._get_marker()
-        search_opts = dict(self.search_opts, **self.get_filters())
+        filters = self.get_filters()
+        search_opts = dict(self.search_opts, **filters)
+        # Read by the revert marks: which rows are their volume's newest.
+        self.page_marker, self.page_filters = marker, filters
         try:
             snapshots, self._has_more_data, self._has_prev_data = \
                 cinder.snapshot_list_paged(self.request,

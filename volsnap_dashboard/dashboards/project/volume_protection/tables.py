@@ -20,6 +20,7 @@ from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -144,6 +145,44 @@ class RestoreSnapshot(AvailableSnapshotModal):
     url = 'horizon:project:volume_protection:restore'
     icon = 'plus'
     policy_rules = policy.RESTORE
+
+
+class RevertToSnapshot(AvailableSnapshotModal):
+    """Offered on a volume's newest snapshot (as the page can tell, see
+    revert_marks) while the volume is available, when the plugin can
+    revert and Cinder has the action (3.40)."""
+
+    name = 'revert'
+    verbose_name = _("Revert Volume to This Snapshot")
+    url = 'horizon:project:volume_protection:revert'
+    icon = 'undo'
+    policy_rules = policy.REVERT
+
+    @staticmethod
+    def offered(request):
+        """Plugin and Cinder able to revert: asked once per request."""
+        answers = request.__dict__.setdefault('_volsnap_revert_offered', [])
+        if not answers:
+            answers.append(revert_offered(request))
+        return answers[0]
+
+    def allowed(self, request, snapshot=None):
+        if snapshot is None:
+            return False
+        return (super().allowed(request, snapshot) and
+                getattr(snapshot, 'newest_of_volume', False) and
+                getattr(snapshot, 'volume_status', None) == 'available' and
+                self.offered(request))
+
+
+def revert_offered(request):
+    plugin = plugin_choice.volume_plugin()
+    if plugin is None or not plugin.supports_revert:
+        return False
+    try:
+        return cinder.api_version(request) >= microversions.REVERT
+    except errors.VolsnapAPIError:
+        return False
 
 
 class EditSnapshot(EditableSnapshotModal):
@@ -403,5 +442,5 @@ class ProtectedSnapshotsTable(tables.DataTable):
         table_actions_template = 'volume_protection/_table_actions.html'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
                          DeleteSnapshots)
-        row_actions = (RestoreSnapshot, EditSnapshot, UpdateMetadata,
-                       DeleteSnapshots)
+        row_actions = (RestoreSnapshot, RevertToSnapshot, EditSnapshot,
+                       UpdateMetadata, DeleteSnapshots)

@@ -13,6 +13,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     snapshot_listing)
@@ -31,7 +33,14 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
     preload = False
 
     def get_protected_snapshots_data(self):
-        return self.get_data()
+        snapshots = self.get_data()
+        revert_marks.mark_newest(snapshots, revert_marks.newest_known(
+            getattr(self, 'page_marker', None),
+            getattr(self, 'page_filters', {})))
+        if protection_tables.RevertToSnapshot.offered(self.request):
+            revert_marks.mark_volume_status(self.request, snapshots,
+                                            self.search_opts)
+        return snapshots
 
 
 class VolumesTab(listing_tab.ListingTab):

@@ -1,6 +1,8 @@
 from django.urls import re_path
 
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_workflow_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_views)
@@ -36,6 +38,8 @@ urlpatterns = [
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'restore/$', views.RestoreView.as_view(),
             name='restore'),
+    re_path(SNAPSHOT + r'revert/$', revert_views.RevertView.as_view(),
+            name='revert'),
     re_path(SNAPSHOT + r'update/$', views.UpdateView.as_view(),
             name='update'),
     re_path(SNAPSHOT + r'metadata/$', views.MetadataView.as_view(),

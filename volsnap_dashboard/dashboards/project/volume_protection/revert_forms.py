@@ -1,0 +1,67 @@
+"""The confirmation of "Revert Volume to This Snapshot": the volume's name
+typed exactly, then one revert call through the protection plugin."""
+
+from django import forms as django_forms
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+from horizon.utils import filters as horizon_filters
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+
+
+def volume_label(volume):
+    """What the user types to confirm: the name, or the id of a volume
+    that has none."""
+    return volume.name or volume.id
+
+
+def snapshot_time(snapshot):
+    """When the snapshot was taken, in UTC as Cinder records it."""
+    try:
+        taken = horizon_filters.parse_isotime(snapshot.created_at)
+    except (TypeError, ValueError):
+        return snapshot.created_at
+    return taken.strftime('%Y-%m-%d %H:%M:%S UTC')
+
+
+class RevertForm(forms.SelfHandlingForm):
+    confirm_name = django_forms.CharField(
+        max_length=255, label=_("Type the volume's name to confirm"),
+        strip=False)
+
+    def __init__(self, request, *args, plugin=None, snapshot=None,
+                 volume=None, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.plugin = plugin
+        self.snapshot = snapshot
+        self.volume = volume
+        self.fields['confirm_name'].widget.attrs['placeholder'] = \
+            volume_label(volume)
+
+    def clean_confirm_name(self):
+        typed = self.cleaned_data['confirm_name']
+        if typed != volume_label(self.volume):
+            raise django_forms.ValidationError(_(
+                'Type the volume\'s name exactly ("%s") to revert it.')
+                % volume_label(self.volume))
+        return typed
+
+    def handle(self, request, data):
+        label = volume_label(self.volume)
+        try:
+            cinder.volume_revert_to_snapshot(
+                request, self.plugin, self.volume.id, self.snapshot.id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, _(
+                'Unable to revert volume "%(volume)s": %(reason)s')
+                % {'volume': label, 'reason': exc})
+            return False
+        messages.success(request, _(
+            'Reverting volume "%(volume)s" to its snapshot of %(time)s: '
+            'the volume is "reverting" until Cinder has done it, then '
+            '"available" again (or "error" if it failed).')
+            % {'volume': label, 'time': snapshot_time(self.snapshot)})
+        return True
