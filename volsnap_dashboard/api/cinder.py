@@ -177,6 +177,13 @@ def api_version(request):
     return cinderclient(request).api_version
 
 
+def known_api_version(request):
+    """The version of this request's client if one was built (a listing
+    already asked Cinder), else None: never a call of its own."""
+    client = getattr(request, _CLIENT_ATTR, None)
+    return client.api_version if client is not None else None
+
+
 def snapshot_force_supported(request):
     """True when ``force`` still means something to snapshot create."""
     return microversions.force_supported(cinderclient(request))

@@ -176,13 +176,13 @@ class RevertToSnapshot(AvailableSnapshotModal):
 
 
 def revert_offered(request):
+    """The plugin reverts and this Cinder has the action. The version is
+    the one the page's listing negotiated: no call of its own."""
     plugin = plugin_choice.volume_plugin()
     if plugin is None or not plugin.supports_revert:
         return False
-    try:
-        return cinder.api_version(request) >= microversions.REVERT
-    except errors.VolsnapAPIError:
-        return False
+    version = cinder.known_api_version(request)
+    return version is not None and version >= microversions.REVERT
 
 
 class EditSnapshot(EditableSnapshotModal):

@@ -8,6 +8,7 @@ own listings only when someone looks at it.
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import tabs
+from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -37,7 +38,8 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
         revert_marks.mark_newest(snapshots, revert_marks.newest_known(
             getattr(self, 'page_marker', None),
             getattr(self, 'page_filters', {})))
-        if protection_tables.RevertToSnapshot.offered(self.request):
+        if (protection_tables.RevertToSnapshot.offered(self.request) and
+                dashboard_policy.check(policy.REVERT, self.request)):
             revert_marks.mark_volume_status(self.request, snapshots,
                                             self.search_opts)
         return snapshots
