@@ -250,12 +250,23 @@ def volume_page(request, search_opts=None, limit=None, sort=None):
     return list(found), None
 
 
+class VolumeNames(dict):
+    """Volume id -> name; ``statuses``: volume id -> status, where the
+    listing was asked for them (else empty)."""
+
+    statuses = {}
+
+
 @cinder_call
-def volume_names(request, search_opts=None):
-    """Volume id -> name for the project, from one summary listing."""
+def volume_names(request, search_opts=None, with_status=False):
+    """Volume id -> name for the project, from one summary listing (a
+    detailed one ``with_status``, for the statuses as well)."""
     volumes = cinderclient(request).volumes.list(
-        detailed=False, search_opts=search_opts)
-    return {volume.id: volume.name for volume in volumes}
+        detailed=with_status, search_opts=search_opts)
+    names = VolumeNames((volume.id, volume.name) for volume in volumes)
+    if with_status:
+        names.statuses = {volume.id: volume.status for volume in volumes}
+    return names
 
 
 # Admins may filter on any volume attribute.
@@ -373,13 +384,6 @@ def volume_revert_to_snapshot(request, plugin, volume_id, snapshot_id):
     """Revert the volume in place to its snapshot through the plugin."""
     return plugin.revert(cinderclient(request), checked_id(snapshot_id),
                          checked_id(volume_id))
-
-
-@cinder_call
-def volume_statuses(request, search_opts=None):
-    """Volume id -> status for the project, from one detailed listing."""
-    volumes = cinderclient(request).volumes.list(search_opts=search_opts)
-    return {volume.id: volume.status for volume in volumes}
 
 
 @cinder_call

@@ -1,16 +1,14 @@
 """Which rows of the Snapshots tab may offer "Revert Volume to This
-Snapshot", decided from the page itself and one volume listing.
+Snapshot", decided from the page itself and its volume listing (no call
+of its own).
 
 Cinder reverts a volume only to its newest snapshot. The listing is newest
 first, so on the first page of an unfiltered listing (or one filtered by
 volume only) the first row of each volume is that volume's newest snapshot.
 On later pages, or under other filters, a newer snapshot may sit elsewhere:
 those rows are not marked and the action stays hidden (Cinder would refuse
-anyway, and the form says so).
+a wrong one anyway, and the form says so).
 """
-
-from volsnap_dashboard.api import cinder
-from volsnap_dashboard.api import errors
 
 # Filters that hide no snapshot of a volume the page shows.
 KEEPS_NEWEST = frozenset(('volume_id',))
@@ -21,24 +19,11 @@ def newest_known(marker, filters):
     return marker is None and set(filters) <= KEEPS_NEWEST
 
 
-def mark_newest(snapshots, known):
-    """Set ``newest_of_volume`` on each snapshot (listed newest first)."""
+def mark(snapshots, known, volume_statuses):
+    """Set ``newest_of_volume`` and ``volume_status`` (None where the
+    listing did not say) on each snapshot, listed newest first."""
     seen = set()
     for snapshot in snapshots:
-        first = snapshot.volume_id not in seen
+        snapshot.newest_of_volume = known and snapshot.volume_id not in seen
         seen.add(snapshot.volume_id)
-        snapshot.newest_of_volume = known and first
-
-
-def mark_volume_status(request, snapshots, search_opts):
-    """Set ``volume_status`` on the newest rows: one volume listing, only
-    when some row is a volume's newest; None where Cinder cannot say."""
-    candidates = [s for s in snapshots if s.newest_of_volume]
-    statuses = {}
-    if candidates:
-        try:
-            statuses = cinder.volume_statuses(request, dict(search_opts))
-        except errors.VolsnapAPIError:
-            statuses = {}
-    for snapshot in snapshots:
-        snapshot.volume_status = statuses.get(snapshot.volume_id)
+        snapshot.volume_status = volume_statuses.get(snapshot.volume_id)

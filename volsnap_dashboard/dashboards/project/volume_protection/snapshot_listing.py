@@ -63,11 +63,17 @@ class SnapshotListMixin(tables.PagedTableMixin):
                    if name == text]
         return matches[0] if len(matches) == 1 else text
 
+    def volume_listing_options(self):
+        """Extra arguments of the volume-name listing (the project tab
+        asks for the statuses its revert action needs)."""
+        return {}
+
     @property
     @memoized.memoized_method
     def volume_names(self):
         try:
-            return cinder.volume_names(self.request, dict(self.search_opts))
+            return cinder.volume_names(self.request, dict(self.search_opts),
+                                       **self.volume_listing_options())
         except errors.VolsnapAPIError:
             exceptions.handle(self.request,
                               _("Unable to retrieve volume names."))

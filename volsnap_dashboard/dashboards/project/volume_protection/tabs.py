@@ -14,6 +14,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_views)
@@ -35,14 +37,20 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
 
     def get_protected_snapshots_data(self):
         snapshots = self.get_data()
-        revert_marks.mark_newest(snapshots, revert_marks.newest_known(
+        revert_marks.mark(snapshots, revert_marks.newest_known(
             getattr(self, 'page_marker', None),
-            getattr(self, 'page_filters', {})))
-        if (protection_tables.RevertToSnapshot.offered(self.request) and
-                dashboard_policy.check(policy.REVERT, self.request)):
-            revert_marks.mark_volume_status(self.request, snapshots,
-                                            self.search_opts)
+            getattr(self, 'page_filters', {})),
+            getattr(self.volume_names, 'statuses', {}))
         return snapshots
+
+    def volume_listing_options(self):
+        # The statuses come with the names (one listing, detailed), and
+        # only where the revert action may be offered at all.
+        plugin = plugin_choice.volume_plugin()
+        if (plugin is not None and plugin.supports_revert and
+                dashboard_policy.check(policy.REVERT, self.request)):
+            return {'with_status': True}
+        return {}
 
 
 class VolumesTab(listing_tab.ListingTab):
