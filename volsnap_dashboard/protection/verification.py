@@ -1,0 +1,151 @@
+"""Snapshot verification: what the dashboard and the scheduler agree on.
+
+A tenant asks for a snapshot to be verified; the scheduler restores it to
+a temporary volume, records whether Cinder made that volume available, and
+deletes the volume whatever happened. Everything is kept in Cinder's
+metadata: the request and the outcome on the snapshot, the tags on the
+temporary volume. Pending states use fixed values so that the scheduler
+finds its work with Cinder's exact-match metadata filter, in one listing.
+
+No Horizon, no request here: the panel and the scheduler both use it.
+"""
+
+import dataclasses
+import datetime
+
+# Snapshot metadata (values are strings, Cinder keeps at most 255 chars).
+VERIFY_KEY = 'volsnap_verify'
+REQUESTED = 'requested'
+VERIFYING = 'verifying'
+PENDING_VALUES = (REQUESTED, VERIFYING)
+REQUESTED_AT_KEY = 'volsnap_verify_requested_at'
+TRUST_KEY = 'volsnap_verify_trust'
+VOLUME_KEY = 'volsnap_verify_volume'
+VERIFIED_AT_KEY = 'volsnap_verified_at'
+OUTCOME_KEY = 'volsnap_verify_outcome'
+REASON_KEY = 'volsnap_verify_reason'
+OK = 'ok'
+FAILED = 'failed'
+OUTCOMES = (OK, FAILED)
+# Removed when a verification ends (the outcome keys stay).
+PENDING_KEYS = (VERIFY_KEY, REQUESTED_AT_KEY, TRUST_KEY, VOLUME_KEY)
+# Trusts made for one request expire on their own after this.
+TRUST_LIFETIME = datetime.timedelta(days=1)
+
+# Temporary volume.
+VOLUME_NAME_PREFIX = 'volsnap-verify-'
+VOLUME_DESCRIPTION = ('Temporary volume verifying that a snapshot restores; '
+                      'deleted automatically.')
+VERIFICATION_OF_KEY = 'volsnap_verification_of'
+VERIFICATION_KEY = 'volsnap_verification'
+VERIFICATION_VALUE = '1'
+VERIFICATION_STARTED_KEY = 'volsnap_verification_started'
+
+# Cinder keeps metadata values in 255-character columns.
+VALUE_LIMIT = 255
+
+# Reasons recorded by the scheduler (Cinder's own reason where it has one).
+TIMED_OUT = 'timed out'
+INTERRUPTED = 'interrupted'
+
+
+@dataclasses.dataclass(frozen=True)
+class VerificationState:
+    """What a snapshot's metadata says about its verification."""
+    pending: str | None = None
+    requested_at: str | None = None
+    verified_at: str | None = None
+    outcome: str | None = None
+    reason: str = ''
+
+    @property
+    def in_progress(self):
+        return self.pending is not None
+
+
+def iso(moment):
+    """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""
+    return moment.astimezone(datetime.timezone.utc).strftime(
+        '%Y-%m-%dT%H:%M:%SZ')
+
+
+def parse_iso(text):
+    """A recorded time as an aware UTC datetime; None if unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(
+            str(text).replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc)
+
+
+def cut(text, limit=VALUE_LIMIT):
+    return str(text)[:limit]
+
+
+def _metadata(resource):
+    return getattr(resource, 'metadata', None) or {}
+
+
+def request_metadata(trust_id, now):
+    """The snapshot metadata that asks the scheduler for a verification."""
+    return {VERIFY_KEY: REQUESTED,
+            REQUESTED_AT_KEY: iso(now),
+            TRUST_KEY: trust_id}
+
+
+def state_of(snapshot):
+    """The VerificationState of ``snapshot`` (a Cinder snapshot)."""
+    metadata = _metadata(snapshot)
+    pending = metadata.get(VERIFY_KEY)
+    outcome = metadata.get(OUTCOME_KEY)
+    return VerificationState(
+        pending=pending if pending in PENDING_VALUES else None,
+        requested_at=metadata.get(REQUESTED_AT_KEY),
+        verified_at=metadata.get(VERIFIED_AT_KEY),
+        outcome=outcome if outcome in OUTCOMES else None,
+        reason=metadata.get(REASON_KEY) or '')
+
+
+def is_verification_volume(volume):
+    """True for the scheduler's temporary verification volumes."""
+    return _metadata(volume).get(VERIFICATION_KEY) == VERIFICATION_VALUE
+
+
+def volume_name(snapshot_id):
+    return VOLUME_NAME_PREFIX + snapshot_id[:8]
+
+
+def volume_metadata(snapshot_id, now):
+    """The tags of the temporary volume verifying ``snapshot_id``."""
+    return {VERIFICATION_OF_KEY: snapshot_id,
+            VERIFICATION_KEY: VERIFICATION_VALUE,
+            VERIFICATION_STARTED_KEY: iso(now)}
+
+
+def verifying_metadata(volume_id):
+    """Snapshot metadata once the temporary volume is being created."""
+    return {VERIFY_KEY: VERIFYING, VOLUME_KEY: volume_id}
+
+
+def outcome_metadata(outcome, now, reason=''):
+    """Snapshot metadata recording how a verification ended."""
+    return {VERIFIED_AT_KEY: iso(now),
+            OUTCOME_KEY: outcome,
+            REASON_KEY: cut(reason or '')}
+
+
+def snapshot_of(volume):
+    """The id of the snapshot a temporary volume verifies, or None."""
+    return _metadata(volume).get(VERIFICATION_OF_KEY)
+
+
+def started_at(volume):
+    """When the temporary volume was made (its tag, else Cinder's
+    created_at); None if unknown."""
+    return parse_iso(_metadata(volume).get(VERIFICATION_STARTED_KEY)) or \
+        parse_iso(getattr(volume, 'created_at', None))
