@@ -1,0 +1,199 @@
+"""Which snapshots and volumes the product left without a purpose.
+
+Computed from one snapshot listing and one volume listing (the same
+project's, or every project's for an administrator), never a call per
+row. Four kinds:
+
+- a snapshot whose source volume no longer exists;
+- a snapshot made by a schedule that is gone from its volume's metadata
+  (the volume still exists: the snapshot can be adopted by another of the
+  volume's schedules, whose retention then manages it);
+- a temporary verification volume left behind: older than the
+  verification timeout, or whose snapshot is gone (the scheduler deletes
+  them; one left over means a sweep was interrupted);
+- a volume restored from a snapshot that is gone (for information: the
+  volume is the user's, the panel only says where it came from).
+
+What carries ``volsnap_kept=1`` in its metadata was looked at and kept:
+it is listed only when asked for.
+"""
+
+import dataclasses
+import datetime
+
+from django.utils.translation import pgettext_lazy
+
+from volsnap_dashboard.protection import cinder_snapshot
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection import verification
+
+KEPT_KEY = 'volsnap_kept'
+KEPT_VALUE = '1'
+
+SNAPSHOT = 'snapshot'
+VOLUME = 'volume'
+
+NO_VOLUME = 'no_volume'
+NO_SCHEDULE = 'no_schedule'
+VERIFICATION_LEFT = 'verification_left'
+RESTORED_NO_SNAPSHOT = 'restored_no_snapshot'
+
+KIND_DISPLAY = (
+    (NO_VOLUME, pgettext_lazy('Kind of orphan',
+                              'Snapshot of a deleted volume')),
+    (NO_SCHEDULE, pgettext_lazy('Kind of orphan',
+                                'Snapshot of a deleted schedule')),
+    (VERIFICATION_LEFT, pgettext_lazy('Kind of orphan',
+                                      'Verification volume left behind')),
+    (RESTORED_NO_SNAPSHOT, pgettext_lazy('Kind of orphan',
+                                         'Restored from a deleted '
+                                         'snapshot')),
+)
+
+#: How long a verification may take before its volume counts as left
+#: behind (the scheduler's sweep deletes it once the restore times out).
+DEFAULT_VERIFICATION_TIMEOUT = datetime.timedelta(hours=1)
+
+ROW_ID_SEPARATOR = '-'
+
+
+@dataclasses.dataclass
+class Orphan:
+    """One row: a Cinder snapshot or volume (``resource``) and why it is
+    an orphan."""
+
+    kind: str
+    resource_type: str
+    resource: object
+    created: datetime.datetime | None
+    kept: bool = False
+    #: For a snapshot of a deleted schedule: the schedule's id.
+    schedule_id: str | None = None
+    #: For a snapshot: its volume's valid schedules it can be adopted by.
+    adoptable_by: tuple = ()
+
+    @property
+    def id(self):
+        return row_id(self.resource_type, self.resource.id)
+
+    @property
+    def resource_id(self):
+        return self.resource.id
+
+    @property
+    def name(self):
+        return getattr(self.resource, 'name', None) or self.resource.id
+
+    @property
+    def size(self):
+        return getattr(self.resource, 'size', None)
+
+    @property
+    def status(self):
+        return getattr(self.resource, 'status', None)
+
+    @property
+    def volume_id(self):
+        return getattr(self.resource, 'volume_id', None)
+
+    @property
+    def project_id(self):
+        return project_of(self.resource)
+
+    def age(self, now):
+        return None if self.created is None else now - self.created
+
+
+def row_id(resource_type, resource_id):
+    return '%s%s%s' % (resource_type, ROW_ID_SEPARATOR, resource_id)
+
+
+def split_row_id(text):
+    """``(resource_type, resource_id)`` of a row id; ValueError if it
+    names neither a snapshot nor a volume."""
+    resource_type, _sep, resource_id = str(text).partition(ROW_ID_SEPARATOR)
+    if resource_type not in (SNAPSHOT, VOLUME) or not resource_id:
+        raise ValueError(text)
+    return resource_type, resource_id
+
+
+def project_of(resource):
+    return (getattr(resource, 'os-extended-snapshot-attributes:project_id',
+                    None) or codec.volume_project(resource))
+
+
+def _metadata(resource):
+    return getattr(resource, 'metadata', None) or {}
+
+
+def is_kept(resource):
+    return _metadata(resource).get(KEPT_KEY) == KEPT_VALUE
+
+
+def _valid_schedules(volume):
+    return tuple(schedule for schedule in codec.decode(volume)
+                 if isinstance(schedule, model.Schedule))
+
+
+def _snapshot_orphan(snapshot, volumes):
+    """The Orphan ``snapshot`` is, or None."""
+    volume = volumes.get(getattr(snapshot, 'volume_id', None))
+    created = retention.created_at(snapshot)
+    if volume is None:
+        return Orphan(NO_VOLUME, SNAPSHOT, snapshot, created)
+    schedule_id = _metadata(snapshot).get(codec.SNAPSHOT_SCHEDULE_KEY)
+    if not schedule_id:
+        return None
+    # Any schedule of that id, valid or not: an unreadable one is still
+    # there to be mended, and it keeps its snapshots meanwhile.
+    present = {found.id for found in codec.decode(volume)}
+    if schedule_id in present:
+        return None
+    return Orphan(NO_SCHEDULE, SNAPSHOT, snapshot, created,
+                  schedule_id=schedule_id,
+                  adoptable_by=_valid_schedules(volume))
+
+
+def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
+    created = retention.created_at(volume)
+    if verification.is_verification_volume(volume):
+        started = verification.started_at(volume) or created
+        gone = verification.snapshot_of(volume) not in snapshot_ids
+        too_old = started is not None and \
+            now - started > verification_timeout
+        if gone or too_old:
+            return Orphan(VERIFICATION_LEFT, VOLUME, volume, started)
+        return None
+    source = _metadata(volume).get(cinder_snapshot.RESTORED_FROM_KEY)
+    if source and source not in snapshot_ids:
+        return Orphan(RESTORED_NO_SNAPSHOT, VOLUME, volume, created)
+    return None
+
+
+def classify(snapshots, volumes, now,
+             verification_timeout=DEFAULT_VERIFICATION_TIMEOUT,
+             kept=False):
+    """The orphans among ``snapshots`` and ``volumes`` (all of a project,
+    or all of the cloud), oldest first; with ``kept`` only those marked
+    kept, else only the others."""
+    volumes = list(volumes)
+    snapshots = list(snapshots)
+    by_id = {volume.id: volume for volume in volumes}
+    snapshot_ids = {snapshot.id for snapshot in snapshots}
+    found = []
+    for snapshot in snapshots:
+        orphan = _snapshot_orphan(snapshot, by_id)
+        if orphan is not None:
+            found.append(orphan)
+    for volume in volumes:
+        orphan = _volume_orphan(volume, snapshot_ids, now,
+                                verification_timeout)
+        if orphan is not None:
+            found.append(orphan)
+    for orphan in found:
+        orphan.kept = is_kept(orphan.resource)
+    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
+    return sorted((orphan for orphan in found if orphan.kept == kept),
+                  key=lambda o: (o.created or far_future, o.id))
