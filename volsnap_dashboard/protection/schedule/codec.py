@@ -84,7 +84,7 @@ def run_now_key(schedule_id):
 def definition_document(schedule):
     """The JSON-ready document of a schedule's definition."""
     when = schedule.when
-    return {
+    document = {
         'v': VERSION,
         'when': {'cron': when.cron, 'tz': when.tz, 'preset': when.preset},
         'options': schedule.options,
@@ -98,6 +98,10 @@ def definition_document(schedule):
         'label': schedule.label,
         'created': timing.format_utc(schedule.created),
     }
+    if schedule.verify_every is not None:
+        # Optional: documents without it read as "never verify".
+        document['verify_every'] = schedule.verify_every
+    return document
 
 
 def _time_or_none(moment):
@@ -126,6 +130,7 @@ def state_document(state):
         'snapshot': state.snapshot_id,
         'history': [_history_entry(entry) for entry in
                     state.history[-model.MAX_HISTORY:]],
+        'ok_since_verification': state.ok_since_verification,
     }
 
 
@@ -271,7 +276,8 @@ def _schedule_of(sid, volume_id, document):
         trust_id=_non_empty(document, 'trust'),
         owner_id=_non_empty(document, 'owner'),
         label=_field(document, 'label', (str,)),
-        created=_time_field(document, 'created'))
+        created=_time_field(document, 'created'),
+        verify_every=_field(document, 'verify_every', (int,), False))
 
 
 def _history_of(document):
@@ -290,6 +296,9 @@ def _history_of(document):
 def _state_of(document):
     counts = {name: _field(document, name, (int,))
               for name in ('failures', 'missed')}
+    # Absent from states written before verification existed.
+    counts['ok_since_verification'] = _field(
+        document, 'ok_since_verification', (int,), False) or 0
     if any(count < 0 for count in counts.values()):
         raise Unreadable(_("a count is negative."))
     return model.ScheduleState(

@@ -21,6 +21,8 @@ SCHEDULE_ID = re.compile(r'^[0-9a-f]{8}$')
 MAX_LABEL_LENGTH = 64
 #: How many past runs a schedule remembers.
 MAX_HISTORY = 10
+#: The most runs between two verifications a schedule may ask for.
+MAX_VERIFY_EVERY = 100
 
 OUTCOME_OK = 'ok'
 OUTCOME_FAILED = 'failed'
@@ -65,11 +67,14 @@ class ScheduleState:
     missed: int = 0
     snapshot_id: str | None = None
     history: list = dataclasses.field(default_factory=list)
+    #: Ok runs since the scheduler last started a verification.
+    ok_since_verification: int = 0
 
     def after_run(self, slot, run_at, outcome, reason='', snapshot_id=None,
-                  missed=0):
+                  missed=0, verification_started=False):
         """The state once the run due at ``slot`` ended with ``outcome``:
-        consecutive failures counted, the history capped."""
+        consecutive failures counted, the history capped, ok runs counted
+        until a verification starts."""
         if outcome not in OUTCOMES:
             raise ValueError('unknown outcome %r' % (outcome,))
         if outcome in _FAILURES:
@@ -78,13 +83,19 @@ class ScheduleState:
             failures = 0
         else:
             failures = self.failures
+        ok_runs = self.ok_since_verification
+        if verification_started:
+            ok_runs = 0
+        elif outcome == OUTCOME_OK:
+            ok_runs += 1
         entry = {'slot': slot, 'outcome': outcome, 'reason': reason,
                  'snapshot': snapshot_id}
         return ScheduleState(
             last_slot=slot, last_run=run_at, outcome=outcome,
             reason=reason, failures=failures, missed=missed,
             snapshot_id=snapshot_id,
-            history=(list(self.history) + [entry])[-MAX_HISTORY:])
+            history=(list(self.history) + [entry])[-MAX_HISTORY:],
+            ok_since_verification=ok_runs)
 
 
 @dataclasses.dataclass
@@ -105,6 +116,14 @@ class Schedule:
     #: When the panel's "run now" asked for a run (the scheduler makes it
     #: at its next sweep), or None.
     run_requested: datetime.datetime | None = None
+    #: Verify the newest snapshot every this many ok runs; None: never.
+    verify_every: int | None = None
+
+    def verification_due(self):
+        """Whether the ok run about to be recorded is the one after which
+        the new snapshot is verified."""
+        return bool(self.verify_every) and (
+            self.state.ok_since_verification + 1 >= self.verify_every)
 
 
 @dataclasses.dataclass
@@ -137,6 +156,17 @@ def retention_errors(retention):
         errors['retention'] = [_("Keep a number of snapshots, snapshots "
                                  "of a number of days, or both.")]
     return errors
+
+
+def verify_every_errors(verify_every):
+    """Errors of the ``verify_every`` field (None, or 1..100)."""
+    if verify_every is None:
+        return {}
+    if not _is_int(verify_every) or not \
+            1 <= verify_every <= MAX_VERIFY_EVERY:
+        return {'verify_every': [_(
+            "Must be a whole number from 1 to %d.") % MAX_VERIFY_EVERY]}
+    return {}
 
 
 def _when_errors(when, min_interval):
@@ -189,6 +219,7 @@ def validate(schedule, min_interval=None):
     """
     errors = _when_errors(schedule.when, min_interval)
     errors.update(retention_errors(schedule.retention))
+    errors.update(verify_every_errors(schedule.verify_every))
     errors.update(_other_errors(schedule))
     if errors:
         raise InvalidParameters(errors)
