@@ -16,6 +16,10 @@ UPDATE = (('volume', 'volume:update_snapshot'),)
 UPDATE_METADATA = (('volume', 'volume:update_snapshot_metadata'),)
 DELETE = (('volume', 'volume:delete_snapshot'),)
 REVERT = (('volume', 'volume:revert_to_snapshot'),)
+# Verify writes the request into the snapshot's metadata; the scheduler
+# then restores the snapshot to a volume of the project as the user.
+VERIFY = (('volume', 'volume:update_snapshot_metadata'),
+          ('volume', 'volume:create'))
 ADMIN = (('volume', 'context_is_admin'),)
 FORCE_DELETE = (('volume', 'volume_extension:snapshot_admin_actions:'
                            'force_delete'),)
@@ -27,6 +31,15 @@ GET_SCHEDULES = (('volume', 'volume:get_volume_metadata'),)
 CHANGE_SCHEDULE = (('volume', 'volume:update_volume_metadata'),)
 DELETE_SCHEDULE = (('volume', 'volume:update_volume_metadata'),
                    ('volume', 'volume:delete_volume_metadata'))
+# Orphans: a temporary or restored volume is deleted; an orphan is kept
+# by a key added to its metadata, and no longer kept when it is removed;
+# a snapshot is adopted by rewriting its schedule's key.
+DELETE_VOLUME = (('volume', 'volume:delete'),)
+KEEP_VOLUME = (('volume', 'volume:update_volume_metadata'),)
+UNKEEP_VOLUME = (('volume', 'volume:delete_volume_metadata'),)
+KEEP_SNAPSHOT = UPDATE_METADATA
+UNKEEP_SNAPSHOT = (('volume', 'volume:delete_snapshot_metadata'),)
+ADOPT = UPDATE_METADATA + GET_SCHEDULES
 
 
 def is_admin(request):

@@ -299,6 +299,28 @@ def volume_delete(request, volume_id):
 
 
 @cinder_call
+def volume_set_metadata(request, volume_id, metadata):
+    """Add or change ``metadata``'s keys of the volume, keeping its other
+    keys (one call, the keys in the body)."""
+    return cinderclient(request).volumes.set_metadata(
+        checked_id(volume_id), metadata)
+
+
+@cinder_call
+def volume_delete_metadata(request, volume_id, keys):
+    """Delete the volume's metadata ``keys`` (each must be present)."""
+    return cinderclient(request).volumes.delete_metadata(
+        checked_id(volume_id), list(keys))
+
+
+@cinder_call
+def snapshot_delete_metadata(request, snapshot_id, keys):
+    """Delete the snapshot's metadata ``keys`` (each must be present)."""
+    return cinderclient(request).volume_snapshots.delete_metadata(
+        checked_id(snapshot_id), list(keys))
+
+
+@cinder_call
 def snapshot_list(request, search_opts=None, limit=None, marker=None,
                   sort=None):
     return cinderclient(request).volume_snapshots.list(
@@ -361,6 +383,14 @@ def snapshot_replace_metadata(request, snapshot_id, metadata):
     """Make ``metadata`` the snapshot's whole metadata, in one call whose
     keys travel in the body, never in a URL path."""
     return cinderclient(request).volume_snapshots.update_all_metadata(
+        checked_id(snapshot_id), metadata)
+
+
+@cinder_call
+def snapshot_set_metadata(request, snapshot_id, metadata):
+    """Add or change ``metadata``'s keys of the snapshot, keeping its
+    other keys (one call, the keys in the body)."""
+    return cinderclient(request).volume_snapshots.set_metadata(
         checked_id(snapshot_id), metadata)
 
 

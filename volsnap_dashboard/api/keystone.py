@@ -43,14 +43,16 @@ def _user_session(request):
         raise errors.IdentityUnavailable() from exc
 
 
-def trust_create(request, trustee_user_id=None, role_names=('member',)):
+def trust_create(request, trustee_user_id=None, role_names=('member',),
+                 expires_at=None):
     """A trust from the logged-in user to the scheduler (by default), in
-    the user's current project, impersonation on; its id."""
+    the user's current project, impersonation on (expiring at
+    ``expires_at`` if given); its id."""
     return trusts.create_trust(
         _user_session(request), trustor_user_id=request.user.id,
         trustee_user_id=trustee_user_id or scheduler_user_id(),
         project_id=request.user.project_id, role_names=role_names,
-        impersonation=True)
+        impersonation=True, expires_at=expires_at)
 
 
 def trust_delete(request, trust_id):

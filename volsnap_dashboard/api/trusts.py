@@ -63,8 +63,9 @@ def _keystone(session, interface):
 
 def create_trust(session, trustor_user_id, trustee_user_id, project_id,
                  role_names=('member',), impersonation=True,
-                 interface='public'):
-    """Create a trust with the trustor's own ``session``; its id.
+                 interface='public', expires_at=None):
+    """Create a trust with the trustor's own ``session``; its id
+    (expiring at ``expires_at``, an aware datetime, if given).
 
     Keystone accepts only the trustor's token (not a trust-scoped one, not
     an application credential's), and only roles the trustor holds in
@@ -74,7 +75,7 @@ def create_trust(session, trustor_user_id, trustee_user_id, project_id,
         trust = _keystone(session, interface).trusts.create(
             trustee_user=trustee_user_id, trustor_user=trustor_user_id,
             project=project_id, role_names=list(role_names),
-            impersonation=impersonation)
+            impersonation=impersonation, expires_at=expires_at)
     except _UNREACHABLE as exc:
         raise errors.IdentityUnavailable() from exc
     except ks_exc.ClientException as exc:

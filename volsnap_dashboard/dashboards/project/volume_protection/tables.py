@@ -25,6 +25,10 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_actions)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard import policy
 
 # None: still changing, so the row keeps polling.
@@ -275,6 +279,14 @@ class UpdateRow(tables.Row):
                 request, [snapshot.id]).get(snapshot.id)
         return snapshot
 
+    @property
+    def status(self):
+        # A verification asked for or under way: refreshed until its
+        # outcome is recorded, as a snapshot in transition is.
+        if verify_marks.pending(self.datum):
+            return None
+        return super().status
+
 
 class SnapshotFilterAction(tables.FilterAction):
     filter_type = 'server'
@@ -378,6 +390,10 @@ class ProtectedSnapshotsTable(tables.DataTable):
     schedule = tables.Column(
         schedule_mark, verbose_name=_("Made by Schedule"),
         help_text=_("The schedule's retention may delete its snapshots."))
+    verification = tables.Column(
+        verify_marks.verification_mark, verbose_name=_("Verification"),
+        help_text=_("Whether the snapshot was restored to a temporary "
+                    "volume successfully."))
     created = tables.Column('created_at', verbose_name=_("Created"),
                             filters=(filters.parse_isotime,))
     description = tables.Column(description_or_none,
@@ -442,5 +458,6 @@ class ProtectedSnapshotsTable(tables.DataTable):
         table_actions_template = 'volume_protection/_table_actions.html'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
                          DeleteSnapshots)
-        row_actions = (RestoreSnapshot, RevertToSnapshot, EditSnapshot,
+        row_actions = (RestoreSnapshot, RevertToSnapshot,
+                       verify_actions.VerifySnapshot, EditSnapshot,
                        UpdateMetadata, DeleteSnapshots)

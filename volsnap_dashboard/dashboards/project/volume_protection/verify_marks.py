@@ -1,0 +1,77 @@
+"""A snapshot's verification in words, from its own metadata (no call of
+its own): "Verification requested", "Verifying", "Verified 3 hours ago"
+or "Verification failed 3 hours ago" with Cinder's reason on hover; and
+a volume's last verification, from its newest verified snapshot.
+"""
+
+import datetime
+
+from django.utils.html import format_html
+from django.utils import timesince
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.protection import verification
+
+PENDING_DISPLAY = {
+    verification.REQUESTED: _("Verification requested"),
+    verification.VERIFYING: _("Verifying"),
+}
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def pending(snapshot):
+    """True while a verification is asked for or under way: the row
+    refreshes itself until the outcome is there."""
+    return verification.state_of(snapshot).in_progress
+
+
+def _utc(moment):
+    return moment.strftime('%Y-%m-%d %H:%M:%S UTC')
+
+
+def ended(state, at=None):
+    """How the last verification ended, in words, with its time (or
+    Cinder's reason for a failure) on hover; None if none ended."""
+    moment = verification.parse_iso(state.verified_at)
+    if state.outcome is None or moment is None:
+        return None
+    age = timesince.timesince(moment, at or now())
+    if state.outcome == verification.OK:
+        return format_html('<span class="volsnap-verified" title="{}">{}'
+                           '</span>', _utc(moment),
+                           _("Verified %s ago") % age)
+    reason = state.reason or _("no reason recorded")
+    return format_html(
+        '<span class="volsnap-verify-failed" title="{}">{}</span>',
+        _("%(time)s: %(reason)s") % {'time': _utc(moment),
+                                     'reason': reason},
+        _("Verification failed %s ago") % age)
+
+
+def verification_mark(snapshot, at=None):
+    """The Snapshots tab's cell: a pending verification first, else how
+    the last one ended; None (shown as "-") if never verified."""
+    state = verification.state_of(snapshot)
+    if state.in_progress:
+        return PENDING_DISPLAY[state.pending]
+    return ended(state, at)
+
+
+def last_verified(snapshots):
+    """The VerificationState of the newest of ``snapshots`` (a volume's)
+    whose verification ended, or None."""
+    ended_states = []
+    for snapshot in snapshots:
+        state = verification.state_of(snapshot)
+        moment = verification.parse_iso(state.verified_at)
+        if state.outcome is None or moment is None:
+            continue
+        created = verification.parse_iso(
+            getattr(snapshot, 'created_at', None))
+        ended_states.append(((created or moment, moment), state))
+    if not ended_states:
+        return None
+    return max(ended_states, key=lambda pair: pair[0])[1]

@@ -1,0 +1,93 @@
+"""Ask for a snapshot's verification, with the logged-in user's request.
+
+The verification itself runs in the scheduler: it restores the snapshot
+to a temporary volume and records the outcome on the snapshot (see
+:mod:`~volsnap_dashboard.protection.verification`). The dashboard only
+writes the request into the snapshot's metadata, with a Keystone trust
+created with the user's token (as schedules do) so that the scheduler
+can act in the user's project. The trust expires by itself after a day;
+whatever fails after it was created deletes it again, so no trust is
+left behind by a request that was not written.
+"""
+
+import datetime
+import logging
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection import verification
+
+LOG = logging.getLogger(__name__)
+
+PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0)
+
+
+def _checked(request, snapshot):
+    """``snapshot`` if it can be verified for this user now."""
+    owner = getattr(snapshot, PROJECT_ATTR, None)
+    if owner and owner != request.user.project_id:
+        # The trust could only act in the user's current project.
+        raise errors.Forbidden(_("Only snapshots of your current project "
+                                 "can be verified."))
+    if snapshot.status != 'available':
+        raise errors.Conflict(_("Only available snapshots can be verified "
+                                "(this one is %s).") % snapshot.status)
+    if verification.state_of(snapshot).in_progress:
+        raise errors.Conflict(_("A verification of this snapshot is "
+                                "already under way."))
+    return snapshot
+
+
+def _drop_trust(request, trust_id):
+    """Delete a trust no request uses; a failure is only logged (the
+    trust expires by itself)."""
+    try:
+        keystone.trust_delete(request, trust_id)
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s was left in place: %s", trust_id,
+                    type(exc).__name__)
+
+
+def _written(request, snapshot_id, trust_id):
+    """Whether the snapshot holds the request with ``trust_id`` (its
+    answer lost)."""
+    try:
+        snapshot = cinder.snapshot_get(request, snapshot_id)
+    except errors.VolsnapAPIError:
+        return False
+    metadata = getattr(snapshot, 'metadata', None) or {}
+    return metadata.get(verification.TRUST_KEY) == trust_id
+
+
+def request(request, snapshot_id):
+    """Ask the scheduler to verify the snapshot; returns the snapshot
+    as read before the request.
+
+    Errors of the API layer if the snapshot cannot be verified now, or
+    Keystone or Cinder refuse; nothing is left behind on failure.
+    """
+    snapshot = _checked(request, cinder.snapshot_get(request, snapshot_id))
+    now = _now()
+    trust_id = keystone.trust_create(
+        request, expires_at=now + verification.TRUST_LIFETIME)
+    try:
+        cinder.snapshot_set_metadata(
+            request, snapshot.id,
+            verification.request_metadata(trust_id, now))
+    except errors.OutcomeUnknown:
+        if not _written(request, snapshot.id, trust_id):
+            _drop_trust(request, trust_id)
+            raise
+    except Exception:
+        _drop_trust(request, trust_id)
+        raise
+    LOG.info("Verification of snapshot %s requested", snapshot.id)
+    return snapshot
