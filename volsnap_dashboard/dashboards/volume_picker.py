@@ -29,6 +29,7 @@ from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import verification
 
 #: Statuses in which Cinder snapshots a volume.
 PROTECTABLE_STATUSES = ('available', 'in-use')
@@ -47,6 +48,8 @@ def volume_label(volume):
     if attached:
         label = _("%(label)s, attached to %(servers)s") % {
             'label': label, 'servers': ', '.join(filter(None, attached))}
+    if verification.is_verification_volume(volume):
+        label = _("%s: temporary (verification)") % label
     return label
 
 
@@ -72,7 +75,11 @@ class Entry:
 
 
 def entries(volumes, statuses=PROTECTABLE_STATUSES):
-    return [Entry(volume, volume_label(volume), volume.status in statuses)
+    # The scheduler's temporary verification volumes are shown (the
+    # counts stay Cinder's) but never picked: they are deleted soon.
+    return [Entry(volume, volume_label(volume),
+                  volume.status in statuses and
+                  not verification.is_verification_volume(volume))
             for volume in volumes]
 
 

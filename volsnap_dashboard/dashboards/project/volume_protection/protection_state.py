@@ -12,6 +12,8 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import timing
 
@@ -23,6 +25,9 @@ FAILING = 'failing'
 PAUSED = 'paused'
 AUTHORIZATION_LOST = 'authorization_lost'
 INVALID = 'invalid'
+#: The scheduler's temporary verification volume: not the user's to
+#: protect, and deleted automatically.
+TEMPORARY = 'temporary'
 
 #: Most urgent first: a volume with several schedules shows the most
 #: urgent of their states (one active schedule that works outweighs a
@@ -42,6 +47,8 @@ STATE_DISPLAY = (
     (AUTHORIZATION_LOST, pgettext_lazy('Protection state of a volume',
                                        'Authorization lost')),
     (INVALID, pgettext_lazy('Protection state of a volume', 'Invalid')),
+    (TEMPORARY, pgettext_lazy('Protection state of a volume',
+                              'Temporary (verification)')),
 )
 
 #: A run this late (the scheduler sweeps every minute, and a run waits
@@ -58,7 +65,9 @@ class Protection:
     ``reason`` (why it fails or is invalid, as recorded), ``failures``
     (runs failed in a row), its newest available snapshot and that
     snapshot's age, the next scheduled run (aware, in the schedule's
-    zone) and whether something is still changing (``busy``)."""
+    zone), whether something is still changing (``busy``, a
+    verification pending included) and the VerificationState of its
+    newest verified snapshot (``last_verified``)."""
     state: str
     reason: str = ''
     failures: int = 0
@@ -67,6 +76,7 @@ class Protection:
     next_run: datetime.datetime | None = None
     schedules: tuple = ()
     busy: bool = False
+    last_verified: object = None
 
 
 def created_at(snapshot):
@@ -146,12 +156,14 @@ def protection_of(schedules, snapshots, now, overdue_after=OVERDUE_AFTER):
     """
     created, newest = _newest_available(snapshots)
     busy = (any(getattr(snapshot, 'status', None) in _CHANGING
+                or verify_marks.pending(snapshot)
                 for snapshot in snapshots)
             or any(getattr(schedule, 'run_requested', None) is not None
                    for schedule in schedules))
     common = {'newest_snapshot': newest,
               'newest_age': now - created if created else None,
-              'schedules': tuple(schedules), 'busy': busy}
+              'schedules': tuple(schedules), 'busy': busy,
+              'last_verified': verify_marks.last_verified(snapshots)}
     if not schedules:
         return Protection(state=MANUAL_ONLY if newest else UNPROTECTED,
                           **common)

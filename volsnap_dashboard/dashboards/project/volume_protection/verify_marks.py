@@ -9,6 +9,7 @@ import datetime
 from django.utils.html import format_html
 from django.utils import timesince
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from volsnap_dashboard.protection import verification
 
@@ -75,3 +76,19 @@ def last_verified(snapshots):
     if not ended_states:
         return None
     return max(ended_states, key=lambda pair: pair[0])[1]
+
+
+def every_runs(verify_every):
+    """A schedule's verification option in words."""
+    if not verify_every:
+        return _("Never verifies its snapshots")
+    return ngettext("Verifies the new snapshot after every run",
+                    "Verifies the new snapshot every %(count)d runs",
+                    verify_every) % {'count': verify_every}
+
+
+def schedule_verification(row):
+    """The Schedules tab's cell (a schedule_rows row)."""
+    if not row.valid:
+        return '-'
+    return every_runs(row.schedule.verify_every)

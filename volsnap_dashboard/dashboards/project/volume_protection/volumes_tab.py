@@ -1,5 +1,11 @@
 """The Volumes tab's table: every volume of the project with its
-protection state, newest snapshot and next scheduled run."""
+protection state, newest snapshot, next scheduled run and last
+verification.
+
+The scheduler's temporary verification volumes are listed too (a tenant
+sees them in Cinder's own volume list as well), marked "Temporary
+(verification)" and without actions: they are never the user's to
+protect, and are deleted automatically."""
 
 import datetime
 
@@ -18,7 +24,10 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     protection_state as states)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as snapshot_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
 ALL = 'all'
@@ -34,6 +43,7 @@ STATE_STATUS = (
     (states.FAILING, False),
     (states.AUTHORIZATION_LOST, False),
     (states.INVALID, False),
+    (states.TEMPORARY, True),
 )
 
 # Cinder snapshots a volume in these states only.
@@ -46,9 +56,17 @@ def now():
 
 def with_protection(volume, snapshots, at=None):
     """``volume`` with its Protection attached, from its snapshots."""
+    if verification.is_verification_volume(volume):
+        volume.protection = states.Protection(state=states.TEMPORARY)
+        return volume
     volume.protection = states.protection_of(
         store.schedules_of(volume), snapshots, at or now())
     return volume
+
+
+def users_volume(volume):
+    """Not a temporary verification volume: row actions apply."""
+    return volume.protection.state != states.TEMPORARY
 
 
 def protected_volumes(volumes, snapshots, at=None):
@@ -71,7 +89,8 @@ class ProtectNow(policy.CachedPolicyActionMixin, tables.LinkAction):
     policy_rules = policy.PROTECT
 
     def allowed(self, request, volume=None):
-        return volume is None or volume.status in PROTECTABLE_STATUSES
+        return volume is None or (volume.status in PROTECTABLE_STATUSES
+                                  and users_volume(volume))
 
     def get_link_url(self, volume):
         return '%s?%s' % (reverse(self.url),
@@ -96,7 +115,8 @@ class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
             return None
 
     def allowed(self, request, volume=None):
-        return self._base_url() is not None
+        return self._base_url() is not None and (
+            volume is None or users_volume(volume))
 
     def get_link_url(self, volume):
         return '%s?%s' % (self._base_url(),
@@ -196,6 +216,12 @@ def next_run(volume):
         formats.date_format(timezone.localtime(run), 'Y-m-d H:i T'))
 
 
+def last_verified(volume):
+    """How the newest verified snapshot's verification ended, when."""
+    state = volume.protection.last_verified
+    return (verify_marks.ended(state, now()) if state else None) or '-'
+
+
 def size_in_gib(volume):
     return _("%s GiB") % volume.size
 
@@ -212,6 +238,11 @@ class VolumeProtectionTable(tables.DataTable):
                            link=newest_snapshot_link)
     age = tables.Column(newest_age, verbose_name=_("Snapshot Age"))
     next_run = tables.Column(next_run, verbose_name=_("Next Scheduled Run"))
+    last_verified = tables.Column(
+        last_verified, verbose_name=_("Last Verified"),
+        help_text=_("The verification of the volume's newest verified "
+                    "snapshot: restored to a temporary volume successfully, "
+                    "or not."))
 
     def get_object_display(self, volume):
         return volume_name(volume)
