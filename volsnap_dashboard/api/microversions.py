@@ -23,6 +23,8 @@ LIST_COUNT = api_versions.APIVersion('3.45')
 MESSAGES = api_versions.APIVersion('3.3')
 # Revert a volume in place to its newest snapshot.
 REVERT = api_versions.APIVersion('3.40')
+# Generic volume groups with group snapshots, and groups made from them.
+GROUP_SNAPSHOTS = api_versions.APIVersion('3.14')
 # From here Cinder snapshots in-use volumes without "force", and
 # cinderclient refuses force=False.
 FORCE_OBSOLETE = api_versions.APIVersion('3.66')
@@ -36,6 +38,11 @@ def force_supported(client):
 def revert_supported(client):
     """True when the negotiated version has the volume revert action."""
     return client.api_version >= REVERT
+
+
+def groups_supported(client):
+    """True when the negotiated version has group snapshots."""
+    return client.api_version >= GROUP_SNAPSHOTS
 
 
 # Cinder's root URL -> the negotiated microversion. Keyed by the root, not

@@ -3,7 +3,8 @@
 A plugin protects one kind of resource (``resource_types``), describes its
 parameters with JSON Schema, and performs three operations with the Cinder
 client of the request it serves (the user's own token): protect, restore and
-delete; optionally a fourth, revert in place. Parameters are validated
+delete; optionally revert in place, and the same three for a group of
+resources protected at one instant. Parameters are validated
 against the schemas before any call.
 """
 
@@ -72,6 +73,30 @@ class ProtectionPlugin(abc.ABC):
         everything written since is lost. Optional (``supports_revert``)."""
         raise NotImplementedError(
             "Plugin %s cannot revert in place" % self.name)
+
+    #: Whether the plugin protects a group of resources at one instant
+    #: (``protect_group``, ``restore_group``, ``delete_group``); the
+    #: panels offer group protection only then.
+    supports_groups = False
+
+    def protect_group(self, client, group, params):
+        """Protect every resource of ``group`` at the same instant (crash-
+        consistent across them); return the saved info (a dict).
+        Optional (``supports_groups``)."""
+        raise NotImplementedError(
+            "Plugin %s cannot protect groups" % self.name)
+
+    def restore_group(self, client, group_protection, params):
+        """Restore a whole group protection to a new group; return what
+        Cinder says of the new group. Optional (``supports_groups``)."""
+        raise NotImplementedError(
+            "Plugin %s cannot restore groups" % self.name)
+
+    def delete_group(self, client, group_protection):
+        """Delete a group protection with its members; something already
+        gone counts as done (False). Optional (``supports_groups``)."""
+        raise NotImplementedError(
+            "Plugin %s cannot delete group protections" % self.name)
 
     def find_submitted(self, client, submission):
         """What this plugin created for ``submission`` (a list; empty if

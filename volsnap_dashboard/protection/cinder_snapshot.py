@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import cinder_groups
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import waiting
 
@@ -68,7 +69,8 @@ def _tags(submission, **tags):
     return tags
 
 
-class CinderSnapshotProtectionPlugin(base.FileSchemasMixin,
+class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
+                                     base.FileSchemasMixin,
                                      base.ProtectionPlugin):
     name = 'cinder-snapshot'
     resource_types = ('OS::Cinder::Volume',)
