@@ -131,7 +131,10 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
     # Restore
 
     def restore(self, client, protection, params, size=None,
-                availability_zone=None, volume_type=None, submission=None):
+                availability_zone=None, volume_type=None, submission=None,
+                metadata=None):
+        """Create a volume from the snapshot; ``metadata``: more tags on
+        it (the scheduler's verification volumes)."""
         values = self.validate_restore(params)
         snapshot = self._snapshot(client, protection)
         if size is None:
@@ -145,7 +148,7 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
                        default_restore_description(snapshot))
         kwargs = {'snapshot_id': snapshot.id, 'name': name,
                   'description': str(description),
-                  'metadata': _tags(submission,
+                  'metadata': _tags(submission, **(metadata or {}),
                                     **{RESTORED_FROM_KEY: snapshot.id})}
         if availability_zone:
             kwargs['availability_zone'] = availability_zone
@@ -303,6 +306,10 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
         with errors.translated():
             return client.volume_snapshots.get(
                 self._snapshot_id(protection))
+
+    def failure_reason(self, client, resource_id):
+        """Cinder's user message for a failed resource, or None."""
+        return self._failure_reason(client, resource_id)
 
     @staticmethod
     def _failure_reason(client, resource_id):

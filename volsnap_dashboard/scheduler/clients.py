@@ -18,20 +18,34 @@ class Clients:
         self.config = config
         self._cinder_for = cinder_for
         self._service_client = None
+        self._service_session = None
         self.trust_sessions = trust_sessions or trusts.TrustSessions(
             config.keystone_url, config.username, config.password,
             user_domain=config.user_domain)
 
-    def service_client(self):
-        if self._service_client is None:
-            session = trusts.service_session(
+    def service_session(self):
+        if self._service_session is None:
+            self._service_session = trusts.service_session(
                 self.config.keystone_url, self.config.username,
                 self.config.password, user_domain=self.config.user_domain,
                 project_name=self.config.project_name,
                 project_domain=self.config.project_domain)
+        return self._service_session
+
+    def service_client(self):
+        if self._service_client is None:
             self._service_client = self._cinder_for(
-                session, self.config.region, self.config.interface)
+                self.service_session(), self.config.region,
+                self.config.interface)
         return self._service_client
+
+    def forget_trust(self, trust_id):
+        """Delete a trust given to the service user for one task (the
+        trustee may: Keystone's default policy); errors.TrustRefused or
+        IdentityUnavailable if not deleted."""
+        self.trust_sessions.forget(trust_id)
+        trusts.delete_trust(self.service_session(), trust_id,
+                            interface=self.config.interface)
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises

@@ -37,6 +37,9 @@ class Config:
     min_interval: datetime.timedelta = datetime.timedelta(hours=1)
     wait_timeout: float = 600.0
     wait_interval: float = 2.0
+    # A verification's temporary volume not available after this long
+    # is recorded as timed out and deleted.
+    verify_timeout: float = 600.0
     partitioned: bool = False
     member_id: str = ''
     provider_dirs: tuple = ()
@@ -54,7 +57,7 @@ _STRING_KEYS = ('keystone_url', 'username', 'password_file', 'user_domain',
                 'project_name', 'project_domain', 'region', 'interface',
                 'state_dir', 'backend_url', 'member_id', 'provider_dirs',
                 'sweep_interval', 'min_interval', 'wait_timeout',
-                'wait_interval', 'partitioned')
+                'wait_interval', 'partitioned', 'verify_timeout')
 
 
 def _positive_seconds(name, text):
@@ -136,7 +139,8 @@ def load(path=None, environ=None):
             kwargs[key] = values[key].strip()
     if values.get('region', '').strip():
         kwargs['region'] = values['region'].strip()
-    for key in ('sweep_interval', 'wait_timeout', 'wait_interval'):
+    for key in ('sweep_interval', 'wait_timeout', 'wait_interval',
+                'verify_timeout'):
         if values.get(key, '').strip():
             kwargs[key] = _positive_seconds(key, values[key])
     if values.get('min_interval', '').strip():

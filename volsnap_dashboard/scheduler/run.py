@@ -74,7 +74,7 @@ def _snapshot_slot(snapshot):
 class Runner:
     def __init__(self, coordinator, service_client, tenant_clients, plugin,
                  clock, min_interval=None, wait_timeout=600.0,
-                 wait_interval=2.0):
+                 wait_interval=2.0, verifier=None):
         self.coordinator = coordinator
         self.service_client = service_client
         self.tenant_clients = tenant_clients
@@ -83,6 +83,8 @@ class Runner:
         self.min_interval = min_interval
         self.wait_timeout = wait_timeout
         self.wait_interval = wait_interval
+        # Starts the verifications of schedules with verify_every.
+        self.verifier = verifier
 
     # Entry points
 
@@ -181,9 +183,9 @@ class Runner:
                  sid, slot, snapshot_id, volume.id,
                  ' (%d missed before)' % due.missed if due.missed else '')
         try:
-            self.plugin.wait_for_snapshot(client, snapshot_id,
-                                          interval=self.wait_interval,
-                                          timeout=self.wait_timeout)
+            snapshot = self.plugin.wait_for_snapshot(
+                client, snapshot_id, interval=self.wait_interval,
+                timeout=self.wait_timeout)
         except waiting.WaitTimeout as exc:
             return self._finish(client, volume, schedule, due, FAILED,
                                 str(exc), snapshot_id=snapshot_id)
@@ -195,10 +197,29 @@ class Runner:
                         ' and was deleted' if cleaned else '')
             return self._finish(client, volume, schedule, due, FAILED,
                                 str(exc), snapshot_id=snapshot_id)
+        verifying = self._verify(client, schedule, snapshot, slot)
         outcome = self._finish(client, volume, schedule, due, OK, '',
-                               snapshot_id=snapshot_id)
+                               snapshot_id=snapshot_id,
+                               verification_started=verifying)
         self._apply_retention(client, schedule, self.clock())
         return outcome
+
+    def _verify(self, client, schedule, snapshot, slot):
+        """Start verifying the run's new snapshot when it is the N-th ok
+        run since the last verification (verify_every); True if started.
+        A verification that did not start is tried after the next run."""
+        if self.verifier is None or not schedule.verification_due():
+            return False
+        LOG.info("schedule %s slot %s: verifying snapshot %s (every %d "
+                 "runs)", schedule.id, slot, snapshot.id,
+                 schedule.verify_every)
+        try:
+            return self.verifier.start(client, snapshot)
+        except errors.VolsnapAPIError as exc:
+            LOG.error("schedule %s slot %s: verification of snapshot %s "
+                      "not started: %s", schedule.id, slot, snapshot.id,
+                      exc)
+            return False
 
     # Quota: prune first if that makes room, else say why not
 
@@ -256,9 +277,9 @@ class Runner:
         return volume, None
 
     def _finish(self, client, volume, schedule, due, outcome, reason,
-                snapshot_id=None):
+                snapshot_id=None, verification_started=False):
         state = self._state(schedule.state, due, outcome, reason,
-                            snapshot_id)
+                            snapshot_id, verification_started)
         if outcome == OK:
             LOG.info("schedule %s slot %s: ok", schedule.id,
                      slot_text(due.slot))
@@ -269,12 +290,14 @@ class Runner:
         self._clear_run_request(client, volume, due)
         return outcome
 
-    def _state(self, previous, due, outcome, reason, snapshot_id=None):
+    def _state(self, previous, due, outcome, reason, snapshot_id=None,
+               verification_started=False):
         previous = previous or model.ScheduleState()
         state = previous.after_run(
             due.slot if due else None, self.clock(), outcome,
             reason=reason, snapshot_id=snapshot_id,
-            missed=due.missed if due else 0)
+            missed=due.missed if due else 0,
+            verification_started=verification_started)
         if due is None:
             # Found invalid while listing: no slot was used up.
             state = dataclasses.replace(state, last_slot=previous.last_slot)

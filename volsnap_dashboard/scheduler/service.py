@@ -14,6 +14,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import run as run_module
 from volsnap_dashboard.scheduler import sweep
+from volsnap_dashboard.scheduler import verify
 
 LOG = logging.getLogger(__name__)
 
@@ -49,14 +50,20 @@ class Stopper:
 
 def build_sweeper(config, clients, coordinator, plugin, stopper,
                   dry_run=False, clock=utc_now):
+    verifier = verify.Verifier(
+        clients.service_client(), clients.tenant_client, plugin,
+        clock=utc_now, timeout=config.verify_timeout,
+        coordinator=coordinator, forget_trust=clients.forget_trust,
+        owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
     runner = run_module.Runner(
         coordinator, clients.service_client(), clients.tenant_client,
         plugin, clock, min_interval=config.min_interval,
         wait_timeout=config.wait_timeout,
-        wait_interval=config.wait_interval)
+        wait_interval=config.wait_interval, verifier=verifier)
     return sweep.Sweeper(clients.service_client(), runner,
                          config.min_interval, owns=coordinator.owns,
-                         dry_run=dry_run, stop_requested=stopper)
+                         dry_run=dry_run, stop_requested=stopper,
+                         verifier=verifier)
 
 
 def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):

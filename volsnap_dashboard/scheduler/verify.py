@@ -1,0 +1,377 @@
+"""Snapshot verifications, carried by the scheduler's sweeps.
+
+A verification restores a snapshot to a temporary volume and records on
+the snapshot whether Cinder made that volume available. No sweep waits for
+Cinder: one sweep starts it (or a schedule's run does), a later sweep finds
+the temporary volume settled, or older than the timeout, records the
+outcome and deletes the volume. A scheduler killed in between leaves
+nothing that the next sweep does not finish or clean up.
+
+Each sweep lists three things, however many there are of each: the
+snapshots requested, the snapshots verifying and the temporary volumes
+(every project, Cinder's exact-match metadata filter). Everything else is
+one call per verification that has something to do.
+
+The temporary volume is created with the tenant's client (a request's
+trust, or a run's), so it is the tenant's volume under the tenant's quota.
+Recording and deleting use the service user's client: they must work after
+the trust is gone too.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import verification
+from volsnap_dashboard.scheduler import cinder_calls
+
+LOG = logging.getLogger(__name__)
+
+SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
+# Statuses of a temporary volume still on its way to available.
+_SETTLED = ('available', 'error')
+
+
+@dataclasses.dataclass
+class VerifyReport:
+    """What one sweep's verification pass saw and did."""
+    requested: int = 0
+    verifying: int = 0
+    volumes: int = 0
+    started: list = dataclasses.field(default_factory=list)
+    outcomes: dict = dataclasses.field(default_factory=dict)
+    deleted: list = dataclasses.field(default_factory=list)
+
+
+def _utc_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _age(volume, now):
+    """Seconds since the temporary volume was made (None if unknown)."""
+    started = verification.started_at(volume)
+    return None if started is None else (now - started).total_seconds()
+
+
+class Verifier:
+    """Starts and finishes verifications.
+
+    ``tenant_clients(trust_id)`` gives a run.TenantClient (or raises
+    errors.AuthorizationLost); ``forget_trust(trust_id)`` deletes a
+    request's trust once used. ``clock`` is the wall clock: the times
+    recorded on snapshots are real ones, whatever instant a sweep
+    evaluates schedules at.
+    """
+
+    def __init__(self, service_client, tenant_clients, plugin,
+                 clock=_utc_now, timeout=600.0, coordinator=None,
+                 forget_trust=None, owns=lambda key: True, dry_run=False,
+                 stop_requested=lambda: False):
+        self.service_client = service_client
+        self.tenant_clients = tenant_clients
+        self.plugin = plugin
+        self.clock = clock
+        self.timeout = timeout
+        self.coordinator = coordinator
+        self.forget_trust = forget_trust
+        self.owns = owns
+        self.dry_run = dry_run
+        self.stop_requested = stop_requested
+
+    # The sweep's pass
+
+    def sweep(self):
+        """Finish, clean up, then start: three listings."""
+        service = self.service_client
+        requested = cinder_calls.snapshots_tagged(
+            service, verification.VERIFY_KEY, verification.REQUESTED)
+        verifying = cinder_calls.snapshots_tagged(
+            service, verification.VERIFY_KEY, verification.VERIFYING)
+        volumes = cinder_calls.volumes_tagged(
+            service, verification.VERIFICATION_KEY,
+            verification.VERIFICATION_VALUE)
+        report = VerifyReport(len(requested), len(verifying), len(volumes))
+        if self.dry_run:
+            LOG.info("verifications: %d requested, %d verifying, %d "
+                     "temporary volume(s) (dry run: nothing done)",
+                     *self._counts(report))
+            return report
+        volumes_of = {}
+        for volume in volumes:
+            volumes_of.setdefault(verification.snapshot_of(volume),
+                                  []).append(volume)
+        verifying_ids = {snapshot.id for snapshot in verifying}
+        for snapshot in verifying:
+            if self._stopping():
+                return report
+            self._locked(snapshot.id, self._check, snapshot,
+                         volumes_of.get(snapshot.id, []), report)
+        for volume in volumes:
+            if self._stopping():
+                return report
+            if verification.snapshot_of(volume) not in verifying_ids:
+                self._left_behind(volume, report)
+        for snapshot in requested:
+            if self._stopping():
+                return report
+            self._locked(snapshot.id, self._start_requested, snapshot,
+                         report)
+        LOG.info("verifications: %d requested, %d verifying, %d temporary "
+                 "volume(s); started %d, finished %d, deleted %d volume(s)",
+                 *self._counts(report), len(report.started),
+                 len(report.outcomes), len(report.deleted))
+        return report
+
+    @staticmethod
+    def _counts(report):
+        return report.requested, report.verifying, report.volumes
+
+    def _stopping(self):
+        if self.stop_requested():
+            LOG.info("stopping: the remaining verifications wait for the "
+                     "next start")
+            return True
+        return False
+
+    def _locked(self, snapshot_id, action, *args):
+        """``action(*args)`` unless another process owns or holds the
+        snapshot's verification."""
+        if not self.owns(snapshot_id):
+            return
+        if self.coordinator is None:
+            action(*args)
+            return
+        with self.coordinator.run_lock(snapshot_id, 'verify') as held:
+            if not held:
+                LOG.info("verification of snapshot %s: another scheduler "
+                         "holds it", snapshot_id)
+                return
+            action(*args)
+
+    # Starting
+
+    def _start_requested(self, snapshot, report):
+        """Start a verification the dashboard asked for, with the trust
+        that came with the request."""
+        sid = snapshot.id
+        metadata = getattr(snapshot, 'metadata', None) or {}
+        trust_id = metadata.get(verification.TRUST_KEY)
+        if not trust_id:
+            self._finish(snapshot, verification.FAILED,
+                         "the request carries no authorization (trust)",
+                         [], report)
+            return
+        try:
+            tenant = self.tenant_clients(trust_id)
+        except errors.AuthorizationLost as exc:
+            self._finish(snapshot, verification.FAILED,
+                         "the authorization given with the request is gone "
+                         "(expired or deleted): %s" % exc, [], report)
+            return
+        except errors.VolsnapAPIError as exc:
+            # Keystone down: nothing is known about the trust; next sweep.
+            LOG.error("verification of snapshot %s: not started: %s", sid,
+                      exc)
+            return
+        project = getattr(snapshot, SNAPSHOT_PROJECT_KEY, None)
+        if project and tenant.project_id != project:
+            self._finish(snapshot, verification.FAILED,
+                         "the request's authorization acts in project %s, "
+                         "not in the snapshot's project %s"
+                         % (tenant.project_id, project), [], report)
+            return
+        self.start(tenant.client, snapshot, report)
+
+    def start(self, client, snapshot, report=None):
+        """Restore ``snapshot`` to a temporary volume with the tenant's
+        ``client`` and mark the snapshot verifying; True if started.
+        A snapshot still being created is left for a later sweep."""
+        report = report if report is not None else VerifyReport()
+        sid = snapshot.id
+        if snapshot.status == 'creating':
+            LOG.info("verification of snapshot %s: the snapshot is still "
+                     "being created; waiting", sid)
+            return False
+        if snapshot.status != 'available':
+            self._finish(snapshot, verification.FAILED,
+                         "the snapshot is %s, not available"
+                         % snapshot.status, [], report)
+            return False
+        now = self.clock()
+        try:
+            # Marked first: a scheduler killed after this point leaves a
+            # snapshot the next sweep sees as interrupted, not requested
+            # again with a second volume.
+            self._record(snapshot, {
+                verification.VERIFY_KEY: verification.VERIFYING})
+            volume = self.plugin.restore(
+                client, snapshot,
+                {'restore_name': verification.volume_name(sid),
+                 'restore_description': verification.VOLUME_DESCRIPTION},
+                metadata=verification.volume_metadata(sid, now))
+        except errors.NotFound:
+            LOG.info("verification of snapshot %s: the snapshot is gone",
+                     sid)
+            return False
+        except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
+            self._finish(snapshot, verification.FAILED,
+                         "Cinder did not create the temporary volume: %s"
+                         % exc, [], report)
+            return False
+        LOG.info("verification of snapshot %s: started, temporary volume %s",
+                 sid, volume.id)
+        try:
+            self._record(snapshot, {verification.VOLUME_KEY: volume.id})
+        except errors.VolsnapAPIError as exc:
+            # The volume's own tags still lead the next sweep to it.
+            LOG.warning("verification of snapshot %s: could not record "
+                        "volume %s on it: %s", sid, volume.id, exc)
+        report.started.append(sid)
+        return True
+
+    # Finishing
+
+    def _check(self, snapshot, volumes, report):
+        """Record the outcome of a verifying snapshot whose temporary
+        volume settled or timed out, or that lost its volume."""
+        sid = snapshot.id
+        volume, extra = self._current(snapshot, volumes)
+        if volume is None:
+            volume = self._recheck_missing(snapshot)
+            if volume is False:
+                return
+        if volume is None:
+            self._finish(snapshot, verification.FAILED,
+                         verification.INTERRUPTED + ": the temporary volume "
+                         "is gone", extra, report)
+            return
+        now = self.clock()
+        age = _age(volume, now)
+        if volume.status == 'available':
+            outcome, reason = verification.OK, ''
+        elif volume.status == 'error':
+            outcome = verification.FAILED
+            reason = (self.plugin.failure_reason(self.service_client,
+                                                 volume.id) or
+                      "Cinder put the temporary volume in error")
+        elif age is None or age > self.timeout:
+            outcome = verification.FAILED
+            reason = ("%s: the temporary volume was still %s after %d "
+                      "seconds" % (verification.TIMED_OUT, volume.status,
+                                   self.timeout))
+        else:
+            LOG.info("verification of snapshot %s: temporary volume %s is "
+                     "%s", sid, volume.id, volume.status)
+            return
+        self._finish(snapshot, outcome, reason, [volume] + extra, report)
+
+    @staticmethod
+    def _current(snapshot, volumes):
+        """The temporary volume the snapshot names (else its newest), and
+        the others of the same snapshot: duplicates, to delete."""
+        named = (getattr(snapshot, 'metadata', None) or {}).get(
+            verification.VOLUME_KEY)
+        ordered = sorted(volumes, key=lambda v: (
+            v.id != named, -(verification.started_at(v) or
+                             datetime.datetime.min.replace(
+                                 tzinfo=datetime.timezone.utc)).timestamp()))
+        if not ordered:
+            return None, []
+        return ordered[0], ordered[1:]
+
+    def _recheck_missing(self, snapshot):
+        """A verifying snapshot without a listed volume, read again: its
+        volume (listed too late), None if it has none, False if there is
+        nothing to do (the snapshot gone or no longer verifying)."""
+        try:
+            fresh = cinder_calls.snapshot(self.service_client, snapshot.id)
+        except errors.NotFound:
+            return False
+        metadata = getattr(fresh, 'metadata', None) or {}
+        if metadata.get(verification.VERIFY_KEY) != verification.VERIFYING:
+            return False
+        snapshot.metadata = dict(metadata)
+        volume_id = metadata.get(verification.VOLUME_KEY)
+        if not volume_id:
+            return None
+        try:
+            return cinder_calls.volume(self.service_client, volume_id)
+        except errors.NotFound:
+            return None
+
+    def _left_behind(self, volume, report):
+        """A temporary volume of no verifying snapshot: a finished one's
+        whose deletion failed, a killed start's, or one of a deleted
+        snapshot. Deleted once older than the timeout (a younger one may
+        be another process's start that its listing did not see)."""
+        key = verification.snapshot_of(volume) or volume.id
+        if not self.owns(key) or volume.status == 'deleting':
+            return
+        age = _age(volume, self.clock())
+        if age is not None and age <= self.timeout:
+            return
+        LOG.info("temporary volume %s of snapshot %s was left behind",
+                 volume.id, verification.snapshot_of(volume))
+        self._delete_volume(volume, report)
+
+    def _finish(self, snapshot, outcome, reason, volumes, report):
+        """Record the outcome, clear the pending keys, delete the
+        temporary volumes and the request's trust."""
+        sid = snapshot.id
+        trust_id = (getattr(snapshot, 'metadata', None) or {}).get(
+            verification.TRUST_KEY)
+        try:
+            self._record(snapshot, verification.outcome_metadata(
+                outcome, self.clock(), reason))
+            cinder_calls.delete_snapshot_metadata(
+                self.service_client, snapshot, verification.PENDING_KEYS)
+        except errors.NotFound:
+            LOG.info("verification of snapshot %s: the snapshot is gone",
+                     sid)
+        except errors.VolsnapAPIError as exc:
+            # The volumes stay: the next sweep finds them and records
+            # again.
+            LOG.error("verification of snapshot %s: could not record %s: "
+                      "%s", sid, outcome, exc)
+            return
+        else:
+            if outcome == verification.OK:
+                LOG.info("verification of snapshot %s: ok", sid)
+            else:
+                LOG.warning("verification of snapshot %s: failed: %s", sid,
+                            reason)
+            report.outcomes[sid] = outcome
+        for volume in volumes:
+            self._delete_volume(volume, report)
+        if trust_id and self.forget_trust is not None:
+            self._forget(sid, trust_id)
+
+    def _record(self, snapshot, metadata):
+        cinder_calls.set_snapshot_metadata(self.service_client, snapshot,
+                                           metadata)
+        snapshot.metadata = dict(getattr(snapshot, 'metadata', None) or {},
+                                 **metadata)
+
+    def _delete_volume(self, volume, report):
+        try:
+            gone = cinder_calls.delete_volume(self.service_client, volume)
+        except errors.VolsnapAPIError as exc:
+            LOG.warning("could not delete temporary volume %s: %s "
+                        "(tried again at a later sweep)", volume.id, exc)
+            return
+        LOG.info("deleted temporary volume %s%s", volume.id,
+                 '' if gone else ' (already gone)')
+        report.deleted.append(volume.id)
+
+    def _forget(self, snapshot_id, trust_id):
+        try:
+            self.forget_trust(trust_id)
+        except errors.VolsnapAPIError as exc:
+            LOG.warning("verification of snapshot %s: its trust was not "
+                        "deleted (it expires on its own): %s", snapshot_id,
+                        exc)
+            return
+        LOG.info("verification of snapshot %s: deleted its trust",
+                 snapshot_id)
