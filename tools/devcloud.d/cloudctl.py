@@ -7,7 +7,8 @@ Subcommands:
                                      default; --smoke: create+delete a volume
   services                           print Cinder's service list
   check                              demo gets a token and lists volumes
-  seed                               demo's three volumes (+ one in-use)
+  seed                               demo's three volumes (+ one in-use),
+                                     the group type volsnap-group
   quota PROJECT key=N ...            set Cinder quotas of PROJECT as admin
 """
 
@@ -25,6 +26,10 @@ VOLUME_TYPE = "fake"
 BACKEND = "fake"
 SEED_VOLUMES = [("demo-db", 1), ("demo-web", 2), ("demo-logs", 1)]
 SEED_ATTACHED = "demo-db"
+# A generic group type (no specs): Cinder's own default_cgsnapshot_type is
+# reserved for migrated consistency groups, so tenants need another one to
+# make volume groups.
+GROUP_TYPE = "volsnap-group"
 
 
 def mv(version):
@@ -180,7 +185,18 @@ def cmd_check(_args):
     return 0 if ok else 1
 
 
+def ensure_group_type(admin):
+    types = admin.get("/group_types", headers=mv("3.11"))["group_types"]
+    if not any(t["name"] == GROUP_TYPE for t in types):
+        admin.post("/group_types", {"group_type": {
+            "name": GROUP_TYPE, "is_public": True,
+            "description": "Generic volume groups of the dev cloud"}},
+            headers=mv("3.11"))
+        lib.log("created group type %s" % GROUP_TYPE)
+
+
 def cmd_seed(_args):
+    ensure_group_type(Cinder("admin"))
     demo = Cinder("demo")
     ids = {}
     for name, size in SEED_VOLUMES:
