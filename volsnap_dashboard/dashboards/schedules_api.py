@@ -236,7 +236,7 @@ def snapshots_of(request, schedule, all_projects=False):
 
 
 def create(request, volume_id, when, options, name_template, retention,
-           label=''):
+           label='', verify_every=None):
     """Create a schedule on the volume; returns it (a Schedule).
 
     InvalidParameters (per field) if it could not run; errors of the API
@@ -253,7 +253,7 @@ def create(request, volume_id, when, options, name_template, retention,
         when=when_of(request, when), options=options_of(options),
         name_template=name_template, retention=retention_of(retention),
         paused=False, trust_id='', owner_id=request.user.id,
-        label=label or '', created=_now()))
+        label=label or '', created=_now(), verify_every=verify_every))
     schedule.trust_id = _new_trust(request)
     _save_with_trust(request, volume, schedule, schedule.trust_id)
     LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
@@ -265,7 +265,8 @@ _UNCHANGED = object()
 
 def update(request, volume_id, schedule_id, when=_UNCHANGED,
            options=_UNCHANGED, name_template=_UNCHANGED,
-           retention=_UNCHANGED, label=_UNCHANGED, take_over=False):
+           retention=_UNCHANGED, label=_UNCHANGED, take_over=False,
+           verify_every=_UNCHANGED):
     """Change a schedule; returns it. It keeps its trust (and owner)
     unless ``take_over``: then the current user gives a new trust and
     becomes the owner, and the old trust is deleted where the user may.
@@ -283,6 +284,8 @@ def update(request, volume_id, schedule_id, when=_UNCHANGED,
         changes['retention'] = retention_of(retention)
     if label is not _UNCHANGED:
         changes['label'] = label or ''
+    if verify_every is not _UNCHANGED:
+        changes['verify_every'] = verify_every
     schedule = _checked(dataclasses.replace(current, **changes))
     if not take_over:
         _save(request, volume, schedule)

@@ -231,7 +231,7 @@ class SaveTests(WorkflowTestCase):
         self.mock_cloud()
         response = self.client.post(CREATE_URL, self.data(
             volumes=['vol-1', 'vol-2'], kind='weekly', days=['0', '4'],
-            hour='23', minute='45', retention_days='30'))
+            hour='23', minute='45', retention_days='30', verify_every='3'))
         self.assertRedirectsNoFollow(response, INDEX_URL)
         when = model.When(cron='45 23 * * 1,5', tz='Europe/Berlin',
                           preset={'kind': 'weekly', 'days': [0, 4],
@@ -240,7 +240,8 @@ class SaveTests(WorkflowTestCase):
         self.assertEqual(
             [((helpers.IsHttpRequest(), volume_id, when,
                {'description': 'kept', 'force': False},
-               '{volume_name}-{time}', retention), {'label': 'nightly'})
+               '{volume_name}-{time}', retention),
+              {'label': 'nightly', 'verify_every': 3})
              for volume_id in ('vol-1', 'vol-2')],
             [(c.args, c.kwargs) for c in self.mock_create.call_args_list])
 
@@ -364,7 +365,8 @@ class EditTests(WorkflowTestCase):
                                     'minute': 0}),
             options={'description': 'kept', 'force': False},
             name_template='{volume_name}-{time}',
-            retention=model.Retention(count=None, days=9), label='nightly')
+            retention=model.Retention(count=None, days=9), label='nightly',
+            verify_every=None)  # left empty: never
         self.mock_create.assert_not_called()
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})

@@ -24,6 +24,8 @@ from openstack_dashboard import policy as dashboard_policy
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
@@ -375,6 +377,8 @@ class SchedulesTable(tables.DataTable):
                            link=volume_link)
     when = tables.Column(when_text, verbose_name=_("When"))
     retention = tables.Column(retention_text, verbose_name=_("Retention"))
+    verification = tables.Column(verify_marks.schedule_verification,
+                                 verbose_name=_("Verification"))
     next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
     last_run = LastRunColumn('last', verbose_name=_("Last Run"))
     snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))

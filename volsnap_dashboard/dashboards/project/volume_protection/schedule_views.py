@@ -18,6 +18,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -136,6 +138,8 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
             context['cron'] = schedule.when.cron
             context['retention'] = words.describe_retention(
                 schedule.retention)
+            context['verification'] = verify_marks.every_runs(
+                schedule.verify_every)
             context['owner_is_user'] = \
                 schedule.owner_id == self.request.user.id
             context['created'] = schedule_tables.time_html(

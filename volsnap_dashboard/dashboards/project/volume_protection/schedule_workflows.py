@@ -27,6 +27,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_preview)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     submissions)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.dashboards import volume_picker
 from volsnap_dashboard.protection.parameters import InvalidParameters
@@ -360,6 +362,13 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
         help_text=_("Placeholders: {volume_name}, {volume_id}, {schedule} "
                     "and {time}, with a format as in {time:%Y%m%d-%H%M} "
                     "(the schedule's time zone)."))
+    verify_every = forms.IntegerField(
+        label=_("Verify the newest snapshot every N runs"), min_value=1,
+        max_value=model.MAX_VERIFY_EVERY, required=False,
+        help_text=_("After every N-th successful run, the scheduler "
+                    "restores the new snapshot to a temporary volume, "
+                    "records whether that worked on the snapshot, and "
+                    "deletes the volume. Empty: never."))
 
     class Meta:
         name = _("Protection options")
@@ -379,6 +388,7 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
         if schedule is not None:
             self.fields['label'].initial = schedule.label
             self.fields['name_template'].initial = schedule.name_template
+            self.fields['verify_every'].initial = schedule.verify_every
 
     def clean_name_template(self):
         template = self.cleaned_data['name_template']
@@ -396,7 +406,7 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
 
 class OptionsStep(ScheduleStep):
     action_class = OptionsAction
-    contributes = ('options', 'name_template', 'label')
+    contributes = ('options', 'name_template', 'label', 'verify_every')
 
 
 # -- Retention ---------------------------------------------------------------
@@ -553,7 +563,8 @@ class CreateSchedule(ScheduleWorkflow):
                 schedules_api.create(
                     request, volume.id, context['when'], context['options'],
                     context['name_template'], context['retention'],
-                    label=context.get('label') or '')
+                    label=context.get('label') or '',
+                    verify_every=context.get('verify_every'))
             except (errors.VolsnapAPIError, InvalidParameters) as exc:
                 if not created:  # nothing saved: the form says why
                     if isinstance(exc, InvalidParameters):
@@ -586,7 +597,8 @@ class UpdateSchedule(ScheduleWorkflow):
                 options=context['options'],
                 name_template=context['name_template'],
                 retention=context['retention'],
-                label=context.get('label') or '')
+                label=context.get('label') or '',
+                verify_every=context.get('verify_every'))
         except InvalidParameters as exc:
             self.refuse_invalid(exc)
         except errors.VolsnapAPIError as exc:
@@ -621,6 +633,9 @@ def preview_of(workflow, now=None):
     preview = schedule_preview.build(volumes, when, retention,
                                      resources.limits, held=held, now=now)
     preview.problems = problems
+    if steps['options'].is_valid():
+        preview.verification = verify_marks.every_runs(
+            steps['options'].cleaned_data.get('verify_every'))
     if when is not None and retention is not None:
         preview.summary = _("Runs %(when)s; %(retention)s.") % {
             'when': words.describe(when),
