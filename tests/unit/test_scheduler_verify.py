@@ -1,0 +1,441 @@
+"""The scheduler's verifications against an in-memory Cinder: a request
+started with its trust, the outcome recorded at a later sweep and the
+temporary volume deleted whatever happened (available, error, timed out,
+interrupted, left behind), a lost trust, schedules verifying every N runs,
+and a constant number of listings per sweep."""
+
+import copy
+import datetime
+import logging
+import types
+
+import pytest
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import cinder_snapshot
+from volsnap_dashboard.protection import verification
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import run
+from volsnap_dashboard.scheduler import sweep
+from volsnap_dashboard.scheduler import verify
+
+from tests.unit.scheduler import fakes
+from tests.unit.scheduler.fakes import at
+
+UTC = datetime.timezone.utc
+START = at('2026-11-26T07:00:00Z')
+TIMEOUT = 600
+
+
+class VerifyCinder(fakes.FakeCinder):
+    """FakeCinder with what verifications use: volumes made from
+    snapshots (created in ``new_volume_status``), volume deletion (forced
+    or not), snapshot metadata, Cinder's user messages."""
+
+    def __init__(self):
+        super().__init__()
+        self.new_volume_status = 'creating'
+        self.refuse_volumes = None
+        self.user_messages = {}
+        self.created_volumes = []
+        self.volumes.create = self._create_volume
+        self.volumes.get = self._get_existing_volume
+        self.volumes.delete = self._delete_volume
+        self.volumes.force_delete = self._force_delete_volume
+        self.volume_snapshots.set_metadata = self._set_snapshot_metadata
+        self.volume_snapshots.delete_metadata = \
+            self._delete_snapshot_metadata
+        self.messages = types.SimpleNamespace(list=self._messages)
+
+    def add_requested(self, trust='trust-demo', project=fakes.DEMO,
+                      status='available'):
+        volume = self.add_volume(project=project)
+        snapshot_id = self.add_snapshot(
+            volume.id, '2026-11-25T00:00:00.000000', status=status,
+            **verification.request_metadata(trust, START))
+        setattr(self.snapshots_by_id[snapshot_id],
+                verify.SNAPSHOT_PROJECT_KEY, project)
+        return snapshot_id
+
+    def temporary_volumes(self):
+        return [v for v in self.volumes_by_id.values()
+                if verification.is_verification_volume(v)]
+
+    def snapshot_metadata(self, snapshot_id):
+        return dict(self.snapshots_by_id[snapshot_id].metadata)
+
+    def _create_volume(self, size, snapshot_id=None, name=None,
+                       description=None, metadata=None, **kwargs):
+        self.calls.append('volumes.create')
+        if self.refuse_volumes is not None:
+            raise self.refuse_volumes
+        volume = self.add_volume(name=name, size=size, **(metadata or {}))
+        stored = self.volumes_by_id[volume.id]
+        stored.status = self.new_volume_status
+        stored.description = description
+        stored.snapshot_id = snapshot_id
+        self.created_volumes.append(volume.id)
+        return copy.deepcopy(stored)
+
+    def _get_existing_volume(self, volume_id):
+        if volume_id not in self.volumes_by_id:
+            raise errors.NotFound()
+        return self._get_volume(volume_id)
+
+    def _delete_volume(self, volume):
+        self.calls.append('volumes.delete')
+        stored = self.volumes_by_id.get(volume.id)
+        if stored is None:
+            raise errors.NotFound()
+        assert stored.status in ('available', 'error'), stored.status
+        del self.volumes_by_id[volume.id]
+
+    def _force_delete_volume(self, volume):
+        self.calls.append('volumes.force_delete')
+        if self.volumes_by_id.pop(volume.id, None) is None:
+            raise errors.NotFound()
+
+    def _set_snapshot_metadata(self, snapshot, metadata):
+        self.calls.append('volume_snapshots.set_metadata')
+        if snapshot.id not in self.snapshots_by_id:
+            raise errors.NotFound()
+        self.snapshots_by_id[snapshot.id].metadata.update(metadata)
+
+    def _delete_snapshot_metadata(self, snapshot, keys):
+        self.calls.append('volume_snapshots.delete_metadata')
+        stored = self.snapshots_by_id[snapshot.id].metadata
+        for key in keys:
+            if key not in stored:
+                raise errors.NotFound()
+            del stored[key]
+
+    def _messages(self, search_opts=None):
+        text = self.user_messages.get(search_opts['resource_uuid'])
+        return [types.SimpleNamespace(user_message=text)] if text else []
+
+
+class Clock:
+    def __init__(self, now=START):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += datetime.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def cinder():
+    return VerifyCinder()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def forgotten():
+    return []
+
+
+def verifier(cinder, clock, forgotten, trusts=None, **kwargs):
+    return verify.Verifier(
+        cinder, trusts or fakes.Trusts(cinder),
+        cinder_snapshot.CinderSnapshotProtectionPlugin(), clock=clock,
+        timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
+        forget_trust=forgotten.append, **kwargs)
+
+
+def started(cinder, clock, forgotten):
+    """A requested verification, started by one sweep."""
+    snapshot_id = cinder.add_requested()
+    verifier(cinder, clock, forgotten).sweep()
+    [volume] = cinder.temporary_volumes()
+    return snapshot_id, volume
+
+
+def test_a_request_is_started_with_its_trust_and_a_tagged_volume(
+        cinder, clock, forgotten, caplog):
+    snapshot_id = cinder.add_requested()
+    trusts = fakes.Trusts(cinder)
+    caplog.set_level(logging.INFO)
+    report = verifier(cinder, clock, forgotten, trusts).sweep()
+    assert trusts.asked == ['trust-demo']
+    assert report.started == [snapshot_id]
+    [volume] = cinder.temporary_volumes()
+    assert volume.name == 'volsnap-verify-' + snapshot_id[:8]
+    assert 'deleted automatically' in volume.description
+    assert volume.snapshot_id == snapshot_id
+    assert volume.metadata['volsnap_verification_of'] == snapshot_id
+    assert volume.metadata['volsnap_verification_started'] == \
+        '2026-11-26T07:00:00Z'
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify'] == 'verifying'
+    assert metadata['volsnap_verify_volume'] == volume.id
+    assert forgotten == []
+    assert 'verification of snapshot %s: started, temporary volume %s' % (
+        snapshot_id, volume.id) in caplog.text
+
+
+def test_an_available_volume_is_ok_and_deleted(cinder, clock, forgotten,
+                                               caplog):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    caplog.set_level(logging.INFO)
+    cinder.volumes_by_id[volume.id].status = 'available'
+    clock.advance(30)
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.outcomes == {snapshot_id: 'ok'}
+    assert cinder.temporary_volumes() == []
+    assert cinder.snapshot_metadata(snapshot_id) == {
+        'volsnap_verified_at': '2026-11-26T07:00:30Z',
+        'volsnap_verify_outcome': 'ok', 'volsnap_verify_reason': ''}
+    # The request's trust is deleted once used.
+    assert forgotten == ['trust-demo']
+    for step in ('verification of snapshot %s: ok' % snapshot_id,
+                 'deleted temporary volume %s' % volume.id,
+                 'verification of snapshot %s: deleted its trust'
+                 % snapshot_id):
+        assert step in caplog.text
+
+
+def test_a_volume_in_error_fails_with_cinders_reason(cinder, clock,
+                                                     forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    cinder.volumes_by_id[volume.id].status = 'error'
+    cinder.user_messages[volume.id] = 'No valid backend was found.'
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert metadata['volsnap_verify_reason'] == 'No valid backend was found.'
+    assert 'volsnap_verify' not in metadata
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_volume_still_creating_waits_then_times_out_and_is_deleted(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    clock.advance(TIMEOUT - 1)
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.outcomes == {}
+    assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
+        'verifying'
+    assert len(cinder.temporary_volumes()) == 1
+    clock.advance(2)
+    cinder.calls.clear()
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert metadata['volsnap_verify_reason'].startswith('timed out')
+    assert 'still creating' in metadata['volsnap_verify_reason']
+    # Cinder deletes a volume stuck in creating only when forced.
+    assert 'volumes.force_delete' in cinder.calls
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_verifying_snapshot_whose_volume_is_gone_was_interrupted(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    del cinder.volumes_by_id[volume.id]
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert metadata['volsnap_verify_reason'].startswith('interrupted')
+    assert not {'volsnap_verify', 'volsnap_verify_volume',
+                'volsnap_verify_trust'} & set(metadata)
+
+
+def test_a_start_killed_before_the_volume_id_was_recorded_is_finished(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_volume']
+    cinder.volumes_by_id[volume.id].status = 'available'
+    verifier(cinder, clock, forgotten).sweep()
+    assert cinder.snapshot_metadata(snapshot_id)[
+        'volsnap_verify_outcome'] == 'ok'
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_deleted_snapshots_volume_is_deleted_once_older_than_the_timeout(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    del cinder.snapshots_by_id[snapshot_id]
+    verifier(cinder, clock, forgotten).sweep()
+    # Younger: it may be another scheduler's start, not yet listed.
+    assert len(cinder.temporary_volumes()) == 1
+    clock.advance(TIMEOUT + 1)
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.deleted == [volume.id]
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_deleted_trust_fails_the_request_with_a_clear_reason(
+        cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested(trust='trust-gone')
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert 'authorization given with the request is gone' in \
+        metadata['volsnap_verify_reason']
+    assert 'volsnap_verify' not in metadata
+    assert cinder.temporary_volumes() == []
+
+
+def test_keystone_down_leaves_the_request_for_the_next_sweep(
+        cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested(trust='trust-x')
+    trusts = fakes.Trusts(cinder, **{'trust-x': errors.IdentityUnavailable()})
+    verifier(cinder, clock, forgotten, trusts).sweep()
+    assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
+        'requested'
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_trust_of_another_project_creates_nothing(cinder, clock,
+                                                    forgotten):
+    snapshot_id = cinder.add_requested(trust='trust-alt')
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert fakes.ALT in metadata['volsnap_verify_reason']
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_request_without_a_trust_fails(cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested()
+    del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_trust']
+    verifier(cinder, clock, forgotten).sweep()
+    assert 'no authorization' in cinder.snapshot_metadata(snapshot_id)[
+        'volsnap_verify_reason']
+
+
+def test_a_volume_cinder_refuses_fails_with_its_message(cinder, clock,
+                                                        forgotten):
+    snapshot_id = cinder.add_requested()
+    cinder.refuse_volumes = errors.OverQuota(detail='Gigabytes quota')
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert 'Gigabytes quota' in metadata['volsnap_verify_reason']
+    assert 'volsnap_verify' not in metadata
+    assert forgotten == ['trust-demo']
+
+
+def test_a_snapshot_still_being_created_waits(cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested(status='creating')
+    verifier(cinder, clock, forgotten).sweep()
+    assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
+        'requested'
+
+
+def test_a_snapshot_in_error_fails(cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested(status='error')
+    verifier(cinder, clock, forgotten).sweep()
+    assert cinder.snapshot_metadata(snapshot_id)[
+        'volsnap_verify_reason'] == 'the snapshot is error, not available'
+
+
+def test_dry_run_only_counts(cinder, clock, forgotten):
+    cinder.add_requested()
+    report = verifier(cinder, clock, forgotten, dry_run=True).sweep()
+    assert report.requested == 1
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_verification_held_by_another_process_is_left_to_it(
+        cinder, clock, forgotten):
+    snapshot_id = cinder.add_requested()
+    worker = verifier(cinder, clock, forgotten)
+    worker.coordinator.taken_elsewhere.add((snapshot_id, 'verify'))
+    worker.sweep()
+    assert cinder.temporary_volumes() == []
+
+
+def test_a_stop_request_stops_before_the_next_verification(
+        cinder, clock, forgotten):
+    cinder.add_requested()
+    verifier(cinder, clock, forgotten, stop_requested=lambda: True).sweep()
+    assert cinder.temporary_volumes() == []
+
+
+# Listings per sweep
+
+def listings(calls):
+    return [call for call in calls if call.endswith('.list')]
+
+
+@pytest.mark.parametrize('count', [1, 50])
+def test_a_sweep_lists_four_times_however_much_there_is(count):
+    cinder = VerifyCinder()
+    for _ in range(count):
+        volume = cinder.add_volume()
+        fakes.schedule_on(cinder, volume)
+        cinder.add_requested()
+    clock, forgotten = Clock(), []
+    worker = verifier(cinder, clock, forgotten)
+    runner = run.Runner(fakes.FakeCoordinator(), cinder,
+                        fakes.Trusts(cinder),
+                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
+                        clock=clock, wait_interval=0, wait_timeout=5,
+                        verifier=worker)
+    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+                            verifier=worker)
+    cinder.calls.clear()
+    # Nothing due at this instant: the requests are started.
+    sweeper.sweep(at('2026-03-01T00:30:00Z'))
+    assert listings(cinder.calls) == ['volumes.list',
+                                      'volume_snapshots.list',
+                                      'volume_snapshots.list',
+                                      'volumes.list']
+    assert len(cinder.temporary_volumes()) == count
+    for volume in cinder.temporary_volumes():
+        volume.status = 'available'
+    cinder.calls.clear()
+    report = sweeper.sweep(at('2026-03-01T00:31:00Z'))
+    assert len(listings(cinder.calls)) == 4
+    assert set(report.verifications.outcomes.values()) == {'ok'}
+    assert len(report.verifications.outcomes) == count
+    assert cinder.temporary_volumes() == []
+
+
+# Schedules verifying every N runs
+
+def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
+        cinder, clock, forgotten):
+    volume = cinder.add_volume(name='db')
+    schedule = fakes.schedule_on(cinder, volume)
+    schedule.verify_every = 2
+    store.save(cinder, cinder.volume(volume.id), schedule)
+    worker = verifier(cinder, clock, forgotten)
+    runner = run.Runner(fakes.FakeCoordinator(), cinder,
+                        fakes.Trusts(cinder),
+                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
+                        clock=clock, wait_interval=0, wait_timeout=5,
+                        verifier=worker)
+    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+                            verifier=worker)
+
+    def snapshot_of_run():
+        state = store.schedules_of(cinder.volume(volume.id))[0].state
+        return state.snapshot_id, state.ok_since_verification
+
+    sweeper.sweep(at('2026-03-29T01:30:00Z'))
+    first, count = snapshot_of_run()
+    assert count == 1
+    assert cinder.temporary_volumes() == []
+    sweeper.sweep(at('2026-03-30T01:30:00Z'))
+    second, count = snapshot_of_run()
+    assert count == 0
+    [temporary] = cinder.temporary_volumes()
+    assert temporary.metadata['volsnap_verification_of'] == second
+    assert cinder.snapshot_metadata(second)['volsnap_verify'] == 'verifying'
+    # Started with the run's own client: no trust of its own to delete.
+    assert 'volsnap_verify_trust' not in cinder.snapshot_metadata(second)
+    cinder.volumes_by_id[temporary.id].status = 'available'
+    sweeper.sweep(at('2026-03-31T01:30:00Z'))
+    assert cinder.snapshot_metadata(second)['volsnap_verify_outcome'] == 'ok'
+    assert 'volsnap_verify_outcome' not in cinder.snapshot_metadata(first)
+    assert snapshot_of_run()[1] == 1
+    assert cinder.temporary_volumes() == []
+    assert forgotten == []
