@@ -153,7 +153,7 @@ def _snapshot_orphan(snapshot, volumes):
         return None
     return Orphan(NO_SCHEDULE, SNAPSHOT, snapshot, created,
                   schedule_id=schedule_id,
-                  adoptable_by=_valid_schedules(volume))
+                  adoptable_by=adopters(snapshot, volume))
 
 
 def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
@@ -197,3 +197,22 @@ def classify(snapshots, volumes, now,
     far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
     return sorted((orphan for orphan in found if orphan.kept == kept),
                   key=lambda o: (o.created or far_future, o.id))
+
+
+def adoption_metadata(schedule):
+    """The snapshot metadata that makes ``schedule`` own a snapshot of its
+    volume (what the scheduler writes on the snapshots it makes)."""
+    return {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id,
+            codec.SNAPSHOT_VOLUME_KEY: schedule.volume_id}
+
+
+def adopters(snapshot, volume):
+    """The schedules of ``volume`` that may adopt ``snapshot``: valid, of
+    the snapshot's own volume and project, other than its own."""
+    if volume is None or getattr(snapshot, 'volume_id', None) != volume.id:
+        return ()
+    own = _metadata(snapshot).get(codec.SNAPSHOT_SCHEDULE_KEY)
+    project = project_of(snapshot)
+    return tuple(schedule for schedule in _valid_schedules(volume)
+                 if schedule.id != own and
+                 (not project or schedule.project_id == project))

@@ -164,3 +164,32 @@ class RowIdTests(SimpleTestCase):
         for text in ('backup-' + SNAP_A, 'snapshot-', SNAP_A):
             with self.assertRaises(ValueError):
                 orphans.split_row_id(text)
+
+
+class AdoptersTests(SimpleTestCase):
+
+    def test_valid_schedules_of_its_own_volume_and_project_only(self):
+        own = factories.schedule()
+        other = factories.schedule(id='feedbeef')
+        volume = scheduled_volume(own, other)
+        snap = snapshot(SNAP_A, metadata={
+            codec.SNAPSHOT_SCHEDULE_KEY: own.id})
+        setattr(snap, 'os-extended-snapshot-attributes:project_id',
+                factories.PROJECT_ID)
+        self.assertEqual(['feedbeef'],
+                         [s.id for s in orphans.adopters(snap, volume)])
+        setattr(snap, 'os-extended-snapshot-attributes:project_id',
+                'another-project')
+        self.assertEqual((), orphans.adopters(snap, volume))
+
+    def test_not_another_volumes_schedules(self):
+        snap = snapshot(SNAP_A, volume_id=VOL_GONE)
+        self.assertEqual((), orphans.adopters(
+            snap, scheduled_volume(factories.schedule())))
+        self.assertEqual((), orphans.adopters(snap, None))
+
+    def test_adoption_rewrites_schedule_and_volume_marks(self):
+        schedule = factories.schedule(id='feedbeef')
+        self.assertEqual({codec.SNAPSHOT_SCHEDULE_KEY: 'feedbeef',
+                          codec.SNAPSHOT_VOLUME_KEY: factories.VOLUME_ID},
+                         orphans.adoption_metadata(schedule))

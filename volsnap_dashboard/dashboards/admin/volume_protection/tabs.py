@@ -12,6 +12,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
+    orphan_tabs)
+from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
@@ -146,4 +148,5 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
 class AdminVolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
     show_single_tab = True
-    tabs = (AdminSnapshotsTab, schedule_views.AdminSchedulesTab)
+    tabs = (AdminSnapshotsTab, schedule_views.AdminSchedulesTab,
+            orphan_tabs.AdminOrphansTab)

@@ -14,6 +14,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    orphan_tabs)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_marks)
@@ -76,4 +78,5 @@ class VolumesTab(listing_tab.ListingTab):
 
 class VolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
-    tabs = (SnapshotsTab, VolumesTab, schedule_views.SchedulesTab)
+    tabs = (SnapshotsTab, VolumesTab, schedule_views.SchedulesTab,
+            orphan_tabs.OrphansTab)

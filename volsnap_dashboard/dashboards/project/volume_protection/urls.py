@@ -1,6 +1,8 @@
 from django.urls import re_path
 
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    orphan_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_workflow_views)
@@ -40,6 +42,8 @@ urlpatterns = [
             name='restore'),
     re_path(SNAPSHOT + r'revert/$', revert_views.RevertView.as_view(),
             name='revert'),
+    re_path(SNAPSHOT + r'adopt/$', orphan_views.AdoptView.as_view(),
+            name='adopt_orphan'),
     re_path(SNAPSHOT + r'update/$', views.UpdateView.as_view(),
             name='update'),
     re_path(SNAPSHOT + r'metadata/$', views.MetadataView.as_view(),

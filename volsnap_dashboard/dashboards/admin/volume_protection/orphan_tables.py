@@ -1,0 +1,38 @@
+"""The admin Orphans table: every project's, with the projects' names;
+Delete and Keep (adopting is the project's choice of schedule)."""
+
+from django.utils.translation import gettext_lazy as _
+from horizon import tables
+
+from volsnap_dashboard.dashboards import orphans
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    orphan_tables as project_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as snapshot_tables)
+
+
+def project_name(orphan):
+    return (getattr(orphan, 'project_name', None) or orphan.project_id
+            or '-')
+
+
+def admin_name_link(orphan):
+    if orphan.resource_type == orphans.SNAPSHOT:
+        return snapshot_tables.url_for(
+            'horizon:admin:volume_protection:detail', orphan.resource_id)
+    return snapshot_tables.url_for('horizon:admin:volumes:detail',
+                                   orphan.resource_id)
+
+
+class AdminOrphansTable(project_tables.OrphansTable):
+    project = tables.Column(project_name, verbose_name=_("Project"))
+    name = tables.WrappingColumn('name', verbose_name=_("Name"),
+                                 link=admin_name_link)
+
+    class Meta(project_tables.OrphansTable.Meta):
+        name = 'admin_orphans'
+        columns = ('project', 'kind', 'name', 'about', 'size', 'status',
+                   'age')
+        row_actions = (project_tables.KeepOrphans,
+                       project_tables.StopKeeping,
+                       project_tables.DeleteOrphans)

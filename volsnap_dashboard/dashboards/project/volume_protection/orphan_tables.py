@@ -1,0 +1,349 @@
+"""The Orphans table: snapshots and volumes left without a purpose (see
+:mod:`volsnap_dashboard.dashboards.orphans`), and what can be done with
+them: delete, keep (no longer listed), adopt into a schedule.
+
+A row is a snapshot or a volume, so each action asks the policy rule of
+the row's kind of resource (once per request for each rule and project,
+not once per row); a user who may do nothing sees the list only.
+"""
+
+import datetime
+import functools
+
+from django.urls import reverse
+from django.utils import timesince
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from horizon import exceptions
+from horizon import messages
+from horizon import tables
+from horizon.utils import settings as horizon_settings
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards import orphans
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as protection_tables)
+from volsnap_dashboard import policy
+from volsnap_dashboard.protection import cinder_snapshot
+from volsnap_dashboard.protection import verification
+
+#: The index's tab group and this tab, as Horizon names them in ?tab=.
+TAB_GROUP_SLUG = 'volume_protection'
+TAB_SLUG = 'orphans'
+#: The query parameter that lists the kept orphans instead.
+KEPT_PARAM = 'kept'
+
+# What Cinder deletes without force.
+DELETABLE_SNAPSHOT_STATUSES = protection_tables.DELETABLE_STATUSES
+DELETABLE_VOLUME_STATUSES = ('available', 'error', 'error_restoring',
+                             'error_extending', 'error_managing')
+
+
+def showing_kept(request):
+    return request.GET.get(KEPT_PARAM) == '1'
+
+
+def tab_url(request, kept=False):
+    """This tab on the page it is on (project or admin), kept or not."""
+    url = '%s?tab=%s__%s' % (request.path, TAB_GROUP_SLUG, TAB_SLUG)
+    return url + ('&%s=1' % KEPT_PARAM if kept else '')
+
+
+def policy_allows(request, rules, project_id=None):
+    """``rules`` allow it for ``project_id``'s resource; each question
+    asked once per request (the same cache as the other tables')."""
+    check = horizon_settings.import_setting('POLICY_CHECK_FUNCTION')
+    if not check or not rules:
+        return True
+    target = {'project_id': project_id} if project_id else {}
+    key = (rules, tuple(sorted(target.items())))
+    answers = request.__dict__.setdefault('_volsnap_policy_answers', {})
+    if key not in answers:
+        answers[key] = bool(check(rules, request, target))
+    return answers[key]
+
+
+# -- Columns ----------------------------------------------------------------
+
+def kind_text(orphan):
+    return dict(orphans.KIND_DISPLAY).get(orphan.kind, orphan.kind)
+
+
+def size_text(orphan):
+    return _("%s GiB") % orphan.size if orphan.size is not None else '-'
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def age_html(orphan):
+    if orphan.created is None:
+        return '-'
+    utc = orphan.created.strftime('%Y-%m-%d %H:%M UTC')
+    return format_html('<span title="{}">{}</span>', utc,
+                       timesince.timesince(orphan.created, now(), depth=1))
+
+
+def name_link(orphan):
+    if orphan.resource_type == orphans.SNAPSHOT:
+        return protection_tables.url_for(
+            'horizon:project:volume_protection:detail', orphan.resource_id)
+    return protection_tables.url_for('horizon:project:volumes:detail',
+                                     orphan.resource_id)
+
+
+def about_text(orphan):
+    """What the row was made from, which is gone (or still there)."""
+    if orphan.kind == orphans.NO_VOLUME:
+        return _("Volume %s") % orphan.volume_id
+    if orphan.kind == orphans.NO_SCHEDULE:
+        return _("Schedule %s") % orphan.schedule_id
+    metadata = getattr(orphan.resource, 'metadata', None) or {}
+    source = metadata.get(verification.VERIFICATION_OF_KEY) or \
+        metadata.get(cinder_snapshot.RESTORED_FROM_KEY)
+    return _("Snapshot %s") % source if source else '-'
+
+
+# -- Actions ----------------------------------------------------------------
+
+class OrphanActionMixin:
+    """Allowed for a row where the rules of its kind allow it; for the
+    table (or a row deleted meanwhile) where either kind's do."""
+
+    #: {resource type: policy rules}
+    rules_by_type = {}
+
+    def get_policy_target(self, request, datum=None):
+        return {}
+
+    def allowed_for(self, request, orphan):
+        """What the row's own state allows (besides policy)."""
+        return True
+
+    def allowed(self, request, orphan=None):
+        if orphan is None:
+            return any(policy_allows(request, rules)
+                       for rules in self.rules_by_type.values())
+        rules = self.rules_by_type.get(orphan.resource_type)
+        return (rules is not None and
+                policy_allows(request, rules, orphan.project_id) and
+                self.allowed_for(request, orphan))
+
+    def _allowed(self, request, datum=None):
+        if datum is None and request.method == 'POST':
+            # A row gone since the page was drawn: the action finds out
+            # from Cinder and says so, even on a table now empty.
+            return self.allowed(request)
+        return super()._allowed(request, datum)
+
+    def name_of(self, obj_id):
+        for orphan in self.table.data or ():
+            if orphan.id == obj_id:
+                return orphan.name
+        return orphans.split_row_id(obj_id)[1]
+
+
+class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
+    rules_by_type = {orphans.SNAPSHOT: policy.DELETE,
+                     orphans.VOLUME: policy.DELETE_VOLUME}
+    help_text = _("Deleted snapshots and volumes are not recoverable.")
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_present(count):
+        return ngettext_lazy("Delete Orphan", "Delete Orphans", count)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_past(count):
+        return ngettext_lazy("Scheduled deletion of Orphan",
+                             "Scheduled deletion of Orphans", count)
+
+    def allowed_for(self, request, orphan):
+        statuses = (DELETABLE_SNAPSHOT_STATUSES
+                    if orphan.resource_type == orphans.SNAPSHOT
+                    else DELETABLE_VOLUME_STATUSES)
+        return orphan.status in statuses
+
+    def delete(self, request, obj_id):
+        resource_type, resource_id = orphans.split_row_id(obj_id)
+        name = self.name_of(obj_id)
+        try:
+            if resource_type == orphans.SNAPSHOT:
+                plugin = plugin_choice.volume_plugin()
+                if plugin is None:
+                    raise errors.VolsnapAPIError(plugin_choice.NO_PROVIDER)
+                gone = not cinder.snapshot_delete(request, plugin,
+                                                  resource_id)
+            else:
+                gone = False
+                cinder.volume_delete(request, resource_id)
+        except errors.NotFound:
+            gone = True
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, _(
+                'Unable to delete "%(name)s": %(reason)s') % {
+                'name': name, 'reason': exc}, escalate=True)
+        if gone:
+            messages.info(request, _('"%s" no longer exists: it was '
+                                     'already deleted.') % name)
+
+
+class OrphanBatchAction(OrphanActionMixin, tables.BatchAction):
+    """A metadata change of each chosen row, through ``change``."""
+
+    failure_message = None
+
+    def change(self, request, resource_type, resource_id):
+        raise NotImplementedError
+
+    def action(self, request, obj_id):
+        resource_type, resource_id = orphans.split_row_id(obj_id)
+        try:
+            self.change(request, resource_type, resource_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, self.failure_message % {
+                'name': self.name_of(obj_id), 'reason': exc}, escalate=True)
+
+
+class KeepOrphans(OrphanBatchAction):
+    name = 'keep'
+    icon = 'bookmark'
+    rules_by_type = {orphans.SNAPSHOT: policy.KEEP_SNAPSHOT,
+                     orphans.VOLUME: policy.KEEP_VOLUME}
+    help_text = _("Kept snapshots and volumes are no longer listed as "
+                  "orphans; Show Kept lists them.")
+    failure_message = _('Unable to keep "%(name)s": %(reason)s')
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_present(count):
+        return ngettext_lazy("Keep", "Keep", count)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_past(count):
+        return ngettext_lazy("Kept", "Kept", count)
+
+    def allowed(self, request, orphan=None):
+        return not showing_kept(request) and super().allowed(request,
+                                                             orphan)
+
+    def change(self, request, resource_type, resource_id):
+        mark = {orphans.KEPT_KEY: orphans.KEPT_VALUE}
+        if resource_type == orphans.SNAPSHOT:
+            cinder.snapshot_set_metadata(request, resource_id, mark)
+        else:
+            cinder.volume_set_metadata(request, resource_id, mark)
+
+
+class StopKeeping(OrphanBatchAction):
+    name = 'stop_keeping'
+    icon = 'undo'
+    rules_by_type = {orphans.SNAPSHOT: policy.UNKEEP_SNAPSHOT,
+                     orphans.VOLUME: policy.UNKEEP_VOLUME}
+    help_text = _("They are listed as orphans again.")
+    failure_message = _('Unable to stop keeping "%(name)s": %(reason)s')
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_present(count):
+        return ngettext_lazy("Stop Keeping", "Stop Keeping", count)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_past(count):
+        return ngettext_lazy("Stopped keeping", "Stopped keeping", count)
+
+    def allowed(self, request, orphan=None):
+        return showing_kept(request) and super().allowed(request, orphan)
+
+    def change(self, request, resource_type, resource_id):
+        keys = [orphans.KEPT_KEY]
+        try:
+            if resource_type == orphans.SNAPSHOT:
+                cinder.snapshot_delete_metadata(request, resource_id, keys)
+            else:
+                cinder.volume_delete_metadata(request, resource_id, keys)
+        except errors.NotFound:
+            pass  # the mark (or the resource) is gone already: done
+
+
+class AdoptSnapshot(OrphanActionMixin, tables.LinkAction):
+    name = 'adopt'
+    verbose_name = _("Adopt into a Schedule")
+    url = 'horizon:project:volume_protection:adopt_orphan'
+    classes = ('ajax-modal',)
+    icon = 'link'
+    rules_by_type = {orphans.SNAPSHOT: policy.ADOPT}
+
+    def allowed(self, request, orphan=None):
+        return orphan is not None and super().allowed(request, orphan)
+
+    def allowed_for(self, request, orphan):
+        return orphan.kind == orphans.NO_SCHEDULE and bool(
+            orphan.adoptable_by)
+
+    def get_link_url(self, orphan=None):
+        return reverse(self.url, args=(orphan.resource_id,))
+
+
+class ShowKept(tables.LinkAction):
+    name = 'show_kept'
+    verbose_name = _("Show Kept")
+    icon = 'eye-open'
+
+    def allowed(self, request, datum=None):
+        return not showing_kept(request)
+
+    def get_link_url(self, datum=None):
+        return tab_url(self.table.request, kept=True)
+
+
+class ShowOrphans(tables.LinkAction):
+    name = 'show_orphans'
+    verbose_name = _("Show Orphans")
+    icon = 'eye-close'
+
+    def allowed(self, request, datum=None):
+        return showing_kept(request)
+
+    def get_link_url(self, datum=None):
+        return tab_url(self.table.request)
+
+
+class OrphansTable(tables.DataTable):
+    kind = tables.Column(kind_text, verbose_name=_("Kind"))
+    name = tables.WrappingColumn('name', verbose_name=_("Name"),
+                                 link=name_link)
+    about = tables.Column(about_text, verbose_name=_("Made From"),
+                          help_text=_("What it was made from or for."))
+    size = tables.Column(size_text, verbose_name=_("Size"),
+                         attrs={'data-type': 'size'})
+    status = tables.Column('status', verbose_name=_("Status"))
+    age = tables.Column(age_html, verbose_name=_("Age"))
+
+    def get_object_id(self, orphan):
+        return orphan.id
+
+    def get_object_display(self, orphan):
+        return orphan.name if orphan is not None else None
+
+    def get_object_by_id(self, lookup):
+        try:
+            return super().get_object_by_id(lookup)
+        except exceptions.Http302:
+            return None
+
+    class Meta:
+        name = 'orphans'
+        verbose_name = _("Orphans")
+        table_actions = (ShowKept, ShowOrphans, KeepOrphans, StopKeeping,
+                         DeleteOrphans)
+        row_actions = (AdoptSnapshot, KeepOrphans, StopKeeping,
+                       DeleteOrphans)
