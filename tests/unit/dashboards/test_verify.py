@@ -1,0 +1,286 @@
+"""Verify a snapshot, on the dashboard's side: the row action, the request
+it writes (with its trust), the states shown on the Snapshots, Volumes and
+Schedules tabs, and the temporary volumes (API wrappers mocked)."""
+
+import datetime
+from unittest import mock
+
+from django.test import SimpleTestCase
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
+from volsnap_dashboard.dashboards import volume_picker
+from volsnap_dashboard.protection import verification
+from tests.unit import fixtures
+
+INDEX_URL = reverse('horizon:project:volume_protection:index')
+VOLUMES_URL = INDEX_URL + '?tab=volume_protection__volumes'
+UTC = datetime.timezone.utc
+VERIFY = 'protected_snapshots__verify'
+
+
+def ago(**delta):
+    return verification.iso(datetime.datetime.now(UTC) -
+                            datetime.timedelta(**delta))
+
+
+def verified(outcome='ok', reason='', **delta):
+    return {verification.VERIFIED_AT_KEY: ago(**(delta or {'hours': 3})),
+            verification.OUTCOME_KEY: outcome,
+            verification.REASON_KEY: reason}
+
+
+def pending(value=verification.REQUESTED):
+    return {verification.VERIFY_KEY: value,
+            verification.REQUESTED_AT_KEY: ago(minutes=1),
+            verification.TRUST_KEY: 'trust-0'}
+
+
+def temporary_volume(volume_id='vol-tmp'):
+    volume = fixtures.volume(volume_id, 'volsnap-verify-snap-1')
+    volume.metadata = verification.volume_metadata(
+        'snap-1', datetime.datetime.now(UTC))
+    return volume
+
+
+class SnapshotsTabTestCase(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'error_reasons']})
+    def _page(self, snapshots):
+        self.mock_snapshot_list_paged.return_value = (snapshots, False,
+                                                      False)
+        self.mock_volume_names.return_value = {}
+        self.mock_error_reasons.return_value = {}
+        res = self.client.get(INDEX_URL)
+        self.assertEqual(200, res.status_code)
+        return res
+
+
+class OfferTests(SnapshotsTabTestCase):
+
+    def _offered(self, snapshot):
+        table = self._page([snapshot]).context['table']
+        return 'verify' in [action.name for action in
+                            table.get_row_actions(snapshot)]
+
+    def test_on_an_available_snapshot(self):
+        self.assertTrue(self._offered(fixtures.snapshot()))
+        # A snapshot verified before may be verified again.
+        self.assertTrue(self._offered(fixtures.snapshot(
+            metadata=verified('failed', 'no space'))))
+
+    def test_not_on_a_snapshot_being_made_or_failed(self):
+        self.assertFalse(self._offered(fixtures.snapshot(status='creating')))
+        self.assertFalse(self._offered(fixtures.snapshot(status='error')))
+
+    def test_not_while_a_verification_is_pending(self):
+        self.assertFalse(self._offered(fixtures.snapshot(
+            metadata=pending())))
+        self.assertFalse(self._offered(fixtures.snapshot(
+            metadata=pending(verification.VERIFYING))))
+
+    def test_not_where_policy_refuses_writing_the_metadata(self):
+        refused = ('volume', 'volume:update_snapshot_metadata')
+        with self.settings(POLICY_CHECK_FUNCTION=lambda rules, *args: all(
+                rule != refused for rule in rules)):
+            self.assertFalse(self._offered(fixtures.snapshot()))
+        with self.settings(POLICY_CHECK_FUNCTION=lambda *args: True):
+            self.assertTrue(self._offered(fixtures.snapshot()))
+
+
+class StatesShownTests(SnapshotsTabTestCase):
+
+    def _row(self, res, snapshot_id='snap-1'):
+        content = res.content.decode()
+        start = content.index('data-object-id="%s"' % snapshot_id)
+        start = content.rindex('<tr', 0, start)
+        return content[start:content.index('</tr>', start)]
+
+    def test_requested_and_verifying_rows_refresh_themselves(self):
+        res = self._page([
+            fixtures.snapshot('snap-1', metadata=pending()),
+            fixtures.snapshot('snap-2', metadata=pending(
+                verification.VERIFYING))])
+        first, second = self._row(res, 'snap-1'), self._row(res, 'snap-2')
+        self.assertIn('Verification requested', first)
+        self.assertIn('Verifying', second)
+        for row in (first, second):
+            self.assertIn('ajax-update warning', row)
+
+    def test_verified_and_failed_rows_settle(self):
+        res = self._page([
+            fixtures.snapshot('snap-1', metadata=verified(hours=3)),
+            fixtures.snapshot('snap-2', metadata=verified(
+                'failed', '<b>no valid backend</b>', minutes=5))])
+        first, second = self._row(res, 'snap-1'), self._row(res, 'snap-2')
+        self.assertIn('Verified 3\xa0hours ago', first)
+        self.assertIn('Verification failed 5\xa0minutes ago', second)
+        # Cinder's reason on hover, escaped.
+        self.assertIn('&lt;b&gt;no valid backend&lt;/b&gt;', second)
+        self.assertNotIn('<b>no valid backend', second)
+        for row in (first, second):
+            self.assertNotIn('warning', row)
+            self.assertIn('status_up', row)
+
+    def test_a_snapshot_never_verified_says_nothing(self):
+        snapshot = fixtures.snapshot()
+        self.assertIsNone(verify_marks.verification_mark(snapshot))
+        self.assertFalse(verify_marks.pending(snapshot))
+
+    def test_a_new_request_outweighs_the_last_outcome(self):
+        snapshot = fixtures.snapshot(metadata=dict(
+            verified('failed', 'timed out'), **pending()))
+        self.assertEqual('Verification requested',
+                         str(verify_marks.verification_mark(snapshot)))
+
+
+@mock.patch.object(keystone, 'scheduler_user_id',
+                   return_value='scheduler-id')
+class RequestTests(SnapshotsTabTestCase):
+    """POST Verify from the table: the trust, then the metadata."""
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'error_reasons', 'snapshot_get',
+                                    'snapshot_set_metadata'],
+                           keystone: ['trust_create', 'trust_delete']})
+    def _verify(self, snapshot, trust=None, write=None, current=None):
+        self.mock_snapshot_list_paged.return_value = ([snapshot], False,
+                                                      False)
+        self.mock_volume_names.return_value = {}
+        self.mock_error_reasons.return_value = {}
+        # What Cinder says at the POST (``current``: changed since).
+        self.mock_snapshot_get.return_value = current or snapshot
+        self.mock_trust_create.side_effect = trust or ['trust-1']
+        self.mock_snapshot_set_metadata.side_effect = write
+        res = self.client.post(INDEX_URL, {'action': VERIFY + '__snap-1'},
+                               follow=True)
+        self.assertEqual(200, res.status_code)
+        return [str(message) for message in res.context['messages']]
+
+    def test_writes_the_request_with_a_new_trust(self, _user):
+        before = datetime.datetime.now(UTC).replace(microsecond=0)
+        shown = self._verify(fixtures.snapshot())
+        self.assertEqual(
+            ['Requested verification of Snapshot: nightly'], shown)
+        self.mock_trust_create.assert_called_once()
+        expires = self.mock_trust_create.call_args.kwargs['expires_at']
+        self.assertLessEqual(before + datetime.timedelta(days=1), expires)
+        self.assertLess(expires, before + datetime.timedelta(days=1,
+                                                             minutes=1))
+        self.mock_snapshot_set_metadata.assert_called_once()
+        args = self.mock_snapshot_set_metadata.call_args.args
+        self.assertEqual('snap-1', args[1])
+        written = args[2]
+        self.assertEqual('requested', written[verification.VERIFY_KEY])
+        self.assertEqual('trust-1', written[verification.TRUST_KEY])
+        requested = verification.parse_iso(
+            written[verification.REQUESTED_AT_KEY])
+        self.assertLessEqual(before, requested)
+        self.mock_trust_delete.assert_not_called()
+
+    def test_a_trust_keystone_refuses_writes_nothing(self, _user):
+        shown = self._verify(fixtures.snapshot(), trust=errors.TrustRefused(
+            detail='Trustee has no delegated roles.'))
+        self.assertEqual(1, len(shown))
+        self.assertIn('Unable to verify snapshot "nightly"', shown[0])
+        self.assertIn('Trustee has no delegated roles.', shown[0])
+        self.mock_snapshot_set_metadata.assert_not_called()
+
+    def test_keystone_down_writes_nothing(self, _user):
+        shown = self._verify(fixtures.snapshot(),
+                             trust=errors.IdentityUnavailable())
+        self.assertIn('Unable to verify snapshot "nightly"', shown[0])
+        self.assertIn(str(errors.IdentityUnavailable()), shown[0])
+        self.mock_snapshot_set_metadata.assert_not_called()
+
+    def test_a_refused_write_deletes_the_trust(self, _user):
+        shown = self._verify(fixtures.snapshot(), write=errors.Forbidden(
+            'Policy does not allow it.'))
+        self.assertIn('Unable to verify snapshot "nightly"', shown[0])
+        self.mock_trust_delete.assert_called_once_with(
+            helpers.IsHttpRequest(), 'trust-1')
+
+    def test_a_snapshot_already_pending_is_not_asked_again(self, _user):
+        # Another user asked since the page was drawn: Cinder's copy says
+        # so, and no second trust is made.
+        shown = self._verify(fixtures.snapshot(),
+                             current=fixtures.snapshot(metadata=pending()))
+        self.assertIn('already under way', shown[0])
+        self.mock_trust_create.assert_not_called()
+        self.mock_snapshot_set_metadata.assert_not_called()
+
+
+class VolumesTabTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def _get(self, volumes, snapshots):
+        self.mock_volume_list.return_value = volumes
+        self.mock_snapshot_list.return_value = snapshots
+        res = self.client.get(VOLUMES_URL)
+        self.assertEqual(200, res.status_code)
+        # One listing each, whatever the number of rows.
+        self.mock_volume_list.assert_called_once()
+        self.mock_snapshot_list.assert_called_once()
+        return res
+
+    def test_last_verified_is_the_newest_verified_snapshot(self):
+        older = fixtures.snapshot('snap-1', 'older', metadata=verified(
+            hours=1))
+        newer = fixtures.snapshot('snap-2', 'newer', metadata=verified(
+            'failed', 'timed out', hours=2))
+        newer._info['created_at'] = newer.created_at = \
+            '2026-11-25T13:00:00.000000'
+        never = fixtures.snapshot('snap-3', 'newest')
+        never.created_at = '2026-11-25T14:00:00.000000'
+        res = self._get([fixtures.volume('vol-1', 'db')],
+                        [older, newer, never])
+        volume = res.context['table'].data[0]
+        self.assertEqual('failed', volume.protection.last_verified.outcome)
+        self.assertContains(res, 'Verification failed 2\xa0hours ago')
+        self.assertContains(res, 'timed out')
+
+    def test_a_pending_verification_keeps_the_row_refreshing(self):
+        res = self._get([fixtures.volume('vol-1', 'db')],
+                        [fixtures.snapshot(metadata=pending())])
+        self.assertTrue(res.context['table'].data[0].protection.busy)
+        self.assertContains(res, 'ajax-update warning')
+
+    def test_a_temporary_volume_is_marked_and_offers_nothing(self):
+        res = self._get([fixtures.volume('vol-1', 'db'), temporary_volume()],
+                        [])
+        table = res.context['table']
+        by_id = {volume.id: volume for volume in table.data}
+        self.assertEqual('temporary', by_id['vol-tmp'].protection.state)
+        self.assertContains(res, 'Temporary (verification)')
+        self.assertEqual([], table.get_row_actions(by_id['vol-tmp']))
+        self.assertEqual(['protect_now', 'add_schedule'],
+                         [action.name for action in
+                          table.get_row_actions(by_id['vol-1'])])
+
+
+class PickerTests(SimpleTestCase):
+
+    def test_a_temporary_volume_is_shown_but_never_picked(self):
+        shown = volume_picker.entries([fixtures.volume('vol-1', 'db'),
+                                       temporary_volume()])
+        self.assertEqual([True, False],
+                         [entry.selectable for entry in shown])
+        self.assertIn('temporary (verification)', str(shown[1].label))
+        self.assertNotIn('temporary', str(shown[0].label))
+
+
+class ScheduleWordsTests(SimpleTestCase):
+
+    def test_every_n_runs_or_never(self):
+        self.assertEqual('Never verifies its snapshots',
+                         str(verify_marks.every_runs(None)))
+        self.assertEqual('Verifies the new snapshot after every run',
+                         str(verify_marks.every_runs(1)))
+        self.assertEqual('Verifies the new snapshot every 7 runs',
+                         str(verify_marks.every_runs(7)))
