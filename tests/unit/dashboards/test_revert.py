@@ -1,6 +1,7 @@
 """Revert Volume to This Snapshot: where the Snapshots tab offers it, and
 its confirmation form (API wrapper mocked)."""
 
+import re
 from unittest import mock
 
 from cinderclient import api_versions
@@ -53,61 +54,211 @@ class MarksTests(SimpleTestCase):
                                                    {'status': 'available'}))
 
 
+def row_tags(page):
+    """Snapshot id -> the opening tag of its row."""
+    return {match.group(1): match.group(0) for match in re.finditer(
+        r'<tr[^>]*data-object-id="([^"]+)"[^>]*>', page)}
+
+
+def revert_offer(table, snapshot):
+    """None (no entry), 'offered', or the reason the entry is greyed."""
+    for action in table.get_row_actions(snapshot):
+        if action.name == 'revert':
+            return str(action.unavailable_reason or 'offered')
+    return None
+
+
 class OfferTests(helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
                                     'error_reasons', 'known_api_version']})
-    def _revert_offered(self, snapshots, statuses, version='3.40',
-                        has_prev=False):
+    def _revert_offers(self, snapshots, statuses, version='3.40',
+                       url=INDEX_URL, reasons=None):
         self.mock_snapshot_list_paged.return_value = (snapshots, False,
-                                                      has_prev)
+                                                      False)
         self.mock_volume_names.return_value = names_with_statuses(statuses)
-        self.mock_error_reasons.return_value = {}
+        self.mock_error_reasons.return_value = reasons or {}
         self.mock_known_api_version.return_value = \
             api_versions.APIVersion(version)
-        table = self.client.get(INDEX_URL).context['table']
+        self.response = self.client.get(url)
+        table = self.response.context['table']
         self.mock_volume_names.assert_called_once()
         self.names_call = self.mock_volume_names.call_args
-        return [snapshot.id for snapshot in snapshots
-                if 'revert' in [action.name for action in
-                                table.get_row_actions(snapshot)]]
+        self.error_reasons_calls = self.mock_error_reasons.call_args_list
+        return {snapshot.id: revert_offer(table, snapshot)
+                for snapshot in snapshots}
+
+    def _offered(self, *args, **kwargs):
+        return [snapshot_id for snapshot_id, offer
+                in self._revert_offers(*args, **kwargs).items()
+                if offer == 'offered']
 
     def test_only_on_the_newest_snapshot_of_an_available_volume(self):
         snapshots = [fixtures.snapshot('snap-3', volume_id='vol-1'),
                      fixtures.snapshot('snap-2', volume_id='vol-2'),
                      fixtures.snapshot('snap-1', volume_id='vol-1'),
                      fixtures.snapshot('snap-0', volume_id='vol-3')]
-        offered = self._revert_offered(snapshots, {
+        offered = self._offered(snapshots, {
             'vol-1': 'available', 'vol-2': 'in-use', 'vol-3': 'available'})
         self.assertEqual(['snap-3', 'snap-0'], offered)
         # The statuses come with the names: the same one listing.
         self.assertEqual({'with_status': True}, self.names_call.kwargs)
 
+    def test_the_others_say_why_on_hover(self):
+        snapshots = [fixtures.snapshot('snap-3', volume_id='vol-1'),
+                     fixtures.snapshot('snap-2', volume_id='vol-2'),
+                     fixtures.snapshot('snap-1', volume_id='vol-1'),
+                     fixtures.snapshot('snap-0', volume_id='vol-4')]
+        offers = self._revert_offers(snapshots, {
+            'vol-1': 'available', 'vol-2': 'in-use'})
+        self.assertIn('A newer snapshot of this volume exists',
+                      offers['snap-1'])
+        self.assertIn('The volume is "in-use"', offers['snap-2'])
+        self.assertIn("The volume's state is unknown", offers['snap-0'])
+        page = self.response.content.decode()
+        # Each row its own reason (rows' actions are rendered once per set
+        # of actions and reasons), as a greyed, focusable entry with no
+        # link to follow.
+        self.assertInHTML(
+            '<li class="disabled"><a id="protected_snapshots__row_snap-1'
+            '__action_revert" class="btn data-table-action '
+            'volsnap-unavailable-action text-muted" role="link" '
+            'aria-disabled="true" tabindex="0" title="A newer snapshot of '
+            'this volume exists: Block Storage reverts a volume to its '
+            'newest snapshot only.">Revert Volume to This Snapshot<span '
+            'class="sr-only">: A newer snapshot of this volume exists: '
+            'Block Storage reverts a volume to its newest snapshot only.'
+            '</span></a></li>', page)
+        self.assertIn('title="The volume is &quot;in-use&quot;', page)
+        self.assertIn(revert_url('snap-3'), page)
+        for greyed in ('snap-2', 'snap-1', 'snap-0'):
+            self.assertNotIn(revert_url(greyed), page)
+
+    def test_a_volume_state_from_cinder_is_escaped(self):
+        offers = self._revert_offers([fixtures.snapshot()],
+                                     {'vol-1': '<b>odd</b>'})
+        self.assertIn('"<b>odd</b>"', offers['snap-1'])
+        page = self.response.content.decode()
+        self.assertIn('&quot;&lt;b&gt;odd&lt;/b&gt;&quot;', page)
+        self.assertNotIn('<b>odd</b>', page)
+
+    def test_later_pages_cannot_tell_the_newest(self):
+        offers = self._revert_offers(
+            [fixtures.snapshot()], {'vol-1': 'available'},
+            url=INDEX_URL + '?snapshot_marker=snap-9')
+        self.assertIn('filter the list by its volume', offers['snap-1'])
+
     def test_not_on_a_snapshot_that_is_not_available(self):
-        self.assertEqual([], self._revert_offered(
+        self.assertEqual({'snap-1': None}, self._revert_offers(
             [fixtures.snapshot(status='creating')], {'vol-1': 'available'}))
 
-    def test_not_below_cinder_3_40(self):
-        self.assertEqual([], self._revert_offered(
-            [fixtures.snapshot()], {'vol-1': 'available'}, version='3.39'))
+    def test_below_cinder_3_40_it_says_so(self):
+        offers = self._revert_offers(
+            [fixtures.snapshot()], {'vol-1': 'available'}, version='3.39')
+        self.assertEqual(
+            'This Block Storage service cannot revert a volume in place: '
+            'that needs API version 3.40, it offers 3.39.', offers['snap-1'])
+        self.assertNotContains(self.response, revert_url())
 
-    def test_not_where_policy_refuses_it(self):
+    def test_nothing_shows_where_policy_refuses_it(self):
         with self.settings(POLICY_CHECK_FUNCTION=lambda rules, *args: all(
                 rule != ('volume', 'volume:revert_to_snapshot')
                 for rule in rules)):
-            self.assertEqual([], self._revert_offered(
+            self.assertEqual({'snap-1': None}, self._revert_offers(
                 [fixtures.snapshot()], {'vol-1': 'available'}))
+        self.assertNotContains(self.response, 'Revert Volume')
         # No revert, no need of the statuses: the summary listing.
         self.assertEqual({}, self.names_call.kwargs)
 
-    def test_not_for_a_plugin_without_revert(self):
+    def test_nothing_shows_for_a_plugin_without_revert(self):
         plugin = cinder_snapshot.CinderSnapshotProtectionPlugin()
         plugin.supports_revert = False
         with mock.patch.object(plugin_choice, 'volume_plugin',
                                return_value=plugin):
-            self.assertEqual([], self._revert_offered(
+            self.assertEqual({'snap-1': None}, self._revert_offers(
                 [fixtures.snapshot()], {'vol-1': 'available'}))
+        self.assertNotContains(self.response, 'Revert Volume')
         self.assertEqual({}, self.names_call.kwargs)
+
+    def test_a_reverting_volume_shows_and_its_row_refreshes(self):
+        snapshots = [fixtures.snapshot('snap-2', status='restoring'),
+                     fixtures.snapshot('snap-1', volume_id='vol-2')]
+        self._revert_offers(snapshots, {'vol-1': 'reverting',
+                                        'vol-2': 'available'})
+        rows = row_tags(self.response.content.decode())
+        self.assertIn('warning', rows['snap-2'])  # refreshed
+        self.assertIn('ajax-update', rows['snap-2'])
+        self.assertIn('status_up', rows['snap-1'])
+        self.assertContains(self.response, 'Restoring (volume reverting)')
+        self.assertNotContains(self.response, 'Available (volume')
+        self.assertEqual([], self.error_reasons_calls)
+
+    def test_a_volume_in_error_shows_cinders_reason(self):
+        self._revert_offers([fixtures.snapshot()], {'vol-1': 'error'},
+                            reasons={'vol-1': 'Driver failed: <oops>'})
+        self.assertContains(
+            self.response,
+            'Available (volume in error: Driver failed: &lt;oops&gt;)')
+        self.assertEqual(['vol-1'], self.error_reasons_calls[0].args[1])
+
+
+class RowRefreshTests(helpers.TestCase):
+    """A row refreshed on its own knows the volume's state and whether the
+    snapshot is the newest (one listing of the volume's newest)."""
+
+    url = INDEX_URL + ('?action=row_update&table=protected_snapshots'
+                       '&obj_id=snap-1')
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_list', 'error_reasons',
+                                    'known_api_version']})
+    def _refresh(self, snapshot, volume, newest='snap-1', reasons=None):
+        self.mock_snapshot_get.return_value = snapshot
+        self.mock_volume_get.return_value = volume
+        self.mock_snapshot_list.return_value = [fixtures.snapshot(newest)]
+        self.mock_error_reasons.return_value = reasons or {}
+        self.mock_known_api_version.return_value = \
+            api_versions.APIVersion('3.40')
+        res = self.client.get(self.url,
+                              HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, res.status_code)
+        self.newest_calls = self.mock_snapshot_list.call_args_list
+        return res.content.decode()
+
+    def test_offered_on_the_newest_after_a_refresh(self):
+        row = self._refresh(fixtures.snapshot(), fixtures.volume())
+        self.assertIn(revert_url(), row)
+        self.assertEqual(1, len(self.newest_calls))
+        self.assertEqual({'search_opts': {'volume_id': 'vol-1'},
+                          'limit': 1, 'sort': 'created_at:desc'},
+                         self.newest_calls[0].kwargs)
+
+    def test_greyed_after_a_refresh_when_a_newer_one_exists(self):
+        row = self._refresh(fixtures.snapshot(), fixtures.volume(),
+                            newest='snap-2')
+        self.assertNotIn(revert_url(), row)
+        self.assertIn('title="A newer snapshot of this volume exists', row)
+
+    def test_follows_the_volume_while_it_reverts(self):
+        row = self._refresh(fixtures.snapshot(status='restoring'),
+                            fixtures.volume(status='reverting'))
+        self.assertIn('Restoring (volume reverting)', row)
+        self.assertIn('warning', row)  # refreshed again
+        self.assertIn('ajax-update', row)
+        self.assertEqual([], self.newest_calls)  # nothing to offer then
+
+    def test_back_to_available_it_stops_refreshing(self):
+        row = self._refresh(fixtures.snapshot(), fixtures.volume())
+        self.assertIn('status_up', row)
+        self.assertNotIn('reverting', row)
+
+    def test_a_failed_revert_shows_cinders_reason(self):
+        row = self._refresh(fixtures.snapshot(),
+                            fixtures.volume(status='error'),
+                            reasons={'vol-1': 'Revert failed'})
+        self.assertIn('Available (volume in error: Revert failed)', row)
+        self.assertIn('title="The volume is &quot;error&quot;', row)
+        self.assertIn('status_up', row)
 
 
 class FormTests(helpers.TestCase):

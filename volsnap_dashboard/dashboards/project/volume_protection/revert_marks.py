@@ -1,18 +1,23 @@
 """Which rows of the Snapshots tab may offer "Revert Volume to This
-Snapshot", decided from the page itself and its volume listing (no call
+Snapshot", why the others do not, and what a row says of its volume while
+it reverts; decided from the page itself and its volume listing (no call
 of its own).
 
 Cinder reverts a volume only to its newest snapshot. The listing is newest
 first, so on the first page of an unfiltered listing (or one filtered by
 volume only) the first row of each volume is that volume's newest snapshot.
 On later pages, or under other filters, a newer snapshot may sit elsewhere:
-those rows are not marked and the action stays hidden (Cinder would refuse
-a wrong one anyway, and the form says so).
+those rows say that they cannot tell (Cinder would refuse a wrong one
+anyway, and the form says so). A row refreshed on its own asks Cinder (see
+revert_rows).
 """
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.api import microversions
 
 # Filters that hide no snapshot of a volume the page shows.
 KEEPS_NEWEST = frozenset(('volume_id',))
-
 
 def newest_known(marker, filters):
     """True when the page's first row of each volume is its newest."""
@@ -20,10 +25,62 @@ def newest_known(marker, filters):
 
 
 def mark(snapshots, known, volume_statuses):
-    """Set ``newest_of_volume`` and ``volume_status`` (None where the
-    listing did not say) on each snapshot, listed newest first."""
+    """Set ``newest_known``, ``newest_of_volume`` and ``volume_status``
+    (None where the listing did not say) on each snapshot, listed newest
+    first."""
     seen = set()
     for snapshot in snapshots:
+        snapshot.newest_known = known
         snapshot.newest_of_volume = known and snapshot.volume_id not in seen
         seen.add(snapshot.volume_id)
         snapshot.volume_status = volume_statuses.get(snapshot.volume_id)
+
+
+def unavailable_reason(snapshot, version):
+    """Why the revert cannot be offered on ``snapshot`` (an available
+    snapshot, the plugin able to revert, policy allowing it), or None when
+    it can: the Block Storage version (``version``, negotiated), the
+    volume's state, or the snapshot not being the volume's newest."""
+    if version < microversions.REVERT:
+        return _("This Block Storage service cannot revert a volume in "
+                 "place: that needs API version %(needed)s, it offers "
+                 "%(offered)s.") % {
+                     'needed': microversions.REVERT.get_string(),
+                     'offered': version.get_string()}
+    volume_status = getattr(snapshot, 'volume_status', None)
+    if volume_status is None:
+        return _("The volume's state is unknown (it may have been "
+                 "deleted): Block Storage reverts only an available "
+                 "volume.")
+    if volume_status != 'available':
+        return _('The volume is "%s": Block Storage reverts only an '
+                 'available volume (detached, not busy).') % volume_status
+    if getattr(snapshot, 'newest_of_volume', False):
+        return None
+    if getattr(snapshot, 'newest_known', False):
+        return _("A newer snapshot of this volume exists: Block Storage "
+                 "reverts a volume to its newest snapshot only.")
+    return _("Block Storage reverts a volume to its newest snapshot only, "
+             "and this page cannot tell whether this is the newest: filter "
+             "the list by its volume to see.")
+
+
+def is_reverting(snapshot):
+    """The row's volume is reverting to this snapshot (Cinder marks it
+    "restoring" meanwhile), or, as the page tells it, to its newest."""
+    return (getattr(snapshot, 'volume_status', None) == 'reverting' and
+            (snapshot.status == 'restoring' or
+             getattr(snapshot, 'newest_of_volume', False)))
+
+
+def volume_note(snapshot):
+    """What the Status cell adds about the volume: that it is reverting,
+    or in error (with Cinder's reason where it gave one); else None."""
+    if is_reverting(snapshot):
+        return _("volume reverting")
+    if getattr(snapshot, 'volume_status', None) != 'error':
+        return None
+    reason = getattr(snapshot, 'volume_error_reason', None)
+    if reason:
+        return _("volume in error: %s") % reason
+    return _("volume in error")

@@ -20,9 +20,14 @@ from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.api import microversions
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    group_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -154,7 +159,9 @@ class RestoreSnapshot(AvailableSnapshotModal):
 class RevertToSnapshot(AvailableSnapshotModal):
     """Offered on a volume's newest snapshot (as the page can tell, see
     revert_marks) while the volume is available, when the plugin can
-    revert and Cinder has the action (3.40)."""
+    revert and Cinder has the action (3.40). On other available snapshots
+    it is shown greyed with the reason (``unavailable_reason``, see
+    _row_actions.html); where policy or the plugin refuse, not at all."""
 
     name = 'revert'
     verbose_name = _("Revert Volume to This Snapshot")
@@ -170,23 +177,25 @@ class RevertToSnapshot(AvailableSnapshotModal):
             answers.append(revert_offered(request))
         return answers[0]
 
+    unavailable_reason = None
+
     def allowed(self, request, snapshot=None):
         if snapshot is None:
             return False
-        return (super().allowed(request, snapshot) and
-                getattr(snapshot, 'newest_of_volume', False) and
-                getattr(snapshot, 'volume_status', None) == 'available' and
-                self.offered(request))
+        return super().allowed(request, snapshot) and self.offered(request)
+
+    def update(self, request, snapshot):
+        self.unavailable_reason = revert_marks.unavailable_reason(
+            snapshot, cinder.known_api_version(request))
 
 
 def revert_offered(request):
-    """The plugin reverts and this Cinder has the action. The version is
-    the one the page's listing negotiated: no call of its own."""
+    """The plugin reverts and the Cinder version is known (the one the
+    page's listing negotiated: no call of its own)."""
     plugin = plugin_choice.volume_plugin()
     if plugin is None or not plugin.supports_revert:
         return False
-    version = cinder.known_api_version(request)
-    return version is not None and version >= microversions.REVERT
+    return cinder.known_api_version(request) is not None
 
 
 class EditSnapshot(EditableSnapshotModal):
@@ -239,7 +248,11 @@ class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
         # Cinder deletes only these; a stuck snapshot needs an admin's
         # force delete. A row gone since the page was drawn is let
         # through: deleting something already gone counts as done.
-        return snapshot is None or snapshot.status in DELETABLE_STATUSES
+        # A group snapshot's members go only with it (Delete Group
+        # Snapshot, on its page): Cinder refuses them one by one.
+        return snapshot is None or (
+            snapshot.status in DELETABLE_STATUSES and
+            not group_marks.group_snapshot_id(snapshot))
 
     def handle(self, table, request, obj_ids):
         if plugin_choice.volume_plugin() is None:
@@ -274,6 +287,8 @@ class UpdateRow(tables.Row):
         except errors.VolsnapAPIError:
             snapshot.source_volume_name = None
         schedule_marks.mark([snapshot], [volume] if volume else None)
+        group_marks.mark(request, [snapshot])
+        revert_rows.refresh(request, snapshot, volume)
         if snapshot.status in ('error', 'error_deleting'):
             snapshot.error_reason = cinder.error_reasons(
                 request, [snapshot.id]).get(snapshot.id)
@@ -284,6 +299,9 @@ class UpdateRow(tables.Row):
         # A verification asked for or under way: refreshed until its
         # outcome is recorded, as a snapshot in transition is.
         if verify_marks.pending(self.datum):
+            return None
+        # A volume reverting to it: refreshed until the volume is back.
+        if revert_marks.is_reverting(self.datum):
             return None
         return super().status
 
@@ -348,8 +366,12 @@ class StatusColumn(tables.Column):
         status = super().get_data(datum)
         reason = getattr(datum, 'error_reason', None)
         if reason:
-            return _("%(status)s: %(reason)s") % {'status': status,
-                                                   'reason': reason}
+            status = _("%(status)s: %(reason)s") % {'status': status,
+                                                     'reason': reason}
+        note = revert_marks.volume_note(datum)
+        if note:
+            return _("%(status)s (%(note)s)") % {'status': status,
+                                                 'note': note}
         return status
 
 
@@ -394,6 +416,11 @@ class ProtectedSnapshotsTable(tables.DataTable):
         verify_marks.verification_mark, verbose_name=_("Verification"),
         help_text=_("Whether the snapshot was restored to a temporary "
                     "volume successfully."))
+    group_snapshot = tables.Column(
+        group_marks.group_snapshot_label, verbose_name=_("Group Snapshot"),
+        link=group_marks.group_snapshot_link,
+        help_text=_("Snapshots taken together, at the same instant, of a "
+                    "volume group's volumes."))
     created = tables.Column('created_at', verbose_name=_("Created"),
                             filters=(filters.parse_isotime,))
     description = tables.Column(description_or_none,
@@ -419,8 +446,9 @@ class ProtectedSnapshotsTable(tables.DataTable):
         row_id = str(self.get_object_id(datum))
         if not CINDER_ID.fullmatch(row_id):
             return super().render_row_actions(datum, row)
-        key = (row, tuple(action.name
-                          for action in self.get_row_actions(datum)))
+        key = (row, tuple((action.name, str(getattr(
+            action, 'unavailable_reason', None) or ''))
+            for action in self.get_row_actions(datum)))
         rendered = self.__dict__.setdefault('_row_actions_rendered', {})
         if key not in rendered:
             html = str(super().render_row_actions(datum, row))
@@ -453,6 +481,8 @@ class ProtectedSnapshotsTable(tables.DataTable):
         verbose_name = _("Protected Snapshots")
         status_columns = ('status',)
         row_class = UpdateRow
+        # Horizon's, plus actions shown greyed with a reason.
+        row_actions_dropdown_template = 'volume_protection/_row_actions.html'
         pagination_param = 'snapshot_marker'
         prev_pagination_param = 'prev_snapshot_marker'
         table_actions_template = 'volume_protection/_table_actions.html'

@@ -16,9 +16,13 @@ from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
     orphan_tabs)
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    group_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -39,10 +43,12 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
 
     def get_protected_snapshots_data(self):
         snapshots = self.get_data()
+        group_marks.mark(self.request, snapshots)
         revert_marks.mark(snapshots, revert_marks.newest_known(
             getattr(self, 'page_marker', None),
             getattr(self, 'page_filters', {})),
             getattr(self.volume_names, 'statuses', {}))
+        revert_rows.add_volume_error_reasons(self.request, snapshots)
         return snapshots
 
     def volume_listing_options(self):
