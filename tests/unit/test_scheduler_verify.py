@@ -8,6 +8,7 @@ import copy
 import datetime
 import logging
 import types
+from unittest import mock
 
 import pytest
 
@@ -15,7 +16,10 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import clients as clients_module
+from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import run
+from volsnap_dashboard.scheduler import service
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
 
@@ -25,6 +29,7 @@ from tests.unit.scheduler.fakes import at
 UTC = datetime.timezone.utc
 START = at('2026-11-26T07:00:00Z')
 TIMEOUT = 600
+SERVICE_PASSWORD = 'service-pw'  # noqa: S105 (a test value)
 
 
 class VerifyCinder(fakes.FakeCinder):
@@ -439,3 +444,67 @@ def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
     assert snapshot_of_run()[1] == 1
     assert cinder.temporary_volumes() == []
     assert forgotten == []
+
+
+# Settings and wiring
+
+def test_verify_timeout_setting(tmp_path):
+    password_file = tmp_path / 'password'
+    password_file.write_text('pw\n')
+    environ = {'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+               'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+               'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(password_file)}
+    assert config.load(environ=environ).verify_timeout == 600.0
+    environ['VOLSNAP_SCHEDULER_VERIFY_TIMEOUT'] = '3'
+    assert config.load(environ=environ).verify_timeout == 3.0
+    environ['VOLSNAP_SCHEDULER_VERIFY_TIMEOUT'] = '0'
+    with pytest.raises(config.ConfigError, match='verify_timeout'):
+        config.load(environ=environ)
+
+
+def test_the_service_user_deletes_a_used_trust_with_its_own_session(
+        tmp_path):
+    settings = config.Config(keystone_url='http://k/v3', username='svc',
+                             password=SERVICE_PASSWORD, interface='internal')
+    sessions = mock.Mock()
+    made = clients_module.Clients(settings, trust_sessions=sessions)
+    with mock.patch.object(clients_module.trusts, 'service_session',
+                           return_value='service-session') as session, \
+            mock.patch.object(clients_module.trusts, 'delete_trust',
+                              return_value=False) as delete:
+        assert made.forget_trust('trust-1') is False
+    session.assert_called_once()
+    delete.assert_called_once_with('service-session', 'trust-1',
+                                   interface='internal')
+    sessions.forget.assert_called_once_with('trust-1')
+
+
+def test_a_trust_keystone_will_not_delete_is_left_to_expire(
+        cinder, clock, caplog):
+    snapshot_id, volume = started(cinder, clock, [])
+    cinder.volumes_by_id[volume.id].status = 'available'
+
+    def refuse(trust_id):
+        raise errors.TrustRefused(detail='not allowed')
+
+    caplog.set_level(logging.INFO)
+    worker = verifier(cinder, clock, [])
+    worker.forget_trust = refuse
+    report = worker.sweep()
+    assert report.outcomes == {snapshot_id: 'ok'}
+    assert cinder.temporary_volumes() == []
+    assert 'its trust was not deleted (it expires on its own)' in \
+        caplog.text
+
+
+def test_the_service_wires_the_verifier_into_the_sweep_and_the_runs():
+    settings = config.Config(keystone_url='http://k/v3', username='svc',
+                             password=SERVICE_PASSWORD, verify_timeout=42.0)
+    clients = mock.Mock()
+    sweeper = service.build_sweeper(settings, clients,
+                                    fakes.FakeCoordinator(), plugin=None,
+                                    stopper=lambda: False)
+    assert sweeper.verifier is sweeper.runner.verifier
+    assert sweeper.verifier.timeout == 42.0
+    assert sweeper.verifier.forget_trust == clients.forget_trust
+    assert sweeper.verifier.tenant_clients == clients.tenant_client

@@ -41,11 +41,11 @@ class Clients:
 
     def forget_trust(self, trust_id):
         """Delete a trust given to the service user for one task (the
-        trustee may: Keystone's default policy); errors.TrustRefused or
-        IdentityUnavailable if not deleted."""
+        trustee may: Keystone's default policy); False if it was already
+        gone, errors.TrustRefused or IdentityUnavailable if not deleted."""
         self.trust_sessions.forget(trust_id)
-        trusts.delete_trust(self.service_session(), trust_id,
-                            interface=self.config.interface)
+        return trusts.delete_trust(self.service_session(), trust_id,
+                                   interface=self.config.interface)
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises

@@ -118,10 +118,12 @@ class Verifier:
                 return report
             self._locked(snapshot.id, self._start_requested, snapshot,
                          report)
-        LOG.info("verifications: %d requested, %d verifying, %d temporary "
-                 "volume(s); started %d, finished %d, deleted %d volume(s)",
-                 *self._counts(report), len(report.started),
-                 len(report.outcomes), len(report.deleted))
+        # Every sweep comes here: a line only when there was something.
+        LOG.log(logging.INFO if any(self._counts(report)) else logging.DEBUG,
+                "verifications: %d requested, %d verifying, %d temporary "
+                "volume(s); started %d, finished %d, deleted %d volume(s)",
+                *self._counts(report), len(report.started),
+                len(report.outcomes), len(report.deleted))
         return report
 
     @staticmethod
@@ -367,11 +369,12 @@ class Verifier:
 
     def _forget(self, snapshot_id, trust_id):
         try:
-            self.forget_trust(trust_id)
+            deleted = self.forget_trust(trust_id)
         except errors.VolsnapAPIError as exc:
             LOG.warning("verification of snapshot %s: its trust was not "
                         "deleted (it expires on its own): %s", snapshot_id,
                         exc)
             return
-        LOG.info("verification of snapshot %s: deleted its trust",
-                 snapshot_id)
+        LOG.info("verification of snapshot %s: %s", snapshot_id,
+                 'its trust was already gone' if deleted is False
+                 else 'deleted its trust')
