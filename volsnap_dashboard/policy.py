@@ -20,6 +20,13 @@ REVERT = (('volume', 'volume:revert_to_snapshot'),)
 # then restores the snapshot to a volume of the project as the user.
 VERIFY = (('volume', 'volume:update_snapshot_metadata'),
           ('volume', 'volume:create'))
+# Generic volume groups. Cinder authorizes a group made from a group
+# snapshot as any group create: it has no rule of its own.
+LIST_GROUP_SNAPSHOTS = (('volume', 'group:get_all_group_snapshots'),)
+GET_GROUP_SNAPSHOT = (('volume', 'group:get_group_snapshot'),)
+PROTECT_GROUP = (('volume', 'group:create_group_snapshot'),)
+RESTORE_GROUP = (('volume', 'group:create'),)
+DELETE_GROUP_SNAPSHOT = (('volume', 'group:delete_group_snapshot'),)
 ADMIN = (('volume', 'context_is_admin'),)
 FORCE_DELETE = (('volume', 'volume_extension:snapshot_admin_actions:'
                            'force_delete'),)

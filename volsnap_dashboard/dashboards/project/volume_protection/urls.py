@@ -3,6 +3,8 @@ from django.urls import re_path
 from volsnap_dashboard.dashboards.project.volume_protection import (
     orphan_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    group_views)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_views)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_workflow_views)
@@ -11,11 +13,13 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards.project.volume_protection import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
+GROUP_SNAPSHOT = r'^group_snapshots/(?P<group_snapshot_id>[^/]+)/'
 SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
     re_path(r'^$', views.IndexView.as_view(), name='index'),
-    re_path(r'^protect/$', views.ProtectView.as_view(), name='protect'),
+    re_path(r'^protect/$', group_views.GroupProtectView.as_view(),
+            name='protect'),
     re_path(r'^protect/volumes/$', views.ProtectVolumeSearchView.as_view(),
             name='protect_volumes'),
     # Before the snapshot URLs, whose first part matches anything.
@@ -37,6 +41,14 @@ urlpatterns = [
     re_path(SCHEDULE + r'take_over/$',
             schedule_views.TakeOverScheduleView.as_view(),
             name='take_over_schedule'),
+    re_path(GROUP_SNAPSHOT + r'$',
+            group_views.GroupSnapshotDetailView.as_view(),
+            name='group_snapshot'),
+    re_path(GROUP_SNAPSHOT + r'restore/$',
+            group_views.RestoreGroupView.as_view(), name='restore_group'),
+    re_path(GROUP_SNAPSHOT + r'delete/$',
+            group_views.DeleteGroupSnapshotView.as_view(),
+            name='delete_group_snapshot'),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'restore/$', views.RestoreView.as_view(),
             name='restore'),
