@@ -128,6 +128,15 @@ class StatesShownTests(SnapshotsTabTestCase):
             self.assertNotIn('warning', row)
             self.assertIn('status_up', row)
 
+    def test_a_verification_that_just_ended(self):
+        snapshot = fixtures.snapshot(metadata=verified(seconds=5))
+        self.assertIn('Verified just now',
+                      str(verify_marks.verification_mark(snapshot)))
+        snapshot = fixtures.snapshot(metadata=verified('failed', 'x',
+                                                       seconds=5))
+        self.assertIn('Verification failed just now',
+                      str(verify_marks.verification_mark(snapshot)))
+
     def test_a_snapshot_never_verified_says_nothing(self):
         snapshot = fixtures.snapshot()
         self.assertIsNone(verify_marks.verification_mark(snapshot))

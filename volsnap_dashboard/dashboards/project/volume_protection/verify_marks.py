@@ -39,17 +39,21 @@ def ended(state, at=None):
     moment = verification.parse_iso(state.verified_at)
     if state.outcome is None or moment is None:
         return None
-    age = timesince.timesince(moment, at or now())
+    at = at or now()
+    recent = at - moment < datetime.timedelta(minutes=1)
+    age = timesince.timesince(moment, at)
     if state.outcome == verification.OK:
+        text = _("Verified just now") if recent else \
+            _("Verified %s ago") % age
         return format_html('<span class="volsnap-verified" title="{}">{}'
-                           '</span>', _utc(moment),
-                           _("Verified %s ago") % age)
+                           '</span>', _utc(moment), text)
     reason = state.reason or _("no reason recorded")
+    text = _("Verification failed just now") if recent else \
+        _("Verification failed %s ago") % age
     return format_html(
         '<span class="volsnap-verify-failed" title="{}">{}</span>',
         _("%(time)s: %(reason)s") % {'time': _utc(moment),
-                                     'reason': reason},
-        _("Verification failed %s ago") % age)
+                                     'reason': reason}, text)
 
 
 def verification_mark(snapshot, at=None):
