@@ -1,23 +1,63 @@
 """Revert Volume to This Snapshot over HTTP against the dev cloud (whose
-fake driver reverts): offered on the newest snapshot only, the volume's
-name typed exactly, Cinder's refusal of an older snapshot in the panel's
-words, and the volume available again after the revert."""
+fake driver reverts): offered on the newest snapshot only (the others say
+why), the volume's name typed exactly, the volume through "reverting" back
+to "available" with its row following it, and Cinder's refusals in the
+panel's words."""
+
+import re
+import threading
 
 from tests.integration import cloud
 from tests.integration import horizon_session
 from tests.integration import waiting
 
 INDEX = '/project/volume_protection/'
+NEWER_EXISTS = 'A newer snapshot of this volume exists'
 
 
 def revert_url(snapshot):
     return INDEX + snapshot.id + '/revert/'
 
 
+def row_url(snapshot):
+    return INDEX + ('?action=row_update&table=protected_snapshots&obj_id='
+                    + snapshot.id)
+
+
+def refreshed_row(client, snapshot):
+    """The row as the page's own refresh gets it (Horizon's AJAX update)."""
+    response = client.get(row_url(snapshot),
+                          HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def snapshot_of(cinder, volume, name):
     snapshot = cinder.volume_snapshots.create(volume.id, name=name)
     return waiting.until_status(cinder.volume_snapshots, snapshot.id,
                                 'available')
+
+
+class VolumeWatch(threading.Thread):
+    """Records every status Cinder gives the volume, as fast as Cinder
+    answers, until told to stop."""
+
+    def __init__(self, cinder, volume_id):
+        super().__init__(daemon=True)
+        self.cinder, self.volume_id = cinder, volume_id
+        self.seen = []
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            status = self.cinder.volumes.get(self.volume_id).status
+            if not self.seen or self.seen[-1] != status:
+                self.seen.append(status)
+
+    def stop(self):
+        self.done.set()
+        self.join(timeout=30)
+        return self.seen
 
 
 def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
@@ -31,6 +71,7 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
         index = client.get(INDEX).content.decode()
         assert revert_url(newest) in index
         assert revert_url(older) not in index
+        assert NEWER_EXISTS in index  # the older one's greyed entry says why
 
         form = client.get(revert_url(newest))
         assert form.status_code == 200
@@ -51,15 +92,62 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
         assert b'Unable to revert volume' in refused.content
         assert demo.volumes.get(demo_volume.id).status == 'available'
 
-        done = horizon_session.post(client, revert_url(newest), {
-            'confirm_name': 'itest-volume'}, follow=True)
-        assert done.status_code == 200
-        assert b'Reverting volume' in done.content
-        volume = waiting.until_status(demo.volumes, demo_volume.id,
-                                      'available')
-        assert volume.status == 'available'
-        waiting.until_status(demo.volume_snapshots, newest.id, 'available')
+        watch = VolumeWatch(demo, demo_volume.id)
+        watch.start()
+        try:
+            done = horizon_session.post(client, revert_url(newest), {
+                'confirm_name': 'itest-volume'})
+            assert done.status_code == 302
+            waiting.until_status(demo.volumes, demo_volume.id, 'available')
+            waiting.until_status(demo.volume_snapshots, newest.id,
+                                 'available')
+        finally:
+            seen = watch.stop()
+        # Cinder marks the volume "reverting" before it answers the
+        # request, and the fake driver takes about 0.1 s to revert, a few
+        # of the watch's reads.
+        assert seen[-2:] == ['reverting', 'available'], seen
+        assert set(seen) <= {'available', 'reverting'}, seen
+
+        index = client.get(INDEX).content.decode()
+        assert 'Reverting volume &quot;itest-volume&quot;' in index
+        # Back to available: the row no longer refreshes itself, and its
+        # own refresh offers the revert again on the newest only.
+        row = refreshed_row(client, newest)
+        row_tag = re.search(r'<tr[^>]*>', row).group(0)
+        assert 'status_up' in row_tag and 'warning' not in row_tag
+        assert 'reverting' not in row
+        assert revert_url(newest) in row
+        row = refreshed_row(client, older)
+        assert revert_url(older) not in row
+        assert NEWER_EXISTS in row
     finally:
         for snapshot in (newest, older):
             if snapshot is not None:
                 waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
+        demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = snapshot_of(demo, demo_volume, 'itest-revert-was-newest')
+    newer = None
+    try:
+        client = horizon_session.login('demo')
+        form = client.get(revert_url(snapshot))
+        assert form.status_code == 200
+
+        newer = snapshot_of(demo, demo_volume, 'itest-revert-newer')
+        refused = horizon_session.post(client, revert_url(snapshot), {
+            'confirm_name': 'itest-volume'}, follow=True)
+        assert refused.status_code == 200
+        page = refused.content.decode()
+        assert 'Unable to revert volume &quot;itest-volume&quot;' in page
+        # Cinder's own reason, as it gave it.
+        assert 'latest' in page.lower()
+        assert demo.volumes.get(demo_volume.id).status == 'available'
+        assert refreshed_row(client, snapshot).count(NEWER_EXISTS) == 2
+    finally:
+        for item in (newer, snapshot):
+            if item is not None:
+                waiting.delete_and_wait(demo.volume_snapshots, item.id)
