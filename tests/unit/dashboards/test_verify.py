@@ -149,8 +149,6 @@ class StatesShownTests(SnapshotsTabTestCase):
                          str(verify_marks.verification_mark(snapshot)))
 
 
-@mock.patch.object(keystone, 'scheduler_user_id',
-                   return_value='scheduler-id')
 class RequestTests(SnapshotsTabTestCase):
     """POST Verify from the table: the trust, then the metadata."""
 
@@ -172,7 +170,7 @@ class RequestTests(SnapshotsTabTestCase):
         self.assertEqual(200, res.status_code)
         return [str(message) for message in res.context['messages']]
 
-    def test_writes_the_request_with_a_new_trust(self, _user):
+    def test_writes_the_request_with_a_new_trust(self):
         before = datetime.datetime.now(UTC).replace(microsecond=0)
         shown = self._verify(fixtures.snapshot())
         self.assertEqual(
@@ -193,7 +191,7 @@ class RequestTests(SnapshotsTabTestCase):
         self.assertLessEqual(before, requested)
         self.mock_trust_delete.assert_not_called()
 
-    def test_a_trust_keystone_refuses_writes_nothing(self, _user):
+    def test_a_trust_keystone_refuses_writes_nothing(self):
         shown = self._verify(fixtures.snapshot(), trust=errors.TrustRefused(
             detail='Trustee has no delegated roles.'))
         self.assertEqual(1, len(shown))
@@ -201,21 +199,21 @@ class RequestTests(SnapshotsTabTestCase):
         self.assertIn('Trustee has no delegated roles.', shown[0])
         self.mock_snapshot_set_metadata.assert_not_called()
 
-    def test_keystone_down_writes_nothing(self, _user):
+    def test_keystone_down_writes_nothing(self):
         shown = self._verify(fixtures.snapshot(),
                              trust=errors.IdentityUnavailable())
         self.assertIn('Unable to verify snapshot "nightly"', shown[0])
         self.assertIn(str(errors.IdentityUnavailable()), shown[0])
         self.mock_snapshot_set_metadata.assert_not_called()
 
-    def test_a_refused_write_deletes_the_trust(self, _user):
+    def test_a_refused_write_deletes_the_trust(self):
         shown = self._verify(fixtures.snapshot(), write=errors.Forbidden(
             'Policy does not allow it.'))
         self.assertIn('Unable to verify snapshot "nightly"', shown[0])
         self.mock_trust_delete.assert_called_once_with(
             helpers.IsHttpRequest(), 'trust-1')
 
-    def test_a_snapshot_already_pending_is_not_asked_again(self, _user):
+    def test_a_snapshot_already_pending_is_not_asked_again(self):
         # Another user asked since the page was drawn: Cinder's copy says
         # so, and no second trust is made.
         shown = self._verify(fixtures.snapshot(),
@@ -293,3 +291,68 @@ class ScheduleWordsTests(SimpleTestCase):
                          str(verify_marks.every_runs(1)))
         self.assertEqual('Verifies the new snapshot every 7 runs',
                          str(verify_marks.every_runs(7)))
+
+
+class ScheduleOptionTests(helpers.TestCase):
+    """verify_every: saved with the schedule, refused out of range, shown
+    on the Schedules tab and the schedule's page."""
+
+    DAILY = {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},
+             'tz': 'UTC'}
+
+    @helpers.create_mocks({cinder: ['volume_get'],
+                           keystone: ['trust_create', 'trust_delete',
+                                      'scheduler_user_id']})
+    def _create(self, verify_every):
+        from volsnap_dashboard.dashboards import schedules_api
+        self.mock_volume_get.return_value = fixtures.volume()
+        self.mock_trust_create.return_value = 'trust-1'
+        request = self.factory.get('/')
+        request.user = self.user
+        with mock.patch.object(schedules_api, '_save') as save:
+            schedule = schedules_api.create(
+                request, 'vol-1', self.DAILY, {'description': ''},
+                '{volume_name}',
+                {'count': 7}, verify_every=verify_every)
+        save.assert_called_once()
+        return schedule
+
+    def test_saved_with_the_schedule(self):
+        self.assertEqual(5, self._create(5).verify_every)
+        self.assertIsNone(self._create(None).verify_every)
+
+    def test_out_of_range_is_refused_before_any_trust(self):
+        from volsnap_dashboard.protection.parameters import (
+            InvalidParameters)
+        with self.assertRaises(InvalidParameters) as raised:
+            self._create(0)
+        self.assertIn('verify_every', raised.exception.errors)
+        self.mock_trust_create.assert_not_called()
+
+    def test_shown_on_the_tab_and_the_detail_page(self):
+        from tests.unit.dashboards import test_schedules_tab as tab_tests
+        from volsnap_dashboard.dashboards.project.volume_protection import (
+            schedule_tables)
+        every_3 = tab_tests.healthy(verify_every=3)
+        request = self.factory.get('/')
+        request.user = self.user
+        request.session = {}
+        html = schedule_tables.SchedulesTable(request, data=[
+            tab_tests.row_of(every_3)]).render()
+        self.assertIn('Verifies the new snapshot every 3 runs', html)
+        html = schedule_tables.SchedulesTable(request, data=[
+            tab_tests.row_of(tab_tests.healthy())]).render()
+        self.assertIn('Never verifies its snapshots', html)
+
+        from volsnap_dashboard.dashboards import schedules_api
+        from volsnap_dashboard.protection.schedule import codec
+        volume = tab_tests.volume_with(every_3)
+        [decoded] = codec.decode(volume)
+        with mock.patch.object(schedules_api, 'find',
+                               return_value=(volume, decoded)), \
+                mock.patch.object(schedules_api, 'snapshots_of',
+                                  return_value=[]):
+            res = self.client.get(tab_tests.detail_url())
+        self.assertContains(res, '<dd id="volsnap-schedule-verification">'
+                                 'Verifies the new snapshot every 3 runs'
+                                 '</dd>', html=False)
