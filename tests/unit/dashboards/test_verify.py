@@ -356,3 +356,24 @@ class ScheduleOptionTests(helpers.TestCase):
         self.assertContains(res, '<dd id="volsnap-schedule-verification">'
                                  'Verifies the new snapshot every 3 runs'
                                  '</dd>', html=False)
+
+
+class DetailPageTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'volumes_restored_from']})
+    def test_says_the_verification_and_marks_the_temporary_volume(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot(
+            metadata=pending(verification.VERIFYING))
+        self.mock_volume_get.return_value = fixtures.volume()
+        self.mock_volumes_restored_from.return_value = [
+            temporary_volume(), fixtures.volume('vol-2', 'restored')]
+        res = self.client.get(reverse(
+            'horizon:project:volume_protection:detail', args=('snap-1',)))
+        self.assertEqual(200, res.status_code)
+        html = res.content.decode()
+        self.assertRegex(html, r'<dd id="volsnap-verification">Verifying'
+                               r'</dd>')
+        self.assertRegex(html, r'volsnap-verify-snap-1</a>\s*\(2 GiB, '
+                               r'available, temporary \(verification\)\)')
+        self.assertRegex(html, r'restored</a>\s*\(2 GiB, available\)')

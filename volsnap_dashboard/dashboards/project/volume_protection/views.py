@@ -22,6 +22,9 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tabs as protection_tabs)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    verify_marks)
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
 INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
@@ -267,6 +270,7 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
             snapshot.status)
         context['metadata'] = sorted(
             (getattr(snapshot, 'metadata', None) or {}).items())
+        context['verification'] = verify_marks.verification_mark(snapshot)
         try:
             context['source_volume'] = cinder.volume_get(self.request,
                                                          snapshot.volume_id)
@@ -284,6 +288,9 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
                 "Unable to retrieve the volumes restored from this "
                 "snapshot: %s") % exc)
             context['restored_volumes'] = []
+        for volume in context['restored_volumes']:
+            volume.temporary_verification = \
+                verification.is_verification_volume(volume)
         names = self.project_names()
         context['names_projects'] = names is not None
         if names is not None:
