@@ -283,6 +283,9 @@ def test_a_deleted_trust_fails_the_request_with_a_clear_reason(
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert 'authorization given with the request is gone' in \
         metadata['volsnap_verify_reason']
+    # Keystone's reason; nothing about schedules.
+    assert metadata['volsnap_verify_reason'].endswith('Could not find trust')
+    assert 'schedule' not in metadata['volsnap_verify_reason']
     assert 'volsnap_verify' not in metadata
     assert cinder.temporary_volumes() == []
 

@@ -168,9 +168,13 @@ class Verifier:
         try:
             tenant = self.tenant_clients(trust_id)
         except errors.AuthorizationLost as exc:
+            # Keystone's own words; the error's message speaks of
+            # schedules.
             self._finish(snapshot, verification.FAILED,
-                         "the authorization given with the request is gone "
-                         "(expired or deleted): %s" % exc, [], report)
+                         ("the authorization given with the request is gone "
+                          "(expired, deleted, or its user lost the role); "
+                          "ask for the verification again. %s"
+                          % (exc.detail or '')).strip(), [], report)
             return
         except errors.VolsnapAPIError as exc:
             # Keystone down: nothing is known about the trust; next sweep.
