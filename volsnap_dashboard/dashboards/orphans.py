@@ -4,7 +4,9 @@ Computed from one snapshot listing and one volume listing (the same
 project's, or every project's for an administrator), never a call per
 row. Four kinds:
 
-- a snapshot whose source volume no longer exists;
+- a snapshot whose source volume no longer exists (Cinder deletes no
+  volume that has snapshots, but a volume can leave the project: a
+  transfer without its snapshots, or an administrator's doing);
 - a snapshot made by a schedule that is gone from its volume's metadata
   (the volume still exists: the snapshot can be adopted by another of the
   volume's schedules, whose retention then manages it);
@@ -42,7 +44,8 @@ RESTORED_NO_SNAPSHOT = 'restored_no_snapshot'
 
 KIND_DISPLAY = (
     (NO_VOLUME, pgettext_lazy('Kind of orphan',
-                              'Snapshot of a deleted volume')),
+                              'Snapshot of a volume gone from its '
+                              'project')),
     (NO_SCHEDULE, pgettext_lazy('Kind of orphan',
                                 'Snapshot of a deleted schedule')),
     (VERIFICATION_LEFT, pgettext_lazy('Kind of orphan',
@@ -137,11 +140,18 @@ def _valid_schedules(volume):
                  if isinstance(schedule, model.Schedule))
 
 
+def _elsewhere(snapshot, volume):
+    """The volume is in another project than its snapshot (what an
+    administrator's listing shows after such a transfer)."""
+    theirs, its = project_of(snapshot), codec.volume_project(volume)
+    return bool(theirs and its and theirs != its)
+
+
 def _snapshot_orphan(snapshot, volumes):
     """The Orphan ``snapshot`` is, or None."""
     volume = volumes.get(getattr(snapshot, 'volume_id', None))
     created = retention.created_at(snapshot)
-    if volume is None:
+    if volume is None or _elsewhere(snapshot, volume):
         return Orphan(NO_VOLUME, SNAPSHOT, snapshot, created)
     schedule_id = _metadata(snapshot).get(codec.SNAPSHOT_SCHEDULE_KEY)
     if not schedule_id:

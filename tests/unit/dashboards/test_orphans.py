@@ -56,6 +56,19 @@ class ClassifyTests(SimpleTestCase):
         self.assertEqual(datetime.timedelta(days=3), found[0].age(NOW))
         self.assertEqual('snapshot-' + SNAP_A, found[0].id)
 
+    def test_snapshot_of_a_volume_now_in_another_project(self):
+        # As an administrator's listing shows it after a transfer that
+        # left the snapshots behind.
+        snap = snapshot(SNAP_A)
+        setattr(snap, 'os-extended-snapshot-attributes:project_id',
+                'the-old-project')
+        found = orphans.classify([snap], [scheduled_volume()], NOW)
+        self.assertEqual([(orphans.NO_VOLUME, SNAP_A)], kinds(found))
+        setattr(snap, 'os-extended-snapshot-attributes:project_id',
+                factories.PROJECT_ID)
+        self.assertEqual([], orphans.classify([snap], [scheduled_volume()],
+                                              NOW))
+
     def test_snapshot_of_a_live_volume_without_schedule_is_no_orphan(self):
         self.assertEqual([], orphans.classify([snapshot(SNAP_A)],
                                               [scheduled_volume()], NOW))

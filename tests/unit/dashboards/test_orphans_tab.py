@@ -85,7 +85,7 @@ class OrphansTabTests(helpers.TestCase):
         self.assertEqual({(orphans.NO_VOLUME, SNAP_ID),
                           (orphans.NO_SCHEDULE, ADOPTABLE_ID),
                           (orphans.RESTORED_NO_SNAPSHOT, VOL_ID)}, rows)
-        self.assertContains(res, 'Snapshot of a deleted volume')
+        self.assertContains(res, 'Snapshot of a volume gone from its project')
         self.assertContains(res, 'Restored from a deleted snapshot')
         self.assertContains(res, 'Schedule 0a1b2c3d')
         self.assertContains(res, ADOPT_URL)  # only the adoptable row
@@ -168,16 +168,34 @@ class OrphanActionTests(helpers.TestCase):
                             in text for text in texts), texts)
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
-                                    'snapshot_delete']})
+                                    'snapshot_delete', 'snapshot_get']})
     def test_delete_of_a_row_gone_meanwhile_says_so(self):
         self.mock_snapshot_list.return_value = []
         self.mock_volume_list.return_value = []
         self.mock_snapshot_delete.return_value = False
+        self.mock_snapshot_get.side_effect = errors.NotFound()
         res = self._post('delete', ['snapshot-' + SNAP_ID])
         self.assertRedirectsNoFollow(res, TAB_URL)
         texts = [str(m) for m in res.wsgi_request._messages]
         self.assertIn('"%s" no longer exists: it was already deleted.'
                       % SNAP_ID, texts)
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'snapshot_delete', 'snapshot_get']})
+    def test_a_snapshot_whose_volume_left_the_project_is_not_gone(self):
+        # Cinder answers 404 for the volume, and the snapshot stays.
+        self.mock_snapshot_list.return_value = [orphan_snapshot()]
+        self.mock_volume_list.return_value = []
+        self.mock_snapshot_delete.return_value = False
+        self.mock_snapshot_get.return_value = orphan_snapshot()
+        res = self._post('delete', ['snapshot-' + SNAP_ID])
+        self.assertRedirectsNoFollow(res, TAB_URL)
+        texts = [str(m) for m in res.wsgi_request._messages]
+        self.assertTrue(any(
+            text.startswith('Unable to delete "left-over": Block Storage '
+                            'cannot find its volume') for text in texts),
+            texts)
+        self.assertFalse(any('already deleted' in text for text in texts))
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
                                     'snapshot_delete']})

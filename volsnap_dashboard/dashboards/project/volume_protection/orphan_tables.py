@@ -148,6 +148,25 @@ class OrphanActionMixin:
         return orphans.split_row_id(obj_id)[1]
 
 
+# Cinder looks a snapshot's volume up in the caller's project before it
+# deletes the snapshot, and answers 404 when the volume left the project
+# (a transfer without its snapshots), while it refuses to delete a volume
+# that has snapshots: only an administrator can delete those.
+STRANDED = _("Block Storage cannot find its volume in this project (it "
+             "was moved to another project), so only an administrator can "
+             "delete this snapshot.")
+
+
+def still_there(request, snapshot_id):
+    """Whether the snapshot Cinder answered 404 for still exists (one
+    call, for that row only); False when Cinder cannot tell."""
+    try:
+        cinder.snapshot_get(request, snapshot_id)
+    except errors.VolsnapAPIError:
+        return False
+    return True
+
+
 class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
     rules_by_type = {orphans.SNAPSHOT: policy.DELETE,
                      orphans.VOLUME: policy.DELETE_VOLUME}
@@ -180,6 +199,8 @@ class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
                     raise errors.VolsnapAPIError(plugin_choice.NO_PROVIDER)
                 gone = not cinder.snapshot_delete(request, plugin,
                                                   resource_id)
+                if gone and still_there(request, resource_id):
+                    raise errors.VolsnapAPIError(STRANDED)
             else:
                 gone = False
                 cinder.volume_delete(request, resource_id)
