@@ -1,6 +1,11 @@
-"""Revert Volume to This Snapshot in the browser: the confirmation names
-the volume and what is lost, refuses a wrong name, and reverts with the
-right one (Playwright and Debian's chromium on the dev cloud)."""
+"""Revert Volume to This Snapshot in the browser: on an older snapshot the
+entry is greyed and says why (on hover, and reached with the keyboard);
+on the newest, the confirmation names the volume and what is lost, refuses
+a wrong name, and reverts with the right one (Playwright and Debian's
+chromium on the dev cloud). Saves the confirmation as readme-revert.png
+(doc/images/revert.png)."""
+
+import os
 
 from playwright.sync_api import expect
 import pytest
@@ -8,26 +13,54 @@ import pytest
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
 
 pytestmark = pytest.mark.browser
+
+REVERT = 'Revert Volume to This Snapshot'
+
+
+def snapshot_of(cinder, volume, name):
+    snapshot = cinder.volume_snapshots.create(volume.id, name=name)
+    return waiting.until_status(cinder.volume_snapshots, snapshot.id,
+                                'available')
 
 
 def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
                                                       server):  # noqa: F811
     demo = cloud.cinder_as('demo')
     with waiting.temporary_volume(demo, 'browser-revert') as volume:
-        snapshot = demo.volume_snapshots.create(volume.id,
-                                                name='browser-revert-snap')
+        older = snapshot_of(demo, volume, 'browser-revert-older')
+        snapshot = None
         try:
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
-                                 'available')
+            snapshot = snapshot_of(demo, volume, 'browser-revert-snap')
             page = logged_in_page(browser, server, 'demo')
+
+            # The older snapshot: greyed, the reason on hover, focusable.
+            row = page.locator('tr[data-object-id="%s"]' % older.id)
+            toggle = row.locator('.dropdown-toggle')
+            toggle.click()
+            greyed = row.locator('li.disabled a', has_text=REVERT)
+            expect(greyed).to_be_visible()
+            expect(greyed).to_have_attribute(
+                'title', 'A newer snapshot of this volume exists: Block '
+                'Storage reverts a volume to its newest snapshot only.')
+            expect(greyed).to_have_attribute('aria-disabled', 'true')
+            toggle.focus()
+            for _ in range(10):
+                page.keyboard.press('Tab')
+                if greyed.evaluate('link => link === document.activeElement'):
+                    break
+            expect(greyed).to_be_focused()
+            expect(greyed).to_be_disabled()  # nothing to follow
+            assert greyed.get_attribute('href') is None
+            page.keyboard.press('Escape')
+
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
             row.locator('.dropdown-toggle').click()
-            row.locator('a', has_text='Revert Volume to This Snapshot'
-                        ).click()
+            row.locator('a', has_text=REVERT).click()
             modal = page.locator('#revert_snapshot_modal')
             expect(modal).to_be_visible()
             expect(modal).to_contain_text('Volume "browser-revert" goes back')
@@ -35,17 +68,28 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
                                           '"browser-revert" since then is '
                                           'lost')
 
+            # The README's picture: the confirmation, the name typed.
+            modal.locator('#id_confirm_name').fill('browser-revert')
+            page.screenshot(path=os.path.join(SCREENSHOTS,
+                                              'readme-revert.png'))
+
             modal.locator('#id_confirm_name').fill('browser-rever')
             modal.locator('input[type=submit]').click()
             expect(page.locator('#revert_snapshot_modal')).to_contain_text(
                 "Type the volume's name exactly")
             assert demo.volumes.get(volume.id).status == 'available'
 
-            page.locator('#revert_snapshot_modal #id_confirm_name').fill(
-                'browser-revert')
+            confirm = page.locator('#revert_snapshot_modal #id_confirm_name')
+            confirm.fill('browser-revert')
             page.locator('#revert_snapshot_modal input[type=submit]').click()
             expect(page.locator('.alert-success')).to_contain_text(
-                'Reverting volume "browser-revert"')
+                'Reverting volume "browser-revert" to snapshot '
+                '"browser-revert-snap"')
             waiting.until_status(demo.volumes, volume.id, 'available')
+            # The row ends available, offering the revert again.
+            row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
+            expect(row.locator('td', has_text='Available')).to_have_count(1)
         finally:
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            for item in (snapshot, older):
+                if item is not None:
+                    waiting.delete_and_wait(demo.volume_snapshots, item.id)

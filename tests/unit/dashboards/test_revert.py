@@ -298,6 +298,14 @@ class FormTests(helpers.TestCase):
             mock.ANY, mock.ANY, 'vol-1', 'snap-1')
         self.assertTrue(self.mock_volume_revert_to_snapshot.call_args
                         .args[1].supports_revert)
+        self.assertMessageCount(success=1)
+        shown = [str(message) for message in
+                 res.wsgi_request._messages]
+        self.assertEqual(
+            ['Reverting volume "db" to snapshot "nightly" of 2026-11-25 '
+             '12:00:00 UTC: what was written to it since is discarded. The '
+             'snapshot\'s row shows the volume "reverting" until it is '
+             'available again (or in error, with the reason).'], shown)
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
                                     'volume_revert_to_snapshot']})

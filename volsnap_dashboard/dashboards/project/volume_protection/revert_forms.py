@@ -60,8 +60,10 @@ class RevertForm(forms.SelfHandlingForm):
                 % {'volume': label, 'reason': exc})
             return False
         messages.success(request, _(
-            'Reverting volume "%(volume)s" to its snapshot of %(time)s: '
-            'the volume is "reverting" until Cinder has done it, then '
-            '"available" again (or "error" if it failed).')
-            % {'volume': label, 'time': snapshot_time(self.snapshot)})
+            'Reverting volume "%(volume)s" to snapshot "%(snapshot)s" of '
+            '%(time)s: what was written to it since is discarded. The '
+            'snapshot\'s row shows the volume "reverting" until it is '
+            'available again (or in error, with the reason).')
+            % {'volume': label, 'snapshot': self.snapshot.name or
+               self.snapshot.id, 'time': snapshot_time(self.snapshot)})
         return True
