@@ -317,7 +317,7 @@ class AdoptSnapshot(OrphanActionMixin, tables.LinkAction):
 class ShowKept(tables.LinkAction):
     name = 'show_kept'
     verbose_name = _("Show Kept")
-    icon = 'eye-open'
+    icon = 'eye'
 
     def allowed(self, request, datum=None):
         return not showing_kept(request)
@@ -329,7 +329,7 @@ class ShowKept(tables.LinkAction):
 class ShowOrphans(tables.LinkAction):
     name = 'show_orphans'
     verbose_name = _("Show Orphans")
-    icon = 'eye-close'
+    icon = 'eye-slash'
 
     def allowed(self, request, datum=None):
         return showing_kept(request)
