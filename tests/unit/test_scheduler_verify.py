@@ -140,9 +140,18 @@ def clock():
     return Clock()
 
 
+class Forgotten(list):
+    """The trusts the verifier had deleted, with their project."""
+
+    def __call__(self, trust_id, project_id):
+        self.append(trust_id)
+        self.projects = getattr(self, 'projects', []) + [project_id]
+        return True
+
+
 @pytest.fixture
 def forgotten():
-    return []
+    return Forgotten()
 
 
 def verifier(cinder, clock, forgotten, trusts=None, **kwargs):
@@ -150,7 +159,7 @@ def verifier(cinder, clock, forgotten, trusts=None, **kwargs):
         cinder, trusts or fakes.Trusts(cinder),
         cinder_snapshot.CinderSnapshotProtectionPlugin(), clock=clock,
         timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
-        forget_trust=forgotten.append, **kwargs)
+        forget_trust=forgotten, **kwargs)
 
 
 def started(cinder, clock, forgotten):
@@ -196,8 +205,9 @@ def test_an_available_volume_is_ok_and_deleted(cinder, clock, forgotten,
     assert cinder.snapshot_metadata(snapshot_id) == {
         'volsnap_verified_at': '2026-11-26T07:00:30Z',
         'volsnap_verify_outcome': 'ok', 'volsnap_verify_reason': ''}
-    # The request's trust is deleted once used.
+    # The request's trust is deleted once used, if it is the project's.
     assert forgotten == ['trust-demo']
+    assert forgotten.projects == [fakes.DEMO]
     for step in ('verification of snapshot %s: ok' % snapshot_id,
                  'deleted temporary volume %s' % volume.id,
                  'verification of snapshot %s: deleted its trust'
@@ -287,6 +297,7 @@ def test_a_deleted_trust_fails_the_request_with_a_clear_reason(
     assert metadata['volsnap_verify_reason'].endswith('Could not find trust')
     assert 'schedule' not in metadata['volsnap_verify_reason']
     assert 'volsnap_verify' not in metadata
+    assert forgotten == []
     assert cinder.temporary_volumes() == []
 
 
@@ -308,6 +319,8 @@ def test_a_trust_of_another_project_creates_nothing(cinder, clock,
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert fakes.ALT in metadata['volsnap_verify_reason']
     assert cinder.temporary_volumes() == []
+    # Another project's trust, named by hand: not the tenant's to delete.
+    assert forgotten == []
 
 
 def test_a_request_without_a_trust_fails(cinder, clock, forgotten):
@@ -380,7 +393,7 @@ def test_a_sweep_lists_four_times_however_much_there_is(count):
         volume = cinder.add_volume()
         fakes.schedule_on(cinder, volume)
         cinder.add_requested()
-    clock, forgotten = Clock(), []
+    clock, forgotten = Clock(), Forgotten()
     worker = verifier(cinder, clock, forgotten)
     runner = run.Runner(fakes.FakeCoordinator(), cinder,
                         fakes.Trusts(cinder),
@@ -465,33 +478,68 @@ def test_verify_timeout_setting(tmp_path):
         config.load(environ=environ)
 
 
-def test_the_service_user_deletes_a_used_trust_with_its_own_session(
-        tmp_path):
+@pytest.fixture
+def made_clients():
     settings = config.Config(keystone_url='http://k/v3', username='svc',
                              password=SERVICE_PASSWORD, interface='internal')
     sessions = mock.Mock()
-    made = clients_module.Clients(settings, trust_sessions=sessions)
+    sessions.project_of.return_value = fakes.DEMO
+    return clients_module.Clients(settings, trust_sessions=sessions)
+
+
+def test_the_service_user_deletes_a_used_trust_with_its_own_session(
+        made_clients):
     with mock.patch.object(clients_module.trusts, 'service_session',
                            return_value='service-session') as session, \
             mock.patch.object(clients_module.trusts, 'delete_trust',
-                              return_value=False) as delete:
-        assert made.forget_trust('trust-1') is False
+                              return_value=True) as delete:
+        assert made_clients.forget_trust('trust-1', fakes.DEMO) is True
     session.assert_called_once()
     delete.assert_called_once_with('service-session', 'trust-1',
                                    interface='internal')
-    sessions.forget.assert_called_once_with('trust-1')
+    made_clients.trust_sessions.forget.assert_called_once_with('trust-1')
+
+
+def test_a_trust_of_another_project_or_gone_is_not_deleted(made_clients):
+    with mock.patch.object(clients_module.trusts, 'delete_trust') as delete:
+        with pytest.raises(errors.TrustRefused, match=fakes.DEMO):
+            made_clients.forget_trust('trust-1', fakes.ALT)
+        made_clients.trust_sessions.project_of.side_effect = \
+            errors.AuthorizationLost()
+        assert made_clients.forget_trust('trust-1', fakes.DEMO) is False
+    delete.assert_not_called()
+
+
+def test_a_trust_a_schedule_uses_is_kept(cinder, clock, forgotten):
+    volume = cinder.add_volume()
+    fakes.schedule_on(cinder, volume, trust='trust-demo')
+    snapshot_id = cinder.add_requested(trust='trust-demo')
+    worker = verifier(cinder, clock, forgotten)
+    runner = run.Runner(fakes.FakeCoordinator(), cinder,
+                        fakes.Trusts(cinder),
+                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
+                        clock=clock, verifier=worker)
+    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+                            verifier=worker)
+    sweeper.sweep(at('2026-03-01T00:30:00Z'))
+    for temporary in cinder.temporary_volumes():
+        temporary.status = 'available'
+    sweeper.sweep(at('2026-03-01T00:31:00Z'))
+    assert cinder.snapshot_metadata(snapshot_id)[
+        'volsnap_verify_outcome'] == 'ok'
+    assert forgotten == []
 
 
 def test_a_trust_keystone_will_not_delete_is_left_to_expire(
         cinder, clock, caplog):
-    snapshot_id, volume = started(cinder, clock, [])
+    snapshot_id, volume = started(cinder, clock, Forgotten())
     cinder.volumes_by_id[volume.id].status = 'available'
 
-    def refuse(trust_id):
+    def refuse(trust_id, project_id):
         raise errors.TrustRefused(detail='not allowed')
 
     caplog.set_level(logging.INFO)
-    worker = verifier(cinder, clock, [])
+    worker = verifier(cinder, clock, Forgotten())
     worker.forget_trust = refuse
     report = worker.sweep()
     assert report.outcomes == {snapshot_id: 'ok'}

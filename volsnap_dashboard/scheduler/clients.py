@@ -7,6 +7,7 @@ until shortly before its token expires), so snapshots belong to the
 tenant's project and Cinder's policy applies as for the tenant.
 """
 
+from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
 from volsnap_dashboard.scheduler import run
@@ -39,10 +40,19 @@ class Clients:
                 self.config.interface)
         return self._service_client
 
-    def forget_trust(self, trust_id):
-        """Delete a trust given to the service user for one task (the
-        trustee may: Keystone's default policy); False if it was already
-        gone, errors.TrustRefused or IdentityUnavailable if not deleted."""
+    def forget_trust(self, trust_id, project_id):
+        """Delete a trust given to the service user for one task in
+        ``project_id`` (the trustee may: Keystone's default policy); False
+        if it no longer gives a token, errors.TrustRefused if it acts in
+        another project or Keystone refused, IdentityUnavailable."""
+        try:
+            acts_in = self.trust_sessions.project_of(trust_id)
+        except errors.AuthorizationLost:
+            return False
+        if acts_in != project_id:
+            raise errors.TrustRefused(
+                detail='it acts in project %s, not in %s'
+                % (acts_in, project_id))
         self.trust_sessions.forget(trust_id)
         return trusts.delete_trust(self.service_session(), trust_id,
                                    interface=self.config.interface)

@@ -167,8 +167,11 @@ class Sweeper:
                 break
             self._act(decision, report)
         if self.verifier is not None and not report.stopped:
+            trusts = {decision.schedule.trust_id
+                      for decision in report.decisions
+                      if isinstance(decision.schedule, model.Schedule)}
             try:
-                report.verifications = self.verifier.sweep()
+                report.verifications = self.verifier.sweep(trusts)
             except errors.VolsnapAPIError as exc:
                 LOG.error("verifications not handled: %s", exc)
         LOG.info("sweep at %s: %d volume(s), %d schedule(s), %d due, "

@@ -59,10 +59,12 @@ class Verifier:
     """Starts and finishes verifications.
 
     ``tenant_clients(trust_id)`` gives a run.TenantClient (or raises
-    errors.AuthorizationLost); ``forget_trust(trust_id)`` deletes a
-    request's trust once used. ``clock`` is the wall clock: the times
-    recorded on snapshots are real ones, whatever instant a sweep
-    evaluates schedules at.
+    errors.AuthorizationLost); ``forget_trust(trust_id, project_id)``
+    deletes a request's trust once used, if it acts in that project.
+    Snapshot metadata is the tenant's to write: a trust it names is
+    deleted only where it is the snapshot project's and no schedule's.
+    ``clock`` is the wall clock: the times recorded on snapshots are real
+    ones, whatever instant a sweep evaluates schedules at.
     """
 
     def __init__(self, service_client, tenant_clients, plugin,
@@ -76,14 +78,18 @@ class Verifier:
         self.timeout = timeout
         self.coordinator = coordinator
         self.forget_trust = forget_trust
+        # The trusts of the schedules of this sweep: never deleted here.
+        self.schedule_trusts = frozenset()
         self.owns = owns
         self.dry_run = dry_run
         self.stop_requested = stop_requested
 
     # The sweep's pass
 
-    def sweep(self):
-        """Finish, clean up, then start: three listings."""
+    def sweep(self, schedule_trusts=()):
+        """Finish, clean up, then start: three listings.
+        ``schedule_trusts``: the trust ids of the schedules listed."""
+        self.schedule_trusts = frozenset(schedule_trusts)
         service = self.service_client
         requested = cinder_calls.snapshots_tagged(
             service, verification.VERIFY_KEY, verification.REQUESTED)
@@ -174,7 +180,8 @@ class Verifier:
                          ("the authorization given with the request is gone "
                           "(expired, deleted, or its user lost the role); "
                           "ask for the verification again. %s"
-                          % (exc.detail or '')).strip(), [], report)
+                          % (exc.detail or '')).strip(), [], report,
+                         forget=False)
             return
         except errors.VolsnapAPIError as exc:
             # Keystone down: nothing is known about the trust; next sweep.
@@ -183,10 +190,12 @@ class Verifier:
             return
         project = getattr(snapshot, SNAPSHOT_PROJECT_KEY, None)
         if project and tenant.project_id != project:
+            # Another project's trust is not this tenant's to delete.
             self._finish(snapshot, verification.FAILED,
                          "the request's authorization acts in project %s, "
                          "not in the snapshot's project %s"
-                         % (tenant.project_id, project), [], report)
+                         % (tenant.project_id, project), [], report,
+                         forget=False)
             return
         self.start(tenant.client, snapshot, report)
 
@@ -322,9 +331,10 @@ class Verifier:
                  volume.id, verification.snapshot_of(volume))
         self._delete_volume(volume, report)
 
-    def _finish(self, snapshot, outcome, reason, volumes, report):
+    def _finish(self, snapshot, outcome, reason, volumes, report,
+                forget=True):
         """Record the outcome, clear the pending keys, delete the
-        temporary volumes and the request's trust."""
+        temporary volumes and (``forget``) the request's trust."""
         sid = snapshot.id
         trust_id = (getattr(snapshot, 'metadata', None) or {}).get(
             verification.TRUST_KEY)
@@ -351,8 +361,8 @@ class Verifier:
             report.outcomes[sid] = outcome
         for volume in volumes:
             self._delete_volume(volume, report)
-        if trust_id and self.forget_trust is not None:
-            self._forget(sid, trust_id)
+        if forget and trust_id and self.forget_trust is not None:
+            self._forget(snapshot, trust_id)
 
     def _record(self, snapshot, metadata):
         cinder_calls.set_snapshot_metadata(self.service_client, snapshot,
@@ -371,9 +381,16 @@ class Verifier:
                  '' if gone else ' (already gone)')
         report.deleted.append(volume.id)
 
-    def _forget(self, snapshot_id, trust_id):
+    def _forget(self, snapshot, trust_id):
+        snapshot_id = snapshot.id
+        project = getattr(snapshot, SNAPSHOT_PROJECT_KEY, None)
+        if trust_id in self.schedule_trusts or not project:
+            LOG.info("verification of snapshot %s: its trust is kept (%s)",
+                     snapshot_id, 'a schedule uses it' if project
+                     else 'its project is unknown')
+            return
         try:
-            deleted = self.forget_trust(trust_id)
+            deleted = self.forget_trust(trust_id, project)
         except errors.VolsnapAPIError as exc:
             LOG.warning("verification of snapshot %s: its trust was not "
                         "deleted (it expires on its own): %s", snapshot_id,
