@@ -10,11 +10,14 @@ project without them (microversion 3.55), which is what happens here.
 
 import datetime
 import re
+import socket
+from unittest import mock
 
 from tests.integration import cloud
 from tests.integration import horizon_session
 from tests.integration import waiting
 from tests.unit.protection.schedule import factories
+from volsnap_dashboard.api import cinder
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification
@@ -220,3 +223,16 @@ def test_a_reader_sees_the_orphans_and_no_actions():
             waiting.delete_and_wait(cloud.cinder_as('admin').volume_snapshots,
                                     snapshot.id)
         waiting.delete_and_wait(owner.volumes, volume.id)
+
+
+def test_cinder_down_the_tabs_say_unavailable():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        closed = 'http://127.0.0.1:%d/v3/any' % sock.getsockname()[1]
+    for user, url in (('demo', TAB), ('admin', ADMIN_TAB)):
+        client = horizon_session.login(user)
+        with mock.patch.object(cinder, 'endpoint_for', return_value=closed):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert 'Orphans are unavailable: The Block Storage service is ' \
+               'unavailable' in response.content.decode()
