@@ -22,6 +22,7 @@ VERIFY = (('volume', 'volume:update_snapshot_metadata'),
           ('volume', 'volume:create'))
 # Generic volume groups. Cinder authorizes a group made from a group
 # snapshot as any group create: it has no rule of its own.
+GET_GROUPS = (('volume', 'group:get_all'),)
 LIST_GROUP_SNAPSHOTS = (('volume', 'group:get_all_group_snapshots'),)
 GET_GROUP_SNAPSHOT = (('volume', 'group:get_group_snapshot'),)
 PROTECT_GROUP = (('volume', 'group:create_group_snapshot'),)

@@ -68,9 +68,12 @@ def delete_group_snapshot(cinder, group_snapshot_id):
           'group snapshot %s to be deleted' % group_snapshot_id)
 
 
-def restored_groups(cinder, group_snapshot_ids):
+def restored_groups(cinder, group_snapshot_ids, prefix=None):
+    """The groups made from the group snapshots (or, once those are
+    gone, named with ``prefix``)."""
     return [g for g in cinder.groups.list(detailed=True)
-            if getattr(g, 'group_snapshot_id', None) in group_snapshot_ids]
+            if getattr(g, 'group_snapshot_id', None) in group_snapshot_ids
+            or (prefix and (g.name or '').startswith(prefix))]
 
 
 @contextlib.contextmanager
@@ -91,7 +94,8 @@ def volume_group(name, volumes=2):
         yield group, made
     finally:
         snapshot_ids = {gs.id for gs in group_snapshots_of(demo, group.id)}
-        for restored in restored_groups(demo, snapshot_ids):
+        for restored in restored_groups(demo, snapshot_ids,
+                                        prefix=name + '-'):
             delete_group(demo, restored.id)
         for group_snapshot_id in snapshot_ids:
             delete_group_snapshot(demo, group_snapshot_id)

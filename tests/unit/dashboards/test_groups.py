@@ -6,6 +6,7 @@ from unittest import mock
 
 from cinderclient import api_versions
 from cinderclient.v3 import group_snapshots
+from cinderclient.v3 import groups
 from django.core.cache import cache
 from django.urls import reverse
 from openstack_dashboard.test import helpers
@@ -267,9 +268,13 @@ class GroupSnapshotPageTests(helpers.TestCase):
             member('snap-2', 'vol-1', size=2),
             member('snap-1', 'vol-2', size=1),
             fixtures.snapshot('snap-0', volume_id='vol-4')]
+        self.mock_group_list.return_value = [
+            groups.Group(None, {'id': 'group-1', 'name': '<i>app</i>'},
+                         loaded=True)]
 
     @helpers.create_mocks({cinder: ['group_snapshot_get', 'resource_filters',
-                                    'snapshot_list', 'volume_names']})
+                                    'snapshot_list', 'volume_names',
+                                    'group_list']})
     def test_lists_its_members_and_offers_restore_and_delete(self):
         self.mock_cloud()
         self.mock_volume_names.return_value = cinder.VolumeNames(
@@ -283,6 +288,9 @@ class GroupSnapshotPageTests(helpers.TestCase):
                 'horizon:project:volume_protection:detail',
                 args=(snapshot_id,)))
         self.assertContains(res, '<td>db</td>')
+        # The group by its name, escaped (one group listing).
+        self.assertContains(res, '&lt;i&gt;app&lt;/i&gt; (group-1)')
+        self.mock_group_list.assert_called_once()
         self.assertContains(res, url('restore_group'))
         self.assertContains(res, url('delete_group_snapshot'))
         # Cinder does not let users filter by group snapshot here.
@@ -290,7 +298,8 @@ class GroupSnapshotPageTests(helpers.TestCase):
             helpers.IsHttpRequest(), search_opts=None)
 
     @helpers.create_mocks({cinder: ['group_snapshot_get', 'resource_filters',
-                                    'snapshot_list', 'volume_names']})
+                                    'snapshot_list', 'volume_names',
+                                    'group_list']})
     def test_filtered_by_cinder_where_it_lets_the_user(self):
         self.mock_cloud()
         self.mock_resource_filters.return_value = frozenset(
@@ -301,7 +310,8 @@ class GroupSnapshotPageTests(helpers.TestCase):
             helpers.IsHttpRequest(), search_opts={'group_snapshot_id': GS_ID})
 
     @helpers.create_mocks({cinder: ['group_snapshot_get', 'resource_filters',
-                                    'snapshot_list', 'volume_names']})
+                                    'snapshot_list', 'volume_names',
+                                    'group_list']})
     def test_no_restore_while_creating_and_none_where_policy_refuses(self):
         self.mock_cloud('creating')
         self.mock_volume_names.return_value = cinder.VolumeNames()

@@ -135,6 +135,7 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
                 member.status)
         context['status_label'] = protection_tables.status_label(
             group_snapshot.status)
+        context['group_name'] = self.group_name(group_snapshot.group_id)
         available = group_snapshot.status == 'available'
         context['restore_url'] = group_snapshot_url(
             'restore_group', group_snapshot.id) if available and \
@@ -147,6 +148,19 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
                                    self.request) else None
         context['url'] = INDEX_URL
         return context
+
+
+    def group_name(self, group_id):
+        """The name of the group the snapshot was taken of, if it still
+        exists and policy lets the user list groups (one listing)."""
+        if not dashboard_policy.check(policy.GET_GROUPS, self.request):
+            return None
+        try:
+            groups = cinder.group_list(self.request)
+        except errors.VolsnapAPIError:
+            return None
+        return next((group.name for group in groups
+                     if group.id == group_id), None)
 
 
 class GroupSnapshotFormView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
