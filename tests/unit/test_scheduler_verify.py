@@ -55,11 +55,18 @@ class VerifyCinder(fakes.FakeCinder):
     def add_requested(self, trust='trust-demo', project=fakes.DEMO,
                       status='available'):
         volume = self.add_volume(project=project)
-        snapshot_id = self.add_snapshot(
+        return self.add_snapshot(
             volume.id, '2026-11-25T00:00:00.000000', status=status,
             **verification.request_metadata(trust, START))
-        setattr(self.snapshots_by_id[snapshot_id],
-                verify.SNAPSHOT_PROJECT_KEY, project)
+
+    def add_snapshot(self, volume_id, created_at, status='available',
+                     **metadata):
+        # As the service user sees them: with their project.
+        snapshot_id = super().add_snapshot(volume_id, created_at, status,
+                                           **metadata)
+        setattr(self.snapshots_by_id[snapshot_id], verify.SNAPSHOT_PROJECT_KEY,
+                getattr(self.volumes_by_id[volume_id],
+                        verify.VOLUME_PROJECT_KEY))
         return snapshot_id
 
     def temporary_volumes(self):
@@ -74,7 +81,10 @@ class VerifyCinder(fakes.FakeCinder):
         self.calls.append('volumes.create')
         if self.refuse_volumes is not None:
             raise self.refuse_volumes
-        volume = self.add_volume(name=name, size=size, **(metadata or {}))
+        project = getattr(self.snapshots_by_id[snapshot_id],
+                          verify.SNAPSHOT_PROJECT_KEY)
+        volume = self.add_volume(project=project, name=name, size=size,
+                                 **(metadata or {}))
         stored = self.volumes_by_id[volume.id]
         stored.status = self.new_volume_status
         stored.description = description
@@ -283,6 +293,40 @@ def test_a_deleted_snapshots_volume_is_deleted_once_older_than_the_timeout(
     report = verifier(cinder, clock, forgotten).sweep()
     assert report.deleted == [volume.id]
     assert cinder.temporary_volumes() == []
+
+
+def test_metadata_naming_another_projects_volume_deletes_nothing(
+        cinder, clock, forgotten):
+    victim = cinder.add_volume(project=fakes.ALT, name='alt-data')
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    del cinder.volumes_by_id[volume.id]
+    # The tenant points its verifying snapshot at another project's volume.
+    cinder.snapshots_by_id[snapshot_id].metadata[
+        'volsnap_verify_volume'] = victim.id
+    verifier(cinder, clock, forgotten).sweep()
+    assert victim.id in cinder.volumes_by_id
+    assert cinder.snapshot_metadata(snapshot_id)[
+        'volsnap_verify_reason'].startswith('interrupted')
+
+
+def test_a_volume_tagged_by_hand_is_not_deleted(cinder, clock, forgotten):
+    own = cinder.add_volume(name='my-data', **verification.volume_metadata(
+        'snap-x', START - datetime.timedelta(days=1)))
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.deleted == []
+    assert own.id in cinder.volumes_by_id
+
+
+def test_another_projects_volume_claiming_the_snapshot_is_not_its(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    cinder.add_volume(project=fakes.ALT, name=verification.volume_name(
+        snapshot_id), **verification.volume_metadata(snapshot_id, START))
+    del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_volume']
+    cinder.volumes_by_id[volume.id].status = 'available'
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.outcomes == {snapshot_id: 'ok'}
+    assert report.deleted == [volume.id]
 
 
 def test_a_deleted_trust_fails_the_request_with_a_clear_reason(

@@ -30,6 +30,7 @@ from volsnap_dashboard.scheduler import cinder_calls
 LOG = logging.getLogger(__name__)
 
 SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
+VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Statuses of a temporary volume still on its way to available.
 _SETTLED = ('available', 'error')
 
@@ -47,6 +48,24 @@ class VerifyReport:
 
 def _utc_now():
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _is_temporary(volume):
+    """Tagged, and named, as the scheduler makes them: only these are
+    ever deleted (tags alone could be a tenant's own doing)."""
+    return (verification.is_verification_volume(volume) and
+            bool(verification.snapshot_of(volume)) and
+            (volume.name or '').startswith(verification.VOLUME_NAME_PREFIX))
+
+
+def _verifies(volume, snapshot):
+    """Whether ``volume`` is a temporary volume of ``snapshot``, in the
+    snapshot's project (metadata naming another project's volume, or a
+    volume claiming another project's snapshot, does not count)."""
+    return (_is_temporary(volume) and
+            verification.snapshot_of(volume) == snapshot.id and
+            getattr(volume, VOLUME_PROJECT_KEY, None) ==
+            getattr(snapshot, SNAPSHOT_PROJECT_KEY, None))
 
 
 def _age(volume, now):
@@ -104,20 +123,23 @@ class Verifier:
                      "temporary volume(s) (dry run: nothing done)",
                      *self._counts(report))
             return report
+        volumes = [volume for volume in volumes if _is_temporary(volume)]
         volumes_of = {}
         for volume in volumes:
             volumes_of.setdefault(verification.snapshot_of(volume),
                                   []).append(volume)
-        verifying_ids = {snapshot.id for snapshot in verifying}
+        claimed = set()
         for snapshot in verifying:
             if self._stopping():
                 return report
-            self._locked(snapshot.id, self._check, snapshot,
-                         volumes_of.get(snapshot.id, []), report)
+            own = [volume for volume in volumes_of.get(snapshot.id, [])
+                   if _verifies(volume, snapshot)]
+            claimed.update(volume.id for volume in own)
+            self._locked(snapshot.id, self._check, snapshot, own, report)
         for volume in volumes:
             if self._stopping():
                 return report
-            if verification.snapshot_of(volume) not in verifying_ids:
+            if volume.id not in claimed:
                 self._left_behind(volume, report)
         for snapshot in requested:
             if self._stopping():
@@ -312,9 +334,10 @@ class Verifier:
         if not volume_id:
             return None
         try:
-            return cinder_calls.volume(self.service_client, volume_id)
+            volume = cinder_calls.volume(self.service_client, volume_id)
         except errors.NotFound:
             return None
+        return volume if _verifies(volume, snapshot) else None
 
     def _left_behind(self, volume, report):
         """A temporary volume of no verifying snapshot: a finished one's
