@@ -329,6 +329,24 @@ def test_another_projects_volume_claiming_the_snapshot_is_not_its(
     assert report.deleted == [volume.id]
 
 
+def test_a_cinder_failure_on_one_verification_spares_the_others(
+        cinder, clock, forgotten):
+    first, volume = started(cinder, clock, forgotten)
+    del cinder.volumes_by_id[volume.id]
+    second = cinder.add_requested()
+    real_get = cinder.volume_snapshots.get
+
+    def unavailable(snapshot_id):
+        if snapshot_id == first:
+            raise errors.ServiceUnavailable()
+        return real_get(snapshot_id)
+
+    cinder.volume_snapshots.get = unavailable
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.started == [second]
+    assert cinder.snapshot_metadata(first)['volsnap_verify'] == 'verifying'
+
+
 def test_a_deleted_trust_fails_the_request_with_a_clear_reason(
         cinder, clock, forgotten):
     snapshot_id = cinder.add_requested(trust='trust-gone')

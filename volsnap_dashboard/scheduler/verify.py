@@ -167,18 +167,23 @@ class Verifier:
 
     def _locked(self, snapshot_id, action, *args):
         """``action(*args)`` unless another process owns or holds the
-        snapshot's verification."""
+        snapshot's verification. A Cinder failure stops this one
+        verification's step only: it is tried again at the next sweep."""
         if not self.owns(snapshot_id):
             return
-        if self.coordinator is None:
-            action(*args)
-            return
-        with self.coordinator.run_lock(snapshot_id, 'verify') as held:
-            if not held:
-                LOG.info("verification of snapshot %s: another scheduler "
-                         "holds it", snapshot_id)
+        try:
+            if self.coordinator is None:
+                action(*args)
                 return
-            action(*args)
+            with self.coordinator.run_lock(snapshot_id, 'verify') as held:
+                if not held:
+                    LOG.info("verification of snapshot %s: another "
+                             "scheduler holds it", snapshot_id)
+                    return
+                action(*args)
+        except errors.VolsnapAPIError as exc:
+            LOG.error("verification of snapshot %s: %s (tried again at the "
+                      "next sweep)", snapshot_id, exc)
 
     # Starting
 
