@@ -3,6 +3,7 @@ schedules kept on Cinder volumes, for every project, without Horizon.
 
 config (INI and environment), coordination (tooz locks and groups),
 clients (service user and trust-scoped Cinder clients), sweep (one listing,
-the decisions), run (one run of one schedule), service (the loop and
-signals), cli (the command line).
+the decisions), run (one run of one schedule), verify (snapshot
+verifications: started, finished and cleaned up by the sweeps), service
+(the loop and signals), cli (the command line).
 """
