@@ -11,6 +11,7 @@ from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -325,3 +326,25 @@ class FormTests(helpers.TestCase):
         with self.settings(POLICY_CHECK_FUNCTION=lambda *args: False):
             res = self.client.post(revert_url(), {'confirm_name': 'db'})
         self.assertNotEqual(200, res.status_code)
+
+
+class AdminRowRefreshTests(helpers.BaseAdminViewTests):
+    """The admin table offers no revert: its refreshed rows ask nothing
+    more for it."""
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_list', 'known_api_version'],
+                           keystone: ['project_names']})
+    def test_no_newest_snapshot_call(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot()
+        self.mock_volume_get.return_value = fixtures.volume()
+        self.mock_known_api_version.return_value = \
+            api_versions.APIVersion('3.40')
+        self.mock_project_names.return_value = {}
+        res = self.client.get(
+            reverse('horizon:admin:volume_protection:index') +
+            '?action=row_update&table=admin_snapshots&obj_id=snap-1',
+            HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertEqual(200, res.status_code)
+        self.mock_snapshot_list.assert_not_called()
+        self.assertNotContains(res, 'Revert Volume')

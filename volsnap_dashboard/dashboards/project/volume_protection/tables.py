@@ -288,7 +288,8 @@ class UpdateRow(tables.Row):
             snapshot.source_volume_name = None
         schedule_marks.mark([snapshot], [volume] if volume else None)
         group_marks.mark(request, [snapshot])
-        revert_rows.refresh(request, snapshot, volume)
+        if RevertToSnapshot.name in self.table.base_actions:
+            revert_rows.refresh(request, snapshot, volume)
         if snapshot.status in ('error', 'error_deleting'):
             snapshot.error_reason = cinder.error_reasons(
                 request, [snapshot.id]).get(snapshot.id)
