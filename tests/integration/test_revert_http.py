@@ -151,3 +151,22 @@ def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
         for item in (newer, snapshot):
             if item is not None:
                 waiting.delete_and_wait(demo.volume_snapshots, item.id)
+
+
+def test_a_volume_in_error_shows_on_its_rows_and_is_not_offered(
+        demo_volume):
+    # The fake driver never fails a revert: an admin puts the volume in
+    # error as a failed revert would leave it.
+    demo = cloud.cinder_as('demo')
+    snapshot = snapshot_of(demo, demo_volume, 'itest-revert-error')
+    try:
+        cloud.cinder_as('admin').volumes.reset_state(demo_volume.id,
+                                                     'error')
+        client = horizon_session.login('demo')
+        for page in (client.get(INDEX).content.decode(),
+                     refreshed_row(client, snapshot)):
+            assert 'Available (volume in error' in page
+            assert 'title="The volume is &quot;error&quot;' in page
+            assert revert_url(snapshot) not in page
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)

@@ -55,6 +55,29 @@ class MarksTests(SimpleTestCase):
                                                    {'status': 'available'}))
 
 
+class RowStateTests(SimpleTestCase):
+
+    def test_reverting_is_shown_on_the_snapshot_cinder_marks_restoring(self):
+        # While reverting, Cinder keeps a backup snapshot newer than the
+        # one reverted to: the row reverted to is "restoring".
+        target = fixtures.snapshot(status='restoring')
+        target.volume_status = 'reverting'
+        target.newest_of_volume = False
+        self.assertTrue(revert_marks.is_reverting(target))
+        self.assertEqual('volume reverting',
+                         str(revert_marks.volume_note(target)))
+        other = fixtures.snapshot('snap-0')
+        other.volume_status = 'reverting'
+        other.newest_of_volume = False
+        self.assertFalse(revert_marks.is_reverting(other))
+        self.assertIsNone(revert_marks.volume_note(other))
+
+    def test_nothing_said_of_a_volume_whose_state_is_not_asked(self):
+        self.assertIsNone(revert_marks.volume_note(fixtures.snapshot()))
+        self.assertFalse(revert_marks.is_reverting(fixtures.snapshot(
+            status='restoring')))
+
+
 def row_tags(page):
     """Snapshot id -> the opening tag of its row."""
     return {match.group(1): match.group(0) for match in re.finditer(
