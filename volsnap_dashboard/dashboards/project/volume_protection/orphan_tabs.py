@@ -29,7 +29,7 @@ class OrphansTab(tabs.TableTab):
     name = _("Orphans")
     slug = orphan_tables.TAB_SLUG
     table_classes = (orphan_tables.OrphansTable,)
-    template_name = 'volume_protection/orphans/_tab.html'
+    template_name = 'volume_protection/_orphans_tab.html'
     preload = False
     policy_rules = policy.LIST
     search_opts = {}

@@ -20,7 +20,7 @@ from volsnap_dashboard import policy
 
 class AdoptView(views.SnapshotFormView):
     form_class = orphan_forms.AdoptForm
-    template_name = 'volume_protection/orphans/adopt.html'
+    template_name = 'volume_protection/adopt_orphan.html'
     modal_id = 'adopt_orphan_modal'
     submit_label = _("Adopt")
     submit_url = 'horizon:project:volume_protection:adopt_orphan'
