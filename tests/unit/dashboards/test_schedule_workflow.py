@@ -433,6 +433,23 @@ class PreviewTests(WorkflowTestCase):
                       'snapshots, 25 GiB', html)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_verification_option_in_words(self):
+        self.mock_cloud()
+        self.assertIn('Verifies the new snapshot every 4 runs',
+                      self.preview(verify_every='4').content.decode())
+        self.assertIn('Never verifies its snapshots',
+                      self.preview().content.decode())
+        self.assertNotIn('Verifies', self.preview(
+            verify_every='101').content.decode())
+        # Saving refuses it on its field.
+        response = self.client.post(CREATE_URL, self.data(
+            verify_every='101'))
+        self.assertEqual(
+            {'verify_every': ['Ensure this value is less than or equal to '
+                              '100.']}, self.errors_of(response, 'options'))
+        self.mock_create.assert_not_called()
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_field_errors_show_in_the_preview(self):
         self.mock_cloud()
         html = self.preview(kind='cron', cron='nonsense').content.decode()
