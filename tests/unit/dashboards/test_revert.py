@@ -66,9 +66,9 @@ class RowStateTests(SimpleTestCase):
         self.assertTrue(revert_marks.is_reverting(target))
         self.assertEqual('volume reverting',
                          str(revert_marks.volume_note(target)))
-        other = fixtures.snapshot('snap-0')
+        other = fixtures.snapshot('snap-0')  # the backup snapshot
         other.volume_status = 'reverting'
-        other.newest_of_volume = False
+        other.newest_of_volume = True
         self.assertFalse(revert_marks.is_reverting(other))
         self.assertIsNone(revert_marks.volume_note(other))
 

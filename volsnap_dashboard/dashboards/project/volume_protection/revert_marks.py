@@ -66,11 +66,12 @@ def unavailable_reason(snapshot, version):
 
 
 def is_reverting(snapshot):
-    """The row's volume is reverting to this snapshot (Cinder marks it
-    "restoring" meanwhile), or, as the page tells it, to its newest."""
+    """The row's volume is reverting to this snapshot: Cinder marks the
+    snapshot "restoring" (a status the row refreshes on) until the volume
+    is available again, or in error (meanwhile it keeps a newer backup
+    snapshot of the volume, so "newest" would point at that one)."""
     return (getattr(snapshot, 'volume_status', None) == 'reverting' and
-            (snapshot.status == 'restoring' or
-             getattr(snapshot, 'newest_of_volume', False)))
+            snapshot.status == 'restoring')
 
 
 def volume_note(snapshot):

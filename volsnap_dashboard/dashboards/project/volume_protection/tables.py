@@ -301,9 +301,6 @@ class UpdateRow(tables.Row):
         # outcome is recorded, as a snapshot in transition is.
         if verify_marks.pending(self.datum):
             return None
-        # A volume reverting to it: refreshed until the volume is back.
-        if revert_marks.is_reverting(self.datum):
-            return None
         return super().status
 
 
