@@ -3,7 +3,7 @@ writes the request and a trust the scheduler can use, the row refreshes
 itself while it is pending, and after two sweeps of volsnap-scheduler
 (start, then record) the Snapshots tab says "Verified" and the Volumes
 tab has the volume's last verification; no temporary volume or trust is
-left."""
+left. A schedule's "verify every N runs" through the workflow."""
 
 import datetime
 import html
@@ -14,9 +14,11 @@ from keystoneclient.v3 import client as ks_client
 
 from tests.integration import cloud
 from tests.integration import horizon_session
+from tests.integration import test_schedule_workflow as workflow
 from tests.integration import test_scheduler
 from tests.integration import test_schedules_api
 from tests.integration import waiting
+from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection import verification
 
 scheduler_env = test_scheduler.scheduler_env
@@ -129,3 +131,36 @@ def test_verify_from_the_panel_until_verified(demo_volume, scheduler_env):
         if trust_id and trust_exists(trust_id):
             ks_client.Client(session=cloud.keystone_session(
                 'demo')).trusts.delete(trust_id)
+
+
+def test_a_schedule_that_verifies_every_n_runs(demo_volume):
+    """Create Schedule with "every 2 runs": stored with the schedule,
+    said on the Schedules tab and its page, changed by Edit to never."""
+    client = horizon_session.login('demo')
+    response = horizon_session.post(
+        client, workflow.CREATE,
+        workflow.daily_form(client, demo_volume, verify_every='2'))
+    assert response.status_code == 302, response.content[:2000]
+    request = horizon_session.request_for(client)
+    [schedule] = schedules_api.list_for_volume(request, demo_volume.id)
+    try:
+        assert schedule.verify_every == 2
+        tab = client.get(INDEX + '?tab=volume_protection__schedules')
+        assert 'Verifies the new snapshot every 2 runs' in row_of(
+            tab.content, '%s_%s' % (demo_volume.id, schedule.id))
+        detail = client.get(INDEX + 'schedules/%s/%s/' % (demo_volume.id,
+                                                          schedule.id))
+        assert b'Verifies the new snapshot every 2 runs' in detail.content
+
+        url = workflow.update_url(demo_volume.id, schedule.id)
+        page = client.get(url)
+        options = page.context['workflow'].get_step('options').action
+        assert options.fields['verify_every'].initial == 2
+        edit = workflow.daily_form(client, demo_volume, url,
+                                   verify_every='')
+        del edit['volumes']
+        assert horizon_session.post(client, url, edit).status_code == 302
+        [edited] = schedules_api.list_for_volume(request, demo_volume.id)
+        assert (edited.id, edited.verify_every) == (schedule.id, None)
+    finally:
+        schedules_api.delete(request, demo_volume.id, schedule.id)
