@@ -48,6 +48,11 @@ def volume_label(volume):
     if attached:
         label = _("%(label)s, attached to %(servers)s") % {
             'label': label, 'servers': ', '.join(filter(None, attached))}
+    group_id = getattr(volume, 'group_id', None)
+    if group_id:
+        # Tells the volumes a consistent group snapshot can take together.
+        label = _("%(label)s, in volume group %(group)s") % {
+            'label': label, 'group': group_id[:8]}
     if verification.is_verification_volume(volume):
         label = _("%s: temporary (verification)") % label
     return label

@@ -13,6 +13,7 @@ from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards import volume_picker
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.protection import cinder_snapshot
@@ -450,3 +451,14 @@ class DeleteGroupSnapshotTests(helpers.TestCase):
         with self.settings(POLICY_CHECK_FUNCTION=lambda *args: False):
             res = self.client.post(url('delete_group_snapshot'), {})
         self.assertNotIn(res.status_code, (200, 302))
+
+
+class PickerLabelTests(helpers.TestCase):
+
+    def test_a_volume_in_a_group_says_which(self):
+        grouped = in_group(fixtures.volume('vol-1', 'db'),
+                           'e9cad6ab-e1c2-4ec0-ab54-a8452f0f91f7')
+        self.assertEqual('db (2 GiB, available), in volume group e9cad6ab',
+                         str(volume_picker.volume_label(grouped)))
+        self.assertEqual('web (2 GiB, available)', str(
+            volume_picker.volume_label(fixtures.volume('vol-2', 'web'))))
