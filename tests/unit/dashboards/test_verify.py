@@ -377,3 +377,30 @@ class DetailPageTests(helpers.TestCase):
         self.assertRegex(html, r'volsnap-verify-snap-1</a>\s*\(2 GiB, '
                                r'available, temporary \(verification\)\)')
         self.assertRegex(html, r'restored</a>\s*\(2 GiB, available\)')
+
+
+class LostAnswerTests(helpers.TestCase):
+    """Cinder's answer to the metadata write lost: the snapshot says
+    whether the request was written; the trust stays only if it was."""
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'snapshot_set_metadata'],
+                           keystone: ['trust_create', 'trust_delete']})
+    def _request(self, after):
+        from volsnap_dashboard.dashboards import verifications_api
+        self.mock_snapshot_get.side_effect = [fixtures.snapshot(), after]
+        self.mock_trust_create.return_value = 'trust-1'
+        self.mock_snapshot_set_metadata.side_effect = errors.OutcomeUnknown()
+        request = self.factory.get('/')
+        request.user = self.user
+        return verifications_api.request(request, 'snap-1')
+
+    def test_written_keeps_the_trust(self):
+        self.assertEqual('snap-1', self._request(fixtures.snapshot(
+            metadata=dict(pending(), **{
+                verification.TRUST_KEY: 'trust-1'}))).id)
+        self.mock_trust_delete.assert_not_called()
+
+    def test_not_written_deletes_the_trust_and_says_so(self):
+        with self.assertRaises(errors.OutcomeUnknown):
+            self._request(fixtures.snapshot())
+        self.mock_trust_delete.assert_called_once_with(mock.ANY, 'trust-1')
