@@ -20,6 +20,8 @@ from tests.integration import waiting
 pytestmark = pytest.mark.browser
 
 REVERT = 'Revert Volume to This Snapshot'
+REASON = ('A newer snapshot of this volume exists: Block Storage reverts a '
+          'volume to its newest snapshot only.')
 
 
 def snapshot_of(cinder, volume, name):
@@ -44,16 +46,21 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             toggle.click()
             greyed = row.locator('li.disabled a', has_text=REVERT)
             expect(greyed).to_be_visible()
-            expect(greyed).to_have_attribute(
-                'title', 'A newer snapshot of this volume exists: Block '
-                'Storage reverts a volume to its newest snapshot only.')
+            expect(greyed).to_have_attribute('title', REASON)
             expect(greyed).to_have_attribute('aria-disabled', 'true')
+            greyed.hover()
+            expect(page.locator('.tooltip')).to_have_text(REASON)
+            page.screenshot(path=os.path.join(SCREENSHOTS,
+                                              'revert-greyed.png'))
+            page.mouse.move(0, 0)
+            expect(page.locator('.tooltip')).to_have_count(0)
             toggle.focus()
             for _ in range(10):
                 page.keyboard.press('Tab')
                 if greyed.evaluate('link => link === document.activeElement'):
                     break
             expect(greyed).to_be_focused()
+            expect(page.locator('.tooltip')).to_have_text(REASON)
             expect(greyed).to_be_disabled()  # nothing to follow
             assert greyed.get_attribute('href') is None
             page.keyboard.press('Escape')

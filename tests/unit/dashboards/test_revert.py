@@ -149,7 +149,8 @@ class OfferTests(helpers.TestCase):
             'volsnap-unavailable-action text-muted" role="link" '
             'aria-disabled="true" tabindex="0" title="A newer snapshot of '
             'this volume exists: Block Storage reverts a volume to its '
-            'newest snapshot only.">Revert Volume to This Snapshot<span '
+            'newest snapshot only." data-toggle="tooltip" '
+            'data-placement="top">Revert Volume to This Snapshot<span '
             'class="sr-only">: A newer snapshot of this volume exists: '
             'Block Storage reverts a volume to its newest snapshot only.'
             '</span></a></li>', page)
