@@ -376,3 +376,28 @@ class AdminOrphansTabTests(helpers.BaseAdminViewTests):
         res = self.client.get(ADMIN_TAB_URL)
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'Orphans are unavailable')
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'snapshot_delete',
+                                    'volume_set_metadata'],
+                           keystone: ['project_names']})
+    def test_admin_deletes_and_keeps_in_any_project(self):
+        other = orphan_snapshot()
+        setattr(other, 'os-extended-snapshot-attributes:project_id',
+                'another-project')
+        self.mock_snapshot_list.return_value = [other]
+        self.mock_volume_list.return_value = [restored_volume()]
+        self.mock_project_names.return_value = {}
+        self.mock_snapshot_delete.return_value = True
+        res = self.client.post(ADMIN_TAB_URL, {
+            'action': 'admin_orphans__delete',
+            'object_ids': ['snapshot-' + SNAP_ID]})
+        self.assertRedirectsNoFollow(res, ADMIN_TAB_URL)
+        self.mock_snapshot_delete.assert_called_once_with(
+            mock.ANY, mock.ANY, SNAP_ID)
+        res = self.client.post(ADMIN_TAB_URL, {
+            'action': 'admin_orphans__keep',
+            'object_ids': ['volume-' + VOL_ID]})
+        self.assertRedirectsNoFollow(res, ADMIN_TAB_URL)
+        self.mock_volume_set_metadata.assert_called_once_with(
+            mock.ANY, VOL_ID, MARK)
