@@ -81,6 +81,13 @@ def test_group_snapshot_protect_list_restore_and_delete():
         assert group_page(group_snapshot.id) + 'restore/' in page
         assert group_page(group_snapshot.id) + 'delete/' in page
 
+        # From a member's row, Restore Group opens the same form.
+        from_row = client.get(INDEX + members[0].id + '/restore_group/')
+        assert from_row.status_code == 200
+        assert ('action="%srestore/"' % group_page(group_snapshot.id)
+                in from_row.content.decode())
+        assert INDEX + members[0].id + '/restore_group/' in index
+
         # Restore Group: a new group with one volume per member.
         restored = horizon_session.post(
             client, group_page(group_snapshot.id) + 'restore/',

@@ -248,6 +248,12 @@ class SnapshotsTabTests(helpers.TestCase):
         self.assertNotIn('delete', self.actions['snap-2'])
         self.assertIn('restore', self.actions['snap-2'])
         self.assertIn('delete', self.actions['snap-0'])
+        # Restore Group on members only, by the member's own URL.
+        self.assertIn('restore_group', self.actions['snap-2'])
+        self.assertNotIn('restore_group', self.actions['snap-0'])
+        self.assertContains(self.response, reverse(
+            'horizon:project:volume_protection:restore_snapshot_group',
+            args=('snap-2',)))
 
     def test_no_listing_without_a_member_on_the_page(self):
         self.tab([fixtures.snapshot('snap-0', volume_id='vol-4')])
@@ -402,6 +408,29 @@ class RestoreGroupTests(helpers.TestCase):
         res = self.client.get(url('restore_group'))
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_group_restore.assert_not_called()
+
+    @helpers.create_mocks({cinder: CALLS + ['snapshot_get']})
+    def test_from_a_members_row_the_form_restores_its_group_snapshot(self):
+        self.mock_cloud()
+        self.mock_snapshot_get.return_value = member('snap-2', 'vol-1')
+        res = self.client.get(reverse(
+            'horizon:project:volume_protection:restore_snapshot_group',
+            args=('snap-2',)))
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'action="%s"' % url('restore_group'))
+        self.mock_group_snapshot_get.assert_called_once_with(
+            helpers.IsHttpRequest(), GS_ID)
+
+    @helpers.create_mocks({cinder: CALLS + ['snapshot_get']})
+    def test_a_snapshot_of_its_own_has_no_group_to_restore(self):
+        self.mock_snapshot_get.return_value = fixtures.snapshot()
+        res = self.client.get(reverse(
+            'horizon:project:volume_protection:restore_snapshot_group',
+            args=('snap-1',)))
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.assertEqual(['Snapshot "nightly" is not part of a group '
+                          'snapshot.'], shown_messages(res))
+        self.mock_group_snapshot_get.assert_not_called()
 
     def test_refused_by_policy_on_the_server(self):
         with self.settings(POLICY_CHECK_FUNCTION=lambda *args: False):

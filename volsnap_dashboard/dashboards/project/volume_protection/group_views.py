@@ -228,3 +228,31 @@ class DeleteGroupSnapshotView(GroupSnapshotFormView):
     submit_url = 'horizon:project:volume_protection:delete_group_snapshot'
     page_title = _("Delete Group Snapshot")
     policy_rules = policy.DELETE_GROUP_SNAPSHOT
+
+
+class RestoreMemberGroupView(RestoreGroupView):
+    """Restore Group from a member snapshot's row: the member names its
+    group snapshot (one more call); the form posts to the group
+    snapshot's own Restore Group."""
+
+    def get(self, request, *args, **kwargs):
+        self.kwargs['group_snapshot_id'] = self._group_snapshot_of_member()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        raise exceptions.Http302(INDEX_URL)  # never the form's target
+
+    def _group_snapshot_of_member(self):
+        snapshot_id = self.kwargs['snapshot_id']
+        try:
+            snapshot = cinder.snapshot_get(self.request, snapshot_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve snapshot: %s") % exc, redirect=INDEX_URL)
+        group_snapshot_id = group_marks.group_snapshot_id(snapshot)
+        if not group_snapshot_id:
+            messages.error(self.request, _(
+                'Snapshot "%s" is not part of a group snapshot.')
+                % (snapshot.name or snapshot.id))
+            raise exceptions.Http302(INDEX_URL)
+        return group_snapshot_id

@@ -156,6 +156,25 @@ class RestoreSnapshot(AvailableSnapshotModal):
     policy_rules = policy.RESTORE
 
 
+class RestoreSnapshotGroup(AvailableSnapshotModal):
+    """On a group snapshot's members: a new volume group from the whole
+    group snapshot (the member's URL names it: rows' actions are rendered
+    once per set of actions, with only the row's own id in them)."""
+
+    name = 'restore_group'
+    verbose_name = _("Restore Group")
+    url = 'horizon:project:volume_protection:restore_snapshot_group'
+    icon = 'plus-square'
+    policy_rules = policy.RESTORE_GROUP
+
+    def allowed(self, request, snapshot=None):
+        plugin = plugin_choice.volume_plugin()
+        return (snapshot is not None and
+                bool(group_marks.group_snapshot_id(snapshot)) and
+                plugin is not None and plugin.supports_groups and
+                super().allowed(request, snapshot))
+
+
 class RevertToSnapshot(AvailableSnapshotModal):
     """Offered on a volume's newest snapshot (as the page can tell, see
     revert_marks) while the volume is available, when the plugin can
@@ -486,6 +505,7 @@ class ProtectedSnapshotsTable(tables.DataTable):
         table_actions_template = 'volume_protection/_table_actions.html'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
                          DeleteSnapshots)
-        row_actions = (RestoreSnapshot, RevertToSnapshot,
+        row_actions = (RestoreSnapshot, RestoreSnapshotGroup,
+                       RevertToSnapshot,
                        verify_actions.VerifySnapshot, EditSnapshot,
                        UpdateMetadata, DeleteSnapshots)
