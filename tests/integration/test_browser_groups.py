@@ -1,9 +1,9 @@
 """Consistent multi-volume protection in the browser: a volume group's
 two volumes protected "as a consistent group snapshot", the two member
-rows linked to one group snapshot page, Restore Group to a new volume
-group, Delete Group Snapshot confirmed (Playwright and Debian's chromium
-on the dev cloud). Saves the group snapshot's page as
-readme-group-snapshot.png (doc/images/group-snapshot.png)."""
+rows linked to one group snapshot page, Restore Group (from a member's
+row) to a new volume group, Delete Group Snapshot confirmed (Playwright
+and Debian's chromium on the dev cloud). Saves the group snapshot's page
+as readme-group-snapshot.png (doc/images/group-snapshot.png)."""
 
 import os
 import re
@@ -76,7 +76,13 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         page.screenshot(path=os.path.join(SCREENSHOTS,
                                           'readme-group-snapshot.png'))
 
-        page.click('#volsnap-restore-group')
+        assert page.locator('#volsnap-restore-group').is_visible()
+        # Restore Group from a member's row (the page's button opens the
+        # same form).
+        page.goto(server.url + '/project/volume_protection/')
+        member_row = row(page, 'browser-group-snap').first
+        member_row.locator('.dropdown-toggle').click()
+        member_row.locator('a', has_text='Restore Group').click()
         modal = page.locator('#restore_group_modal')
         expect(modal).to_contain_text('2 new volumes, one from each member')
         modal.locator('#id_name').fill('browser-group-restored')
