@@ -85,6 +85,7 @@ def test_snapshots_of_a_volume_gone_from_the_project():
         admin = horizon_session.login('admin')
         everyone = page(admin, ADMIN_TAB)
         assert 'itest-orphan-deleted' in rows(everyone)
+        assert 'now in another project' in everyone
         assert '>demo<' in everyone.replace('\n', '').replace(' ', '')
 
         # Keep: no longer an orphan, listed among the kept ones.

@@ -76,6 +76,8 @@ class Orphan:
     schedule_id: str | None = None
     #: For a snapshot: its volume's valid schedules it can be adopted by.
     adoptable_by: tuple = ()
+    #: For a snapshot: its volume exists, in another project.
+    volume_elsewhere: bool = False
 
     @property
     def id(self):
@@ -151,8 +153,11 @@ def _snapshot_orphan(snapshot, volumes):
     """The Orphan ``snapshot`` is, or None."""
     volume = volumes.get(getattr(snapshot, 'volume_id', None))
     created = retention.created_at(snapshot)
-    if volume is None or _elsewhere(snapshot, volume):
+    if volume is None:
         return Orphan(NO_VOLUME, SNAPSHOT, snapshot, created)
+    if _elsewhere(snapshot, volume):
+        return Orphan(NO_VOLUME, SNAPSHOT, snapshot, created,
+                      volume_elsewhere=True)
     schedule_id = _metadata(snapshot).get(codec.SNAPSHOT_SCHEDULE_KEY)
     if not schedule_id:
         return None

@@ -64,6 +64,7 @@ class ClassifyTests(SimpleTestCase):
                 'the-old-project')
         found = orphans.classify([snap], [scheduled_volume()], NOW)
         self.assertEqual([(orphans.NO_VOLUME, SNAP_A)], kinds(found))
+        self.assertTrue(found[0].volume_elsewhere)
         setattr(snap, 'os-extended-snapshot-attributes:project_id',
                 factories.PROJECT_ID)
         self.assertEqual([], orphans.classify([snap], [scheduled_volume()],

@@ -351,6 +351,8 @@ class AdminOrphansTabTests(helpers.BaseAdminViewTests):
                                                 'demo-project'}
         res = self.client.get(ADMIN_TAB_URL)
         self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'Volume vol-gone')
+        self.assertNotContains(res, 'now in another project')
         self.mock_snapshot_list.assert_called_once_with(
             mock.ANY, search_opts={'all_tenants': True})
         self.mock_volume_list.assert_called_once_with(

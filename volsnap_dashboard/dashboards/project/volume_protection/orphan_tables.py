@@ -99,6 +99,8 @@ def name_link(orphan):
 
 def about_text(orphan):
     """What the row was made from, which is gone (or still there)."""
+    if orphan.volume_elsewhere:
+        return _("Volume %s, now in another project") % orphan.volume_id
     if orphan.kind == orphans.NO_VOLUME:
         return _("Volume %s") % orphan.volume_id
     if orphan.kind == orphans.NO_SCHEDULE:
