@@ -120,9 +120,6 @@ class OrphanActionMixin:
     #: {resource type: policy rules}
     rules_by_type = {}
 
-    def get_policy_target(self, request, datum=None):
-        return {}
-
     def allowed_for(self, request, orphan):
         """What the row's own state allows (besides policy)."""
         return True
