@@ -3,7 +3,8 @@ writes the request and a trust the scheduler can use, the row refreshes
 itself while it is pending, and after two sweeps of volsnap-scheduler
 (start, then record) the Snapshots tab says "Verified" and the Volumes
 tab has the volume's last verification; no temporary volume or trust is
-left. A schedule's "verify every N runs" through the workflow."""
+left. A schedule's "verify every N runs" through the workflow; a reader
+is offered no Verify, and a forged one writes nothing."""
 
 import datetime
 import html
@@ -164,3 +165,27 @@ def test_a_schedule_that_verifies_every_n_runs(demo_volume):
         assert (edited.id, edited.verify_every) == (schedule.id, None)
     finally:
         schedules_api.delete(request, demo_volume.id, schedule.id)
+
+
+def test_a_reader_is_offered_no_verify_and_a_forged_post_writes_nothing(
+        demo_volume):
+    demo = cloud.cinder_as('demo')
+    made = demo.volume_snapshots.create(demo_volume.id,
+                                        name='itest-verify-reader')
+    snapshot = waiting.until_status(demo.volume_snapshots, made.id,
+                                    'available')
+    try:
+        client = horizon_session.login('reader')
+        row = row_of(client.get(INDEX).content, snapshot.id)
+        assert 'itest-verify-reader' in row
+        assert VERIFY + snapshot.id not in row
+
+        forged = horizon_session.post(client, INDEX,
+                                      {'action': VERIFY + snapshot.id},
+                                      follow=True)
+        assert forged.status_code == 200
+        assert b'Requested verification' not in forged.content
+        assert verification.VERIFY_KEY not in \
+            demo.volume_snapshots.get(snapshot.id).metadata
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
