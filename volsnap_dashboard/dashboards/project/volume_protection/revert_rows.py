@@ -1,8 +1,8 @@
 """What the revert offer and the Status cell need to know of a snapshot's
 volume, where the page cannot tell it from its own listings: for a row
 refreshed on its own (one call: the volume's newest snapshot, only where
-the revert could be offered), and Cinder's
-reason for volumes in error (one call for the page, only if there are)."""
+the revert could be offered), and Cinder's reason for volumes in error (one
+call for the page, only if there are)."""
 
 from openstack_dashboard import policy as dashboard_policy
 

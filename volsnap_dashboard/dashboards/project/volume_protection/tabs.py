@@ -8,7 +8,6 @@ own listings only when someone looks at it.
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import tabs
-from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -17,8 +16,6 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     orphan_tabs)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     group_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     revert_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -54,9 +51,7 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
     def volume_listing_options(self):
         # The statuses come with the names (one listing, detailed), and
         # only where the revert action may be offered at all.
-        plugin = plugin_choice.volume_plugin()
-        if (plugin is not None and plugin.supports_revert and
-                dashboard_policy.check(policy.REVERT, self.request)):
+        if revert_rows.revert_possible(self.request):
             return {'with_status': True}
         return {}
 
