@@ -242,6 +242,15 @@ class SnapshotsTabTests(helpers.TestCase):
         self.assertEqual({'snap-2': 'app-nightly', 'snap-1': 'app-nightly',
                           'snap-0': None}, self.cells)
 
+    def test_one_listing_however_many_group_snapshots(self):
+        other = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d'
+        self.tab([member('snap-%d' % n, 'vol-1',
+                         group_snapshot_id=(GS_ID, other)[n % 2])
+                  for n in range(10)])
+        self.assertEqual(1, self.listings)
+        # One not in the listing (made since): shown by its id.
+        self.assertEqual({'app-nightly', other}, set(self.cells.values()))
+
     def test_members_are_not_deleted_one_by_one(self):
         self.tab([member('snap-2', 'vol-1'),
                   fixtures.snapshot('snap-0', volume_id='vol-4')])
