@@ -151,6 +151,18 @@ class ProtectFormTests(helpers.TestCase):
                          shown_messages(res))
 
     @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_in_use_volumes_need_no_force_for_a_group_snapshot(self):
+        volumes = project_volumes()
+        volumes[0].status = 'in-use'
+        self.mock_cloud(volumes)
+        self.mock_snapshot_force_supported.return_value = True
+        refused = self.post(['vol-1'], as_group=False)
+        self.assertContains(refused, 'check Force to snapshot it anyway')
+        res = self.post(['vol-1'])
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_group_protect.assert_called_once()
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
     def test_a_volume_outside_any_group_is_refused(self):
         self.mock_cloud()
         res = self.post(['vol-1', 'vol-4'])

@@ -59,6 +59,10 @@ class GroupProtectForm(protection_forms.ProtectForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get(GROUP_FIELD):
+            # Cinder takes a group snapshot of in-use volumes without
+            # "force" (which only single snapshots know).
+            self._errors.pop(protection_forms.OPTION_PREFIX + 'force', None)
         if self.errors or not cleaned.get(GROUP_FIELD):
             return cleaned
         selected = [self.volumes_by_id[volume_id]
