@@ -61,6 +61,8 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         group_links = page.locator('#protected_snapshots a[href$="%s/"]'
                                    % group_snapshot.id)
         expect(group_links).to_have_count(2)
+        page.screenshot(path=os.path.join(SCREENSHOTS,
+                                          'group-snapshot-rows.png'))
         group_links.first.click()
 
         page.wait_for_url(re.compile(group_snapshot.id))
