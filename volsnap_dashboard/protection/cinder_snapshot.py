@@ -42,6 +42,11 @@ class ProtectionFailed(errors.VolsnapAPIError):
 # Cinder keeps names and descriptions in 255-character columns.
 CINDER_TEXT_LIMIT = 255
 
+STRANDED_SNAPSHOT = _("Block Storage cannot find this snapshot's volume in "
+                      "the project (the volume was moved to another "
+                      "project), so only an administrator can delete the "
+                      "snapshot.")
+
 
 def fit(text, suffix='', limit=CINDER_TEXT_LIMIT):
     """``text + suffix`` cut to Cinder's limit, keeping the whole suffix."""
@@ -221,6 +226,20 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
             with errors.translated():
                 client.volume_snapshots.delete(snapshot_id)
         except errors.NotFound:
+            # Cinder also answers 404 when the snapshot's volume left the
+            # project (a transfer without its snapshots): the snapshot is
+            # still there, and saying "already deleted" would hide it.
+            if self._still_exists(client, snapshot_id):
+                raise errors.Conflict(STRANDED_SNAPSHOT) from None
+            return False
+        return True
+
+    @staticmethod
+    def _still_exists(client, snapshot_id):
+        try:
+            with errors.translated():
+                client.volume_snapshots.get(snapshot_id)
+        except errors.VolsnapAPIError:
             return False
         return True
 

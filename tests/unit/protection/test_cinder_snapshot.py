@@ -258,7 +258,18 @@ class DeleteTests(SimpleTestCase):
     def test_already_gone_counts_as_done(self):
         cinder = client()
         cinder.volume_snapshots.delete.side_effect = cinder_exc.NotFound(404)
+        cinder.volume_snapshots.get.side_effect = cinder_exc.NotFound(404)
         self.assertFalse(self.plugin.delete(cinder, 'snap-1'))
+
+    def test_a_snapshot_whose_volume_left_the_project_is_not_gone(self):
+        # Cinder answers 404 for the volume while the snapshot stays.
+        cinder = client()
+        cinder.volume_snapshots.delete.side_effect = cinder_exc.NotFound(
+            404, 'Volume could not be found.')
+        cinder.volume_snapshots.get.return_value = snapshot()
+        with self.assertRaises(errors.Conflict) as caught:
+            self.plugin.delete(cinder, 'snap-1')
+        self.assertIn('only an administrator', str(caught.exception))
 
     def test_refusal_is_reported(self):
         cinder = client()
