@@ -55,6 +55,13 @@ class MarksTests(SimpleTestCase):
                                                    {'status': 'available'}))
 
 
+    def test_an_unknown_api_version_is_a_reason_not_an_error(self):
+        row = fixtures.snapshot('s1', volume_id='a')
+        revert_marks.mark([row], True, {'a': 'available'})
+        self.assertIn('not known',
+                      str(revert_marks.unavailable_reason(row, None)))
+
+
 class RowStateTests(SimpleTestCase):
 
     def test_reverting_is_shown_on_the_snapshot_cinder_marks_restoring(self):

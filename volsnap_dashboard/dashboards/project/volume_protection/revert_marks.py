@@ -19,6 +19,7 @@ from volsnap_dashboard.api import microversions
 # Filters that hide no snapshot of a volume the page shows.
 KEEPS_NEWEST = frozenset(('volume_id',))
 
+
 def newest_known(marker, filters):
     """True when the page's first row of each volume is its newest."""
     return marker is None and set(filters) <= KEEPS_NEWEST
@@ -41,6 +42,10 @@ def unavailable_reason(snapshot, version):
     snapshot, the plugin able to revert, policy allowing it), or None when
     it can: the Block Storage version (``version``, negotiated), the
     volume's state, or the snapshot not being the volume's newest."""
+    if version is None:
+        # Not negotiated yet: nothing on the page spoke to Cinder.
+        return _("The Block Storage service's API version is not known "
+                 "yet: reload the page.")
     if version < microversions.REVERT:
         return _("This Block Storage service cannot revert a volume in "
                  "place: that needs API version %(needed)s, it offers "
