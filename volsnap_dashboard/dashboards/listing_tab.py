@@ -51,6 +51,9 @@ class ListingTabsMixin:
             if (isinstance(entry['tab'], ListingTab)
                     and entry['tab'].handle_server_filter(request,
                                                           entry['table'])):
-                return shortcuts.redirect(
-                    entry['table'].get_absolute_url())
+                # A table in a tab other than the first names its tab's
+                # first page (filtered_url), else the page's.
+                table = entry['table']
+                return shortcuts.redirect(getattr(
+                    table, 'filtered_url', table.get_absolute_url)())
         return super().post(request, *args, **kwargs)

@@ -231,3 +231,48 @@ def adopters(snapshot, volume):
     return tuple(schedule for schedule in _valid_schedules(volume)
                  if schedule.id != own and
                  (not project or schedule.project_id == project))
+
+
+def kind_for(text):
+    """The kind named by ``text``: its key, or its words as the table
+    shows them (any case); None if no kind is called so."""
+    wanted = str(text or '').strip().lower()
+    for kind, display in KIND_DISPLAY:
+        if wanted in (kind, str(display).lower()):
+            return kind
+    return None
+
+
+def count_by_kind(rows):
+    """{kind: number of ``rows`` of that kind}, every kind present."""
+    counts = {kind: 0 for kind, _display in KIND_DISPLAY}
+    for row in rows:
+        counts[row.kind] = counts.get(row.kind, 0) + 1
+    return counts
+
+
+@dataclasses.dataclass
+class Page:
+    rows: list
+    #: Position of the page's first row among all rows (0 for the first).
+    start: int
+    has_more: bool
+    has_prev: bool
+
+
+def page_of(rows, size, marker=None, backwards=False):
+    """The ``size`` rows after the row whose id is ``marker`` (the last of
+    the page before), or before it when going ``backwards`` (``marker``
+    is then the first of the page after); the first page if ``marker``
+    is none or no longer among ``rows``."""
+    ids = [row.id for row in rows]
+    position = ids.index(marker) if marker in ids else None
+    if position is None:
+        start = 0
+    elif backwards:
+        start = max(position - size, 0)
+    else:
+        start = position + 1
+    end = start + size
+    return Page(rows[start:end], start, has_more=end < len(rows),
+                has_prev=start > 0)

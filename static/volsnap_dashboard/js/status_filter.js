@@ -8,7 +8,9 @@
   'use strict';
 
   function showFieldInput($filter, field) {
-    var byStatus = field === 'status';
+    // The field offered as a list: the status, or the one the filter
+    // names (data-choices-field).
+    var byStatus = field === ($filter.data('choicesField') || 'status');
     $filter.find('.volsnap-filter-text')
       .prop('disabled', byStatus).prop('hidden', byStatus);
     $filter.find('.volsnap-filter-status')

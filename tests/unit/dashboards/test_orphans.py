@@ -207,3 +207,74 @@ class AdoptersTests(SimpleTestCase):
         self.assertEqual({codec.SNAPSHOT_SCHEDULE_KEY: 'feedbeef',
                           codec.SNAPSHOT_VOLUME_KEY: factories.VOLUME_ID},
                          orphans.adoption_metadata(schedule))
+
+
+class KindForTests(SimpleTestCase):
+
+    def test_key_or_words_in_any_case(self):
+        self.assertEqual(orphans.NO_SCHEDULE,
+                         orphans.kind_for(orphans.NO_SCHEDULE))
+        self.assertEqual(orphans.NO_SCHEDULE,
+                         orphans.kind_for(' snapshot of a DELETED schedule '))
+        self.assertEqual(orphans.VERIFICATION_LEFT, orphans.kind_for(
+            'Verification volume left behind'))
+
+    def test_anything_else_is_none(self):
+        self.assertIsNone(orphans.kind_for('schedule'))
+        self.assertIsNone(orphans.kind_for(''))
+        self.assertIsNone(orphans.kind_for(None))
+
+
+def rows(count, kind=orphans.NO_VOLUME):
+    return [types.SimpleNamespace(id='snapshot-%03d' % number, kind=kind)
+            for number in range(count)]
+
+
+class CountTests(SimpleTestCase):
+
+    def test_every_kind_counted_even_when_none(self):
+        counts = orphans.count_by_kind(
+            rows(3) + rows(2, orphans.RESTORED_NO_SNAPSHOT))
+        self.assertEqual({orphans.NO_VOLUME: 3, orphans.NO_SCHEDULE: 0,
+                          orphans.VERIFICATION_LEFT: 0,
+                          orphans.RESTORED_NO_SNAPSHOT: 2}, counts)
+
+
+class PageTests(SimpleTestCase):
+
+    def ids(self, page):
+        return [row.id[-3:] for row in page.rows]
+
+    def test_first_page(self):
+        page = orphans.page_of(rows(45), 20)
+        self.assertEqual(['%03d' % n for n in range(20)], self.ids(page))
+        self.assertEqual((0, True, False),
+                         (page.start, page.has_more, page.has_prev))
+
+    def test_after_the_marker(self):
+        page = orphans.page_of(rows(45), 20, 'snapshot-019')
+        self.assertEqual('020', self.ids(page)[0])
+        self.assertEqual((20, True, True),
+                         (page.start, page.has_more, page.has_prev))
+        last = orphans.page_of(rows(45), 20, 'snapshot-039')
+        self.assertEqual(['%03d' % n for n in range(40, 45)], self.ids(last))
+        self.assertEqual((False, True), (last.has_more, last.has_prev))
+
+    def test_backwards_before_the_marker(self):
+        page = orphans.page_of(rows(45), 20, 'snapshot-040', backwards=True)
+        self.assertEqual(['%03d' % n for n in range(20, 40)], self.ids(page))
+        self.assertEqual((True, True), (page.has_more, page.has_prev))
+        first = orphans.page_of(rows(45), 20, 'snapshot-020',
+                                backwards=True)
+        self.assertEqual((0, True, False),
+                         (first.start, first.has_more, first.has_prev))
+
+    def test_a_marker_gone_meanwhile_shows_the_first_page(self):
+        page = orphans.page_of(rows(45), 20, 'snapshot-999')
+        self.assertEqual('000', self.ids(page)[0])
+        self.assertFalse(page.has_prev)
+
+    def test_exactly_one_page(self):
+        page = orphans.page_of(rows(20), 20)
+        self.assertEqual((20, False, False),
+                         (len(page.rows), page.has_more, page.has_prev))

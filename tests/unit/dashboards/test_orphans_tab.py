@@ -313,8 +313,8 @@ class ReaderTests(helpers.TestCase):
         self.assertEqual(200, res.status_code)
         table = res.context['table']
         self.assertEqual(2, len(table.data))
-        self.assertEqual(['show_kept'], [a.name for a in
-                                         table.get_table_actions()])
+        self.assertEqual(['filter', 'show_kept'],
+                         [a.name for a in table.get_table_actions()])
         for orphan in table.data:
             self.assertEqual([], table.get_row_actions(orphan))
 

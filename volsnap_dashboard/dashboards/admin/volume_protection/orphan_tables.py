@@ -24,6 +24,16 @@ def admin_name_link(orphan):
                                    orphan.resource_id)
 
 
+class AdminKindFilter(project_tables.KindFilter):
+    """By project (as the admin's Snapshots tab: a name, or an id) or by
+    kind."""
+
+    filter_choices = (
+        ('project', _("Project (name or ID) ="), True),
+        (project_tables.KIND_FIELD, _("Kind ="), True),
+    )
+
+
 class AdminOrphansTable(project_tables.OrphansTable):
     project = tables.Column(project_name, verbose_name=_("Project"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
@@ -33,6 +43,8 @@ class AdminOrphansTable(project_tables.OrphansTable):
         name = 'admin_orphans'
         columns = ('project', 'kind', 'name', 'about', 'size', 'status',
                    'age')
+        table_actions = (AdminKindFilter,) + \
+            project_tables.OrphansTable.Meta.table_actions[1:]
         row_actions = (project_tables.KeepOrphans,
                        project_tables.StopKeeping,
                        project_tables.DeleteOrphans)

@@ -22,17 +22,31 @@ class AdminOrphansTab(project_tabs.OrphansTab):
     def get_admin_orphans_data(self):
         return self.get_orphans_data()
 
+    #: Project id -> name, from Keystone (asked only when there are rows).
+    project_names = None
+
     def rows(self, snapshots, volumes):
         rows = super().rows(snapshots, volumes)
         if not rows:
             return rows
         try:
-            names = keystone.project_names(self.request)
+            self.project_names = keystone.project_names(self.request)
         except errors.VolsnapAPIError as exc:
             # The rows show the projects' ids; the admin is told why.
             exceptions.handle(self.request, _(
                 "Project names are unavailable: %s") % exc)
-            names = {}
+            self.project_names = {}
         for row in rows:
-            row.project_name = names.get(row.project_id)
+            row.project_name = self.project_names.get(row.project_id)
         return rows
+
+    def filtered_by_others(self, rows, filters):
+        """A project's rows: named (one project of that name), else by
+        its id, as the admin's Snapshots tab filters."""
+        project = filters.get('project')
+        if not project:
+            return rows
+        matches = [project_id for project_id, name
+                   in (self.project_names or {}).items() if name == project]
+        project_id = matches[0] if len(matches) == 1 else project
+        return [row for row in rows if row.project_id == project_id]

@@ -11,6 +11,7 @@ import datetime
 import functools
 
 from django.urls import reverse
+from django.utils import http as http_utils
 from django.utils import timesince
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,11 @@ TAB_GROUP_SLUG = 'volume_protection'
 TAB_SLUG = 'orphans'
 #: The query parameter that lists the kept orphans instead.
 KEPT_PARAM = 'kept'
+#: The query parameters of the next and the previous page.
+MARKER_PARAM = 'orphan_marker'
+PREV_MARKER_PARAM = 'prev_orphan_marker'
+#: The filter's field chosen from the list of kinds.
+KIND_FIELD = 'kind'
 
 # What Cinder deletes without force.
 DELETABLE_SNAPSHOT_STATUSES = protection_tables.DELETABLE_STATUSES
@@ -47,10 +53,18 @@ def showing_kept(request):
     return request.GET.get(KEPT_PARAM) == '1'
 
 
+def tab_query(kept=False, **params):
+    """The query string of this tab, kept or not, with ``params``."""
+    query = [('tab', '%s__%s' % (TAB_GROUP_SLUG, TAB_SLUG))]
+    if kept:
+        query.append((KEPT_PARAM, '1'))
+    query.extend(params.items())
+    return http_utils.urlencode(query)
+
+
 def tab_url(request, kept=False):
     """This tab on the page it is on (project or admin), kept or not."""
-    url = '%s?tab=%s__%s' % (request.path, TAB_GROUP_SLUG, TAB_SLUG)
-    return url + ('&%s=1' % KEPT_PARAM if kept else '')
+    return '%s?%s' % (request.path, tab_query(kept))
 
 
 def policy_allows(request, rules, project_id=None):
@@ -337,6 +351,25 @@ class ShowOrphans(tables.LinkAction):
         return tab_url(self.table.request)
 
 
+class KindFilter(tables.FilterAction):
+    """Horizon's server-side filter: the kind is chosen from a list (typed
+    words work too, see _table_actions.html). The tab filters all the
+    orphans, not only the page shown, and counts each kind above the
+    table (not here: Horizon shares this action between requests)."""
+
+    filter_type = 'server'
+    filter_choices = ((KIND_FIELD, _("Kind ="), True),)
+    #: Which field _table_actions.html offers as a list, and its label.
+    choices_field = KIND_FIELD
+    choices_label = _("Kind")
+    status_choices = orphans.KIND_DISPLAY
+
+    def selected_status(self):
+        if getattr(self, 'filter_field', None) != KIND_FIELD:
+            return None
+        return orphans.kind_for(getattr(self, 'filter_string', None))
+
+
 class OrphansTable(tables.DataTable):
     kind = tables.Column(kind_text, verbose_name=_("Kind"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
@@ -360,10 +393,26 @@ class OrphansTable(tables.DataTable):
         except exceptions.Http302:
             return None
 
+    # The tab is not the page's first: its page links and the page after
+    # a filter change name it (and the kept list, where it is shown).
+    def get_pagination_string(self):
+        return tab_query(showing_kept(self.request),
+                         **{self._meta.pagination_param: self.get_marker()})
+
+    def get_prev_pagination_string(self):
+        return tab_query(showing_kept(self.request), **{
+            self._meta.prev_pagination_param: self.get_prev_marker()})
+
+    def filtered_url(self):
+        return tab_url(self.request, kept=showing_kept(self.request))
+
     class Meta:
         name = 'orphans'
         verbose_name = _("Orphans")
-        table_actions = (ShowKept, ShowOrphans, KeepOrphans, StopKeeping,
-                         DeleteOrphans)
+        pagination_param = MARKER_PARAM
+        prev_pagination_param = PREV_MARKER_PARAM
+        table_actions_template = 'volume_protection/_table_actions.html'
+        table_actions = (KindFilter, ShowKept, ShowOrphans, KeepOrphans,
+                         StopKeeping, DeleteOrphans)
         row_actions = (AdoptSnapshot, KeepOrphans, StopKeeping,
                        DeleteOrphans)
