@@ -7,6 +7,7 @@ readme-orphans.png (doc/images/orphans.png)."""
 
 import datetime
 import os
+import re
 
 from playwright.sync_api import expect
 import pytest
@@ -18,6 +19,8 @@ from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
 from tests.unit.protection.schedule import factories
+from volsnap_dashboard.dashboards import orphans
+from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification
 
@@ -131,3 +134,140 @@ def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
         expect(row(page, 'orphans', 'snapshot', adopted)).to_have_count(0)
         metadata = demo.volume_snapshots.get(adopted.id).metadata
         assert metadata[codec.SNAPSHOT_SCHEDULE_KEY] == 'feedbeef'
+
+
+KINDS = dict(orphans.KIND_DISPLAY)
+
+
+def filter_rows(page, table):
+    """The rows shown: {row id: row text}."""
+    return dict(page.locator('#%s tbody tr[data-object-id]' % table
+                             ).evaluate_all(
+        'rows => rows.map(row => [row.dataset.objectId, row.innerText])'))
+
+
+def choose_kind(page, table, kind, pick_field=False):
+    search = page.locator('#%s .volsnap-status-filter' % table)
+    kinds = search.locator('select.volsnap-filter-status')
+    if pick_field:  # the admin's filter starts on the project's text box
+        expect(kinds).to_be_hidden()
+        search.locator('.themable-select .dropdown-toggle').click()
+        search.locator('.themable-select a[data-select-value="kind"]').click()
+    expect(kinds).to_be_visible()
+    expect(search.locator('input.volsnap-filter-text')).to_be_hidden()
+    kinds.select_option(label=str(KINDS[kind]))
+    search.locator('button[type=submit]').click()
+    expect(page.locator('#%s select.volsnap-filter-status' % table)
+           ).to_have_value(kind)
+
+
+def assert_only(page, table, kind, present, absent=()):
+    """Every row shown is of ``kind``; ``present`` rows are among them,
+    ``absent`` ones not."""
+    for row_id in present:
+        expect(page.locator('#%s tr[data-object-id="%s"]'
+                            % (table, row_id))).to_be_visible()
+    shown = filter_rows(page, table)
+    assert all(str(KINDS[kind]) in text for text in shown.values()), shown
+    assert not set(absent) & set(shown), shown
+
+
+def test_every_filter_of_the_orphans_tabs(browser, server):  # noqa: F811
+    demo = cloud.cinder_as('demo')
+    alt = cloud.cinder_as('alt')
+    admin_cinder = cloud.cinder_as('admin')
+    two_hours_ago = datetime.datetime.now(
+        datetime.timezone.utc) - datetime.timedelta(hours=2)
+    gone_snapshot = {cinder_snapshot.RESTORED_FROM_KEY:
+                     'eeeeeeee-0000-4000-8000-000000000000'}
+    moved = waiting.until_status(demo.volumes, demo.volumes.create(
+        1, name='browser-filter-moved').id, 'available')
+    moved_owner, moved_snapshot, alt_restored = demo, None, None
+    try:
+        moved_snapshot = waiting.until_status(
+            demo.volume_snapshots, demo.volume_snapshots.create(
+                moved.id, name='browser-filter-novolume').id, 'available')
+        transfer = demo.transfers.create(moved.id, name='browser-filter',
+                                         no_snapshots=True)
+        alt.transfers.accept(transfer.id, transfer.auth_key)
+        moved_owner = alt
+        alt_restored = waiting.until_status(alt.volumes, alt.volumes.create(
+            1, name='browser-filter-alt-restored',
+            metadata=gone_snapshot).id, 'available')
+        with waiting.temporary_volume(demo, 'browser-filter') as volume, \
+                waiting.temporary_volume(demo, 'browser-filter-verify') \
+                as left, \
+                waiting.temporary_volume(demo, 'browser-filter-restored') \
+                as restored:
+            demo.volumes.set_metadata(left.id, verification.volume_metadata(
+                'ffffffff-0000-4000-8000-000000000000', two_hours_ago))
+            demo.volumes.set_metadata(restored.id, gone_snapshot)
+            no_schedule = orphan_snapshot(demo, volume,
+                                          'browser-filter-noschedule')
+            kept = orphan_snapshot(demo, volume, 'browser-filter-kept')
+            demo.volume_snapshots.set_metadata(kept.id,
+                                               {'volsnap_kept': '1'})
+            ids = {orphans.NO_VOLUME: 'snapshot-' + moved_snapshot.id,
+                   orphans.NO_SCHEDULE: 'snapshot-' + no_schedule.id,
+                   orphans.VERIFICATION_LEFT: 'volume-' + left.id,
+                   orphans.RESTORED_NO_SNAPSHOT: 'volume-' + restored.id}
+            kept_id = 'snapshot-' + kept.id
+            alt_id = 'volume-' + alt_restored.id
+
+            page = logged_in_page(browser, server, 'demo')
+            page.goto(server.url + TAB)
+            for kind, row_id in ids.items():
+                choose_kind(page, 'orphans', kind)
+                assert_only(page, 'orphans', kind, [row_id],
+                            set(ids.values()) - {row_id} | {kept_id})
+                expect(page.locator('.volsnap-orphan-counts')).to_contain_text(
+                    '%s: ' % KINDS[kind])
+            # All kinds again: each of them listed.
+            kinds = page.locator('#orphans select.volsnap-filter-status')
+            kinds.select_option(label='All kinds')
+            page.locator('#orphans .volsnap-status-filter '
+                         'button[type=submit]').click()
+            expect(kinds).to_have_value('')
+            for row_id in ids.values():
+                expect(page.locator('#orphans tr[data-object-id="%s"]'
+                                    % row_id)).to_be_visible()
+            # Combined with Show Kept: the kept snapshot of that kind only.
+            choose_kind(page, 'orphans', orphans.NO_SCHEDULE)
+            page.click('#orphans__action_show_kept')
+            expect(page).to_have_url(re.compile('kept=1'))
+            assert_only(page, 'orphans', orphans.NO_SCHEDULE, [kept_id],
+                        set(ids.values()))
+            choose_kind(page, 'orphans', orphans.RESTORED_NO_SNAPSHOT)
+            expect(page).to_have_url(re.compile('kept=1'))
+            assert kept_id not in filter_rows(page, 'orphans')
+            page.click('#orphans__action_show_orphans')
+            assert_only(page, 'orphans', orphans.RESTORED_NO_SNAPSHOT,
+                        [ids[orphans.RESTORED_NO_SNAPSHOT]])
+            page.context.close()
+
+            # The admin: by project (its name), then by kind.
+            admin = logged_in_page(browser, server, 'admin')
+            admin.goto(server.url + ADMIN_TAB)
+            search = admin.locator('#admin_orphans .volsnap-status-filter')
+            search.locator('input.volsnap-filter-text').fill('alt')
+            search.locator('button[type=submit]').click()
+            expect(admin.locator('#admin_orphans tr[data-object-id="%s"]'
+                                 % alt_id)).to_be_visible()
+            shown = filter_rows(admin, 'admin_orphans')
+            assert not set(ids.values()) & set(shown), shown
+            assert all(text.strip().startswith('alt')
+                       for text in shown.values()), shown
+            choose_kind(admin, 'admin_orphans', orphans.RESTORED_NO_SNAPSHOT,
+                        pick_field=True)
+            assert_only(admin, 'admin_orphans', orphans.RESTORED_NO_SNAPSHOT,
+                        [alt_id, ids[orphans.RESTORED_NO_SNAPSHOT]],
+                        [ids[orphans.NO_VOLUME]])
+            admin.context.close()
+    finally:
+        if alt_restored is not None:
+            waiting.delete_and_wait(alt.volumes, alt_restored.id)
+        if moved_snapshot is not None:
+            # Only an administrator can delete it once its volume moved.
+            waiting.delete_and_wait(admin_cinder.volume_snapshots,
+                                    moved_snapshot.id)
+        waiting.delete_and_wait(moved_owner.volumes, moved.id)

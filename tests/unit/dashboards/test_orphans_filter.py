@@ -232,3 +232,38 @@ class AdminFilterTests(helpers.BaseAdminViewTests):
         self.assertContains(res, 'data-choices-field="kind"')
         # The admin's list starts with the project, a text box.
         self.assertContains(res, '<option value="project"')
+
+
+class ActionUnderFilterTests(helpers.TestCase):
+    """The table's form submits the filter's list with every action."""
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'volume_delete']})
+    def test_an_action_runs_with_the_list_on_all_kinds(self):
+        self.mock_snapshot_list.return_value = []
+        self.mock_volume_list.return_value = [base.restored_volume()]
+        page = self.client.get(TAB_URL)
+        # The list's first choice (what a browser submits untouched).
+        self.assertRegex(page.content.decode(),
+                         r'volsnap-filter-status"[^>]*>\s*'
+                         r'<option value="">All kinds</option>')
+        res = self.client.post(TAB_URL, {
+            FILTER + '_field': 'kind', FILTER: '',
+            'action': 'orphans__delete__volume-' + base.VOL_ID})
+        self.assertRedirectsNoFollow(res, TAB_URL)
+        self.mock_volume_delete.assert_called_once_with(mock.ANY,
+                                                        base.VOL_ID)
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'volume_delete']})
+    def test_an_action_runs_with_the_list_on_the_chosen_kind(self):
+        self.mock_snapshot_list.return_value = []
+        self.mock_volume_list.return_value = [base.restored_volume()]
+        self.client.post(TAB_URL, {FILTER + '_field': 'kind',
+                                   FILTER: orphans.RESTORED_NO_SNAPSHOT})
+        res = self.client.post(TAB_URL, {
+            FILTER + '_field': 'kind', FILTER: orphans.RESTORED_NO_SNAPSHOT,
+            'action': 'orphans__delete__volume-' + base.VOL_ID})
+        self.assertRedirectsNoFollow(res, TAB_URL)
+        self.mock_volume_delete.assert_called_once_with(mock.ANY,
+                                                        base.VOL_ID)

@@ -362,7 +362,10 @@ class KindFilter(tables.FilterAction):
     #: Which field _table_actions.html offers as a list, and its label.
     choices_field = KIND_FIELD
     choices_label = _("Kind")
-    status_choices = orphans.KIND_DISPLAY
+    # "All" first: the table's form submits the list's value with every
+    # action, and an unchanged filter must let the action run (a changed
+    # one only reloads the first page).
+    status_choices = (('', _("All kinds")),) + orphans.KIND_DISPLAY
 
     def selected_status(self):
         if getattr(self, 'filter_field', None) != KIND_FIELD:
