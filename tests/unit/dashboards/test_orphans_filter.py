@@ -163,6 +163,12 @@ class PagingTests(helpers.TestCase):
                         snapshots)
         self.assertEqual(ids[2:4], row_ids(res))
 
+    def test_one_page_says_nothing_more_than_horizons_count(self):
+        res = self._get(TAB_URL, numbered_snapshots(2))
+        self.assertEqual(2, len(row_ids(res)))
+        self.assertNotContains(res, 'volsnap-orphans-shown')
+        self.assertNotContains(res, 'orphan_marker=')
+
     def test_the_kept_lists_pages_stay_kept(self):
         snapshots = numbered_snapshots(3, metadata=dict(base.MARK))
         res = self._get(KEPT_URL, snapshots)

@@ -124,10 +124,13 @@ class OrphansTab(listing_tab.ListingTab):
             context['orphan_counts'] = [
                 (display, self.counts.get(kind, 0))
                 for kind, display in orphans.KIND_DISPLAY]
-        if self.page is not None and self.page.rows:
+        page = self.page
+        if page is not None and page.rows and (page.has_more or
+                                               page.has_prev):
+            # Where the page is among all (Horizon counts the page only).
             context['orphans_shown'] = {
-                'first': self.page.start + 1,
-                'last': self.page.start + len(self.page.rows),
+                'first': page.start + 1,
+                'last': page.start + len(page.rows),
                 'total': self.total}
         context['offers_adopt'] = self.offers_adopt
         context['timeout_minutes'] = int(
