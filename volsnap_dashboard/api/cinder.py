@@ -430,12 +430,13 @@ def group_list(request):
 
 
 @cinder_call
-def group_snapshot_list(request):
-    """The project's group snapshots (one listing; empty before 3.14)."""
+def group_snapshot_list(request, search_opts=None):
+    """The project's group snapshots (one listing; empty before 3.14);
+    an admin's ``{'all_tenants': True}`` lists every project's (3.29+)."""
     client = cinderclient(request)
     if not microversions.groups_supported(client):
         return []
-    return client.group_snapshots.list()
+    return client.group_snapshots.list(search_opts=search_opts)
 
 
 @cinder_call

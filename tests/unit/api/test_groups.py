@@ -26,7 +26,7 @@ class GroupWrapperTests(ClientTestCase):
         client.group_snapshots.list.return_value = ['gs']
         self.use_client(client)
         self.assertEqual(['gs'], cinder.group_snapshot_list(self.request))
-        client.group_snapshots.list.assert_called_once_with()
+        client.group_snapshots.list.assert_called_once_with(search_opts=None)
 
     def test_a_path_that_names_no_group_snapshot_never_reaches_cinder(self):
         client = FakeClient()

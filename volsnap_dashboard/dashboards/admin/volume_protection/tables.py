@@ -9,10 +9,15 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    group_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as project_tables)
 from volsnap_dashboard import policy
 
 PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
+#: Group snapshots of every project (Cinder lists only the admin's own
+#: without it).
+ALL_PROJECTS = {'all_tenants': True}
 # Only a force delete removes these (Cinder refuses a plain delete).
 STUCK_STATUSES = ('error_deleting', 'deleting', 'creating')
 
@@ -35,6 +40,14 @@ def admin_volume_link(snapshot):
 def admin_detail_link(snapshot):
     return project_tables.url_for('horizon:admin:volume_protection:detail',
                                   snapshot.id)
+
+
+def admin_group_snapshot_link(snapshot):
+    wanted = group_marks.group_snapshot_id(snapshot)
+    if not wanted:
+        return None
+    return project_tables.url_for(
+        'horizon:admin:volume_protection:group_snapshot', wanted)
 
 
 class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
@@ -64,7 +77,11 @@ class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
                              "Scheduled force deletion of Snapshots", count)
 
     def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status in STUCK_STATUSES
+        # Cinder refuses even a forced delete of a group snapshot's member:
+        # it goes with its group snapshot (Delete Group Snapshot).
+        return snapshot is None or (
+            snapshot.status in STUCK_STATUSES and
+            not group_marks.group_snapshot_id(snapshot))
 
     def action(self, request, obj_id):
         try:
@@ -102,6 +119,8 @@ class AdminSnapshotFilterAction(project_tables.SnapshotFilterAction):
 class AdminUpdateRow(project_tables.UpdateRow):
     """A row that refreshes itself keeps its project's name."""
 
+    group_search_opts = ALL_PROJECTS
+
     def get_data(self, request, snapshot_id):
         snapshot = super().get_data(request, snapshot_id)
         try:
@@ -119,11 +138,17 @@ class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
         link=admin_detail_link)
     volume = tables.Column(project_tables.source_volume_name,
                            verbose_name=_("Volume"), link=admin_volume_link)
+    group_snapshot = tables.Column(
+        group_marks.group_snapshot_label, verbose_name=_("Group Snapshot"),
+        link=admin_group_snapshot_link,
+        help_text=project_tables.ProtectedSnapshotsTable.base_columns[
+            'group_snapshot'].help_text)
 
     class Meta(project_tables.ProtectedSnapshotsTable.Meta):
         name = 'admin_snapshots'
         columns = ('project', 'name', 'volume', 'size', 'status',
-                   'schedule', 'created', 'description')
+                   'schedule', 'verification', 'group_snapshot', 'created',
+                   'description')
         row_class = AdminUpdateRow
         table_actions = (AdminSnapshotFilterAction,
                          project_tables.DeleteSnapshots, ForceDeleteSnapshots)

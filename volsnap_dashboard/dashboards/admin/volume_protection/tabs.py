@@ -19,6 +19,8 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards import listing_tab
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    group_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     snapshot_listing)
@@ -133,7 +135,11 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
         return volumes
 
     def get_admin_snapshots_data(self):
-        return self.get_data()
+        snapshots = self.get_data()
+        # One group snapshot listing of every project, only when the page
+        # shows a member.
+        group_marks.mark(self.request, snapshots, admin_tables.ALL_PROJECTS)
+        return snapshots
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)

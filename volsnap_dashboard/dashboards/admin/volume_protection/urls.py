@@ -1,10 +1,13 @@
 from django.urls import re_path
 
 from volsnap_dashboard.dashboards.admin.volume_protection import (
+    group_views)
+from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.admin.volume_protection import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
+GROUP_SNAPSHOT = r'^group_snapshots/(?P<group_snapshot_id>[^/]+)/'
 SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
@@ -15,6 +18,13 @@ urlpatterns = [
     re_path(SCHEDULE + r'delete/$',
             schedule_views.AdminDeleteScheduleView.as_view(),
             name='delete_schedule'),
+    # Before the snapshot URLs, whose first part matches anything.
+    re_path(GROUP_SNAPSHOT + r'$',
+            group_views.AdminGroupSnapshotDetailView.as_view(),
+            name='group_snapshot'),
+    re_path(GROUP_SNAPSHOT + r'delete/$',
+            group_views.AdminDeleteGroupSnapshotView.as_view(),
+            name='delete_group_snapshot'),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'reset_status/$', views.ResetStatusView.as_view(),
             name='reset_status'),

@@ -23,25 +23,26 @@ def in_group_snapshot(snapshots):
     return [s for s in snapshots if group_snapshot_id(s)]
 
 
-def group_snapshot_names(request):
-    """Group snapshot id -> name (one listing); {} where policy or Cinder
-    says no: the rows then show the group snapshot's id."""
+def group_snapshot_names(request, search_opts=None):
+    """Group snapshot id -> name (one listing; ``search_opts`` an admin's
+    ``all_tenants``); {} where policy or Cinder says no: the rows then
+    show the group snapshot's id."""
     if not dashboard_policy.check(policy.LIST_GROUP_SNAPSHOTS, request):
         return {}
     try:
-        found = cinder.group_snapshot_list(request)
+        found = cinder.group_snapshot_list(request, search_opts)
     except errors.VolsnapAPIError:
         return {}
     return {gs.id: gs.name for gs in found}
 
 
-def mark(request, snapshots):
+def mark(request, snapshots, search_opts=None):
     """Set ``group_snapshot_name`` on the snapshots of a group snapshot:
     at most one listing, none when no row is in a group snapshot."""
     members = in_group_snapshot(snapshots)
     if not members:
         return
-    names = group_snapshot_names(request)
+    names = group_snapshot_names(request, search_opts)
     for snapshot in members:
         snapshot.group_snapshot_name = names.get(
             group_snapshot_id(snapshot)) or group_snapshot_id(snapshot)

@@ -62,6 +62,7 @@ class GroupSnapshotMixin:
 
     not_found = _("Group snapshot %s was not found: it does not exist (it "
                   "may have been deleted), or it is not in your project.")
+    index_url = INDEX_URL
 
     @memoized.memoized_method
     def get_group_snapshot(self):
@@ -71,11 +72,11 @@ class GroupSnapshotMixin:
         except errors.NotFound:
             exceptions.handle(self.request, self.not_found
                               % group_snapshot_id, details='',
-                              redirect=INDEX_URL)
+                              redirect=self.index_url)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the group snapshot: %s") % exc,
-                redirect=INDEX_URL)
+                redirect=self.index_url)
 
     @memoized.memoized_method
     def get_members(self):
@@ -91,7 +92,7 @@ class GroupSnapshotMixin:
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the group snapshot's members: %s") % exc,
-                redirect=INDEX_URL)
+                redirect=self.index_url)
         return group_marks.members_of(snapshots, group_snapshot.id)
 
     def get_plugin(self):
@@ -126,7 +127,7 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
         context = super().get_context_data(**kwargs)
         group_snapshot = context['group_snapshot']
         try:
-            volume_names = cinder.volume_names(self.request)
+            volume_names = self.member_volume_names(context['members'])
         except errors.VolsnapAPIError:
             volume_names = {}
         for member in context['members']:
@@ -146,8 +147,12 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
             group_snapshot.status in ('available', 'error') and \
             dashboard_policy.check(policy.DELETE_GROUP_SNAPSHOT,
                                    self.request) else None
-        context['url'] = INDEX_URL
+        context['url'] = self.index_url
         return context
+
+    def member_volume_names(self, members):
+        """Volume id -> name for the members' volumes (one listing)."""
+        return cinder.volume_names(self.request)
 
 
     def group_name(self, group_id):

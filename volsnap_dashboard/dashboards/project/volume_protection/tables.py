@@ -296,6 +296,8 @@ class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
 
 class UpdateRow(tables.Row):
     ajax = True
+    #: The group snapshot listing's options (the admin's: all projects).
+    group_search_opts = None
 
     def get_data(self, request, snapshot_id):
         snapshot = cinder.snapshot_get(request, snapshot_id)
@@ -306,7 +308,7 @@ class UpdateRow(tables.Row):
         except errors.VolsnapAPIError:
             snapshot.source_volume_name = None
         schedule_marks.mark([snapshot], [volume] if volume else None)
-        group_marks.mark(request, [snapshot])
+        group_marks.mark(request, [snapshot], self.group_search_opts)
         if RevertToSnapshot.name in self.table.base_actions:
             revert_rows.refresh(request, snapshot, volume)
         if snapshot.status in ('error', 'error_deleting'):

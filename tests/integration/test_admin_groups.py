@@ -1,0 +1,96 @@
+"""The admin panel and a group snapshot of demo's, over HTTP against the
+dev cloud: its members on the admin Snapshots tab name it (one group
+snapshot listing of every project) and offer no Delete of their own; its
+admin page lists the members with their project; Delete Group Snapshot
+from that page deletes it with its members; demo is refused the page."""
+
+import re
+
+from tests.integration import group_fixtures
+from tests.integration import horizon_session
+from tests.integration import test_admin_panel
+from tests.integration import test_verify_http
+
+ADMIN_INDEX = test_admin_panel.ADMIN_INDEX
+
+
+def group_page(group_snapshot_id):
+    return ADMIN_INDEX + 'group_snapshots/%s/' % group_snapshot_id
+
+
+def demo_group_snapshot(group, name):
+    demo = group_fixtures.group_client()
+    made = demo.group_snapshots.create(group.id, name=name)
+    group_fixtures.until(
+        lambda: demo.group_snapshots.get(made.id).status == 'available',
+        'the group snapshot')
+    members = [s for s in demo.volume_snapshots.list()
+               if getattr(s, 'group_snapshot_id', None) == made.id]
+    return made, members
+
+
+def test_admin_sees_deletes_a_projects_group_snapshot():
+    with group_fixtures.volume_group('itest-adgroup') as (group, volumes):
+        group_snapshot, members = demo_group_snapshot(group,
+                                                      'itest-adgroup-snap')
+        assert len(members) == 2
+        client = horizon_session.login('admin')
+        client.get(ADMIN_INDEX)  # the microversion is negotiated once
+        pages = []
+        sent = test_admin_panel.cinder_requests(
+            lambda: pages.append(client.get(ADMIN_INDEX)))
+        index = pages[0].content.decode()
+        # One listing of every project's group snapshots names demo's.
+        listings = [url for url in sent if '/group_snapshots' in url]
+        assert len(listings) == 1 and 'all_tenants' in listings[0], sent
+        for member in members:
+            row = test_verify_http.row_of(pages[0].content, member.id)
+            assert group_page(group_snapshot.id) in row
+            assert 'itest-adgroup-snap' in row
+            assert re.search(r'<td[^>]*>\s*demo\s*</td>', row), row
+            # Cinder deletes members only with their group snapshot.
+            assert 'admin_snapshots__delete__' not in row
+            assert 'admin_snapshots__force_delete__' not in row
+        assert index.count(group_page(group_snapshot.id)) == 2
+
+        page = client.get(group_page(group_snapshot.id))
+        assert page.status_code == 200
+        content = page.content.decode()
+        assert 'itest-adgroup-snap' in content
+        for member in members:
+            assert ADMIN_INDEX + member.id + '/' in content
+        for volume in volumes:
+            assert volume.name in content
+        assert [m.project_name for m in page.context['members']] == \
+            ['demo', 'demo']
+        delete_url = group_page(group_snapshot.id) + 'delete/'
+        assert delete_url in content
+        # Restore Group would make the group in the admin's project.
+        assert 'volsnap-restore-group' not in content
+
+        refused = horizon_session.login('demo').get(
+            group_page(group_snapshot.id))
+        assert refused.status_code == 403
+
+        form = client.get(delete_url)
+        assert form.status_code == 200
+        assert b'its 2 member snapshots are' in form.content
+        done = horizon_session.post(client, delete_url, {})
+        assert done.status_code == 302
+        assert done['Location'].endswith(ADMIN_INDEX)
+        demo = group_fixtures.group_client()
+        group_fixtures.until(
+            lambda: group_snapshot.id not in
+            {gs.id for gs in demo.group_snapshots.list()},
+            'the group snapshot to be deleted')
+        left = {s.id for s in demo.volume_snapshots.list()}
+        assert not left & {m.id for m in members}
+
+
+def test_a_group_snapshot_that_is_gone_says_so():
+    client = horizon_session.login('admin')
+    gone = '00000000-0000-4000-8000-000000000000'
+    response = client.get(group_page(gone), follow=True)
+    assert response.status_code == 200
+    assert ('Group snapshot %s was not found' % gone).encode() in \
+        response.content
