@@ -10,16 +10,12 @@ new group in the administrator's project.
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions
-from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_marks)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     group_views as project_views)
 from volsnap_dashboard import policy
@@ -40,19 +36,10 @@ class AdminGroupSnapshotMixin:
     def index_url(self):
         return reverse(INDEX_URL)
 
-    @memoized.memoized_method
-    def get_members(self):
-        group_snapshot = self.get_group_snapshot()
-        search_opts = dict(admin_tables.ALL_PROJECTS,
-                           group_snapshot_id=group_snapshot.id)
-        try:
-            snapshots = cinder.snapshot_list(self.request,
-                                             search_opts=search_opts)
-        except errors.VolsnapAPIError as exc:
-            exceptions.handle(self.request, _(
-                "Unable to retrieve the group snapshot's members: %s") % exc,
-                redirect=self.index_url)
-        return group_marks.members_of(snapshots, group_snapshot.id)
+    def member_search_opts(self, group_snapshot):
+        # Cinder takes any filter from an admin.
+        return dict(admin_tables.ALL_PROJECTS,
+                    group_snapshot_id=group_snapshot.id)
 
 
 class AdminGroupSnapshotDetailView(AdminGroupSnapshotMixin,

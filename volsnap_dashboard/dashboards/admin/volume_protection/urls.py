@@ -8,6 +8,11 @@ from volsnap_dashboard.dashboards.admin.volume_protection import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
 GROUP_SNAPSHOT = r'^group_snapshots/(?P<group_snapshot_id>[^/]+)/'
+GROUP_SNAPSHOT_PAGES = (
+    (r'$', group_views.AdminGroupSnapshotDetailView, 'group_snapshot'),
+    (r'delete/$', group_views.AdminDeleteGroupSnapshotView,
+     'delete_group_snapshot'),
+)
 SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
@@ -19,12 +24,8 @@ urlpatterns = [
             schedule_views.AdminDeleteScheduleView.as_view(),
             name='delete_schedule'),
     # Before the snapshot URLs, whose first part matches anything.
-    re_path(GROUP_SNAPSHOT + r'$',
-            group_views.AdminGroupSnapshotDetailView.as_view(),
-            name='group_snapshot'),
-    re_path(GROUP_SNAPSHOT + r'delete/$',
-            group_views.AdminDeleteGroupSnapshotView.as_view(),
-            name='delete_group_snapshot'),
+    *(re_path(GROUP_SNAPSHOT + tail, view.as_view(), name=name)
+      for tail, view, name in GROUP_SNAPSHOT_PAGES),
     re_path(SNAPSHOT + r'$', views.DetailView.as_view(), name='detail'),
     re_path(SNAPSHOT + r'reset_status/$', views.ResetStatusView.as_view(),
             name='reset_status'),

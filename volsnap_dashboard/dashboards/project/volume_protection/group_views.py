@@ -84,16 +84,21 @@ class GroupSnapshotMixin:
         by Cinder where it lets the user, else here)."""
         group_snapshot = self.get_group_snapshot()
         try:
-            allowed = cinder.resource_filters(self.request, 'snapshot')
-            search_opts = {'group_snapshot_id': group_snapshot.id} \
-                if allowed and 'group_snapshot_id' in allowed else None
-            snapshots = cinder.snapshot_list(self.request,
-                                             search_opts=search_opts)
+            snapshots = cinder.snapshot_list(
+                self.request,
+                search_opts=self.member_search_opts(group_snapshot))
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the group snapshot's members: %s") % exc,
                 redirect=self.index_url)
         return group_marks.members_of(snapshots, group_snapshot.id)
+
+    def member_search_opts(self, group_snapshot):
+        """Cinder's filter by group snapshot where it lets the user, else
+        None (the members are then found here)."""
+        allowed = cinder.resource_filters(self.request, 'snapshot')
+        return {'group_snapshot_id': group_snapshot.id} \
+            if allowed and 'group_snapshot_id' in allowed else None
 
     def get_plugin(self):
         plugin = views.volume_plugin_or_redirect(self.request)
