@@ -12,6 +12,8 @@ import pytest
 
 from volsnap_dashboard.devenv import source_tree
 from tests.integration import cloud
+from tests.integration import group_fixtures
+from tests.integration import test_admin_groups
 from tests.integration.test_browser import ARTIFACTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
@@ -57,10 +59,11 @@ def tick_first_volume(modal):
     expect(box).to_be_checked()
 
 
-def comparisons(snapshot, volume):
+def comparisons(snapshot, volume, group_snapshot):
     """(what, user, our page, Horizon's counterpart page or pages)."""
     ours = '/project/volume_protection/'
     admin_ours = '/admin/volume_protection/'
+    admin_group = test_admin_groups.group_page(group_snapshot.id)
     return [
         ('project list', 'demo', Page(ours), Page('/project/snapshots/')),
         ('protect form', 'demo',
@@ -100,6 +103,13 @@ def comparisons(snapshot, volume):
          Page('/admin/snapshots/')),
         ('admin detail', 'admin', Page('%s%s/' % (admin_ours, snapshot.id)),
          Page('/admin/snapshots/%s' % snapshot.id)),
+        ('admin group snapshot page', 'admin', Page(admin_group),
+         Page('/admin/snapshots/%s' % snapshot.id)),
+        ('admin delete group snapshot form', 'admin',
+         Page(admin_group, 'a.ajax-modal[href="%sdelete/"]' % admin_group),
+         Page('/admin/snapshots/',
+              'a.ajax-modal[href="/admin/snapshots/%s/update_status/"]'
+              % snapshot.id)),
         # Horizon has no schedules: its nearest workflow on a cloud of
         # Keystone and Cinder is the admin's Create Project; its Create
         # Volume has the same quota bars and number fields.
@@ -224,9 +234,19 @@ def checked_snapshot():
             waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
+@pytest.fixture
+def checked_group_snapshot():
+    """A group snapshot of demo's, so the admin list shows its members
+    and the admin group snapshot page lists them."""
+    with group_fixtures.volume_group('browser-a11y-group') as (group, _):
+        yield test_admin_groups.demo_group_snapshot(
+            group, 'browser-a11y-group-snap')[0]
+
+
 def test_our_pages_add_no_violation_to_horizons(browser, server,  # noqa
                                                 axe_installed,
-                                                checked_snapshot):
+                                                checked_snapshot,
+                                                checked_group_snapshot):
     if os.path.exists(TABLE):
         os.remove(TABLE)
     pages = {}
@@ -238,7 +258,8 @@ def test_our_pages_add_no_violation_to_horizons(browser, server,  # noqa
         return violations(pages[who], server.url, checked)
 
     rows = []
-    for what, user, our_page, counterparts in comparisons(*checked_snapshot):
+    for what, user, our_page, counterparts in comparisons(
+            *checked_snapshot, checked_group_snapshot):
         if isinstance(counterparts, Page):
             counterparts = [counterparts]
         rows.append((what, our_page, check(our_page, user),
