@@ -2,13 +2,23 @@
 dev cloud: its members on the admin Snapshots tab name it (one group
 snapshot listing of every project) and offer no Delete of their own; its
 admin page lists the members with their project; Delete Group Snapshot
-from that page deletes it with its members; demo is refused the page."""
+from that page deletes it with its members; demo is refused the page.
+The same in the browser, which saves the admin's group snapshot page as
+readme-admin-group-snapshot.png (doc/images/admin-group-snapshot.png)."""
 
+import os
 import re
+
+from playwright.sync_api import expect
+import pytest
 
 from tests.integration import group_fixtures
 from tests.integration import horizon_session
 from tests.integration import test_admin_panel
+from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import SCREENSHOTS
+from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import test_verify_http
 
 ADMIN_INDEX = test_admin_panel.ADMIN_INDEX
@@ -57,6 +67,8 @@ def test_admin_sees_deletes_a_projects_group_snapshot():
         assert page.status_code == 200
         content = page.content.decode()
         assert 'itest-adgroup-snap' in content
+        # demo's volume group named, from a listing of every project's.
+        assert page.context['group_name'] == 'itest-adgroup'
         for member in members:
             assert ADMIN_INDEX + member.id + '/' in content
         for volume in volumes:
@@ -78,11 +90,8 @@ def test_admin_sees_deletes_a_projects_group_snapshot():
         done = horizon_session.post(client, delete_url, {})
         assert done.status_code == 302
         assert done['Location'].endswith(ADMIN_INDEX)
+        until_deleted(group_snapshot.id)
         demo = group_fixtures.group_client()
-        group_fixtures.until(
-            lambda: group_snapshot.id not in
-            {gs.id for gs in demo.group_snapshots.list()},
-            'the group snapshot to be deleted')
         left = {s.id for s in demo.volume_snapshots.list()}
         assert not left & {m.id for m in members}
 
@@ -94,3 +103,54 @@ def test_a_group_snapshot_that_is_gone_says_so():
     assert response.status_code == 200
     assert ('Group snapshot %s was not found' % gone).encode() in \
         response.content
+
+
+def until_deleted(group_snapshot_id):
+    demo = group_fixtures.group_client()
+    group_fixtures.until(
+        lambda: group_snapshot_id not in
+        {gs.id for gs in demo.group_snapshots.list()},
+        'the group snapshot to be deleted')
+
+
+@pytest.mark.browser
+def test_admin_opens_and_deletes_a_group_snapshot_in_the_browser(
+        browser, server):  # noqa: F811
+    with group_fixtures.volume_group('browser-adgroup') as (group, volumes):
+        group_snapshot, _members = demo_group_snapshot(
+            group, 'browser-adgroup-snap')
+        page = logged_in_page(browser, server, 'admin')
+        page.goto(server.url + ADMIN_INDEX)
+        rows = page.locator('#admin_snapshots tbody tr',
+                            has_text='browser-adgroup-snap')
+        expect(rows).to_have_count(2)
+        for index in range(2):  # after the checkbox, the project
+            expect(rows.nth(index).locator('td').nth(1)).to_have_text(
+                'demo')
+        links = page.locator('#admin_snapshots a[href="%s"]'
+                             % group_page(group_snapshot.id))
+        expect(links).to_have_count(2)
+        page.screenshot(path=os.path.join(SCREENSHOTS,
+                                          'admin-group-snapshot-rows.png'))
+        links.first.click()
+
+        page.wait_for_url(re.compile(group_snapshot.id))
+        expect(page.locator('#volsnap-volume-group')).to_contain_text(
+            'browser-adgroup (%s)' % group.id)
+        members = page.locator('#volsnap-group-members tbody tr')
+        expect(members).to_have_count(2)
+        for volume in volumes:
+            expect(page.locator('#volsnap-group-members',
+                                has_text=volume.name)).to_have_count(1)
+        expect(members.filter(has_text='demo')).to_have_count(2)
+        page.screenshot(path=os.path.join(SCREENSHOTS,
+                                          'readme-admin-group-snapshot.png'))
+
+        page.click('#volsnap-delete-group-snapshot')
+        modal = page.locator('#delete_group_snapshot_modal')
+        expect(modal).to_contain_text('its 2 member snapshots')
+        modal.locator('input[type=submit], button[type=submit]').last.click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Deleting group snapshot "browser-adgroup-snap"')
+        page.wait_for_url(re.compile(ADMIN_INDEX + '$'))
+        until_deleted(group_snapshot.id)

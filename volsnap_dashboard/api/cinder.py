@@ -420,13 +420,14 @@ def volume_revert_to_snapshot(request, plugin, volume_id, snapshot_id):
 # empty and the actions say so (the plugin refuses them).
 
 @cinder_call
-def group_list(request):
+def group_list(request, search_opts=None):
     """The project's volume groups, with their volume types (one listing;
-    empty before 3.14)."""
+    empty before 3.14); an admin's ``{'all_tenants': True}``: every
+    project's."""
     client = cinderclient(request)
     if not microversions.groups_supported(client):
         return []
-    return client.groups.list()
+    return client.groups.list(search_opts=search_opts)
 
 
 @cinder_call

@@ -171,7 +171,8 @@ class AdminGroupSnapshotPageTests(helpers.BaseAdminViewTests):
                        'p-demo')]
         self.mock_volume_names_by_id.return_value = {'vol-1': '<i>db</i>',
                                                      'vol-2': 'logs'}
-        self.mock_group_list.return_value = []
+        self.mock_group_list.return_value = [test_groups.groups.Group(
+            None, {'id': 'group-1', 'name': 'app'}, loaded=True)]
         self.mock_project_names.return_value = {'p-demo': 'demo'}
 
     @helpers.create_mocks(PAGE_CALLS)
@@ -192,6 +193,10 @@ class AdminGroupSnapshotPageTests(helpers.BaseAdminViewTests):
         self.assertContains(res, '<td>demo</td>')
         self.assertContains(res, '<td>p-gone</td>')
         self.assertContains(res, '<td>&lt;i&gt;db&lt;/i&gt;</td>')
+        # The volume group of another project named, from one listing.
+        self.assertContains(res, 'app (group-1)')
+        self.mock_group_list.assert_called_once_with(
+            helpers.IsHttpRequest(), ALL_PROJECTS)
         for snapshot_id in ('snap-2', 'snap-1'):
             self.assertContains(res, reverse(
                 'horizon:admin:volume_protection:detail',

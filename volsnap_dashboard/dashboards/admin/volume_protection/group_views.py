@@ -45,6 +45,7 @@ class AdminGroupSnapshotMixin:
 class AdminGroupSnapshotDetailView(AdminGroupSnapshotMixin,
                                    project_views.GroupSnapshotDetailView):
     policy_rules = policy.ADMIN + policy.GET_GROUP_SNAPSHOT
+    group_search_opts = admin_tables.ALL_PROJECTS
 
     def member_volume_names(self, members):
         return cinder.volume_names_by_id(

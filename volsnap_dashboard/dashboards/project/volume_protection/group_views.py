@@ -125,6 +125,8 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
     snapshots (each restorable on its own), Restore Group and Delete."""
 
     template_name = 'volume_protection/group_snapshot_detail.html'
+    #: The group listing's options (the admin's: all projects).
+    group_search_opts = None
     page_title = _("Group Snapshot: {{ group_snapshot_name }}")
     policy_rules = policy.GET_GROUP_SNAPSHOT
 
@@ -166,7 +168,7 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
         if not dashboard_policy.check(policy.GET_GROUPS, self.request):
             return None
         try:
-            groups = cinder.group_list(self.request)
+            groups = cinder.group_list(self.request, self.group_search_opts)
         except errors.VolsnapAPIError:
             return None
         return next((group.name for group in groups
