@@ -127,12 +127,12 @@ def test_admin_opens_and_deletes_a_group_snapshot_in_the_browser(
         for index in range(2):  # after the checkbox, the project
             expect(rows.nth(index).locator('td').nth(1)).to_have_text(
                 'demo')
+        page.screenshot(path=os.path.join(SCREENSHOTS,
+                                          'admin-group-snapshot-rows.png'))
         links = page.locator('#admin_snapshots a[href="%s"]'
                              % group_page(group_snapshot.id))
         expect(links).to_have_count(2)
-        page.screenshot(path=os.path.join(SCREENSHOTS,
-                                          'admin-group-snapshot-rows.png'))
-        links.first.click()
+        links.last.click()
 
         page.wait_for_url(re.compile(group_snapshot.id))
         expect(page.locator('#volsnap-volume-group')).to_contain_text(

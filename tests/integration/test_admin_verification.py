@@ -22,12 +22,15 @@ def admin_row(client, snapshot_id):
     return verify_http.row_of(client.get(ADMIN_INDEX).content, snapshot_id)
 
 
+def available_snapshot(cinder, volume, name):
+    made = cinder.volume_snapshots.create(volume.id, name=name)
+    return waiting.until_status(cinder.volume_snapshots, made.id,
+                                'available')
+
+
 def test_admin_sees_a_projects_verification(demo_volume, scheduler_env):
     demo = cloud.cinder_as('demo')
-    made = demo.volume_snapshots.create(demo_volume.id,
-                                        name='itest-admin-verify')
-    snapshot = waiting.until_status(demo.volume_snapshots, made.id,
-                                    'available')
+    snapshot = available_snapshot(demo, demo_volume, 'itest-admin-verify')
     try:
         demo_client = horizon_session.login('demo')
         asked = horizon_session.post(

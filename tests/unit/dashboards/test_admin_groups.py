@@ -53,6 +53,11 @@ def verified(snapshot_id, outcome, reason=''):
         verification.REASON_KEY: reason}), 'p-alt')
 
 
+def refusing_delete(rules, *args):
+    """A policy allowing everything but Delete Group Snapshot."""
+    return all(rule[1] != 'group:delete_group_snapshot' for rule in rules)
+
+
 def row_html(response, object_id):
     return re.search(r'<tr[^>]*data-object-id="%s".*?</tr>' % object_id,
                      response.content.decode(), re.S).group(0)
@@ -221,8 +226,7 @@ class AdminGroupSnapshotPageTests(helpers.BaseAdminViewTests):
     @helpers.create_mocks(PAGE_CALLS)
     def test_no_delete_where_policy_refuses_it(self):
         self.mock_cloud()
-        with self.settings(POLICY_CHECK_FUNCTION=lambda rules, *args: all(
-                rule[1] != 'group:delete_group_snapshot' for rule in rules)):
+        with self.settings(POLICY_CHECK_FUNCTION=refusing_delete):
             res = self.client.get(url('group_snapshot'))
         self.assertEqual(200, res.status_code)
         self.assertNotContains(res, url('delete_group_snapshot'))
@@ -230,11 +234,12 @@ class AdminGroupSnapshotPageTests(helpers.BaseAdminViewTests):
     @helpers.create_mocks({cinder: ['group_snapshot_get']})
     def test_not_found_back_to_the_admin_page(self):
         self.mock_group_snapshot_get.side_effect = errors.NotFound()
-        res = self.client.get(url('group_snapshot'))
-        self.assertRedirectsNoFollow(res, INDEX_URL)
-        self.assertTrue(any(
-            'Group snapshot %s was not found: it does not exist' % GS_ID in m
-            for m in test_groups.shown_messages(res)))
+        for name in ('group_snapshot', 'delete_group_snapshot'):
+            res = self.client.get(url(name))
+            self.assertRedirectsNoFollow(res, INDEX_URL)
+            said = ' '.join(test_groups.shown_messages(res))
+            self.assertIn('Group snapshot %s was not found: it does not '
+                          'exist (it may have been deleted).' % GS_ID, said)
 
     @helpers.create_mocks(PAGE_CALLS)
     def test_members_unavailable_is_a_message_not_a_500(self):
@@ -284,8 +289,7 @@ class AdminDeleteGroupSnapshotTests(helpers.BaseAdminViewTests):
                             for m in test_groups.shown_messages(res)))
 
     def test_refused_by_policy_on_the_server(self):
-        with self.settings(POLICY_CHECK_FUNCTION=lambda rules, *args: all(
-                rule[1] != 'group:delete_group_snapshot' for rule in rules)):
+        with self.settings(POLICY_CHECK_FUNCTION=refusing_delete):
             res = self.client.post(url('delete_group_snapshot'), {})
         self.assertNotIn(res.status_code, (200, 302))
 
