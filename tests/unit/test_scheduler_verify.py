@@ -480,6 +480,52 @@ def test_a_sweep_lists_four_times_however_much_there_is(count):
     assert set(report.verifications.outcomes.values()) == {'ok'}
     assert len(report.verifications.outcomes) == count
     assert cinder.temporary_volumes() == []
+    # Looked at once more after the last finished, then quiet: the
+    # schedules' listing and the requests' only.
+    sweeper.sweep(at('2026-03-01T00:32:00Z'))
+    cinder.calls.clear()
+    sweeper.sweep(at('2026-03-01T00:33:00Z'))
+    assert listings(cinder.calls) == ['volumes.list',
+                                      'volume_snapshots.list']
+
+
+class Monotonic:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_a_quiet_verifier_lists_the_requests_only_until_half_the_timeout(
+        cinder, clock, forgotten):
+    ticks = Monotonic()
+    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
+    worker.sweep()  # a process's first sweep looks at everything
+    assert len(listings(cinder.calls)) == 3
+    cinder.calls.clear()
+    ticks.now += TIMEOUT / 2 - 1
+    worker.sweep()
+    assert listings(cinder.calls) == ['volume_snapshots.list']
+    # Another process's leftovers are found in time: a temporary volume
+    # counts as left behind only once older than the timeout.
+    cinder.calls.clear()
+    ticks.now += 1
+    worker.sweep()
+    assert len(listings(cinder.calls)) == 3
+
+
+def test_a_verification_a_run_started_is_looked_at_by_the_next_sweep(
+        cinder, clock, forgotten):
+    ticks = Monotonic()
+    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
+    worker.sweep()
+    snapshot_id = cinder.add_requested()
+    worker.start(cinder, cinder.volume_snapshots.get(snapshot_id))
+    cinder.calls.clear()
+    report = worker.sweep()
+    assert len(listings(cinder.calls)) == 3
+    assert report.verifying == 1
 
 
 # Schedules verifying every N runs

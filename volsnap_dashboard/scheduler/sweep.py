@@ -1,7 +1,8 @@
 """One sweep: list the scheduled volumes once, decide what is due, run it.
 
-The listing is the only Cinder call of a sweep with nothing due (with
-snapshot verification on, three more: see verify.py), and no
+The listing is the only Cinder call of a sweep with nothing due, but for
+the listing of verification requests (and two more while verifications
+may be in flight: see verify.py), and no
 Keystone call is made beyond the service user's own token: trust-scoped
 tokens are only asked for by runs. Volume metadata is the tenant's to
 write, so each schedule is decoded defensively and re-checked against the

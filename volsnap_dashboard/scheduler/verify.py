@@ -7,10 +7,16 @@ the temporary volume settled, or older than the timeout, records the
 outcome and deletes the volume. A scheduler killed in between leaves
 nothing that the next sweep does not finish or clean up.
 
-Each sweep lists three things, however many there are of each: the
-snapshots requested, the snapshots verifying and the temporary volumes
-(every project, Cinder's exact-match metadata filter). Everything else is
-one call per verification that has something to do.
+Each sweep lists the snapshots requested (every project, Cinder's
+exact-match metadata filter). The snapshots verifying and the temporary
+volumes are listed too when something may be in flight: a request was
+listed, this process started or saw a verification at its last sweep, or
+half the timeout has passed since it last looked (its first sweep
+included), which is soon enough for a temporary volume that only counts as
+left behind once older than the timeout. So a sweep with nothing to verify
+makes one listing, and never more than three, however many there are of
+each. Everything else is one call per verification that has something to
+do.
 
 The temporary volume is created with the tenant's client (a request's
 trust, or a run's), so it is the tenant's volume under the tenant's quota.
@@ -21,6 +27,7 @@ the trust is gone too.
 import dataclasses
 import datetime
 import logging
+import time
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
@@ -89,7 +96,7 @@ class Verifier:
     def __init__(self, service_client, tenant_clients, plugin,
                  clock=_utc_now, timeout=600.0, coordinator=None,
                  forget_trust=None, owns=lambda key: True, dry_run=False,
-                 stop_requested=lambda: False):
+                 stop_requested=lambda: False, monotonic=time.monotonic):
         self.service_client = service_client
         self.tenant_clients = tenant_clients
         self.plugin = plugin
@@ -102,28 +109,40 @@ class Verifier:
         self.owns = owns
         self.dry_run = dry_run
         self.stop_requested = stop_requested
+        self.monotonic = monotonic
+        # When this process last listed what may be in flight (None:
+        # never), and whether something was then, or started since.
+        self._looked_at = None
+        self._in_flight = False
 
     # The sweep's pass
 
     def sweep(self, schedule_trusts=()):
-        """Finish, clean up, then start: three listings.
+        """Finish, clean up, then start: one listing, three when
+        something may be in flight.
         ``schedule_trusts``: the trust ids of the schedules listed."""
         self.schedule_trusts = frozenset(schedule_trusts)
         service = self.service_client
         requested = cinder_calls.snapshots_tagged(
             service, verification.VERIFY_KEY, verification.REQUESTED)
+        if not requested and not self._may_be_in_flight():
+            LOG.debug("verifications: none requested, none in flight")
+            return VerifyReport()
+        self._looked_at = self.monotonic()
         verifying = cinder_calls.snapshots_tagged(
             service, verification.VERIFY_KEY, verification.VERIFYING)
         volumes = cinder_calls.volumes_tagged(
             service, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
         report = VerifyReport(len(requested), len(verifying), len(volumes))
+        volumes = [volume for volume in volumes if _is_temporary(volume)]
+        # Finished at this sweep or not, they are looked at again once.
+        self._in_flight = bool(requested or verifying or volumes)
         if self.dry_run:
             LOG.info("verifications: %d requested, %d verifying, %d "
                      "temporary volume(s) (dry run: nothing done)",
                      *self._counts(report))
             return report
-        volumes = [volume for volume in volumes if _is_temporary(volume)]
         volumes_of = {}
         for volume in volumes:
             volumes_of.setdefault(verification.snapshot_of(volume),
@@ -153,6 +172,10 @@ class Verifier:
                 *self._counts(report), len(report.started),
                 len(report.outcomes), len(report.deleted))
         return report
+
+    def _may_be_in_flight(self):
+        return (self._in_flight or self._looked_at is None or
+                self.monotonic() - self._looked_at >= self.timeout / 2)
 
     @staticmethod
     def _counts(report):
@@ -262,6 +285,7 @@ class Verifier:
                          "Cinder did not create the temporary volume: %s"
                          % exc, [], report)
             return False
+        self._in_flight = True
         LOG.info("verification of snapshot %s: started, temporary volume %s",
                  sid, volume.id)
         try:
