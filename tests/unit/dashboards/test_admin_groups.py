@@ -210,6 +210,7 @@ class AdminGroupSnapshotPageTests(helpers.BaseAdminViewTests):
         self.assertContains(res, 'href="%s"' % INDEX_URL)
         # Restore Group would make the new group in the admin's project.
         self.assertNotContains(res, 'volsnap-restore-group')
+        self.assertNotContains(res, 'Restore Group makes')
         for name in ('detail', 'group_snapshot'):
             self.assertNotContains(res, reverse(
                 'horizon:project:volume_protection:' + name,

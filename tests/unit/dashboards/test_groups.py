@@ -320,6 +320,7 @@ class GroupSnapshotPageTests(helpers.TestCase):
         self.assertContains(res, '&lt;i&gt;app&lt;/i&gt; (group-1)')
         self.mock_group_list.assert_called_once()
         self.assertContains(res, url('restore_group'))
+        self.assertContains(res, 'Restore Group makes')
         self.assertContains(res, url('delete_group_snapshot'))
         # Cinder does not let users filter by group snapshot here.
         self.mock_snapshot_list.assert_called_once_with(
