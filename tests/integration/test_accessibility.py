@@ -64,6 +64,7 @@ def comparisons(snapshot, volume, group_snapshot):
     ours = '/project/volume_protection/'
     admin_ours = '/admin/volume_protection/'
     admin_group = test_admin_groups.group_page(group_snapshot.id)
+    project_group = ours + 'group_snapshots/%s/' % group_snapshot.id
     return [
         ('project list', 'demo', Page(ours), Page('/project/snapshots/')),
         ('protect form', 'demo',
@@ -83,8 +84,22 @@ def comparisons(snapshot, volume, group_snapshot):
          Page('/project/snapshots/',
               'a.ajax-modal[href="/project/volumes/create/?snapshot_id=%s"]'
               % snapshot.id)),
+        ('revert form', 'demo',
+         Page(ours, 'a.ajax-modal[href="%s%s/revert/"]' % (ours,
+                                                           snapshot.id)),
+         Page('/project/snapshots/',
+              'a.ajax-modal[href="/project/volumes/create/?snapshot_id=%s"]'
+              % snapshot.id)),
         ('detail page', 'demo', Page('%s%s/' % (ours, snapshot.id)),
          Page('/project/snapshots/%s' % snapshot.id)),
+        ('group snapshot page', 'demo', Page(project_group),
+         Page('/project/snapshots/%s' % snapshot.id)),
+        ('restore group form', 'demo',
+         Page(project_group, 'a.ajax-modal[href="%srestore/"]'
+              % project_group),
+         Page('/project/snapshots/',
+              'a.ajax-modal[href="/project/volumes/create/?snapshot_id=%s"]'
+              % snapshot.id)),
         ('volumes tab', 'demo', Page(ours + '?tab=volume_protection__volumes'),
          Page('/project/volumes/')),
         ('schedules tab', 'demo',
