@@ -35,8 +35,9 @@ def at(text):
     return datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
 
 
-@pytest.fixture
-def scheduler_env(tmp_path):
+def scheduler_environment(tmp_path, **settings):
+    """The environment of a volsnap-scheduler run as the dev cloud's
+    scheduler user, with ``settings`` (VOLSNAP_SCHEDULER_* names) added."""
     password_file = tmp_path / 'password'
     password_file.write_text(identities.password(identities.SCHEDULER_USER))
     password_file.chmod(0o600)
@@ -52,7 +53,13 @@ def scheduler_env(tmp_path):
         'VOLSNAP_SCHEDULER_WAIT_INTERVAL': '0.5',
         'VOLSNAP_SCHEDULER_WAIT_TIMEOUT': '60',
     })
+    env.update(settings)
     return env
+
+
+@pytest.fixture
+def scheduler_env(tmp_path):
+    return scheduler_environment(tmp_path)
 
 
 def scheduler(env, now, *extra):

@@ -6,7 +6,6 @@ run; a deleted trust and a volume in error are recorded as failed; a
 schedule with verify_every verifies its new snapshot."""
 
 import datetime
-import os
 import queue
 import re
 import signal
@@ -20,8 +19,8 @@ from keystoneclient.v3 import client as ks_client
 import pytest
 
 from tests.integration import scheduler_identity
+from tests.integration import test_scheduler
 from tools.devkit import cinder as devkit_cinder
-from tools.devkit import identities
 from volsnap_dashboard.api import trusts
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import model
@@ -38,23 +37,8 @@ def utc_now():
 
 @pytest.fixture
 def scheduler_env(tmp_path):
-    password_file = tmp_path / 'password'
-    password_file.write_text(identities.password(identities.SCHEDULER_USER))
-    password_file.chmod(0o600)
-    env = dict(os.environ)
-    env.pop('DJANGO_SETTINGS_MODULE', None)
-    env.update({
-        'VOLSNAP_SCHEDULER_KEYSTONE_URL': identities.keystone_url(),
-        'VOLSNAP_SCHEDULER_USERNAME': identities.SCHEDULER_USER,
-        'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(password_file),
-        'VOLSNAP_SCHEDULER_PROJECT_NAME':
-            identities.PROJECT_OF[identities.SCHEDULER_USER],
-        'VOLSNAP_SCHEDULER_STATE_DIR': str(tmp_path / 'state'),
-        'VOLSNAP_SCHEDULER_WAIT_INTERVAL': '0.5',
-        'VOLSNAP_SCHEDULER_WAIT_TIMEOUT': '60',
-        'VOLSNAP_SCHEDULER_VERIFY_TIMEOUT': str(VERIFY_TIMEOUT),
-    })
-    return env
+    return test_scheduler.scheduler_environment(
+        tmp_path, VOLSNAP_SCHEDULER_VERIFY_TIMEOUT=str(VERIFY_TIMEOUT))
 
 
 def run_once(env, *extra):
@@ -66,10 +50,7 @@ def run_once(env, *extra):
     return process.stdout
 
 
-@pytest.fixture
-def demo():
-    return devkit_cinder.keystone_session('demo'), \
-        devkit_cinder.cinder_as('demo')
+demo = test_scheduler.demo
 
 
 @pytest.fixture
