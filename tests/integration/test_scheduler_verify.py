@@ -22,6 +22,7 @@ from tests.integration import scheduler_identity
 from tests.integration import test_scheduler
 from tools.devkit import cinder as devkit_cinder
 from volsnap_dashboard.api import trusts
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
@@ -142,7 +143,7 @@ def test_a_request_is_verified_and_its_volume_and_trust_deleted(
     assert 'verification of snapshot %s: ok' % snapshot.id in output
     state = verification.state_of(cinder.volume_snapshots.get(snapshot.id))
     assert (state.pending, state.outcome, state.reason) == (None, 'ok', '')
-    assert verification.parse_iso(state.verified_at) > \
+    assert times.parse_iso(state.verified_at) > \
         utc_now() - datetime.timedelta(minutes=5)
     assert not {'volsnap_verify_trust', 'volsnap_verify_volume'} & set(
         snapshot_metadata(demo, snapshot.id))

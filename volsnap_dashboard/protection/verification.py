@@ -13,6 +13,8 @@ No Horizon, no request here: the panel and the scheduler both use it.
 import dataclasses
 import datetime
 
+from volsnap_dashboard.protection import times
+
 # Snapshot metadata (values are strings, Cinder keeps at most 255 chars).
 VERIFY_KEY = 'volsnap_verify'
 REQUESTED = 'requested'
@@ -67,20 +69,6 @@ def iso(moment):
     """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""
     return moment.astimezone(datetime.timezone.utc).strftime(
         '%Y-%m-%dT%H:%M:%SZ')
-
-
-def parse_iso(text):
-    """A recorded time as an aware UTC datetime; None if unreadable."""
-    if not text:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(
-            str(text).replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment.astimezone(datetime.timezone.utc)
 
 
 def cut(text, limit=VALUE_LIMIT):
@@ -147,5 +135,6 @@ def snapshot_of(volume):
 def started_at(volume):
     """When the temporary volume was made (its tag, else Cinder's
     created_at); None if unknown."""
-    return parse_iso(_metadata(volume).get(VERIFICATION_STARTED_KEY)) or \
-        parse_iso(getattr(volume, 'created_at', None))
+    tagged = _metadata(volume).get(VERIFICATION_STARTED_KEY)
+    return times.parse_iso(tagged) or \
+        times.parse_iso(getattr(volume, 'created_at', None))

@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 from volsnap_dashboard.dashboards.project.volume_protection import (
     protection_state as states)
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import retention
 from tests.unit.protection.schedule import factories
 
 UTC = datetime.timezone.utc
@@ -171,7 +172,7 @@ class CreatedAtTests(SimpleTestCase):
 
     def test_cinders_naive_time_is_utc(self):
         self.assertEqual(datetime.datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
-                         states.created_at(factories.snapshot(
+                         retention.created_at(factories.snapshot(
                              's', datetime.datetime(2026, 11, 25, 12, 0,
                                                     tzinfo=UTC))))
 
@@ -179,5 +180,5 @@ class CreatedAtTests(SimpleTestCase):
         bad = snapshot('bad', 1)
         bad.created_at = 'yesterday'
         found = protection(snapshots=[bad, snapshot('good', 5)])
-        self.assertIsNone(states.created_at(bad))
+        self.assertIsNone(retention.created_at(bad))
         self.assertEqual('good', found.newest_snapshot.id)

@@ -15,6 +15,7 @@ from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
 from volsnap_dashboard.dashboards import volume_picker
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from tests.unit import fixtures
 
@@ -186,7 +187,7 @@ class RequestTests(SnapshotsTabTestCase):
         written = args[2]
         self.assertEqual('requested', written[verification.VERIFY_KEY])
         self.assertEqual('trust-1', written[verification.TRUST_KEY])
-        requested = verification.parse_iso(
+        requested = times.parse_iso(
             written[verification.REQUESTED_AT_KEY])
         self.assertLessEqual(before, requested)
         self.mock_trust_delete.assert_not_called()

@@ -17,6 +17,8 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.protection import times
+
 AVAILABLE = 'available'
 ERROR = 'error'
 
@@ -27,19 +29,10 @@ MAX_GIGABYTES = 'maxTotalVolumeGigabytes'
 USED_GIGABYTES = 'totalGigabytesUsed'
 
 
-def created_at(snapshot):
-    """Cinder's creation time of ``snapshot`` as an aware UTC datetime
-    (Cinder writes it without a zone), or None if unreadable."""
-    text = getattr(snapshot, 'created_at', None)
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
+def created_at(resource):
+    """Cinder's creation time of ``resource`` (a snapshot or volume) as
+    an aware UTC datetime, or None if unreadable."""
+    return times.parse_iso(getattr(resource, 'created_at', None))
 
 
 def _oldest_first(snapshots):

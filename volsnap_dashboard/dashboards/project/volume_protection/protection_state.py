@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import timing
 
 UNPROTECTED = 'unprotected'
@@ -79,24 +80,9 @@ class Protection:
     last_verified: object = None
 
 
-def created_at(snapshot):
-    """A snapshot's creation time, aware; Cinder gives naive UTC."""
-    text = getattr(snapshot, 'created_at', None)
-    if isinstance(text, datetime.datetime):
-        moment = text
-    else:
-        try:
-            moment = datetime.datetime.fromisoformat(
-                str(text).replace('Z', '+00:00'))
-        except ValueError:
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
-
-
 def _newest_available(snapshots):
-    dated = [(created_at(snapshot), snapshot) for snapshot in snapshots
+    dated = [(retention.created_at(snapshot), snapshot)
+             for snapshot in snapshots
              if getattr(snapshot, 'status', None) == 'available']
     dated = [(moment, snapshot) for moment, snapshot in dated if moment]
     if not dated:

@@ -11,6 +11,7 @@ from django.utils import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 PENDING_DISPLAY = {
@@ -36,7 +37,7 @@ def _utc(moment):
 def ended(state, at=None):
     """How the last verification ended, in words, with its time (or
     Cinder's reason for a failure) on hover; None if none ended."""
-    moment = verification.parse_iso(state.verified_at)
+    moment = times.parse_iso(state.verified_at)
     if state.outcome is None or moment is None:
         return None
     at = at or now()
@@ -71,10 +72,10 @@ def last_verified(snapshots):
     ended_states = []
     for snapshot in snapshots:
         state = verification.state_of(snapshot)
-        moment = verification.parse_iso(state.verified_at)
+        moment = times.parse_iso(state.verified_at)
         if state.outcome is None or moment is None:
             continue
-        created = verification.parse_iso(
+        created = times.parse_iso(
             getattr(snapshot, 'created_at', None))
         ended_states.append(((created or moment, moment), state))
     if not ended_states:
