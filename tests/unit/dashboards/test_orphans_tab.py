@@ -88,6 +88,10 @@ class OrphansTabTests(helpers.TestCase):
         self.assertContains(res, 'Snapshot of a volume gone from its project')
         self.assertContains(res, 'Restored from a deleted snapshot')
         self.assertContains(res, 'Schedule 0a1b2c3d')
+        # Statuses in words, as on the Snapshots tab.
+        page = res.content.decode()
+        self.assertRegex(page, r'sortable">\s*Available\s*</td>')
+        self.assertNotRegex(page, r'sortable">\s*available\s*</td>')
         self.assertContains(res, ADOPT_URL)  # only the adoptable row
         self.assertContains(res, ADOPT_URL, count=1)
         self.assertContains(res, 'orphans__delete')

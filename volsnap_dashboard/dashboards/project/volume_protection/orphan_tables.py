@@ -381,7 +381,9 @@ class OrphansTable(tables.DataTable):
                           help_text=_("What it was made from or for."))
     size = tables.Column(size_text, verbose_name=_("Size"),
                          attrs={'data-type': 'size'})
-    status = tables.Column('status', verbose_name=_("Status"))
+    status = tables.Column(
+        'status', verbose_name=_("Status"),
+        display_choices=protection_tables.SNAPSHOT_STATUS_DISPLAY)
     age = tables.Column(age_html, verbose_name=_("Age"))
 
     def get_object_id(self, orphan):
