@@ -3,7 +3,6 @@ says "Verification requested", and as volsnap-scheduler sweeps (start,
 then record) the row follows by itself, without a reload, to "Verified"
 (Playwright and Debian's chromium on the dev cloud)."""
 
-import datetime
 import os
 import re
 
@@ -16,8 +15,8 @@ from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import test_scheduler
+from tests.integration import test_verify_http as verify_http
 from tests.integration import waiting
-from volsnap_dashboard.protection import verification
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +25,8 @@ scheduler_env = test_scheduler.scheduler_env
 SCREENSHOT = os.path.join(SCREENSHOTS, 'readme-verify.png')
 
 
-def now_iso():
-    return verification.iso(datetime.datetime.now(datetime.timezone.utc))
-
-
-def temporary_volumes_of(snapshot_id):
-    admin = cloud.cinder_as('admin')
-    return [volume for volume in admin.volumes.list(search_opts={
-        'all_tenants': 1, 'metadata': {
-            verification.VERIFICATION_OF_KEY: snapshot_id}})
-        if volume.status != 'deleting']
+now_iso = verify_http.now_iso
+temporary_volumes_of = verify_http.temporary_volumes_of
 
 
 def test_verify_then_the_row_follows_to_verified(browser,  # noqa: F811

@@ -442,6 +442,17 @@ def test_a_stop_request_stops_before_the_next_verification(
     assert cinder.temporary_volumes() == []
 
 
+def sweeper_of(cinder, clock, worker):
+    """A sweeper whose runs and sweeps verify with ``worker``."""
+    runner = run.Runner(fakes.FakeCoordinator(), cinder,
+                        fakes.Trusts(cinder),
+                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
+                        clock=clock, wait_interval=0, wait_timeout=5,
+                        verifier=worker)
+    return sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+                         verifier=worker)
+
+
 # Listings per sweep
 
 def listings(calls):
@@ -457,13 +468,7 @@ def test_a_sweep_lists_four_times_however_much_there_is(count):
         cinder.add_requested()
     clock, forgotten = Clock(), Forgotten()
     worker = verifier(cinder, clock, forgotten)
-    runner = run.Runner(fakes.FakeCoordinator(), cinder,
-                        fakes.Trusts(cinder),
-                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
-                        clock=clock, wait_interval=0, wait_timeout=5,
-                        verifier=worker)
-    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
-                            verifier=worker)
+    sweeper = sweeper_of(cinder, clock, worker)
     cinder.calls.clear()
     # Nothing due at this instant: the requests are started.
     sweeper.sweep(at('2026-03-01T00:30:00Z'))
@@ -537,13 +542,7 @@ def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
     schedule.verify_every = 2
     store.save(cinder, cinder.volume(volume.id), schedule)
     worker = verifier(cinder, clock, forgotten)
-    runner = run.Runner(fakes.FakeCoordinator(), cinder,
-                        fakes.Trusts(cinder),
-                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
-                        clock=clock, wait_interval=0, wait_timeout=5,
-                        verifier=worker)
-    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
-                            verifier=worker)
+    sweeper = sweeper_of(cinder, clock, worker)
 
     def snapshot_of_run():
         state = store.schedules_of(cinder.volume(volume.id))[0].state
@@ -623,12 +622,7 @@ def test_a_trust_a_schedule_uses_is_kept(cinder, clock, forgotten):
     fakes.schedule_on(cinder, volume, trust='trust-demo')
     snapshot_id = cinder.add_requested(trust='trust-demo')
     worker = verifier(cinder, clock, forgotten)
-    runner = run.Runner(fakes.FakeCoordinator(), cinder,
-                        fakes.Trusts(cinder),
-                        cinder_snapshot.CinderSnapshotProtectionPlugin(),
-                        clock=clock, verifier=worker)
-    sweeper = sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
-                            verifier=worker)
+    sweeper = sweeper_of(cinder, clock, worker)
     sweeper.sweep(at('2026-03-01T00:30:00Z'))
     for temporary in cinder.temporary_volumes():
         temporary.status = 'available'
