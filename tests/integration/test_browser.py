@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import pytest
 
 from volsnap_dashboard.devenv import source_tree
@@ -63,6 +64,35 @@ def browser_volume():
 
 def row(page, text):
     return page.locator('#protected_snapshots tbody tr', has_text=text)
+
+
+def choose_from_row_menu(row, item):
+    """Open ``row``'s action menu and click ``item`` (a locator in it),
+    opening the menu again when it closed first: a row in a transitional
+    status is refreshed every few seconds and comes back with its menu
+    closed, and a table with a filter by category (the Schedules, Volumes
+    and Orphans tabs) clicks its first category when the page's scripts
+    start, which closes a menu opened before them."""
+    for _ in range(3):
+        open_row_menu(row, item)
+        try:
+            item.click(timeout=5000)
+            return
+        except PlaywrightTimeoutError:
+            continue  # the menu closed between showing and the click
+    pytest.fail('%s in the row menu could not be clicked' % item)
+
+
+def open_row_menu(row, item):
+    """Open ``row``'s action menu until ``item`` shows in it."""
+    for _ in range(5):
+        row.locator('.dropdown-toggle').click()
+        try:
+            expect(item).to_be_visible(timeout=2000)
+            return
+        except AssertionError:
+            continue
+    pytest.fail('the row menu never showed %s' % item)
 
 
 def test_demo_protects_restores_and_deletes(browser, server, browser_volume):

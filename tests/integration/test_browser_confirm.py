@@ -9,6 +9,7 @@ import pytest
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
@@ -78,9 +79,8 @@ def row_action(page, table, action, snapshot):
     def click():
         row = page.locator('#%s tr[data-object-id="%s"]' % (table,
                                                              snapshot.id))
-        row.locator('.dropdown-toggle').click()
-        row.locator('button[value="%s__%s__%s"]'
-                    % (table, action, snapshot.id)).click()
+        choose_from_row_menu(row, row.locator(
+            'button[value="%s__%s__%s"]' % (table, action, snapshot.id)))
     return click
 
 

@@ -11,7 +11,9 @@ import requests
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import open_row_menu
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration.test_browser_forms import open_protect_form
 from tests.integration import waiting
@@ -46,21 +48,6 @@ def demo_volume():
 
 def snapshot_row(page, snapshot, table='protected_snapshots'):
     return page.locator('#%s tr[data-object-id="%s"]' % (table, snapshot.id))
-
-
-def open_row_menu(row, item):
-    """Open the row's action menu until ``item`` shows in it: a row in a
-    transitional status is refreshed every few seconds, and the refreshed
-    row comes with its menu closed."""
-    for _ in range(5):
-        row.locator('.dropdown-toggle').click()
-        try:
-            expect(row.locator('.dropdown-menu').get_by_text(item)
-                   ).to_be_visible(timeout=2000)
-            return
-        except AssertionError:
-            continue
-    pytest.fail('the row menu never showed %s' % item)
 
 
 def test_detail_lists_a_volume_made_outside_the_plugin(
@@ -99,7 +86,7 @@ def test_a_snapshot_being_created_offers_what_cinder_allows(
         expect(row).to_contain_text('Creating')
         actions = row.locator('.actions_column')
         expect(actions.get_by_text('Edit Snapshot')).to_be_visible()
-        open_row_menu(row, 'Update Metadata')
+        open_row_menu(row, actions.get_by_text('Update Metadata'))
         expect(actions).not_to_contain_text('Delete')
         expect(actions).not_to_contain_text('Restore')
         # What the menu offers, Cinder does: rename it while creating.
@@ -156,8 +143,8 @@ def test_metadata_form_names_the_lines_of_a_duplicate_key(
                      metadata={'tier': 'gold'}) as snapshot:
         page = logged_in_page(browser, server, 'demo')
         row = snapshot_row(page, snapshot)
-        row.locator('.dropdown-toggle').click()
-        row.locator('a', has_text='Update Metadata').click()
+        choose_from_row_menu(row,
+                             row.locator('a', has_text='Update Metadata'))
         modal = page.locator('.modal-dialog')
         modal.locator('#id_metadata').fill('tier=gold\nowner=ops\n'
                                            'tier=silver')

@@ -14,6 +14,7 @@ import pytest
 from tests.integration import cloud
 from tests.integration import group_fixtures
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import row
 from tests.integration.test_browser import SCREENSHOTS
@@ -83,8 +84,8 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         # same form).
         page.goto(server.url + '/project/volume_protection/')
         member_row = row(page, 'browser-group-snap').first
-        member_row.locator('.dropdown-toggle').click()
-        member_row.locator('a', has_text='Restore Group').click()
+        choose_from_row_menu(
+            member_row, member_row.locator('a', has_text='Restore Group'))
         modal = page.locator('#restore_group_modal')
         expect(modal).to_contain_text('2 new volumes, one from each member')
         modal.locator('#id_name').fill('browser-group-restored')

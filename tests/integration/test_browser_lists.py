@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
@@ -98,8 +99,7 @@ def test_emptying_metadata_asks_before_removing_every_key(
     page = logged_in_page(browser, server, 'demo')
     row = page.locator('#protected_snapshots tr[data-object-id="%s"]'
                        % snapshot.id)
-    row.locator('.dropdown-toggle').click()
-    row.locator('a', has_text='Update Metadata').click()
+    choose_from_row_menu(row, row.locator('a', has_text='Update Metadata'))
     modal = page.locator('.modal-dialog')
     text = modal.locator('#id_metadata')
     expect(text).to_have_value('tier=gold')

@@ -14,6 +14,7 @@ import pytest
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
@@ -91,9 +92,8 @@ def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
         # Delete asks first: cancelled, the volume stays; confirmed, gone.
         def click_delete():
             left_row = row(page, 'orphans', 'volume', left)
-            left_row.locator('.dropdown-toggle').click()
-            left_row.locator('button[value="orphans__delete__volume-%s"]'
-                             % left.id).click()
+            choose_from_row_menu(left_row, left_row.locator(
+                'button[value="orphans__delete__volume-%s"]' % left.id))
         click_delete()
         dialog = confirmation(page)
         expect(dialog).to_be_visible()
@@ -110,8 +110,8 @@ def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
         # Keep: off the list, on the kept one.
         page.goto(server.url + TAB)
         kept_row = row(page, 'orphans', 'snapshot', kept)
-        kept_row.locator('.dropdown-toggle').click()
-        kept_row.locator('button', has_text='Keep').click()
+        choose_from_row_menu(kept_row,
+                             kept_row.locator('button', has_text='Keep'))
         expect(page.locator('.alert-success, .alert')).to_contain_text(
             'browser-orphan-kept')
         expect(row(page, 'orphans', 'snapshot', kept)).to_have_count(0)

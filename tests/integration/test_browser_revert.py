@@ -12,7 +12,9 @@ import pytest
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
+from tests.integration.test_browser import open_row_menu
 from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
@@ -43,9 +45,8 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             # The older snapshot: greyed, the reason on hover, focusable.
             row = page.locator('tr[data-object-id="%s"]' % older.id)
             toggle = row.locator('.dropdown-toggle')
-            toggle.click()
             greyed = row.locator('li.disabled a', has_text=REVERT)
-            expect(greyed).to_be_visible()
+            open_row_menu(row, greyed)
             expect(greyed).to_have_attribute('title', REASON)
             expect(greyed).to_have_attribute('aria-disabled', 'true')
             greyed.hover()
@@ -66,8 +67,7 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             page.keyboard.press('Escape')
 
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
-            row.locator('.dropdown-toggle').click()
-            row.locator('a', has_text=REVERT).click()
+            choose_from_row_menu(row, row.locator('a', has_text=REVERT))
             modal = page.locator('#revert_snapshot_modal')
             expect(modal).to_be_visible()
             expect(modal).to_contain_text('Volume "browser-revert" goes back')

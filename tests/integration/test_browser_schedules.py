@@ -54,10 +54,10 @@ def row_action(page, schedule, action):
     """Click a row's one-click action (no confirmation: it is undone by
     its counterpart)."""
     row = schedule_row(page, schedule)
-    row.locator('.dropdown-toggle').click()
-    row.locator('button[value="schedules__%s__%s"]' % (
-        action, schedule_rows.row_id(schedule.volume_id,
-                                     schedule.id))).click()
+    test_browser.choose_from_row_menu(row, row.locator(
+        'button[value="schedules__%s__%s"]' % (
+            action, schedule_rows.row_id(schedule.volume_id,
+                                         schedule.id))))
 
 
 def test_pause_resume_and_delete_keeping_snapshots(browser, server,
@@ -75,8 +75,8 @@ def test_pause_resume_and_delete_keeping_snapshots(browser, server,
     expect(schedule_row(page, browser_schedule)).to_contain_text('Active')
 
     row = schedule_row(page, browser_schedule)
-    row.locator('.dropdown-toggle').click()
-    row.locator('a[id$="__action_delete_schedule"]').click()
+    test_browser.choose_from_row_menu(
+        row, row.locator('a[id$="__action_delete_schedule"]'))
     modal = page.locator('.modal-dialog', has_text='Its snapshots')
     expect(modal).to_be_visible()
     expect(modal.locator('input[value="keep"]')).to_be_checked()

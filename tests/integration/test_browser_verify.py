@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
+from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
@@ -41,8 +42,8 @@ def test_verify_then_the_row_follows_to_verified(browser,  # noqa: F811
                                  'available')
             page = logged_in_page(browser, server, 'demo')
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
-            row.locator('.dropdown-toggle').click()
-            row.locator('button', has_text='Verify Snapshot').click()
+            choose_from_row_menu(
+                row, row.locator('button', has_text='Verify Snapshot'))
             expect(page.locator('.alert-success')).to_contain_text(
                 'Requested verification of Snapshot: browser-verify-snap')
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)

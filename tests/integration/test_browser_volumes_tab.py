@@ -91,8 +91,8 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     expect(row).to_be_visible()
 
     # Add Schedule: the workflow opens with this volume picked.
-    row.locator('.dropdown-toggle').click()
-    row.locator('a[id$="__action_add_schedule"]').click()
+    test_browser.choose_from_row_menu(
+        row, row.locator('a[id$="__action_add_schedule"]'))
     form = page.locator('#modal_wrapper form.volsnap-schedule-workflow')
     picked = form.locator('.volsnap-picker-selected input:checked')
     expect(picked).to_have_count(1)
