@@ -1,6 +1,7 @@
-"""Revert Volume to This Snapshot in the browser: on an older snapshot the
-entry is greyed and says why (on hover, and reached with the keyboard);
-on the newest, the confirmation names the volume and what is lost, refuses
+"""Revert Volume to This Snapshot in the browser: not on an older
+snapshot; on the newest, greyed while the volume is busy, saying why (on
+hover, and reached with the keyboard); once it is available, the
+confirmation names the volume and what is lost, refuses
 a wrong name, and reverts with the right one (Playwright and Debian's
 chromium on the dev cloud). Saves the confirmation as readme-revert.png
 (doc/images/revert.png)."""
@@ -22,8 +23,8 @@ from tests.integration import waiting
 pytestmark = pytest.mark.browser
 
 REVERT = 'Revert Volume to This Snapshot'
-REASON = ('A newer snapshot of this volume exists: Block Storage reverts a '
-          'volume to its newest snapshot only.')
+REASON = ('The volume is "backing-up": Block Storage reverts only an '
+          'available volume (detached, not busy).')
 
 
 def snapshot_of(cinder, volume, name):
@@ -42,8 +43,19 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             snapshot = snapshot_of(demo, volume, 'browser-revert-snap')
             page = logged_in_page(browser, server, 'demo')
 
-            # The older snapshot: greyed, the reason on hover, focusable.
+            # The older snapshot: no revert entry in its menu.
             row = page.locator('tr[data-object-id="%s"]' % older.id)
+            open_row_menu(row, row.locator('a', has_text='Edit Snapshot'))
+            expect(row.locator('.dropdown-menu', has_text=REVERT)
+                   ).to_have_count(0)
+            page.keyboard.press('Escape')
+
+            # The newest, its volume busy (as a backup would make it):
+            # greyed, the reason on hover, focusable.
+            admin = cloud.cinder_as('admin')
+            admin.volumes.reset_state(volume.id, 'backing-up')
+            page.reload()
+            row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
             toggle = row.locator('.dropdown-toggle')
             greyed = row.locator('li.disabled a', has_text=REVERT)
             open_row_menu(row, greyed)
@@ -66,6 +78,8 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             assert greyed.get_attribute('href') is None
             page.keyboard.press('Escape')
 
+            admin.volumes.reset_state(volume.id, 'available')
+            page.reload()
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
             choose_from_row_menu(row, row.locator('a', has_text=REVERT))
             modal = page.locator('#revert_snapshot_modal')

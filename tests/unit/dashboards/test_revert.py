@@ -135,15 +135,29 @@ class OfferTests(helpers.TestCase):
         # The statuses come with the names: the same one listing.
         self.assertEqual({'with_status': True}, self.names_call.kwargs)
 
-    def test_the_others_say_why_on_hover(self):
+    def test_not_on_a_snapshot_with_a_newer_one(self):
         snapshots = [fixtures.snapshot('snap-3', volume_id='vol-1'),
                      fixtures.snapshot('snap-2', volume_id='vol-2'),
                      fixtures.snapshot('snap-1', volume_id='vol-1'),
+                     fixtures.snapshot('snap-0', volume_id='vol-2')]
+        offers = self._revert_offers(snapshots, {
+            'vol-1': 'available', 'vol-2': 'in-use'})
+        # Older snapshots: no entry, the volume's state aside.
+        self.assertIsNone(offers['snap-1'])
+        self.assertIsNone(offers['snap-0'])
+        self.assertNotContains(self.response, 'A newer snapshot')
+        for older in ('snap-1', 'snap-0'):
+            self.assertNotContains(
+                self.response,
+                'protected_snapshots__row_%s__action_revert' % older)
+        self.assertIn('The volume is "in-use"', offers['snap-2'])
+
+    def test_the_others_say_why_on_hover(self):
+        snapshots = [fixtures.snapshot('snap-3', volume_id='vol-1'),
+                     fixtures.snapshot('snap-2', volume_id='vol-2'),
                      fixtures.snapshot('snap-0', volume_id='vol-4')]
         offers = self._revert_offers(snapshots, {
             'vol-1': 'available', 'vol-2': 'in-use'})
-        self.assertIn('A newer snapshot of this volume exists',
-                      offers['snap-1'])
         self.assertIn('The volume is "in-use"', offers['snap-2'])
         self.assertIn("The volume's state is unknown", offers['snap-0'])
         page = self.response.content.decode()
@@ -151,19 +165,19 @@ class OfferTests(helpers.TestCase):
         # of actions and reasons), as a greyed, focusable entry with no
         # link to follow.
         self.assertInHTML(
-            '<li class="disabled"><a id="protected_snapshots__row_snap-1'
+            '<li class="disabled"><a id="protected_snapshots__row_snap-2'
             '__action_revert" class="btn data-table-action '
             'volsnap-unavailable-action text-muted" role="link" '
-            'aria-disabled="true" tabindex="0" title="A newer snapshot of '
-            'this volume exists: Block Storage reverts a volume to its '
-            'newest snapshot only." data-toggle="tooltip" '
+            'aria-disabled="true" tabindex="0" title="The volume is '
+            '&quot;in-use&quot;: Block Storage reverts only an available '
+            'volume (detached, not busy)." data-toggle="tooltip" '
             'data-placement="top">Revert Volume to This Snapshot<span '
-            'class="sr-only">: A newer snapshot of this volume exists: '
-            'Block Storage reverts a volume to its newest snapshot only.'
-            '</span></a></li>', page)
-        self.assertIn('title="The volume is &quot;in-use&quot;', page)
+            'class="sr-only">: The volume is &quot;in-use&quot;: Block '
+            'Storage reverts only an available volume (detached, not '
+            'busy).</span></a></li>', page)
+        self.assertIn('title="The volume&#x27;s state is unknown', page)
         self.assertIn(revert_url('snap-3'), page)
-        for greyed in ('snap-2', 'snap-1', 'snap-0'):
+        for greyed in ('snap-2', 'snap-0'):
             self.assertNotIn(revert_url(greyed), page)
 
     def test_a_volume_state_from_cinder_is_escaped(self):
@@ -265,11 +279,24 @@ class RowRefreshTests(helpers.TestCase):
                           'limit': 1, 'sort': 'created_at:desc'},
                          self.newest_calls[0].kwargs)
 
-    def test_greyed_after_a_refresh_when_a_newer_one_exists(self):
+    def test_gone_after_a_refresh_when_a_newer_one_exists(self):
         row = self._refresh(fixtures.snapshot(), fixtures.volume(),
                             newest='snap-2')
+        self.assertNotIn('__action_revert', row)
+        self.assertIn('__action_restore', row)  # the menu is there
+
+    def test_gone_after_a_refresh_when_a_newer_one_exists_and_in_use(self):
+        row = self._refresh(fixtures.snapshot(),
+                            fixtures.volume(status='in-use'),
+                            newest='snap-2')
+        self.assertNotIn('__action_revert', row)
+        self.assertEqual(1, len(self.newest_calls))
+
+    def test_greyed_after_a_refresh_of_the_newest_while_in_use(self):
+        row = self._refresh(fixtures.snapshot(),
+                            fixtures.volume(status='in-use'))
         self.assertNotIn(revert_url(), row)
-        self.assertIn('title="A newer snapshot of this volume exists', row)
+        self.assertIn('title="The volume is &quot;in-use&quot;', row)
 
     def test_follows_the_volume_while_it_reverts(self):
         row = self._refresh(fixtures.snapshot(status='restoring'),

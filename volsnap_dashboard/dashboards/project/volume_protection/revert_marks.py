@@ -5,9 +5,10 @@ of its own).
 
 Cinder reverts a volume only to its newest snapshot. The listing is newest
 first, so on the first page of an unfiltered listing (or one filtered by
-volume only) the first row of each volume is that volume's newest snapshot.
-On later pages, or under other filters, a newer snapshot may sit elsewhere:
-those rows say that they cannot tell (Cinder would refuse a wrong one
+volume only) the first row of each volume is that volume's newest snapshot:
+the others have no revert entry at all. On later pages, or under other
+filters, a newer snapshot may sit elsewhere: those rows show the entry
+greyed and say that they cannot tell (Cinder would refuse a wrong one
 anyway, and the form says so). A row refreshed on its own asks Cinder (see
 revert_rows).
 """
@@ -37,11 +38,19 @@ def mark(snapshots, known, volume_statuses):
         snapshot.volume_status = volume_statuses.get(snapshot.volume_id)
 
 
+def newer_exists(snapshot):
+    """The volume is known to have a newer snapshot: no revert to this
+    one, whatever the volume's state (the entry is not shown)."""
+    return (getattr(snapshot, 'newest_known', False) and
+            not getattr(snapshot, 'newest_of_volume', False))
+
+
 def unavailable_reason(snapshot, version):
     """Why the revert cannot be offered on ``snapshot`` (an available
-    snapshot, the plugin able to revert, policy allowing it), or None when
-    it can: the Block Storage version (``version``, negotiated), the
-    volume's state, or the snapshot not being the volume's newest."""
+    snapshot not known to have a newer one, the plugin able to revert,
+    policy allowing it), or None when it can: the Block Storage version
+    (``version``, negotiated), the volume's state, or the page not telling
+    whether the snapshot is the volume's newest."""
     if version is None:
         # Not negotiated yet: nothing on the page spoke to Cinder.
         return _("The Block Storage service's API version is not known "
@@ -62,9 +71,6 @@ def unavailable_reason(snapshot, version):
                  'available volume (detached, not busy).') % volume_status
     if getattr(snapshot, 'newest_of_volume', False):
         return None
-    if getattr(snapshot, 'newest_known', False):
-        return _("A newer snapshot of this volume exists: Block Storage "
-                 "reverts a volume to its newest snapshot only.")
     return _("Block Storage reverts a volume to its newest snapshot only, "
              "and this page cannot tell whether this is the newest: filter "
              "the list by its volume to see.")

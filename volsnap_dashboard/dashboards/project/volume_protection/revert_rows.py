@@ -1,8 +1,8 @@
 """What the revert offer and the Status cell need to know of a snapshot's
 volume, where the page cannot tell it from its own listings: for a row
 refreshed on its own (one call: the volume's newest snapshot, only where
-the revert could be offered), and Cinder's reason for volumes in error (one
-call for the page, only if there are)."""
+the snapshot is available and Cinder can revert), and Cinder's reason for
+volumes in error (one call for the page, only if there are)."""
 
 from openstack_dashboard import policy as dashboard_policy
 
@@ -44,8 +44,8 @@ def refresh(request, snapshot, volume):
     snapshot.newest_known = False
     snapshot.newest_of_volume = False
     version = cinder.known_api_version(request)
-    if (volume is not None and volume.status == 'available' and
-            snapshot.status == 'available' and version is not None and
+    if (volume is not None and snapshot.status == 'available' and
+            version is not None and
             version >= microversions.REVERT):
         newest = newest_snapshot_id(request, snapshot.volume_id)
         snapshot.newest_known = newest is not None

@@ -178,9 +178,11 @@ class RestoreSnapshotGroup(AvailableSnapshotModal):
 class RevertToSnapshot(AvailableSnapshotModal):
     """Offered on a volume's newest snapshot (as the page can tell, see
     revert_marks) while the volume is available, when the plugin can
-    revert and Cinder has the action (3.40). On other available snapshots
-    it is shown greyed with the reason (``unavailable_reason``, see
-    _row_actions.html); where policy or the plugin refuse, not at all."""
+    revert and Cinder has the action (3.40). Where Cinder's version, the
+    volume's state or the page's view keep it from a snapshot that may be
+    the newest, it is shown greyed with the reason (``unavailable_reason``,
+    see _row_actions.html); on a snapshot with a newer one, or where
+    policy or the plugin refuse, not at all."""
 
     name = 'revert'
     verbose_name = _("Revert Volume to This Snapshot")
@@ -199,7 +201,7 @@ class RevertToSnapshot(AvailableSnapshotModal):
     unavailable_reason = None
 
     def allowed(self, request, snapshot=None):
-        if snapshot is None:
+        if snapshot is None or revert_marks.newer_exists(snapshot):
             return False
         return super().allowed(request, snapshot) and self.offered(request)
 
