@@ -21,13 +21,18 @@ def project_names(request):
     return {project.id: project.name for project in projects}
 
 
+def scheduling_configured():
+    """Whether this dashboard knows the scheduler's service user, without
+    which nothing can be handed to the scheduler (no call)."""
+    return bool(getattr(settings, 'VOLSNAP_SCHEDULER_USER_ID', None))
+
+
 def scheduler_user_id():
     """The scheduler's service user: the trustee of every schedule's
     trust (setting VOLSNAP_SCHEDULER_USER_ID)."""
-    user_id = getattr(settings, 'VOLSNAP_SCHEDULER_USER_ID', None)
-    if not user_id:
+    if not scheduling_configured():
         raise errors.SchedulingNotConfigured()
-    return user_id
+    return settings.VOLSNAP_SCHEDULER_USER_ID
 
 
 def _user_session(request):

@@ -95,6 +95,28 @@ class OfferTests(SnapshotsTabTestCase):
             self.assertTrue(self._offered(fixtures.snapshot()))
 
 
+    def test_greyed_with_the_reason_where_the_scheduler_is_not_set_up(self):
+        button = 'value="%s__snap-1"' % VERIFY
+        with self.settings(VOLSNAP_SCHEDULER_USER_ID=None):
+            res = self._page([fixtures.snapshot()])
+        self.assertNotContains(res, button)
+        self.assertInHTML(
+            '<li class="disabled"><a id="protected_snapshots__row_snap-1'
+            '__action_verify" class="btn data-table-action '
+            'volsnap-unavailable-action text-muted" role="link" '
+            'aria-disabled="true" tabindex="0" title="Verification runs in '
+            'the protection scheduler, which this dashboard is not set up '
+            'to use: ask your cloud&#x27;s operator." data-toggle="tooltip" '
+            'data-placement="top">Verify Snapshot<span class="sr-only">: '
+            'Verification runs in the protection scheduler, which this '
+            'dashboard is not set up to use: ask your cloud&#x27;s '
+            'operator.</span></a></li>', res.content.decode())
+        with self.settings(VOLSNAP_SCHEDULER_USER_ID='scheduler-id'):
+            res = self._page([fixtures.snapshot()])
+        self.assertContains(res, button)
+        self.assertNotContains(res, 'volsnap-unavailable-action')
+
+
 class StatesShownTests(SnapshotsTabTestCase):
 
     def _row(self, res, snapshot_id='snap-1'):

@@ -10,6 +10,7 @@ from horizon import tables
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards import verifications_api
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
@@ -38,11 +39,22 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
         return ngettext_lazy("Requested verification of Snapshot",
                              "Requested verification of Snapshots", count)
 
+    #: Set where the scheduler cannot be asked (shown greyed, with the
+    #: reason: see _row_actions.html).
+    unavailable_reason = None
+
     def allowed(self, request, snapshot=None):
         if snapshot is None:
             return True
         return (snapshot.status == 'available' and
                 not verification.state_of(snapshot).in_progress)
+
+    def update(self, request, snapshot):
+        if not keystone.scheduling_configured():
+            self.unavailable_reason = _(
+                "Verification runs in the protection scheduler, which this "
+                "dashboard is not set up to use: ask your cloud's "
+                "operator.")
 
     def action(self, request, obj_id):
         try:
@@ -58,3 +70,10 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
             if snapshot.id == snapshot_id:
                 return snapshot.name or snapshot.id
         return snapshot_id
+
+    def get_default_attrs(self):
+        attrs = super().get_default_attrs()
+        if self.unavailable_reason:
+            # A greyed link, not a button the table's scripts would count.
+            attrs.pop('data-batch-action', None)
+        return attrs
