@@ -196,7 +196,7 @@ class GroupSnapshotFormView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
         return context
 
 
-class RestoreGroupView(GroupSnapshotFormView):
+class RestoreGroupView(views.RestoreLimitsMixin, GroupSnapshotFormView):
     form_class = group_forms.RestoreGroupForm
     template_name = 'volume_protection/restore_group.html'
     modal_id = 'restore_group_modal'
@@ -204,15 +204,6 @@ class RestoreGroupView(GroupSnapshotFormView):
     submit_url = 'horizon:project:volume_protection:restore_group'
     page_title = _("Restore Group Snapshot to a New Volume Group")
     policy_rules = policy.RESTORE_GROUP
-
-    @memoized.memoized_method
-    def _limits(self):
-        try:
-            return cinder.absolute_limits(self.request)
-        except errors.VolsnapAPIError as exc:
-            messages.warning(self.request, _(
-                "Unable to retrieve your quota: %s") % exc)
-            return None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -184,7 +184,22 @@ class SnapshotFormView(policy.PolicyRequiredMixin, SnapshotMixin,
         return context
 
 
-class RestoreView(SnapshotFormView):
+class RestoreLimitsMixin:
+    """The project's limits for a restore form's bars; None (no bars,
+    Cinder checks alone) if Cinder cannot tell: the restore itself may
+    still work."""
+
+    @memoized.memoized_method
+    def _limits(self):
+        try:
+            return cinder.absolute_limits(self.request)
+        except errors.VolsnapAPIError as exc:
+            messages.warning(self.request, _(
+                "Unable to retrieve your quota: %s") % exc)
+            return None
+
+
+class RestoreView(RestoreLimitsMixin, SnapshotFormView):
     form_class = protection_forms.RestoreForm
     template_name = 'volume_protection/restore.html'
     modal_id = 'restore_snapshot_modal'
@@ -199,17 +214,6 @@ class RestoreView(SnapshotFormView):
         kwargs['snapshot'] = self.get_snapshot()
         kwargs['limits'] = self._limits()
         return kwargs
-
-    @memoized.memoized_method
-    def _limits(self):
-        """The project's limits; None (no bars, Cinder checks alone) if
-        Cinder cannot tell: the restore itself may still work."""
-        try:
-            return cinder.absolute_limits(self.request)
-        except errors.VolsnapAPIError as exc:
-            messages.warning(self.request, _(
-                "Unable to retrieve your quota: %s") % exc)
-            return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
