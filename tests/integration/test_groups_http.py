@@ -39,6 +39,8 @@ def test_group_snapshot_protect_list_restore_and_delete():
         form = client.get(PROTECT).content.decode()
         assert 'As a consistent group snapshot' in form
         assert 'not crash-consistent across volumes' in form
+        # The picker names the volumes' group.
+        assert 'in volume group itest-group' in form
 
         # A volume outside the group: refused, nothing made.
         outside = next(v for v in demo.volumes.list()

@@ -11,7 +11,8 @@ Pieces, for any form that picks volumes (the protect form, schedules):
 * ``VolumePickerField``: the form field; ``offer()`` says which volumes it
   may accept and what it shows.
 * ``search()`` / ``page_of()``: one page of volumes, from Cinder or from a
-  listing already at hand.
+  listing already at hand (and one listing of volume groups, only where a
+  volume on the page is in one, to name it).
 * ``VolumeSearchView``: the search answer (the page's HTML), to subclass
   with the view's policy rules.
 * ``volume_protection/_picker_form_fields.html``: renders a form's fields,
@@ -38,8 +39,10 @@ SORT = 'name:asc'
 MAX_QUERY_LENGTH = 255
 
 
-def volume_label(volume):
-    """``name (size GiB, status)``, and the servers it is attached to."""
+def volume_label(volume, group_names=None):
+    """``name (size GiB, status)``, the servers it is attached to, and the
+    volume group it is in (named from ``group_names``, group id -> name,
+    else by the start of its id)."""
     attached = [attachment.get('server_id') or attachment.get('host_name')
                 for attachment in getattr(volume, 'attachments', None) or []]
     label = _("%(name)s (%(size)s GiB, %(status)s)") % {
@@ -52,7 +55,8 @@ def volume_label(volume):
     if group_id:
         # Tells the volumes a consistent group snapshot can take together.
         label = _("%(label)s, in volume group %(group)s") % {
-            'label': label, 'group': group_id[:8]}
+            'label': label,
+            'group': (group_names or {}).get(group_id) or group_id[:8]}
     if verification.is_verification_volume(volume):
         label = _("%s: temporary (verification)") % label
     return label
@@ -79,10 +83,29 @@ class Entry:
         return self.volume.size
 
 
-def entries(volumes, statuses=PROTECTABLE_STATUSES):
+def group_names(request, volumes, known=None):
+    """Group id -> name for the volume groups ``volumes`` are in: ``known``
+    where it names them all, else one listing of the project's groups
+    (none where no volume is in a group). Where Cinder cannot list them,
+    the labels name groups by the start of their ids."""
+    known = known or {}
+    wanted = {getattr(volume, 'group_id', None) for volume in volumes}
+    wanted.discard(None)
+    if wanted <= set(known):
+        return known
+    try:
+        groups = cinder.group_list(request)
+    except errors.NotAuthenticated:
+        raise  # Horizon sends the user to the login page
+    except errors.VolsnapAPIError:
+        return known
+    return {group.id: group.name for group in groups if group.name}
+
+
+def entries(volumes, statuses=PROTECTABLE_STATUSES, names=None):
     # The scheduler's temporary verification volumes are shown (the
     # counts stay Cinder's) but never picked: they are deleted soon.
-    return [Entry(volume, volume_label(volume),
+    return [Entry(volume, volume_label(volume, names),
                   volume.status in statuses and
                   not verification.is_verification_volume(volume))
             for volume in volumes]
@@ -102,6 +125,8 @@ class Page:
     exact: bool = False
     #: Why the search found nothing it could show (a Cinder error).
     problem: str = ''
+    #: Volume group id -> name, for the groups the page's volumes are in.
+    group_names: dict = dataclasses.field(default_factory=dict)
 
     @property
     def shown(self):
@@ -132,16 +157,21 @@ def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES):
     volumes, total = cinder.volume_page(request, search_opts=search_opts,
                                         limit=limit + 1, sort=SORT)
     more = len(volumes) > limit
-    return Page(entries(volumes[:limit], statuses), total=total, more=more,
-                query=query, exact=key == 'name')
+    names = group_names(request, volumes[:limit])
+    return Page(entries(volumes[:limit], statuses, names), total=total,
+                more=more, query=query, exact=key == 'name',
+                group_names=names)
 
 
-def page_of(volumes, limit, statuses=PROTECTABLE_STATUSES, exclude=()):
+def page_of(request, volumes, limit, statuses=PROTECTABLE_STATUSES,
+            exclude=()):
     """The first page of a listing already at hand (after a POST)."""
     ordered = sorted((v for v in volumes if v.id not in exclude),
                      key=_sort_key)
-    return Page(entries(ordered[:limit], statuses), total=len(ordered),
-                more=len(ordered) > limit)
+    names = group_names(request, volumes)
+    return Page(entries(ordered[:limit], statuses, names),
+                total=len(ordered), more=len(ordered) > limit,
+                group_names=names)
 
 
 @dataclasses.dataclass
@@ -156,6 +186,8 @@ class Offer:
     acceptable: object = None
     #: False: say there is nothing to pick instead of an empty list.
     project_has_volumes: bool = True
+    #: Volume group id -> name, for the groups its volumes are in.
+    group_names: dict = dataclasses.field(default_factory=dict)
 
     def volumes(self):
         """Volume id -> volume, of every volume the offer knows."""
@@ -176,7 +208,9 @@ def first_offer(request, volume_id=None):
         except errors.NotFound:
             messages.warning(request, _(
                 "The volume to protect was not found."))
-    return Offer(page, selected, project_has_volumes=bool(page.entries))
+    return Offer(page, selected, project_has_volumes=bool(page.entries),
+                 group_names=group_names(request, selected,
+                                         known=page.group_names))
 
 
 def offer_after_post(request):
@@ -187,10 +221,11 @@ def offer_after_post(request):
     picked = [by_id[volume_id] for volume_id in
               dict.fromkeys(request.POST.getlist('volumes'))
               if volume_id in by_id]
-    page = page_of(volumes, page_size(request),
+    page = page_of(request, volumes, page_size(request),
                    exclude={volume.id for volume in picked})
     return Offer(page, picked, acceptable=volumes,
-                 project_has_volumes=bool(volumes))
+                 project_has_volumes=bool(volumes),
+                 group_names=page.group_names)
 
 
 def offer(request, volume_id=None):
@@ -229,7 +264,8 @@ class VolumePickerField(forms.MultipleChoiceField):
     def offer(self, offer):
         """Show ``offer``'s selected volumes then its page; accept the
         selectable ones among its acceptable volumes."""
-        self.selected = entries(offer.selected, self.statuses)
+        self.selected = entries(offer.selected, self.statuses,
+                                offer.group_names)
         chosen = {entry.id for entry in self.selected}
         offer.page.entries = [entry for entry in offer.page.entries
                               if entry.id not in chosen]
@@ -237,7 +273,8 @@ class VolumePickerField(forms.MultipleChoiceField):
         self.project_has_volumes = offer.project_has_volumes
         acceptable = (self.selected + offer.page.entries
                       if offer.acceptable is None
-                      else entries(offer.acceptable, self.statuses))
+                      else entries(offer.acceptable, self.statuses,
+                                   offer.group_names))
         self.choices = [(entry.id, entry.label) for entry in acceptable
                         if entry.selectable]
         self._names = {volume_id: volume.name or volume_id

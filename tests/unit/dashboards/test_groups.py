@@ -24,7 +24,8 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 GS_ID = '6f1c0e4a-1b2c-4d3e-8f40-5a6b7c8d9e0f'
 PROTECT_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                  'absolute_limits', 'snapshot_force_supported',
-                 'snapshot_protect', 'group_protect', 'known_api_version']
+                 'snapshot_protect', 'group_protect', 'known_api_version',
+                 'group_list']
 NOT_CONSISTENT = 'not crash-consistent'
 
 
@@ -80,6 +81,10 @@ class ProtectFormTests(helpers.TestCase):
             api_versions.APIVersion(version)
         self.mock_group_protect.return_value = {
             'group_snapshot_id': GS_ID, 'group_id': 'group-1'}
+        self.mock_group_list.return_value = [
+            groups.Group(None, {'id': 'group-1', 'name': 'app<db>'},
+                         loaded=True),
+            groups.Group(None, {'id': 'group-2', 'name': ''}, loaded=True)]
 
     def post(self, volumes, as_group=True):
         form = self.client.get(PROTECT_URL).context['form']
@@ -101,6 +106,36 @@ class ProtectFormTests(helpers.TestCase):
         self.assertContains(res, NOT_CONSISTENT)
         self.mock_volume_page.assert_called_once()
         self.mock_volume_list.assert_not_called()
+        # The picker names the groups (escaped), or by their id's start
+        # where a group has no name: one listing for the page.
+        self.mock_group_list.assert_called_once()
+        self.assertContains(res, 'db (2 GiB, available), in volume group '
+                                 'app&lt;db&gt;')
+        self.assertContains(res, 'web (1 GiB, available), in volume group '
+                                 'group-2')
+        self.assertNotContains(res, 'app<db>')
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_groups_named_after_a_post_with_one_listing(self):
+        self.mock_cloud()
+        res = self.post(['vol-1', 'vol-3'])  # a GET, then the POST
+        self.assertContains(res, 'in volume group app&lt;db&gt;')
+        self.assertEqual(2, self.mock_group_list.call_count)
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_no_group_listing_where_no_volume_is_in_a_group(self):
+        self.mock_cloud([fixtures.volume('vol-4', 'alone')])
+        self.client.get(PROTECT_URL)
+        self.mock_group_list.assert_not_called()
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_groups_by_their_ids_where_cinder_cannot_list_them(self):
+        self.mock_cloud()
+        self.mock_group_list.side_effect = errors.ServiceUnavailable()
+        res = self.client.get(PROTECT_URL)
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'db (2 GiB, available), in volume group '
+                                 'group-1')
 
     @helpers.create_mocks({cinder: PROTECT_CALLS})
     def test_not_offered_without_a_volume_in_a_group(self):
@@ -513,3 +548,6 @@ class PickerLabelTests(helpers.TestCase):
                          str(volume_picker.volume_label(grouped)))
         self.assertEqual('web (2 GiB, available)', str(
             volume_picker.volume_label(fixtures.volume('vol-2', 'web'))))
+        self.assertEqual('db (2 GiB, available), in volume group app', str(
+            volume_picker.volume_label(grouped, {
+                'e9cad6ab-e1c2-4ec0-ab54-a8452f0f91f7': 'app'})))
