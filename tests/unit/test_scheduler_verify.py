@@ -577,7 +577,7 @@ def test_verify_timeout_setting(tmp_path):
     environ = {'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
                'VOLSNAP_SCHEDULER_USERNAME': 'svc',
                'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(password_file)}
-    assert config.load(environ=environ).verify_timeout == 600.0
+    assert config.load(environ=environ).verify_timeout is None
     environ['VOLSNAP_SCHEDULER_VERIFY_TIMEOUT'] = '3'
     assert config.load(environ=environ).verify_timeout == 3.0
     environ['VOLSNAP_SCHEDULER_VERIFY_TIMEOUT'] = '0'
@@ -650,12 +650,25 @@ def test_a_trust_keystone_will_not_delete_is_left_to_expire(
         caplog.text
 
 
+def test_verifications_wait_the_plugins_restore_timeout_by_default():
+    settings = config.Config(keystone_url='http://k/v3', username='svc',
+                             password=SERVICE_PASSWORD)
+    plugin = cinder_snapshot.CinderSnapshotProtectionPlugin()
+    assert plugin.restore_timeout == 600.0
+    plugin.restore_timeout = 90.0
+    sweeper = service.build_sweeper(settings, mock.Mock(),
+                                    fakes.FakeCoordinator(), plugin=plugin,
+                                    stopper=lambda: False)
+    assert sweeper.verifier.timeout == 90.0
+
+
 def test_the_service_wires_the_verifier_into_the_sweep_and_the_runs():
     settings = config.Config(keystone_url='http://k/v3', username='svc',
                              password=SERVICE_PASSWORD, verify_timeout=42.0)
     clients = mock.Mock()
+    plugin = cinder_snapshot.CinderSnapshotProtectionPlugin()
     sweeper = service.build_sweeper(settings, clients,
-                                    fakes.FakeCoordinator(), plugin=None,
+                                    fakes.FakeCoordinator(), plugin=plugin,
                                     stopper=lambda: False)
     assert sweeper.verifier is sweeper.runner.verifier
     assert sweeper.verifier.timeout == 42.0

@@ -64,6 +64,11 @@ class ProtectionPlugin(abc.ABC):
     def delete(self, client, protection):
         """Delete ``protection``; something already gone counts as done."""
 
+    #: Seconds a restore may take before it counts as failed: how long the
+    #: scheduler's verification waits for a restored resource (unless its
+    #: operator sets ``verify_timeout``).
+    restore_timeout = 600.0
+
     #: Whether the plugin can put a resource back as it was at one of its
     #: protections, in place (``revert``); the panels offer it only then.
     supports_revert = False

@@ -38,8 +38,9 @@ class Config:
     wait_timeout: float = 600.0
     wait_interval: float = 2.0
     # A verification's temporary volume not available after this long
-    # is recorded as timed out and deleted.
-    verify_timeout: float = 600.0
+    # is recorded as timed out and deleted; None: the protection
+    # plugin's restore_timeout.
+    verify_timeout: float | None = None
     partitioned: bool = False
     member_id: str = ''
     provider_dirs: tuple = ()

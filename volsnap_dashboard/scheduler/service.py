@@ -52,7 +52,8 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
                   dry_run=False, clock=utc_now):
     verifier = verify.Verifier(
         clients.service_client(), clients.tenant_client, plugin,
-        clock=utc_now, timeout=config.verify_timeout,
+        clock=utc_now,
+        timeout=config.verify_timeout or plugin.restore_timeout,
         coordinator=coordinator, forget_trust=clients.forget_trust,
         owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
     runner = run_module.Runner(
