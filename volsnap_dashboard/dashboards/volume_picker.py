@@ -99,7 +99,7 @@ def group_names(request, volumes, known=None):
         raise  # Horizon sends the user to the login page
     except errors.VolsnapAPIError:
         return known
-    return {group.id: group.name for group in groups if group.name}
+    return {group.id: group.name or '' for group in groups}
 
 
 def entries(volumes, statuses=PROTECTABLE_STATUSES, names=None):
