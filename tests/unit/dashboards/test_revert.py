@@ -338,6 +338,13 @@ class FormTests(helpers.TestCase):
                                  '"&lt;b&gt;db&lt;/b&gt;" since then is lost')
         self.assertNotContains(res, '<b>db</b>')
 
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get']})
+    def test_the_time_is_in_the_users_time_zone(self):
+        self.mock_cloud()
+        self.client.cookies['django_timezone'] = 'Europe/Berlin'
+        res = self.client.get(revert_url())
+        self.assertContains(res, '2026-11-25 13:00:00 CET')
+
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
                                     'volume_revert_to_snapshot']})
     def test_a_wrong_name_is_refused(self):

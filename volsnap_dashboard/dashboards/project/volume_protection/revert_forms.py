@@ -2,6 +2,7 @@
 typed exactly, then one revert call through the protection plugin."""
 
 from django import forms as django_forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
@@ -19,12 +20,13 @@ def volume_label(volume):
 
 
 def snapshot_time(snapshot):
-    """When the snapshot was taken, in UTC as Cinder records it."""
+    """When the snapshot was taken, to the second (snapshots minutes apart
+    must not read alike), in the user's time zone (Horizon's setting)."""
     try:
         taken = horizon_filters.parse_isotime(snapshot.created_at)
     except (TypeError, ValueError):
         return snapshot.created_at
-    return taken.strftime('%Y-%m-%d %H:%M:%S UTC')
+    return timezone.localtime(taken).strftime('%Y-%m-%d %H:%M:%S %Z')
 
 
 class RevertForm(forms.SelfHandlingForm):
