@@ -75,6 +75,11 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
         assert revert_url(newest) in index
         assert revert_entry(newest) in index
         assert revert_entry(older) not in index  # not even greyed
+        # The snapshots' own pages say the same.
+        assert revert_url(newest) in client.get(
+            INDEX + newest.id + '/').content.decode()
+        assert revert_entry(older) not in client.get(
+            INDEX + older.id + '/').content.decode()
 
         form = client.get(revert_url(newest))
         assert form.status_code == 200

@@ -320,6 +320,40 @@ class RowRefreshTests(helpers.TestCase):
         self.assertIn('status_up', row)
 
 
+class DetailPageTests(helpers.TestCase):
+    """The snapshot's page offers the revert as its refreshed row does
+    (its volume, fetched for the page, and one listing of its newest)."""
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'volumes_restored_from', 'snapshot_list',
+                                    'error_reasons', 'known_api_version']})
+    def _detail(self, volume, newest='snap-1'):
+        self.mock_snapshot_get.return_value = fixtures.snapshot()
+        self.mock_volume_get.return_value = volume
+        self.mock_volumes_restored_from.return_value = []
+        self.mock_snapshot_list.return_value = [fixtures.snapshot(newest)]
+        self.mock_error_reasons.return_value = {}
+        self.mock_known_api_version.return_value = \
+            api_versions.APIVersion('3.40')
+        res = self.client.get(reverse(
+            'horizon:project:volume_protection:detail', args=('snap-1',)))
+        self.assertEqual(200, res.status_code)
+        return res.content.decode()
+
+    def test_offered_on_the_newest_snapshot_of_an_available_volume(self):
+        self.assertIn(revert_url(), self._detail(fixtures.volume()))
+
+    def test_not_shown_where_a_newer_snapshot_exists(self):
+        page = self._detail(fixtures.volume(), newest='snap-2')
+        self.assertNotIn('__action_revert', page)
+
+    def test_greyed_with_the_volumes_state(self):
+        page = self._detail(fixtures.volume(status='in-use'))
+        self.assertNotIn(revert_url(), page)
+        self.assertIn('title="The volume is &quot;in-use&quot;', page)
+        self.assertNotIn("state is unknown", page)
+
+
 class FormTests(helpers.TestCase):
 
     def mock_cloud(self, volume_name='db'):

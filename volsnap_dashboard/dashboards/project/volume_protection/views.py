@@ -19,6 +19,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards.project.volume_protection import (
     plugin_choice)
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_rows)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as protection_tables)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tabs as protection_tabs)
@@ -305,6 +307,11 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
                     names, getattr(volume, VOLUME_PROJECT, None))
         context['volume_url_name'] = self.volume_url_name
         table = self.table_class(self.request)
+        if protection_tables.RevertToSnapshot.name in table.base_actions:
+            # As a refreshed row: the volume's state and whether this is
+            # its newest snapshot decide the revert entry.
+            revert_rows.refresh(self.request, snapshot,
+                                context['source_volume'])
         context['actions'] = table.render_row_actions(snapshot)
         context['url'] = self.index_url
         return context
