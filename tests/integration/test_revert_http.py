@@ -163,6 +163,33 @@ def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
                 waiting.delete_and_wait(demo.volume_snapshots, item.id)
 
 
+def test_a_volume_resized_since_its_snapshot_is_not_offered(demo_volume):
+    demo = cloud.cinder_as('demo')
+    snapshot = snapshot_of(demo, demo_volume, 'itest-revert-resized')
+    try:
+        demo.volumes.extend(demo_volume.id, demo_volume.size + 1)
+        waiting.until_status(demo.volumes, demo_volume.id, 'available')
+        assert demo.volumes.get(demo_volume.id).size == demo_volume.size + 1
+        client = horizon_session.login('demo')
+        index = client.get(INDEX).content.decode()
+        assert revert_entry(snapshot) in index  # greyed, saying why
+        assert revert_url(snapshot) not in index
+        assert ('The volume was resized since this snapshot (2 GiB now, '
+                '1 GiB then)') in index
+        assert 'resized since this snapshot' in refreshed_row(client,
+                                                              snapshot)
+        # Cinder refuses it too, and the form says so.
+        refused = horizon_session.post(client, revert_url(snapshot), {
+            'confirm_name': 'itest-volume'}, follow=True)
+        assert refused.status_code == 200
+        page = refused.content.decode()
+        assert 'Unable to revert volume &quot;itest-volume&quot;' in page
+        assert 'The volume size must be equal to the snapshot size' in page
+        assert demo.volumes.get(demo_volume.id).status == 'available'
+    finally:
+        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
 def test_a_volume_in_error_shows_on_its_rows_and_is_not_offered(
         demo_volume):
     # The fake driver never fails a revert: an admin puts the volume in

@@ -251,10 +251,11 @@ def volume_page(request, search_opts=None, limit=None, sort=None):
 
 
 class VolumeNames(dict):
-    """Volume id -> name; ``statuses``: volume id -> status, where the
-    listing was asked for them (else empty)."""
+    """Volume id -> name; ``statuses`` and ``sizes``: volume id -> status
+    and size in GiB, where the listing was asked for them (else empty)."""
 
     statuses = {}
+    sizes = {}
 
 
 @cinder_call
@@ -266,6 +267,7 @@ def volume_names(request, search_opts=None, with_status=False):
     names = VolumeNames((volume.id, volume.name) for volume in volumes)
     if with_status:
         names.statuses = {volume.id: volume.status for volume in volumes}
+        names.sizes = {volume.id: volume.size for volume in volumes}
     return names
 
 

@@ -27,10 +27,11 @@ def revert_url(snapshot_id='snap-1'):
                    args=(snapshot_id,))
 
 
-def names_with_statuses(statuses):
+def names_with_statuses(statuses, sizes=None):
     names = cinder.VolumeNames((volume_id, 'name of ' + volume_id)
                                for volume_id in statuses)
     names.statuses = dict(statuses)
+    names.sizes = dict(sizes or {})
     return names
 
 
@@ -104,10 +105,11 @@ class OfferTests(helpers.TestCase):
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
                                     'error_reasons', 'known_api_version']})
     def _revert_offers(self, snapshots, statuses, version='3.40',
-                       url=INDEX_URL, reasons=None):
+                       url=INDEX_URL, reasons=None, sizes=None):
         self.mock_snapshot_list_paged.return_value = (snapshots, False,
                                                       False)
-        self.mock_volume_names.return_value = names_with_statuses(statuses)
+        self.mock_volume_names.return_value = names_with_statuses(statuses,
+                                                                  sizes)
         self.mock_error_reasons.return_value = reasons or {}
         self.mock_known_api_version.return_value = \
             api_versions.APIVersion(version)
@@ -179,6 +181,18 @@ class OfferTests(helpers.TestCase):
         self.assertIn(revert_url('snap-3'), page)
         for greyed in ('snap-2', 'snap-0'):
             self.assertNotIn(revert_url(greyed), page)
+
+    def test_greyed_where_the_volume_was_resized_since(self):
+        snapshots = [fixtures.snapshot('snap-2', volume_id='vol-1'),
+                     fixtures.snapshot('snap-1', volume_id='vol-2')]
+        offers = self._revert_offers(
+            snapshots, {'vol-1': 'available', 'vol-2': 'available'},
+            sizes={'vol-1': 5, 'vol-2': 2})
+        self.assertEqual(
+            'The volume was resized since this snapshot (5 GiB now, 2 GiB '
+            'then): Block Storage reverts a volume only to a snapshot of its '
+            'current size.', offers['snap-2'])
+        self.assertEqual('offered', offers['snap-1'])
 
     def test_a_volume_state_from_cinder_is_escaped(self):
         offers = self._revert_offers([fixtures.snapshot()],
@@ -297,6 +311,12 @@ class RowRefreshTests(helpers.TestCase):
                             fixtures.volume(status='in-use'))
         self.assertNotIn(revert_url(), row)
         self.assertIn('title="The volume is &quot;in-use&quot;', row)
+
+    def test_greyed_after_a_refresh_where_the_volume_was_resized(self):
+        row = self._refresh(fixtures.snapshot(), fixtures.volume(size=3))
+        self.assertNotIn(revert_url(), row)
+        self.assertIn('title="The volume was resized since this snapshot '
+                      '(3 GiB now, 2 GiB then)', row)
 
     def test_follows_the_volume_while_it_reverts(self):
         row = self._refresh(fixtures.snapshot(status='restoring'),

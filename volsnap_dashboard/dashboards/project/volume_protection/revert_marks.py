@@ -26,16 +26,17 @@ def newest_known(marker, filters):
     return marker is None and set(filters) <= KEEPS_NEWEST
 
 
-def mark(snapshots, known, volume_statuses):
-    """Set ``newest_known``, ``newest_of_volume`` and ``volume_status``
-    (None where the listing did not say) on each snapshot, listed newest
-    first."""
+def mark(snapshots, known, volume_statuses, volume_sizes=None):
+    """Set ``newest_known``, ``newest_of_volume``, ``volume_status`` and
+    ``volume_size`` (None where the listing did not say) on each snapshot,
+    listed newest first."""
     seen = set()
     for snapshot in snapshots:
         snapshot.newest_known = known
         snapshot.newest_of_volume = known and snapshot.volume_id not in seen
         seen.add(snapshot.volume_id)
         snapshot.volume_status = volume_statuses.get(snapshot.volume_id)
+        snapshot.volume_size = (volume_sizes or {}).get(snapshot.volume_id)
 
 
 def newer_exists(snapshot):
@@ -49,8 +50,9 @@ def unavailable_reason(snapshot, version):
     """Why the revert cannot be offered on ``snapshot`` (an available
     snapshot not known to have a newer one, the plugin able to revert,
     policy allowing it), or None when it can: the Block Storage version
-    (``version``, negotiated), the volume's state, or the page not telling
-    whether the snapshot is the volume's newest."""
+    (``version``, negotiated), the volume's state, its size since the
+    snapshot, or the page not telling whether the snapshot is the volume's
+    newest."""
     if version is None:
         # Not negotiated yet: nothing on the page spoke to Cinder.
         return _("The Block Storage service's API version is not known "
@@ -69,6 +71,12 @@ def unavailable_reason(snapshot, version):
     if volume_status != 'available':
         return _('The volume is "%s": Block Storage reverts only an '
                  'available volume (detached, not busy).') % volume_status
+    volume_size = getattr(snapshot, 'volume_size', None)
+    if volume_size is not None and volume_size != snapshot.size:
+        return _("The volume was resized since this snapshot (%(now)s GiB "
+                 "now, %(then)s GiB then): Block Storage reverts a volume "
+                 "only to a snapshot of its current size.") % {
+                     'now': volume_size, 'then': snapshot.size}
     if getattr(snapshot, 'newest_of_volume', False):
         return None
     return _("Block Storage reverts a volume to its newest snapshot only, "

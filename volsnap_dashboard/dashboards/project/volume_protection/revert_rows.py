@@ -41,6 +41,7 @@ def refresh(request, snapshot, volume):
     if not revert_possible(request):
         return
     snapshot.volume_status = volume.status if volume is not None else None
+    snapshot.volume_size = volume.size if volume is not None else None
     snapshot.newest_known = False
     snapshot.newest_of_volume = False
     version = cinder.known_api_version(request)

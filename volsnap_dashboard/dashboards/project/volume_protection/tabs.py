@@ -44,7 +44,8 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
         revert_marks.mark(snapshots, revert_marks.newest_known(
             getattr(self, 'page_marker', None),
             getattr(self, 'page_filters', {})),
-            getattr(self.volume_names, 'statuses', {}))
+            getattr(self.volume_names, 'statuses', {}),
+            getattr(self.volume_names, 'sizes', {}))
         revert_rows.add_volume_error_reasons(self.request, snapshots)
         return snapshots
 
