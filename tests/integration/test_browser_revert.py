@@ -23,7 +23,7 @@ from tests.integration import waiting
 pytestmark = pytest.mark.browser
 
 REVERT = 'Revert Volume to This Snapshot'
-REASON = ('The volume is "backing-up": Block Storage reverts only an '
+REASON = ('The volume is "Backing Up": Block Storage reverts only an '
           'available volume (detached, not busy).')
 
 

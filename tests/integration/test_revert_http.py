@@ -203,7 +203,7 @@ def test_a_volume_in_error_shows_on_its_rows_and_is_not_offered(
         for page in (client.get(INDEX).content.decode(),
                      refreshed_row(client, snapshot)):
             assert 'Available (volume in error' in page
-            assert 'title="The volume is &quot;error&quot;' in page
+            assert 'title="The volume is &quot;Error&quot;' in page
             assert revert_url(snapshot) not in page
     finally:
         waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)

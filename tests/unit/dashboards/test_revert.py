@@ -152,7 +152,7 @@ class OfferTests(helpers.TestCase):
             self.assertNotContains(
                 self.response,
                 'protected_snapshots__row_%s__action_revert' % older)
-        self.assertIn('The volume is "in-use"', offers['snap-2'])
+        self.assertIn('The volume is "In-use"', offers['snap-2'])
 
     def test_the_others_say_why_on_hover(self):
         snapshots = [fixtures.snapshot('snap-3', volume_id='vol-1'),
@@ -160,7 +160,7 @@ class OfferTests(helpers.TestCase):
                      fixtures.snapshot('snap-0', volume_id='vol-4')]
         offers = self._revert_offers(snapshots, {
             'vol-1': 'available', 'vol-2': 'in-use'})
-        self.assertIn('The volume is "in-use"', offers['snap-2'])
+        self.assertIn('The volume is "In-use"', offers['snap-2'])
         self.assertIn("The volume's state is unknown", offers['snap-0'])
         page = self.response.content.decode()
         # Each row its own reason (rows' actions are rendered once per set
@@ -171,10 +171,10 @@ class OfferTests(helpers.TestCase):
             '__action_revert" class="btn data-table-action '
             'volsnap-unavailable-action text-muted" role="link" '
             'aria-disabled="true" tabindex="0" title="The volume is '
-            '&quot;in-use&quot;: Block Storage reverts only an available '
+            '&quot;In-use&quot;: Block Storage reverts only an available '
             'volume (detached, not busy)." data-toggle="tooltip" '
             'data-placement="top">Revert Volume to This Snapshot<span '
-            'class="sr-only">: The volume is &quot;in-use&quot;: Block '
+            'class="sr-only">: The volume is &quot;In-use&quot;: Block '
             'Storage reverts only an available volume (detached, not '
             'busy).</span></a></li>', page)
         self.assertIn('title="The volume&#x27;s state is unknown', page)
@@ -310,7 +310,7 @@ class RowRefreshTests(helpers.TestCase):
         row = self._refresh(fixtures.snapshot(),
                             fixtures.volume(status='in-use'))
         self.assertNotIn(revert_url(), row)
-        self.assertIn('title="The volume is &quot;in-use&quot;', row)
+        self.assertIn('title="The volume is &quot;In-use&quot;', row)
 
     def test_greyed_after_a_refresh_where_the_volume_was_resized(self):
         row = self._refresh(fixtures.snapshot(), fixtures.volume(size=3))
@@ -336,7 +336,7 @@ class RowRefreshTests(helpers.TestCase):
                             fixtures.volume(status='error'),
                             reasons={'vol-1': 'Revert failed'})
         self.assertIn('Available (volume in error: Revert failed)', row)
-        self.assertIn('title="The volume is &quot;error&quot;', row)
+        self.assertIn('title="The volume is &quot;Error&quot;', row)
         self.assertIn('status_up', row)
 
 
@@ -370,7 +370,7 @@ class DetailPageTests(helpers.TestCase):
     def test_greyed_with_the_volumes_state(self):
         page = self._detail(fixtures.volume(status='in-use'))
         self.assertNotIn(revert_url(), page)
-        self.assertIn('title="The volume is &quot;in-use&quot;', page)
+        self.assertIn('title="The volume is &quot;In-use&quot;', page)
         self.assertNotIn("state is unknown", page)
 
 

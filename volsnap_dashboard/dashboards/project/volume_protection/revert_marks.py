@@ -14,8 +14,14 @@ revert_rows).
 """
 
 from django.utils.translation import gettext_lazy as _
+from openstack_dashboard.dashboards.project.volumes import (
+    tables as volume_tables)
 
 from volsnap_dashboard.api import microversions
+
+# Horizon's words for volume statuses, as its Volumes panel shows them.
+VOLUME_STATUS_WORDS = dict(getattr(volume_tables.VolumesTableBase,
+                                   'STATUS_DISPLAY_CHOICES', ()))
 
 # Filters that hide no snapshot of a volume the page shows.
 KEEPS_NEWEST = frozenset(('volume_id',))
@@ -70,7 +76,8 @@ def unavailable_reason(snapshot, version):
                  "volume.")
     if volume_status != 'available':
         return _('The volume is "%s": Block Storage reverts only an '
-                 'available volume (detached, not busy).') % volume_status
+                 'available volume (detached, not busy).') % \
+            VOLUME_STATUS_WORDS.get(volume_status, volume_status)
     volume_size = getattr(snapshot, 'volume_size', None)
     if volume_size is not None and volume_size != snapshot.size:
         return _("The volume was resized since this snapshot (%(now)s GiB "
