@@ -272,9 +272,15 @@ def test_a_schedule_verifying_every_run_verifies_its_new_snapshot(
         [saved] = store.schedules_of(cinder.volumes.get(demo_volume.id))
         assert saved.state.snapshot_id == snapshot_id
         assert saved.state.ok_since_verification == 0
-        devkit_cinder.until_status(cinder.volumes, volume_id, 'available')
-        output = run_once(scheduler_env, '--now', '2026-03-29T01:31:00Z')
-        assert 'verification of snapshot %s: ok' % snapshot_id in output
+        verified = 'verification of snapshot %s: ok' % snapshot_id
+        if verified not in output:
+            # The same sweep finishes it where the temporary volume was
+            # already available at its end (a fast driver); else the next.
+            devkit_cinder.until_status(cinder.volumes, volume_id,
+                                       'available')
+            output = run_once(scheduler_env, '--now',
+                              '2026-03-29T01:31:00Z')
+            assert verified in output
         devkit_cinder.until_gone(cinder.volumes, volume_id)
         assert_nothing_left(admin, snapshot_id)
         # The schedule's own trust stays: it is not a request's.
