@@ -3,6 +3,7 @@ steps' validation, saving (once per displayed form), Keystone refusing
 the trust, the edit keeping the schedule, and the preview answers."""
 
 import datetime
+import re
 
 from django.core.cache import cache
 from django.test.utils import override_settings
@@ -207,6 +208,33 @@ class ValidationTests(WorkflowTestCase):
         response = self.post(retention_count='0')
         self.assertIn('retention_count', self.errors_of(response,
                                                         'retention'))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_retention_of_more_than_a_century_is_refused(self):
+        self.mock_cloud()
+        for days in ('1000000', '99999999999'):
+            response = self.post(retention_days=days)
+            self.assertEqual(200, response.status_code)
+            self.assertIn('Ensure this value is less than or equal to '
+                          '36500.', ' '.join(self.errors_of(
+                              response, 'retention')['retention_days']))
+            preview = self.client.post(CREATE_URL, self.data(
+                preview='1', retention_days=days))
+            self.assertEqual(200, preview.status_code)
+            self.assertNotIn('Unable to compute the preview',
+                             preview.content.decode())
+        self.mock_create.assert_not_called()
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_no_field_stops_the_browser_from_sending_the_form(self):
+        # A range in the page would keep a browser from submitting while a
+        # step it does not show is out of range, without a word.
+        self.mock_cloud()
+        html = self.client.get(CREATE_URL).content.decode()
+        for name in ('retention_count', 'retention_days', 'verify_every'):
+            tag = re.search(r'<input[^>]*name="%s"[^>]*>' % name,
+                            html).group(0)
+            self.assertNotRegex(tag, r'\b(min|max)=', tag)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_template_with_an_unknown_placeholder_is_refused(self):

@@ -23,6 +23,8 @@ MAX_LABEL_LENGTH = 64
 MAX_HISTORY = 10
 #: The most runs between two verifications a schedule may ask for.
 MAX_VERIFY_EVERY = 100
+#: A century: retention by age works on dates, which end at year 9999.
+MAX_RETENTION_DAYS = 36500
 
 OUTCOME_OK = 'ok'
 OUTCOME_FAILED = 'failed'
@@ -152,6 +154,10 @@ def retention_errors(retention):
                          ('retention_days', retention.days)):
         if value is not None and (not _is_int(value) or value < 1):
             errors[field] = [_("Must be a whole number of at least 1.")]
+    days = retention.days
+    if _is_int(days) and days > MAX_RETENTION_DAYS:
+        errors['retention_days'] = [_(
+            "Must be a whole number from 1 to %d.") % MAX_RETENTION_DAYS]
     if retention.count is None and retention.days is None:
         errors['retention'] = [_("Keep a number of snapshots, snapshots "
                                  "of a number of days, or both.")]

@@ -42,6 +42,15 @@ class ValidateTests(SimpleTestCase):
         errors = errors_of(schedule)
         self.assertEqual({'retention_count', 'retention_days'}, set(errors))
 
+    def test_retention_by_age_at_most_a_century(self):
+        # Older than that, the dates it works on overflow (year 1).
+        for days, refused in ((36500, False), (36501, True),
+                              (10 ** 12, True)):
+            schedule = factories.schedule(
+                retention=model.Retention(count=2, days=days))
+            self.assertEqual(refused,
+                             'retention_days' in errors_of(schedule), days)
+
     def test_either_rule_or_both(self):
         for count, days in ((3, None), (None, 14), (3, 14)):
             schedule = factories.schedule(

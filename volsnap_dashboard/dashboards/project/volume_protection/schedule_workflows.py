@@ -160,6 +160,12 @@ class ScheduleAction(workflows.Action):
     def __init__(self, request, context, *args, **kwargs):
         self.resources = context['resources']
         super().__init__(request, context, *args, **kwargs)
+        for field in self.fields.values():
+            # A browser refuses to submit a form whose field on a hidden
+            # step is out of its range, silently: the server's check
+            # marks the step and says why instead.
+            field.widget.attrs.pop('min', None)
+            field.widget.attrs.pop('max', None)
 
     @property
     def edited_schedule(self):
@@ -416,7 +422,8 @@ class RetentionAction(ScheduleAction):
         label=_("Keep the last"), min_value=1, required=False,
         help_text=_("How many of the schedule's snapshots to keep."))
     retention_days = forms.IntegerField(
-        label=_("Keep for days"), min_value=1, required=False,
+        label=_("Keep for days"), min_value=1,
+        max_value=model.MAX_RETENTION_DAYS, required=False,
         help_text=_("Keep the snapshots younger than this many days."))
 
     class Meta:
