@@ -194,6 +194,14 @@ class OfferTests(helpers.TestCase):
             'current size.', offers['snap-2'])
         self.assertEqual('offered', offers['snap-1'])
 
+    def test_a_long_volume_name_wraps_in_its_cell(self):
+        # As Horizon's own tables do: a name with no spaces does not push
+        # the table's buttons off the page.
+        self._revert_offers([fixtures.snapshot()], {'vol-1': 'available'})
+        self.assertRegex(self.response.content.decode(),
+                         r'<td class="[^"]*\bword-break\b[^"]*">'
+                         r'<a href="/project/volumes/vol-1/"')
+
     def test_a_volume_state_from_cinder_is_escaped(self):
         offers = self._revert_offers([fixtures.snapshot()],
                                      {'vol-1': '<b>odd</b>'})

@@ -35,7 +35,7 @@ class AdminKindFilter(project_tables.KindFilter):
 
 
 class AdminOrphansTable(project_tables.OrphansTable):
-    project = tables.Column(project_name, verbose_name=_("Project"))
+    project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link=admin_name_link)
 

@@ -36,12 +36,12 @@ class AdminDeleteSchedule(project_tables.DeleteSchedule):
 
 
 class AdminSchedulesTable(project_tables.SchedulesTable):
-    project = tables.Column(project_name, verbose_name=_("Project"))
-    schedule = tables.Column(project_tables.schedule_name,
-                             verbose_name=_("Schedule"),
-                             link=admin_detail_link)
-    volume = tables.Column('volume_name', verbose_name=_("Volume"),
-                           link=admin_volume_link)
+    project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
+    schedule = tables.WrappingColumn(project_tables.schedule_name,
+                                     verbose_name=_("Schedule"),
+                                     link=admin_detail_link)
+    volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
+                                   link=admin_volume_link)
 
     class Meta(project_tables.SchedulesTable.Meta):
         name = 'admin_schedules'

@@ -132,13 +132,14 @@ class AdminUpdateRow(project_tables.UpdateRow):
 
 
 class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
-    project = tables.Column(project_name, verbose_name=_("Project"))
+    project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
     name = tables.WrappingColumn(
         project_tables.snapshot_name, verbose_name=_("Name"),
         link=admin_detail_link)
-    volume = tables.Column(project_tables.source_volume_name,
-                           verbose_name=_("Volume"), link=admin_volume_link)
-    group_snapshot = tables.Column(
+    volume = tables.WrappingColumn(project_tables.source_volume_name,
+                                   verbose_name=_("Volume"),
+                                   link=admin_volume_link)
+    group_snapshot = tables.WrappingColumn(
         group_marks.group_snapshot_label, verbose_name=_("Group Snapshot"),
         link=admin_group_snapshot_link,
         help_text=project_tables.ProtectedSnapshotsTable.base_columns[

@@ -377,8 +377,8 @@ class OrphansTable(tables.DataTable):
     kind = tables.Column(kind_text, verbose_name=_("Kind"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link=name_link)
-    about = tables.Column(about_text, verbose_name=_("Made From"),
-                          help_text=_("What it was made from or for."))
+    about = tables.WrappingColumn(about_text, verbose_name=_("Made From"),
+                                  help_text=_("What it was made from or for."))
     size = tables.Column(size_text, verbose_name=_("Size"),
                          attrs={'data-type': 'size'})
     status = tables.Column(

@@ -371,10 +371,10 @@ def schedule_name(row):
 
 
 class SchedulesTable(tables.DataTable):
-    schedule = tables.Column(schedule_name, verbose_name=_("Schedule"),
-                             link=detail_link)
-    volume = tables.Column('volume_name', verbose_name=_("Volume"),
-                           link=volume_link)
+    schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
+                                     link=detail_link)
+    volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
+                                   link=volume_link)
     when = tables.Column(when_text, verbose_name=_("When"))
     retention = tables.Column(retention_text, verbose_name=_("Retention"))
     verification = tables.Column(verify_marks.schedule_verification,

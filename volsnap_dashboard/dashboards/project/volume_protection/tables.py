@@ -423,8 +423,9 @@ class ProtectedSnapshotsTable(tables.DataTable):
     name = tables.WrappingColumn(
         snapshot_name, verbose_name=_("Name"),
         link=detail_link)
-    volume = tables.Column(source_volume_name, verbose_name=_("Volume"),
-                           link=source_volume_link)
+    volume = tables.WrappingColumn(source_volume_name,
+                                   verbose_name=_("Volume"),
+                                   link=source_volume_link)
     size = tables.Column(size_in_gib, verbose_name=_("Size"),
                          attrs={'data-type': 'size'})
     status = StatusColumn('status', verbose_name=_("Status"), status=True,
@@ -437,7 +438,7 @@ class ProtectedSnapshotsTable(tables.DataTable):
         verify_marks.verification_mark, verbose_name=_("Verification"),
         help_text=_("Whether the snapshot was restored to a temporary "
                     "volume successfully."))
-    group_snapshot = tables.Column(
+    group_snapshot = tables.WrappingColumn(
         group_marks.group_snapshot_label, verbose_name=_("Group Snapshot"),
         link=group_marks.group_snapshot_link,
         help_text=_("Snapshots taken together, at the same instant, of a "

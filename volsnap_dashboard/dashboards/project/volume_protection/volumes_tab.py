@@ -233,9 +233,9 @@ class VolumeProtectionTable(tables.DataTable):
                          attrs={'data-type': 'size'})
     state = StateColumn(state, verbose_name=_("Protection"), status=True,
                         status_choices=STATE_STATUS)
-    newest = tables.Column(newest_snapshot,
-                           verbose_name=_("Newest Available Snapshot"),
-                           link=newest_snapshot_link)
+    newest = tables.WrappingColumn(newest_snapshot,
+                                   verbose_name=_("Newest Available Snapshot"),
+                                   link=newest_snapshot_link)
     age = tables.Column(newest_age, verbose_name=_("Snapshot Age"))
     next_run = tables.Column(next_run, verbose_name=_("Next Scheduled Run"))
     last_verified = tables.Column(
