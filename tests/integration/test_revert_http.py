@@ -151,8 +151,8 @@ def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
         assert refused.status_code == 200
         page = refused.content.decode()
         assert 'Unable to revert volume &quot;itest-volume&quot;' in page
-        # Cinder's own reason, as it gave it.
-        assert 'latest' in page.lower()
+        # Cinder's refusal in the panel's words.
+        assert 'A newer snapshot of this volume exists' in page
         assert demo.volumes.get(demo_volume.id).status == 'available'
         row = refreshed_row(client, snapshot)
         assert revert_entry(snapshot) not in row
@@ -178,13 +178,14 @@ def test_a_volume_resized_since_its_snapshot_is_not_offered(demo_volume):
                 '1 GiB then)') in index
         assert 'resized since this snapshot' in refreshed_row(client,
                                                               snapshot)
-        # Cinder refuses it too, and the form says so.
+        # Cinder refuses it too, and the form says why in its words.
         refused = horizon_session.post(client, revert_url(snapshot), {
             'confirm_name': 'itest-volume'}, follow=True)
         assert refused.status_code == 200
         page = refused.content.decode()
-        assert 'Unable to revert volume &quot;itest-volume&quot;' in page
-        assert 'The volume size must be equal to the snapshot size' in page
+        assert ('Unable to revert volume &quot;itest-volume&quot;: The '
+                'volume was resized since this snapshot (2 GiB now, 1 GiB '
+                'then)') in page
         assert demo.volumes.get(demo_volume.id).status == 'available'
     finally:
         waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)

@@ -435,19 +435,41 @@ class FormTests(helpers.TestCase):
              'snapshot\'s row shows the volume "reverting" until it is '
              'available again (or in error, with the reason).'], shown)
 
-    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
-                                    'volume_revert_to_snapshot']})
-    def test_cinders_refusal_is_a_message_not_a_500(self):
-        self.mock_cloud()
+    def _refused(self, newest='snap-1', volume=None):
+        self.mock_snapshot_get.return_value = fixtures.snapshot()
+        self.mock_volume_get.return_value = volume or fixtures.volume()
+        self.mock_snapshot_list.return_value = [fixtures.snapshot(newest)]
         self.mock_volume_revert_to_snapshot.side_effect = errors.BadRequest(
-            detail='Volume status must be available')
+            detail='Specified snapshot snap-1 is None or not the latest one')
         res = self.client.post(revert_url(), {'confirm_name': 'db'},
                                follow=True)
         self.assertEqual(200, res.status_code)
-        shown = [str(message) for message in res.context['messages']]
-        self.assertTrue(any('Unable to revert volume "db"' in message and
-                            'status must be available' in message
-                            for message in shown), shown)
+        [shown] = [str(message) for message in res.context['messages']]
+        self.assertIn('Unable to revert volume "db": ', shown)
+        return shown
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_list',
+                                    'volume_revert_to_snapshot']})
+    def test_cinders_refusal_is_a_message_not_a_500(self):
+        # Nothing the page can tell: Cinder's own words.
+        self.assertIn('not the latest one', self._refused())
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_list',
+                                    'volume_revert_to_snapshot']})
+    def test_a_newer_snapshot_since_the_form_opened_in_words(self):
+        self.assertIn('A newer snapshot of this volume exists',
+                      self._refused(newest='snap-2'))
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_list',
+                                    'volume_revert_to_snapshot']})
+    def test_a_resized_volume_in_words(self):
+        shown = self._refused(volume=fixtures.volume(size=3))
+        self.assertIn('The volume was resized since this snapshot (3 GiB '
+                      'now, 2 GiB then)', shown)
+        self.mock_snapshot_list.assert_not_called()
 
     def test_refused_by_policy_on_the_server(self):
         with self.settings(POLICY_CHECK_FUNCTION=lambda *args: False):

@@ -11,6 +11,11 @@ from horizon.utils import filters as horizon_filters
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_marks)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    revert_rows)
 
 
 def volume_label(volume):
@@ -59,7 +64,7 @@ class RevertForm(forms.SelfHandlingForm):
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, _(
                 'Unable to revert volume "%(volume)s": %(reason)s')
-                % {'volume': label, 'reason': exc})
+                % {'volume': label, 'reason': self._why(request, exc)})
             return False
         messages.success(request, _(
             'Reverting volume "%(volume)s" to snapshot "%(snapshot)s" of '
@@ -69,3 +74,21 @@ class RevertForm(forms.SelfHandlingForm):
             % {'volume': label, 'snapshot': self.snapshot.name or
                self.snapshot.id, 'time': snapshot_time(self.snapshot)})
         return True
+
+    def _why(self, request, refusal):
+        """Cinder's refusal in the panel's words where the page can tell
+        why (the volume's state or size, a newer snapshot: things that
+        changed since the form opened); else Cinder's own."""
+        if not isinstance(refusal, (errors.BadRequest, errors.Conflict)):
+            return refusal
+        self.snapshot.volume_status = self.volume.status
+        self.snapshot.volume_size = self.volume.size
+        self.snapshot.newest_of_volume = True
+        reason = revert_marks.unavailable_reason(self.snapshot,
+                                                 microversions.REVERT)
+        if reason is not None:
+            return reason
+        newest = revert_rows.newest_snapshot_id(request, self.volume.id)
+        if newest is not None and newest != self.snapshot.id:
+            return revert_marks.NEWER_EXISTS
+        return refusal

@@ -19,6 +19,9 @@ from openstack_dashboard.dashboards.project.volumes import (
 
 from volsnap_dashboard.api import microversions
 
+NEWER_EXISTS = _("A newer snapshot of this volume exists: Block Storage "
+                 "reverts a volume to its newest snapshot only.")
+
 # Horizon's words for volume statuses, as its Volumes panel shows them.
 VOLUME_STATUS_WORDS = dict(getattr(volume_tables.VolumesTableBase,
                                    'STATUS_DISPLAY_CHOICES', ()))
