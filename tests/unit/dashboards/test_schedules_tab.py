@@ -373,3 +373,35 @@ class DetailAndFormTests(helpers.TestCase):
         res = self.client.post(detail_url('take_over_schedule'), {})
         self.assertEqual(200, res.status_code)
         self.assertMessageCount(res, error=1)
+
+
+class GoneScheduleActionTests(helpers.TestCase):
+    """Pause, Resume or Run Now on a schedule someone deleted since the
+    page was drawn: a message saying so, back on the Schedules tab."""
+
+    url = (reverse('horizon:project:volume_protection:index') +
+           '?tab=volume_protection__schedules')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
+                           schedules_api: ['pause', 'run_now']})
+    def test_a_schedule_deleted_meanwhile_is_said_gone(self):
+        other = volume_with(healthy(), name='other')
+        other.id = 'vol-other'
+        for listed in ([], [other]):  # the table empty, or not
+            self.mock_volume_list.return_value = listed
+            self.mock_snapshot_list.return_value = []
+            for action, mocked, said in (
+                    ('pause', self.mock_pause, 'Unable to pause schedule'),
+                    ('run_now', self.mock_run_now,
+                     'Unable to ask for a run of schedule')):
+                mocked.side_effect = errors.NotFound(
+                    'The volume has no schedule "%s".' % SID)
+                res = self.client.post(self.url, {
+                    'action': 'schedules__%s__%s' % (action, ROW_ID)})
+                self.assertRedirectsNoFollow(res, self.url)
+                # Messages wait for the next page shown: this one's last.
+                shown = [str(m) for m in res.wsgi_request._messages]
+                self.assertEqual(
+                    '%s %s: The volume has no schedule "%s".'
+                    % (said, SID, SID), shown[-1])
+                self.assertFalse([m for m in shown if 'not allowed' in m])

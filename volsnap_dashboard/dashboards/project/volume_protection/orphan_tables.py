@@ -373,7 +373,7 @@ class KindFilter(tables.FilterAction):
         return orphans.kind_for(getattr(self, 'filter_string', None))
 
 
-class OrphansTable(tables.DataTable):
+class OrphansTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
     kind = tables.Column(kind_text, verbose_name=_("Kind"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link=name_link)
@@ -391,12 +391,6 @@ class OrphansTable(tables.DataTable):
 
     def get_object_display(self, orphan):
         return orphan.name if orphan is not None else None
-
-    def get_object_by_id(self, lookup):
-        try:
-            return super().get_object_by_id(lookup)
-        except exceptions.Http302:
-            return None
 
     # The tab is not the page's first: its page links and the page after
     # a filter change name it (and the kept list, where it is shown).

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.utils.translation import pgettext_lazy
 from horizon import exceptions
+from horizon import messages
 from horizon import tables
 from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy as dashboard_policy
@@ -24,6 +25,8 @@ from openstack_dashboard import policy as dashboard_policy
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
+from volsnap_dashboard.dashboards.project.volume_protection import (
+    tables as protection_tables)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
 from volsnap_dashboard.dashboards import schedules_api
@@ -242,7 +245,8 @@ class DeleteSchedule(ScheduleRowModal):
     policy_rules = policy.DELETE_SCHEDULE
 
 
-class ScheduleBatchAction(ScheduleTargetMixin,
+class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
+                          ScheduleTargetMixin,
                           policy.CachedPolicyActionMixin,
                           tables.BatchAction):
     """A one-click change of one schedule through ``api_call``."""
@@ -257,6 +261,13 @@ class ScheduleBatchAction(ScheduleTargetMixin,
         try:
             getattr(schedules_api, self.api_call)(request, volume_id,
                                                   schedule_id)
+        except errors.NotFound as exc:
+            # Horizon would send a "not found" to the panel's first tab,
+            # without a word: say it here, and stay on this tab.
+            messages.error(request, self.failure_message % {
+                'id': schedule_id, 'reason': exc})
+            raise exceptions.HandledException(
+                (type(exc), exc, exc.__traceback__)) from exc
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, self.failure_message % {
                 'id': schedule_id, 'reason': exc}, escalate=True)
@@ -370,7 +381,7 @@ def schedule_name(row):
     return row.label
 
 
-class SchedulesTable(tables.DataTable):
+class SchedulesTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
     schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
                                      link=detail_link)
     volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),

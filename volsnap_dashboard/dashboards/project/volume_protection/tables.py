@@ -246,6 +246,18 @@ class GoneRowsBatchMixin:
         return super()._allowed(request, datum)
 
 
+class GoneRowsTableMixin:
+    """A table whose row was deleted by someone else since the page was
+    drawn: its action finds out and says so (see GoneRowsBatchMixin),
+    instead of Horizon's bare redirect to the panel."""
+
+    def get_object_by_id(self, lookup):
+        try:
+            return super().get_object_by_id(lookup)
+        except exceptions.Http302:
+            return None
+
+
 class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
                       PolicyTargetMixin, tables.DeleteAction):
     policy_rules = policy.DELETE
@@ -419,7 +431,7 @@ def own_copy(action):
     return mine
 
 
-class ProtectedSnapshotsTable(tables.DataTable):
+class ProtectedSnapshotsTable(GoneRowsTableMixin, tables.DataTable):
     name = tables.WrappingColumn(
         snapshot_name, verbose_name=_("Name"),
         link=detail_link)
@@ -489,14 +501,6 @@ class ProtectedSnapshotsTable(tables.DataTable):
         if response is not None and response.status_code == 100:
             return http.HttpResponse(status=503)
         return response
-
-    def get_object_by_id(self, lookup):
-        # A row deleted by someone else since the page was drawn: let the
-        # action find out from Cinder and say so, instead of a bare redirect.
-        try:
-            return super().get_object_by_id(lookup)
-        except exceptions.Http302:
-            return None
 
     class Meta:
         name = 'protected_snapshots'
