@@ -47,6 +47,18 @@ VOLUMES = ('maxTotalVolumes', 'totalVolumesUsed')
 GIGABYTES = ('maxTotalVolumeGigabytes', 'totalGigabytesUsed')
 
 
+def limits_or_none(request):
+    """The project's absolute limits; None, with a warning, where Cinder
+    cannot tell (the bars and forecasts are left out: the request itself
+    may still work, Cinder checks it)."""
+    try:
+        return cinder.absolute_limits(request)
+    except errors.VolsnapAPIError as exc:
+        messages.warning(request, _("Unable to retrieve your quota: %s")
+                         % exc)
+        return None
+
+
 def check_quota(limits, quota, asked, over):
     """Raise ``over`` (a message with %(used)s, %(limit)s and %(asked)s,
     numbers as the quota bars show them) if ``asked`` more of ``quota``

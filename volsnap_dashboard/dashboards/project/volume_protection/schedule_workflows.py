@@ -24,6 +24,8 @@ from horizon import workflows
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    forms as protection_forms)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_preview)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     submissions)
@@ -87,12 +89,7 @@ class ScheduleResources:
     def limits(self):
         """Cinder's absolute limits, or None when Cinder cannot tell
         (the forecast then says so; saving may still work)."""
-        try:
-            return cinder.absolute_limits(self.request)
-        except errors.VolsnapAPIError as exc:
-            messages.warning(self.request, _(
-                "Unable to retrieve your quota: %s") % exc)
-            return None
+        return protection_forms.limits_or_none(self.request)
 
     @functools.cached_property
     def force_supported(self):

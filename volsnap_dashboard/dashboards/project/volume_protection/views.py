@@ -193,12 +193,7 @@ class RestoreLimitsMixin:
 
     @memoized.memoized_method
     def _limits(self):
-        try:
-            return cinder.absolute_limits(self.request)
-        except errors.VolsnapAPIError as exc:
-            messages.warning(self.request, _(
-                "Unable to retrieve your quota: %s") % exc)
-            return None
+        return protection_forms.limits_or_none(self.request)
 
 
 class RestoreView(RestoreLimitsMixin, SnapshotFormView):
