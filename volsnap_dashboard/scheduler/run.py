@@ -37,10 +37,11 @@ GONE = 'gone'
 
 @dataclasses.dataclass
 class TenantClient:
-    """A Cinder client acting for the tenant, and the project its trust
-    is scoped to."""
+    """A Cinder client acting for the tenant, the project its trust is
+    scoped to, and the user who gave the trust (its trustor)."""
     client: object
     project_id: str
+    trustor_id: str | None = None
 
 
 @dataclasses.dataclass
