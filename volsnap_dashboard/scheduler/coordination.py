@@ -1,12 +1,16 @@
 """Coordination between scheduler processes, through tooz.
 
-Every run holds a lock named after its schedule and slot, so two processes
-that find the same schedule due at the same instant run it once: the second
-one finds the lock taken and leaves the run to the first (whose idempotency
-check and state write make a later attempt a no-op). Processes may also
-split the schedules between them with a partitioned group; ring ownership
-is only eventually consistent while members join or leave, so the lock
-still guards each run.
+Every run holds a lock named after its volume and schedule, so two
+processes that find the same schedule due at the same instant run it once:
+the second one finds the lock taken and leaves the run to the first (whose
+idempotency check and state write make a later attempt a no-op). The slot
+is not in the name: a run asked for from the panel and a cron slot of the
+same schedule must not run side by side either. A lock can be lost while
+held (a Redis key that expired while the process stalled): the holder
+checks it (:meth:`HeldLock.check`) before each step that cannot be
+undone. Processes may also split the schedules between them with a
+partitioned group; ring ownership is only eventually consistent while
+members join or leave, so the lock still guards each run.
 
 Backends: ``file://<folder>`` (one machine, the default), ``redis://``,
 ``etcd3+http://`` or ``zookeeper://`` for several machines.
@@ -18,6 +22,7 @@ import os
 import socket
 import uuid
 
+import tooz
 from tooz import coordination as tooz_coordination
 
 LOG = logging.getLogger(__name__)
@@ -36,9 +41,39 @@ def default_member_id():
                          uuid.uuid4().hex[:8])
 
 
-def lock_name(schedule_id, slot):
-    """One name per (schedule, slot); the slot is its ISO text."""
-    return ('%s:%s:%s' % (LOCK_PREFIX, schedule_id, slot)).encode('utf-8')
+def lock_name(*parts):
+    """One name per thing locked: (volume id, schedule id) for a run,
+    (snapshot id, 'verify') for a verification."""
+    return ':'.join((LOCK_PREFIX,) + parts).encode('utf-8')
+
+
+class LockLost(Exception):
+    """The lock of a run was taken from this process while it held it."""
+
+
+class HeldLock:
+    """A lock this process acquired: true, and :meth:`check` raises
+    LockLost once the backend says another process may hold it."""
+
+    def __init__(self, lock, name):
+        self._lock = lock
+        self.name = name
+
+    def __bool__(self):
+        return True
+
+    def check(self):
+        try:
+            still = self._lock.is_still_owner()
+        except tooz_coordination.ToozError as exc:
+            if isinstance(exc, tooz.NotImplemented):
+                # The backend cannot tell (nor lose a lock it cannot
+                # expire): the lock is held until released.
+                return
+            raise LockLost('lock %s: %s' % (self.name, exc)) from exc
+        if not still:
+            raise LockLost('lock %s is no longer held by this process'
+                           % self.name)
 
 
 class _ScheduleKey:
@@ -118,26 +153,26 @@ class Coordinator:
         return self._partitioner.belongs_to_self(_ScheduleKey(schedule_id))
 
     @contextlib.contextmanager
-    def run_lock(self, schedule_id, slot):
-        """Yield True while holding the run's lock, False if another
-        process holds it. A new lock object per attempt: a tooz file lock
-        that failed once can misreport its owner afterwards."""
-        lock = self._coordinator.get_lock(lock_name(schedule_id, slot))
+    def run_lock(self, *parts):
+        """Yield a HeldLock while holding the lock named after ``parts``
+        (see lock_name), False if another process holds it. A new lock
+        object per attempt: a tooz file lock that failed once can
+        misreport its owner afterwards."""
+        name = lock_name(*parts)
+        lock = self._coordinator.get_lock(name)
         try:
             acquired = lock.acquire(blocking=False)
         except tooz_coordination.ToozError as exc:
-            raise CoordinationError('lock %s: %s'
-                                    % (lock_name(schedule_id, slot), exc)) \
+            raise CoordinationError('lock %s: %s' % (name.decode(), exc)) \
                 from exc
         try:
-            yield acquired
+            yield HeldLock(lock, name.decode()) if acquired else False
         finally:
             if acquired:
                 try:
                     lock.release()
                 except tooz_coordination.ToozError as exc:
-                    LOG.warning("Releasing lock of schedule %s: %s",
-                                schedule_id, exc)
+                    LOG.warning("Releasing lock %s: %s", name.decode(), exc)
 
 
 def _safe_url(url):

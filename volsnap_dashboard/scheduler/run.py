@@ -21,6 +21,7 @@ from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.scheduler import cinder_calls
+from volsnap_dashboard.scheduler import coordination
 
 LOG = logging.getLogger(__name__)
 
@@ -67,6 +68,18 @@ def as_utc(value):
         str(value).replace('Z', '+00:00')).astimezone(datetime.timezone.utc)
 
 
+def _made_by(snapshot, user_id):
+    """Whether ``user_id`` made ``snapshot``; true where Cinder does not
+    say (before microversion 3.41)."""
+    maker = getattr(snapshot, 'user_id', None)
+    return maker is None or maker == user_id
+
+
+def _Due(volume, schedule):
+    """A stand-in Due for re-reading ``schedule`` on ``volume``."""
+    return Due(volume, schedule, None)
+
+
 def _snapshot_slot(snapshot):
     return (getattr(snapshot, 'metadata', None) or {}).get(
         codec.SNAPSHOT_SLOT_KEY)
@@ -92,12 +105,18 @@ class Runner:
     def run(self, due):
         """Run ``due``; return what happened (an outcome, or why not)."""
         sid, slot = due.schedule.id, slot_text(due.slot)
-        with self.coordinator.run_lock(sid, slot) as held:
+        with self.coordinator.run_lock(due.volume.id, sid) as held:
             if not held:
                 LOG.info("schedule %s slot %s: another scheduler holds "
-                         "this run", sid, slot)
+                         "this schedule's run", sid, slot)
                 return LOCKED
-            return self._run_locked(due, slot)
+            try:
+                return self._run_locked(due, slot, held)
+            except coordination.LockLost as exc:
+                LOG.warning("schedule %s slot %s: stopped: %s; the process "
+                            "that holds the lock now carries on", sid, slot,
+                            exc)
+                return LOCKED
 
     def report_invalid(self, volume, schedule_id, reason, state=None):
         """Record a schedule that must not run as invalid, with the reason
@@ -113,62 +132,95 @@ class Runner:
 
     # The run
 
-    def _run_locked(self, due, slot):
+    def _run_locked(self, due, slot, held):
         sid = due.schedule.id
-        volume, schedule = self._fresh(due)
-        if schedule is None:
-            LOG.info("schedule %s slot %s: the schedule is gone", sid, slot)
-            return GONE
-        last = as_utc(schedule.state.last_slot)
-        if last is not None and last >= due.slot:
-            LOG.info("schedule %s slot %s: already done (recorded)", sid,
-                     slot)
-            self._clear_run_request(self.service_client, volume, due)
-            return DONE_ELSEWHERE
+        listed = due.schedule
         try:
-            tenant = self.tenant_clients(schedule.trust_id)
+            tenant = self.tenant_clients(listed.trust_id)
         except errors.AuthorizationLost as exc:
-            return self._finish(self.service_client, volume, schedule, due,
-                                AUTHORIZATION_LOST, str(exc))
+            return self._record_unusable(due, listed.trust_id,
+                                         AUTHORIZATION_LOST, str(exc))
         except errors.VolsnapAPIError as exc:
             # Keystone down or the service user refused: nothing is known
             # about this schedule, so nothing is recorded; due again next.
             LOG.error("schedule %s slot %s: not run: %s", sid, slot, exc)
             return FAILED
-        volume_project = codec.volume_project(volume)
-        if tenant.project_id != schedule.project_id or (
-                volume_project and tenant.project_id != volume_project):
-            reason = ("the schedule's trust acts in project %s, not in the "
-                      "volume's project %s"
-                      % (tenant.project_id, volume_project or
-                         schedule.project_id))
-            return self._finish(self.service_client, volume, schedule, due,
-                                INVALID, reason)
+        refused = self._trust_refusal(tenant, due.volume, listed)
+        if refused:
+            return self._record_unusable(due, listed.trust_id, INVALID,
+                                         refused)
+        volume, schedule = self._fresh(tenant.client, due)
+        if schedule is None or schedule.trust_id != listed.trust_id:
+            LOG.info("schedule %s slot %s: the schedule is gone or was "
+                     "saved again since the listing", sid, slot)
+            return GONE
+        last = as_utc(schedule.state.last_slot)
+        if last is not None and last >= due.slot:
+            LOG.info("schedule %s slot %s: already done (recorded)", sid,
+                     slot)
+            self._clear_run_request(tenant.client, volume, due)
+            return DONE_ELSEWHERE
         try:
-            return self._protect(tenant.client, volume, schedule, due, slot)
+            return self._protect(tenant.client, volume, schedule, due, slot,
+                                 held)
         except (errors.AuthorizationLost, errors.NotAuthenticated) as exc:
             # The trust went away after its token was issued.
-            return self._finish(self.service_client, volume, schedule, due,
-                                AUTHORIZATION_LOST, str(exc))
+            return self._record_unusable(due, listed.trust_id,
+                                         AUTHORIZATION_LOST, str(exc))
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
             outcome = INVALID if isinstance(
                 exc, parameters.InvalidParameters) else FAILED
             return self._finish(tenant.client, volume, schedule, due,
                                 outcome, str(exc))
 
-    def _protect(self, client, volume, schedule, due, slot):
+    @staticmethod
+    def _trust_refusal(tenant, volume, schedule):
+        """Why the schedule's trust must not act for it, or ''. Trust ids
+        are written in tenant metadata: a member could name a colleague's
+        trust (one kept after a Take Over, say) as their own schedule's."""
+        volume_project = codec.volume_project(volume)
+        if tenant.project_id != schedule.project_id or (
+                volume_project and tenant.project_id != volume_project):
+            return ("the schedule's authorization (trust) acts in another "
+                    "project than the volume's")
+        if tenant.trustor_id != schedule.owner_id:
+            return ("the schedule's authorization (trust) was given by "
+                    "another user than its recorded owner; its owner, or a "
+                    "member who takes it over, must save it again")
+        return ''
+
+    def _record_unusable(self, due, trust_id, outcome, reason):
+        """Record why the schedule's trust cannot be used, with the
+        service user's client (the tenant's is not available): re-read
+        first, and only while the schedule still names that trust and
+        the slot is not done."""
+        sid = due.schedule.id
+        volume, schedule = self._fresh(self.service_client, due)
+        if schedule is None or schedule.trust_id != trust_id:
+            LOG.info("schedule %s: the schedule is gone or was saved "
+                     "again since the listing", sid)
+            return GONE
+        last = as_utc(schedule.state.last_slot)
+        if last is not None and last >= due.slot:
+            return DONE_ELSEWHERE
+        return self._finish(self.service_client, volume, schedule, due,
+                            outcome, reason, clear_request=False)
+
+    def _protect(self, client, volume, schedule, due, slot, held):
         sid = schedule.id
         now = self.clock()
         snapshots = store.snapshots_of(client, schedule)
-        earlier = [s for s in snapshots if _snapshot_slot(s) == slot]
-        if earlier:
+        earlier = self._earlier_attempt(client, schedule, snapshots, slot,
+                                        held)
+        if earlier is not None:
             LOG.info("schedule %s slot %s: snapshot %s of an earlier "
-                     "attempt exists", sid, slot, earlier[0].id)
+                     "attempt exists", sid, slot, earlier.id)
             outcome = self._finish(client, volume, schedule, due, OK, '',
-                                   snapshot_id=earlier[0].id)
-            self._apply_retention(client, schedule, now)
+                                   snapshot_id=earlier.id)
+            self._apply_retention(client, schedule, now, held)
             return outcome
-        room = self._make_room(client, volume, schedule, snapshots, now)
+        room = self._make_room(client, volume, schedule, snapshots, now,
+                               held)
         if room is not None:
             return self._finish(client, volume, schedule, due, SKIPPED,
                                 room)
@@ -178,6 +230,7 @@ class Runner:
         tags = {codec.SNAPSHOT_SCHEDULE_KEY: sid,
                 codec.SNAPSHOT_SLOT_KEY: slot,
                 codec.SNAPSHOT_VOLUME_KEY: volume.id}
+        held.check()
         saved = self.plugin.protect(client, volume, params, metadata=tags)
         snapshot_id = saved['snapshot_id']
         LOG.info("schedule %s slot %s: created snapshot %s of volume %s%s",
@@ -202,9 +255,43 @@ class Runner:
         outcome = self._finish(client, volume, schedule, due, OK, '',
                                snapshot_id=snapshot_id,
                                verification_started=verifying)
-        self._apply_retention(client, schedule, self.clock())
+        self._apply_retention(client, schedule, self.clock(), held)
         return outcome
 
+    def _earlier_attempt(self, client, schedule, snapshots, slot, held):
+        """The good snapshot an earlier attempt at ``slot`` made (a run
+        killed before it recorded), or None. Only one this schedule's
+        owner made (the trust acts as its trustor) and that is available
+        or becomes so counts: a tag is tenant-writable, and a failed
+        snapshot is no restore point. A failed one is deleted, so that
+        the run makes a good one."""
+        for snapshot in snapshots:
+            if _snapshot_slot(snapshot) != slot or not _made_by(
+                    snapshot, schedule.owner_id):
+                continue
+            if snapshot.status == 'creating':
+                try:
+                    return self.plugin.wait_for_snapshot(
+                        client, snapshot.id, interval=self.wait_interval,
+                        timeout=self.wait_timeout)
+                except errors.NotFound:
+                    continue
+                except waiting.WaitTimeout:
+                    # Still being made: a second one would be a second
+                    # snapshot of the slot. The run fails, recorded.
+                    raise
+                except errors.VolsnapAPIError as exc:
+                    LOG.warning("schedule %s slot %s: snapshot %s of an "
+                                "earlier attempt failed: %s", schedule.id,
+                                slot, snapshot.id, exc)
+                    continue
+            if snapshot.status == 'available':
+                return snapshot
+            if snapshot.status == retention.ERROR:
+                held.check()
+                self._delete(client, schedule, snapshot,
+                             'failed snapshot of an earlier attempt')
+        return None
     def _verify(self, client, schedule, snapshot, slot):
         """Start verifying the run's new snapshot when it is the N-th ok
         run since the last verification (verify_every); True if started.
@@ -224,7 +311,7 @@ class Runner:
 
     # Quota: prune first if that makes room, else say why not
 
-    def _make_room(self, client, volume, schedule, snapshots, now):
+    def _make_room(self, client, volume, schedule, snapshots, now, held):
         """None when the snapshot fits (pruning first if needed), else the
         reason it does not."""
         room = retention.room_after_pruning(
@@ -233,8 +320,11 @@ class Runner:
             needed_snapshots=1, needed_gb=int(volume.size or 0))
         if not room.fits:
             return room.reason
-        for snapshot in room.to_delete:
-            self._delete(client, schedule, snapshot, 'pruned for room')
+        if not self._delete_within_floor(client, schedule, snapshots,
+                                         room.to_delete, 'pruned for room',
+                                         held):
+            return ("the schedule's newest available snapshot changed while "
+                    "room was being made; tried again at the next run")
         # Cinder gives the quota back only once a deletion has finished.
         for snapshot in room.to_delete:
             self.plugin.wait_for_deletion(client, snapshot.id,
@@ -244,18 +334,56 @@ class Runner:
 
     # Retention
 
-    def _apply_retention(self, client, schedule, now):
+    def _apply_retention(self, client, schedule, now, held):
         snapshots = store.snapshots_of(client, schedule)
         doomed = retention.to_delete(snapshots, schedule.retention, now)
         kept = len(snapshots) - len(doomed)
         LOG.info("schedule %s: retained %d snapshot(s), deleting %d",
                  schedule.id, kept, len(doomed))
+        try:
+            self._delete_within_floor(client, schedule, snapshots, doomed,
+                                      'retention', held, tolerant=True)
+        except errors.VolsnapAPIError as exc:
+            LOG.warning("schedule %s: retention stopped: %s", schedule.id,
+                        exc)
+
+    def _delete_within_floor(self, client, schedule, snapshots, doomed, why,
+                             held, tolerant=False):
+        """Delete ``doomed`` while the newest available snapshot kept
+        (retention's floor) is still there, read again before each delete
+        of an available one: a user may delete it meanwhile. False if it
+        is not (nothing more deleted). ``tolerant``: a snapshot Cinder
+        will not delete is logged and skipped."""
+        doomed_ids = {snapshot.id for snapshot in doomed}
+        keeper = retention.newest_available(
+            [s for s in snapshots if s.id not in doomed_ids])
         for snapshot in doomed:
+            if snapshot.status == retention.AVAILABLE and \
+                    not self._still_available(client, keeper):
+                LOG.warning("schedule %s: its newest available snapshot "
+                            "%s is no longer available; nothing more "
+                            "deleted (%s)", schedule.id,
+                            keeper.id if keeper else None, why)
+                return False
+            held.check()
             try:
-                self._delete(client, schedule, snapshot, 'retention')
+                self._delete(client, schedule, snapshot, why)
             except errors.VolsnapAPIError as exc:
+                if not tolerant:
+                    raise
                 LOG.warning("schedule %s: could not delete snapshot %s: %s",
                             schedule.id, snapshot.id, exc)
+        return True
+
+    @staticmethod
+    def _still_available(client, snapshot):
+        if snapshot is None:
+            return False
+        try:
+            fresh = cinder_calls.snapshot(client, snapshot.id)
+        except errors.NotFound:
+            return False
+        return fresh.status == retention.AVAILABLE
 
     def _delete(self, client, schedule, snapshot, why):
         gone = self.plugin.delete(client, snapshot.id)
@@ -264,32 +392,66 @@ class Runner:
 
     # State
 
-    def _fresh(self, due):
-        """The volume and the schedule as they are now (not as listed)."""
+    def _fresh(self, client, due):
+        """The volume and its schedule as they are now (not as listed),
+        read with ``client``; (volume, None) if the schedule is gone."""
         try:
-            volume = cinder_calls.volume(self.service_client,
-                                         due.volume.id)
+            volume = cinder_calls.volume(client, due.volume.id)
         except errors.NotFound:
             return due.volume, None
+        return volume, self._schedule_on(volume, due.schedule.id)
+
+    def _schedule_on(self, volume, schedule_id):
         for schedule in store.schedules_of(volume, self.min_interval):
-            if schedule.id == due.schedule.id and \
+            if schedule.id == schedule_id and \
                     isinstance(schedule, model.Schedule):
-                return volume, schedule
-        return volume, None
+                return schedule
+        return None
 
     def _finish(self, client, volume, schedule, due, outcome, reason,
-                snapshot_id=None, verification_started=False):
-        state = self._state(schedule.state, due, outcome, reason,
-                            snapshot_id, verification_started)
+                snapshot_id=None, verification_started=False,
+                clear_request=True):
         if outcome == OK:
             LOG.info("schedule %s slot %s: ok", schedule.id,
                      slot_text(due.slot))
         else:
             LOG.warning("schedule %s slot %s: %s: %s", schedule.id,
                         slot_text(due.slot), outcome, reason)
+        previous = self._recorded_now(client, volume, schedule, due.slot)
+        if previous is None:
+            LOG.warning("schedule %s slot %s: a later run was recorded "
+                        "meanwhile; this outcome is not recorded over it",
+                        schedule.id, slot_text(due.slot))
+            return outcome
+        state = self._state(previous, due, outcome, reason, snapshot_id,
+                            verification_started)
         self._save_state(client, volume, schedule.id, state)
-        self._clear_run_request(client, volume, due)
+        if clear_request:
+            self._clear_run_request(client, volume, due)
         return outcome
+
+    def _recorded_now(self, client, volume, schedule, slot):
+        """The schedule's state as recorded now, read again just before
+        the write: Cinder has no compare-and-swap on metadata, so a
+        writer that recorded since this run read it (another process
+        whose lock expired) is built on, never written over: None if it
+        recorded ``slot`` or a later one, so that the history and the
+        last slot never go backwards."""
+        try:
+            fresh_volume, fresh = self._fresh(client, _Due(volume, schedule))
+        except errors.VolsnapAPIError as exc:
+            LOG.warning("schedule %s: its state could not be read again "
+                        "before recording: %s", schedule.id, exc)
+            return schedule.state
+        if fresh is None:
+            return schedule.state
+        volume.metadata = dict(getattr(fresh_volume, 'metadata', None) or {})
+        if fresh.state == schedule.state:
+            return schedule.state
+        theirs = as_utc(fresh.state.last_slot)
+        if theirs is not None and theirs >= slot:
+            return None
+        return fresh.state
 
     def _state(self, previous, due, outcome, reason, snapshot_id=None,
                verification_started=False):

@@ -12,6 +12,7 @@ from cinderclient import api_versions
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import run
 
 UTC = datetime.timezone.utc
@@ -84,11 +85,12 @@ class FakeCinder:
     # snapshots
 
     def add_snapshot(self, volume_id, created_at, status='available',
-                     **metadata):
+                     user_id='demo-user', **metadata):
         snapshot_id = 'snap-%d' % next(self._ids)
         self.snapshots_by_id[snapshot_id] = types.SimpleNamespace(
             id=snapshot_id, volume_id=volume_id, size=1, status=status,
-            created_at=created_at, name='', metadata=dict(metadata))
+            created_at=created_at, name='', metadata=dict(metadata),
+            user_id=user_id)
         return snapshot_id
 
     def _create_snapshot(self, volume_id, name=None, description=None,
@@ -160,19 +162,39 @@ def schedule_on(cinder, volume, sid='ab12cd34', cron='0 2 * * *',
     return schedule
 
 
+class FakeHeldLock:
+    """A held lock that another process takes over once ``lost_after``
+    checks (None: never)."""
+
+    def __init__(self, coordinator, key):
+        self.coordinator = coordinator
+        self.key = key
+
+    def __bool__(self):
+        return True
+
+    def check(self):
+        remaining = self.coordinator.lost_after
+        if remaining is None:
+            return
+        if remaining <= 0:
+            raise coordination.LockLost('lock %s taken over' % (self.key,))
+        self.coordinator.lost_after = remaining - 1
+
+
 class FakeCoordinator:
     def __init__(self):
         self.held = set()
         self.taken_elsewhere = set()
+        self.lost_after = None
 
     @contextlib.contextmanager
-    def run_lock(self, schedule_id, slot):
-        key = (schedule_id, slot)
+    def run_lock(self, *key):
         acquired = key not in self.held and key not in self.taken_elsewhere
         if acquired:
             self.held.add(key)
         try:
-            yield acquired
+            yield FakeHeldLock(self, key) if acquired else False
         finally:
             self.held.discard(key)
 
@@ -187,6 +209,9 @@ class Trusts:
         self.cinder = cinder
         self.projects = {'trust-demo': DEMO, 'trust-alt': ALT}
         self.projects.update(projects)
+        # trust id -> its trustor (the owner of fakes.schedule_on's
+        # schedules unless set).
+        self.trustors = {}
         self.asked = []
 
     def __call__(self, trust_id):
@@ -196,4 +221,5 @@ class Trusts:
             raise project
         if project is None:
             raise errors.AuthorizationLost(detail='Could not find trust')
-        return run.TenantClient(self.cinder, project)
+        return run.TenantClient(self.cinder, project,
+                                self.trustors.get(trust_id, 'demo-user'))

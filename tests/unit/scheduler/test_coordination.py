@@ -1,6 +1,7 @@
 """tooz coordination on the file:// backend (no server needed)."""
 
 import pytest
+import tooz
 
 from volsnap_dashboard.scheduler import coordination
 
@@ -13,17 +14,37 @@ def url(tmp_path):
 def test_a_run_lock_is_held_by_one_coordinator_at_a_time(url):
     with coordination.Coordinator(url, 'one') as first, \
             coordination.Coordinator(url, 'two') as second:
-        with first.run_lock('ab12cd34', '2026-03-29T01:00:00Z') as held:
+        with first.run_lock('vol-1', 'ab12cd34') as held:
             assert held
-            with second.run_lock('ab12cd34',
-                                 '2026-03-29T01:00:00Z') as other:
+            held.check()
+            with second.run_lock('vol-1', 'ab12cd34') as other:
                 assert not other
-            # Another slot of the same schedule is another run.
-            with second.run_lock('ab12cd34',
-                                 '2026-03-29T02:00:00Z') as other:
+            # The same schedule id written on another volume is another
+            # schedule.
+            with second.run_lock('vol-2', 'ab12cd34') as other:
                 assert other
-        with second.run_lock('ab12cd34', '2026-03-29T01:00:00Z') as held:
+        with second.run_lock('vol-1', 'ab12cd34') as held:
             assert held
+
+
+class _Lock:
+    def __init__(self, owner):
+        self.owner = owner
+
+    def is_still_owner(self):
+        if isinstance(self.owner, Exception):
+            raise self.owner
+        return self.owner
+
+
+def test_a_held_lock_checks_that_it_is_still_held():
+    coordination.HeldLock(_Lock(True), 'name').check()
+    # A backend that cannot tell cannot lose the lock either.
+    coordination.HeldLock(_Lock(tooz.NotImplemented('no')), 'name').check()
+    with pytest.raises(coordination.LockLost):
+        coordination.HeldLock(_Lock(False), 'name').check()
+    with pytest.raises(coordination.LockLost):
+        coordination.HeldLock(_Lock(tooz.ToozError('gone')), 'name').check()
 
 
 def test_without_a_group_every_schedule_is_evaluated(url):
@@ -49,6 +70,6 @@ def test_backend_urls_are_logged_without_their_password():
     assert coordination._safe_url('file:///var/lib/x') == 'file:///var/lib/x'
 
 
-def test_lock_names_are_per_schedule_and_slot():
-    assert coordination.lock_name('ab12cd34', '2026-03-29T01:00:00Z') == \
-        b'volsnap-run:ab12cd34:2026-03-29T01:00:00Z'
+def test_lock_names_are_per_volume_and_schedule():
+    assert coordination.lock_name('vol-1', 'ab12cd34') == \
+        b'volsnap-run:vol-1:ab12cd34'

@@ -43,6 +43,13 @@ def _oldest_first(snapshots):
                   key=lambda s: (created_at(s) or far_future, s.id))
 
 
+def newest_available(snapshots):
+    """The newest ``available`` of ``snapshots`` (by Cinder's creation
+    time), or None: the one retention never deletes."""
+    available = [s for s in snapshots if s.status == AVAILABLE]
+    return _oldest_first(available)[-1] if available else None
+
+
 def _kept_by_rules(available, retention, now):
     """The ids of the available snapshots (oldest first) a rule keeps:
     the newest ``count``, and those younger than ``days``."""
