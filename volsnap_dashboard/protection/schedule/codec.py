@@ -20,6 +20,7 @@ ignored, so a later version may add optional ones.
 """
 
 import json
+import logging
 import re
 
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import timing
+
+LOG = logging.getLogger(__name__)
 
 PREFIX = 'volsnap:'
 MARKER_KEY = 'volsnap_scheduled'
@@ -46,13 +49,24 @@ MAX_LENGTH = 255
 #: cannot make a sweep parse megabytes.
 MAX_CHUNKS = 64
 MAX_REASON_LENGTH = 1000
+#: How deep a document may nest (a definition's preset days are at depth
+#: 3, a state's history entries at 2): checked before the JSON parser,
+#: which recurses and fails on a few thousand brackets.
+MAX_DEPTH = 8
+#: The schedules decoded on one volume (those with a definition first);
+#: the others are invalid without being read, so the cost of one
+#: volume's metadata is bounded however many keys its tenant writes.
+MAX_SCHEDULES = 20
 
 #: ``{version: step}``: each step turns a document of that version into
 #: one of the next. Version 1 is the first, so there is none yet.
 DEFINITION_UPGRADES = {}
 STATE_UPGRADES = {}
 
-_KEY = re.compile(r'^volsnap:([^:]*):([a-z_]+)(?::(.*))?$')
+_KEY = re.compile(r'volsnap:([^:]*):([a-z_]+)(?::(.*))?', re.DOTALL)
+# ASCII digits only (str.isdigit also takes other scripts' digits and
+# superscripts, which int() then refuses or reads), a few of them.
+_CHUNK_NUMBER = re.compile(r'0|[1-9][0-9]{0,2}')
 
 
 class Unreadable(ValueError):
@@ -61,9 +75,30 @@ class Unreadable(ValueError):
 
 # Encoding
 
-def _chunks(schedule_id, kind, document):
-    text = json.dumps(document, sort_keys=True, separators=(',', ':'),
+def _text(document):
+    return json.dumps(document, sort_keys=True, separators=(',', ':'),
                       ensure_ascii=True)
+
+
+def _fits(text):
+    return len(text) <= MAX_CHUNKS * MAX_LENGTH
+
+
+def cut(text, limit):
+    """``text`` cut to what takes at most ``limit`` characters once
+    written (an escaped character takes up to twelve)."""
+    if len(text) * 12 <= limit:
+        return text
+    size = 0
+    for position, char in enumerate(text):
+        size += len(json.dumps(char)) - 2
+        if size > limit:
+            return text[:position]
+    return text
+
+
+def _chunks(schedule_id, kind, document):
+    text = _text(document)
     pieces = [text[i:i + MAX_LENGTH]
               for i in range(0, len(text), MAX_LENGTH)]
     if len(pieces) > MAX_CHUNKS:
@@ -108,13 +143,17 @@ def _time_or_none(moment):
     return None if moment is None else timing.format_utc(moment)
 
 
+def _short(value, limit=MAX_LENGTH):
+    return cut(value, limit) if isinstance(value, str) else value
+
+
 def _history_entry(entry):
     slot = entry.get('slot')
     if not isinstance(slot, str):
         slot = _time_or_none(slot)
-    return {'slot': slot, 'outcome': entry.get('outcome'),
-            'reason': (entry.get('reason') or '')[:MAX_LENGTH],
-            'snapshot': entry.get('snapshot')}
+    return {'slot': _short(slot), 'outcome': _short(entry.get('outcome')),
+            'reason': cut(entry.get('reason') or '', MAX_LENGTH),
+            'snapshot': _short(entry.get('snapshot'))}
 
 
 def state_document(state):
@@ -123,11 +162,11 @@ def state_document(state):
         'v': VERSION,
         'last_slot': _time_or_none(state.last_slot),
         'last_run': _time_or_none(state.last_run),
-        'outcome': state.outcome,
-        'reason': (state.reason or '')[:MAX_REASON_LENGTH],
+        'outcome': _short(state.outcome),
+        'reason': cut(state.reason or '', MAX_REASON_LENGTH),
         'failures': state.failures,
         'missed': state.missed,
-        'snapshot': state.snapshot_id,
+        'snapshot': _short(state.snapshot_id),
         'history': [_history_entry(entry) for entry in
                     state.history[-model.MAX_HISTORY:]],
         'ok_since_verification': state.ok_since_verification,
@@ -141,8 +180,14 @@ def encode_definition(schedule):
 
 
 def encode_state(schedule_id, state):
-    """``{volsnap:<sid>:state:<n>: chunk}`` of a schedule's state."""
-    return _chunks(schedule_id, STATE, state_document(state))
+    """``{volsnap:<sid>:state:<n>: chunk}`` of a schedule's state. It
+    always fits: its texts are cut to their written length, and the
+    oldest history goes first if that is not enough (recording a state
+    must not fail while recording an error)."""
+    document = state_document(state)
+    while document['history'] and not _fits(_text(document)):
+        document['history'] = document['history'][1:]
+    return _chunks(schedule_id, STATE, document)
 
 
 def keys_of(metadata, schedule_id):
@@ -159,7 +204,7 @@ def _group(metadata):
     for key, value in metadata.items():
         if not isinstance(key, str) or not key.startswith(PREFIX):
             continue
-        match = _KEY.match(key)
+        match = _KEY.fullmatch(key)
         if match is None:
             # ``volsnap:<sid>`` alone, or a kind this reader does not
             # know: a later version's, ignored.
@@ -177,18 +222,41 @@ def _joined(keys, kind):
     for (key_kind, part), value in keys.items():
         if key_kind != kind:
             continue
-        if part is None or not part.isdigit() or (
-                len(part) > 1 and part.startswith('0')):
-            raise Unreadable(_("unexpected key part %r.") % part)
+        if part is None or not _CHUNK_NUMBER.fullmatch(part):
+            raise Unreadable(_("unexpected key part %r.") % (
+                part if part is None else cut(part, 40)))
+        if int(part) >= MAX_CHUNKS:
+            raise Unreadable(_("too many chunks."))
         numbers[int(part)] = value
     if not numbers:
         return None
-    if len(numbers) > MAX_CHUNKS:
-        raise Unreadable(_("too many chunks."))
     missing = [n for n in range(max(numbers) + 1) if n not in numbers]
     if missing:
         raise Unreadable(_("chunk %d is missing.") % missing[0])
     return [numbers[n] for n in range(len(numbers))]
+
+
+def _too_deep(text):
+    """Whether JSON ``text`` nests beyond MAX_DEPTH (brackets inside
+    strings are text)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == '\\':
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in '[{':
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in ']}':
+            depth -= 1
+    return False
 
 
 def _parsed(chunks):
@@ -196,6 +264,10 @@ def _parsed(chunks):
     if not all(isinstance(chunk, str) for chunk in chunks):
         raise Unreadable(_("a chunk is not text."))
     text = ''.join(chunks)
+    if not _fits(text):
+        raise Unreadable(_("too large."))
+    if _too_deep(text):
+        raise Unreadable(_("nested too deeply."))
     try:
         document, end = json.JSONDecoder().raw_decode(text)
     except ValueError as error:
@@ -247,8 +319,10 @@ def _time_field(document, name, required=True):
     try:
         return timing.parse_utc(text)
     except ValueError:
-        raise Unreadable(_("field %s is not an ISO UTC time.") % name) \
-            from None
+        raise Unreadable(_("field %(name)s is not an ISO UTC time of the "
+                           "years %(first)d to %(last)d.") % {
+            'name': name, 'first': timing.MIN_YEAR,
+            'last': timing.MAX_YEAR}) from None
 
 
 def _non_empty(document, name):
@@ -326,13 +400,31 @@ def _document(keys, kind, steps):
         raise Unreadable('%s: %s' % (kind, error)) from None
 
 
-def _decode_one(sid, keys, volume, min_interval):
-    if not model.SCHEDULE_ID.match(sid):
-        raise Unreadable(_("the schedule id is not 8 lowercase hex "
-                            "characters."))
+def _invalid(sid, volume, reason, state=None, record_state=True):
+    return model.Invalid(id=sid, volume_id=volume.id,
+                         reason=cut(str(reason), MAX_REASON_LENGTH),
+                         state=state, record_state=record_state)
+
+
+def _is_schedule(sid, keys):
+    """Whether the keys of ``sid`` are a schedule's, readable or not: a
+    valid id with a definition (others are leftovers or junk)."""
+    return bool(model.SCHEDULE_ID.fullmatch(sid)) and any(
+        kind == DEFINITION for kind, _part in keys)
+
+
+def _state_or_reason(keys):
+    """``(ScheduleState or None, None)``, or ``(None, why unreadable)``."""
+    try:
+        document = _document(keys, STATE, STATE_UPGRADES)
+        return (None if document is None else _state_of(document)), None
+    except Unreadable as error:
+        return None, '%s: %s' % (STATE, error)
+
+
+def _schedule_checked(sid, keys, volume, min_interval):
+    """The Schedule of the definition; Unreadable unless it can run."""
     definition = _document(keys, DEFINITION, DEFINITION_UPGRADES)
-    if definition is None:
-        raise Unreadable(_("no definition."))
     try:
         schedule = _schedule_of(sid, volume.id, definition)
     except Unreadable as error:
@@ -344,28 +436,78 @@ def _decode_one(sid, keys, volume, min_interval):
         model.validate(schedule, min_interval)
     except InvalidParameters as error:
         raise Unreadable(str(error)) from None
-    state = _document(keys, STATE, STATE_UPGRADES)
-    if state is not None:
-        try:
-            schedule.state = _state_of(state)
-        except Unreadable as error:
-            raise Unreadable('%s: %s' % (STATE, error)) from None
-    run_now = keys.get((RUN_NOW, None))
-    if run_now is not None:
-        schedule.run_requested = _time_field({RUN_NOW: run_now}, RUN_NOW)
     return schedule
+
+
+def _decode_one(sid, keys, volume, min_interval):
+    if not model.SCHEDULE_ID.fullmatch(sid):
+        return _invalid(sid, volume, _(
+            "the schedule id is not 8 lowercase hex characters."),
+            record_state=False)
+    if not _is_schedule(sid, keys):
+        return _invalid(sid, volume, _("no definition."),
+                        record_state=False)
+    # Read even when the definition is not: an invalid schedule's state
+    # tells whether that is recorded already.
+    state, state_problem = _state_or_reason(keys)
+    try:
+        schedule = _schedule_checked(sid, keys, volume, min_interval)
+        if state_problem:
+            raise Unreadable(state_problem)
+        run_now = keys.get((RUN_NOW, None))
+        if run_now is not None:
+            schedule.run_requested = _time_field({RUN_NOW: run_now},
+                                                 RUN_NOW)
+    except Unreadable as error:
+        return _invalid(sid, volume, error, state)
+    if state is not None:
+        schedule.state = state
+    return schedule
+
+
+def _decoded(sid, keys, volume, min_interval):
+    """_decode_one, and an Invalid for whatever else goes wrong: one
+    schedule's metadata never stops the reading of others."""
+    try:
+        return _decode_one(sid, keys, volume, min_interval)
+    except Exception as error:  # noqa: BLE001 - tenant-written metadata
+        LOG.warning("schedule %s on volume %s: metadata not read",
+                    cut(sid, 40), volume.id, exc_info=True)
+        return _invalid(sid, volume, _(
+            "the metadata could not be read (%s).") % type(error).__name__,
+            record_state=_is_schedule(sid, keys))
+
+
+def _metadata(volume):
+    metadata = getattr(volume, 'metadata', None) or {}
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def decode(volume, min_interval=None):
     """The schedules on ``volume`` (sorted by id), each a Schedule or an
     Invalid with the reason. With ``min_interval`` (the operator's
-    setting), a schedule that runs more often is invalid too."""
-    metadata = getattr(volume, 'metadata', None) or {}
-    found = []
-    for sid, keys in sorted(_group(metadata).items()):
-        try:
-            found.append(_decode_one(sid, keys, volume, min_interval))
-        except Unreadable as error:
-            found.append(model.Invalid(id=sid, volume_id=volume.id,
-                                       reason=str(error)))
-    return found
+    setting), a schedule that runs more often is invalid too. Past
+    MAX_SCHEDULES, the rest are invalid unread (schedules with a
+    definition are read first)."""
+    grouped = _group(_metadata(volume))
+    ranked = sorted(grouped, key=lambda sid: (
+        not _is_schedule(sid, grouped[sid]), sid))
+    found = [_decoded(sid, grouped[sid], volume, min_interval)
+             for sid in ranked[:MAX_SCHEDULES]]
+    found += [_invalid(sid, volume, _(
+        "too many schedules on this volume (more than %d).")
+        % MAX_SCHEDULES, record_state=False)
+        for sid in ranked[MAX_SCHEDULES:]]
+    return sorted(found, key=lambda schedule: schedule.id)
+
+
+def decode_schedule(volume, schedule_id, min_interval=None):
+    """The one schedule ``schedule_id`` on ``volume`` (a Schedule or an
+    Invalid), reading only its own keys; None if it has none."""
+    own = '%s%s:' % (PREFIX, schedule_id)
+    keys = _group({key: value for key, value in _metadata(volume).items()
+                   if isinstance(key, str) and key.startswith(own)}).get(
+        schedule_id)
+    if keys is None:
+        return None
+    return _decoded(schedule_id, keys, volume, min_interval)

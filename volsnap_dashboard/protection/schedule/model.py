@@ -135,6 +135,12 @@ class Invalid:
     id: str
     volume_id: str
     reason: str
+    #: The state recorded on the volume, when it could be read.
+    state: ScheduleState | None = None
+    #: False for keys that are no schedule to record anything on (a bad
+    #: id, no definition, past the volume's limit of schedules): the
+    #: scheduler only logs them, as writing would add keys per junk key.
+    record_state: bool = True
 
 
 def new_schedule_id():
@@ -196,11 +202,13 @@ def _when_errors(when, min_interval):
 
 def _other_errors(schedule):
     errors = {}
-    if not isinstance(schedule.id, str) or not SCHEDULE_ID.match(
+    if not isinstance(schedule.id, str) or not SCHEDULE_ID.fullmatch(
             schedule.id):
         errors['id'] = [_("Must be 8 lowercase hexadecimal characters.")]
     if not isinstance(schedule.label, str):
         errors['label'] = [_("Must be text.")]
+    elif naming.unprintable(schedule.label):
+        errors['label'] = [_("Must not contain control characters.")]
     elif len(schedule.label) > MAX_LABEL_LENGTH:
         errors['label'] = [_("Must be at most %d characters long.") %
                            MAX_LABEL_LENGTH]

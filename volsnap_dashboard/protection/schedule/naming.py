@@ -8,6 +8,7 @@ tenant-written template must not reach.
 
 import datetime
 import string
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,12 @@ def _parts(template):
     return parts
 
 
+def unprintable(text):
+    """Whether ``text`` holds a control character or a lone surrogate
+    (which no page or Cinder request can carry)."""
+    return any(unicodedata.category(char) in ('Cc', 'Cs') for char in text)
+
+
 def template_error(template):
     """Why ``template`` is not a usable name template, or None."""
     if not isinstance(template, str) or not template.strip():
@@ -56,6 +63,8 @@ def template_error(template):
     if len(template) > MAX_TEMPLATE_LENGTH:
         return _("Must be at most %d characters long.") % (
             MAX_TEMPLATE_LENGTH)
+    if unprintable(template):
+        return _("Must not contain control characters.")
     try:
         parts = _parts(template)
         for _literal, field, spec in parts:
@@ -85,7 +94,12 @@ def snapshot_name(template, volume, schedule, slot):
         'volume_id': volume.id,
         'schedule': schedule.label or schedule.id,
     }
-    local_slot = slot.astimezone(timing.zone(schedule.when.tz))
+    try:
+        local_slot = slot.astimezone(timing.zone(schedule.when.tz))
+    except (OverflowError, ValueError):
+        raise InvalidParameters({'name_template': [_(
+            "The run's time cannot be shown in the schedule's time "
+            "zone.")]}) from None
     pieces = []
     for literal, field, spec in _parts(template):
         pieces.append(literal)

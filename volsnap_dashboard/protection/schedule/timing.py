@@ -44,6 +44,15 @@ _FIXED_OFFSET_ZONE = re.compile(
 # the latest one is found directly and the count stops.
 MAX_COUNTED_RUNS = 1000
 
+#: The years a stored time may name: the cron walks (50 years at most in
+#: cronsim), the zones' offsets and a century of retention stay within
+#: what datetime can hold (years 1 to 9999) from any of them.
+MIN_YEAR = 1970
+MAX_YEAR = 9000
+#: A cron must run within this many years (of 2001): the interval check
+#: walks them, and the cron library gives up after 50 years.
+MAX_YEARS_BETWEEN_RUNS = 8
+
 _UTC_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
 _UTC_TEXT = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 
@@ -129,6 +138,9 @@ def zone(tz):
 
 
 _NOT_FIVE_FIELDS = object()
+_NEVER = object()
+# Where interval checks start walking (a day before 2001).
+_REFERENCE = datetime.datetime(2000, 12, 31, 23, 59)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -140,8 +152,11 @@ def _cron_problem(cron):
         return _NOT_FIVE_FIELDS
     try:
         cronsim.CronSim(cron, datetime.datetime(2001, 1, 1))
-    except cronsim.CronSimError as error:
-        return str(error)
+        runs = next(_days_fired(cron, _REFERENCE), None) is not None
+    except Exception as error:  # noqa: BLE001 - the library on any text
+        return str(error) or type(error).__name__
+    if not runs:
+        return _NEVER
     return None
 
 
@@ -152,6 +167,10 @@ def cron_error(cron):
     if problem is _NOT_FIVE_FIELDS:
         return _("Enter a cron expression of five fields: minute, hour, "
                  "day of month, month, day of week.")
+    if problem is _NEVER:
+        return _("Runs less often than every %d years: choose a cron "
+                 "expression that runs at least that often.") % (
+            MAX_YEARS_BETWEEN_RUNS)
     if problem is not None:
         return _("Not a valid cron expression: %s.") % problem
     return None
@@ -173,7 +192,7 @@ def _times_of_day(cron, day):
     return times
 
 
-def _days_fired(cron, start, years=8):
+def _days_fired(cron, start, years=MAX_YEARS_BETWEEN_RUNS):
     """The days a cron fires on, for ``years`` years from ``start``."""
     fields = cron.split()
     days_only = ' '.join(['0', '0'] + fields[2:])
@@ -195,7 +214,8 @@ def shortest_interval(cron):
     the cron fires on. Days are only walked for crons whose runs span
     most of a day, so common crons cost a few steps.
     """
-    reference = datetime.datetime(2000, 12, 31, 23, 59)
+    reference = _REFERENCE
+    # cron_error found a run within those years.
     first_day = next(iter(_days_fired(cron, reference)))
     times = _times_of_day(cron, first_day)
     within = min((later - earlier for earlier, later
@@ -233,16 +253,26 @@ def validate_when(cron, tz, min_interval):
     if tz_error:
         errors['tz'] = [tz_error]
     error = cron_error(cron)
-    if (error is None and min_interval is not None
-            and shortest_interval(cron) < min_interval):
-        error = _("Runs at most every %(interval)s: the shortest "
-                  "interval allowed is %(minimum)s.") % {
-            'interval': describe_interval(shortest_interval(cron)),
-            'minimum': describe_interval(min_interval)}
+    if error is None and min_interval is not None:
+        error = _interval_error(cron, min_interval)
     if error:
         errors['cron'] = [error]
     if errors:
         raise InvalidParameters(errors)
+
+
+def _interval_error(cron, min_interval):
+    try:
+        interval = shortest_interval(cron)
+    except Exception as problem:  # noqa: BLE001 - the library on any text
+        return _("Not a valid cron expression: %s.") % (
+            str(problem) or type(problem).__name__)
+    if interval < min_interval:
+        return _("Runs at most every %(interval)s: the shortest "
+                 "interval allowed is %(minimum)s.") % {
+            'interval': describe_interval(interval),
+            'minimum': describe_interval(min_interval)}
+    return None
 
 
 def describe_interval(interval):
@@ -275,9 +305,13 @@ def _runs_after(cron, tz, after):
     """
     _aware(after, 'after')
     local_zone = zone(tz)
-    for moment in cronsim.CronSim(cron, after.astimezone(local_zone)):
-        if moment.timestamp() > after.timestamp():
-            yield moment
+    try:
+        for moment in cronsim.CronSim(cron, after.astimezone(local_zone)):
+            if moment.timestamp() > after.timestamp():
+                yield moment
+    except OverflowError:
+        # The end of datetime's years: no more runs.
+        return
 
 
 def next_runs(cron, tz, after, count):
@@ -333,7 +367,8 @@ def format_utc(moment):
 
 def parse_utc(text):
     """The aware UTC datetime of ``format_utc`` text; ValueError if the
-    text is anything else (metadata is written by tenants too)."""
+    text is anything else (metadata is written by tenants too) or names a
+    year outside MIN_YEAR..MAX_YEAR."""
     if not isinstance(text, str):
         raise ValueError('not an ISO UTC time: %r' % (text,))
     return _parsed_utc(text)
@@ -345,5 +380,8 @@ def _parsed_utc(text):
     times on every schedule of the same time of day."""
     if not _UTC_TEXT.match(text):
         raise ValueError('not an ISO UTC time: %r' % (text,))
+    if not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
+        raise ValueError('not within the years %d to %d: %r'
+                         % (MIN_YEAR, MAX_YEAR, text))
     return datetime.datetime.fromisoformat(text[:-1]).replace(
         tzinfo=datetime.timezone.utc)
