@@ -402,11 +402,11 @@ class Runner:
         return volume, self._schedule_on(volume, due.schedule.id)
 
     def _schedule_on(self, volume, schedule_id):
-        for schedule in store.schedules_of(volume, self.min_interval):
-            if schedule.id == schedule_id and \
-                    isinstance(schedule, model.Schedule):
-                return schedule
-        return None
+        """The valid schedule ``schedule_id`` on ``volume``, decoded
+        alone (not every schedule of the volume for each run), or None."""
+        schedule = codec.decode_schedule(volume, schedule_id,
+                                         self.min_interval)
+        return schedule if isinstance(schedule, model.Schedule) else None
 
     def _finish(self, client, volume, schedule, due, outcome, reason,
                 snapshot_id=None, verification_started=False,
