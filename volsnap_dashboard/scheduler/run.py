@@ -20,6 +20,7 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
 
 LOG = logging.getLogger(__name__)
@@ -107,7 +108,9 @@ class Runner:
         if state is not None and state.outcome == INVALID \
                 and state.reason == reason:
             return INVALID
-        self._save_state(self.service_client, volume, schedule_id,
+        self._save_state(admin_calls.state_record(self.service_client,
+                                                  schedule_id),
+                         volume, schedule_id,
                          self._state(state, None, INVALID, reason))
         return INVALID
 
@@ -123,12 +126,12 @@ class Runner:
         if last is not None and last >= due.slot:
             LOG.info("schedule %s slot %s: already done (recorded)", sid,
                      slot)
-            self._clear_run_request(self.service_client, volume, due)
             return DONE_ELSEWHERE
         try:
             tenant = self.tenant_clients(schedule.trust_id)
         except errors.AuthorizationLost as exc:
-            return self._finish(self.service_client, volume, schedule, due,
+            return self._finish(admin_calls.state_record(
+                self.service_client, sid), volume, schedule, due,
                                 AUTHORIZATION_LOST, str(exc))
         except errors.VolsnapAPIError as exc:
             # Keystone down or the service user refused: nothing is known
@@ -142,13 +145,15 @@ class Runner:
                       "volume's project %s"
                       % (tenant.project_id, volume_project or
                          schedule.project_id))
-            return self._finish(self.service_client, volume, schedule, due,
+            return self._finish(admin_calls.state_record(
+                self.service_client, sid), volume, schedule, due,
                                 INVALID, reason)
         try:
             return self._protect(tenant.client, volume, schedule, due, slot)
         except (errors.AuthorizationLost, errors.NotAuthenticated) as exc:
             # The trust went away after its token was issued.
-            return self._finish(self.service_client, volume, schedule, due,
+            return self._finish(admin_calls.state_record(
+                self.service_client, sid), volume, schedule, due,
                                 AUTHORIZATION_LOST, str(exc))
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
             outcome = INVALID if isinstance(
@@ -267,8 +272,8 @@ class Runner:
     def _fresh(self, due):
         """The volume and the schedule as they are now (not as listed)."""
         try:
-            volume = cinder_calls.volume(self.service_client,
-                                         due.volume.id)
+            volume = admin_calls.volume(self.service_client,
+                                        due.volume.id)
         except errors.NotFound:
             return due.volume, None
         for schedule in store.schedules_of(volume, self.min_interval):
