@@ -16,6 +16,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import run
@@ -24,6 +25,7 @@ from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
 
 from tests.unit.scheduler import fakes
+from tests.unit.scheduler import recording
 from tests.unit.scheduler.fakes import at
 
 UTC = datetime.timezone.utc
@@ -166,7 +168,7 @@ def forgotten():
 
 def verifier(cinder, clock, forgotten, trusts=None, **kwargs):
     return verify.Verifier(
-        cinder, trusts or fakes.Trusts(cinder),
+        admin_calls.AdminCinder(cinder), trusts or fakes.Trusts(cinder),
         cinder_snapshot.CinderSnapshotProtectionPlugin(), clock=clock,
         timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
         forget_trust=forgotten, **kwargs)
@@ -254,9 +256,11 @@ def test_a_volume_still_creating_waits_then_times_out_and_is_deleted(
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert metadata['volsnap_verify_reason'].startswith('timed out')
     assert 'still creating' in metadata['volsnap_verify_reason']
-    # Cinder deletes a volume stuck in creating only when forced.
-    assert 'volumes.force_delete' in cinder.calls
-    assert cinder.temporary_volumes() == []
+    # Cinder deletes a volume stuck in creating only when forced: never
+    # here, the tenant's Orphans tab shows it.
+    assert 'volumes.force_delete' not in cinder.calls
+    assert 'volumes.delete' not in cinder.calls
+    assert len(cinder.temporary_volumes()) == 1
 
 
 def test_a_verifying_snapshot_whose_volume_is_gone_was_interrupted(
@@ -290,7 +294,9 @@ def test_a_deleted_snapshots_volume_is_deleted_once_older_than_the_timeout(
     # Younger: it may be another scheduler's start, not yet listed.
     assert len(cinder.temporary_volumes()) == 1
     clock.advance(TIMEOUT + 1)
+    cinder.volumes_by_id[volume.id].status = 'available'
     report = verifier(cinder, clock, forgotten).sweep()
+    # With the trust it was made with (the request's, not yet deleted).
     assert report.deleted == [volume.id]
     assert cinder.temporary_volumes() == []
 
@@ -347,20 +353,25 @@ def test_a_cinder_failure_on_one_verification_spares_the_others(
     assert cinder.snapshot_metadata(first)['volsnap_verify'] == 'verifying'
 
 
-def test_a_deleted_trust_fails_the_request_with_a_clear_reason(
-        cinder, clock, forgotten):
+def test_a_request_whose_trust_is_gone_stays_as_the_tenant_left_it(
+        cinder, clock, forgotten, caplog):
     snapshot_id = cinder.add_requested(trust='trust-gone')
-    verifier(cinder, clock, forgotten).sweep()
-    metadata = cinder.snapshot_metadata(snapshot_id)
-    assert metadata['volsnap_verify_outcome'] == 'failed'
-    assert 'authorization given with the request is gone' in \
-        metadata['volsnap_verify_reason']
-    # Keystone's reason; nothing about schedules.
-    assert metadata['volsnap_verify_reason'].endswith('Could not find trust')
-    assert 'schedule' not in metadata['volsnap_verify_reason']
-    assert 'volsnap_verify' not in metadata
+    before = cinder.snapshot_metadata(snapshot_id)
+    caplog.set_level(logging.INFO)
+    worker = verifier(cinder, clock, forgotten)
+    worker.sweep()
+    worker.sweep()
+    # Nothing can write for the tenant without its trust: nothing is
+    # written at all (the service user's rights are not for this).
+    assert cinder.snapshot_metadata(snapshot_id) == before
+    assert 'volume_snapshots.set_metadata' not in cinder.calls
     assert forgotten == []
     assert cinder.temporary_volumes() == []
+    # Logged once, with Keystone's reason.
+    assert caplog.text.count('Could not find trust') == 1
+    assert 'verification of snapshot %s: its authorization (trust ' \
+        'trust-gone) is gone; left for the tenant' % snapshot_id \
+        in caplog.text
 
 
 def test_keystone_down_leaves_the_request_for_the_next_sweep(
@@ -373,24 +384,28 @@ def test_keystone_down_leaves_the_request_for_the_next_sweep(
     assert cinder.temporary_volumes() == []
 
 
-def test_a_trust_of_another_project_creates_nothing(cinder, clock,
-                                                    forgotten):
+def test_a_trust_of_another_project_creates_and_writes_nothing(
+        cinder, clock, forgotten, caplog):
     snapshot_id = cinder.add_requested(trust='trust-alt')
+    before = cinder.snapshot_metadata(snapshot_id)
     verifier(cinder, clock, forgotten).sweep()
-    metadata = cinder.snapshot_metadata(snapshot_id)
-    assert metadata['volsnap_verify_outcome'] == 'failed'
-    assert fakes.ALT in metadata['volsnap_verify_reason']
+    assert cinder.snapshot_metadata(snapshot_id) == before
     assert cinder.temporary_volumes() == []
     # Another project's trust, named by hand: not the tenant's to delete.
     assert forgotten == []
+    assert 'acts in project %s, not in %s; left for the tenant' % (
+        fakes.ALT, fakes.DEMO) in caplog.text
 
 
-def test_a_request_without_a_trust_fails(cinder, clock, forgotten):
+def test_a_request_without_a_trust_is_left_as_it_is(cinder, clock,
+                                                     forgotten, caplog):
     snapshot_id = cinder.add_requested()
     del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_trust']
+    before = cinder.snapshot_metadata(snapshot_id)
     verifier(cinder, clock, forgotten).sweep()
-    assert 'no authorization' in cinder.snapshot_metadata(snapshot_id)[
-        'volsnap_verify_reason']
+    assert cinder.snapshot_metadata(snapshot_id) == before
+    assert 'no authorization (trust) recorded; left for the tenant' in \
+        caplog.text
 
 
 def test_a_volume_cinder_refuses_fails_with_its_message(cinder, clock,
@@ -444,12 +459,13 @@ def test_a_stop_request_stops_before_the_next_verification(
 
 def sweeper_of(cinder, clock, worker):
     """A sweeper whose runs and sweeps verify with ``worker``."""
-    runner = run.Runner(fakes.FakeCoordinator(), cinder,
-                        fakes.Trusts(cinder),
+    admin = admin_calls.AdminCinder(cinder)
+    runner = run.Runner(fakes.FakeCoordinator(), admin,
+                        worker.tenant_client,
                         cinder_snapshot.CinderSnapshotProtectionPlugin(),
                         clock=clock, wait_interval=0, wait_timeout=5,
                         verifier=worker)
-    return sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+    return sweep.Sweeper(admin, runner, datetime.timedelta(hours=1),
                          verifier=worker)
 
 
@@ -558,8 +574,12 @@ def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
     [temporary] = cinder.temporary_volumes()
     assert temporary.metadata['volsnap_verification_of'] == second
     assert cinder.snapshot_metadata(second)['volsnap_verify'] == 'verifying'
-    # Started with the run's own client: no trust of its own to delete.
+    # Started with the run's own client: no trust of its own to delete,
+    # the schedule's recorded to finish it with.
     assert 'volsnap_verify_trust' not in cinder.snapshot_metadata(second)
+    assert cinder.snapshot_metadata(second)['volsnap_verify_run_trust'] == \
+        'trust-demo'
+    assert temporary.metadata['volsnap_verification_trust'] == 'trust-demo'
     cinder.volumes_by_id[temporary.id].status = 'available'
     sweeper.sweep(at('2026-03-31T01:30:00Z'))
     assert cinder.snapshot_metadata(second)['volsnap_verify_outcome'] == 'ok'
@@ -674,3 +694,124 @@ def test_the_service_wires_the_verifier_into_the_sweep_and_the_runs():
     assert sweeper.verifier.timeout == 42.0
     assert sweeper.verifier.forget_trust == clients.forget_trust
     assert sweeper.verifier.tenant_clients == clients.tenant_client
+
+
+# Only the tenant's rights act in a project
+
+def dressed_up(cinder, status, trust=None, snapshot='snap-mine'):
+    """A tenant's own volume in ``status``, named and tagged as a
+    temporary volume older than the timeout."""
+    volume = cinder.add_volume(
+        name=verification.volume_name(snapshot),
+        **verification.volume_metadata(
+            snapshot, START - datetime.timedelta(seconds=TIMEOUT + 60),
+            trust))
+    cinder.volumes_by_id[volume.id].status = status
+    return volume.id
+
+
+@pytest.mark.parametrize('status', ['awaiting-transfer', 'reserved',
+                                    'in-use', 'maintenance'])
+@pytest.mark.parametrize('trust', [None, 'trust-demo'])
+def test_a_tenants_volume_dressed_as_a_temporary_one_is_not_deleted(
+        cinder, clock, forgotten, caplog, status, trust):
+    volume_id = dressed_up(cinder, status, trust)
+    worker = verifier(cinder, clock, forgotten)
+    worker.sweep()
+    clock.advance(TIMEOUT)
+    worker.sweep()
+    assert volume_id in cinder.volumes_by_id
+    assert 'volumes.force_delete' not in cinder.calls
+    assert 'volumes.delete' not in cinder.calls
+    # Said once, not at every sweep.
+    assert caplog.text.count('temporary volume %s' % volume_id) == 1
+
+
+def test_a_verifying_snapshot_naming_a_stuck_volume_does_not_delete_it(
+        cinder, clock, forgotten):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    del cinder.volumes_by_id[volume.id]
+    stuck = dressed_up(cinder, 'awaiting-transfer', 'trust-demo',
+                       snapshot=snapshot_id)
+    cinder.snapshots_by_id[snapshot_id].metadata[
+        'volsnap_verify_volume'] = stuck
+    clock.advance(TIMEOUT + 1)
+    verifier(cinder, clock, forgotten).sweep()
+    metadata = cinder.snapshot_metadata(snapshot_id)
+    assert metadata['volsnap_verify_outcome'] == 'failed'
+    assert 'still awaiting-transfer' in metadata['volsnap_verify_reason']
+    assert stuck in cinder.volumes_by_id
+    assert 'volumes.force_delete' not in cinder.calls
+
+
+def admin_and_tenant(cinder):
+    """The admin client recording its calls apart from the tenant's."""
+    admin_cinder = recording.Recording(cinder)
+    return admin_cinder, admin_calls.AdminCinder(admin_cinder)
+
+
+def test_a_verification_whose_trust_went_away_stays_as_it_is(
+        cinder, clock, forgotten, caplog):
+    snapshot_id, volume = started(cinder, clock, forgotten)
+    cinder.volumes_by_id[volume.id].status = 'available'
+    before = cinder.snapshot_metadata(snapshot_id)
+    admin_cinder, admin = admin_and_tenant(cinder)
+    trusts = fakes.Trusts(cinder, **{'trust-demo': errors.AuthorizationLost(
+        detail='Could not find trust')})
+    worker = verify.Verifier(
+        admin, trusts, cinder_snapshot.CinderSnapshotProtectionPlugin(),
+        clock=clock, timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
+        forget_trust=forgotten)
+    cinder.calls.clear()
+    worker.sweep()
+    worker.sweep()
+    assert cinder.snapshot_metadata(snapshot_id) == before
+    assert volume.id in cinder.volumes_by_id
+    assert recording.names(admin_cinder.calls) == [
+        'volume_snapshots.list', 'volume_snapshots.list', 'volumes.list'] * 2
+    assert [call for call in cinder.calls if not call.endswith('.list')] \
+        == []
+    # Keystone asked once (again only after the timeout), logged once.
+    assert trusts.asked == ['trust-demo']
+    assert caplog.text.count('Could not find trust') == 1
+
+
+def test_a_verification_a_run_started_finishes_with_the_runs_trust(
+        cinder, clock, forgotten):
+    volume = cinder.add_volume(name='db')
+    schedule = fakes.schedule_on(cinder, volume, trust='trust-run')
+    schedule.verify_every = 1
+    store.save(cinder, cinder.volume(volume.id), schedule)
+    trusts = fakes.Trusts(cinder, **{'trust-run': fakes.DEMO})
+    worker = verifier(cinder, clock, forgotten, trusts)
+    sweeper_of(cinder, clock, worker).sweep(at('2026-03-29T01:30:00Z'))
+    [temporary] = cinder.temporary_volumes()
+    cinder.volumes_by_id[temporary.id].status = 'available'
+    trusts.asked.clear()
+    report = worker.sweep()
+    assert trusts.asked == ['trust-run']
+    assert list(report.outcomes.values()) == ['ok']
+    snapshot_id = temporary.metadata['volsnap_verification_of']
+    assert 'volsnap_verify_run_trust' not in cinder.snapshot_metadata(
+        snapshot_id)
+    assert cinder.temporary_volumes() == []
+    # A schedule's trust is never deleted here.
+    assert forgotten == []
+
+
+def test_a_left_behind_volume_whose_trust_is_gone_is_left(
+        cinder, clock, forgotten, caplog):
+    volume_id = dressed_up(cinder, 'available', 'trust-gone',
+                           snapshot='snap-gone')
+    report = verifier(cinder, clock, forgotten).sweep()
+    assert report.deleted == []
+    assert volume_id in cinder.volumes_by_id
+    assert 'trust-gone) is gone; left for the tenant' in caplog.text
+
+
+def test_a_left_behind_volume_of_another_projects_trust_is_left(
+        cinder, clock, forgotten):
+    volume_id = dressed_up(cinder, 'available', 'trust-alt',
+                           snapshot='snap-gone')
+    verifier(cinder, clock, forgotten).sweep()
+    assert volume_id in cinder.volumes_by_id

@@ -170,8 +170,8 @@ class Subjects:
         return self.service_sweeper.sweep(INSTANT)
 
     def listing(self):
-        from volsnap_dashboard.scheduler import cinder_calls
-        return cinder_calls.scheduled_volumes(self.clients.service_client())
+        from volsnap_dashboard.scheduler import admin_calls
+        return admin_calls.scheduled_volumes(self.clients.admin())
 
 
 def _timed(function, counter):

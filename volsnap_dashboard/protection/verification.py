@@ -22,6 +22,9 @@ VERIFYING = 'verifying'
 PENDING_VALUES = (REQUESTED, VERIFYING)
 REQUESTED_AT_KEY = 'volsnap_verify_requested_at'
 TRUST_KEY = 'volsnap_verify_trust'
+# The trust of the schedule whose run started the verification: used to
+# finish it, never deleted.
+RUN_TRUST_KEY = 'volsnap_verify_run_trust'
 VOLUME_KEY = 'volsnap_verify_volume'
 VERIFIED_AT_KEY = 'volsnap_verified_at'
 OUTCOME_KEY = 'volsnap_verify_outcome'
@@ -30,7 +33,8 @@ OK = 'ok'
 FAILED = 'failed'
 OUTCOMES = (OK, FAILED)
 # Removed when a verification ends (the outcome keys stay).
-PENDING_KEYS = (VERIFY_KEY, REQUESTED_AT_KEY, TRUST_KEY, VOLUME_KEY)
+PENDING_KEYS = (VERIFY_KEY, REQUESTED_AT_KEY, TRUST_KEY, RUN_TRUST_KEY,
+                VOLUME_KEY)
 # Trusts made for one request expire on their own after this.
 TRUST_LIFETIME = datetime.timedelta(days=1)
 
@@ -42,6 +46,8 @@ VERIFICATION_OF_KEY = 'volsnap_verification_of'
 VERIFICATION_KEY = 'volsnap_verification'
 VERIFICATION_VALUE = '1'
 VERIFICATION_STARTED_KEY = 'volsnap_verification_started'
+# The trust it was made with: the one it is deleted with.
+VERIFICATION_TRUST_KEY = 'volsnap_verification_trust'
 
 # Cinder keeps metadata values in 255-character columns.
 VALUE_LIMIT = 255
@@ -108,11 +114,22 @@ def volume_name(snapshot_id):
     return VOLUME_NAME_PREFIX + snapshot_id[:8]
 
 
-def volume_metadata(snapshot_id, now):
-    """The tags of the temporary volume verifying ``snapshot_id``."""
-    return {VERIFICATION_OF_KEY: snapshot_id,
+def volume_metadata(snapshot_id, now, trust_id=None):
+    """The tags of the temporary volume verifying ``snapshot_id``, made
+    with ``trust_id``."""
+    tags = {VERIFICATION_OF_KEY: snapshot_id,
             VERIFICATION_KEY: VERIFICATION_VALUE,
             VERIFICATION_STARTED_KEY: iso(now)}
+    if trust_id:
+        tags[VERIFICATION_TRUST_KEY] = trust_id
+    return tags
+
+
+def trust_of(snapshot):
+    """The trust a verification of ``snapshot`` acts with: the request's,
+    else that of the schedule whose run started it; None if neither."""
+    metadata = _metadata(snapshot)
+    return metadata.get(TRUST_KEY) or metadata.get(RUN_TRUST_KEY) or None
 
 
 def verifying_metadata(volume_id):

@@ -1,17 +1,15 @@
-"""The few Cinder calls the scheduler makes itself (everything else goes
-through the protection plugin and the schedule store), each translated
-into the API layer's errors."""
+"""The few Cinder calls the scheduler makes itself with a tenant's
+trust-scoped client (everything else goes through the protection plugin
+and the schedule store; the service user's own calls are in
+admin_calls.py), each translated into the API layer's errors."""
+
+import logging
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.scheduler import admin_calls
 
-def scheduled_volumes(service_client):
-    """Every volume of every project that carries a schedule: one listing
-    (cinderclient follows Cinder's next links when a page is full)."""
-    search_opts = {'all_tenants': 1,
-                   'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
-    with errors.translated():
-        return list(service_client.volumes.list(search_opts=search_opts))
+LOG = logging.getLogger(__name__)
 
 
 def volume(client, volume_id):
@@ -30,28 +28,17 @@ def clear_run_request(client, volume, schedule_id):
     key = codec.run_now_key(schedule_id)
     if key not in (getattr(volume, 'metadata', None) or {}):
         return
-    with errors.translated():
-        client.volumes.delete_metadata(volume, [key])
+    try:
+        with errors.translated():
+            client.volumes.delete_metadata(volume, [key])
+    except admin_calls.NotAllowed:
+        # An outcome recorded with the service user's rights: the request
+        # stays until the schedule's next run clears it.
+        LOG.info("schedule %s: its run request is left on volume %s",
+                 schedule_id, volume.id)
 
 
 # Verification (see volsnap_dashboard.protection.verification)
-
-def snapshots_tagged(service_client, key, value):
-    """Every project's snapshots whose metadata ``key`` is ``value``: one
-    listing (Cinder's exact-match filter)."""
-    search_opts = {'all_tenants': 1, 'metadata': {key: value}}
-    with errors.translated():
-        return list(service_client.volume_snapshots.list(
-            search_opts=search_opts))
-
-
-def volumes_tagged(service_client, key, value):
-    """Every project's volumes whose metadata ``key`` is ``value``: one
-    listing."""
-    search_opts = {'all_tenants': 1, 'metadata': {key: value}}
-    with errors.translated():
-        return list(service_client.volumes.list(search_opts=search_opts))
-
 
 def snapshot(client, snapshot_id):
     with errors.translated():
@@ -72,20 +59,18 @@ def delete_snapshot_metadata(client, snapshot, keys):
         client.volume_snapshots.delete_metadata(snapshot, present)
 
 
-# States in which Cinder deletes a volume without force.
+# States in which Cinder deletes a volume for its project (no force).
 DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',
              'error_managing')
 
 
 def delete_volume(client, volume):
-    """Delete ``volume`` (forcing it where it is stuck in another state,
-    which needs an admin); False if it was already gone."""
+    """Delete ``volume`` as the tenant would (never forced: a volume in
+    another state is the tenant's to deal with); False if it was already
+    gone."""
     try:
         with errors.translated():
-            if volume.status in DELETABLE:
-                client.volumes.delete(volume)
-            else:
-                client.volumes.force_delete(volume)
+            client.volumes.delete(volume)
     except errors.NotFound:
         return False
     return True

@@ -1,8 +1,9 @@
 """The scheduler's Cinder clients: the service user's, and one per trust.
 
-The service user's client lists the scheduled volumes (all projects) and
-records the states a tenant's token cannot (invalid, authorization lost).
-Everything done for a tenant uses the trust's session (api.trusts, cached
+The service user's client is built here and handed out only inside an
+admin_calls.AdminCinder, whose few calls admin_calls.py lists (listings,
+one read, the state of a schedule whose trust cannot be used).
+Everything done in a project uses the trust's session (api.trusts, cached
 until shortly before its token expires), so snapshots belong to the
 tenant's project and Cinder's policy applies as for the tenant.
 """
@@ -10,6 +11,7 @@ tenant's project and Cinder's policy applies as for the tenant.
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run
 
 
@@ -18,7 +20,7 @@ class Clients:
                  cinder_for=service_clients.cinder_for):
         self.config = config
         self._cinder_for = cinder_for
-        self._service_client = None
+        self._admin = None
         self._service_session = None
         self.trust_sessions = trust_sessions or trusts.TrustSessions(
             config.keystone_url, config.username, config.password,
@@ -33,12 +35,14 @@ class Clients:
                 project_domain=self.config.project_domain)
         return self._service_session
 
-    def service_client(self):
-        if self._service_client is None:
-            self._service_client = self._cinder_for(
+    def admin(self):
+        """The service user's Cinder client, as an admin_calls.AdminCinder
+        (the only way out of here)."""
+        if self._admin is None:
+            self._admin = admin_calls.AdminCinder(self._cinder_for(
                 self.service_session(), self.config.region,
-                self.config.interface)
-        return self._service_client
+                self.config.interface))
+        return self._admin
 
     def forget_trust(self, trust_id, project_id):
         """Delete a trust given to the service user for one task in

@@ -20,6 +20,7 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
 from volsnap_dashboard.scheduler import coordination
 
@@ -126,7 +127,9 @@ class Runner:
         if state is not None and state.outcome == INVALID \
                 and state.reason == reason:
             return INVALID
-        self._save_state(self.service_client, volume, schedule_id,
+        self._save_state(admin_calls.state_record(self.service_client,
+                                                  schedule_id),
+                         volume, schedule_id,
                          self._state(state, None, INVALID, reason))
         return INVALID
 
@@ -195,7 +198,8 @@ class Runner:
         first, and only while the schedule still names that trust and
         the slot is not done."""
         sid = due.schedule.id
-        volume, schedule = self._fresh(self.service_client, due)
+        record = admin_calls.state_record(self.service_client, sid)
+        volume, schedule = self._fresh(record, due)
         if schedule is None or schedule.trust_id != trust_id:
             LOG.info("schedule %s: the schedule is gone or was saved "
                      "again since the listing", sid)
@@ -203,8 +207,8 @@ class Runner:
         last = as_utc(schedule.state.last_slot)
         if last is not None and last >= due.slot:
             return DONE_ELSEWHERE
-        return self._finish(self.service_client, volume, schedule, due,
-                            outcome, reason, clear_request=False)
+        return self._finish(record, volume, schedule, due, outcome, reason,
+                            clear_request=False)
 
     def _protect(self, client, volume, schedule, due, slot, held):
         sid = schedule.id

@@ -51,17 +51,18 @@ class Stopper:
 def build_sweeper(config, clients, coordinator, plugin, stopper,
                   dry_run=False, clock=utc_now):
     verifier = verify.Verifier(
-        clients.service_client(), clients.tenant_client, plugin,
+        clients.admin(), clients.tenant_client, plugin,
         clock=utc_now,
         timeout=config.verify_timeout or plugin.restore_timeout,
         coordinator=coordinator, forget_trust=clients.forget_trust,
         owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
+    # Through the verifier: a verification a run starts knows its trust.
     runner = run_module.Runner(
-        coordinator, clients.service_client(), clients.tenant_client,
+        coordinator, clients.admin(), verifier.tenant_client,
         plugin, clock, min_interval=config.min_interval,
         wait_timeout=config.wait_timeout,
         wait_interval=config.wait_interval, verifier=verifier)
-    return sweep.Sweeper(clients.service_client(), runner,
+    return sweep.Sweeper(clients.admin(), runner,
                          config.min_interval, owns=coordinator.owns,
                          dry_run=dry_run, stop_requested=stopper,
                          verifier=verifier)

@@ -24,7 +24,7 @@ from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
-from volsnap_dashboard.scheduler import cinder_calls
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run as run_module
 
 LOG = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class Sweeper:
     def evaluate(self, now):
         """Every decision at ``now`` (one Cinder listing)."""
         report = Report()
-        volumes = cinder_calls.scheduled_volumes(self.service_client)
+        volumes = admin_calls.scheduled_volumes(self.service_client)
         report.volumes = len(volumes)
         for volume in volumes:
             for schedule, next_run in self.decoded.schedules_of(volume):

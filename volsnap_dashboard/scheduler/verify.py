@@ -18,20 +18,28 @@ makes one listing, and never more than three, however many there are of
 each. Everything else is one call per verification that has something to
 do.
 
-The temporary volume is created with the tenant's client (a request's
-trust, or a run's), so it is the tenant's volume under the tenant's quota.
-Recording and deleting use the service user's client: they must work after
-the trust is gone too.
+Only the listings use the service user's rights (admin_calls.py).
+Everything else is done with the tenant's trust-scoped client, the trust
+recorded with the verification (a request's, or the trust of the schedule
+whose run started it; the temporary volume is tagged with it too), so it
+is the tenant's volume under the tenant's quota, and Cinder refuses the
+scheduler whatever it would refuse the tenant. Nothing is ever forced: a
+temporary volume Cinder does not delete for the tenant (whatever its
+state, its tags can be the tenant's own doing) is left, as is everything of
+a verification whose trust is gone or acts in another project; the panel's
+Orphans tab lists such volumes. Each is logged once.
 """
 
 import dataclasses
 import datetime
 import logging
 import time
+import weakref
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import verification
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
 
 LOG = logging.getLogger(__name__)
@@ -84,8 +92,12 @@ def _age(volume, now):
 class Verifier:
     """Starts and finishes verifications.
 
+    ``admin`` is an admin_calls.AdminCinder (listings only).
     ``tenant_clients(trust_id)`` gives a run.TenantClient (or raises
-    errors.AuthorizationLost); ``forget_trust(trust_id, project_id)``
+    errors.AuthorizationLost); runs get theirs through
+    :meth:`tenant_client`, which remembers the trust of each client so
+    that a verification a run starts records it.
+    ``forget_trust(trust_id, project_id)``
     deletes a request's trust once used, if it acts in that project.
     Snapshot metadata is the tenant's to write: a trust it names is
     deleted only where it is the snapshot project's and no schedule's.
@@ -93,12 +105,19 @@ class Verifier:
     ones, whatever instant a sweep evaluates schedules at.
     """
 
-    def __init__(self, service_client, tenant_clients, plugin,
+    def __init__(self, admin, tenant_clients, plugin,
                  clock=_utc_now, timeout=600.0, coordinator=None,
                  forget_trust=None, owns=lambda key: True, dry_run=False,
                  stop_requested=lambda: False, monotonic=time.monotonic):
-        self.service_client = service_client
+        self.admin = admin
         self.tenant_clients = tenant_clients
+        # The trust each tenant client handed to a run acts with.
+        self._trust_of_client = weakref.WeakKeyDictionary()
+        # Trusts that gave no usable client: when (monotonic), so Keystone
+        # is asked again only after the timeout.
+        self._unusable = {}
+        # What was logged once already.
+        self._told = set()
         self.plugin = plugin
         self.clock = clock
         self.timeout = timeout
@@ -122,17 +141,17 @@ class Verifier:
         something may be in flight.
         ``schedule_trusts``: the trust ids of the schedules listed."""
         self.schedule_trusts = frozenset(schedule_trusts)
-        service = self.service_client
-        requested = cinder_calls.snapshots_tagged(
-            service, verification.VERIFY_KEY, verification.REQUESTED)
+        admin = self.admin
+        requested = admin_calls.snapshots_tagged(
+            admin, verification.VERIFY_KEY, verification.REQUESTED)
         if not requested and not self._may_be_in_flight():
             LOG.debug("verifications: none requested, none in flight")
             return VerifyReport()
         self._looked_at = self.monotonic()
-        verifying = cinder_calls.snapshots_tagged(
-            service, verification.VERIFY_KEY, verification.VERIFYING)
-        volumes = cinder_calls.volumes_tagged(
-            service, verification.VERIFICATION_KEY,
+        verifying = admin_calls.snapshots_tagged(
+            admin, verification.VERIFY_KEY, verification.VERIFYING)
+        volumes = admin_calls.volumes_tagged(
+            admin, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
         report = VerifyReport(len(requested), len(verifying), len(volumes))
         volumes = [volume for volume in volumes if _is_temporary(volume)]
@@ -208,51 +227,71 @@ class Verifier:
             LOG.error("verification of snapshot %s: %s (tried again at the "
                       "next sweep)", snapshot_id, exc)
 
+    # The tenant's client
+
+    def tenant_client(self, trust_id):
+        """``tenant_clients(trust_id)``, remembering the client's trust
+        (the Runner's way to the tenant's client)."""
+        tenant = self.tenant_clients(trust_id)
+        self._trust_of_client[tenant.client] = trust_id
+        return tenant
+
+    def _tell_once(self, key, message, *args, level=logging.WARNING):
+        level = logging.DEBUG if key in self._told else level
+        self._told.add(key)
+        LOG.log(level, message, *args)
+
+    def _client_for(self, trust_id, project, what):
+        """The tenant's client through ``trust_id`` if it acts in
+        ``project``; else None, logged once: ``what`` (a verification, a
+        temporary volume) is left as it is, for the tenant. Raises
+        VolsnapAPIError when Keystone is unreachable (next sweep)."""
+        if not trust_id:
+            self._tell_once((what, None), "%s: no authorization (trust) "
+                            "recorded; left for the tenant", what)
+            return None
+        since = self._unusable.get(trust_id)
+        if since is not None and self.monotonic() - since < self.timeout:
+            return None
+        try:
+            tenant = self.tenant_client(trust_id)
+        except errors.AuthorizationLost as exc:
+            self._unusable[trust_id] = self.monotonic()
+            self._tell_once((what, trust_id), "%s: its authorization (trust "
+                            "%s) is gone; left for the tenant: %s", what,
+                            trust_id, exc)
+            return None
+        self._unusable.pop(trust_id, None)
+        if not project or tenant.project_id != project:
+            self._tell_once((what, trust_id), "%s: its authorization (trust "
+                            "%s) acts in project %s, not in %s; left for "
+                            "the tenant", what, trust_id, tenant.project_id,
+                            project)
+            return None
+        return tenant.client
+
+    def _snapshot_client(self, snapshot):
+        return self._client_for(
+            verification.trust_of(snapshot),
+            getattr(snapshot, SNAPSHOT_PROJECT_KEY, None),
+            'verification of snapshot %s' % snapshot.id)
+
     # Starting
 
     def _start_requested(self, snapshot, report):
         """Start a verification the dashboard asked for, with the trust
-        that came with the request."""
-        sid = snapshot.id
-        metadata = getattr(snapshot, 'metadata', None) or {}
-        trust_id = metadata.get(verification.TRUST_KEY)
-        if not trust_id:
-            self._finish(snapshot, verification.FAILED,
-                         "the request carries no authorization (trust)",
-                         [], report)
-            return
-        try:
-            tenant = self.tenant_clients(trust_id)
-        except errors.AuthorizationLost as exc:
-            # Keystone's own words; the error's message speaks of
-            # schedules.
-            self._finish(snapshot, verification.FAILED,
-                         ("the authorization given with the request is gone "
-                          "(expired, deleted, or its user lost the role); "
-                          "ask for the verification again. %s"
-                          % (exc.detail or '')).strip(), [], report,
-                         forget=False)
-            return
-        except errors.VolsnapAPIError as exc:
-            # Keystone down: nothing is known about the trust; next sweep.
-            LOG.error("verification of snapshot %s: not started: %s", sid,
-                      exc)
-            return
-        project = getattr(snapshot, SNAPSHOT_PROJECT_KEY, None)
-        if project and tenant.project_id != project:
-            # Another project's trust is not this tenant's to delete.
-            self._finish(snapshot, verification.FAILED,
-                         "the request's authorization acts in project %s, "
-                         "not in the snapshot's project %s"
-                         % (tenant.project_id, project), [], report,
-                         forget=False)
-            return
-        self.start(tenant.client, snapshot, report)
+        that came with the request (without a usable one, the request
+        stays as the tenant left it)."""
+        client = self._snapshot_client(snapshot)
+        if client is not None:
+            self.start(client, snapshot, report)
 
     def start(self, client, snapshot, report=None):
         """Restore ``snapshot`` to a temporary volume with the tenant's
         ``client`` and mark the snapshot verifying; True if started.
-        A snapshot still being created is left for a later sweep."""
+        A snapshot still being created is left for a later sweep.
+        Started by a run (no request's trust on the snapshot), the
+        run's trust is recorded to finish it with."""
         report = report if report is not None else VerifyReport()
         sid = snapshot.id
         if snapshot.status == 'creating':
@@ -260,28 +299,33 @@ class Verifier:
                      "being created; waiting", sid)
             return False
         if snapshot.status != 'available':
-            self._finish(snapshot, verification.FAILED,
+            self._finish(client, snapshot, verification.FAILED,
                          "the snapshot is %s, not available"
                          % snapshot.status, [], report)
             return False
         now = self.clock()
+        marks = {verification.VERIFY_KEY: verification.VERIFYING}
+        trust_id = verification.trust_of(snapshot)
+        if trust_id is None:
+            trust_id = self._trust_of_client.get(client)
+            if trust_id is not None:
+                marks[verification.RUN_TRUST_KEY] = trust_id
         try:
             # Marked first: a scheduler killed after this point leaves a
             # snapshot the next sweep sees as interrupted, not requested
             # again with a second volume.
-            self._record(snapshot, {
-                verification.VERIFY_KEY: verification.VERIFYING})
+            self._record(client, snapshot, marks)
             volume = self.plugin.restore(
                 client, snapshot,
                 {'restore_name': verification.volume_name(sid),
                  'restore_description': verification.VOLUME_DESCRIPTION},
-                metadata=verification.volume_metadata(sid, now))
+                metadata=verification.volume_metadata(sid, now, trust_id))
         except errors.NotFound:
             LOG.info("verification of snapshot %s: the snapshot is gone",
                      sid)
             return False
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
-            self._finish(snapshot, verification.FAILED,
+            self._finish(client, snapshot, verification.FAILED,
                          "Cinder did not create the temporary volume: %s"
                          % exc, [], report)
             return False
@@ -289,7 +333,8 @@ class Verifier:
         LOG.info("verification of snapshot %s: started, temporary volume %s",
                  sid, volume.id)
         try:
-            self._record(snapshot, {verification.VOLUME_KEY: volume.id})
+            self._record(client, snapshot,
+                         {verification.VOLUME_KEY: volume.id})
         except errors.VolsnapAPIError as exc:
             # The volume's own tags still lead the next sweep to it.
             LOG.warning("verification of snapshot %s: could not record "
@@ -303,13 +348,16 @@ class Verifier:
         """Record the outcome of a verifying snapshot whose temporary
         volume settled or timed out, or that lost its volume."""
         sid = snapshot.id
+        client = self._snapshot_client(snapshot)
+        if client is None:
+            return
         volume, extra = self._current(snapshot, volumes)
         if volume is None:
-            volume = self._recheck_missing(snapshot)
+            volume = self._recheck_missing(client, snapshot)
             if volume is False:
                 return
         if volume is None:
-            self._finish(snapshot, verification.FAILED,
+            self._finish(client, snapshot, verification.FAILED,
                          verification.INTERRUPTED + ": the temporary volume "
                          "is gone", extra, report)
             return
@@ -319,8 +367,7 @@ class Verifier:
             outcome, reason = verification.OK, ''
         elif volume.status == 'error':
             outcome = verification.FAILED
-            reason = (self.plugin.failure_reason(self.service_client,
-                                                 volume.id) or
+            reason = (self.plugin.failure_reason(client, volume.id) or
                       "Cinder put the temporary volume in error")
         elif age is None or age > self.timeout:
             outcome = verification.FAILED
@@ -331,7 +378,8 @@ class Verifier:
             LOG.info("verification of snapshot %s: temporary volume %s is "
                      "%s", sid, volume.id, volume.status)
             return
-        self._finish(snapshot, outcome, reason, [volume] + extra, report)
+        self._finish(client, snapshot, outcome, reason, [volume] + extra,
+                     report)
 
     @staticmethod
     def _current(snapshot, volumes):
@@ -347,12 +395,12 @@ class Verifier:
             return None, []
         return ordered[0], ordered[1:]
 
-    def _recheck_missing(self, snapshot):
+    def _recheck_missing(self, client, snapshot):
         """A verifying snapshot without a listed volume, read again: its
         volume (listed too late), None if it has none, False if there is
         nothing to do (the snapshot gone or no longer verifying)."""
         try:
-            fresh = cinder_calls.snapshot(self.service_client, snapshot.id)
+            fresh = cinder_calls.snapshot(client, snapshot.id)
         except errors.NotFound:
             return False
         metadata = getattr(fresh, 'metadata', None) or {}
@@ -363,7 +411,7 @@ class Verifier:
         if not volume_id:
             return None
         try:
-            volume = cinder_calls.volume(self.service_client, volume_id)
+            volume = cinder_calls.volume(client, volume_id)
         except errors.NotFound:
             return None
         return volume if _verifies(volume, snapshot) else None
@@ -372,29 +420,37 @@ class Verifier:
         """A temporary volume of no verifying snapshot: a finished one's
         whose deletion failed, a killed start's, or one of a deleted
         snapshot. Deleted once older than the timeout (a younger one may
-        be another process's start that its listing did not see)."""
+        be another process's start that its listing did not see), with
+        the trust it was made with."""
         key = verification.snapshot_of(volume) or volume.id
         if not self.owns(key) or volume.status == 'deleting':
             return
         age = _age(volume, self.clock())
         if age is not None and age <= self.timeout:
             return
-        LOG.info("temporary volume %s of snapshot %s was left behind",
-                 volume.id, verification.snapshot_of(volume))
-        self._delete_volume(volume, report)
+        what = 'temporary volume %s of snapshot %s' % (
+            volume.id, verification.snapshot_of(volume))
+        self._tell_once(('left behind', volume.id), "%s was left behind",
+                        what, level=logging.INFO)
+        client = self._client_for(
+            (getattr(volume, 'metadata', None) or {}).get(
+                verification.VERIFICATION_TRUST_KEY),
+            getattr(volume, VOLUME_PROJECT_KEY, None), what)
+        if client is not None:
+            self._delete_volume(client, volume, report)
 
-    def _finish(self, snapshot, outcome, reason, volumes, report,
-                forget=True):
+    def _finish(self, client, snapshot, outcome, reason, volumes, report):
         """Record the outcome, clear the pending keys, delete the
-        temporary volumes and (``forget``) the request's trust."""
+        temporary volumes and the request's trust, with the tenant's
+        ``client``."""
         sid = snapshot.id
         trust_id = (getattr(snapshot, 'metadata', None) or {}).get(
             verification.TRUST_KEY)
         try:
-            self._record(snapshot, verification.outcome_metadata(
+            self._record(client, snapshot, verification.outcome_metadata(
                 outcome, self.clock(), reason))
             cinder_calls.delete_snapshot_metadata(
-                self.service_client, snapshot, verification.PENDING_KEYS)
+                client, snapshot, verification.PENDING_KEYS)
         except errors.NotFound:
             LOG.info("verification of snapshot %s: the snapshot is gone",
                      sid)
@@ -412,19 +468,26 @@ class Verifier:
                             reason)
             report.outcomes[sid] = outcome
         for volume in volumes:
-            self._delete_volume(volume, report)
-        if forget and trust_id and self.forget_trust is not None:
+            self._delete_volume(client, volume, report)
+        if trust_id and self.forget_trust is not None:
             self._forget(snapshot, trust_id)
 
-    def _record(self, snapshot, metadata):
-        cinder_calls.set_snapshot_metadata(self.service_client, snapshot,
-                                           metadata)
+    @staticmethod
+    def _record(client, snapshot, metadata):
+        cinder_calls.set_snapshot_metadata(client, snapshot, metadata)
         snapshot.metadata = dict(getattr(snapshot, 'metadata', None) or {},
                                  **metadata)
 
-    def _delete_volume(self, volume, report):
+    def _delete_volume(self, client, volume, report):
+        """Delete a temporary volume as the tenant would; one in a state
+        Cinder deletes only when forced is left for the tenant."""
+        if volume.status not in cinder_calls.DELETABLE:
+            self._tell_once(('not deletable', volume.id), "temporary volume "
+                            "%s is %s: left for the tenant (Cinder deletes "
+                            "it only when forced)", volume.id, volume.status)
+            return
         try:
-            gone = cinder_calls.delete_volume(self.service_client, volume)
+            gone = cinder_calls.delete_volume(client, volume)
         except errors.VolsnapAPIError as exc:
             LOG.warning("could not delete temporary volume %s: %s "
                         "(tried again at a later sweep)", volume.id, exc)

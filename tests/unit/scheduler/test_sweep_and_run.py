@@ -11,6 +11,7 @@ from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run
 from volsnap_dashboard.scheduler import service
 from volsnap_dashboard.scheduler import sweep
@@ -36,12 +37,13 @@ def sweeper(cinder, now, trusts=None, coordinator=None, dry_run=False,
             stop_requested=lambda: False):
     trusts = trusts or fakes.Trusts(cinder)
     plugin = cinder_snapshot.CinderSnapshotProtectionPlugin()
-    runner = run.Runner(coordinator or fakes.FakeCoordinator(), cinder,
+    admin = admin_calls.AdminCinder(cinder)
+    runner = run.Runner(coordinator or fakes.FakeCoordinator(), admin,
                         trusts, plugin,
                         clock=lambda: at(now),
                         min_interval=datetime.timedelta(hours=1),
                         wait_interval=0, wait_timeout=5)
-    return sweep.Sweeper(cinder, runner, datetime.timedelta(hours=1),
+    return sweep.Sweeper(admin, runner, datetime.timedelta(hours=1),
                          dry_run=dry_run, stop_requested=stop_requested)
 
 

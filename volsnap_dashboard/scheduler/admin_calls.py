@@ -1,0 +1,126 @@
+"""Every Cinder call the scheduler makes with its service user's token.
+
+The service user holds ``admin`` (a cross-project listing needs it), which
+would let it do anything in any project. So its client is kept inside
+:class:`AdminCinder`, built once in clients.py, and only the functions
+below use it:
+
+- :func:`scheduled_volumes`: the volumes of every project carrying a
+  schedule (one listing a sweep);
+- :func:`snapshots_tagged`, :func:`volumes_tagged`: the verification
+  requests, the verifications in flight, the temporary volumes (listings);
+- :func:`volume`: one volume, read again before a run records on it;
+- :func:`state_record`: a client that writes one schedule's state keys
+  (``volsnap:<sid>:state:<n>``) on a volume carrying that schedule and
+  refuses anything else: the state of a schedule whose trust cannot be
+  used (invalid, authorization lost), which nobody else can record.
+
+Everything else, in any project, is done with that project's trust-scoped
+token (scheduler.clients.Clients.tenant_client), where Cinder refuses what
+the tenant may not do. tests/unit/scheduler/test_admin_calls.py fails if
+other code reaches the client.
+"""
+
+import re
+import types
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.schedule import codec
+
+
+class NotAllowed(errors.VolsnapAPIError):
+    """A write the service user's admin client does not make."""
+
+    default_message = _("The scheduler records only a schedule's state "
+                        "with its service user's rights.")
+
+
+class AdminCinder:
+    """The service user's Cinder client, reachable only from this
+    module's functions."""
+
+    __slots__ = ('_admin_cinder',)
+
+    def __init__(self, client):
+        self._admin_cinder = client
+
+    def __repr__(self):
+        return '<AdminCinder>'
+
+
+def _raw(admin):
+    if not isinstance(admin, AdminCinder):
+        # A raw client here would be one that escaped this module.
+        raise TypeError('an AdminCinder is needed, not %r' % type(admin))
+    return admin._admin_cinder
+
+
+def scheduled_volumes(admin):
+    """Every volume of every project that carries a schedule: one listing
+    (cinderclient follows Cinder's next links when a page is full)."""
+    search_opts = {'all_tenants': 1,
+                   'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
+    client = _raw(admin)
+    with errors.translated():
+        return list(client.volumes.list(search_opts=search_opts))
+
+
+def snapshots_tagged(admin, key, value):
+    """Every project's snapshots whose metadata ``key`` is ``value``: one
+    listing (Cinder's exact-match filter)."""
+    search_opts = {'all_tenants': 1, 'metadata': {key: value}}
+    client = _raw(admin)
+    with errors.translated():
+        return list(client.volume_snapshots.list(search_opts=search_opts))
+
+
+def volumes_tagged(admin, key, value):
+    """Every project's volumes whose metadata ``key`` is ``value``: one
+    listing."""
+    search_opts = {'all_tenants': 1, 'metadata': {key: value}}
+    client = _raw(admin)
+    with errors.translated():
+        return list(client.volumes.list(search_opts=search_opts))
+
+
+def volume(admin, volume_id):
+    """One volume as it is now (a run re-reads its schedule)."""
+    client = _raw(admin)
+    with errors.translated():
+        return client.volumes.get(volume_id)
+
+
+def state_record(admin, schedule_id):
+    """A client for protection.schedule.store.save_state that writes only
+    ``schedule_id``'s state keys, on a volume carrying that schedule, and
+    raises NotAllowed for any other call (a run request stays: clearing it
+    is the tenant's token's job, at the schedule's next run)."""
+    client = _raw(admin)
+    state_key = re.compile(r'^%s:state:(\d+)$' % re.escape(
+        codec.PREFIX + schedule_id))
+
+    def checked(volume, keys):
+        own = codec.chunk_key(schedule_id, codec.DEFINITION, 0)
+        if own not in (getattr(volume, 'metadata', None) or {}):
+            raise NotAllowed(detail='volume %s has no schedule %s'
+                             % (volume.id, schedule_id))
+        for key in keys:
+            match = state_key.match(key)
+            if match is None or int(match.group(1)) >= codec.MAX_CHUNKS:
+                raise NotAllowed(detail='key %r' % key)
+
+    def set_metadata(volume, metadata):
+        checked(volume, metadata)
+        return client.volumes.set_metadata(volume, metadata)
+
+    def delete_metadata(volume, keys):
+        checked(volume, keys)
+        return client.volumes.delete_metadata(volume, keys)
+
+    def get(volume_id):
+        return client.volumes.get(volume_id)
+
+    return types.SimpleNamespace(volumes=types.SimpleNamespace(
+        get=get, set_metadata=set_metadata, delete_metadata=delete_metadata))
