@@ -258,6 +258,20 @@ def adopters(snapshot, volume, valid=None):
                  (not project or schedule.project_id == project))
 
 
+def adoptable_by(snapshot, volume):
+    """The schedules that may adopt ``snapshot`` when it is a snapshot of
+    a deleted schedule of ``volume`` (as the Orphans tab lists it), else
+    none: a snapshot made by hand or by a schedule still there is no
+    one's to hand to a schedule's retention."""
+    if volume is None:
+        return ()
+    orphan = _snapshot_orphan(snapshot, {volume.id: volume},
+                              _VolumeSchedules())
+    if orphan is None or orphan.kind != NO_SCHEDULE:
+        return ()
+    return orphan.adoptable_by
+
+
 def kind_for(text):
     """The kind named by ``text``: its key, or its words as the table
     shows them (any case); None if no kind is called so."""
