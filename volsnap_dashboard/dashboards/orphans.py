@@ -25,6 +25,7 @@ import datetime
 
 from django.utils.translation import pgettext_lazy
 
+from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -138,8 +139,27 @@ def is_kept(resource):
 
 
 def _valid_schedules(volume):
-    return tuple(schedule for schedule in codec.decode(volume)
+    return tuple(schedule for schedule in schedule_guard.schedules_of(volume)
                  if isinstance(schedule, model.Schedule))
+
+
+class _VolumeSchedules:
+    """Each volume's schedule ids and valid schedules, read once per
+    volume however many of its snapshots are tagged."""
+
+    def __init__(self):
+        self._ids = {}
+        self._valid = {}
+
+    def ids(self, volume):
+        if volume.id not in self._ids:
+            self._ids[volume.id] = set(schedule_guard.schedule_ids(volume))
+        return self._ids[volume.id]
+
+    def valid(self, volume):
+        if volume.id not in self._valid:
+            self._valid[volume.id] = _valid_schedules(volume)
+        return self._valid[volume.id]
 
 
 def _elsewhere(snapshot, volume):
@@ -149,8 +169,9 @@ def _elsewhere(snapshot, volume):
     return bool(theirs and its and theirs != its)
 
 
-def _snapshot_orphan(snapshot, volumes):
-    """The Orphan ``snapshot`` is, or None."""
+def _snapshot_orphan(snapshot, volumes, schedules):
+    """The Orphan ``snapshot`` is, or None (``schedules``: a
+    _VolumeSchedules)."""
     volume = volumes.get(getattr(snapshot, 'volume_id', None))
     created = retention.created_at(snapshot)
     if volume is None:
@@ -163,12 +184,12 @@ def _snapshot_orphan(snapshot, volumes):
         return None
     # Any schedule of that id, valid or not: an unreadable one is still
     # there to be mended, and it keeps its snapshots meanwhile.
-    present = {found.id for found in codec.decode(volume)}
-    if schedule_id in present:
+    if schedule_id in schedules.ids(volume):
         return None
     return Orphan(NO_SCHEDULE, SNAPSHOT, snapshot, created,
                   schedule_id=schedule_id,
-                  adoptable_by=adopters(snapshot, volume))
+                  adoptable_by=adopters(snapshot, volume,
+                                        schedules.valid(volume)))
 
 
 def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
@@ -198,8 +219,9 @@ def classify(snapshots, volumes, now,
     by_id = {volume.id: volume for volume in volumes}
     snapshot_ids = {snapshot.id for snapshot in snapshots}
     found = []
+    schedules = _VolumeSchedules()
     for snapshot in snapshots:
-        orphan = _snapshot_orphan(snapshot, by_id)
+        orphan = _snapshot_orphan(snapshot, by_id, schedules)
         if orphan is not None:
             found.append(orphan)
     for volume in volumes:
@@ -221,16 +243,33 @@ def adoption_metadata(schedule):
             codec.SNAPSHOT_VOLUME_KEY: schedule.volume_id}
 
 
-def adopters(snapshot, volume):
+def adopters(snapshot, volume, valid=None):
     """The schedules of ``volume`` that may adopt ``snapshot``: valid, of
-    the snapshot's own volume and project, other than its own."""
+    the snapshot's own volume and project, other than its own
+    (``valid``: the volume's valid schedules, when read already)."""
     if volume is None or getattr(snapshot, 'volume_id', None) != volume.id:
         return ()
     own = _metadata(snapshot).get(codec.SNAPSHOT_SCHEDULE_KEY)
     project = project_of(snapshot)
-    return tuple(schedule for schedule in _valid_schedules(volume)
+    if valid is None:
+        valid = _valid_schedules(volume)
+    return tuple(schedule for schedule in valid
                  if schedule.id != own and
                  (not project or schedule.project_id == project))
+
+
+def adoptable_by(snapshot, volume):
+    """The schedules that may adopt ``snapshot`` when it is a snapshot of
+    a deleted schedule of ``volume`` (as the Orphans tab lists it), else
+    none: a snapshot made by hand or by a schedule still there is no
+    one's to hand to a schedule's retention."""
+    if volume is None:
+        return ()
+    orphan = _snapshot_orphan(snapshot, {volume.id: volume},
+                              _VolumeSchedules())
+    if orphan is None or orphan.kind != NO_SCHEDULE:
+        return ()
+    return orphan.adoptable_by
 
 
 def kind_for(text):

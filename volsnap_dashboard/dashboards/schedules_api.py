@@ -21,6 +21,7 @@ from horizon.utils import functions as horizon_utils
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
@@ -83,17 +84,21 @@ def _volume(request, volume_id):
     return volume
 
 
+def _found(volume, schedule_id, min_interval=None):
+    """``(volume, its schedule schedule_id)``; NotFound if it has none."""
+    found = schedule_guard.schedule_of(volume, schedule_id, min_interval)
+    if found is None:
+        raise errors.NotFound(_("The volume has no schedule \"%s\".")
+                              % schedule_id)
+    return volume, found
+
+
 def _find(request, volume_id, schedule_id):
     """The volume and its schedule ``schedule_id`` (a Schedule, or an
     Invalid when it cannot be read)."""
-    volume = _volume(request, volume_id)
     # Read without the minimum interval: a schedule the operator's newer,
     # longer interval refuses can still be opened and corrected.
-    for found in store.schedules_of(volume):
-        if found.id == schedule_id:
-            return volume, found
-    raise errors.NotFound(_("The volume has no schedule \"%s\".")
-                          % schedule_id)
+    return _found(_volume(request, volume_id), schedule_id)
 
 
 def _readable(found):
@@ -197,10 +202,9 @@ def _written(request, schedule):
         volume = cinder.volume_get(request, schedule.volume_id)
     except errors.VolsnapAPIError:
         return False
-    return any(isinstance(found, model.Schedule)
-               and found.id == schedule.id
-               and found.trust_id == schedule.trust_id
-               for found in store.schedules_of(volume))
+    found = schedule_guard.schedule_of(volume, schedule.id)
+    return (isinstance(found, model.Schedule)
+            and found.trust_id == schedule.trust_id)
 
 
 # -- The API ------------------------------------------------------------------
@@ -208,7 +212,8 @@ def _written(request, schedule):
 def list_for_volume(request, volume_id):
     """The volume's schedules: each a Schedule, or an Invalid with the
     reason it does nothing (the minimum interval counts here)."""
-    return store.schedules_of(_volume(request, volume_id), min_interval())
+    return schedule_guard.schedules_of(_volume(request, volume_id),
+                                       min_interval())
 
 
 def get(request, volume_id, schedule_id):
@@ -221,12 +226,7 @@ def find(request, volume_id, schedule_id):
     """``(volume, schedule)``: the volume, and its schedule as get()
     returns it, but read with the minimum interval as list_for_volume
     does (one volume read)."""
-    volume = _volume(request, volume_id)
-    for found in store.schedules_of(volume, min_interval()):
-        if found.id == schedule_id:
-            return volume, found
-    raise errors.NotFound(_("The volume has no schedule \"%s\".")
-                          % schedule_id)
+    return _found(_volume(request, volume_id), schedule_id, min_interval())
 
 
 def snapshots_of(request, schedule, all_projects=False):
@@ -243,7 +243,7 @@ def create(request, volume_id, when, options, name_template, retention,
     layer if Keystone or Cinder refuse. Nothing is left behind on failure.
     """
     volume = _volume(request, volume_id)
-    taken = {found.id for found in store.schedules_of(volume)}
+    taken = set(schedule_guard.schedule_ids(volume))
     schedule_id = model.new_schedule_id()
     while schedule_id in taken:
         schedule_id = model.new_schedule_id()
@@ -359,13 +359,8 @@ def admin_find(request, volume_id, schedule_id, checked=True):
     """find() for administrators: the volume may be any project's.
     Unless ``checked``, read without the minimum interval (to act on a
     schedule the operator's newer minimum refuses)."""
-    volume = cinder.volume_get(request, volume_id)
-    for found in store.schedules_of(volume,
-                                    min_interval() if checked else None):
-        if found.id == schedule_id:
-            return volume, found
-    raise errors.NotFound(_("The volume has no schedule \"%s\".")
-                          % schedule_id)
+    return _found(cinder.volume_get(request, volume_id), schedule_id,
+                  min_interval() if checked else None)
 
 
 def admin_pause(request, volume_id, schedule_id):

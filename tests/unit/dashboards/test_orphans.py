@@ -2,6 +2,7 @@
 
 import datetime
 import types
+from unittest import mock
 
 from django.test import SimpleTestCase
 
@@ -90,6 +91,16 @@ class ClassifyTests(SimpleTestCase):
         self.assertEqual('0a1b2c3d', found[0].schedule_id)
         self.assertEqual(['feedbeef'],
                          [s.id for s in found[0].adoptable_by])
+
+    def test_each_volume_decoded_once_whatever_its_tagged_snapshots(self):
+        other = factories.schedule(id='feedbeef', label='weekly')
+        snaps = [snapshot('%08d-1111-1111-1111-111111111111' % n, metadata={
+            codec.SNAPSHOT_SCHEDULE_KEY: '0a1b2c3d'}) for n in range(40)]
+        with mock.patch.object(codec, 'decode',
+                               wraps=codec.decode) as decode:
+            found = orphans.classify(snaps, [scheduled_volume(other)], NOW)
+        self.assertEqual(40, len(found))
+        self.assertEqual(1, decode.call_count)
 
     def test_an_unreadable_schedule_still_holds_its_snapshots(self):
         meta = {codec.chunk_key('0a1b2c3d', codec.DEFINITION, 0): '{bad'}

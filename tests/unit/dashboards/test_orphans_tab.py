@@ -28,6 +28,8 @@ ADOPTABLE_ID = '44444444-4444-4444-4444-444444444444'
 ADOPT_URL = reverse('horizon:project:volume_protection:adopt_orphan',
                     args=(ADOPTABLE_ID,))
 MARK = {orphans.KEPT_KEY: orphans.KEPT_VALUE}
+NOT_LISTED = ('"%s" is not among the orphans listed (it is not one, or it '
+              'changed since the page was drawn): nothing was done.')
 
 
 def orphan_snapshot(name='left-over', metadata=None, volume_id='vol-gone',
@@ -174,16 +176,50 @@ class OrphanActionTests(helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
                                     'snapshot_delete', 'snapshot_get']})
-    def test_delete_of_a_row_gone_meanwhile_says_so(self):
+    def test_delete_of_a_row_gone_from_the_listing_does_nothing(self):
         self.mock_snapshot_list.return_value = []
         self.mock_volume_list.return_value = []
-        self.mock_snapshot_delete.return_value = False
-        self.mock_snapshot_get.side_effect = errors.NotFound()
         res = self._post('delete', ['snapshot-' + SNAP_ID])
         self.assertRedirectsNoFollow(res, TAB_URL)
         texts = [str(m) for m in res.wsgi_request._messages]
-        self.assertIn('"%s" no longer exists: it was already deleted.'
-                      % SNAP_ID, texts)
+        self.assertIn(NOT_LISTED % SNAP_ID, texts)
+        self.mock_snapshot_delete.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'snapshot_delete', 'volume_delete',
+                                    'snapshot_set_metadata',
+                                    'volume_set_metadata',
+                                    'snapshot_delete_metadata',
+                                    'volume_delete_metadata']})
+    def test_an_ordinary_volume_or_snapshot_posted_is_refused(self):
+        # The project's own volume and its snapshot: no orphans.
+        ordinary = fixtures.volume(VOL_ID, 'mine')
+        snapshot = orphan_snapshot('mine', volume_id=VOL_ID)
+        self.mock_snapshot_list.return_value = [snapshot]
+        self.mock_volume_list.return_value = [ordinary]
+        for action, url in (('delete', TAB_URL), ('keep', TAB_URL),
+                            ('stop_keeping', KEPT_URL)):
+            for row_id, resource_id in (('volume-' + VOL_ID, VOL_ID),
+                                        ('snapshot-' + SNAP_ID, SNAP_ID)):
+                with self.subTest(action=action, row=row_id):
+                    res = self._post(action, [row_id], url=url)
+                    self.assertRedirectsNoFollow(res, url)
+                    texts = [str(m) for m in res.wsgi_request._messages]
+                    self.assertIn(NOT_LISTED % resource_id, texts)
+                    self.assertFalse([text for text in texts
+                                      if 'Scheduled deletion' in text
+                                      or text.startswith(('Kept',
+                                                          'Stopped'))])
+                # One row through the row's own button, as Horizon posts.
+                res = self.client.post(url, {
+                    'action': 'orphans__%s__%s' % (action, row_id)})
+                self.assertEqual(302, res.status_code)
+        self.mock_volume_delete.assert_not_called()
+        self.mock_snapshot_delete.assert_not_called()
+        self.mock_volume_set_metadata.assert_not_called()
+        self.mock_snapshot_set_metadata.assert_not_called()
+        self.mock_volume_delete_metadata.assert_not_called()
+        self.mock_snapshot_delete_metadata.assert_not_called()
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
                                     'snapshot_delete', 'snapshot_get']})
@@ -242,6 +278,25 @@ class OrphanActionTests(helpers.TestCase):
 
 
 class AdoptTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_set_metadata']})
+    def test_a_snapshot_that_is_no_orphan_cannot_be_adopted(self):
+        # Made by hand, or by a schedule still on the volume: retention
+        # must not be handed a snapshot the tab never listed.
+        living = factories.schedule(id='0a1b2c3d',
+                                    project_id=fixtures.PROJECT_ID)
+        for metadata in ({}, {codec.SNAPSHOT_SCHEDULE_KEY: '0a1b2c3d'}):
+            with self.subTest(metadata=metadata):
+                self.mock_snapshot_get.return_value = orphan_snapshot(
+                    'mine', metadata=metadata,
+                    volume_id=factories.VOLUME_ID,
+                    snapshot_id=ADOPTABLE_ID)
+                self.mock_volume_get.return_value = scheduled_volume(
+                    weekly(), living)
+                res = self.client.post(ADOPT_URL, {'schedule': 'feedbeef'})
+                self.assertRedirectsNoFollow(res, TAB_URL)
+        self.mock_snapshot_set_metadata.assert_not_called()
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get']})
     def test_offers_the_volumes_other_valid_schedules(self):

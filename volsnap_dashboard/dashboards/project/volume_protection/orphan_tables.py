@@ -127,9 +127,15 @@ def about_text(orphan):
 
 # -- Actions ----------------------------------------------------------------
 
+NOT_LISTED = _('"%s" is not among the orphans listed (it is not one, or '
+               'it changed since the page was drawn): nothing was done.')
+
+
 class OrphanActionMixin:
     """Allowed for a row where the rules of its kind allow it; for the
-    table (or a row deleted meanwhile) where either kind's do."""
+    table (or a row deleted meanwhile) where either kind's do. It acts
+    only on a row the tab lists (any page of it): an id posted for
+    anything else is refused with a message."""
 
     #: {resource type: policy rules}
     rules_by_type = {}
@@ -153,6 +159,20 @@ class OrphanActionMixin:
             # from Cinder and says so, even on a table now empty.
             return self.allowed(request)
         return super()._allowed(request, datum)
+
+    def check_listed(self, request, obj_id):
+        """Raise HandledException, with a message, unless ``obj_id`` is
+        a row of the tab's listing."""
+        if obj_id in self.table.listed_ids:
+            return
+        try:
+            resource_id = orphans.split_row_id(obj_id)[1]
+        except ValueError:
+            resource_id = obj_id
+        messages.error(request, NOT_LISTED % resource_id)
+        refused = errors.NotFound(NOT_LISTED % resource_id)
+        raise exceptions.HandledException(
+            (type(refused), refused, None))
 
     def name_of(self, obj_id):
         for orphan in self.table.data or ():
@@ -203,6 +223,7 @@ class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
         return orphan.status in statuses
 
     def delete(self, request, obj_id):
+        self.check_listed(request, obj_id)
         resource_type, resource_id = orphans.split_row_id(obj_id)
         name = self.name_of(obj_id)
         try:
@@ -237,6 +258,7 @@ class OrphanBatchAction(OrphanActionMixin, tables.BatchAction):
         raise NotImplementedError
 
     def action(self, request, obj_id):
+        self.check_listed(request, obj_id)
         resource_type, resource_id = orphans.split_row_id(obj_id)
         try:
             self.change(request, resource_type, resource_id)
@@ -374,6 +396,9 @@ class KindFilter(tables.FilterAction):
 
 
 class OrphansTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
+    #: {row id: row} of every row the tab lists (set by the tab; the page
+    #: shows some of them): an action acts on these only.
+    listed = {}
     kind = tables.Column(kind_text, verbose_name=_("Kind"))
     name = tables.WrappingColumn('name', verbose_name=_("Name"),
                                  link=name_link)
@@ -388,6 +413,17 @@ class OrphansTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
 
     def get_object_id(self, orphan):
         return orphan.id
+
+    @property
+    def listed_ids(self):
+        return self.listed.keys()
+
+    def get_object_by_id(self, lookup):
+        # A row of another page is one of the listing too: its action is
+        # allowed from its own data.
+        if lookup in self.listed:
+            return self.listed[lookup]
+        return super().get_object_by_id(lookup)
 
     def get_object_display(self, orphan):
         return orphan.name if orphan is not None else None

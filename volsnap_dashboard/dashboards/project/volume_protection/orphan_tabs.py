@@ -66,6 +66,7 @@ class OrphansTab(listing_tab.ListingTab):
             table._meta.no_data_message = message
             return []
         rows = self.filtered(self.rows(snapshots, volumes))
+        self.table.listed = {row.id: row for row in rows}
         self.total = len(rows)
         marker = self.request.GET.get(orphan_tables.PREV_MARKER_PARAM)
         backwards = bool(marker)

@@ -47,11 +47,12 @@ class AdoptView(views.SnapshotFormView):
             exceptions.handle(self.request, _(
                 "Unable to retrieve the snapshot's volume: %s") % exc,
                 redirect=self.index_url)
-        schedules = orphans.adopters(snapshot, volume)
+        schedules = orphans.adoptable_by(snapshot, volume)
         if not schedules:
             messages.error(self.request, _(
-                "No schedule of this snapshot's volume can adopt it: the "
-                "volume is gone, or it has no other valid schedule."))
+                "No schedule of this snapshot's volume can adopt it: it is "
+                "no snapshot of a deleted schedule, the volume is gone, or "
+                "it has no other valid schedule."))
             raise exceptions.Http302(self.index_url)
         return schedules
 

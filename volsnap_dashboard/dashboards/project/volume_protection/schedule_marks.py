@@ -9,9 +9,10 @@ never from a call per row.
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.dashboards import schedule_guard
+from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import words
 
 #: Search options of a volume listing that finds the volumes carrying a
@@ -48,7 +49,10 @@ def mark(snapshots, volumes):
     schedules = None
     if volumes is not None:
         schedules = {(volume.id, found.id): found for volume in volumes
-                     for found in store.schedules_of(volume)}
+                     for found in schedule_guard.checked(
+                         schedule_guard.schedules_of(
+                             volume, schedules_api.min_interval()),
+                         describe)}
     for snapshot in made_by_schedule(snapshots):
         if schedules is None:
             snapshot.schedule_mark = _("A schedule")

@@ -8,9 +8,9 @@ metadata each run writes on them.
 
 import datetime
 
+from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
 
 ACTIVE = 'active'
@@ -120,6 +120,14 @@ class ScheduleRow:
         return self.schedule.state if self.valid else None
 
 
+def shown(volume, schedules, at, next_count=1):
+    """``schedules`` of ``volume``, each a row can be computed from (its
+    state and next ``next_count`` runs at ``at``), else an Invalid."""
+    return schedule_guard.checked(schedules, lambda schedule: (
+        ScheduleRow(volume, schedule, (), at),
+        next_runs(schedule, at, next_count)))
+
+
 def snapshots_by_schedule(snapshots):
     """``{(volume id, schedule id): [snapshots]}`` of the snapshots
     schedules made (others are left out)."""
@@ -141,7 +149,8 @@ def rows(volumes, snapshots, min_interval=None, at=None):
     held = snapshots_by_schedule(snapshots)
     found = []
     for volume in volumes:
-        for schedule in store.schedules_of(volume, min_interval):
+        for schedule in shown(volume, schedule_guard.schedules_of(
+                volume, min_interval), at):
             found.append(ScheduleRow(
                 volume, schedule, held.get((volume.id, schedule.id), ()),
                 at))

@@ -99,8 +99,9 @@ class ScheduleMixin:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the schedule: %s") % exc,
                 redirect=self.index_url)
-        return schedule_rows.ScheduleRow(volume, schedule, snapshots,
-                                         schedule_rows.now())
+        at = schedule_rows.now()
+        [schedule] = schedule_rows.shown(volume, [schedule], at, NEXT_RUNS)
+        return schedule_rows.ScheduleRow(volume, schedule, snapshots, at)
 
 
 def _history(row, zone):

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards import schedule_guard
+from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.dashboards.project.volume_protection import (
     protection_state as states)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     tables as snapshot_tables)
 from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
-from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -59,8 +60,12 @@ def with_protection(volume, snapshots, at=None):
     if verification.is_verification_volume(volume):
         volume.protection = states.Protection(state=states.TEMPORARY)
         return volume
-    volume.protection = states.protection_of(
-        store.schedules_of(volume), snapshots, at or now())
+    at = at or now()
+    schedules = schedule_guard.checked(
+        # As the scheduler reads them: the operator's minimum counts.
+        schedule_guard.schedules_of(volume, schedules_api.min_interval()),
+        lambda schedule: states.protection_of([schedule], [], at))
+    volume.protection = states.protection_of(schedules, snapshots, at)
     return volume
 
 

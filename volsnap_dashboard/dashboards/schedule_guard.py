@@ -1,0 +1,163 @@
+"""Schedules read from a volume's metadata for the pages, which never
+fail on them.
+
+Any member of the volume's project writes that metadata: whatever the
+codec or a page's computation makes of it (its state, next runs, times
+in the user's zone, texts), a surprise turns that one schedule into an
+:class:`~model.Invalid` with a reason, never an error for the page.
+This module is the one place that guard lives; pages read schedules
+through :func:`schedules_of` or :func:`schedule_of` and compute from
+them through :func:`checked`.
+
+A volume shows at most :data:`MAX_PER_VOLUME` schedules, so that a page
+costs the same whatever number of keys one tenant writes on a volume.
+"""
+
+import dataclasses
+import datetime
+import logging
+import types
+
+from django.utils.translation import gettext_lazy as _
+
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+
+LOG = logging.getLogger(__name__)
+
+#: The most schedules of one volume a page reads (the panel creates a
+#: handful; more is someone's junk).
+MAX_PER_VOLUME = 20
+
+# Times a page shows in any zone: a day off datetime's ends.
+_FIRST_YEAR = datetime.MINYEAR + 1
+_LAST_YEAR = datetime.MAXYEAR - 1
+# How deep a page looks into a document's values.
+_MAX_DEPTH = 8
+
+_TENANT_ATTR = 'os-vol-tenant-attr:tenant_id'
+
+
+class NotShown(ValueError):
+    """A schedule holds what a page cannot show; the message says why."""
+
+
+def _by_schedule(volume):
+    """``{schedule id: {key: value}}`` of the volume's schedule keys."""
+    metadata = getattr(volume, 'metadata', None) or {}
+    found = {}
+    for key, value in metadata.items():
+        if isinstance(key, str) and key.startswith(codec.PREFIX):
+            sid = key[len(codec.PREFIX):].partition(':')[0]
+            found.setdefault(sid, {})[key] = value
+    return found
+
+
+def schedule_ids(volume):
+    """Every schedule id on the volume, sorted (no decoding)."""
+    return sorted(_by_schedule(volume))
+
+
+def hidden_count(volume):
+    """How many of the volume's schedules :func:`schedules_of` leaves
+    out."""
+    return max(len(_by_schedule(volume)) - MAX_PER_VOLUME, 0)
+
+
+def _unexpected(schedule_id, volume_id, error):
+    LOG.warning("Schedule %s on volume %s cannot be shown: %s",
+                schedule_id, volume_id, type(error).__name__)
+    if isinstance(error, NotShown):
+        reason = str(error)
+    else:
+        reason = _("its metadata holds what cannot be read (%s).") % (
+            type(error).__name__)
+    return model.Invalid(id=schedule_id, volume_id=volume_id,
+                         reason=reason)
+
+
+def _values(value, depth=0):
+    """The strings and datetimes in ``value`` (dataclasses, dicts and
+    lists walked ``_MAX_DEPTH`` deep)."""
+    if depth > _MAX_DEPTH:
+        raise NotShown(_("it is nested too deeply."))
+    if isinstance(value, (str, datetime.datetime)):
+        yield value
+    elif dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            yield from _values(getattr(value, field.name), depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _values(key, depth + 1)
+            yield from _values(item, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _values(item, depth + 1)
+
+
+def check_shown(schedule):
+    """NotShown unless every text of ``schedule`` is Unicode a page can
+    send and every time can be shown in any zone."""
+    for value in _values(schedule):
+        if isinstance(value, datetime.datetime):
+            if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+                raise NotShown(_("it holds a time out of range (year "
+                                 "%d).") % value.year)
+        else:
+            try:
+                value.encode('utf-8')
+            except UnicodeError:
+                raise NotShown(_("it holds text that is not valid "
+                                 "Unicode.")) from None
+    return schedule
+
+
+def _decoded(volume, schedule_id, keys, min_interval):
+    """The schedules the codec reads from one schedule's ``keys`` alone
+    (a surprise in another schedule of the volume leaves this one be)."""
+    alone = types.SimpleNamespace(id=volume.id, metadata=dict(keys))
+    setattr(alone, _TENANT_ATTR, codec.volume_project(volume))
+    try:
+        return [check_shown(found)
+                for found in codec.decode(alone, min_interval)]
+    except Exception as error:  # noqa: BLE001 - the one guard, see above
+        return [_unexpected(schedule_id, volume.id, error)]
+
+
+def schedules_of(volume, min_interval=None):
+    """The volume's first :data:`MAX_PER_VOLUME` schedules by id, each a
+    Schedule or an Invalid with the reason; never raises."""
+    groups = _by_schedule(volume)
+    found = []
+    for schedule_id in sorted(groups)[:MAX_PER_VOLUME]:
+        found.extend(_decoded(volume, schedule_id, groups[schedule_id],
+                              min_interval))
+    return found
+
+
+def schedule_of(volume, schedule_id, min_interval=None):
+    """The volume's schedule ``schedule_id`` (a Schedule or an Invalid),
+    or None if it has none of that id; never raises."""
+    keys = _by_schedule(volume).get(schedule_id)
+    if not keys:
+        return None
+    for found in _decoded(volume, schedule_id, keys, min_interval):
+        if found.id == schedule_id:
+            return found
+    return None
+
+
+def checked(schedules, compute):
+    """``schedules`` with each one ``compute(schedule)`` fails on
+    replaced by an Invalid with the reason (``compute`` is what the page
+    is about to work out from it: its state, next runs, words)."""
+    found = []
+    for schedule in schedules:
+        if isinstance(schedule, model.Schedule):
+            try:
+                compute(schedule)
+            except Exception as error:  # noqa: BLE001 - the one guard
+                schedule = _unexpected(schedule.id, schedule.volume_id,
+                                       error)
+        found.append(schedule)
+    return found
