@@ -232,6 +232,8 @@ class Sweeper:
                 report.verifications = self.verifier.sweep(trusts)
             except errors.VolsnapAPIError as exc:
                 LOG.error("verifications not handled: %s", exc)
+            except Exception:  # noqa: BLE001 - the schedules' runs are done
+                LOG.exception("verifications not handled")
         LOG.info("sweep at %s: %d volume(s), %d schedule(s), %d due, "
                  "%d invalid", run_module.slot_text(now), report.volumes,
                  len(report.decisions), report.count(DUE),

@@ -228,3 +228,17 @@ def test_a_due_schedule_with_a_non_ascii_history_records_its_run(cinder):
     [found] = store.schedules_of(cinder.volume(volume.id))
     assert found.state.outcome == 'ok'
     assert len(scheduled_snapshots(cinder)) == 1
+
+
+def test_verifications_failing_unexpectedly_end_the_sweep_quietly(cinder):
+    healthy_volume(cinder)
+
+    class BrokenVerifier:
+        def sweep(self, trusts):
+            raise ValueError('a tag no verification can read')
+
+    one = sweeper(cinder, NOW)
+    one.verifier = BrokenVerifier()
+    report = one.sweep(at(NOW))
+    assert report.outcomes == {HEALTHY: run.OK}
+    assert report.verifications is None
