@@ -121,12 +121,16 @@ class Runner:
 
     def report_invalid(self, volume, schedule_id, reason, state=None):
         """Record a schedule that must not run as invalid, with the reason
-        (written once: unchanged state is not written again)."""
+        (written once: unchanged state is not written again, as the
+        reason would be recorded; ``state``: the one recorded, if read)."""
+        recorded = codec.cut(str(reason), codec.MAX_REASON_LENGTH)
+        if state is not None and state.outcome == INVALID \
+                and state.reason == recorded:
+            LOG.debug("schedule %s on volume %s: invalid, as recorded",
+                      schedule_id, volume.id)
+            return INVALID
         LOG.warning("schedule %s on volume %s: invalid: %s", schedule_id,
                     volume.id, reason)
-        if state is not None and state.outcome == INVALID \
-                and state.reason == reason:
-            return INVALID
         self._save_state(admin_calls.state_record(self.service_client,
                                                   schedule_id),
                          volume, schedule_id,

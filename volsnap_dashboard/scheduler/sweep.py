@@ -7,6 +7,11 @@ Keystone call is made beyond the service user's own token: trust-scoped
 tokens are only asked for by runs. Volume metadata is the tenant's to
 write, so each schedule is decoded defensively and re-checked against the
 operator's minimum interval; an invalid one is reported and does nothing.
+Whatever goes wrong with one volume or schedule (decoding, deciding,
+running) makes that schedule invalid and the sweep goes on; an invalid
+schedule is logged and recorded once per reason, and keys that are no
+schedule (junk ids, no definition, past a volume's limit) are only logged,
+one line per volume, so a tenant's junk costs no writes.
 
 A service sweeps every minute and mostly finds the metadata as it was, so
 what a volume's metadata decodes to is remembered from one sweep to the
@@ -43,6 +48,14 @@ class Decision:
     schedule: object
     due: run_module.Due | None = None
     reason: str = ''
+    #: The unexpected exception that made the schedule invalid, if any.
+    error: BaseException | None = None
+
+
+def _unexpected(what, error):
+    """The reason an unexpected exception gives: its type only, so the
+    reason, recorded once per change, is the same at every sweep."""
+    return '%s (%s)' % (what, type(error).__name__)
 
 
 @dataclasses.dataclass
@@ -101,6 +114,22 @@ def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
         volume, schedule, slot, missed, run_now=requested is not None))
 
 
+def _with_next_run(schedule):
+    """``(schedule, first_run_after_last)``; an Invalid if the runs cannot
+    be computed."""
+    if not isinstance(schedule, model.Schedule):
+        return schedule, None
+    try:
+        return schedule, first_run_after_last(schedule)
+    except Exception as error:  # noqa: BLE001 - tenant-written times
+        LOG.warning("schedule %s on volume %s: its runs cannot be computed",
+                    schedule.id, schedule.volume_id, exc_info=True)
+        return model.Invalid(
+            id=schedule.id, volume_id=schedule.volume_id,
+            reason=_unexpected('its runs cannot be computed', error),
+            state=schedule.state), None
+
+
 class DecodedVolumes:
     """Each volume's schedules as decoded at the last sweep, each with
     its first_run_after_last (None for Invalid), reused while the
@@ -121,12 +150,21 @@ class DecodedVolumes:
                 known[1] == metadata:
             entries = known[2]
         else:
-            entries = [(schedule, first_run_after_last(schedule)
-                        if isinstance(schedule, model.Schedule) else None)
-                       for schedule in store.schedules_of(
-                           volume, self.min_interval)]
+            entries = self._decoded(volume)
         self._current[volume.id] = (project, dict(metadata), entries)
         return entries
+
+    def _decoded(self, volume):
+        try:
+            schedules = store.schedules_of(volume, self.min_interval)
+        except Exception as error:  # noqa: BLE001 - one volume, not all
+            LOG.exception("volume %s: its metadata could not be read",
+                          volume.id)
+            return [(model.Invalid(
+                id='', volume_id=volume.id, reason=_unexpected(
+                    'the metadata could not be read', error),
+                record_state=False), None)]
+        return [_with_next_run(schedule) for schedule in schedules]
 
     def sweep_done(self):
         """Keep what this sweep listed, forget the rest."""
@@ -145,6 +183,11 @@ class Sweeper:
         self.dry_run = dry_run
         self.stop_requested = stop_requested
         self.decoded = DecodedVolumes(min_interval)
+        # {(volume id, schedule id): reason} of the invalid schedules
+        # logged (and recorded) already, as of the last sweep.
+        self._invalid_known = {}
+        # {volume id: [schedule ids]} of this sweep's new junk.
+        self._junk = {}
 
     def evaluate(self, now):
         """Every decision at ``now`` (one Cinder listing)."""
@@ -153,10 +196,18 @@ class Sweeper:
         report.volumes = len(volumes)
         for volume in volumes:
             for schedule, next_run in self.decoded.schedules_of(volume):
-                report.decisions.append(decide(volume, schedule, now,
-                                               self.owns, next_run))
+                report.decisions.append(self._decide(volume, schedule, now,
+                                                     next_run))
         self.decoded.sweep_done()
         return report
+
+    def _decide(self, volume, schedule, now, next_run):
+        try:
+            return decide(volume, schedule, now, self.owns, next_run)
+        except Exception as error:  # noqa: BLE001 - one schedule, not all
+            return Decision(INVALID, volume, schedule, error=error,
+                            reason=_unexpected('its runs cannot be computed',
+                                               error))
 
     def sweep(self, now):
         report = self.evaluate(now)
@@ -166,7 +217,13 @@ class Sweeper:
                          "next start")
                 report.stopped = True
                 break
-            self._act(decision, report)
+            try:
+                self._act(decision, report)
+            except Exception:  # noqa: BLE001 - one schedule, not all
+                LOG.exception("schedule %s on volume %s: not handled",
+                              decision.schedule.id, decision.volume.id)
+        self._log_junk()
+        self._forget_invalid(report)
         if self.verifier is not None and not report.stopped:
             trusts = {decision.schedule.trust_id
                       for decision in report.decisions
@@ -175,6 +232,8 @@ class Sweeper:
                 report.verifications = self.verifier.sweep(trusts)
             except errors.VolsnapAPIError as exc:
                 LOG.error("verifications not handled: %s", exc)
+            except Exception:  # noqa: BLE001 - the schedules' runs are done
+                LOG.exception("verifications not handled")
         LOG.info("sweep at %s: %d volume(s), %d schedule(s), %d due, "
                  "%d invalid", run_module.slot_text(now), report.volumes,
                  len(report.decisions), report.count(DUE),
@@ -184,13 +243,7 @@ class Sweeper:
     def _act(self, decision, report):
         sid = decision.schedule.id
         if decision.kind == INVALID:
-            if self.dry_run:
-                LOG.info("schedule %s on volume %s: invalid: %s (dry run)",
-                         sid, decision.volume.id, decision.reason)
-                return
-            outcome = self.runner.report_invalid(
-                decision.volume, sid, decision.reason,
-                getattr(decision.schedule, 'state', None))
+            outcome = self._invalid(decision)
         elif decision.kind == DUE:
             due = decision.due
             LOG.info("schedule %s on volume %s: due at %s%s%s%s", sid,
@@ -206,8 +259,60 @@ class Sweeper:
                 LOG.error("schedule %s: run failed before it could be "
                           "recorded: %s", sid, exc)
                 outcome = run_module.FAILED
+            except Exception as error:  # noqa: BLE001 - one run, not all
+                outcome = self._invalid(dataclasses.replace(
+                    decision, kind=INVALID, error=error,
+                    reason=_unexpected('the run failed unexpectedly',
+                                       error)))
         else:
             LOG.debug("schedule %s on volume %s: %s", sid,
                       decision.volume.id, decision.kind)
             return
         report.outcomes[sid] = outcome
+
+    # Invalid schedules: once per reason
+
+    def _invalid(self, decision):
+        """Log and record an invalid schedule, unless this process did
+        already for that reason; only log keys that are no schedule."""
+        sid, volume = decision.schedule.id, decision.volume
+        key = (volume.id, sid)
+        if self._invalid_known.get(key) == decision.reason:
+            LOG.debug("schedule %s on volume %s: invalid, as before", sid,
+                      volume.id)
+            return run_module.INVALID
+        if not getattr(decision.schedule, 'record_state', True):
+            self._junk.setdefault(volume.id, []).append(sid)
+        elif self.dry_run:
+            LOG.warning("schedule %s on volume %s: invalid: %s (dry run)",
+                        sid, volume.id, decision.reason,
+                        exc_info=decision.error)
+        else:
+            if decision.error is not None:
+                LOG.warning("schedule %s on volume %s: %s", sid, volume.id,
+                            decision.reason, exc_info=decision.error)
+            self.runner.report_invalid(
+                volume, sid, decision.reason,
+                getattr(decision.schedule, 'state', None))
+        self._invalid_known[key] = decision.reason
+        return run_module.INVALID
+
+    def _log_junk(self):
+        for volume_id, ids in sorted(self._junk.items()):
+            LOG.warning("volume %s: %d metadata entr%s under %s that are "
+                        "no schedule ignored (%s%s)", volume_id, len(ids),
+                        'y' if len(ids) == 1 else 'ies', codec.PREFIX,
+                        ', '.join(codec.cut(repr(sid), 40)
+                                  for sid in ids[:5]),
+                        ', ...' if len(ids) > 5 else '')
+        self._junk = {}
+
+    def _forget_invalid(self, report):
+        """Keep what is known of the schedules still invalid."""
+        listed = {(decision.volume.id, decision.schedule.id)
+                  for decision in report.decisions
+                  if decision.kind == INVALID or report.outcomes.get(
+                      decision.schedule.id) == run_module.INVALID}
+        self._invalid_known = {key: reason for key, reason
+                               in self._invalid_known.items()
+                               if key in listed}
