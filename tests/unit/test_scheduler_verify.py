@@ -614,29 +614,6 @@ def made_clients():
     return clients_module.Clients(settings, trust_sessions=sessions)
 
 
-def test_the_service_user_deletes_a_used_trust_with_its_own_session(
-        made_clients):
-    with mock.patch.object(clients_module.trusts, 'service_session',
-                           return_value='service-session') as session, \
-            mock.patch.object(clients_module.trusts, 'delete_trust',
-                              return_value=True) as delete:
-        assert made_clients.forget_trust('trust-1', fakes.DEMO) is True
-    session.assert_called_once()
-    delete.assert_called_once_with('service-session', 'trust-1',
-                                   interface='internal')
-    made_clients.trust_sessions.forget.assert_called_once_with('trust-1')
-
-
-def test_a_trust_of_another_project_or_gone_is_not_deleted(made_clients):
-    with mock.patch.object(clients_module.trusts, 'delete_trust') as delete:
-        with pytest.raises(errors.TrustRefused, match=fakes.DEMO):
-            made_clients.forget_trust('trust-1', fakes.ALT)
-        made_clients.trust_sessions.project_of.side_effect = \
-            errors.AuthorizationLost()
-        assert made_clients.forget_trust('trust-1', fakes.DEMO) is False
-    delete.assert_not_called()
-
-
 def test_a_trust_a_schedule_uses_is_kept(cinder, clock, forgotten):
     volume = cinder.add_volume()
     fakes.schedule_on(cinder, volume, trust='trust-demo')

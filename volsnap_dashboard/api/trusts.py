@@ -101,6 +101,40 @@ def delete_trust(session, trust_id, interface='public'):
     return True
 
 
+@dataclasses.dataclass(frozen=True)
+class Trust:
+    """What Keystone tells the trustee about a trust."""
+    id: str
+    project_id: str | None
+    trustor_id: str | None
+    expires_at: datetime.datetime | None
+
+
+def _aware(text):
+    if not text:
+        return None
+    moment = datetime.datetime.fromisoformat(str(text).replace('Z', '+00:00'))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
+
+
+def get_trust(session, trust_id, interface='public'):
+    """The trust as Keystone has it (its trustor and trustee may read
+    it); None if it is gone."""
+    try:
+        trust = _keystone(session, interface).trusts.get(trust_id)
+    except ks_exc.NotFound:
+        return None
+    except _UNREACHABLE as exc:
+        raise errors.IdentityUnavailable() from exc
+    except ks_exc.ClientException as exc:
+        raise errors.TrustRefused(detail=_reason(exc)) from exc
+    return Trust(trust.id, getattr(trust, 'project_id', None),
+                 getattr(trust, 'trustor_user_id', None),
+                 _aware(getattr(trust, 'expires_at', None)))
+
+
 def _shared_http():
     """A connection pool for the scheduler's many sessions. It is shared
     by every tenant's session, so it must never keep a cookie."""
@@ -151,6 +185,7 @@ class _Entry:
     session: ks_session.Session
     project_id: str
     expires: datetime.datetime
+    trustor_id: str | None = None
 
 
 class TrustSessions:
@@ -198,6 +233,11 @@ class TrustSessions:
         """The project the trust's token is scoped to."""
         return self._entry(trust_id).project_id
 
+    def trustor_of(self, trust_id):
+        """The user who gave the trust (the trust-scoped token names it),
+        None if Keystone did not say."""
+        return self._entry(trust_id).trustor_id
+
     def forget(self, trust_id):
         with self._lock:
             self._entries.pop(trust_id, None)
@@ -225,7 +265,8 @@ class TrustSessions:
             auth=auth, session=self._http, verify=self._verify,
             timeout=self._timeout, user_agent=USER_AGENT)
         access = auth.get_access(session)
-        entry = _Entry(session, access.project_id, access.expires)
+        entry = _Entry(session, access.project_id, access.expires,
+                       access.trustor_user_id)
         with self._lock:
             self._entries[trust_id] = entry
         return entry

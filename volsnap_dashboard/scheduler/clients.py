@@ -8,9 +8,12 @@ until shortly before its token expires), so snapshots belong to the
 tenant's project and Cinder's policy applies as for the tenant.
 """
 
+import datetime
+
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run
 
@@ -22,9 +25,12 @@ class Clients:
         self._cinder_for = cinder_for
         self._admin = None
         self._service_session = None
-        self.trust_sessions = trust_sessions or trusts.TrustSessions(
-            config.keystone_url, config.username, config.password,
-            user_domain=config.user_domain)
+        if trust_sessions is None:
+            # (An empty TrustSessions is falsy: it has a length.)
+            trust_sessions = trusts.TrustSessions(
+                config.keystone_url, config.username, config.password,
+                user_domain=config.user_domain)
+        self.trust_sessions = trust_sessions
 
     def service_session(self):
         if self._service_session is None:
@@ -44,22 +50,32 @@ class Clients:
                 self.config.interface))
         return self._admin
 
-    def forget_trust(self, trust_id, project_id):
-        """Delete a trust given to the service user for one task in
-        ``project_id`` (the trustee may: Keystone's default policy); False
-        if it no longer gives a token, errors.TrustRefused if it acts in
-        another project or Keystone refused, IdentityUnavailable."""
-        try:
-            acts_in = self.trust_sessions.project_of(trust_id)
-        except errors.AuthorizationLost:
+    def forget_trust(self, trust_id, project_id, now=None):
+        """Delete a verification request's trust once used, with the
+        service user's own token (the trustee may: Keystone's default
+        policy). Only a one-shot trust is deleted: one acting in
+        ``project_id`` (the snapshot's) that expires within
+        verification.TRUST_LIFETIME, as the panel makes them; a schedule's
+        trust never expires, so a tenant naming one on a snapshot does not
+        have it deleted. False if it is gone; errors.TrustRefused if it is
+        not such a trust or Keystone refused; IdentityUnavailable."""
+        session = self.service_session()
+        interface = self.config.interface
+        trust = trusts.get_trust(session, trust_id, interface=interface)
+        if trust is None:
             return False
-        if acts_in != project_id:
+        if trust.project_id != project_id:
             raise errors.TrustRefused(
                 detail='it acts in project %s, not in %s'
-                % (acts_in, project_id))
+                % (trust.project_id, project_id))
+        now = now or datetime.datetime.now(datetime.timezone.utc)
+        latest = now + verification.TRUST_LIFETIME
+        if trust.expires_at is None or trust.expires_at > latest:
+            raise errors.TrustRefused(
+                detail='it is not a verification request\'s (it does not '
+                       'expire within %s)' % verification.TRUST_LIFETIME)
         self.trust_sessions.forget(trust_id)
-        return trusts.delete_trust(self.service_session(), trust_id,
-                                   interface=self.config.interface)
+        return trusts.delete_trust(session, trust_id, interface=interface)
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises
@@ -68,4 +84,5 @@ class Clients:
         project_id = self.trust_sessions.project_of(trust_id)
         return run.TenantClient(
             self._cinder_for(session, self.config.region,
-                             self.config.interface), project_id)
+                             self.config.interface), project_id,
+            trustor_id=self.trust_sessions.trustor_of(trust_id))
