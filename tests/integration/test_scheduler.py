@@ -14,6 +14,7 @@ import sys
 import time
 
 import pytest
+import redis
 
 from tests.integration import scheduler_identity
 from tools.devkit import cinder as devkit_cinder
@@ -22,6 +23,7 @@ from volsnap_dashboard.api import trusts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.scheduler import coordination
 
 SID = 'c0ffee01'
 # Daily 02:00 Europe/Berlin: on 29 March 2026 (spring forward) it runs at
@@ -285,6 +287,25 @@ def test_a_run_now_and_a_cron_slot_at_once_run_one_after_the_other(
                 if entry['outcome'] == 'ok']
     assert sorted(recorded) == sorted(s.id for s in made), outputs
     assert state.last_slot == max(entry['slot'] for entry in state.history)
+
+
+def test_a_redis_lock_taken_away_is_noticed_before_the_next_step(tmp_path):
+    """A run's lock that expired (the process stalled past its timeout)
+    and went to another process: the holder's check says so, on a real
+    Redis, before it creates or deletes anything more."""
+    with redis_server(tmp_path) as url:
+        with coordination.Coordinator(url, 'stalled') as stalled, \
+                coordination.Coordinator(url, 'other') as other:
+            with stalled.run_lock('vol-1', SID) as held:
+                held.check()
+                client = redis.Redis.from_url(url)
+                [key] = [k for k in client.keys('*')
+                         if b'volsnap-run:vol-1:' + SID.encode() in k]
+                client.delete(key)
+                with other.run_lock('vol-1', SID) as taken:
+                    assert taken
+                    with pytest.raises(coordination.LockLost):
+                        held.check()
 
 
 def test_a_failed_snapshot_tagged_with_the_slot_is_replaced(
