@@ -239,6 +239,8 @@ def _joined(keys, kind):
 def _too_deep(text):
     """Whether JSON ``text`` nests beyond MAX_DEPTH (brackets inside
     strings are text)."""
+    if text.count('[') + text.count('{') <= MAX_DEPTH:
+        return False
     depth, in_string, escaped = 0, False, False
     for char in text:
         if in_string:
