@@ -49,6 +49,8 @@ SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Statuses of a temporary volume still on its way to available.
 _SETTLED = ('available', 'error')
+# Not a trust id nor a status: what was never left for a tenant.
+_NOT_LEFT = object()
 
 
 @dataclasses.dataclass
@@ -101,7 +103,9 @@ class Verifier:
     ``forget_trust(trust_id, project_id)``
     deletes a request's trust once used, if it acts in that project.
     Snapshot metadata is the tenant's to write: a trust it names is
-    deleted only where it is the snapshot project's and no schedule's.
+    deleted only where it is no listed schedule's (checked here), acts in
+    the snapshot's project and is one-shot (checked by forget_trust:
+    clients.Clients.forget_trust).
     ``clock`` is the wall clock: the times recorded on snapshots are real
     ones, whatever instant a sweep evaluates schedules at.
     """
@@ -151,7 +155,7 @@ class Verifier:
         requested = admin_calls.snapshots_tagged(
             admin, verification.VERIFY_KEY, verification.REQUESTED)
         waiting = [snapshot for snapshot in requested
-                   if self._left.get(snapshot.id, self) !=
+                   if self._left.get(snapshot.id, _NOT_LEFT) !=
                    verification.trust_of(snapshot)]
         if not waiting and not self._may_be_in_flight():
             LOG.debug("verifications: none requested (but %d left for "
