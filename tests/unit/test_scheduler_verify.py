@@ -360,7 +360,10 @@ def test_a_request_whose_trust_is_gone_stays_as_the_tenant_left_it(
     caplog.set_level(logging.INFO)
     worker = verifier(cinder, clock, forgotten)
     worker.sweep()
+    cinder.calls.clear()
     worker.sweep()
+    # Left for the tenant: no more than the requests' listing.
+    assert listings(cinder.calls) == ['volume_snapshots.list']
     # Nothing can write for the tenant without its trust: nothing is
     # written at all (the service user's rights are not for this).
     assert cinder.snapshot_metadata(snapshot_id) == before
@@ -693,9 +696,15 @@ def dressed_up(cinder, status, trust=None, snapshot='snap-mine'):
 def test_a_tenants_volume_dressed_as_a_temporary_one_is_not_deleted(
         cinder, clock, forgotten, caplog, status, trust):
     volume_id = dressed_up(cinder, status, trust)
-    worker = verifier(cinder, clock, forgotten)
+    ticks = Monotonic()
+    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
     worker.sweep()
+    cinder.calls.clear()
+    worker.sweep()
+    # Left for the tenant: it keeps nothing in flight.
+    assert listings(cinder.calls) == ['volume_snapshots.list']
     clock.advance(TIMEOUT)
+    ticks.now += TIMEOUT
     worker.sweep()
     assert volume_id in cinder.volumes_by_id
     assert 'volumes.force_delete' not in cinder.calls
@@ -735,21 +744,30 @@ def test_a_verification_whose_trust_went_away_stays_as_it_is(
     admin_cinder, admin = admin_and_tenant(cinder)
     trusts = fakes.Trusts(cinder, **{'trust-demo': errors.AuthorizationLost(
         detail='Could not find trust')})
+    ticks = Monotonic()
     worker = verify.Verifier(
         admin, trusts, cinder_snapshot.CinderSnapshotProtectionPlugin(),
         clock=clock, timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
-        forget_trust=forgotten)
+        forget_trust=forgotten, monotonic=ticks)
     cinder.calls.clear()
     worker.sweep()
     worker.sweep()
     assert cinder.snapshot_metadata(snapshot_id) == before
     assert volume.id in cinder.volumes_by_id
+    # Left for the tenant, it keeps nothing in flight: the next sweep
+    # lists the requests only.
     assert recording.names(admin_cinder.calls) == [
-        'volume_snapshots.list', 'volume_snapshots.list', 'volumes.list'] * 2
+        'volume_snapshots.list', 'volume_snapshots.list', 'volumes.list',
+        'volume_snapshots.list']
     assert [call for call in cinder.calls if not call.endswith('.list')] \
         == []
     # Keystone asked once (again only after the timeout), logged once.
+    ticks.now += TIMEOUT / 2
+    worker.sweep()
     assert trusts.asked == ['trust-demo']
+    ticks.now += TIMEOUT / 2
+    worker.sweep()
+    assert trusts.asked == ['trust-demo'] * 2
     assert caplog.text.count('Could not find trust') == 1
 
 

@@ -50,7 +50,7 @@ class AdminCinder:
         return '<AdminCinder>'
 
 
-def _raw(admin):
+def _admin_cinder_of(admin):
     if not isinstance(admin, AdminCinder):
         # A raw client here would be one that escaped this module.
         raise TypeError('an AdminCinder is needed, not %r' % type(admin))
@@ -62,7 +62,7 @@ def scheduled_volumes(admin):
     (cinderclient follows Cinder's next links when a page is full)."""
     search_opts = {'all_tenants': 1,
                    'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
-    client = _raw(admin)
+    client = _admin_cinder_of(admin)
     with errors.translated():
         return list(client.volumes.list(search_opts=search_opts))
 
@@ -71,7 +71,7 @@ def snapshots_tagged(admin, key, value):
     """Every project's snapshots whose metadata ``key`` is ``value``: one
     listing (Cinder's exact-match filter)."""
     search_opts = {'all_tenants': 1, 'metadata': {key: value}}
-    client = _raw(admin)
+    client = _admin_cinder_of(admin)
     with errors.translated():
         return list(client.volume_snapshots.list(search_opts=search_opts))
 
@@ -80,14 +80,14 @@ def volumes_tagged(admin, key, value):
     """Every project's volumes whose metadata ``key`` is ``value``: one
     listing."""
     search_opts = {'all_tenants': 1, 'metadata': {key: value}}
-    client = _raw(admin)
+    client = _admin_cinder_of(admin)
     with errors.translated():
         return list(client.volumes.list(search_opts=search_opts))
 
 
 def volume(admin, volume_id):
     """One volume as it is now (a run re-reads its schedule)."""
-    client = _raw(admin)
+    client = _admin_cinder_of(admin)
     with errors.translated():
         return client.volumes.get(volume_id)
 
@@ -97,7 +97,7 @@ def state_record(admin, schedule_id):
     ``schedule_id``'s state keys, on a volume carrying that schedule, and
     raises NotAllowed for any other call (a run request stays: clearing it
     is the tenant's token's job, at the schedule's next run)."""
-    client = _raw(admin)
+    client = _admin_cinder_of(admin)
     state_key = re.compile(r'^%s:state:(\d+)$' % re.escape(
         codec.PREFIX + schedule_id))
 

@@ -15,7 +15,8 @@ half the timeout has passed since it last looked (its first sweep
 included), which is soon enough for a temporary volume that only counts as
 left behind once older than the timeout. So a sweep with nothing to verify
 makes one listing, and never more than three, however many there are of
-each. Everything else is one call per verification that has something to
+each; what was left for its tenant (below) and is unchanged keeps nothing
+in flight. Everything else is one call per verification that has something to
 do.
 
 Only the listings use the service user's rights (admin_calls.py).
@@ -48,6 +49,8 @@ SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Statuses of a temporary volume still on its way to available.
 _SETTLED = ('available', 'error')
+# Not a trust id nor a status: what was never left for a tenant.
+_NOT_LEFT = object()
 
 
 @dataclasses.dataclass
@@ -100,7 +103,9 @@ class Verifier:
     ``forget_trust(trust_id, project_id)``
     deletes a request's trust once used, if it acts in that project.
     Snapshot metadata is the tenant's to write: a trust it names is
-    deleted only where it is the snapshot project's and no schedule's.
+    deleted only where it is no listed schedule's (checked here), acts in
+    the snapshot's project and is one-shot (checked by forget_trust:
+    clients.Clients.forget_trust).
     ``clock`` is the wall clock: the times recorded on snapshots are real
     ones, whatever instant a sweep evaluates schedules at.
     """
@@ -133,6 +138,11 @@ class Verifier:
         # never), and whether something was then, or started since.
         self._looked_at = None
         self._in_flight = False
+        # What the last look left for the tenant ({id: its trust, or the
+        # volume's status}), and what this sweep leaves: unchanged, it
+        # keeps nothing in flight.
+        self._left = {}
+        self._left_now = {}
 
     # The sweep's pass
 
@@ -144,8 +154,12 @@ class Verifier:
         admin = self.admin
         requested = admin_calls.snapshots_tagged(
             admin, verification.VERIFY_KEY, verification.REQUESTED)
-        if not requested and not self._may_be_in_flight():
-            LOG.debug("verifications: none requested, none in flight")
+        waiting = [snapshot for snapshot in requested
+                   if self._left.get(snapshot.id, _NOT_LEFT) !=
+                   verification.trust_of(snapshot)]
+        if not waiting and not self._may_be_in_flight():
+            LOG.debug("verifications: none requested (but %d left for "
+                      "their tenant), none in flight", len(requested))
             return VerifyReport()
         self._looked_at = self.monotonic()
         verifying = admin_calls.snapshots_tagged(
@@ -155,8 +169,11 @@ class Verifier:
             verification.VERIFICATION_VALUE)
         report = VerifyReport(len(requested), len(verifying), len(volumes))
         volumes = [volume for volume in volumes if _is_temporary(volume)]
-        # Finished at this sweep or not, they are looked at again once.
+        # Finished at this sweep or not, they are looked at again once
+        # (unless left for their tenant); stopped half way, all are.
         self._in_flight = bool(requested or verifying or volumes)
+        seen = {item.id for item in requested + verifying + volumes}
+        self._left_now = {}
         if self.dry_run:
             LOG.info("verifications: %d requested, %d verifying, %d "
                      "temporary volume(s) (dry run: nothing done)",
@@ -184,6 +201,8 @@ class Verifier:
                 return report
             self._locked(snapshot.id, self._start_requested, snapshot,
                          report)
+        self._in_flight = bool(report.started or seen - set(self._left_now))
+        self._left = self._left_now
         # Every sweep comes here: a line only when there was something.
         LOG.log(logging.INFO if any(self._counts(report)) else logging.DEBUG,
                 "verifications: %d requested, %d verifying, %d temporary "
@@ -271,10 +290,13 @@ class Verifier:
         return tenant.client
 
     def _snapshot_client(self, snapshot):
-        return self._client_for(
-            verification.trust_of(snapshot),
-            getattr(snapshot, SNAPSHOT_PROJECT_KEY, None),
+        trust_id = verification.trust_of(snapshot)
+        client = self._client_for(
+            trust_id, getattr(snapshot, SNAPSHOT_PROJECT_KEY, None),
             'verification of snapshot %s' % snapshot.id)
+        if client is None:
+            self._left_now[snapshot.id] = trust_id
+        return client
 
     # Starting
 
@@ -350,6 +372,8 @@ class Verifier:
         sid = snapshot.id
         client = self._snapshot_client(snapshot)
         if client is None:
+            self._left_now.update((volume.id, volume.status)
+                                  for volume in volumes)
             return
         volume, extra = self._current(snapshot, volumes)
         if volume is None:
@@ -436,7 +460,9 @@ class Verifier:
             (getattr(volume, 'metadata', None) or {}).get(
                 verification.VERIFICATION_TRUST_KEY),
             getattr(volume, VOLUME_PROJECT_KEY, None), what)
-        if client is not None:
+        if client is None:
+            self._left_now[volume.id] = volume.status
+        else:
             self._delete_volume(client, volume, report)
 
     def _finish(self, client, snapshot, outcome, reason, volumes, report):
@@ -482,6 +508,7 @@ class Verifier:
         """Delete a temporary volume as the tenant would; one in a state
         Cinder deletes only when forced is left for the tenant."""
         if volume.status not in cinder_calls.DELETABLE:
+            self._left_now[volume.id] = volume.status
             self._tell_once(('not deletable', volume.id), "temporary volume "
                             "%s is %s: left for the tenant (Cinder deletes "
                             "it only when forced)", volume.id, volume.status)

@@ -220,7 +220,7 @@ CLIENTS = 'volsnap_dashboard/scheduler/clients.py'
 
 def test_only_admin_calls_reaches_the_raw_admin_client():
     users = {name for name, tree in modules()
-             if {'_admin_cinder', '_raw'} & set(names_used(tree))}
+             if {'_admin_cinder', '_admin_cinder_of'} & set(names_used(tree))}
     assert users == {ADMIN_CALLS}
 
 
