@@ -207,3 +207,20 @@ def test_an_invalid_reason_never_names_another_project(cinder, volume):
                   if isinstance(s, model.Schedule)]
     assert fakes.ALT not in schedule.state.reason
     assert codec.MARKER_KEY in cinder.volume(volume.id).metadata
+
+
+def test_a_run_request_recorded_as_lost_is_not_due_at_every_sweep(cinder,
+                                                                  volume):
+    trusts = fakes.Trusts(cinder)
+    trusts.projects['trust-demo'] = run.errors.AuthorizationLost()
+    fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
+    store.request_run(cinder, volume, 'ab12cd34', at('2026-03-28T13:00:00Z'))
+    first = sweeper(cinder, '2026-03-28T13:01:00Z', trusts=trusts)
+    report = first.sweep(at('2026-03-28T13:01:00Z'))
+    assert report.outcomes == {'ab12cd34': run.AUTHORIZATION_LOST}
+    # The service user records the lost trust but leaves the request.
+    assert codec.run_now_key('ab12cd34') in cinder.volume(volume.id).metadata
+    cinder.calls.clear()
+    report = first.sweep(at('2026-03-28T13:02:00Z'))
+    assert report.count('due') == 0
+    assert cinder.calls == ['volumes.list']
