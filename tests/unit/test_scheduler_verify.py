@@ -781,6 +781,11 @@ def test_a_verification_a_run_started_finishes_with_the_runs_trust(
     worker = verifier(cinder, clock, forgotten, trusts)
     sweeper_of(cinder, clock, worker).sweep(at('2026-03-29T01:30:00Z'))
     [temporary] = cinder.temporary_volumes()
+    # When it started: the panel tells one no scheduler will end.
+    started = cinder.snapshot_metadata(
+        temporary.metadata['volsnap_verification_of'])
+    assert started['volsnap_verify_requested_at'] == \
+        temporary.metadata['volsnap_verification_started']
     cinder.volumes_by_id[temporary.id].status = 'available'
     trusts.asked.clear()
     report = worker.sweep()

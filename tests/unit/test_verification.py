@@ -157,3 +157,23 @@ def test_ok_runs_are_counted_until_a_verification_starts():
     assert state.ok_since_verification == 0
     assert not factories.schedule(verify_every=2,
                                   state=state).verification_due()
+
+
+def test_a_pending_verification_stalls_once_its_trust_has_ended():
+    import datetime as _dt
+    now = _dt.datetime(2026, 3, 29, 12, 0, tzinfo=_dt.timezone.utc)
+
+    def state(pending, requested_at):
+        return verification.VerificationState(pending=pending,
+                                              requested_at=requested_at)
+
+    day_and_more = verification.iso(now - verification.TRUST_LIFETIME -
+                                    _dt.timedelta(seconds=1))
+    within = verification.iso(now - _dt.timedelta(hours=23))
+    assert state('verifying', day_and_more).stalled(now)
+    assert not state('verifying', day_and_more).blocks_a_request(now)
+    assert not state('requested', within).stalled(now)
+    assert state('requested', within).blocks_a_request(now)
+    assert state('requested', None).stalled(now)
+    assert not state(None, day_and_more).stalled(now)
+    assert not state(None, day_and_more).blocks_a_request(now)

@@ -40,7 +40,7 @@ def _checked(request, snapshot):
     if snapshot.status != 'available':
         raise errors.Conflict(_("Only available snapshots can be verified "
                                 "(this one is %s).") % snapshot.status)
-    if verification.state_of(snapshot).in_progress:
+    if verification.state_of(snapshot).blocks_a_request(_now()):
         raise errors.Conflict(_("A verification of this snapshot is "
                                 "already under way."))
     return snapshot

@@ -70,6 +70,20 @@ class VerificationState:
     def in_progress(self):
         return self.pending is not None
 
+    def stalled(self, now):
+        """Pending for longer than any trust it acts with lasts (or since
+        an unknown time): no scheduler will end it, and a new request may
+        replace it. The scheduler records nothing with its own rights, so
+        a verification whose trust went away stays pending otherwise."""
+        if not self.in_progress:
+            return False
+        since = times.parse_iso(self.requested_at)
+        return since is None or now - since > TRUST_LIFETIME
+
+    def blocks_a_request(self, now):
+        """Whether a new verification must wait for this one."""
+        return self.in_progress and not self.stalled(now)
+
 
 def iso(moment):
     """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""

@@ -327,6 +327,10 @@ class Verifier:
             return False
         now = self.clock()
         marks = {verification.VERIFY_KEY: verification.VERIFYING}
+        if not verification.state_of(snapshot).requested_at:
+            # Started by a run: when, so that the panel can tell a
+            # verification no scheduler will end (its trust gone).
+            marks[verification.REQUESTED_AT_KEY] = verification.iso(now)
         trust_id = verification.trust_of(snapshot)
         if trust_id is None:
             trust_id = self._trust_of_client.get(client)

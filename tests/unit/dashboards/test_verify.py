@@ -36,10 +36,15 @@ def verified(outcome='ok', reason='', **delta):
             verification.REASON_KEY: reason}
 
 
-def pending(value=verification.REQUESTED):
+def pending(value=verification.REQUESTED, **since):
     return {verification.VERIFY_KEY: value,
-            verification.REQUESTED_AT_KEY: ago(minutes=1),
+            verification.REQUESTED_AT_KEY: ago(**(since or {'minutes': 1})),
             verification.TRUST_KEY: 'trust-0'}
+
+
+def stalled(value=verification.VERIFYING):
+    """Pending for longer than its trust lasts: nothing will end it."""
+    return pending(value, days=1, minutes=5)
 
 
 def temporary_volume(volume_id='vol-tmp'):
@@ -85,6 +90,18 @@ class OfferTests(SnapshotsTabTestCase):
             metadata=pending())))
         self.assertFalse(self._offered(fixtures.snapshot(
             metadata=pending(verification.VERIFYING))))
+
+    def test_again_once_a_pending_one_has_stalled(self):
+        self.assertTrue(self._offered(fixtures.snapshot(metadata=stalled())))
+        self.assertTrue(self._offered(fixtures.snapshot(
+            metadata=stalled(verification.REQUESTED))))
+        # Pending since a time nobody can tell (tenant-written).
+        no_time = pending()
+        no_time[verification.REQUESTED_AT_KEY] = 'yesterday'
+        self.assertTrue(self._offered(fixtures.snapshot(metadata=no_time)))
+        # Not yet: still within its trust's lifetime.
+        self.assertFalse(self._offered(fixtures.snapshot(
+            metadata=pending(hours=23))))
 
     def test_not_where_policy_refuses_writing_the_metadata(self):
         refused = ('volume', 'volume:update_snapshot_metadata')
@@ -159,6 +176,15 @@ class StatesShownTests(SnapshotsTabTestCase):
                                                        seconds=5))
         self.assertIn('Verification failed just now',
                       str(verify_marks.verification_mark(snapshot)))
+
+    def test_a_stalled_verification_says_so_and_settles(self):
+        res = self._page([fixtures.snapshot('snap-1', metadata=stalled())])
+        row = self._row(res)
+        self.assertIn('Verification stalled', row)
+        self.assertIn('Verify the snapshot again', row)
+        # Settled: no longer refreshed as a pending one is.
+        self.assertNotIn('warning', row)
+        self.assertIn('status_up', row)
 
     def test_a_snapshot_never_verified_says_nothing(self):
         snapshot = fixtures.snapshot()
@@ -244,6 +270,14 @@ class RequestTests(SnapshotsTabTestCase):
         self.assertIn('already under way', shown[0])
         self.mock_trust_create.assert_not_called()
         self.mock_snapshot_set_metadata.assert_not_called()
+
+
+    def test_a_stalled_verification_may_be_asked_for_again(self):
+        shown = self._verify(fixtures.snapshot(metadata=stalled()),
+                             current=fixtures.snapshot(metadata=stalled()))
+        self.mock_trust_create.assert_called_once()
+        self.mock_snapshot_set_metadata.assert_called_once()
+        self.assertNotIn('already under way', ' '.join(shown))
 
 
 class VolumesTabTests(helpers.TestCase):

@@ -12,6 +12,8 @@ from openstack_dashboard import policy as dashboard_policy
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards import verifications_api
+from volsnap_dashboard.dashboards.project.volume_protection import \
+    verify_marks
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -47,7 +49,8 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
         if snapshot is None:
             return True
         return (snapshot.status == 'available' and
-                not verification.state_of(snapshot).in_progress)
+                not verification.state_of(snapshot).blocks_a_request(
+                    verify_marks.now()))
 
     def update(self, request, snapshot):
         if not keystone.scheduling_configured():

@@ -19,6 +19,11 @@ PENDING_DISPLAY = {
     verification.VERIFYING: _("Verifying"),
 }
 
+STALLED_REASON = _(
+    "No outcome was recorded within a day: the authorization given to the "
+    "scheduler has ended (it expired, or its user lost the role or was "
+    "removed). Verify the snapshot again.")
+
 
 def now():
     return datetime.datetime.now(datetime.timezone.utc)
@@ -26,8 +31,8 @@ def now():
 
 def pending(snapshot):
     """True while a verification is asked for or under way: the row
-    refreshes itself until the outcome is there."""
-    return verification.state_of(snapshot).in_progress
+    refreshes itself until the outcome is there (not once stalled)."""
+    return verification.state_of(snapshot).blocks_a_request(now())
 
 
 def _utc(moment):
@@ -61,6 +66,10 @@ def verification_mark(snapshot, at=None):
     """The Snapshots tab's cell: a pending verification first, else how
     the last one ended; None (shown as "-") if never verified."""
     state = verification.state_of(snapshot)
+    if state.stalled(at or now()):
+        return format_html(
+            '<span class="volsnap-verify-failed" title="{}">{}</span>',
+            STALLED_REASON, _("Verification stalled"))
     if state.in_progress:
         return PENDING_DISPLAY[state.pending]
     return ended(state, at)
