@@ -29,6 +29,9 @@ from volsnap_dashboard.api import microversions
 
 LOG = logging.getLogger(__name__)
 
+#: The project of a snapshot, as Cinder shows it to administrators.
+SNAPSHOT_PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
+
 # Newer deployments name the service block-storage, older ones volumev3.
 SERVICE_TYPES = ('block-storage', 'volumev3')
 
@@ -355,6 +358,11 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
 
 
 @cinder_call
+def snapshot_project(snapshot):
+    """The project that owns ``snapshot``, where Cinder shows it."""
+    return getattr(snapshot, SNAPSHOT_PROJECT_ATTR, None)
+
+
 def snapshot_get(request, snapshot_id):
     return cinderclient(request).volume_snapshots.get(
         checked_id(snapshot_id))

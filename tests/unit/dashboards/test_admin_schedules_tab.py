@@ -88,22 +88,23 @@ class AdminTabTests(helpers.BaseAdminViewTests):
                               'delete_schedule', args=(VOLUME_ID, SID)),
                       html)
 
-    @helpers.create_mocks({schedules_api: ['admin_find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['admin_find',
+                                           'admin_snapshots_of',
                                            'admin_delete']})
-    def test_delete_in_another_project_lists_its_snapshots_across(self):
+    def test_delete_in_another_project_lists_its_projects_snapshots(self):
         volume = admin_volume(project_tests.healthy(), VOLUME_ID, 'db')
         [decoded] = codec.decode(volume)
         self.mock_admin_find.return_value = (volume, decoded)
-        self.mock_snapshots_of.return_value = []
-        self.mock_admin_delete.return_value = 0
+        self.mock_admin_snapshots_of.return_value = []
+        self.mock_admin_delete.return_value = schedules_api.Outcome()
         url = reverse('horizon:admin:volume_protection:delete_schedule',
                       args=(VOLUME_ID, SID))
         res = self.client.post(url, {'snapshots': 'keep'})
         self.assertNoFormErrors(res)
         self.mock_admin_delete.assert_called_once_with(
             helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=True)
-        self.mock_snapshots_of.assert_called_once_with(
-            helpers.IsHttpRequest(), decoded, all_projects=True)
+        self.mock_admin_snapshots_of.assert_called_once_with(
+            helpers.IsHttpRequest(), volume, decoded)
 
     @helpers.create_mocks({schedules_api: ['admin_pause']})
     def test_pause_action_calls_the_admin_pause(self):

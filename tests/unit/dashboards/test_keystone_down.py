@@ -103,12 +103,12 @@ class ScheduleFormTests(helpers.TestCase):
 class AdminScheduleTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['admin_snapshots_of'],
                            keystone: KEYSTONE_CALLS})
     def test_admin_detail_page_needs_no_keystone(self):
         self.mock_volume_get.return_value = tab_tests.volume_with(
             tab_tests.healthy())
-        self.mock_snapshots_of.return_value = []
+        self.mock_admin_snapshots_of.return_value = []
         keystone_down(self)
         response = self.client.get(reverse(
             'horizon:admin:volume_protection:schedule_detail',

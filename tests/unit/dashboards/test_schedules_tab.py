@@ -327,7 +327,7 @@ class DetailAndFormTests(helpers.TestCase):
                          r'<input[^>]*value="keep"[^>]*checked')
         self.assertNotRegex(res.content.decode(),
                             r'<input[^>]*value="delete"[^>]*checked')
-        self.mock_delete.return_value = 0
+        self.mock_delete.return_value = schedules_api.Outcome()
         res = self.client.post(detail_url('delete_schedule'),
                                {'snapshots': 'keep'})
         self.assertNoFormErrors(res)
@@ -338,7 +338,8 @@ class DetailAndFormTests(helpers.TestCase):
                                            'delete']})
     def test_delete_with_its_snapshots(self):
         self.found(healthy(), [factories.snapshot('s1', NOW)])
-        self.mock_delete.return_value = 1
+        self.mock_delete.return_value = schedules_api.Outcome(
+            snapshots_deleted=1)
         res = self.client.post(detail_url('delete_schedule'),
                                {'snapshots': 'delete'})
         self.assertNoFormErrors(res)
@@ -356,19 +357,20 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertMessageCount(res, error=1)
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
-                                           'update']})
+                                           'take_over']})
     def test_take_over(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
+        self.mock_take_over.return_value = schedules_api.Outcome()
         res = self.client.post(detail_url('take_over_schedule'), {})
         self.assertNoFormErrors(res)
-        self.mock_update.assert_called_once_with(
-            helpers.IsHttpRequest(), VOLUME_ID, SID, take_over=True)
+        self.mock_take_over.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID)
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
-                                           'update']})
+                                           'take_over']})
     def test_take_over_refused_by_keystone_says_why(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
-        self.mock_update.side_effect = errors.TrustRefused(
+        self.mock_take_over.side_effect = errors.TrustRefused(
             detail='no role')
         res = self.client.post(detail_url('take_over_schedule'), {})
         self.assertEqual(200, res.status_code)

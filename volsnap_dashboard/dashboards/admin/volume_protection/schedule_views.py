@@ -71,9 +71,9 @@ class AdminScheduleMixin:
             self.request, self.kwargs['volume_id'],
             self.kwargs['schedule_id'])
 
-    def snapshots_of(self, schedule):
-        return schedules_api.snapshots_of(self.request, schedule,
-                                          all_projects=True)
+    def snapshots_of(self, volume, schedule):
+        return schedules_api.admin_snapshots_of(self.request, volume,
+                                                schedule)
 
 
 class AdminScheduleDetailView(AdminScheduleMixin,
@@ -85,6 +85,12 @@ class AdminScheduleDetailView(AdminScheduleMixin,
 
 class AdminDeleteScheduleForm(schedule_forms.DeleteScheduleForm):
     api_call = 'admin_delete'
+    trust_left_message = _(
+        "The trust the schedule names was not deleted: it is not proved "
+        "to be the authorization its owner gave the scheduler in the "
+        "volume's project (the project's members write that name), or "
+        "Keystone refused. It remains until its trustor or an "
+        "administrator deletes it.")
 
 
 class AdminDeleteScheduleView(AdminScheduleMixin,

@@ -87,14 +87,14 @@ class ScheduleMixin:
         return schedules_api.find(self.request, self.kwargs['volume_id'],
                                   self.kwargs['schedule_id'])
 
-    def snapshots_of(self, schedule):
+    def snapshots_of(self, volume, schedule):
         return schedules_api.snapshots_of(self.request, schedule)
 
     @memoized.memoized_method
     def get_row(self):
         try:
             volume, schedule = self.find()
-            snapshots = self.snapshots_of(schedule)
+            snapshots = self.snapshots_of(volume, schedule)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the schedule: %s") % exc,
