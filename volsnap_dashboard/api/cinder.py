@@ -357,12 +357,12 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
     return snapshots, has_more, has_prev
 
 
-@cinder_call
 def snapshot_project(snapshot):
     """The project that owns ``snapshot``, where Cinder shows it."""
     return getattr(snapshot, SNAPSHOT_PROJECT_ATTR, None)
 
 
+@cinder_call
 def snapshot_get(request, snapshot_id):
     return cinderclient(request).volume_snapshots.get(
         checked_id(snapshot_id))
