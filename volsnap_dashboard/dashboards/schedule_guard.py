@@ -16,6 +16,7 @@ costs the same whatever number of keys one tenant writes on a volume.
 import dataclasses
 import datetime
 import logging
+import re
 import types
 
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +35,16 @@ _FIRST_YEAR = datetime.MINYEAR + 1
 _LAST_YEAR = datetime.MAXYEAR - 1
 # How deep a page looks into a document's values.
 _MAX_DEPTH = 8
+# Control characters (tab and line ends aside), which no page shows.
+_CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
 
 _TENANT_ATTR = 'os-vol-tenant-attr:tenant_id'
+
+# What the codec writes of one schedule at most: two documents of
+# MAX_CHUNKS chunks each, numbered in decimal, and a run request. More is
+# refused before decoding: its cost must not grow with what one writes.
+_MAX_KEYS = 2 * codec.MAX_CHUNKS + 1
+_MAX_DIGITS = len(str(codec.MAX_CHUNKS))
 
 
 class NotShown(ValueError):
@@ -109,39 +118,60 @@ def check_shown(schedule):
             except UnicodeError:
                 raise NotShown(_("it holds text that is not valid "
                                  "Unicode.")) from None
+            if _CONTROL.search(value):
+                raise NotShown(_("it holds control characters."))
     return schedule
 
 
-def _decoded(volume, schedule_id, keys, min_interval):
+def _check_size(keys):
+    """NotShown if ``keys`` are more than the codec writes of one
+    schedule, or number a chunk beyond any it writes."""
+    if len(keys) > _MAX_KEYS:
+        raise NotShown(_("it has more metadata keys than a schedule "
+                         "has."))
+    for key in keys:
+        number = key.rpartition(':')[2]
+        if number.isdigit() and len(number) > _MAX_DIGITS:
+            raise NotShown(_("it numbers a chunk out of range."))
+
+
+def _decoded(volume, schedule_id, keys, min_interval, project_id):
     """The schedules the codec reads from one schedule's ``keys`` alone
     (a surprise in another schedule of the volume leaves this one be)."""
     alone = types.SimpleNamespace(id=volume.id, metadata=dict(keys))
-    setattr(alone, _TENANT_ATTR, codec.volume_project(volume))
+    # A member's listing does not show the volume's project: it is theirs.
+    setattr(alone, _TENANT_ATTR,
+            codec.volume_project(volume) or project_id)
     try:
+        _check_size(keys)
         return [check_shown(found)
                 for found in codec.decode(alone, min_interval)]
     except Exception as error:  # noqa: BLE001 - the one guard, see above
         return [_unexpected(schedule_id, volume.id, error)]
 
 
-def schedules_of(volume, min_interval=None):
+def schedules_of(volume, min_interval=None, project_id=None):
     """The volume's first :data:`MAX_PER_VOLUME` schedules by id, each a
-    Schedule or an Invalid with the reason; never raises."""
+    Schedule or an Invalid with the reason; never raises. ``project_id``:
+    the volume's project where the listing does not show it (a member's:
+    their current project), so a schedule of another is invalid."""
     groups = _by_schedule(volume)
     found = []
     for schedule_id in sorted(groups)[:MAX_PER_VOLUME]:
         found.extend(_decoded(volume, schedule_id, groups[schedule_id],
-                              min_interval))
+                              min_interval, project_id))
     return found
 
 
-def schedule_of(volume, schedule_id, min_interval=None):
+def schedule_of(volume, schedule_id, min_interval=None, project_id=None):
     """The volume's schedule ``schedule_id`` (a Schedule or an Invalid),
-    or None if it has none of that id; never raises."""
+    or None if it has none of that id; never raises (``project_id`` as
+    for schedules_of)."""
     keys = _by_schedule(volume).get(schedule_id)
     if not keys:
         return None
-    for found in _decoded(volume, schedule_id, keys, min_interval):
+    for found in _decoded(volume, schedule_id, keys, min_interval,
+                          project_id):
         if found.id == schedule_id:
             return found
     return None

@@ -95,9 +95,11 @@ def _volume(request, volume_id):
     return volume
 
 
-def _found(volume, schedule_id, min_interval=None):
-    """``(volume, its schedule schedule_id)``; NotFound if it has none."""
-    found = schedule_guard.schedule_of(volume, schedule_id, min_interval)
+def _found(volume, schedule_id, min_interval=None, project_id=None):
+    """``(volume, its schedule schedule_id)``; NotFound if it has none
+    (``project_id``: the volume's where Cinder does not show it)."""
+    found = schedule_guard.schedule_of(volume, schedule_id, min_interval,
+                                       project_id)
     if found is None:
         raise errors.NotFound(_("The volume has no schedule \"%s\".")
                               % schedule_id)
@@ -109,7 +111,8 @@ def _find(request, volume_id, schedule_id):
     Invalid when it cannot be read)."""
     # Read without the minimum interval: a schedule the operator's newer,
     # longer interval refuses can still be opened and corrected.
-    return _found(_volume(request, volume_id), schedule_id)
+    return _found(_volume(request, volume_id), schedule_id,
+                  project_id=request.user.project_id)
 
 
 def _readable(found):
@@ -216,7 +219,8 @@ def _written(request, schedule):
         volume = cinder.volume_get(request, schedule.volume_id)
     except errors.VolsnapAPIError:
         return False
-    found = schedule_guard.schedule_of(volume, schedule.id)
+    found = schedule_guard.schedule_of(volume, schedule.id,
+                                       project_id=request.user.project_id)
     return (isinstance(found, model.Schedule)
             and found.trust_id == schedule.trust_id)
 
@@ -227,7 +231,8 @@ def list_for_volume(request, volume_id):
     """The volume's schedules: each a Schedule, or an Invalid with the
     reason it does nothing (the minimum interval counts here)."""
     return schedule_guard.schedules_of(_volume(request, volume_id),
-                                       min_interval())
+                                       min_interval(),
+                                       request.user.project_id)
 
 
 def get(request, volume_id, schedule_id):
@@ -240,7 +245,8 @@ def find(request, volume_id, schedule_id):
     """``(volume, schedule)``: the volume, and its schedule as get()
     returns it, but read with the minimum interval as list_for_volume
     does (one volume read)."""
-    return _found(_volume(request, volume_id), schedule_id, min_interval())
+    return _found(_volume(request, volume_id), schedule_id, min_interval(),
+                  request.user.project_id)
 
 
 def snapshots_of(request, schedule, all_projects=False):

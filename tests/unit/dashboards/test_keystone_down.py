@@ -13,6 +13,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import store
+from tests.unit import fixtures
 from tests.unit.dashboards import test_schedule_workflow as workflow_tests
 from tests.unit.dashboards import test_schedules_tab as tab_tests
 
@@ -49,7 +50,9 @@ class WorkflowTests(workflow_tests.WorkflowTestCase):
 class ScheduleFormTests(helpers.TestCase):
 
     def found(self):
-        volume = tab_tests.volume_with(tab_tests.healthy())
+        # A member's volume, with a schedule of their project.
+        volume = tab_tests.volume_with(tab_tests.healthy(
+            project_id=fixtures.PROJECT_ID))
         self.mock_volume_get.return_value = volume
         self.mock_snapshots_of.return_value = []
         return volume

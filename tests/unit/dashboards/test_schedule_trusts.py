@@ -146,7 +146,8 @@ class MemberTests(helpers.TestCase):
         # Another member's schedule: Keystone lets only its trustor delete
         # its trust.
         self.volume_get.return_value = tab_tests.volume_with(
-            tab_tests.ran(factories.schedule(owner_id=OWNER), 'ok'))
+            tab_tests.ran(factories.schedule(
+                owner_id=OWNER, project_id=fixtures.PROJECT_ID), 'ok'))
         self.snapshots_of.return_value = []
         self.trust_create.return_value = 'new-trust'
         self.trust_delete.side_effect = errors.TrustRefused(

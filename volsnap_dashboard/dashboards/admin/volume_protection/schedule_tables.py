@@ -15,6 +15,8 @@ def admin_volume_link(row):
 
 
 def admin_detail_link(row):
+    if not row.openable:
+        return None
     return reverse('horizon:admin:volume_protection:schedule_detail',
                    args=(row.volume_id, row.schedule_id))
 

@@ -95,6 +95,9 @@ class ScheduleRow:
         self.schedule_id = schedule.id
         self.id = row_id(volume.id, schedule.id)
         self.valid = isinstance(schedule, model.Schedule)
+        #: Its id is one the panel's pages and actions take (hand-written
+        #: metadata may hold any).
+        self.openable = bool(model.SCHEDULE_ID.match(schedule.id))
         self.project_id = (schedule.project_id if self.valid else None) \
             or codec.volume_project(volume)
         self.snapshots = list(snapshots)
@@ -141,16 +144,17 @@ def snapshots_by_schedule(snapshots):
     return found
 
 
-def rows(volumes, snapshots, min_interval=None, at=None):
+def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
     """The rows of every schedule on ``volumes``, by volume name then
     schedule label; ``snapshots`` (any, of the same projects) are
-    counted to the schedules that made them."""
+    counted to the schedules that made them. ``project_id``: the
+    volumes' project where the listing does not show it."""
     at = at or now()
     held = snapshots_by_schedule(snapshots)
     found = []
     for volume in volumes:
         for schedule in shown(volume, schedule_guard.schedules_of(
-                volume, min_interval), at):
+                volume, min_interval, project_id), at):
             found.append(ScheduleRow(
                 volume, schedule, held.get((volume.id, schedule.id), ()),
                 at))

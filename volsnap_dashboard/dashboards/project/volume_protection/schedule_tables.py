@@ -117,6 +117,8 @@ def volume_link(row):
 
 
 def detail_link(row):
+    if not row.openable:
+        return None
     return reverse('horizon:project:volume_protection:schedule_detail',
                    args=(row.volume_id, row.schedule_id))
 
@@ -243,6 +245,9 @@ class DeleteSchedule(ScheduleRowModal):
     classes = ('ajax-modal', 'btn-danger')
     icon = 'trash'
     policy_rules = policy.DELETE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return row is None or row.openable
 
 
 class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,

@@ -70,7 +70,8 @@ class SchedulesTab(tabs.TableTab):
 
     def rows(self, volumes, snapshots):
         return schedule_rows.rows(volumes, snapshots,
-                                  schedules_api.min_interval())
+                                  schedules_api.min_interval(),
+                                  project_id=self.request.user.project_id)
 
 
 class ScheduleMixin:
