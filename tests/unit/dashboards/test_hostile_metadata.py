@@ -102,11 +102,15 @@ def tagged_snapshots(volumes):
 
 class Checks:
 
-    def assert_each_hostile_invalid(self, res, state_of):
+    def assert_page_shows_each_hostile_invalid(self, res, state_of):
         self.assertEqual(200, res.status_code)
         res.content.decode('utf-8')
+        self.assert_each_hostile_invalid(res.context['table'].data,
+                                         state_of)
+
+    def assert_each_hostile_invalid(self, rows, state_of):
         states = {}
-        for row in res.context['table'].data:
+        for row in rows:
             states.setdefault(row_volume(row), set()).add(state_of(row))
         self.assertEqual({GOOD_ID}, {key for key in states
                                      if not key.startswith(HOSTILE_ID)})
@@ -128,7 +132,8 @@ class ProjectPagesTests(Checks, helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'schedules'))
-        self.assert_each_hostile_invalid(res, lambda row: row.state)
+        self.assert_page_shows_each_hostile_invalid(res,
+                                                    lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
     def test_volumes_tab(self):
@@ -136,7 +141,7 @@ class ProjectPagesTests(Checks, helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'volumes'))
-        self.assert_each_hostile_invalid(
+        self.assert_page_shows_each_hostile_invalid(
             res, lambda row: row.protection.state)
 
     @helpers.create_mocks({cinder: ['volume_get'],
@@ -160,12 +165,33 @@ class ProjectPagesTests(Checks, helpers.TestCase):
 class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_list'],
-                           keystone: ['project_names']})
+                           keystone: ['project_names', 'user_names']})
     def test_schedules_tab(self):
-        self.mock_volume_list.return_value = listed(admin=True)
+        volumes = sorted(listed(admin=True), key=lambda found: found.id)
+
+        def volume_list(request, search_opts=None, limit=None, marker=None,
+                        sort=None):
+            # Cinder's paging by id, ascending.
+            ids = [found.id for found in volumes]
+            start = ids.index(marker) + 1 if marker else 0
+            return volumes[start:start + limit]
+
+        self.mock_volume_list.side_effect = volume_list
         self.mock_project_names.return_value = {}
-        res = self.client.get(_tab(ADMIN_INDEX_URL, 'schedules'))
-        self.assert_each_hostile_invalid(res, lambda row: row.state)
+        self.mock_user_names.return_value = {}
+        url = _tab(ADMIN_INDEX_URL, 'schedules')
+        rows = []
+        while True:
+            res = self.client.get(url)
+            self.assertEqual(200, res.status_code)
+            res.content.decode('utf-8')
+            table = res.context['table']
+            rows.extend(table.data)
+            if not table.has_more_data():
+                break
+            url = '%s?%s' % (ADMIN_INDEX_URL,
+                             table.get_pagination_string())
+        self.assert_each_hostile_invalid(rows, lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
                            keystone: ['project_names']})

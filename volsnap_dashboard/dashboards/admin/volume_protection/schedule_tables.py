@@ -2,12 +2,19 @@
 projects' names, those that need attention first; Pause and Delete."""
 
 from django.urls import reverse
+from django.utils import http as http_utils
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_tables as project_tables)
 from volsnap_dashboard import policy
+
+
+#: The query parameters of the next and the previous page.
+MARKER_PARAM = 'schedule_marker'
+PREV_MARKER_PARAM = 'prev_schedule_marker'
+_TAB = 'volume_protection__schedules'
 
 
 def admin_volume_link(row):
@@ -45,6 +52,25 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
     volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
                                    link=admin_volume_link)
 
+    #: The ids of the page's volumes, in Cinder's order (set by the tab):
+    #: pages are of volumes, and their rows are sorted otherwise.
+    page_volume_ids = ()
+
+    def get_marker(self):
+        return self.page_volume_ids[-1] if self.page_volume_ids else ''
+
+    def get_prev_marker(self):
+        return self.page_volume_ids[0] if self.page_volume_ids else ''
+
+    # The tab is not the page's first: its page links name it.
+    def get_pagination_string(self):
+        return http_utils.urlencode([('tab', _TAB),
+                                     (MARKER_PARAM, self.get_marker())])
+
+    def get_prev_pagination_string(self):
+        return http_utils.urlencode([('tab', _TAB), (PREV_MARKER_PARAM,
+                                                     self.get_prev_marker())])
+
     class Meta(project_tables.SchedulesTable.Meta):
         name = 'admin_schedules'
         columns = ('project', 'schedule', 'volume', 'when', 'retention',
@@ -54,3 +80,5 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
         status_columns = ()
         table_actions = (project_tables.StateFilter,)
         row_actions = (AdminPauseSchedule, AdminDeleteSchedule)
+        pagination_param = MARKER_PARAM
+        prev_pagination_param = PREV_MARKER_PARAM

@@ -1,9 +1,11 @@
 """Admin > Volume > Volume Protection: the Schedules tab (every
-project's, one volume listing and one project listing), a schedule's
-detail page and the delete form, in any project."""
+project's, a page of scheduled volumes at a time: one volume listing, one
+project listing and one user listing), a schedule's detail page and the
+delete form, in any project."""
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
+from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -33,14 +35,41 @@ def attention_first(rows):
 
 class AdminSchedulesTab(project_views.SchedulesTab):
     """The snapshots each schedule holds are not counted here: that
-    would list every snapshot of the cloud."""
+    would list every snapshot of the cloud. A page holds Horizon's page
+    size of scheduled volumes, by id (those that need attention first
+    within it): the cloud's schedules can be thousands."""
 
     table_classes = (admin_tables.AdminSchedulesTable,)
     policy_rules = policy.ADMIN
 
+    #: Set by list_volumes: whether other pages follow or precede.
+    _has_more = _has_prev = False
+
     def list_volumes(self):
-        return cinder.volume_list(self.request,
-                                  search_opts=dict(ALL_SCHEDULED))
+        page_size = horizon_utils.get_page_size(self.request)
+        prev_marker = self.request.GET.get(admin_tables.PREV_MARKER_PARAM)
+        marker = prev_marker or self.request.GET.get(
+            admin_tables.MARKER_PARAM)
+        volumes = list(cinder.volume_list(
+            self.request, search_opts=dict(ALL_SCHEDULED),
+            limit=page_size + 1, marker=marker or None,
+            sort='id:desc' if prev_marker else 'id:asc'))
+        more = len(volumes) > page_size
+        volumes = volumes[:page_size]
+        if prev_marker:
+            volumes.reverse()
+            self._has_prev, self._has_more = more, True
+        else:
+            self._has_prev, self._has_more = bool(marker), more
+        table = self._tables[self.table_classes[0]._meta.name]
+        table.page_volume_ids = [volume.id for volume in volumes]
+        return volumes
+
+    def has_more_data(self, table):
+        return self._has_more
+
+    def has_prev_data(self, table):
+        return self._has_prev
 
     def list_snapshots(self):
         return []
@@ -59,6 +88,16 @@ class AdminSchedulesTab(project_views.SchedulesTab):
             names = {}
         for row in rows:
             row.project_name = names.get(row.project_id)
+        owners = [row.owner_id for row in rows if row.owner_id]
+        if owners:
+            try:
+                users = keystone.user_names(self.request)
+            except errors.VolsnapAPIError as exc:
+                exceptions.handle(self.request, _(
+                    "User names are unavailable: %s") % exc)
+                users = {}
+            for row in rows:
+                row.owner_name = users.get(row.owner_id)
         return rows
 
 

@@ -8,6 +8,8 @@ metadata each run writes on them.
 
 import datetime
 
+from django.utils.translation import ngettext
+
 from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -27,6 +29,9 @@ NEEDS_ATTENTION = (FAILING, AUTHORIZATION_LOST, INVALID, OVERDUE)
 #: A run this late is overdue (as on the Volumes tab): the scheduler
 #: sweeps every minute and a run waits for its snapshot.
 OVERDUE_AFTER = datetime.timedelta(minutes=30)
+
+#: The schedule id of the row that counts a volume's schedules not shown.
+MORE = 'more'
 
 # A row's id joins its volume's id and the schedule's: neither holds "_",
 # and Horizon splits its action strings on "__" only.
@@ -109,6 +114,25 @@ class ScheduleRow:
         self.owner_id = schedule.owner_id if self.valid else None
         self.label = (schedule.label if self.valid else '') or schedule.id
         self.reason = self._reason()
+        #: Whether the row stands for schedules not shown.
+        self.overflow = False
+
+    @classmethod
+    def more(cls, volume, count, at):
+        """One row for the ``count`` schedules of ``volume`` beyond those
+        a page shows (no link, no action)."""
+        reason = ngettext(
+            "%(count)d more schedule on this volume is not shown: a page "
+            "shows at most %(limit)d of a volume's.",
+            "%(count)d more schedules on this volume are not shown: a page "
+            "shows at most %(limit)d of a volume's.", count) % {
+            'count': count, 'limit': schedule_guard.MAX_PER_VOLUME}
+        row = cls(volume, model.Invalid(id=MORE, volume_id=volume.id,
+                                        reason=reason), (), at)
+        row.label = ngettext("%d more schedule", "%d more schedules",
+                             count) % count
+        row.overflow = True
+        return row
 
     def _reason(self):
         if not self.valid:
@@ -158,6 +182,9 @@ def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
             found.append(ScheduleRow(
                 volume, schedule, held.get((volume.id, schedule.id), ()),
                 at))
+        hidden = schedule_guard.hidden_count(volume)
+        if hidden:
+            found.append(ScheduleRow.more(volume, hidden, at))
     return sorted(found, key=lambda row: (row.volume_name.lower(),
-                                          row.volume_id, row.label,
-                                          row.schedule_id))
+                                          row.volume_id, row.overflow,
+                                          row.label, row.schedule_id))
