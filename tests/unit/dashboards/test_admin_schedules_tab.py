@@ -200,6 +200,28 @@ class PagedTabTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_list'],
                            keystone: ['project_names', 'user_names']})
+    def test_owners_named_from_one_user_listing(self):
+        self.mock_project_names.return_value = {}
+        self.mock_user_names.return_value = {'u-alice': '<b>alice</b>'}
+        volumes = []
+        for n, owner in enumerate(('u-alice', 'u-alice', 'u-gone',
+                                   self.user.id)):
+            volumes.append(admin_volume(
+                factories.replaced(project_tests.healthy(), owner_id=owner),
+                'v-%d' % n, 'vol %d' % n))
+        self.mock_volume_list.return_value = volumes
+        res = self.client.get(self.url)
+        table = res.context['table']
+        self.assertEqual(
+            ['<b>alice</b>', '<b>alice</b>', 'u-gone', 'you'],
+            [str(table.columns['owner'].get_data(row))
+             for row in sorted(table.data, key=lambda row: row.volume_id)])
+        self.assertContains(res, '&lt;b&gt;alice&lt;/b&gt;')
+        self.mock_user_names.assert_called_once_with(
+            helpers.IsHttpRequest())
+
+    @helpers.create_mocks({cinder: ['volume_list'],
+                           keystone: ['project_names', 'user_names']})
     def test_thousands_of_junk_keys_cost_a_bounded_page(self):
         self.mock_project_names.return_value = {}
         self.mock_user_names.return_value = {}

@@ -73,8 +73,8 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
 
     class Meta(project_tables.SchedulesTable.Meta):
         name = 'admin_schedules'
-        columns = ('project', 'schedule', 'volume', 'when', 'retention',
-                   'next_run', 'last_run', 'state')
+        columns = ('project', 'schedule', 'volume', 'owner', 'when',
+                   'retention', 'next_run', 'last_run', 'state')
         # No polling: an administrator asks for no runs.
         row_class = project_tables.StateCategoryRow
         status_columns = ()

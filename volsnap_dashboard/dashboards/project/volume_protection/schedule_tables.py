@@ -159,6 +159,21 @@ class LastRunColumn(tables.Column):
                          extra)
 
 
+def owner_text(row, viewer_id):
+    """Whose authorization the schedule runs with: "you", the user's
+    name where the page looked it up, else the user's id."""
+    if not row.owner_id:
+        return '-'
+    if row.owner_id == viewer_id:
+        return _("you")
+    return getattr(row, 'owner_name', None) or row.owner_id
+
+
+class OwnerColumn(tables.Column):
+    def get_data(self, row):
+        return owner_text(row, self.table.request.user.id)
+
+
 class StateColumn(tables.Column):
     """Polls on the raw state; shows why a schedule does nothing."""
 
@@ -398,6 +413,9 @@ class SchedulesTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
     next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
     last_run = LastRunColumn('last', verbose_name=_("Last Run"))
     snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))
+    owner = OwnerColumn('owner_id', verbose_name=_("Owner"),
+                        help_text=_("The member whose authorization the "
+                                    "scheduler runs it with."))
     state = StateColumn('state', verbose_name=_("State"), status=True,
                         status_choices=STATE_CHOICES,
                         display_choices=STATE_DISPLAY)
