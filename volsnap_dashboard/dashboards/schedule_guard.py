@@ -35,6 +35,8 @@ _FIRST_YEAR = datetime.MINYEAR + 1
 _LAST_YEAR = datetime.MAXYEAR - 1
 # How deep a page looks into a document's values.
 _MAX_DEPTH = 8
+# "project <id>" in a recorded reason: the scheduler names projects so.
+_PROJECT_NAMED = re.compile(r'\bproject ([0-9A-Za-z_-]+)')
 # Control characters (tab and line ends aside), which no page shows.
 _CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
 
@@ -135,6 +137,31 @@ def _check_size(keys):
             raise NotShown(_("it numbers a chunk out of range."))
 
 
+def without_other_projects(text, project_id):
+    """``text`` with any project other than ``project_id`` it names by
+    id said as "another project" (a member's page names no other
+    project)."""
+    def said(match):
+        if match.group(1) == project_id:
+            return match.group(0)
+        return str(_("another project"))
+    return _PROJECT_NAMED.sub(said, text or '')
+
+
+def _for_member(schedule, project_id):
+    """``schedule`` as a member of ``project_id`` sees it: its reasons
+    name no other project."""
+    if isinstance(schedule, model.Invalid):
+        return dataclasses.replace(schedule, reason=without_other_projects(
+            schedule.reason, project_id))
+    state = schedule.state
+    history = [dict(entry, reason=without_other_projects(
+        entry.get('reason'), project_id)) for entry in state.history]
+    return dataclasses.replace(schedule, state=dataclasses.replace(
+        state, reason=without_other_projects(state.reason, project_id),
+        history=history))
+
+
 def _decoded(volume, schedule_id, keys, min_interval, project_id):
     """The schedules the codec reads from one schedule's ``keys`` alone
     (a surprise in another schedule of the volume leaves this one be)."""
@@ -144,10 +171,13 @@ def _decoded(volume, schedule_id, keys, min_interval, project_id):
             codec.volume_project(volume) or project_id)
     try:
         _check_size(keys)
-        return [check_shown(found)
-                for found in codec.decode(alone, min_interval)]
+        found = [check_shown(schedule)
+                 for schedule in codec.decode(alone, min_interval)]
     except Exception as error:  # noqa: BLE001 - the one guard, see above
-        return [_unexpected(schedule_id, volume.id, error)]
+        found = [_unexpected(schedule_id, volume.id, error)]
+    if project_id:
+        found = [_for_member(schedule, project_id) for schedule in found]
+    return found
 
 
 def schedules_of(volume, min_interval=None, project_id=None):

@@ -18,13 +18,14 @@ from tests.unit.dashboards import test_schedule_workflow as workflow_tests
 from tests.unit.dashboards import test_schedules_tab as tab_tests
 
 KEYSTONE_CALLS = ['project_names', 'trust_create', 'trust_delete',
-                  'scheduler_user_id']
+                  'trust_get', 'scheduler_user_id']
 UNAVAILABLE = 'The Identity service is unavailable or not responding.'
 
 
 def keystone_down(test):
     test.mock_scheduler_user_id.return_value = 'scheduler-user'
-    for name in ('project_names', 'trust_create', 'trust_delete'):
+    for name in ('project_names', 'trust_create', 'trust_delete',
+                 'trust_get'):
         getattr(test, 'mock_' + name).side_effect = \
             errors.IdentityUnavailable()
 

@@ -12,6 +12,7 @@ from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -158,7 +159,8 @@ class TableTests(helpers.TestCase):
         self.assertIn('<span title="2026-03-11 01:00 UTC">'
                       '2026-03-10 21:00 EDT</span>', html)
         self.assertIn('Failed: quota &lt;exceeded&gt;', html)
-        self.assertIn('Failing: quota &lt;exceeded&gt;', html)
+        self.assertIn('Failing, as the scheduler recorded: quota '
+                      '&lt;exceeded&gt;', html)
         self.assertNotIn('<exceeded>', html)
         self.assertIn(reverse(
             'horizon:project:volume_protection:schedule_detail',
@@ -294,13 +296,20 @@ class DetailAndFormTests(helpers.TestCase):
         self.mock_find.return_value = (volume, decoded)
         self.mock_snapshots_of.return_value = list(snapshots)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
     def test_detail_shows_history_next_runs_owner_and_snapshots(self):
         schedule = ran(healthy(), model.OUTCOME_FAILED, reason='<no room>')
         snapshot = factories.snapshot('snap-held', NOW)
         snapshot.name = 'db-data-daily'
         self.found(schedule, [snapshot])
         res = self.client.get(detail_url())
+        # The viewer's own trust, checked with their token: one call.
+        self.mock_trust_get.assert_called_once_with(
+            helpers.IsHttpRequest(), schedule.trust_id)
+        self.assertContains(res, 'Keystone still holds your authorization')
+        self.assertContains(res, 'Failing, as the scheduler recorded: '
+                                 '&lt;no room&gt;')
         self.assertEqual(200, res.status_code)
         self.assertTemplateUsed(res, 'volume_protection/schedules/detail.html')
         self.assertContains(res, '&lt;no room&gt;')
@@ -310,6 +319,25 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertEqual(1, len(res.context['history']))
         self.assertTrue(res.context['owner_is_user'])
         self.assertContains(res, 'UTC')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
+        self.found(ran(healthy(), model.OUTCOME_OK))
+        self.mock_trust_get.side_effect = errors.NotFound()
+        res = self.client.get(detail_url())
+        self.assertContains(res, 'Keystone no longer holds your '
+                                 'authorization')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_members_trust_is_not_read(self):
+        self.found(ran(factories.schedule(owner_id='someone-else'),
+                       model.OUTCOME_AUTHORIZATION_LOST))
+        res = self.client.get(detail_url())
+        self.assertContains(res, 'Authorization lost, as the scheduler '
+                                 'recorded')
+        self.mock_trust_get.assert_not_called()
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
     def test_detail_of_a_missing_schedule_redirects_with_a_message(self):
@@ -407,3 +435,33 @@ class GoneScheduleActionTests(helpers.TestCase):
                     '%s %s: The volume has no schedule "%s".'
                     % (said, SID, SID), shown[-1])
                 self.assertFalse([m for m in shown if 'not allowed' in m])
+
+
+class OtherProjectTests(helpers.TestCase):
+    """A reason recorded on a schedule names no project but the
+    viewer's: every member of the project, readers too, sees it."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_projects_id_is_said_another_project(self):
+        reason = ("the schedule's trust acts in project p-secret, not in "
+                  "the volume's project 1")
+        schedule = ran(healthy(project_id='1'),
+                       model.OUTCOME_AUTHORIZATION_LOST, reason=reason)
+        self.mock_volume_list.return_value = [volume_with(schedule)]
+        self.mock_volume_get.return_value = volume_with(schedule)
+        self.mock_snapshot_list.return_value = []
+        self.mock_snapshots_of.return_value = []
+        for url in (reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__schedules',
+                    reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__volumes',
+                    detail_url()):
+            with self.subTest(url):
+                res = self.client.get(url)
+                self.assertEqual(200, res.status_code)
+                self.assertNotContains(res, 'p-secret')
+                self.assertContains(res, 'acts in another project, not in '
+                                         'the volume&#x27;s project 1')

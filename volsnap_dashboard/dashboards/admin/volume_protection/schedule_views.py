@@ -68,6 +68,9 @@ class AdminSchedulesTab(project_views.SchedulesTab):
     def has_more_data(self, table):
         return self._has_more
 
+    def viewer_project(self):
+        return None  # the admin's listing shows each volume's project
+
     def has_prev_data(self, table):
         return self._has_prev
 

@@ -113,6 +113,10 @@ class ScheduleRow:
         self.run_requested = self.valid and schedule.run_requested
         self.owner_id = schedule.owner_id if self.valid else None
         self.label = (schedule.label if self.valid else '') or schedule.id
+        #: The state and reason are the scheduler's record (which the
+        #: project's members can write too), not the page's finding.
+        self.recorded = self.valid and self.state in (
+            FAILING, INVALID, AUTHORIZATION_LOST)
         self.reason = self._reason()
         #: Whether the row stands for schedules not shown.
         self.overflow = False

@@ -102,6 +102,15 @@ def time_html(moment, zone, extra=''):
                        in_zone(moment, zone), extra)
 
 
+def recorded_text(state, reason=''):
+    """A state the scheduler recorded, said to be its record (the
+    project's members can write it too)."""
+    if reason:
+        return _("%(state)s, as the scheduler recorded: %(reason)s") % {
+            'state': state, 'reason': reason}
+    return _("%s, as the scheduler recorded") % state
+
+
 def outcome_text(outcome, reason=''):
     text = OUTCOME_DISPLAY.get(outcome, outcome or '')
     if reason:
@@ -175,10 +184,13 @@ class OwnerColumn(tables.Column):
 
 
 class StateColumn(tables.Column):
-    """Polls on the raw state; shows why a schedule does nothing."""
+    """Polls on the raw state; shows why a schedule does nothing, and
+    whether the page found it or the scheduler recorded it."""
 
     def get_data(self, row):
         state = super().get_data(row)
+        if row.recorded:
+            return recorded_text(state, row.reason)
         if row.reason:
             return _("%(state)s: %(reason)s") % {'state': state,
                                                  'reason': row.reason}
