@@ -114,8 +114,12 @@ class AdminTabTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({schedules_api: ['admin_pause']})
     def test_pause_action_calls_the_admin_pause(self):
-        action = schedule_tables.AdminPauseSchedule()
         request = self.factory.post('/')
+        request.user = self.user
+        request.session = {}
+        table = schedule_tables.AdminSchedulesTable(
+            request, data=[project_tests.row_of(project_tests.healthy())])
+        action = table.base_actions['pause']
         action.action(request, project_tests.ROW_ID)
         self.mock_admin_pause.assert_called_once_with(request, VOLUME_ID,
                                                       SID)

@@ -405,9 +405,14 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertMessageCount(res, error=1)
 
 
+NOT_LISTED = ('it is not among the schedules listed (deleted or changed '
+              'since the page was drawn): nothing was done.')
+
+
 class GoneScheduleActionTests(helpers.TestCase):
-    """Pause, Resume or Run Now on a schedule someone deleted since the
-    page was drawn: a message saying so, back on the Schedules tab."""
+    """Pause, Resume or Run Now on a schedule the tab does not list (
+    deleted since the page was drawn, or an id made up): a message saying
+    so, nothing done, back on the Schedules tab."""
 
     url = (reverse('horizon:project:volume_protection:index') +
            '?tab=volume_protection__schedules')
@@ -420,21 +425,39 @@ class GoneScheduleActionTests(helpers.TestCase):
         for listed in ([], [other]):  # the table empty, or not
             self.mock_volume_list.return_value = listed
             self.mock_snapshot_list.return_value = []
-            for action, mocked, said in (
-                    ('pause', self.mock_pause, 'Unable to pause schedule'),
-                    ('run_now', self.mock_run_now,
-                     'Unable to ask for a run of schedule')):
-                mocked.side_effect = errors.NotFound(
-                    'The volume has no schedule "%s".' % SID)
+            for action, said in (
+                    ('pause', 'Unable to pause schedule'),
+                    ('run_now', 'Unable to ask for a run of schedule')):
                 res = self.client.post(self.url, {
                     'action': 'schedules__%s__%s' % (action, ROW_ID)})
                 self.assertRedirectsNoFollow(res, self.url)
                 # Messages wait for the next page shown: this one's last.
                 shown = [str(m) for m in res.wsgi_request._messages]
-                self.assertEqual(
-                    '%s %s: The volume has no schedule "%s".'
-                    % (said, SID, SID), shown[-1])
+                self.assertEqual('%s %s: %s' % (said, SID, NOT_LISTED),
+                                 shown[-1])
                 self.assertFalse([m for m in shown if 'not allowed' in m])
+        self.mock_pause.assert_not_called()
+        self.mock_run_now.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['_save', '_request_run']})
+    def test_a_schedule_the_tab_does_not_list_is_not_touched(self):
+        # The user's own volume, with a schedule written by hand and no
+        # mark: the tab's listing (Cinder's filter on the mark) leaves it.
+        unlisted = volume_with(healthy(project_id='1'), name='unlisted')
+        del unlisted.metadata[codec.MARKER_KEY]
+        self.mock_volume_list.return_value = []
+        self.mock_snapshot_list.return_value = []
+        self.mock_volume_get.return_value = unlisted
+        for action in ('pause', 'resume', 'run_now'):
+            res = self.client.post(self.url, {
+                'action': 'schedules__%s__%s' % (action, ROW_ID)})
+            self.assertRedirectsNoFollow(res, self.url)
+            shown = [str(m) for m in res.wsgi_request._messages]
+            self.assertTrue(shown[-1].endswith(NOT_LISTED), shown)
+        self.mock__save.assert_not_called()
+        self.mock__request_run.assert_not_called()
 
 
 class OtherProjectTests(helpers.TestCase):

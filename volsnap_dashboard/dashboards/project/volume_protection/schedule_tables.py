@@ -277,11 +277,16 @@ class DeleteSchedule(ScheduleRowModal):
         return row is None or row.openable
 
 
+NOT_LISTED = _("it is not among the schedules listed (deleted or changed "
+               "since the page was drawn): nothing was done.")
+
+
 class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
                           ScheduleTargetMixin,
                           policy.CachedPolicyActionMixin,
                           tables.BatchAction):
-    """A one-click change of one schedule through ``api_call``."""
+    """A one-click change of one schedule through ``api_call``, only of
+    a row the tab lists (an id posted for any other is refused)."""
 
     policy_rules = policy.CHANGE_SCHEDULE
     #: The name of the schedules_api function that makes the change.
@@ -290,6 +295,12 @@ class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
 
     def action(self, request, obj_id):
         volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        if self.table.get_object_by_id(obj_id) is None:
+            messages.error(request, self.failure_message % {
+                'id': schedule_id, 'reason': NOT_LISTED})
+            refused = errors.NotFound(NOT_LISTED)
+            raise exceptions.HandledException((type(refused), refused,
+                                               None))
         try:
             getattr(schedules_api, self.api_call)(request, volume_id,
                                                   schedule_id)
