@@ -1,8 +1,11 @@
 """Hostile schedule metadata on a real volume, written by a member of its
 project with their own Cinder client: the tenant's Schedules and Volumes
 tabs and the schedule's page, and the admin's Schedules, Orphans and
-Snapshots tabs answer 200 and show each such schedule invalid."""
+Snapshots tabs answer 200 and show each such schedule invalid; the
+admin's Delete Schedule leaves a trust the metadata names from another
+project."""
 
+import dataclasses
 import re
 
 import pytest
@@ -11,7 +14,11 @@ from tests import hostile_metadata
 from tests.integration import cloud
 from tests.integration import horizon_session
 from tests.integration import waiting
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import store
 
 INDEX = '/project/volume_protection/'
 ADMIN_INDEX = '/admin/volume_protection/'
@@ -112,3 +119,42 @@ def test_admin_pages_show_each_hostile_schedule_invalid(hostile_volume):
     snapshots = ok(client, ADMIN_INDEX)
     marked = row(snapshots, 'admin_snapshots__row__%s' % snapshot.id)
     assert marked is not None and 'cannot be read' in marked, marked
+
+
+def test_admin_delete_leaves_a_trust_named_from_another_project(
+        demo_volume):
+    """demo writes alt's trust id into a schedule of their own: the
+    admin's Delete Schedule removes the schedule and leaves alt's trust;
+    demo's own schedule's trust, proved theirs, goes with it."""
+    demo_request = horizon_session.request_for(horizon_session.login('demo'))
+    alt_request = horizon_session.request_for(horizon_session.login('alt'))
+    mine = schedules_api.create(
+        demo_request, demo_volume.id,
+        {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},
+         'tz': 'Europe/Berlin'}, {'description': 'itest', 'force': False},
+        'itest-{volume_name}-{schedule}-{time:%Y%m%d-%H%M}', {'count': 3},
+        label='itest-mine')
+    alts = keystone.trust_create(alt_request)
+    try:
+        forged = dataclasses.replace(mine, id='f0f0f0f0', trust_id=alts)
+        cloud.cinder_as('demo').volumes.set_metadata(
+            demo_volume, codec.encode_definition(forged))
+        admin = horizon_session.login('admin')
+        for schedule in (forged, mine):
+            response = horizon_session.post(
+                admin, '%sschedules/%s/%s/delete/' % (
+                    ADMIN_INDEX, demo_volume.id, schedule.id),
+                {'snapshots': 'keep'}, follow=True)
+            assert response.status_code == 200
+            said = response.content.decode()
+            if schedule is forged:
+                assert 'The trust the schedule names was not deleted' \
+                    in said
+        assert keystone.trust_get(alt_request, alts).id == alts
+        with pytest.raises(errors.NotFound):
+            keystone.trust_get(demo_request, mine.trust_id)
+        assert store.schedules_of(cloud.cinder_as('demo').volumes.get(
+            demo_volume.id)) == []
+    finally:
+        keystone.trust_delete(alt_request, alts)
+        keystone.trust_delete(demo_request, mine.trust_id)
