@@ -76,11 +76,15 @@ def hidden_count(volume):
 
 
 def _unexpected(schedule_id, volume_id, error):
-    LOG.warning("Schedule %s on volume %s cannot be shown: %s",
-                schedule_id, volume_id, type(error).__name__)
     if isinstance(error, NotShown):
+        # The tenant's writing, found on every page view: not worth more.
+        LOG.debug("Schedule %s on volume %s cannot be shown: %s",
+                  schedule_id, volume_id, error)
         reason = str(error)
     else:
+        # What the codec or a computation did not expect.
+        LOG.warning("Schedule %s on volume %s cannot be shown: %s",
+                    schedule_id, volume_id, type(error).__name__)
         reason = _("its metadata holds what cannot be read (%s).") % (
             type(error).__name__)
     return model.Invalid(id=schedule_id, volume_id=volume_id,
