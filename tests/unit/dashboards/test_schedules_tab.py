@@ -303,6 +303,9 @@ class DetailAndFormTests(helpers.TestCase):
         snapshot = factories.snapshot('snap-held', NOW)
         snapshot.name = 'db-data-daily'
         self.found(schedule, [snapshot])
+        self.mock_trust_get.return_value = keystone.Trust(
+            id=schedule.trust_id, trustor_user_id=USER_ID,
+            trustee_user_id='scheduler', project_id=schedule.project_id)
         res = self.client.get(detail_url())
         # The viewer's own trust, checked with their token: one call.
         self.mock_trust_get.assert_called_once_with(
@@ -323,11 +326,20 @@ class DetailAndFormTests(helpers.TestCase):
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
                            keystone: ['trust_get']})
     def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
-        self.found(ran(healthy(), model.OUTCOME_OK))
-        self.mock_trust_get.side_effect = errors.NotFound()
-        res = self.client.get(detail_url())
-        self.assertContains(res, 'Keystone no longer holds your '
-                                 'authorization')
+        schedule = ran(healthy(), model.OUTCOME_OK)
+        self.found(schedule)
+        for answer in (errors.NotFound(), keystone.Trust(
+                id=schedule.trust_id, trustor_user_id=USER_ID,
+                trustee_user_id='scheduler', project_id='p-other')):
+            with self.subTest(answer=answer):
+                if isinstance(answer, Exception):
+                    self.mock_trust_get.side_effect = answer
+                else:
+                    self.mock_trust_get.side_effect = None
+                    self.mock_trust_get.return_value = answer
+                res = self.client.get(detail_url())
+                self.assertContains(res, 'Keystone no longer holds your '
+                                         'authorization')
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
                            keystone: ['trust_get']})

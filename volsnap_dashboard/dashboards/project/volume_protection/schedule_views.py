@@ -133,16 +133,18 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
     snapshot_url_name = 'horizon:project:volume_protection:detail'
 
     def trust_exists(self, trust_id):
-        """Whether Keystone holds the viewer's own trust (one call, with
-        their token: a fact the page checks rather than the scheduler's
-        record, which members can write); None if it cannot tell."""
+        """Whether Keystone holds the viewer's own trust for the volume's
+        project (one call, with their token: a fact the page checks rather
+        than the scheduler's record, which members can write); None if it
+        cannot tell."""
         try:
-            keystone.trust_get(self.request, trust_id)
+            trust = keystone.trust_get(self.request, trust_id)
         except errors.NotFound:
             return False
         except errors.VolsnapAPIError:
             return None
-        return True
+        return (trust.trustor_user_id == self.request.user.id
+                and trust.project_id == self.get_row().project_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
