@@ -156,7 +156,7 @@ def test_delete_with_snapshots(demo_request, demo_volume):
         waiting.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
     assert schedules_api.delete(demo_request, demo_volume.id, schedule.id,
-                                keep_snapshots=False) == 1
+                                keep_snapshots=False).snapshots_deleted == 1
     waiting.until_gone(demo.volume_snapshots, tagged.id)
     assert demo.volume_snapshots.get(manual.id).status == 'available'
 

@@ -1,8 +1,10 @@
 """Keystone calls, with the logged-in user's token, through Horizon."""
 
+import dataclasses
 import logging
 
 from django.conf import settings
+from keystoneauth1 import exceptions as ks_exc
 from openstack_dashboard.api import keystone as horizon_keystone
 
 from volsnap_dashboard.api import errors
@@ -19,6 +21,49 @@ def project_names(request):
         LOG.warning("Listing projects failed: %s", type(exc).__name__)
         raise errors.IdentityUnavailable() from exc
     return {project.id: project.name for project in projects}
+
+
+def user_names(request):
+    """User id -> name for every user the caller may list (one Keystone
+    call; an administrator's)."""
+    try:
+        users = horizon_keystone.user_list(request)
+    except Exception as exc:  # keystoneclient raises a wide family
+        LOG.warning("Listing users failed: %s", type(exc).__name__)
+        raise errors.IdentityUnavailable() from exc
+    return {user.id: user.name for user in users}
+
+
+@dataclasses.dataclass(frozen=True)
+class Trust:
+    """Who gave a trust to whom, for which project."""
+    id: str
+    trustor_user_id: str
+    trustee_user_id: str
+    project_id: str
+
+
+def trust_get(request, trust_id):
+    """A Trust as Keystone has it (its trustor or trustee may read it, an
+    administrator any); NotFound if it is gone, Forbidden if the caller
+    may not read it."""
+    try:
+        trust = horizon_keystone.keystoneclient(request).trusts.get(
+            trust_id)
+    except ks_exc.NotFound as exc:
+        raise errors.NotFound() from exc
+    except (ks_exc.Forbidden, ks_exc.Unauthorized) as exc:
+        raise errors.Forbidden() from exc
+    except errors.VolsnapAPIError:
+        raise
+    except Exception as exc:  # Horizon and keystoneclient, a wide family
+        LOG.warning("Reading trust %s failed: %s", trust_id,
+                    type(exc).__name__)
+        raise errors.IdentityUnavailable() from exc
+    return Trust(id=trust.id,
+                 trustor_user_id=getattr(trust, 'trustor_user_id', None),
+                 trustee_user_id=getattr(trust, 'trustee_user_id', None),
+                 project_id=getattr(trust, 'project_id', None))
 
 
 def scheduling_configured():

@@ -16,6 +16,7 @@ costs the same whatever number of keys one tenant writes on a volume.
 import dataclasses
 import datetime
 import logging
+import re
 import types
 
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +35,18 @@ _FIRST_YEAR = datetime.MINYEAR + 1
 _LAST_YEAR = datetime.MAXYEAR - 1
 # How deep a page looks into a document's values.
 _MAX_DEPTH = 8
+# "project <id>" in a recorded reason: the scheduler names projects so.
+_PROJECT_NAMED = re.compile(r'\bproject ([0-9A-Za-z_-]+)')
+# Control characters (tab and line ends aside), which no page shows.
+_CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
 
 _TENANT_ATTR = 'os-vol-tenant-attr:tenant_id'
+
+# What the codec writes of one schedule at most: two documents of
+# MAX_CHUNKS chunks each, numbered in decimal, and a run request. More is
+# refused before decoding: its cost must not grow with what one writes.
+_MAX_KEYS = 2 * codec.MAX_CHUNKS + 1
+_MAX_DIGITS = len(str(codec.MAX_CHUNKS))
 
 
 class NotShown(ValueError):
@@ -65,11 +76,15 @@ def hidden_count(volume):
 
 
 def _unexpected(schedule_id, volume_id, error):
-    LOG.warning("Schedule %s on volume %s cannot be shown: %s",
-                schedule_id, volume_id, type(error).__name__)
     if isinstance(error, NotShown):
+        # The tenant's writing, found on every page view: not worth more.
+        LOG.debug("Schedule %s on volume %s cannot be shown: %s",
+                  schedule_id, volume_id, error)
         reason = str(error)
     else:
+        # What the codec or a computation did not expect.
+        LOG.warning("Schedule %s on volume %s cannot be shown: %s",
+                    schedule_id, volume_id, type(error).__name__)
         reason = _("its metadata holds what cannot be read (%s).") % (
             type(error).__name__)
     return model.Invalid(id=schedule_id, volume_id=volume_id,
@@ -109,39 +124,88 @@ def check_shown(schedule):
             except UnicodeError:
                 raise NotShown(_("it holds text that is not valid "
                                  "Unicode.")) from None
+            if _CONTROL.search(value):
+                raise NotShown(_("it holds control characters."))
     return schedule
 
 
-def _decoded(volume, schedule_id, keys, min_interval):
+def _check_size(keys):
+    """NotShown if ``keys`` are more than the codec writes of one
+    schedule, or number a chunk beyond any it writes."""
+    if len(keys) > _MAX_KEYS:
+        raise NotShown(_("it has more metadata keys than a schedule "
+                         "has."))
+    for key in keys:
+        number = key.rpartition(':')[2]
+        if number.isdigit() and len(number) > _MAX_DIGITS:
+            raise NotShown(_("it numbers a chunk out of range."))
+
+
+def without_other_projects(text, project_id):
+    """``text`` with any project other than ``project_id`` it names by
+    id said as "another project" (a member's page names no other
+    project)."""
+    def said(match):
+        if match.group(1) == project_id:
+            return match.group(0)
+        return str(_("another project"))
+    return _PROJECT_NAMED.sub(said, text or '')
+
+
+def _for_member(schedule, project_id):
+    """``schedule`` as a member of ``project_id`` sees it: its reasons
+    name no other project."""
+    if isinstance(schedule, model.Invalid):
+        return dataclasses.replace(schedule, reason=without_other_projects(
+            schedule.reason, project_id))
+    state = schedule.state
+    history = [dict(entry, reason=without_other_projects(
+        entry.get('reason'), project_id)) for entry in state.history]
+    return dataclasses.replace(schedule, state=dataclasses.replace(
+        state, reason=without_other_projects(state.reason, project_id),
+        history=history))
+
+
+def _decoded(volume, schedule_id, keys, min_interval, project_id):
     """The schedules the codec reads from one schedule's ``keys`` alone
     (a surprise in another schedule of the volume leaves this one be)."""
     alone = types.SimpleNamespace(id=volume.id, metadata=dict(keys))
-    setattr(alone, _TENANT_ATTR, codec.volume_project(volume))
+    # A member's listing does not show the volume's project: it is theirs.
+    setattr(alone, _TENANT_ATTR,
+            codec.volume_project(volume) or project_id)
     try:
-        return [check_shown(found)
-                for found in codec.decode(alone, min_interval)]
+        _check_size(keys)
+        found = [check_shown(schedule)
+                 for schedule in codec.decode(alone, min_interval)]
     except Exception as error:  # noqa: BLE001 - the one guard, see above
-        return [_unexpected(schedule_id, volume.id, error)]
+        found = [_unexpected(schedule_id, volume.id, error)]
+    if project_id:
+        found = [_for_member(schedule, project_id) for schedule in found]
+    return found
 
 
-def schedules_of(volume, min_interval=None):
+def schedules_of(volume, min_interval=None, project_id=None):
     """The volume's first :data:`MAX_PER_VOLUME` schedules by id, each a
-    Schedule or an Invalid with the reason; never raises."""
+    Schedule or an Invalid with the reason; never raises. ``project_id``:
+    the volume's project where the listing does not show it (a member's:
+    their current project), so a schedule of another is invalid."""
     groups = _by_schedule(volume)
     found = []
     for schedule_id in sorted(groups)[:MAX_PER_VOLUME]:
         found.extend(_decoded(volume, schedule_id, groups[schedule_id],
-                              min_interval))
+                              min_interval, project_id))
     return found
 
 
-def schedule_of(volume, schedule_id, min_interval=None):
+def schedule_of(volume, schedule_id, min_interval=None, project_id=None):
     """The volume's schedule ``schedule_id`` (a Schedule or an Invalid),
-    or None if it has none of that id; never raises."""
+    or None if it has none of that id; never raises (``project_id`` as
+    for schedules_of)."""
     keys = _by_schedule(volume).get(schedule_id)
     if not keys:
         return None
-    for found in _decoded(volume, schedule_id, keys, min_interval):
+    for found in _decoded(volume, schedule_id, keys, min_interval,
+                          project_id):
         if found.id == schedule_id:
             return found
     return None

@@ -36,6 +36,17 @@ LOG = logging.getLogger(__name__)
 _NAME_OPTION = 'snapshot_name'
 
 
+@dataclasses.dataclass
+class Outcome:
+    """What deleting or taking over a schedule did: the snapshots deleted
+    with it, and whether the trust it ran with remains (Keystone did not
+    let the user delete it, or it was not proved the schedule's)."""
+    snapshots_deleted: int = 0
+    trust_left: bool = False
+    #: The schedule as saved (a take-over's), else None.
+    schedule: object = None
+
+
 def min_interval():
     """The operator's shortest interval between runs (setting
     VOLSNAP_SCHEDULE_MIN_INTERVAL, seconds; the scheduler's min_interval
@@ -84,9 +95,11 @@ def _volume(request, volume_id):
     return volume
 
 
-def _found(volume, schedule_id, min_interval=None):
-    """``(volume, its schedule schedule_id)``; NotFound if it has none."""
-    found = schedule_guard.schedule_of(volume, schedule_id, min_interval)
+def _found(volume, schedule_id, min_interval=None, project_id=None):
+    """``(volume, its schedule schedule_id)``; NotFound if it has none
+    (``project_id``: the volume's where Cinder does not show it)."""
+    found = schedule_guard.schedule_of(volume, schedule_id, min_interval,
+                                       project_id)
     if found is None:
         raise errors.NotFound(_("The volume has no schedule \"%s\".")
                               % schedule_id)
@@ -98,7 +111,8 @@ def _find(request, volume_id, schedule_id):
     Invalid when it cannot be read)."""
     # Read without the minimum interval: a schedule the operator's newer,
     # longer interval refuses can still be opened and corrected.
-    return _found(_volume(request, volume_id), schedule_id)
+    return _found(_volume(request, volume_id), schedule_id,
+                  project_id=request.user.project_id)
 
 
 def _readable(found):
@@ -173,12 +187,15 @@ def _new_trust(request):
 
 def _drop_trust(request, trust_id):
     """Delete a trust the schedule no longer uses, if the user may (only
-    its trustor may): a failure is logged, never the user's problem."""
+    its trustor may): a failure is logged, never the user's problem.
+    Whether it is gone."""
     try:
         keystone.trust_delete(request, trust_id)
     except errors.VolsnapAPIError as exc:
         LOG.warning("Trust %s was left in place: %s", trust_id,
                     type(exc).__name__)
+        return False
+    return True
 
 
 def _save_with_trust(request, volume, schedule, trust_id):
@@ -202,7 +219,8 @@ def _written(request, schedule):
         volume = cinder.volume_get(request, schedule.volume_id)
     except errors.VolsnapAPIError:
         return False
-    found = schedule_guard.schedule_of(volume, schedule.id)
+    found = schedule_guard.schedule_of(volume, schedule.id,
+                                       project_id=request.user.project_id)
     return (isinstance(found, model.Schedule)
             and found.trust_id == schedule.trust_id)
 
@@ -213,7 +231,8 @@ def list_for_volume(request, volume_id):
     """The volume's schedules: each a Schedule, or an Invalid with the
     reason it does nothing (the minimum interval counts here)."""
     return schedule_guard.schedules_of(_volume(request, volume_id),
-                                       min_interval())
+                                       min_interval(),
+                                       request.user.project_id)
 
 
 def get(request, volume_id, schedule_id):
@@ -226,7 +245,8 @@ def find(request, volume_id, schedule_id):
     """``(volume, schedule)``: the volume, and its schedule as get()
     returns it, but read with the minimum interval as list_for_volume
     does (one volume read)."""
-    return _found(_volume(request, volume_id), schedule_id, min_interval())
+    return _found(_volume(request, volume_id), schedule_id, min_interval(),
+                  request.user.project_id)
 
 
 def snapshots_of(request, schedule, all_projects=False):
@@ -269,8 +289,24 @@ def update(request, volume_id, schedule_id, when=_UNCHANGED,
            verify_every=_UNCHANGED):
     """Change a schedule; returns it. It keeps its trust (and owner)
     unless ``take_over``: then the current user gives a new trust and
-    becomes the owner, and the old trust is deleted where the user may.
-    The state of its runs is kept."""
+    becomes the owner, and the old trust is deleted where the user may
+    (see take_over()). The state of its runs is kept."""
+    return _update(request, volume_id, schedule_id, when, options,
+                   name_template, retention, label, take_over,
+                   verify_every).schedule
+
+
+def take_over(request, volume_id, schedule_id):
+    """The current user becomes the schedule's owner with a new trust; an
+    Outcome with the schedule and whether the previous owner's trust
+    remains (only its trustor, or an administrator, may delete it)."""
+    return _update(request, volume_id, schedule_id, take_over=True)
+
+
+def _update(request, volume_id, schedule_id, when=_UNCHANGED,
+            options=_UNCHANGED, name_template=_UNCHANGED,
+            retention=_UNCHANGED, label=_UNCHANGED, take_over=False,
+            verify_every=_UNCHANGED):
     volume, found = _find(request, volume_id, schedule_id)
     current = _readable(found)
     changes = {}
@@ -289,14 +325,14 @@ def update(request, volume_id, schedule_id, when=_UNCHANGED,
     schedule = _checked(dataclasses.replace(current, **changes))
     if not take_over:
         _save(request, volume, schedule)
-        return schedule
+        return Outcome(schedule=schedule)
     schedule.trust_id = _new_trust(request)
     schedule.owner_id = request.user.id
     _save_with_trust(request, volume, schedule, schedule.trust_id)
-    _drop_trust(request, current.trust_id)
+    dropped = _drop_trust(request, current.trust_id)
     LOG.info("Schedule %s on volume %s taken over by its new owner",
              schedule.id, volume.id)
-    return schedule
+    return Outcome(schedule=schedule, trust_left=not dropped)
 
 
 def _set_paused(request, volume_id, schedule_id, paused):
@@ -327,27 +363,31 @@ def run_now(request, volume_id, schedule_id):
 
 
 def delete(request, volume_id, schedule_id, keep_snapshots=True):
-    """Delete a schedule (also one that cannot be read) and its trust;
-    its snapshots too unless ``keep_snapshots``. Returns how many
-    snapshots were deleted."""
+    """Delete a schedule (also one that cannot be read) and its trust
+    where Keystone lets the user; its snapshots too unless
+    ``keep_snapshots``. Returns an Outcome."""
     volume, found = _find(request, volume_id, schedule_id)
-    return _delete(request, volume, found, keep_snapshots)
+    snapshots = () if keep_snapshots else _snapshots_of(request, found)
+    deleted = _delete(request, volume, found, snapshots)
+    trust_left = False
+    if isinstance(found, model.Schedule) and found.trust_id:
+        trust_left = not _drop_trust(request, found.trust_id)
+    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)
 
 
-def _delete(request, volume, found, keep_snapshots, all_projects=False):
+def _delete(request, volume, found, snapshots):
+    """Delete ``snapshots``, then the schedule ``found`` from ``volume``;
+    how many snapshots were deleted."""
     deleted = 0
-    if not keep_snapshots:
+    if snapshots:
         plugin = registry.volume_plugin()
         if plugin is None:
             raise errors.VolsnapAPIError(_("No protection provider is "
                                            "enabled for volumes."))
-        # Invalid carries the id and volume its snapshots are tagged with.
-        for snapshot in _snapshots_of(request, found, all_projects):
+        for snapshot in snapshots:
             if cinder.snapshot_delete(request, plugin, snapshot.id):
                 deleted += 1
     _remove(request, volume, found.id)
-    if isinstance(found, model.Schedule) and found.trust_id:
-        _drop_trust(request, found.trust_id)
     LOG.info("Schedule %s deleted from volume %s (%d snapshots deleted)",
              found.id, volume.id, deleted)
     return deleted
@@ -375,11 +415,43 @@ def admin_pause(request, volume_id, schedule_id):
     return schedule
 
 
+def admin_snapshots_of(request, volume, schedule):
+    """The snapshots ``schedule`` (or an Invalid one) made of ``volume``,
+    in the volume's current project only: a volume transferred without
+    its snapshots left them in a project the schedule is not of."""
+    project = codec.volume_project(volume)
+    return [snapshot for snapshot in _snapshots_of(request, schedule, True)
+            if project and cinder.snapshot_project(snapshot) == project]
+
+
+def _proved_schedules(request, volume, schedule):
+    """Whether the schedule's trust is the one its owner gave the
+    scheduler in the volume's project (the trust id is the tenant's
+    writing: it may name any trust of the cloud)."""
+    try:
+        trust = keystone.trust_get(request, schedule.trust_id)
+        scheduler = keystone.scheduler_user_id()
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s of schedule %s not read: %s",
+                    schedule.trust_id, schedule.id, type(exc).__name__)
+        return False
+    return (trust.trustor_user_id == schedule.owner_id
+            and trust.project_id == codec.volume_project(volume)
+            and trust.trustee_user_id == scheduler)
+
+
 def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
-    """Delete a schedule of any project's volume, as delete() does; its
-    trust is deleted only where Keystone lets the administrator (it is
-    the owner's, and acts on nothing once its schedule is gone)."""
+    """Delete a schedule of any project's volume: its metadata, its
+    snapshots in the volume's project unless ``keep_snapshots``, and its
+    trust only where it is proved the schedule's (its owner's, to the
+    scheduler, in the volume's project). Returns an Outcome."""
     volume, found = admin_find(request, volume_id, schedule_id,
                                checked=False)
-    return _delete(request, volume, found, keep_snapshots,
-                   all_projects=True)
+    snapshots = () if keep_snapshots else admin_snapshots_of(
+        request, volume, found)
+    deleted = _delete(request, volume, found, snapshots)
+    trust_left = False
+    if isinstance(found, model.Schedule) and found.trust_id:
+        trust_left = not (_proved_schedules(request, volume, found)
+                          and _drop_trust(request, found.trust_id))
+    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)

@@ -4,7 +4,6 @@ Snapshots tabs answer 200, the hostile schedule shown invalid and the
 other rows as usual. The API layer is mocked."""
 
 import datetime
-import json
 from unittest import mock
 
 from django.urls import reverse
@@ -17,6 +16,7 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from tests import hostile_metadata
 from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 
@@ -30,12 +30,6 @@ ADMIN_INDEX_URL = reverse('horizon:admin:volume_protection:index')
 
 def _tab(index_url, slug):
     return '%s?tab=volume_protection__%s' % (index_url, slug)
-
-
-def _chunks(kind, document):
-    text = json.dumps(document, sort_keys=True, separators=(',', ':'))
-    return {codec.chunk_key(SID, kind, n // 255): text[n:n + 255]
-            for n in range(0, len(text), 255)}
 
 
 def _schedule(volume_id, **changes):
@@ -53,47 +47,29 @@ def _schedule(volume_id, **changes):
     return factories.schedule(**values)
 
 
-def _metadata(definition=None, state=None, extra=None,
-              volume_id=HOSTILE_ID):
-    """A schedule's metadata with fields of its documents replaced."""
-    schedule = _schedule(volume_id)
-    document = dict(codec.definition_document(schedule), **(definition or
-                                                             {}))
-    recorded = dict(codec.state_document(schedule.state), **(state or {}))
-    metadata = {codec.MARKER_KEY: codec.MARKER_VALUE}
-    metadata.update(_chunks(codec.DEFINITION, document))
-    metadata.update(_chunks(codec.STATE, recorded))
-    metadata.update(extra or {})
-    return metadata
-
-
-def _new_york(cron='0 2 * * *'):
-    return {'when': {'cron': cron, 'tz': 'America/New_York',
-                     'preset': None}}
+def good_metadata():
+    """A schedule that runs as it should, on volume GOOD_ID."""
+    schedule = _schedule(GOOD_ID)
+    return dict(codec.encode_definition(schedule),
+                **codec.encode_state(schedule.id, schedule.state),
+                **{codec.MARKER_KEY: codec.MARKER_VALUE})
 
 
 def cases():
-    """``(name, metadata)`` of each hostile input the pages met."""
-    found = [('cron that never runs', _metadata(_new_york('0 0 * 2 1#5')))]
-    for year in ('0001-01-01T00:00:00Z', '9999-12-31T23:59:00Z'):
-        found += [
-            ('created ' + year, _metadata(dict(_new_york(),
-                                               created=year))),
-            ('last_slot ' + year, _metadata(_new_york(), state={
-                'last_slot': year, 'last_run': year})),
-            ('run_now ' + year, _metadata(_new_york(), extra={
-                codec.run_now_key(SID): year})),
-        ]
-    brackets = '[' * 3000 + ']' * 3000
-    found.append(('nested brackets', {
-        codec.MARKER_KEY: codec.MARKER_VALUE,
-        **{codec.chunk_key(SID, codec.DEFINITION, n):
-           brackets[n * 240:(n + 1) * 240] for n in range(25)}}))
-    found.append(('non-ASCII history', _metadata(state={'history': [
-        {'slot': '2026-03-01T01:00:00Z', 'outcome': 'failed',
-         'reason': 'caf\u00e9 \u2603 \ud800', 'snapshot': None}],
-        'outcome': 'failed', 'reason': '\udfff'})))
-    return found
+    """``(name, metadata)`` of each hostile input (the shared corpus),
+    for volumes of the test user's project."""
+    return hostile_metadata.cases(fixtures.PROJECT_ID)
+
+
+def all_schedule_ids(metadata):
+    return {key.split(':')[1] for key in metadata
+            if key.startswith(codec.PREFIX)}
+
+
+def schedule_ids(metadata):
+    """The ids of the schedules a metadata holds that a page may open."""
+    return sorted(sid for sid in all_schedule_ids(metadata)
+                  if model.SCHEDULE_ID.match(sid))
 
 
 def volume(volume_id, name, metadata, admin=False):
@@ -110,7 +86,7 @@ def listed(admin=False):
                       metadata, admin)
                for n, (_name, metadata) in enumerate(cases())]
     volumes.append(volume(GOOD_ID, 'good',
-                          _metadata(volume_id=GOOD_ID), admin))
+                          good_metadata(), admin))
     return volumes
 
 
@@ -120,16 +96,21 @@ def tagged_snapshots(volumes):
     return [fixtures.snapshot('snap-%s-%s' % (found.id, sid), 'tagged',
                               found.id,
                               metadata={codec.SNAPSHOT_SCHEDULE_KEY: sid})
-            for found in volumes for sid in (SID, 'deadbeef')]
+            for found in volumes
+            for sid in (SID, hostile_metadata.SID, 'deadbeef')]
 
 
 class Checks:
 
-    def assert_each_hostile_invalid(self, res, state_of):
+    def assert_page_shows_each_hostile_invalid(self, res, state_of):
         self.assertEqual(200, res.status_code)
         res.content.decode('utf-8')
+        self.assert_each_hostile_invalid(res.context['table'].data,
+                                         state_of)
+
+    def assert_each_hostile_invalid(self, rows, state_of):
         states = {}
-        for row in res.context['table'].data:
+        for row in rows:
             states.setdefault(row_volume(row), set()).add(state_of(row))
         self.assertEqual({GOOD_ID}, {key for key in states
                                      if not key.startswith(HOSTILE_ID)})
@@ -151,7 +132,8 @@ class ProjectPagesTests(Checks, helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'schedules'))
-        self.assert_each_hostile_invalid(res, lambda row: row.state)
+        self.assert_page_shows_each_hostile_invalid(res,
+                                                    lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
     def test_volumes_tab(self):
@@ -159,7 +141,7 @@ class ProjectPagesTests(Checks, helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'volumes'))
-        self.assert_each_hostile_invalid(
+        self.assert_page_shows_each_hostile_invalid(
             res, lambda row: row.protection.state)
 
     @helpers.create_mocks({cinder: ['volume_get'],
@@ -167,27 +149,49 @@ class ProjectPagesTests(Checks, helpers.TestCase):
     def test_schedule_pages(self):
         self.mock_snapshots_of.return_value = []
         for name, metadata in cases():
-            with self.subTest(name):
-                self.mock_volume_get.return_value = volume(
-                    HOSTILE_ID, 'hostile', metadata)
-                res = self.client.get(reverse(
-                    'horizon:project:volume_protection:schedule_detail',
-                    args=(HOSTILE_ID, SID)))
-                self.assertEqual(200, res.status_code)
-                res.content.decode('utf-8')
-                self.assertEqual(schedule_rows.INVALID,
-                                 res.context['row'].state)
+            self.mock_volume_get.return_value = volume(
+                HOSTILE_ID, 'hostile', metadata)
+            for sid in schedule_ids(metadata)[:3]:
+                with self.subTest(name, schedule=sid):
+                    res = self.client.get(reverse(
+                        'horizon:project:volume_protection:schedule_detail',
+                        args=(HOSTILE_ID, sid)))
+                    self.assertEqual(200, res.status_code)
+                    res.content.decode('utf-8')
+                    self.assertEqual(schedule_rows.INVALID,
+                                     res.context['row'].state)
 
 
 class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_list'],
-                           keystone: ['project_names']})
+                           keystone: ['project_names', 'user_names']})
     def test_schedules_tab(self):
-        self.mock_volume_list.return_value = listed(admin=True)
+        volumes = sorted(listed(admin=True), key=lambda found: found.id)
+
+        def volume_list(request, search_opts=None, limit=None, marker=None,
+                        sort=None):
+            # Cinder's paging by id, ascending.
+            ids = [found.id for found in volumes]
+            start = ids.index(marker) + 1 if marker else 0
+            return volumes[start:start + limit]
+
+        self.mock_volume_list.side_effect = volume_list
         self.mock_project_names.return_value = {}
-        res = self.client.get(_tab(ADMIN_INDEX_URL, 'schedules'))
-        self.assert_each_hostile_invalid(res, lambda row: row.state)
+        self.mock_user_names.return_value = {}
+        url = _tab(ADMIN_INDEX_URL, 'schedules')
+        rows = []
+        while True:
+            res = self.client.get(url)
+            self.assertEqual(200, res.status_code)
+            res.content.decode('utf-8')
+            table = res.context['table']
+            rows.extend(table.data)
+            if not table.has_more_data():
+                break
+            url = '%s?%s' % (ADMIN_INDEX_URL,
+                             table.get_pagination_string())
+        self.assert_each_hostile_invalid(rows, lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
                            keystone: ['project_names']})
@@ -198,12 +202,15 @@ class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
         self.mock_project_names.return_value = {}
         res = self.client.get(_tab(ADMIN_INDEX_URL, 'orphans'))
         self.assertEqual(200, res.status_code)
-        # Each volume's snapshot of a deleted schedule, and only it.
-        self.assertEqual(
-            sorted(found.id for found in volumes),
-            sorted(orphan.volume_id for orphan in res.context['table'].data))
-        self.assertEqual({'deadbeef'}, {orphan.schedule_id for orphan
-                                        in res.context['table'].data})
+        # Each snapshot whose schedule is gone from its volume, and only
+        # those: a schedule there, readable or not, holds its snapshots.
+        expected = sorted(
+            (found.id, sid) for found in volumes
+            for sid in (SID, hostile_metadata.SID, 'deadbeef')
+            if sid not in all_schedule_ids(found.metadata))
+        self.assertEqual(expected, sorted(
+            (orphan.volume_id, orphan.schedule_id)
+            for orphan in res.context['table'].listed.values()))
 
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_list',
                                     'volume_names_by_id', 'error_reasons'],
@@ -222,9 +229,12 @@ class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
             res = self.client.get(ADMIN_INDEX_URL)
         self.assertEqual(200, res.status_code)
         res.content.decode('utf-8')
+        holding = {found.id for found in volumes if hostile_metadata.SID
+                   in all_schedule_ids(found.metadata)}
         marks = {snapshot.volume_id: str(snapshot.schedule_mark)
                  for snapshot in res.context['table'].data
-                 if snapshot.metadata[codec.SNAPSHOT_SCHEDULE_KEY] == SID}
+                 if snapshot.metadata[codec.SNAPSHOT_SCHEDULE_KEY]
+                 == hostile_metadata.SID and snapshot.volume_id in holding}
+        self.assertTrue(marks)
         for volume_id, mark in marks.items():
-            if volume_id.startswith(HOSTILE_ID):
-                self.assertIn('cannot be read', mark, volume_id)
+            self.assertIn('cannot be read', mark, volume_id)

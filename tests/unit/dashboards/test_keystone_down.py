@@ -13,17 +13,19 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import store
+from tests.unit import fixtures
 from tests.unit.dashboards import test_schedule_workflow as workflow_tests
 from tests.unit.dashboards import test_schedules_tab as tab_tests
 
 KEYSTONE_CALLS = ['project_names', 'trust_create', 'trust_delete',
-                  'scheduler_user_id']
+                  'trust_get', 'scheduler_user_id']
 UNAVAILABLE = 'The Identity service is unavailable or not responding.'
 
 
 def keystone_down(test):
     test.mock_scheduler_user_id.return_value = 'scheduler-user'
-    for name in ('project_names', 'trust_create', 'trust_delete'):
+    for name in ('project_names', 'trust_create', 'trust_delete',
+                 'trust_get'):
         getattr(test, 'mock_' + name).side_effect = \
             errors.IdentityUnavailable()
 
@@ -49,7 +51,9 @@ class WorkflowTests(workflow_tests.WorkflowTestCase):
 class ScheduleFormTests(helpers.TestCase):
 
     def found(self):
-        volume = tab_tests.volume_with(tab_tests.healthy())
+        # A member's volume, with a schedule of their project.
+        volume = tab_tests.volume_with(tab_tests.healthy(
+            project_id=fixtures.PROJECT_ID))
         self.mock_volume_get.return_value = volume
         self.mock_snapshots_of.return_value = []
         return volume
@@ -103,12 +107,12 @@ class ScheduleFormTests(helpers.TestCase):
 class AdminScheduleTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['admin_snapshots_of'],
                            keystone: KEYSTONE_CALLS})
     def test_admin_detail_page_needs_no_keystone(self):
         self.mock_volume_get.return_value = tab_tests.volume_with(
             tab_tests.healthy())
-        self.mock_snapshots_of.return_value = []
+        self.mock_admin_snapshots_of.return_value = []
         keystone_down(self)
         response = self.client.get(reverse(
             'horizon:admin:volume_protection:schedule_detail',

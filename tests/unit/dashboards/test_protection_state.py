@@ -106,15 +106,16 @@ class StateTests(SimpleTestCase):
         self.assertEqual(states.FAILING, found.state)
         self.assertEqual('No valid backend was found.', found.reason)
         self.assertEqual(3, found.failures)
-        self.assertEqual('Failing (3 runs in a row): No valid backend was '
-                         'found.', str(states.describe(found)))
+        self.assertEqual('Failing (3 runs in a row), as the scheduler '
+                         'recorded: No valid backend was found.',
+                         str(states.describe(found)))
 
     def test_a_skipped_run_is_failing_with_the_reason(self):
         found = protection([ran(model.OUTCOME_SKIPPED,
                                 reason='Snapshot quota is full.')])
         self.assertEqual(states.FAILING, found.state)
-        self.assertEqual('Failing: Snapshot quota is full.',
-                         str(states.describe(found)))
+        self.assertEqual('Failing, as the scheduler recorded: Snapshot '
+                         'quota is full.', str(states.describe(found)))
 
     def test_paused(self):
         yesterday = TODAYS_SLOT - datetime.timedelta(days=5)

@@ -12,6 +12,7 @@ from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -158,7 +159,8 @@ class TableTests(helpers.TestCase):
         self.assertIn('<span title="2026-03-11 01:00 UTC">'
                       '2026-03-10 21:00 EDT</span>', html)
         self.assertIn('Failed: quota &lt;exceeded&gt;', html)
-        self.assertIn('Failing: quota &lt;exceeded&gt;', html)
+        self.assertIn('Failing, as the scheduler recorded: quota '
+                      '&lt;exceeded&gt;', html)
         self.assertNotIn('<exceeded>', html)
         self.assertIn(reverse(
             'horizon:project:volume_protection:schedule_detail',
@@ -294,13 +296,23 @@ class DetailAndFormTests(helpers.TestCase):
         self.mock_find.return_value = (volume, decoded)
         self.mock_snapshots_of.return_value = list(snapshots)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
     def test_detail_shows_history_next_runs_owner_and_snapshots(self):
         schedule = ran(healthy(), model.OUTCOME_FAILED, reason='<no room>')
         snapshot = factories.snapshot('snap-held', NOW)
         snapshot.name = 'db-data-daily'
         self.found(schedule, [snapshot])
+        self.mock_trust_get.return_value = keystone.Trust(
+            id=schedule.trust_id, trustor_user_id=USER_ID,
+            trustee_user_id='scheduler', project_id=schedule.project_id)
         res = self.client.get(detail_url())
+        # The viewer's own trust, checked with their token: one call.
+        self.mock_trust_get.assert_called_once_with(
+            helpers.IsHttpRequest(), schedule.trust_id)
+        self.assertContains(res, 'Keystone still holds your authorization')
+        self.assertContains(res, 'Failing, as the scheduler recorded: '
+                                 '&lt;no room&gt;')
         self.assertEqual(200, res.status_code)
         self.assertTemplateUsed(res, 'volume_protection/schedules/detail.html')
         self.assertContains(res, '&lt;no room&gt;')
@@ -310,6 +322,34 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertEqual(1, len(res.context['history']))
         self.assertTrue(res.context['owner_is_user'])
         self.assertContains(res, 'UTC')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
+        schedule = ran(healthy(), model.OUTCOME_OK)
+        self.found(schedule)
+        for answer in (errors.NotFound(), keystone.Trust(
+                id=schedule.trust_id, trustor_user_id=USER_ID,
+                trustee_user_id='scheduler', project_id='p-other')):
+            with self.subTest(answer=answer):
+                if isinstance(answer, Exception):
+                    self.mock_trust_get.side_effect = answer
+                else:
+                    self.mock_trust_get.side_effect = None
+                    self.mock_trust_get.return_value = answer
+                res = self.client.get(detail_url())
+                self.assertContains(res, 'Keystone no longer holds your '
+                                         'authorization')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_members_trust_is_not_read(self):
+        self.found(ran(factories.schedule(owner_id='someone-else'),
+                       model.OUTCOME_AUTHORIZATION_LOST))
+        res = self.client.get(detail_url())
+        self.assertContains(res, 'Authorization lost, as the scheduler '
+                                 'recorded')
+        self.mock_trust_get.assert_not_called()
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
     def test_detail_of_a_missing_schedule_redirects_with_a_message(self):
@@ -327,7 +367,7 @@ class DetailAndFormTests(helpers.TestCase):
                          r'<input[^>]*value="keep"[^>]*checked')
         self.assertNotRegex(res.content.decode(),
                             r'<input[^>]*value="delete"[^>]*checked')
-        self.mock_delete.return_value = 0
+        self.mock_delete.return_value = schedules_api.Outcome()
         res = self.client.post(detail_url('delete_schedule'),
                                {'snapshots': 'keep'})
         self.assertNoFormErrors(res)
@@ -338,7 +378,8 @@ class DetailAndFormTests(helpers.TestCase):
                                            'delete']})
     def test_delete_with_its_snapshots(self):
         self.found(healthy(), [factories.snapshot('s1', NOW)])
-        self.mock_delete.return_value = 1
+        self.mock_delete.return_value = schedules_api.Outcome(
+            snapshots_deleted=1)
         res = self.client.post(detail_url('delete_schedule'),
                                {'snapshots': 'delete'})
         self.assertNoFormErrors(res)
@@ -356,28 +397,34 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertMessageCount(res, error=1)
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
-                                           'update']})
+                                           'take_over']})
     def test_take_over(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
+        self.mock_take_over.return_value = schedules_api.Outcome()
         res = self.client.post(detail_url('take_over_schedule'), {})
         self.assertNoFormErrors(res)
-        self.mock_update.assert_called_once_with(
-            helpers.IsHttpRequest(), VOLUME_ID, SID, take_over=True)
+        self.mock_take_over.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID)
 
     @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
-                                           'update']})
+                                           'take_over']})
     def test_take_over_refused_by_keystone_says_why(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
-        self.mock_update.side_effect = errors.TrustRefused(
+        self.mock_take_over.side_effect = errors.TrustRefused(
             detail='no role')
         res = self.client.post(detail_url('take_over_schedule'), {})
         self.assertEqual(200, res.status_code)
         self.assertMessageCount(res, error=1)
 
 
+NOT_LISTED = ('it is not among the schedules listed (deleted or changed '
+              'since the page was drawn): nothing was done.')
+
+
 class GoneScheduleActionTests(helpers.TestCase):
-    """Pause, Resume or Run Now on a schedule someone deleted since the
-    page was drawn: a message saying so, back on the Schedules tab."""
+    """Pause, Resume or Run Now on a schedule the tab does not list (
+    deleted since the page was drawn, or an id made up): a message saying
+    so, nothing done, back on the Schedules tab."""
 
     url = (reverse('horizon:project:volume_protection:index') +
            '?tab=volume_protection__schedules')
@@ -390,18 +437,66 @@ class GoneScheduleActionTests(helpers.TestCase):
         for listed in ([], [other]):  # the table empty, or not
             self.mock_volume_list.return_value = listed
             self.mock_snapshot_list.return_value = []
-            for action, mocked, said in (
-                    ('pause', self.mock_pause, 'Unable to pause schedule'),
-                    ('run_now', self.mock_run_now,
-                     'Unable to ask for a run of schedule')):
-                mocked.side_effect = errors.NotFound(
-                    'The volume has no schedule "%s".' % SID)
+            for action, said in (
+                    ('pause', 'Unable to pause schedule'),
+                    ('run_now', 'Unable to ask for a run of schedule')):
                 res = self.client.post(self.url, {
                     'action': 'schedules__%s__%s' % (action, ROW_ID)})
                 self.assertRedirectsNoFollow(res, self.url)
                 # Messages wait for the next page shown: this one's last.
                 shown = [str(m) for m in res.wsgi_request._messages]
-                self.assertEqual(
-                    '%s %s: The volume has no schedule "%s".'
-                    % (said, SID, SID), shown[-1])
+                self.assertEqual('%s %s: %s' % (said, SID, NOT_LISTED),
+                                 shown[-1])
                 self.assertFalse([m for m in shown if 'not allowed' in m])
+        self.mock_pause.assert_not_called()
+        self.mock_run_now.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['_save', '_request_run']})
+    def test_a_schedule_the_tab_does_not_list_is_not_touched(self):
+        # The user's own volume, with a schedule written by hand and no
+        # mark: the tab's listing (Cinder's filter on the mark) leaves it.
+        unlisted = volume_with(healthy(project_id='1'), name='unlisted')
+        del unlisted.metadata[codec.MARKER_KEY]
+        self.mock_volume_list.return_value = []
+        self.mock_snapshot_list.return_value = []
+        self.mock_volume_get.return_value = unlisted
+        for action in ('pause', 'resume', 'run_now'):
+            res = self.client.post(self.url, {
+                'action': 'schedules__%s__%s' % (action, ROW_ID)})
+            self.assertRedirectsNoFollow(res, self.url)
+            shown = [str(m) for m in res.wsgi_request._messages]
+            self.assertTrue(shown[-1].endswith(NOT_LISTED), shown)
+        self.mock__save.assert_not_called()
+        self.mock__request_run.assert_not_called()
+
+
+class OtherProjectTests(helpers.TestCase):
+    """A reason recorded on a schedule names no project but the
+    viewer's: every member of the project, readers too, sees it."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_projects_id_is_said_another_project(self):
+        reason = ("the schedule's trust acts in project p-secret, not in "
+                  "the volume's project 1")
+        schedule = ran(healthy(project_id='1'),
+                       model.OUTCOME_AUTHORIZATION_LOST, reason=reason)
+        self.mock_volume_list.return_value = [volume_with(schedule)]
+        self.mock_volume_get.return_value = volume_with(schedule)
+        self.mock_snapshot_list.return_value = []
+        self.mock_snapshots_of.return_value = []
+        for url in (reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__schedules',
+                    reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__volumes',
+                    detail_url()):
+            with self.subTest(url):
+                res = self.client.get(url)
+                self.assertEqual(200, res.status_code)
+                self.assertNotContains(res, 'p-secret')
+                self.assertContains(res, 'acts in another project, not in '
+                                         'the volume&#x27;s project 1')

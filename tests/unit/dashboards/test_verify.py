@@ -408,7 +408,8 @@ class ScheduleOptionTests(helpers.TestCase):
         with mock.patch.object(schedules_api, 'find',
                                return_value=(volume, decoded)), \
                 mock.patch.object(schedules_api, 'snapshots_of',
-                                  return_value=[]):
+                                  return_value=[]), \
+                mock.patch.object(keystone, 'trust_get'):
             res = self.client.get(tab_tests.detail_url())
         self.assertContains(res, '<dd id="volsnap-schedule-verification">'
                                  'Verifies the new snapshot every 3 runs'

@@ -1,9 +1,11 @@
 """Admin > Volume > Volume Protection: the Schedules tab (every
-project's, one volume listing and one project listing), a schedule's
-detail page and the delete form, in any project."""
+project's, a page of scheduled volumes at a time: one volume listing, one
+project listing and one user listing), a schedule's detail page and the
+delete form, in any project."""
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
+from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -33,14 +35,44 @@ def attention_first(rows):
 
 class AdminSchedulesTab(project_views.SchedulesTab):
     """The snapshots each schedule holds are not counted here: that
-    would list every snapshot of the cloud."""
+    would list every snapshot of the cloud. A page holds Horizon's page
+    size of scheduled volumes, by id (those that need attention first
+    within it): the cloud's schedules can be thousands."""
 
     table_classes = (admin_tables.AdminSchedulesTable,)
     policy_rules = policy.ADMIN
 
+    #: Set by list_volumes: whether other pages follow or precede.
+    _has_more = _has_prev = False
+
     def list_volumes(self):
-        return cinder.volume_list(self.request,
-                                  search_opts=dict(ALL_SCHEDULED))
+        page_size = horizon_utils.get_page_size(self.request)
+        prev_marker = self.request.GET.get(admin_tables.PREV_MARKER_PARAM)
+        marker = prev_marker or self.request.GET.get(
+            admin_tables.MARKER_PARAM)
+        volumes = list(cinder.volume_list(
+            self.request, search_opts=dict(ALL_SCHEDULED),
+            limit=page_size + 1, marker=marker or None,
+            sort='id:desc' if prev_marker else 'id:asc'))
+        more = len(volumes) > page_size
+        volumes = volumes[:page_size]
+        if prev_marker:
+            volumes.reverse()
+            self._has_prev, self._has_more = more, True
+        else:
+            self._has_prev, self._has_more = bool(marker), more
+        table = self._tables[self.table_classes[0]._meta.name]
+        table.page_volume_ids = [volume.id for volume in volumes]
+        return volumes
+
+    def has_more_data(self, table):
+        return self._has_more
+
+    def viewer_project(self):
+        return None  # the admin's listing shows each volume's project
+
+    def has_prev_data(self, table):
+        return self._has_prev
 
     def list_snapshots(self):
         return []
@@ -59,6 +91,16 @@ class AdminSchedulesTab(project_views.SchedulesTab):
             names = {}
         for row in rows:
             row.project_name = names.get(row.project_id)
+        owners = [row.owner_id for row in rows if row.owner_id]
+        if owners:
+            try:
+                users = keystone.user_names(self.request)
+            except errors.VolsnapAPIError as exc:
+                exceptions.handle(self.request, _(
+                    "User names are unavailable: %s") % exc)
+                users = {}
+            for row in rows:
+                row.owner_name = users.get(row.owner_id)
         return rows
 
 
@@ -71,9 +113,9 @@ class AdminScheduleMixin:
             self.request, self.kwargs['volume_id'],
             self.kwargs['schedule_id'])
 
-    def snapshots_of(self, schedule):
-        return schedules_api.snapshots_of(self.request, schedule,
-                                          all_projects=True)
+    def snapshots_of(self, volume, schedule):
+        return schedules_api.admin_snapshots_of(self.request, volume,
+                                                schedule)
 
 
 class AdminScheduleDetailView(AdminScheduleMixin,
@@ -85,6 +127,12 @@ class AdminScheduleDetailView(AdminScheduleMixin,
 
 class AdminDeleteScheduleForm(schedule_forms.DeleteScheduleForm):
     api_call = 'admin_delete'
+    trust_left_message = _(
+        "The trust the schedule names was not deleted: it is not proved "
+        "to be the authorization its owner gave the scheduler in the "
+        "volume's project (the project's members write that name), or "
+        "Keystone refused. It remains until its trustor or an "
+        "administrator deletes it.")
 
 
 class AdminDeleteScheduleView(AdminScheduleMixin,

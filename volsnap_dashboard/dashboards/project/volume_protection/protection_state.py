@@ -78,6 +78,9 @@ class Protection:
     schedules: tuple = ()
     busy: bool = False
     last_verified: object = None
+    #: The state and reason are the scheduler's record (which the
+    #: project's members can write too), not the page's finding.
+    recorded: bool = False
 
 
 def _newest_available(snapshots):
@@ -153,12 +156,15 @@ def protection_of(schedules, snapshots, now, overdue_after=OVERDUE_AFTER):
     if not schedules:
         return Protection(state=MANUAL_ONLY if newest else UNPROTECTED,
                           **common)
-    states = [schedule_state(schedule, now, overdue_after)
+    states = [(schedule_state(schedule, now, overdue_after), schedule)
               for schedule in schedules]
-    state, reason, failures = min(states,
-                                  key=lambda entry: URGENCY.index(entry[0]))
+    (state, reason, failures), schedule = min(
+        states, key=lambda entry: URGENCY.index(entry[0][0]))
+    recorded = isinstance(schedule, model.Schedule) and state in (
+        INVALID, AUTHORIZATION_LOST, FAILING)
     return Protection(state=state, reason=reason, failures=failures,
-                      next_run=_next_run(schedules, now), **common)
+                      next_run=_next_run(schedules, now), recorded=recorded,
+                      **common)
 
 
 def describe(protection):
@@ -168,6 +174,11 @@ def describe(protection):
     if protection.state == FAILING and protection.failures > 1:
         display = _("%(state)s (%(count)d runs in a row)") % {
             'state': display, 'count': protection.failures}
+    if protection.recorded and protection.reason:
+        return _("%(state)s, as the scheduler recorded: %(reason)s") % {
+            'state': display, 'reason': protection.reason}
+    if protection.recorded:
+        return _("%s, as the scheduler recorded") % display
     if protection.reason:
         return _("%(state)s: %(reason)s") % {'state': display,
                                              'reason': protection.reason}

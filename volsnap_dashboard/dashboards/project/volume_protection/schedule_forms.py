@@ -36,6 +36,11 @@ class DeleteScheduleForm(ScheduleForm):
 
     #: The schedules_api function that deletes.
     api_call = 'delete'
+    #: Said when the schedule's trust was not deleted.
+    trust_left_message = _(
+        "The authorization its owner gave the scheduler (a Keystone "
+        "trust) remains: only that user or an administrator can delete "
+        "it. It acts on nothing once its schedule is gone.")
 
     def __init__(self, request, *args, held=0, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -54,13 +59,14 @@ class DeleteScheduleForm(ScheduleForm):
     def handle(self, request, data):
         keep = data['snapshots'] == KEEP
         try:
-            deleted = getattr(schedules_api, self.api_call)(
+            outcome = getattr(schedules_api, self.api_call)(
                 request, self.volume_id, self.schedule_id,
                 keep_snapshots=keep)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, _(
                 "Unable to delete the schedule: %s") % exc)
             return False
+        deleted = outcome.snapshots_deleted
         if keep:
             messages.success(request, _(
                 "Deleted the schedule; its snapshots were kept."))
@@ -69,6 +75,8 @@ class DeleteScheduleForm(ScheduleForm):
                 "Deleted the schedule and %(count)d snapshot.",
                 "Deleted the schedule and %(count)d snapshots.", deleted)
                 % {'count': deleted})
+        if outcome.trust_left:
+            messages.warning(request, self.trust_left_message)
         return True
 
 
@@ -76,12 +84,17 @@ class TakeOverScheduleForm(ScheduleForm):
 
     def handle(self, request, data):
         try:
-            schedules_api.update(request, self.volume_id, self.schedule_id,
-                                 take_over=True)
+            outcome = schedules_api.take_over(request, self.volume_id,
+                                              self.schedule_id)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, _(
                 "Unable to take over the schedule: %s") % exc)
             return False
         messages.success(request, _(
             "The schedule now runs with your authorization."))
+        if outcome.trust_left:
+            messages.warning(request, _(
+                "The previous owner's authorization (a Keystone trust) "
+                "remains until that user or an administrator deletes it; "
+                "the schedule no longer uses it."))
         return True

@@ -8,6 +8,8 @@ metadata each run writes on them.
 
 import datetime
 
+from django.utils.translation import ngettext
+
 from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -27,6 +29,9 @@ NEEDS_ATTENTION = (FAILING, AUTHORIZATION_LOST, INVALID, OVERDUE)
 #: A run this late is overdue (as on the Volumes tab): the scheduler
 #: sweeps every minute and a run waits for its snapshot.
 OVERDUE_AFTER = datetime.timedelta(minutes=30)
+
+#: The schedule id of the row that counts a volume's schedules not shown.
+MORE = 'more'
 
 # A row's id joins its volume's id and the schedule's: neither holds "_",
 # and Horizon splits its action strings on "__" only.
@@ -95,6 +100,9 @@ class ScheduleRow:
         self.schedule_id = schedule.id
         self.id = row_id(volume.id, schedule.id)
         self.valid = isinstance(schedule, model.Schedule)
+        #: Its id is one the panel's pages and actions take (hand-written
+        #: metadata may hold any).
+        self.openable = bool(model.SCHEDULE_ID.match(schedule.id))
         self.project_id = (schedule.project_id if self.valid else None) \
             or codec.volume_project(volume)
         self.snapshots = list(snapshots)
@@ -105,7 +113,30 @@ class ScheduleRow:
         self.run_requested = self.valid and schedule.run_requested
         self.owner_id = schedule.owner_id if self.valid else None
         self.label = (schedule.label if self.valid else '') or schedule.id
+        #: The state and reason are the scheduler's record (which the
+        #: project's members can write too), not the page's finding.
+        self.recorded = self.valid and self.state in (
+            FAILING, INVALID, AUTHORIZATION_LOST)
         self.reason = self._reason()
+        #: Whether the row stands for schedules not shown.
+        self.overflow = False
+
+    @classmethod
+    def more(cls, volume, count, at):
+        """One row for the ``count`` schedules of ``volume`` beyond those
+        a page shows (no link, no action)."""
+        reason = ngettext(
+            "%(count)d more schedule on this volume is not shown: a page "
+            "shows at most %(limit)d of a volume's.",
+            "%(count)d more schedules on this volume are not shown: a page "
+            "shows at most %(limit)d of a volume's.", count) % {
+            'count': count, 'limit': schedule_guard.MAX_PER_VOLUME}
+        row = cls(volume, model.Invalid(id=MORE, volume_id=volume.id,
+                                        reason=reason), (), at)
+        row.label = ngettext("%d more schedule", "%d more schedules",
+                             count) % count
+        row.overflow = True
+        return row
 
     def _reason(self):
         if not self.valid:
@@ -141,19 +172,23 @@ def snapshots_by_schedule(snapshots):
     return found
 
 
-def rows(volumes, snapshots, min_interval=None, at=None):
+def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
     """The rows of every schedule on ``volumes``, by volume name then
     schedule label; ``snapshots`` (any, of the same projects) are
-    counted to the schedules that made them."""
+    counted to the schedules that made them. ``project_id``: the
+    volumes' project where the listing does not show it."""
     at = at or now()
     held = snapshots_by_schedule(snapshots)
     found = []
     for volume in volumes:
         for schedule in shown(volume, schedule_guard.schedules_of(
-                volume, min_interval), at):
+                volume, min_interval, project_id), at):
             found.append(ScheduleRow(
                 volume, schedule, held.get((volume.id, schedule.id), ()),
                 at))
+        hidden = schedule_guard.hidden_count(volume)
+        if hidden:
+            found.append(ScheduleRow.more(volume, hidden, at))
     return sorted(found, key=lambda row: (row.volume_name.lower(),
-                                          row.volume_id, row.label,
-                                          row.schedule_id))
+                                          row.volume_id, row.overflow,
+                                          row.label, row.schedule_id))

@@ -102,6 +102,15 @@ def time_html(moment, zone, extra=''):
                        in_zone(moment, zone), extra)
 
 
+def recorded_text(state, reason=''):
+    """A state the scheduler recorded, said to be its record (the
+    project's members can write it too)."""
+    if reason:
+        return _("%(state)s, as the scheduler recorded: %(reason)s") % {
+            'state': state, 'reason': reason}
+    return _("%s, as the scheduler recorded") % state
+
+
 def outcome_text(outcome, reason=''):
     text = OUTCOME_DISPLAY.get(outcome, outcome or '')
     if reason:
@@ -117,6 +126,8 @@ def volume_link(row):
 
 
 def detail_link(row):
+    if not row.openable:
+        return None
     return reverse('horizon:project:volume_protection:schedule_detail',
                    args=(row.volume_id, row.schedule_id))
 
@@ -157,11 +168,29 @@ class LastRunColumn(tables.Column):
                          extra)
 
 
+def owner_text(row, viewer_id):
+    """Whose authorization the schedule runs with: "you", the user's
+    name where the page looked it up, else the user's id."""
+    if not row.owner_id:
+        return '-'
+    if row.owner_id == viewer_id:
+        return _("you")
+    return getattr(row, 'owner_name', None) or row.owner_id
+
+
+class OwnerColumn(tables.Column):
+    def get_data(self, row):
+        return owner_text(row, self.table.request.user.id)
+
+
 class StateColumn(tables.Column):
-    """Polls on the raw state; shows why a schedule does nothing."""
+    """Polls on the raw state; shows why a schedule does nothing, and
+    whether the page found it or the scheduler recorded it."""
 
     def get_data(self, row):
         state = super().get_data(row)
+        if row.recorded:
+            return recorded_text(state, row.reason)
         if row.reason:
             return _("%(state)s: %(reason)s") % {'state': state,
                                                  'reason': row.reason}
@@ -244,12 +273,20 @@ class DeleteSchedule(ScheduleRowModal):
     icon = 'trash'
     policy_rules = policy.DELETE_SCHEDULE
 
+    def allowed(self, request, row=None):
+        return row is None or row.openable
+
+
+NOT_LISTED = _("it is not among the schedules listed (deleted or changed "
+               "since the page was drawn): nothing was done.")
+
 
 class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
                           ScheduleTargetMixin,
                           policy.CachedPolicyActionMixin,
                           tables.BatchAction):
-    """A one-click change of one schedule through ``api_call``."""
+    """A one-click change of one schedule through ``api_call``, only of
+    a row the tab lists (an id posted for any other is refused)."""
 
     policy_rules = policy.CHANGE_SCHEDULE
     #: The name of the schedules_api function that makes the change.
@@ -258,6 +295,12 @@ class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
 
     def action(self, request, obj_id):
         volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        if self.table.get_object_by_id(obj_id) is None:
+            messages.error(request, self.failure_message % {
+                'id': schedule_id, 'reason': NOT_LISTED})
+            refused = errors.NotFound(NOT_LISTED)
+            raise exceptions.HandledException((type(refused), refused,
+                                               None))
         try:
             getattr(schedules_api, self.api_call)(request, volume_id,
                                                   schedule_id)
@@ -393,6 +436,9 @@ class SchedulesTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
     next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
     last_run = LastRunColumn('last', verbose_name=_("Last Run"))
     snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))
+    owner = OwnerColumn('owner_id', verbose_name=_("Owner"),
+                        help_text=_("The member whose authorization the "
+                                    "scheduler runs it with."))
     state = StateColumn('state', verbose_name=_("State"), status=True,
                         status_choices=STATE_CHOICES,
                         display_choices=STATE_DISPLAY)

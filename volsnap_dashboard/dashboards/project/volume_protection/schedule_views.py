@@ -12,6 +12,7 @@ from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_forms)
 from volsnap_dashboard.dashboards.project.volume_protection import (
@@ -68,9 +69,16 @@ class SchedulesTab(tabs.TableTab):
             return []
         return self.rows(volumes, snapshots)
 
+    def viewer_project(self):
+        """The project whose member views the tab (their volumes' project,
+        which their listing does not show), or None for an administrator
+        looking at every project's."""
+        return self.request.user.project_id
+
     def rows(self, volumes, snapshots):
         return schedule_rows.rows(volumes, snapshots,
-                                  schedules_api.min_interval())
+                                  schedules_api.min_interval(),
+                                  project_id=self.viewer_project())
 
 
 class ScheduleMixin:
@@ -87,14 +95,14 @@ class ScheduleMixin:
         return schedules_api.find(self.request, self.kwargs['volume_id'],
                                   self.kwargs['schedule_id'])
 
-    def snapshots_of(self, schedule):
+    def snapshots_of(self, volume, schedule):
         return schedules_api.snapshots_of(self.request, schedule)
 
     @memoized.memoized_method
     def get_row(self):
         try:
             volume, schedule = self.find()
-            snapshots = self.snapshots_of(schedule)
+            snapshots = self.snapshots_of(volume, schedule)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the schedule: %s") % exc,
@@ -124,6 +132,20 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
     volume_url_name = 'horizon:project:volumes:detail'
     snapshot_url_name = 'horizon:project:volume_protection:detail'
 
+    def trust_exists(self, trust_id):
+        """Whether Keystone holds the viewer's own trust for the volume's
+        project (one call, with their token: a fact the page checks rather
+        than the scheduler's record, which members can write); None if it
+        cannot tell."""
+        try:
+            trust = keystone.trust_get(self.request, trust_id)
+        except errors.NotFound:
+            return False
+        except errors.VolsnapAPIError:
+            return None
+        return (trust.trustor_user_id == self.request.user.id
+                and trust.project_id == self.get_row().project_id)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         row = self.get_row()
@@ -131,7 +153,13 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
         context['row'] = row
         context['schedule_title'] = _("%(schedule)s of %(volume)s") % {
             'schedule': row.label, 'volume': row.volume_name}
-        context['state'] = dict(schedule_tables.STATE_DISPLAY)[row.state]
+        state = dict(schedule_tables.STATE_DISPLAY)[row.state]
+        if row.recorded:
+            context['state'] = schedule_tables.recorded_text(state,
+                                                             row.reason)
+        else:
+            context['state'] = state
+            context['state_reason'] = row.reason
         context['zone'] = zone
         if row.valid:
             schedule = row.schedule
@@ -143,6 +171,9 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
                 schedule.verify_every)
             context['owner_is_user'] = \
                 schedule.owner_id == self.request.user.id
+            if context['owner_is_user']:
+                context['trust_exists'] = self.trust_exists(
+                    schedule.trust_id)
             context['created'] = schedule_tables.time_html(
                 schedule.created, zone)
             context['last_run'] = schedule_tables.time_html(

@@ -75,7 +75,8 @@ class VolumesTab(listing_tab.ListingTab):
             exceptions.handle(self.request, _(
                 "Volumes are unavailable right now: %s") % exc)
             return []
-        return volumes_tab.protected_volumes(volumes, snapshots)
+        return volumes_tab.protected_volumes(
+            volumes, snapshots, project_id=self.request.user.project_id)
 
 
 class VolumeProtectionTabs(tabs.TabGroup):

@@ -55,15 +55,17 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def with_protection(volume, snapshots, at=None):
-    """``volume`` with its Protection attached, from its snapshots."""
+def with_protection(volume, snapshots, at=None, project_id=None):
+    """``volume`` with its Protection attached, from its snapshots
+    (``project_id``: the viewer's, whose volume it is)."""
     if verification.is_verification_volume(volume):
         volume.protection = states.Protection(state=states.TEMPORARY)
         return volume
     at = at or now()
     schedules = schedule_guard.checked(
         # As the scheduler reads them: the operator's minimum counts.
-        schedule_guard.schedules_of(volume, schedules_api.min_interval()),
+        schedule_guard.schedules_of(volume, schedules_api.min_interval(),
+                                    project_id),
         lambda schedule: states.protection_of([schedule], [], at))
     volume.protection = states.protection_of(schedules, snapshots, at)
     return volume
@@ -74,14 +76,15 @@ def users_volume(volume):
     return volume.protection.state != states.TEMPORARY
 
 
-def protected_volumes(volumes, snapshots, at=None):
+def protected_volumes(volumes, snapshots, at=None, project_id=None):
     """Each of ``volumes`` with its Protection, from one listing of the
     project's ``snapshots`` joined by volume id."""
     by_volume = {}
     for snapshot in snapshots:
         by_volume.setdefault(snapshot.volume_id, []).append(snapshot)
     at = at or now()
-    return [with_protection(volume, by_volume.get(volume.id, []), at)
+    return [with_protection(volume, by_volume.get(volume.id, []), at,
+                            project_id)
             for volume in volumes]
 
 
@@ -152,7 +155,8 @@ class VolumeRow(tables.Row):
         volume = cinder.volume_get(request, volume_id)
         snapshots = cinder.snapshot_list(
             request, search_opts={'volume_id': volume.id})
-        return with_protection(volume, list(snapshots))
+        return with_protection(volume, list(snapshots),
+                               project_id=request.user.project_id)
 
     def load_cells(self, volume=None):
         super().load_cells(volume)
