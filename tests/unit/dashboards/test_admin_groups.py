@@ -3,6 +3,7 @@ verification and group snapshot on the Snapshots tab (every project's),
 the admin group snapshot page and its Delete Group Snapshot (API wrapper
 mocked)."""
 
+import datetime
 import re
 from unittest import mock
 
@@ -129,7 +130,12 @@ class AdminSnapshotsTabTests(helpers.BaseAdminViewTests):
                           in_project(fixtures.snapshot(
                               'snap-new', metadata={
                                   verification.VERIFY_KEY:
-                                      verification.VERIFYING}), 'p-alt'),
+                                      verification.VERIFYING,
+                                  verification.REQUESTED_AT_KEY:
+                                      verification.iso(
+                                          datetime.datetime.now(
+                                              datetime.timezone.utc))}),
+                              'p-alt'),
                           in_project(fixtures.snapshot('snap-0'), 'p-alt')])
         self.assertIn('Verified ', str(cells['snap-ok']['verification']
                                        .data))
