@@ -87,16 +87,27 @@ def create_trust(session, trustor_user_id, trustee_user_id, project_id,
     return trust.id
 
 
-def delete_trust(session, trust_id, interface='public'):
-    """Delete a trust; False if it was already gone."""
+_GONE = object()
+
+
+def _answer(call):
+    """What ``call()`` (a Keystone trust call) returns, _GONE if Keystone
+    no longer has the trust; errors translated."""
     try:
-        _keystone(session, interface).trusts.delete(trust_id)
+        return call()
     except ks_exc.NotFound:
-        return False
+        return _GONE
     except _UNREACHABLE as exc:
         raise errors.IdentityUnavailable() from exc
     except ks_exc.ClientException as exc:
         raise errors.TrustRefused(detail=_reason(exc)) from exc
+
+
+def delete_trust(session, trust_id, interface='public'):
+    """Delete a trust; False if it was already gone."""
+    if _answer(lambda: _keystone(session, interface).trusts.delete(
+            trust_id)) is _GONE:
+        return False
     LOG.info("Deleted trust %s", trust_id)
     return True
 
@@ -122,14 +133,10 @@ def _aware(text):
 def get_trust(session, trust_id, interface='public'):
     """The trust as Keystone has it (its trustor and trustee may read
     it); None if it is gone."""
-    try:
-        trust = _keystone(session, interface).trusts.get(trust_id)
-    except ks_exc.NotFound:
+    trust = _answer(lambda: _keystone(session, interface).trusts.get(
+        trust_id))
+    if trust is _GONE:
         return None
-    except _UNREACHABLE as exc:
-        raise errors.IdentityUnavailable() from exc
-    except ks_exc.ClientException as exc:
-        raise errors.TrustRefused(detail=_reason(exc)) from exc
     return Trust(trust.id, getattr(trust, 'project_id', None),
                  getattr(trust, 'trustor_user_id', None),
                  _aware(getattr(trust, 'expires_at', None)))

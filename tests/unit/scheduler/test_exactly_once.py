@@ -3,7 +3,6 @@ trust's trustor, one lock per schedule whatever the slot, a lock lost
 mid-run, a concurrent state writer, and retention's floor against a
 concurrent delete."""
 
-import pytest
 
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -18,16 +17,6 @@ from tests.unit.scheduler.test_sweep_and_run import state_of
 from tests.unit.scheduler.test_sweep_and_run import sweeper
 
 NOW = '2026-03-29T01:30:00Z'
-
-
-@pytest.fixture
-def cinder():
-    return fakes.FakeCinder()
-
-
-@pytest.fixture
-def volume(cinder):
-    return cinder.add_volume(name='db')
 
 
 def due_run(cinder, volume, **kwargs):

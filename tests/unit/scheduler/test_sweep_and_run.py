@@ -5,7 +5,6 @@ idempotency, prune then create, skip with the reason, missed runs."""
 import datetime
 import signal
 
-import pytest
 
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
@@ -21,16 +20,6 @@ from tests.unit.scheduler.fakes import at
 
 # 02:00 Europe/Berlin on 29 March 2026 (spring forward) is 01:00 UTC.
 SLOT = '2026-03-29T01:00:00Z'
-
-
-@pytest.fixture
-def cinder():
-    return fakes.FakeCinder()
-
-
-@pytest.fixture
-def volume(cinder):
-    return cinder.add_volume(name='db')
 
 
 def sweeper(cinder, now, trusts=None, coordinator=None, dry_run=False,

@@ -82,26 +82,25 @@ class AdminSchedulesTab(project_views.SchedulesTab):
 
     def rows(self, volumes, snapshots):
         rows = attention_first(super().rows(volumes, snapshots))
-        try:
-            names = keystone.project_names(self.request)
-        except errors.VolsnapAPIError as exc:
-            # The rows show the projects' ids instead; the admin is told why.
-            exceptions.handle(self.request, _(
-                "Project names are unavailable: %s") % exc)
-            names = {}
+        names = self._names(keystone.project_names,
+                            _("Project names are unavailable: %s"))
         for row in rows:
             row.project_name = names.get(row.project_id)
-        owners = [row.owner_id for row in rows if row.owner_id]
-        if owners:
-            try:
-                users = keystone.user_names(self.request)
-            except errors.VolsnapAPIError as exc:
-                exceptions.handle(self.request, _(
-                    "User names are unavailable: %s") % exc)
-                users = {}
+        if any(row.owner_id for row in rows):
+            users = self._names(keystone.user_names,
+                                _("User names are unavailable: %s"))
             for row in rows:
                 row.owner_name = users.get(row.owner_id)
         return rows
+
+    def _names(self, listing, unavailable):
+        """``{id: name}`` from one Keystone listing; {} when Keystone
+        cannot tell (the rows show ids; the admin is told why)."""
+        try:
+            return listing(self.request)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, unavailable % exc)
+            return {}
 
 
 class AdminScheduleMixin:
