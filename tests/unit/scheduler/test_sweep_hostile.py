@@ -25,11 +25,6 @@ HEALTHY = 'ef56ab78'
 CASES = hostile_metadata.cases(fakes.DEMO)
 
 
-@pytest.fixture
-def cinder():
-    return fakes.FakeCinder()
-
-
 def healthy_volume(cinder):
     """Another project's volume whose daily 02:00 Berlin run is due."""
     volume = cinder.add_volume(project=fakes.ALT, name='web')
