@@ -152,42 +152,27 @@ def clock():
     return Clock()
 
 
-class Forgotten(list):
-    """The trusts the verifier had deleted, with their project."""
-
-    def __call__(self, trust_id, project_id):
-        self.append(trust_id)
-        self.projects = getattr(self, 'projects', []) + [project_id]
-        return True
-
-
-@pytest.fixture
-def forgotten():
-    return Forgotten()
-
-
-def verifier(cinder, clock, forgotten, trusts=None, **kwargs):
+def verifier(cinder, clock, trusts=None, **kwargs):
     return verify.Verifier(
         admin_calls.AdminCinder(cinder), trusts or fakes.Trusts(cinder),
         cinder_snapshot.CinderSnapshotProtectionPlugin(), clock=clock,
-        timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
-        forget_trust=forgotten, **kwargs)
+        timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(), **kwargs)
 
 
-def started(cinder, clock, forgotten):
+def started(cinder, clock):
     """A requested verification, started by one sweep."""
     snapshot_id = cinder.add_requested()
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     [volume] = cinder.temporary_volumes()
     return snapshot_id, volume
 
 
 def test_a_request_is_started_with_its_trust_and_a_tagged_volume(
-        cinder, clock, forgotten, caplog):
+        cinder, clock, caplog):
     snapshot_id = cinder.add_requested()
     trusts = fakes.Trusts(cinder)
     caplog.set_level(logging.INFO)
-    report = verifier(cinder, clock, forgotten, trusts).sweep()
+    report = verifier(cinder, clock, trusts).sweep()
     assert trusts.asked == ['trust-demo']
     assert report.started == [snapshot_id]
     [volume] = cinder.temporary_volumes()
@@ -200,39 +185,33 @@ def test_a_request_is_started_with_its_trust_and_a_tagged_volume(
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify'] == 'verifying'
     assert metadata['volsnap_verify_volume'] == volume.id
-    assert forgotten == []
     assert 'verification of snapshot %s: started, temporary volume %s' % (
         snapshot_id, volume.id) in caplog.text
 
 
-def test_an_available_volume_is_ok_and_deleted(cinder, clock, forgotten,
+def test_an_available_volume_is_ok_and_deleted(cinder, clock,
                                                caplog):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+    snapshot_id, volume = started(cinder, clock)
     caplog.set_level(logging.INFO)
     cinder.volumes_by_id[volume.id].status = 'available'
     clock.advance(30)
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.outcomes == {snapshot_id: 'ok'}
     assert cinder.temporary_volumes() == []
     assert cinder.snapshot_metadata(snapshot_id) == {
         'volsnap_verified_at': '2026-11-26T07:00:30Z',
         'volsnap_verify_outcome': 'ok', 'volsnap_verify_reason': ''}
     # The request's trust is deleted once used, if it is the project's.
-    assert forgotten == ['trust-demo']
-    assert forgotten.projects == [fakes.DEMO]
     for step in ('verification of snapshot %s: ok' % snapshot_id,
-                 'deleted temporary volume %s' % volume.id,
-                 'verification of snapshot %s: deleted its trust'
-                 % snapshot_id):
+                 'deleted temporary volume %s' % volume.id):
         assert step in caplog.text
 
 
-def test_a_volume_in_error_fails_with_cinders_reason(cinder, clock,
-                                                     forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+def test_a_volume_in_error_fails_with_cinders_reason(cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     cinder.volumes_by_id[volume.id].status = 'error'
     cinder.user_messages[volume.id] = 'No valid backend was found.'
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert metadata['volsnap_verify_reason'] == 'No valid backend was found.'
@@ -241,17 +220,17 @@ def test_a_volume_in_error_fails_with_cinders_reason(cinder, clock,
 
 
 def test_a_volume_still_creating_waits_then_times_out_and_is_deleted(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     clock.advance(TIMEOUT - 1)
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.outcomes == {}
     assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
         'verifying'
     assert len(cinder.temporary_volumes()) == 1
     clock.advance(2)
     cinder.calls.clear()
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert metadata['volsnap_verify_reason'].startswith('timed out')
@@ -264,10 +243,10 @@ def test_a_volume_still_creating_waits_then_times_out_and_is_deleted(
 
 
 def test_a_verifying_snapshot_whose_volume_is_gone_was_interrupted(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     del cinder.volumes_by_id[volume.id]
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert metadata['volsnap_verify_reason'].startswith('interrupted')
@@ -276,68 +255,68 @@ def test_a_verifying_snapshot_whose_volume_is_gone_was_interrupted(
 
 
 def test_a_start_killed_before_the_volume_id_was_recorded_is_finished(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_volume']
     cinder.volumes_by_id[volume.id].status = 'available'
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert cinder.snapshot_metadata(snapshot_id)[
         'volsnap_verify_outcome'] == 'ok'
     assert cinder.temporary_volumes() == []
 
 
 def test_a_deleted_snapshots_volume_is_deleted_once_older_than_the_timeout(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     del cinder.snapshots_by_id[snapshot_id]
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     # Younger: it may be another scheduler's start, not yet listed.
     assert len(cinder.temporary_volumes()) == 1
     clock.advance(TIMEOUT + 1)
     cinder.volumes_by_id[volume.id].status = 'available'
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     # With the trust it was made with (the request's, not yet deleted).
     assert report.deleted == [volume.id]
     assert cinder.temporary_volumes() == []
 
 
 def test_metadata_naming_another_projects_volume_deletes_nothing(
-        cinder, clock, forgotten):
+        cinder, clock):
     victim = cinder.add_volume(project=fakes.ALT, name='alt-data')
-    snapshot_id, volume = started(cinder, clock, forgotten)
+    snapshot_id, volume = started(cinder, clock)
     del cinder.volumes_by_id[volume.id]
     # The tenant points its verifying snapshot at another project's volume.
     cinder.snapshots_by_id[snapshot_id].metadata[
         'volsnap_verify_volume'] = victim.id
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert victim.id in cinder.volumes_by_id
     assert cinder.snapshot_metadata(snapshot_id)[
         'volsnap_verify_reason'].startswith('interrupted')
 
 
-def test_a_volume_tagged_by_hand_is_not_deleted(cinder, clock, forgotten):
+def test_a_volume_tagged_by_hand_is_not_deleted(cinder, clock):
     own = cinder.add_volume(name='my-data', **verification.volume_metadata(
         'snap-x', START - datetime.timedelta(days=1)))
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.deleted == []
     assert own.id in cinder.volumes_by_id
 
 
 def test_another_projects_volume_claiming_the_snapshot_is_not_its(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     cinder.add_volume(project=fakes.ALT, name=verification.volume_name(
         snapshot_id), **verification.volume_metadata(snapshot_id, START))
     del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_volume']
     cinder.volumes_by_id[volume.id].status = 'available'
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.outcomes == {snapshot_id: 'ok'}
     assert report.deleted == [volume.id]
 
 
 def test_a_cinder_failure_on_one_verification_spares_the_others(
-        cinder, clock, forgotten):
-    first, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    first, volume = started(cinder, clock)
     del cinder.volumes_by_id[volume.id]
     second = cinder.add_requested()
     real_get = cinder.volume_snapshots.get
@@ -348,17 +327,17 @@ def test_a_cinder_failure_on_one_verification_spares_the_others(
         return real_get(snapshot_id)
 
     cinder.volume_snapshots.get = unavailable
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.started == [second]
     assert cinder.snapshot_metadata(first)['volsnap_verify'] == 'verifying'
 
 
 def test_a_request_whose_trust_is_gone_stays_as_the_tenant_left_it(
-        cinder, clock, forgotten, caplog):
+        cinder, clock, caplog):
     snapshot_id = cinder.add_requested(trust='trust-gone')
     before = cinder.snapshot_metadata(snapshot_id)
     caplog.set_level(logging.INFO)
-    worker = verifier(cinder, clock, forgotten)
+    worker = verifier(cinder, clock)
     worker.sweep()
     cinder.calls.clear()
     worker.sweep()
@@ -368,7 +347,6 @@ def test_a_request_whose_trust_is_gone_stays_as_the_tenant_left_it(
     # written at all (the service user's rights are not for this).
     assert cinder.snapshot_metadata(snapshot_id) == before
     assert 'volume_snapshots.set_metadata' not in cinder.calls
-    assert forgotten == []
     assert cinder.temporary_volumes() == []
     # Logged once, with Keystone's reason.
     assert caplog.text.count('Could not find trust') == 1
@@ -378,85 +356,82 @@ def test_a_request_whose_trust_is_gone_stays_as_the_tenant_left_it(
 
 
 def test_keystone_down_leaves_the_request_for_the_next_sweep(
-        cinder, clock, forgotten):
+        cinder, clock):
     snapshot_id = cinder.add_requested(trust='trust-x')
     trusts = fakes.Trusts(cinder, **{'trust-x': errors.IdentityUnavailable()})
-    verifier(cinder, clock, forgotten, trusts).sweep()
+    verifier(cinder, clock, trusts).sweep()
     assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
         'requested'
     assert cinder.temporary_volumes() == []
 
 
 def test_a_trust_of_another_project_creates_and_writes_nothing(
-        cinder, clock, forgotten, caplog):
+        cinder, clock, caplog):
     snapshot_id = cinder.add_requested(trust='trust-alt')
     before = cinder.snapshot_metadata(snapshot_id)
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert cinder.snapshot_metadata(snapshot_id) == before
     assert cinder.temporary_volumes() == []
     # Another project's trust, named by hand: not the tenant's to delete.
-    assert forgotten == []
     assert 'acts in project %s, not in %s; left for the tenant' % (
         fakes.ALT, fakes.DEMO) in caplog.text
 
 
 def test_a_request_without_a_trust_is_left_as_it_is(cinder, clock,
-                                                     forgotten, caplog):
+                                                     caplog):
     snapshot_id = cinder.add_requested()
     del cinder.snapshots_by_id[snapshot_id].metadata['volsnap_verify_trust']
     before = cinder.snapshot_metadata(snapshot_id)
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert cinder.snapshot_metadata(snapshot_id) == before
     assert 'no authorization (trust) recorded; left for the tenant' in \
         caplog.text
 
 
-def test_a_volume_cinder_refuses_fails_with_its_message(cinder, clock,
-                                                        forgotten):
+def test_a_volume_cinder_refuses_fails_with_its_message(cinder, clock):
     snapshot_id = cinder.add_requested()
     cinder.refuse_volumes = errors.OverQuota(detail='Gigabytes quota')
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert 'Gigabytes quota' in metadata['volsnap_verify_reason']
     assert 'volsnap_verify' not in metadata
-    assert forgotten == ['trust-demo']
 
 
-def test_a_snapshot_still_being_created_waits(cinder, clock, forgotten):
+def test_a_snapshot_still_being_created_waits(cinder, clock):
     snapshot_id = cinder.add_requested(status='creating')
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert cinder.snapshot_metadata(snapshot_id)['volsnap_verify'] == \
         'requested'
 
 
-def test_a_snapshot_in_error_fails(cinder, clock, forgotten):
+def test_a_snapshot_in_error_fails(cinder, clock):
     snapshot_id = cinder.add_requested(status='error')
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert cinder.snapshot_metadata(snapshot_id)[
         'volsnap_verify_reason'] == 'the snapshot is error, not available'
 
 
-def test_dry_run_only_counts(cinder, clock, forgotten):
+def test_dry_run_only_counts(cinder, clock):
     cinder.add_requested()
-    report = verifier(cinder, clock, forgotten, dry_run=True).sweep()
+    report = verifier(cinder, clock, dry_run=True).sweep()
     assert report.requested == 1
     assert cinder.temporary_volumes() == []
 
 
 def test_a_verification_held_by_another_process_is_left_to_it(
-        cinder, clock, forgotten):
+        cinder, clock):
     snapshot_id = cinder.add_requested()
-    worker = verifier(cinder, clock, forgotten)
+    worker = verifier(cinder, clock)
     worker.coordinator.taken_elsewhere.add((snapshot_id, 'verify'))
     worker.sweep()
     assert cinder.temporary_volumes() == []
 
 
 def test_a_stop_request_stops_before_the_next_verification(
-        cinder, clock, forgotten):
+        cinder, clock):
     cinder.add_requested()
-    verifier(cinder, clock, forgotten, stop_requested=lambda: True).sweep()
+    verifier(cinder, clock, stop_requested=lambda: True).sweep()
     assert cinder.temporary_volumes() == []
 
 
@@ -485,8 +460,8 @@ def test_a_sweep_lists_four_times_however_much_there_is(count):
         volume = cinder.add_volume()
         fakes.schedule_on(cinder, volume)
         cinder.add_requested()
-    clock, forgotten = Clock(), Forgotten()
-    worker = verifier(cinder, clock, forgotten)
+    clock = Clock()
+    worker = verifier(cinder, clock)
     sweeper = sweeper_of(cinder, clock, worker)
     cinder.calls.clear()
     # Nothing due at this instant: the requests are started.
@@ -522,9 +497,9 @@ class Monotonic:
 
 
 def test_a_quiet_verifier_lists_the_requests_only_until_half_the_timeout(
-        cinder, clock, forgotten):
+        cinder, clock):
     ticks = Monotonic()
-    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
+    worker = verifier(cinder, clock, monotonic=ticks)
     worker.sweep()  # a process's first sweep looks at everything
     assert len(listings(cinder.calls)) == 3
     cinder.calls.clear()
@@ -540,9 +515,9 @@ def test_a_quiet_verifier_lists_the_requests_only_until_half_the_timeout(
 
 
 def test_a_verification_a_run_started_is_looked_at_by_the_next_sweep(
-        cinder, clock, forgotten):
+        cinder, clock):
     ticks = Monotonic()
-    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
+    worker = verifier(cinder, clock, monotonic=ticks)
     worker.sweep()
     snapshot_id = cinder.add_requested()
     worker.start(cinder, cinder.volume_snapshots.get(snapshot_id))
@@ -555,12 +530,12 @@ def test_a_verification_a_run_started_is_looked_at_by_the_next_sweep(
 # Schedules verifying every N runs
 
 def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
-        cinder, clock, forgotten):
+        cinder, clock):
     volume = cinder.add_volume(name='db')
     schedule = fakes.schedule_on(cinder, volume)
     schedule.verify_every = 2
     store.save(cinder, cinder.volume(volume.id), schedule)
-    worker = verifier(cinder, clock, forgotten)
+    worker = verifier(cinder, clock)
     sweeper = sweeper_of(cinder, clock, worker)
 
     def snapshot_of_run():
@@ -589,7 +564,6 @@ def test_a_schedule_verifies_its_new_snapshot_after_every_nth_ok_run(
     assert 'volsnap_verify_outcome' not in cinder.snapshot_metadata(first)
     assert snapshot_of_run()[1] == 1
     assert cinder.temporary_volumes() == []
-    assert forgotten == []
 
 
 # Settings and wiring
@@ -617,39 +591,6 @@ def made_clients():
     return clients_module.Clients(settings, trust_sessions=sessions)
 
 
-def test_a_trust_a_schedule_uses_is_kept(cinder, clock, forgotten):
-    volume = cinder.add_volume()
-    fakes.schedule_on(cinder, volume, trust='trust-demo')
-    snapshot_id = cinder.add_requested(trust='trust-demo')
-    worker = verifier(cinder, clock, forgotten)
-    sweeper = sweeper_of(cinder, clock, worker)
-    sweeper.sweep(at('2026-03-01T00:30:00Z'))
-    for temporary in cinder.temporary_volumes():
-        temporary.status = 'available'
-    sweeper.sweep(at('2026-03-01T00:31:00Z'))
-    assert cinder.snapshot_metadata(snapshot_id)[
-        'volsnap_verify_outcome'] == 'ok'
-    assert forgotten == []
-
-
-def test_a_trust_keystone_will_not_delete_is_left_to_expire(
-        cinder, clock, caplog):
-    snapshot_id, volume = started(cinder, clock, Forgotten())
-    cinder.volumes_by_id[volume.id].status = 'available'
-
-    def refuse(trust_id, project_id):
-        raise errors.TrustRefused(detail='not allowed')
-
-    caplog.set_level(logging.INFO)
-    worker = verifier(cinder, clock, Forgotten())
-    worker.forget_trust = refuse
-    report = worker.sweep()
-    assert report.outcomes == {snapshot_id: 'ok'}
-    assert cinder.temporary_volumes() == []
-    assert 'its trust was not deleted (it expires on its own)' in \
-        caplog.text
-
-
 def test_verifications_wait_the_plugins_restore_timeout_by_default():
     settings = config.Config(keystone_url='http://k/v3', username='svc',
                              password=SERVICE_PASSWORD)
@@ -672,7 +613,6 @@ def test_the_service_wires_the_verifier_into_the_sweep_and_the_runs():
                                     stopper=lambda: False)
     assert sweeper.verifier is sweeper.runner.verifier
     assert sweeper.verifier.timeout == 42.0
-    assert sweeper.verifier.forget_trust == clients.forget_trust
     assert sweeper.verifier.tenant_clients == clients.tenant_client
 
 
@@ -694,10 +634,10 @@ def dressed_up(cinder, status, trust=None, snapshot='snap-mine'):
                                     'in-use', 'maintenance'])
 @pytest.mark.parametrize('trust', [None, 'trust-demo'])
 def test_a_tenants_volume_dressed_as_a_temporary_one_is_not_deleted(
-        cinder, clock, forgotten, caplog, status, trust):
+        cinder, clock, caplog, status, trust):
     volume_id = dressed_up(cinder, status, trust)
     ticks = Monotonic()
-    worker = verifier(cinder, clock, forgotten, monotonic=ticks)
+    worker = verifier(cinder, clock, monotonic=ticks)
     worker.sweep()
     cinder.calls.clear()
     worker.sweep()
@@ -714,15 +654,15 @@ def test_a_tenants_volume_dressed_as_a_temporary_one_is_not_deleted(
 
 
 def test_a_verifying_snapshot_naming_a_stuck_volume_does_not_delete_it(
-        cinder, clock, forgotten):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock):
+    snapshot_id, volume = started(cinder, clock)
     del cinder.volumes_by_id[volume.id]
     stuck = dressed_up(cinder, 'awaiting-transfer', 'trust-demo',
                        snapshot=snapshot_id)
     cinder.snapshots_by_id[snapshot_id].metadata[
         'volsnap_verify_volume'] = stuck
     clock.advance(TIMEOUT + 1)
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
     assert 'still awaiting-transfer' in metadata['volsnap_verify_reason']
@@ -737,8 +677,8 @@ def admin_and_tenant(cinder):
 
 
 def test_a_verification_whose_trust_went_away_stays_as_it_is(
-        cinder, clock, forgotten, caplog):
-    snapshot_id, volume = started(cinder, clock, forgotten)
+        cinder, clock, caplog):
+    snapshot_id, volume = started(cinder, clock)
     cinder.volumes_by_id[volume.id].status = 'available'
     before = cinder.snapshot_metadata(snapshot_id)
     admin_cinder, admin = admin_and_tenant(cinder)
@@ -748,7 +688,7 @@ def test_a_verification_whose_trust_went_away_stays_as_it_is(
     worker = verify.Verifier(
         admin, trusts, cinder_snapshot.CinderSnapshotProtectionPlugin(),
         clock=clock, timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
-        forget_trust=forgotten, monotonic=ticks)
+        monotonic=ticks)
     cinder.calls.clear()
     worker.sweep()
     worker.sweep()
@@ -772,13 +712,13 @@ def test_a_verification_whose_trust_went_away_stays_as_it_is(
 
 
 def test_a_verification_a_run_started_finishes_with_the_runs_trust(
-        cinder, clock, forgotten):
+        cinder, clock):
     volume = cinder.add_volume(name='db')
     schedule = fakes.schedule_on(cinder, volume, trust='trust-run')
     schedule.verify_every = 1
     store.save(cinder, cinder.volume(volume.id), schedule)
     trusts = fakes.Trusts(cinder, **{'trust-run': fakes.DEMO})
-    worker = verifier(cinder, clock, forgotten, trusts)
+    worker = verifier(cinder, clock, trusts)
     sweeper_of(cinder, clock, worker).sweep(at('2026-03-29T01:30:00Z'))
     [temporary] = cinder.temporary_volumes()
     # When it started: the panel tells one no scheduler will end.
@@ -796,22 +736,21 @@ def test_a_verification_a_run_started_finishes_with_the_runs_trust(
         snapshot_id)
     assert cinder.temporary_volumes() == []
     # A schedule's trust is never deleted here.
-    assert forgotten == []
 
 
 def test_a_left_behind_volume_whose_trust_is_gone_is_left(
-        cinder, clock, forgotten, caplog):
+        cinder, clock, caplog):
     volume_id = dressed_up(cinder, 'available', 'trust-gone',
                            snapshot='snap-gone')
-    report = verifier(cinder, clock, forgotten).sweep()
+    report = verifier(cinder, clock).sweep()
     assert report.deleted == []
     assert volume_id in cinder.volumes_by_id
     assert 'trust-gone) is gone; left for the tenant' in caplog.text
 
 
 def test_a_left_behind_volume_of_another_projects_trust_is_left(
-        cinder, clock, forgotten):
+        cinder, clock):
     volume_id = dressed_up(cinder, 'available', 'trust-alt',
                            snapshot='snap-gone')
-    verifier(cinder, clock, forgotten).sweep()
+    verifier(cinder, clock).sweep()
     assert volume_id in cinder.volumes_by_id

@@ -41,10 +41,8 @@ _UNREACHABLE = (ks_exc.ConnectionError, ks_exc.RequestTimeout,
 # has no delegated roles.").
 _REFUSED = (ks_exc.Unauthorized, ks_exc.Forbidden, ks_exc.NotFound)
 
-
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
-
 
 def _reason(exc):
     """Keystone's own words, when the answer carried them."""
@@ -56,10 +54,8 @@ def _reason(exc):
         return reason.strip()
     return str(getattr(exc, 'message', None) or exc)
 
-
 def _keystone(session, interface):
     return ks_client.Client(session=session, interface=interface)
-
 
 def create_trust(session, trustor_user_id, trustee_user_id, project_id,
                  role_names=('member',), impersonation=True,
@@ -86,9 +82,7 @@ def create_trust(session, trustor_user_id, trustee_user_id, project_id,
              project_id, trustee_user_id)
     return trust.id
 
-
 _GONE = object()
-
 
 def _answer(call):
     """What ``call()`` (a Keystone trust call) returns, _GONE if Keystone
@@ -102,7 +96,6 @@ def _answer(call):
     except ks_exc.ClientException as exc:
         raise errors.TrustRefused(detail=_reason(exc)) from exc
 
-
 def delete_trust(session, trust_id, interface='public'):
     """Delete a trust; False if it was already gone."""
     if _answer(lambda: _keystone(session, interface).trusts.delete(
@@ -110,37 +103,6 @@ def delete_trust(session, trust_id, interface='public'):
         return False
     LOG.info("Deleted trust %s", trust_id)
     return True
-
-
-@dataclasses.dataclass(frozen=True)
-class Trust:
-    """What Keystone tells the trustee about a trust."""
-    id: str
-    project_id: str | None
-    trustor_id: str | None
-    expires_at: datetime.datetime | None
-
-
-def _aware(text):
-    if not text:
-        return None
-    moment = datetime.datetime.fromisoformat(str(text).replace('Z', '+00:00'))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
-    return moment
-
-
-def get_trust(session, trust_id, interface='public'):
-    """The trust as Keystone has it (its trustor and trustee may read
-    it); None if it is gone."""
-    trust = _answer(lambda: _keystone(session, interface).trusts.get(
-        trust_id))
-    if trust is _GONE:
-        return None
-    return Trust(trust.id, getattr(trust, 'project_id', None),
-                 getattr(trust, 'trustor_user_id', None),
-                 _aware(getattr(trust, 'expires_at', None)))
-
 
 def _shared_http():
     """A connection pool for the scheduler's many sessions. It is shared
@@ -152,7 +114,6 @@ def _shared_http():
     for scheme in ('http://', 'https://'):
         http.mount(scheme, adapter)
     return http
-
 
 def service_session(auth_url, service_user, service_password,
                     user_domain='Default', project_name='service',
@@ -166,7 +127,6 @@ def service_session(auth_url, service_user, service_password,
         project_domain_name=project_domain)
     return ks_session.Session(auth=auth, session=http, verify=verify,
                               timeout=timeout, user_agent=USER_AGENT)
-
 
 class _TrustPassword(v3.Password):
     """The service user's password with a trust id: a token scoped to the
@@ -186,14 +146,12 @@ class _TrustPassword(v3.Password):
         except _UNREACHABLE as exc:
             raise errors.IdentityUnavailable() from exc
 
-
 @dataclasses.dataclass(frozen=True)
 class _Entry:
     session: ks_session.Session
     project_id: str
     expires: datetime.datetime
     trustor_id: str | None = None
-
 
 class TrustSessions:
     """Trust-scoped keystoneauth sessions of the scheduler's service user,

@@ -9,11 +9,16 @@ below use it:
   schedule (one listing a sweep);
 - :func:`snapshots_tagged`, :func:`volumes_tagged`: the verification
   requests, the verifications in flight, the temporary volumes (listings);
-- :func:`volume`: one volume, read again before a run records on it;
-- :func:`state_record`: a client that writes one schedule's state keys
-  (``volsnap:<sid>:state:<n>``) on a volume carrying that schedule and
-  refuses anything else: the state of a schedule whose trust cannot be
-  used (invalid, authorization lost), which nobody else can record.
+- :func:`state_record`: a client that reads a volume and writes one
+  schedule's state keys (``volsnap:<sid>:state:<n>``) on a volume carrying
+  that schedule, and refuses anything else: the state of a schedule whose
+  trust cannot be used (invalid, authorization lost), which nobody else
+  can record.
+
+What these return carries no manager: the admin client cannot be reached
+through a listed volume's own methods. No Keystone call is made with the
+service user's token beyond getting it (Keystone lets only a trust's
+trustor, or an admin, delete a trust: the scheduler deletes none).
 
 Everything else, in any project, is done with that project's trust-scoped
 token (scheduler.clients.Clients.tenant_client), where Cinder refuses what
@@ -57,6 +62,17 @@ def _admin_cinder_of(admin):
     return admin._admin_cinder
 
 
+def _detached(resources):
+    """``resources`` without the admin client's manager: a listed volume's
+    own methods (``volume.delete()``...) would act with the admin token;
+    whoever holds one must go through a tenant's client instead."""
+    resources = list(resources)
+    for resource in resources:
+        if hasattr(resource, 'manager'):
+            resource.manager = None
+    return resources
+
+
 def scheduled_volumes(admin):
     """Every volume of every project that carries a schedule: one listing
     (cinderclient follows Cinder's next links when a page is full)."""
@@ -64,7 +80,7 @@ def scheduled_volumes(admin):
                    'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
     client = _admin_cinder_of(admin)
     with errors.translated():
-        return list(client.volumes.list(search_opts=search_opts))
+        return _detached(client.volumes.list(search_opts=search_opts))
 
 
 def snapshots_tagged(admin, key, value):
@@ -73,7 +89,8 @@ def snapshots_tagged(admin, key, value):
     search_opts = {'all_tenants': 1, 'metadata': {key: value}}
     client = _admin_cinder_of(admin)
     with errors.translated():
-        return list(client.volume_snapshots.list(search_opts=search_opts))
+        return _detached(client.volume_snapshots.list(
+            search_opts=search_opts))
 
 
 def volumes_tagged(admin, key, value):
@@ -82,14 +99,7 @@ def volumes_tagged(admin, key, value):
     search_opts = {'all_tenants': 1, 'metadata': {key: value}}
     client = _admin_cinder_of(admin)
     with errors.translated():
-        return list(client.volumes.list(search_opts=search_opts))
-
-
-def volume(admin, volume_id):
-    """One volume as it is now (a run re-reads its schedule)."""
-    client = _admin_cinder_of(admin)
-    with errors.translated():
-        return client.volumes.get(volume_id)
+        return _detached(client.volumes.list(search_opts=search_opts))
 
 
 def state_record(admin, schedule_id):
@@ -120,7 +130,8 @@ def state_record(admin, schedule_id):
         return client.volumes.delete_metadata(volume, keys)
 
     def get(volume_id):
-        return client.volumes.get(volume_id)
+        [volume] = _detached([client.volumes.get(volume_id)])
+        return volume
 
     return types.SimpleNamespace(volumes=types.SimpleNamespace(
         get=get, set_metadata=set_metadata, delete_metadata=delete_metadata))

@@ -8,12 +8,9 @@ until shortly before its token expires), so snapshots belong to the
 tenant's project and Cinder's policy applies as for the tenant.
 """
 
-import datetime
 
-from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
-from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run
 
@@ -49,33 +46,6 @@ class Clients:
                 self.service_session(), self.config.region,
                 self.config.interface))
         return self._admin
-
-    def forget_trust(self, trust_id, project_id, now=None):
-        """Delete a verification request's trust once used, with the
-        service user's own token (the trustee may: Keystone's default
-        policy). Only a one-shot trust is deleted: one acting in
-        ``project_id`` (the snapshot's) that expires within
-        verification.TRUST_LIFETIME, as the panel makes them; a schedule's
-        trust never expires, so a tenant naming one on a snapshot does not
-        have it deleted. False if it is gone; errors.TrustRefused if it is
-        not such a trust or Keystone refused; IdentityUnavailable."""
-        session = self.service_session()
-        interface = self.config.interface
-        trust = trusts.get_trust(session, trust_id, interface=interface)
-        if trust is None:
-            return False
-        if trust.project_id != project_id:
-            raise errors.TrustRefused(
-                detail='it acts in project %s, not in %s'
-                % (trust.project_id, project_id))
-        now = now or datetime.datetime.now(datetime.timezone.utc)
-        latest = now + verification.TRUST_LIFETIME
-        if trust.expires_at is None or trust.expires_at > latest:
-            raise errors.TrustRefused(
-                detail='it is not a verification request\'s (it does not '
-                       'expire within %s)' % verification.TRUST_LIFETIME)
-        self.trust_sessions.forget(trust_id)
-        return trusts.delete_trust(session, trust_id, interface=interface)
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises

@@ -56,7 +56,7 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
         clients.admin(), clients.tenant_client, plugin,
         clock=utc_now,
         timeout=config.verify_timeout or plugin.restore_timeout,
-        coordinator=coordinator, forget_trust=clients.forget_trust,
+        coordinator=coordinator,
         owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
     # Through the verifier: a verification a run starts knows its trust.
     runner = run_module.Runner(

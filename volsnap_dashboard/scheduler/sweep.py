@@ -238,11 +238,8 @@ class Sweeper:
         self._log_junk()
         self._forget_invalid(report)
         if self.verifier is not None and not report.stopped:
-            trusts = {decision.schedule.trust_id
-                      for decision in report.decisions
-                      if isinstance(decision.schedule, model.Schedule)}
             try:
-                report.verifications = self.verifier.sweep(trusts)
+                report.verifications = self.verifier.sweep()
             except errors.VolsnapAPIError as exc:
                 LOG.error("verifications not handled: %s", exc)
             except Exception:  # noqa: BLE001 - the schedules' runs are done

@@ -100,19 +100,15 @@ class Verifier:
     errors.AuthorizationLost); runs get theirs through
     :meth:`tenant_client`, which remembers the trust of each client so
     that a verification a run starts records it.
-    ``forget_trust(trust_id, project_id)``
-    deletes a request's trust once used, if it acts in that project.
-    Snapshot metadata is the tenant's to write: a trust it names is
-    deleted only where it is no listed schedule's (checked here), acts in
-    the snapshot's project and is one-shot (checked by forget_trust:
-    clients.Clients.forget_trust).
+    Trusts are never deleted here: Keystone lets only their trustor (or
+    an admin) delete them, and a request's expires after a day.
     ``clock`` is the wall clock: the times recorded on snapshots are real
     ones, whatever instant a sweep evaluates schedules at.
     """
 
     def __init__(self, admin, tenant_clients, plugin,
                  clock=_utc_now, timeout=600.0, coordinator=None,
-                 forget_trust=None, owns=lambda key: True, dry_run=False,
+                 owns=lambda key: True, dry_run=False,
                  stop_requested=lambda: False, monotonic=time.monotonic):
         self.admin = admin
         self.tenant_clients = tenant_clients
@@ -127,9 +123,6 @@ class Verifier:
         self.clock = clock
         self.timeout = timeout
         self.coordinator = coordinator
-        self.forget_trust = forget_trust
-        # The trusts of the schedules of this sweep: never deleted here.
-        self.schedule_trusts = frozenset()
         self.owns = owns
         self.dry_run = dry_run
         self.stop_requested = stop_requested
@@ -146,11 +139,9 @@ class Verifier:
 
     # The sweep's pass
 
-    def sweep(self, schedule_trusts=()):
+    def sweep(self):
         """Finish, clean up, then start: one listing, three when
-        something may be in flight.
-        ``schedule_trusts``: the trust ids of the schedules listed."""
-        self.schedule_trusts = frozenset(schedule_trusts)
+        something may be in flight."""
         admin = self.admin
         requested = admin_calls.snapshots_tagged(
             admin, verification.VERIFY_KEY, verification.REQUESTED)
@@ -470,12 +461,9 @@ class Verifier:
             self._delete_volume(client, volume, report)
 
     def _finish(self, client, snapshot, outcome, reason, volumes, report):
-        """Record the outcome, clear the pending keys, delete the
-        temporary volumes and the request's trust, with the tenant's
-        ``client``."""
+        """Record the outcome, clear the pending keys and delete the
+        temporary volumes, with the tenant's ``client``."""
         sid = snapshot.id
-        trust_id = (getattr(snapshot, 'metadata', None) or {}).get(
-            verification.TRUST_KEY)
         try:
             self._record(client, snapshot, verification.outcome_metadata(
                 outcome, self.clock(), reason))
@@ -499,8 +487,6 @@ class Verifier:
             report.outcomes[sid] = outcome
         for volume in volumes:
             self._delete_volume(client, volume, report)
-        if trust_id and self.forget_trust is not None:
-            self._forget(snapshot, trust_id)
 
     @staticmethod
     def _record(client, snapshot, metadata):
@@ -526,22 +512,3 @@ class Verifier:
         LOG.info("deleted temporary volume %s%s", volume.id,
                  '' if gone else ' (already gone)')
         report.deleted.append(volume.id)
-
-    def _forget(self, snapshot, trust_id):
-        snapshot_id = snapshot.id
-        project = getattr(snapshot, SNAPSHOT_PROJECT_KEY, None)
-        if trust_id in self.schedule_trusts or not project:
-            LOG.info("verification of snapshot %s: its trust is kept (%s)",
-                     snapshot_id, 'a schedule uses it' if project
-                     else 'its project is unknown')
-            return
-        try:
-            deleted = self.forget_trust(trust_id, project)
-        except errors.VolsnapAPIError as exc:
-            LOG.warning("verification of snapshot %s: its trust was not "
-                        "deleted (it expires on its own): %s", snapshot_id,
-                        exc)
-            return
-        LOG.info("verification of snapshot %s: %s", snapshot_id,
-                 'its trust was already gone' if deleted is False
-                 else 'deleted its trust')

@@ -7,6 +7,7 @@ import ast
 import datetime
 import pathlib
 import re
+import types
 
 import pytest
 
@@ -73,8 +74,7 @@ def test_every_path_of_a_sweep_uses_the_admin_client_only_as_allowed():
         detail='Could not find trust')})
     worker = verify.Verifier(
         admin, trusts, cinder_snapshot.CinderSnapshotProtectionPlugin(),
-        clock=clock, timeout=TIMEOUT, coordinator=fakes.FakeCoordinator(),
-        forget_trust=verify_tests.Forgotten())
+        clock=clock, timeout=TIMEOUT, coordinator=fakes.FakeCoordinator())
     runner = run.Runner(fakes.FakeCoordinator(), admin, worker.tenant_client,
                         cinder_snapshot.CinderSnapshotProtectionPlugin(),
                         clock=clock, wait_interval=0, wait_timeout=5,
@@ -263,7 +263,7 @@ def test_admin_calls_makes_only_the_documented_calls():
               if isinstance(node, ast.FunctionDef)
               and not node.name.startswith('_')}
     assert public == {'scheduled_volumes', 'snapshots_tagged',
-                      'volumes_tagged', 'volume', 'state_record'}
+                      'volumes_tagged', 'state_record'}
     assert set(manager_calls(tree)) == {
         ('volumes', 'list'), ('volume_snapshots', 'list'),
         ('volumes', 'get'), ('volumes', 'set_metadata'),
@@ -283,3 +283,51 @@ def test_nothing_in_the_scheduler_forces_a_deletion():
                and any(method == 'force_delete'
                        for _, method in manager_calls(tree))}
     assert forcing == set()
+
+
+def test_the_scheduler_deletes_no_trust():
+    # Keystone lets only a trust's trustor, or an admin, delete it: the
+    # service user could only do it with its admin role.
+    deleting = {name for name, tree in modules()
+                if name.startswith('volsnap_dashboard/scheduler/')
+                and ('delete_trust' in set(names_used(tree)) or
+                     ('trusts', 'delete') in set(manager_calls(tree)))}
+    assert deleting == set()
+
+
+class _Manager:
+    """A cinderclient manager answering with real Resources bound to it."""
+
+    def __init__(self, resource_class, info):
+        self.resource_class = resource_class
+        self.info = info
+
+    def list(self, search_opts=None):
+        return [self.resource_class(self, dict(self.info), loaded=True)]
+
+    def get(self, resource_id):
+        return self.resource_class(self, dict(self.info), loaded=True)
+
+
+def test_what_the_admin_client_returns_cannot_reach_it():
+    from cinderclient.v3 import volume_snapshots
+    from cinderclient.v3 import volumes
+    scheduled = {'id': 'vol-1', 'status': 'available', 'metadata': {
+        codec.MARKER_KEY: codec.MARKER_VALUE,
+        codec.chunk_key('ab12cd34', codec.DEFINITION, 0): '{}'}}
+    raw = types.SimpleNamespace(
+        volumes=_Manager(volumes.Volume, scheduled),
+        volume_snapshots=_Manager(volume_snapshots.Snapshot,
+                                  {'id': 'snap-1', 'status': 'available'}))
+    admin = admin_calls.AdminCinder(raw)
+    listed = (admin_calls.scheduled_volumes(admin) +
+              admin_calls.volumes_tagged(admin, 'k', 'v') +
+              admin_calls.snapshots_tagged(admin, 'k', 'v') +
+              [admin_calls.state_record(admin, 'ab12cd34').volumes.get(
+                  'vol-1')])
+    assert [resource.id for resource in listed] == [
+        'vol-1', 'vol-1', 'snap-1', 'vol-1']
+    for resource in listed:
+        assert resource.manager is None
+        with pytest.raises(AttributeError):
+            resource.delete()

@@ -7,13 +7,11 @@ trustor, the trustee may read the trust)."""
 
 import datetime
 import json
-from unittest import mock
 
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 import pytest
 
-from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import trusts
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config
@@ -95,43 +93,3 @@ def test_a_tenants_client_carries_its_project_and_trustor(keystone,
     tenant = made_clients.tenant_client(trust_id)
     assert (tenant.client, tenant.project_id, tenant.trustor_id) == (
         'cinder', 'demo-project', 'owner-id')
-
-
-def test_a_one_shot_verification_trust_is_deleted(keystone, made_clients):
-    trust_id = made_trust(keystone, expires_at=NOW + datetime.timedelta(
-        hours=23))
-    assert made_clients.forget_trust(trust_id, 'demo-project', now=NOW)
-    assert trust_id not in keystone.trusts
-    assert {request.headers['X-Auth-Token'] for request in keystone.requests
-            if '/OS-TRUST/trusts/' in request.url} == {'service-token'}
-    # Gone already: nothing to delete.
-    assert made_clients.forget_trust(trust_id, 'demo-project',
-                                     now=NOW) is False
-
-
-@pytest.mark.parametrize('expires_at', [
-    None,  # a schedule's trust
-    NOW + datetime.timedelta(days=30)])
-def test_a_trust_that_is_not_one_shot_is_kept(keystone, made_clients,
-                                              expires_at):
-    trust_id = made_trust(keystone, expires_at=expires_at)
-    with pytest.raises(errors.TrustRefused, match='not a verification'):
-        made_clients.forget_trust(trust_id, 'demo-project', now=NOW)
-    assert trust_id in keystone.trusts
-
-
-def test_a_trust_of_another_project_is_kept(keystone, made_clients):
-    trust_id = made_trust(keystone, project='alt-project',
-                          expires_at=NOW + datetime.timedelta(hours=1))
-    with pytest.raises(errors.TrustRefused, match='alt-project'):
-        made_clients.forget_trust(trust_id, 'demo-project', now=NOW)
-    assert trust_id in keystone.trusts
-
-
-def test_keystone_down_deletes_nothing(keystone, made_clients):
-    trust_id = made_trust(keystone, expires_at=NOW)
-    keystone.unreachable = True
-    with mock.patch.object(trusts, 'delete_trust') as delete, \
-            pytest.raises(errors.IdentityUnavailable):
-        made_clients.forget_trust(trust_id, 'demo-project', now=NOW)
-    delete.assert_not_called()
