@@ -329,7 +329,7 @@ def _update(request, volume_id, schedule_id, when=_UNCHANGED,
     schedule.trust_id = _new_trust(request)
     schedule.owner_id = request.user.id
     _save_with_trust(request, volume, schedule, schedule.trust_id)
-    dropped = _drop_trust(request, current.trust_id)
+    dropped = _drop_proved_trust(request, request.user.project_id, current)
     LOG.info("Schedule %s on volume %s taken over by its new owner",
              schedule.id, volume.id)
     return Outcome(schedule=schedule, trust_left=not dropped)
@@ -369,9 +369,9 @@ def delete(request, volume_id, schedule_id, keep_snapshots=True):
     volume, found = _find(request, volume_id, schedule_id)
     snapshots = () if keep_snapshots else _snapshots_of(request, found)
     deleted = _delete(request, volume, found, snapshots)
-    trust_left = False
-    if isinstance(found, model.Schedule) and found.trust_id:
-        trust_left = not _drop_trust(request, found.trust_id)
+    trust_left = isinstance(found, model.Schedule) and bool(
+        found.trust_id) and not _drop_proved_trust(
+            request, request.user.project_id, found)
     return Outcome(snapshots_deleted=deleted, trust_left=trust_left)
 
 
@@ -424,10 +424,18 @@ def admin_snapshots_of(request, volume, schedule):
             if project and cinder.snapshot_project(snapshot) == project]
 
 
-def _proved_schedules(request, volume, schedule):
+def _drop_proved_trust(request, project_id, schedule):
+    """Delete the schedule's trust if it is proved the schedule's (see
+    _proved_schedules); whether it is gone."""
+    return _proved_schedules(request, project_id, schedule) and \
+        _drop_trust(request, schedule.trust_id)
+
+
+def _proved_schedules(request, project_id, schedule):
     """Whether the schedule's trust is the one its owner gave the
-    scheduler in the volume's project (the trust id is the tenant's
-    writing: it may name any trust of the cloud)."""
+    scheduler in ``project_id``, the volume's project (the trust id is
+    the tenant's writing: it may name any trust of the cloud, which a
+    user holding ``admin`` could delete)."""
     try:
         trust = keystone.trust_get(request, schedule.trust_id)
         scheduler = keystone.scheduler_user_id()
@@ -436,7 +444,7 @@ def _proved_schedules(request, volume, schedule):
                     schedule.trust_id, schedule.id, type(exc).__name__)
         return False
     return (trust.trustor_user_id == schedule.owner_id
-            and trust.project_id == codec.volume_project(volume)
+            and trust.project_id == project_id
             and trust.trustee_user_id == scheduler)
 
 
@@ -450,8 +458,7 @@ def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
     snapshots = () if keep_snapshots else admin_snapshots_of(
         request, volume, found)
     deleted = _delete(request, volume, found, snapshots)
-    trust_left = False
-    if isinstance(found, model.Schedule) and found.trust_id:
-        trust_left = not (_proved_schedules(request, volume, found)
-                          and _drop_trust(request, found.trust_id))
+    trust_left = isinstance(found, model.Schedule) and bool(
+        found.trust_id) and not _drop_proved_trust(
+            request, codec.volume_project(volume), found)
     return Outcome(snapshots_deleted=deleted, trust_left=trust_left)

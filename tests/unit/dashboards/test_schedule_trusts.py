@@ -135,6 +135,7 @@ class MemberTests(helpers.TestCase):
         super().setUp()
         for target, name in ((cinder, 'volume_get'),
                              (keystone, 'trust_create'),
+                             (keystone, 'trust_get'),
                              (keystone, 'trust_delete'),
                              (keystone, 'scheduler_user_id'),
                              (schedules_api, 'snapshots_of'),
@@ -152,12 +153,31 @@ class MemberTests(helpers.TestCase):
         self.trust_create.return_value = 'new-trust'
         self.trust_delete.side_effect = errors.TrustRefused(
             detail='not the trustor')
+        self.scheduler_user_id.return_value = SCHEDULER
+        self.trust_get.return_value = trust(project_id=fixtures.PROJECT_ID)
 
-    def messages_after(self, name, data):
+    def messages_after(self, name, data, deleting=True):
         res = self.client.post(tab_tests.detail_url(name), data)
         self.assertNoFormErrors(res)
-        self.trust_delete.assert_called_once_with(mock.ANY, TRUST_ID)
+        if deleting:
+            self.trust_delete.assert_called_once_with(mock.ANY, TRUST_ID)
+        else:
+            self.trust_delete.assert_not_called()
         return [str(m) for m in res.wsgi_request._messages]
+
+    def test_a_trust_not_proved_the_schedules_is_never_deleted(self):
+        # The trust id is anyone's writing: a user holding admin could
+        # otherwise delete any trust of the cloud from the project panel.
+        for other in (dict(project_id='p-other'), dict(trustor_user_id='x'),
+                      dict(trustee_user_id='someone')):
+            for name, data in (('delete_schedule', {'snapshots': 'keep'}),
+                               ('take_over_schedule', {})):
+                self.trust_delete.reset_mock()
+                self.trust_get.return_value = trust(
+                    **dict(dict(project_id=fixtures.PROJECT_ID), **other))
+                texts = self.messages_after(name, data, deleting=False)
+                self.assertTrue(any('remain' in text for text in texts),
+                                texts)
 
     def test_delete_says_the_owners_trust_remains(self):
         texts = self.messages_after('delete_schedule', {'snapshots': 'keep'})
