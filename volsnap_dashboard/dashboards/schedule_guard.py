@@ -64,6 +64,17 @@ def _by_schedule(volume):
     return found
 
 
+def _ranked(groups):
+    """Schedule ids with a definition first, as the codec ranks them: keys
+    that are no schedule (a run request alone, say) must not push a
+    schedule the scheduler runs off the page."""
+    def has_definition(schedule_id):
+        own = '%s%s:%s:' % (codec.PREFIX, schedule_id, codec.DEFINITION)
+        return bool(model.SCHEDULE_ID.fullmatch(schedule_id)) and any(
+            key.startswith(own) for key in groups[schedule_id])
+    return sorted(groups, key=lambda sid: (not has_definition(sid), sid))
+
+
 def schedule_ids(volume):
     """Every schedule id on the volume, sorted (no decoding)."""
     return sorted(_by_schedule(volume))
@@ -185,13 +196,14 @@ def _decoded(volume, schedule_id, keys, min_interval, project_id):
 
 
 def schedules_of(volume, min_interval=None, project_id=None):
-    """The volume's first :data:`MAX_PER_VOLUME` schedules by id, each a
+    """The volume's first :data:`MAX_PER_VOLUME` schedules (those with a
+    definition first, as the scheduler reads them, then by id), each a
     Schedule or an Invalid with the reason; never raises. ``project_id``:
     the volume's project where the listing does not show it (a member's:
     their current project), so a schedule of another is invalid."""
     groups = _by_schedule(volume)
     found = []
-    for schedule_id in sorted(groups)[:MAX_PER_VOLUME]:
+    for schedule_id in _ranked(groups)[:MAX_PER_VOLUME]:
         found.extend(_decoded(volume, schedule_id, groups[schedule_id],
                               min_interval, project_id))
     return found

@@ -42,6 +42,16 @@ class GuardTests(SimpleTestCase):
         self.assertEqual(last, schedule_guard.schedule_of(many, 'ffffffff'))
         self.assertIsNone(schedule_guard.schedule_of(many, 'fffffffe'))
 
+    def test_keys_that_are_no_schedule_never_hide_one(self):
+        # A run request alone is no schedule: twenty of them, ranked
+        # before it by id, must not push a running schedule off the page.
+        junk = {codec.run_now_key('%08x' % n): '2026-01-01T00:00:00Z'
+                for n in range(schedule_guard.MAX_PER_VOLUME)}
+        running = factories.schedule(id='ffffffff')
+        found = schedule_guard.schedules_of(volume(running, extra=junk))
+        self.assertIn(running, found)
+        self.assertEqual(schedule_guard.MAX_PER_VOLUME, len(found))
+
     def test_a_computation_that_fails_makes_the_schedule_invalid(self):
         good = factories.schedule()
 
