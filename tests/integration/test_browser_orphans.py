@@ -53,8 +53,11 @@ def confirmation(page):
 def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
     demo = cloud.cinder_as('demo')
     project_id = demo.client.session.get_project_id()
+    # Named as the scheduler names its temporary volumes (tags alone are
+    # any member's writing).
     with waiting.temporary_volume(demo, 'browser-orphans') as volume, \
-            waiting.temporary_volume(demo, 'browser-orphan-verify') as left:
+            waiting.temporary_volume(
+                demo, 'volsnap-verify-browser-orphan') as left:
         weekly = factories.schedule(id='feedbeef', label='browser-weekly',
                                     volume_id=volume.id,
                                     project_id=project_id)
@@ -97,7 +100,7 @@ def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
         click_delete()
         dialog = confirmation(page)
         expect(dialog).to_be_visible()
-        expect(dialog).to_contain_text('browser-orphan-verify')
+        expect(dialog).to_contain_text('volsnap-verify-browser-orphan')
         dialog.locator('.cancel').click()
         expect(dialog).to_be_hidden()
         page.reload()
@@ -195,8 +198,8 @@ def test_every_filter_of_the_orphans_tabs(browser, server):  # noqa: F811
             1, name='browser-filter-alt-restored',
             metadata=gone_snapshot).id, 'available')
         with waiting.temporary_volume(demo, 'browser-filter') as volume, \
-                waiting.temporary_volume(demo, 'browser-filter-verify') \
-                as left, \
+                waiting.temporary_volume(
+                    demo, 'volsnap-verify-browser-filter') as left, \
                 waiting.temporary_volume(demo, 'browser-filter-restored') \
                 as restored:
             demo.volumes.set_metadata(left.id, verification.volume_metadata(

@@ -167,12 +167,12 @@ def test_volumes_whose_snapshot_is_gone(demo_volume):
         # A verification the scheduler never finished: its volume is
         # older than the timeout (its snapshot still exists).
         made.append(new_volume(
-            demo, 'itest-orphan-verify',
+            demo, 'volsnap-verify-itest-orphan',
             metadata=verification.volume_metadata(snapshot.id,
                                                   two_hours_ago)))
         client = horizon_session.login('demo')
         listed = page(client)
-        assert 'itest-orphan-verify' in rows(listed)
+        assert 'volsnap-verify-itest-orphan' in rows(listed)
         assert 'Verification volume left behind' in listed
         # Its snapshot exists.
         assert 'itest-orphan-restored' not in rows(listed)
@@ -190,7 +190,7 @@ def test_volumes_whose_snapshot_is_gone(demo_volume):
             waiting.until_gone(demo.volumes, volume.id)
         listed = page(client)
         assert 'itest-orphan-restored' not in rows(listed)
-        assert 'itest-orphan-verify' not in rows(listed)
+        assert 'volsnap-verify-itest-orphan' not in rows(listed)
     finally:
         for volume in made:
             waiting.delete_and_wait(demo.volumes, volume.id)

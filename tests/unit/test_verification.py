@@ -66,8 +66,12 @@ def test_the_temporary_volume_is_named_and_tagged():
     assert tags == {'volsnap_verification_of': SNAPSHOT_ID,
                     'volsnap_verification': '1',
                     'volsnap_verification_started': '2026-11-26T07:00:05Z'}
-    volume = types.SimpleNamespace(id='v', metadata=tags)
+    volume = types.SimpleNamespace(id='v', metadata=tags,
+                                   name=verification.volume_name(SNAPSHOT_ID))
     assert verification.is_verification_volume(volume)
+    # The tags alone (any member's writing) do not make one.
+    assert not verification.is_verification_volume(
+        types.SimpleNamespace(id='v', metadata=tags, name='db'))
     assert verification.snapshot_of(volume) == SNAPSHOT_ID
     assert verification.started_at(volume) == NOW.replace(microsecond=0)
 

@@ -120,8 +120,15 @@ def state_of(snapshot):
 
 
 def is_verification_volume(volume):
-    """True for the scheduler's temporary verification volumes."""
-    return _metadata(volume).get(VERIFICATION_KEY) == VERIFICATION_VALUE
+    """True for the scheduler's temporary verification volumes: tagged,
+    naming their snapshot, and named as the scheduler names them. Tags
+    alone are any member's writing: a volume of theirs dressed so must
+    not be shown, nor handled, as a temporary one."""
+    metadata = _metadata(volume)
+    return (metadata.get(VERIFICATION_KEY) == VERIFICATION_VALUE and
+            bool(metadata.get(VERIFICATION_OF_KEY)) and
+            (getattr(volume, 'name', None) or '').startswith(
+                VOLUME_NAME_PREFIX))
 
 
 def volume_name(snapshot_id):

@@ -68,19 +68,11 @@ def _utc_now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def _is_temporary(volume):
-    """Tagged, and named, as the scheduler makes them: only these are
-    ever deleted (tags alone could be a tenant's own doing)."""
-    return (verification.is_verification_volume(volume) and
-            bool(verification.snapshot_of(volume)) and
-            (volume.name or '').startswith(verification.VOLUME_NAME_PREFIX))
-
-
 def _verifies(volume, snapshot):
     """Whether ``volume`` is a temporary volume of ``snapshot``, in the
     snapshot's project (metadata naming another project's volume, or a
     volume claiming another project's snapshot, does not count)."""
-    return (_is_temporary(volume) and
+    return (verification.is_verification_volume(volume) and
             verification.snapshot_of(volume) == snapshot.id and
             getattr(volume, VOLUME_PROJECT_KEY, None) ==
             getattr(snapshot, SNAPSHOT_PROJECT_KEY, None))
@@ -159,7 +151,8 @@ class Verifier:
             admin, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
         report = VerifyReport(len(requested), len(verifying), len(volumes))
-        volumes = [volume for volume in volumes if _is_temporary(volume)]
+        volumes = [volume for volume in volumes
+                   if verification.is_verification_volume(volume)]
         # Finished at this sweep or not, they are looked at again once
         # (unless left for their tenant); stopped half way, all are.
         self._in_flight = bool(requested or verifying or volumes)

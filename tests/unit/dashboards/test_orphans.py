@@ -36,11 +36,18 @@ def snapshot(snapshot_id, volume_id=factories.VOLUME_ID, metadata=None,
     return snap
 
 
-def volume(volume_id, metadata, created=NOW - datetime.timedelta(hours=3)):
+def volume(volume_id, metadata, created=NOW - datetime.timedelta(hours=3),
+           name=None):
     return types.SimpleNamespace(
-        id=volume_id, name='v-' + volume_id[:4], size=1,
+        id=volume_id, name=name or 'v-' + volume_id[:4], size=1,
         metadata=dict(metadata),
         created_at=created.replace(tzinfo=None).isoformat())
+
+
+def temporary(volume_id, tags):
+    """A temporary volume, named as the scheduler names them."""
+    return volume(volume_id, tags, name=verification.volume_name(
+        tags[verification.VERIFICATION_OF_KEY]))
 
 
 def kinds(found):
@@ -122,7 +129,7 @@ class ClassifyTests(SimpleTestCase):
         tags = verification.volume_metadata(SNAP_A, started)
         tags[cinder_snapshot.RESTORED_FROM_KEY] = SNAP_A
         found = orphans.classify([snapshot(SNAP_A)],
-                                 [scheduled_volume(), volume('aaaa', tags)],
+                                 [scheduled_volume(), temporary('aaaa', tags)],
                                  NOW)
         # Not also listed as restored: it is the verification's.
         self.assertEqual([(orphans.VERIFICATION_LEFT, 'aaaa')],
@@ -133,23 +140,30 @@ class ClassifyTests(SimpleTestCase):
         tags = verification.volume_metadata(
             SNAP_A, NOW - datetime.timedelta(minutes=10))
         self.assertEqual([], orphans.classify(
-            [snapshot(SNAP_A)], [scheduled_volume(), volume('aaaa', tags)],
+            [snapshot(SNAP_A)], [scheduled_volume(), temporary('aaaa', tags)],
             NOW))
 
     def test_the_timeout_is_the_callers(self):
         tags = verification.volume_metadata(
             SNAP_A, NOW - datetime.timedelta(minutes=10))
         found = orphans.classify(
-            [snapshot(SNAP_A)], [scheduled_volume(), volume('aaaa', tags)],
+            [snapshot(SNAP_A)], [scheduled_volume(), temporary('aaaa', tags)],
             NOW, verification_timeout=datetime.timedelta(minutes=5))
         self.assertEqual([(orphans.VERIFICATION_LEFT, 'aaaa')],
                          kinds(found))
 
     def test_verification_volume_whose_snapshot_is_gone(self):
         tags = verification.volume_metadata(SNAP_B, NOW)
-        found = orphans.classify([], [volume('aaaa', tags)], NOW)
+        found = orphans.classify([], [temporary('aaaa', tags)], NOW)
         self.assertEqual([(orphans.VERIFICATION_LEFT, 'aaaa')],
                          kinds(found))
+
+    def test_a_volume_only_tagged_as_temporary_is_not_one(self):
+        # Tags are any member's writing: named otherwise, it is a volume
+        # of theirs, not one the scheduler left behind.
+        tags = verification.volume_metadata(SNAP_B, NOW)
+        self.assertEqual([], orphans.classify([], [volume('aaaa', tags)],
+                                              NOW))
 
     def test_restored_volume_whose_snapshot_is_gone(self):
         restored = volume('bbbb',
