@@ -157,7 +157,8 @@ class Runner:
             return self._record_unusable(due, listed.trust_id, INVALID,
                                          refused)
         volume, schedule = self._fresh(tenant.client, due)
-        if schedule is None or schedule.trust_id != listed.trust_id:
+        if schedule is None or (schedule.trust_id, schedule.owner_id) != (
+                listed.trust_id, listed.owner_id):
             LOG.info("schedule %s slot %s: the schedule is gone or was "
                      "saved again since the listing", sid, slot)
             return GONE

@@ -20,6 +20,7 @@ metadata and project are unchanged costs a comparison, and a schedule
 whose next run is still ahead costs none of the cron library.
 """
 
+import collections
 import dataclasses
 import functools
 import logging
@@ -127,6 +128,31 @@ def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
         volume, schedule, slot, missed, run_now=requested is not None))
 
 
+SHARED_TRUST = ("its authorization (trust) is also named by another "
+                "schedule of the project; each schedule has its own: its "
+                "owner, or a member who takes it over, must save it again")
+
+
+def without_shared_trusts(decisions):
+    """``decisions`` with those of schedules naming a trust that another
+    schedule of the same project names made invalid. The panel gives
+    every schedule a trust of its own; a trust id is any member's
+    writing, and one copied into another schedule would have the
+    scheduler act for its trustor on a schedule that user never made.
+    Another project's copy counts for that project only."""
+    def key(decision):
+        return (codec.volume_project(decision.volume),
+                decision.schedule.trust_id)
+    named = collections.Counter(
+        key(decision) for decision in decisions
+        if isinstance(decision.schedule, model.Schedule))
+    return [Decision(INVALID, decision.volume, decision.schedule,
+                     reason=SHARED_TRUST)
+            if isinstance(decision.schedule, model.Schedule)
+            and decision.kind != NOT_MINE and named[key(decision)] > 1
+            else decision for decision in decisions]
+
+
 def _with_next_run(schedule):
     """``(schedule, first_run_after_last)``; an Invalid if the runs cannot
     be computed."""
@@ -212,6 +238,7 @@ class Sweeper:
                 report.decisions.append(self._decide(volume, schedule, now,
                                                      next_run))
         self.decoded.sweep_done()
+        report.decisions = without_shared_trusts(report.decisions)
         return report
 
     def _decide(self, volume, schedule, now, next_run):

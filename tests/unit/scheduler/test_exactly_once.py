@@ -213,3 +213,25 @@ def test_a_run_request_recorded_as_lost_is_not_due_at_every_sweep(cinder,
     report = first.sweep(at('2026-03-28T13:02:00Z'))
     assert report.count('due') == 0
     assert cinder.calls == ['volumes.list']
+
+
+def test_schedules_sharing_a_trust_in_a_project_run_neither(cinder, volume):
+    # A member copied the owner's trust (and name) into a schedule of
+    # their own on another volume: the scheduler would act for the owner
+    # on a schedule the owner never made.
+    fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
+    copy = cinder.add_volume(name='copy')
+    fakes.schedule_on(cinder, copy, sid='ef56ab78',
+                      created='2026-03-28T12:00:00Z')
+    # Another project's volume naming the same trust id counts there only.
+    alt = cinder.add_volume(project=fakes.ALT, name='alt')
+    fakes.schedule_on(cinder, alt, sid='0a0b0c0d', trust='trust-demo',
+                      project=fakes.ALT, created='2026-03-28T12:00:00Z')
+    report = sweeper(cinder, NOW).sweep(at(NOW))
+    assert report.outcomes['ab12cd34'] == run.INVALID
+    assert report.outcomes['ef56ab78'] == run.INVALID
+    assert scheduled_snapshots(cinder) == []
+    assert 'also named by another schedule' in state_of(
+        cinder, copy.id, 'ef56ab78').reason
+    # alt's schedule is judged on its own: its trust acts in demo.
+    assert 'also named' not in state_of(cinder, alt.id, '0a0b0c0d').reason

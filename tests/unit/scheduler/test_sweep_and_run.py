@@ -270,10 +270,10 @@ def test_sigterm_finishes_the_current_run_and_stops_before_the_next(cinder):
     second = cinder.add_volume(name='second')
     fakes.schedule_on(cinder, first, sid='aaaa0001',
                       created='2026-03-28T12:00:00Z')
-    fakes.schedule_on(cinder, second, sid='bbbb0002',
+    fakes.schedule_on(cinder, second, sid='bbbb0002', trust='trust-demo-2',
                       created='2026-03-28T12:00:00Z')
     stopper = service.Stopper()
-    trusts = fakes.Trusts(cinder)
+    trusts = fakes.Trusts(cinder, **{'trust-demo-2': fakes.DEMO})
 
     def trust_then_signal(trust_id):
         # SIGTERM arrives in the middle of the first run.
@@ -293,7 +293,7 @@ def test_a_later_sweep_decodes_and_walks_only_changed_volumes(
         cinder, volume, monkeypatch):
     other = cinder.add_volume(name='web')
     fakes.schedule_on(cinder, volume, created='2026-03-28T12:00:00Z')
-    fakes.schedule_on(cinder, other, sid='ef56ab78',
+    fakes.schedule_on(cinder, other, sid='ef56ab78', trust='trust-demo-2',
                       created='2026-03-28T12:00:00Z')
     decoded, walked = [], []
     real_decode, real_walk = store.schedules_of, timing.next_runs
