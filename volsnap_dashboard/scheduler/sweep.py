@@ -227,6 +227,9 @@ class Sweeper:
         self._invalid_known = {}
         # {volume id: [schedule ids]} of this sweep's new junk.
         self._junk = {}
+        # {(volume id, schedule id): slot} of runs that failed
+        # unexpectedly, as of the last sweep.
+        self._failed_slots = {}
 
     def evaluate(self, now):
         """Every decision at ``now`` (one Cinder listing)."""
@@ -290,6 +293,14 @@ class Sweeper:
                      ' (dry run: not run)' if self.dry_run else '')
             if self.dry_run:
                 return
+            key = (decision.volume.id, sid)
+            if self._failed_slots.get(key) == due.slot:
+                # Failed unexpectedly at this slot already: tried again at
+                # the next, not at every sweep.
+                LOG.debug("schedule %s on volume %s: not run again at %s",
+                          sid, decision.volume.id,
+                          run_module.slot_text(due.slot))
+                return
             try:
                 outcome = self.runner.run(due)
             except errors.VolsnapAPIError as exc:
@@ -297,6 +308,7 @@ class Sweeper:
                           "recorded: %s", sid, exc)
                 outcome = run_module.FAILED
             except Exception as error:  # noqa: BLE001 - one run, not all
+                self._failed_slots[key] = due.slot
                 outcome = self._invalid(dataclasses.replace(
                     decision, kind=INVALID, error=error,
                     reason=_unexpected('the run failed unexpectedly',
@@ -353,3 +365,7 @@ class Sweeper:
         self._invalid_known = {key: reason for key, reason
                                in self._invalid_known.items()
                                if key in listed}
+        due = {(decision.volume.id, decision.schedule.id)
+               for decision in report.decisions if decision.kind == DUE}
+        self._failed_slots = {key: slot for key, slot
+                              in self._failed_slots.items() if key in due}

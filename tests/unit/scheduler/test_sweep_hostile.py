@@ -183,11 +183,21 @@ def test_a_run_failing_unexpectedly_is_invalid_and_others_run(
         return real_run(self, due)
 
     monkeypatch.setattr(run.Runner, 'run', failing)
-    report = sweeper(cinder, NOW).sweep(at(NOW))
+    one = sweeper(cinder, NOW)
+    report = one.sweep(at(NOW))
     assert report.outcomes == {'aaaa0001': run.INVALID, HEALTHY: run.OK}
     [schedule] = store.schedules_of(cinder.volume(hostile.id))
     assert schedule.state.outcome == model.OUTCOME_INVALID
     assert 'KeyError' in schedule.state.reason
+    # Not tried again at every sweep: at its next slot.
+    tried = []
+    monkeypatch.setattr(run.Runner, 'run', lambda self, due: (
+        tried.append(due.slot) if due.schedule.id == 'aaaa0001' else None,
+        failing(self, due))[1])
+    one.sweep(at('2026-03-29T01:31:00Z'))
+    assert tried == []
+    one.sweep(at('2026-03-30T00:30:00Z'))
+    assert tried == [at('2026-03-30T00:00:00Z')]
 
 
 def test_recording_an_invalid_failing_unexpectedly_does_not_stop(
