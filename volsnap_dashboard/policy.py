@@ -4,6 +4,8 @@ Tables hide what a user may not do; views refuse it again on the server,
 so a hand-made POST gets no further than a button would.
 """
 
+import copy
+
 from horizon import exceptions
 from horizon.utils import settings as horizon_settings
 from openstack_dashboard import policy
@@ -72,7 +74,9 @@ class CachedPolicyActionMixin:
     snapshots asks the same question a thousand times).
 
     Everything else Horizon's own ``_allowed`` decides (a batch action
-    hides itself over an empty table) still comes from it.
+    hides itself over an empty table) still comes from it, run on a copy
+    of the action: an action's ``allowed()`` keeps nothing on ``self``
+    (``update()`` is where a row's action changes itself).
     """
 
     def policy_allows(self, request, datum=None):
@@ -90,11 +94,10 @@ class CachedPolicyActionMixin:
         if not self.policy_allows(request, datum):
             return False
         # Answered above from the cache: Horizon's _allowed would ask the
-        # engine again, so it runs with no rules of its own. Only this
-        # request's thread sees the change: each row action is a copy, and
-        # each snapshot table has its own copies of its actions.
-        rules, self.policy_rules = self.policy_rules, None
-        try:
-            return super()._allowed(request, datum)
-        finally:
-            self.policy_rules = rules
+        # engine again, so it runs on a copy with no rules of its own. Never
+        # on this action itself: a table's actions are made once and shared
+        # by every request, which other threads copy for their rows.
+        unruled = copy.copy(self)
+        unruled.policy_rules = None
+        return super(CachedPolicyActionMixin, unruled)._allowed(request,
+                                                                datum)
