@@ -22,6 +22,7 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states
 from tests.unit.protection.schedule import factories
 
 UTC = datetime.timezone.utc
@@ -84,8 +85,8 @@ class StateTests(SimpleTestCase):
         for expected, schedule in cases.items():
             with self.subTest(expected):
                 self.assertEqual(expected,
-                                 schedule_rows.state_of(schedule, NOW))
-        self.assertEqual(schedule_rows.INVALID, schedule_rows.state_of(
+                                 states.state_of(schedule, NOW))
+        self.assertEqual(schedule_rows.INVALID, states.state_of(
             model.Invalid('0a1b2c3d', VOLUME_ID, 'bad'), NOW))
 
     def test_a_run_due_minutes_ago_is_not_yet_overdue(self):
@@ -93,8 +94,8 @@ class StateTests(SimpleTestCase):
                        slot=datetime.datetime(2026, 3, 9, 1, tzinfo=UTC))
         just_after = datetime.datetime(2026, 3, 10, 1, 5, tzinfo=UTC)
         self.assertEqual(schedule_rows.ACTIVE,
-                         schedule_rows.state_of(schedule, just_after))
-        self.assertEqual(schedule_rows.OVERDUE, schedule_rows.state_of(
+                         states.state_of(schedule, just_after))
+        self.assertEqual(schedule_rows.OVERDUE, states.state_of(
             schedule, just_after + datetime.timedelta(hours=1)))
 
     def test_row_ids_round_trip_and_refuse_others(self):
