@@ -11,6 +11,8 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards.project.volume_protection import (
     schedule_rows)
 from volsnap_dashboard.dashboards.project.volume_protection import (
+    schedule_tables)
+from volsnap_dashboard.dashboards.project.volume_protection import (
     volumes_tab)
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -53,6 +55,9 @@ SITUATIONS = (
      volume_with(ran(model.OUTCOME_OK, paused=True), MINUTE_AGO), 'paused',
      'paused'),
     ('recorded invalid', volume_with(ran(model.OUTCOME_INVALID)), 'invalid',
+     'invalid'),
+    ('recorded invalid, paused',
+     volume_with(ran(model.OUTCOME_INVALID, paused=True)), 'invalid',
      'invalid'),
     ('unreadable', factories.volume({
         codec.MARKER_KEY: codec.MARKER_VALUE,
@@ -106,3 +111,16 @@ class StatesAgreeTests(SimpleTestCase):
             set(states.PRECEDENCE) - {states.ACTIVE}
             | {protection_state.PROTECTED},
             {volume_state for _s, _v, _r, volume_state in SITUATIONS})
+
+    def test_every_state_has_words_and_a_status_on_both_tabs(self):
+        self.assertEqual(list(states.PRECEDENCE),
+                         [state for state, _text in states.DISPLAY])
+        self.assertEqual(set(states.PRECEDENCE), {
+            state for state, _text in schedule_tables.STATE_DISPLAY})
+        self.assertEqual(set(states.PRECEDENCE), {
+            state for state, _status in schedule_tables.STATE_CHOICES})
+        for _situation, volume, _row_state, volume_state in SITUATIONS:
+            with self.subTest(volume_state):
+                shown = volumes_tab.with_protection(volume, [], at=NOW)
+                self.assertTrue(protection_state.describe(shown.protection))
+                self.assertIn(volume_state, dict(volumes_tab.STATE_STATUS))

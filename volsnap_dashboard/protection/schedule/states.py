@@ -31,6 +31,8 @@ could not clear is not pending for ever).
 
 import datetime
 
+from django.utils.translation import pgettext_lazy
+
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import timing
 
@@ -45,6 +47,19 @@ ACTIVE = 'active'
 #: Every state, the one that wins first (see the module's docstring).
 PRECEDENCE = (INVALID, AUTHORIZATION_LOST, PAUSED, FAILING, OVERDUE,
               RUN_REQUESTED, ACTIVE)
+
+#: The states in words, in ``PRECEDENCE``'s order (literal strings, so
+#: that makemessages finds them).
+DISPLAY = (
+    (INVALID, pgettext_lazy('State of a schedule', 'Invalid')),
+    (AUTHORIZATION_LOST, pgettext_lazy('State of a schedule',
+                                       'Authorization lost')),
+    (PAUSED, pgettext_lazy('State of a schedule', 'Paused')),
+    (FAILING, pgettext_lazy('State of a schedule', 'Failing')),
+    (OVERDUE, pgettext_lazy('State of a schedule', 'Overdue')),
+    (RUN_REQUESTED, pgettext_lazy('State of a schedule', 'Run requested')),
+    (ACTIVE, pgettext_lazy('State of a schedule', 'Active')),
+)
 
 #: States an admin looks at first, in this order.
 NEEDS_ATTENTION = (FAILING, AUTHORIZATION_LOST, INVALID, OVERDUE)

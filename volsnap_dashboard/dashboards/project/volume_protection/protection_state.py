@@ -40,21 +40,16 @@ TEMPORARY = 'temporary'
 URGENCY = (INVALID, AUTHORIZATION_LOST, FAILING, OVERDUE, RUN_REQUESTED,
            PROTECTED, PAUSED)
 
-#: Literal strings, so that makemessages finds them.
+#: Literal strings, so that makemessages finds them; a schedule's
+#: states in the rule's words.
 STATE_DISPLAY = (
     (UNPROTECTED, pgettext_lazy('Protection state of a volume',
                                 'Unprotected')),
     (MANUAL_ONLY, pgettext_lazy('Protection state of a volume',
                                 'Manual only')),
     (PROTECTED, pgettext_lazy('Protection state of a volume', 'Protected')),
-    (OVERDUE, pgettext_lazy('Protection state of a volume', 'Overdue')),
-    (FAILING, pgettext_lazy('Protection state of a volume', 'Failing')),
-    (PAUSED, pgettext_lazy('Protection state of a volume', 'Paused')),
-    (RUN_REQUESTED, pgettext_lazy('Protection state of a volume',
-                                  'Run requested')),
-    (AUTHORIZATION_LOST, pgettext_lazy('Protection state of a volume',
-                                       'Authorization lost')),
-    (INVALID, pgettext_lazy('Protection state of a volume', 'Invalid')),
+) + tuple((state, text) for state, text in schedule_states.DISPLAY
+          if state != schedule_states.ACTIVE) + (
     (TEMPORARY, pgettext_lazy('Protection state of a volume',
                               'Temporary (verification)')),
 )
