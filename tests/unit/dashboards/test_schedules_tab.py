@@ -181,6 +181,23 @@ class TableTests(helpers.TestCase):
         self.assertIn('obj_id=%s' % ROW_ID, html)
         self.assertIn("at the scheduler&#x27;s next sweep", html)
 
+    def test_a_failing_schedule_with_a_run_asked_for_polls(self):
+        row = row_of(factories.replaced(
+            ran(healthy(), model.OUTCOME_FAILED), run_requested=NOW))
+        self.assertEqual(schedule_rows.FAILING, row.state)
+        table, _html = self.render([row])
+        [shown] = table.get_rows()
+        self.assertIsNone(shown.status)
+        # Horizon's script polls the rows so marked.
+        self.assertIn('warning', shown.classes)
+
+    def test_a_settled_row_does_not_poll(self):
+        table, _html = self.render([row_of(ran(healthy(),
+                                                 model.OUTCOME_FAILED))])
+        [shown] = table.get_rows()
+        self.assertIs(False, shown.status)
+        self.assertNotIn('warning', shown.classes)
+
 
 class ActionsAllowedTests(helpers.TestCase):
 

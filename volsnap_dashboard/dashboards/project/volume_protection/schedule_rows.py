@@ -82,6 +82,10 @@ class ScheduleRow:
         self.next_run = runs[0] if runs else None
         self.paused = self.valid and schedule.paused
         self.run_requested = self.valid and schedule.run_requested
+        #: A run asked for is waiting for the scheduler, whatever the
+        #: state shows: the row keeps refreshing.
+        self.busy = self.valid and states.pending_request(
+            schedule) is not None
         self.owner_id = schedule.owner_id if self.valid else None
         self.label = (schedule.label if self.valid else '') or schedule.id
         #: The state and reason are the scheduler's record (which the

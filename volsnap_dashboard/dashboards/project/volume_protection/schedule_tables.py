@@ -389,6 +389,12 @@ class StateCategoryRow(tables.Row):
 class UpdateScheduleRow(StateCategoryRow):
     ajax = True
 
+    @property
+    def status(self):
+        if self.datum.busy:
+            return None
+        return super().status
+
     def get_data(self, request, obj_id):
         try:
             volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
