@@ -22,7 +22,6 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import states
 from tests.unit.protection.schedule import factories
 
 UTC = datetime.timezone.utc
@@ -63,40 +62,7 @@ def row_of(schedule, snapshots=(), at=NOW):
     return schedule_rows.ScheduleRow(volume, decoded, snapshots, at)
 
 
-class StateTests(SimpleTestCase):
-
-    def test_each_state(self):
-        base = factories.schedule()
-        cases = {
-            schedule_rows.ACTIVE: ran(base, model.OUTCOME_OK),
-            schedule_rows.PAUSED: factories.replaced(
-                ran(base, model.OUTCOME_FAILED), paused=True),
-            schedule_rows.RUN_REQUESTED: factories.replaced(
-                ran(base, model.OUTCOME_OK),
-                run_requested=NOW - datetime.timedelta(minutes=1)),
-            schedule_rows.FAILING: ran(base, model.OUTCOME_FAILED),
-            schedule_rows.AUTHORIZATION_LOST: ran(
-                base, model.OUTCOME_AUTHORIZATION_LOST),
-            schedule_rows.INVALID: ran(base, model.OUTCOME_INVALID),
-            # Last ran three days ago: two daily runs did not happen.
-            schedule_rows.OVERDUE: ran(base, model.OUTCOME_OK,
-                                       slot=NOW - datetime.timedelta(3)),
-        }
-        for expected, schedule in cases.items():
-            with self.subTest(expected):
-                self.assertEqual(expected,
-                                 states.state_of(schedule, NOW))
-        self.assertEqual(schedule_rows.INVALID, states.state_of(
-            model.Invalid('0a1b2c3d', VOLUME_ID, 'bad'), NOW))
-
-    def test_a_run_due_minutes_ago_is_not_yet_overdue(self):
-        schedule = ran(factories.schedule(),  model.OUTCOME_OK,
-                       slot=datetime.datetime(2026, 3, 9, 1, tzinfo=UTC))
-        just_after = datetime.datetime(2026, 3, 10, 1, 5, tzinfo=UTC)
-        self.assertEqual(schedule_rows.ACTIVE,
-                         states.state_of(schedule, just_after))
-        self.assertEqual(schedule_rows.OVERDUE, states.state_of(
-            schedule, just_after + datetime.timedelta(hours=1)))
+class RowIdTests(SimpleTestCase):
 
     def test_row_ids_round_trip_and_refuse_others(self):
         self.assertEqual((VOLUME_ID, SID),
