@@ -168,6 +168,18 @@ class BusyTests(SimpleTestCase):
         found = protection(snapshots=[snapshot('s', 0, 'creating')])
         self.assertTrue(found.busy)
 
+    def test_a_failing_schedule_with_a_run_asked_for_keeps_refreshing(self):
+        found = protection([ran(model.OUTCOME_FAILED, run_requested=NOW)])
+        self.assertEqual(states.FAILING, found.state)
+        self.assertTrue(found.busy)
+
+    def test_a_run_asked_for_that_the_scheduler_made_is_settled(self):
+        asked = NOW - datetime.timedelta(hours=2)
+        found = protection([ran(model.OUTCOME_OK, slot=asked,
+                                run_requested=asked)])
+        self.assertEqual(states.PROTECTED, found.state)
+        self.assertFalse(found.busy)
+
 
 class CreatedAtTests(SimpleTestCase):
 

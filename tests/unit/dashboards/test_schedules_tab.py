@@ -62,40 +62,7 @@ def row_of(schedule, snapshots=(), at=NOW):
     return schedule_rows.ScheduleRow(volume, decoded, snapshots, at)
 
 
-class StateTests(SimpleTestCase):
-
-    def test_each_state(self):
-        base = factories.schedule()
-        cases = {
-            schedule_rows.ACTIVE: ran(base, model.OUTCOME_OK),
-            schedule_rows.PAUSED: factories.replaced(
-                ran(base, model.OUTCOME_FAILED), paused=True),
-            schedule_rows.RUN_REQUESTED: factories.replaced(
-                ran(base, model.OUTCOME_OK),
-                run_requested=NOW - datetime.timedelta(minutes=1)),
-            schedule_rows.FAILING: ran(base, model.OUTCOME_FAILED),
-            schedule_rows.AUTHORIZATION_LOST: ran(
-                base, model.OUTCOME_AUTHORIZATION_LOST),
-            schedule_rows.INVALID: ran(base, model.OUTCOME_INVALID),
-            # Last ran three days ago: two daily runs did not happen.
-            schedule_rows.OVERDUE: ran(base, model.OUTCOME_OK,
-                                       slot=NOW - datetime.timedelta(3)),
-        }
-        for expected, schedule in cases.items():
-            with self.subTest(expected):
-                self.assertEqual(expected,
-                                 schedule_rows.state_of(schedule, NOW))
-        self.assertEqual(schedule_rows.INVALID, schedule_rows.state_of(
-            model.Invalid('0a1b2c3d', VOLUME_ID, 'bad'), NOW))
-
-    def test_a_run_due_minutes_ago_is_not_yet_overdue(self):
-        schedule = ran(factories.schedule(),  model.OUTCOME_OK,
-                       slot=datetime.datetime(2026, 3, 9, 1, tzinfo=UTC))
-        just_after = datetime.datetime(2026, 3, 10, 1, 5, tzinfo=UTC)
-        self.assertEqual(schedule_rows.ACTIVE,
-                         schedule_rows.state_of(schedule, just_after))
-        self.assertEqual(schedule_rows.OVERDUE, schedule_rows.state_of(
-            schedule, just_after + datetime.timedelta(hours=1)))
+class RowIdTests(SimpleTestCase):
 
     def test_row_ids_round_trip_and_refuse_others(self):
         self.assertEqual((VOLUME_ID, SID),
@@ -179,6 +146,23 @@ class TableTests(helpers.TestCase):
         self.assertIn('ajax-update', html)
         self.assertIn('obj_id=%s' % ROW_ID, html)
         self.assertIn("at the scheduler&#x27;s next sweep", html)
+
+    def test_a_failing_schedule_with_a_run_asked_for_polls(self):
+        row = row_of(factories.replaced(
+            ran(healthy(), model.OUTCOME_FAILED), run_requested=NOW))
+        self.assertEqual(schedule_rows.FAILING, row.state)
+        table, _html = self.render([row])
+        [shown] = table.get_rows()
+        self.assertIsNone(shown.status)
+        # Horizon's script polls the rows so marked.
+        self.assertIn('warning', shown.classes)
+
+    def test_a_settled_row_does_not_poll(self):
+        table, _html = self.render([row_of(ran(healthy(),
+                                                 model.OUTCOME_FAILED))])
+        [shown] = table.get_rows()
+        self.assertIs(False, shown.status)
+        self.assertNotIn('warning', shown.classes)
 
 
 class ActionsAllowedTests(helpers.TestCase):

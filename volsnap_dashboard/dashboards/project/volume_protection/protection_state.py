@@ -16,16 +16,20 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection.schedule import timing
 
 UNPROTECTED = 'unprotected'
 MANUAL_ONLY = 'manual_only'
+#: A volume whose schedule is active.
 PROTECTED = 'protected'
-OVERDUE = 'overdue'
-FAILING = 'failing'
-PAUSED = 'paused'
-AUTHORIZATION_LOST = 'authorization_lost'
-INVALID = 'invalid'
+# A volume's schedule's other states, as the rule names them.
+OVERDUE = schedule_states.OVERDUE
+FAILING = schedule_states.FAILING
+PAUSED = schedule_states.PAUSED
+AUTHORIZATION_LOST = schedule_states.AUTHORIZATION_LOST
+INVALID = schedule_states.INVALID
+RUN_REQUESTED = schedule_states.RUN_REQUESTED
 #: The scheduler's temporary verification volume: not the user's to
 #: protect, and deleted automatically.
 TEMPORARY = 'temporary'
@@ -33,28 +37,22 @@ TEMPORARY = 'temporary'
 #: Most urgent first: a volume with several schedules shows the most
 #: urgent of their states (one active schedule that works outweighs a
 #: paused one, a failing one outweighs both).
-URGENCY = (INVALID, AUTHORIZATION_LOST, FAILING, OVERDUE, PROTECTED, PAUSED)
+URGENCY = (INVALID, AUTHORIZATION_LOST, FAILING, OVERDUE, RUN_REQUESTED,
+           PROTECTED, PAUSED)
 
-#: Literal strings, so that makemessages finds them.
+#: Literal strings, so that makemessages finds them; a schedule's
+#: states in the rule's words.
 STATE_DISPLAY = (
     (UNPROTECTED, pgettext_lazy('Protection state of a volume',
                                 'Unprotected')),
     (MANUAL_ONLY, pgettext_lazy('Protection state of a volume',
                                 'Manual only')),
     (PROTECTED, pgettext_lazy('Protection state of a volume', 'Protected')),
-    (OVERDUE, pgettext_lazy('Protection state of a volume', 'Overdue')),
-    (FAILING, pgettext_lazy('Protection state of a volume', 'Failing')),
-    (PAUSED, pgettext_lazy('Protection state of a volume', 'Paused')),
-    (AUTHORIZATION_LOST, pgettext_lazy('Protection state of a volume',
-                                       'Authorization lost')),
-    (INVALID, pgettext_lazy('Protection state of a volume', 'Invalid')),
+) + tuple((state, text) for state, text in schedule_states.DISPLAY
+          if state != schedule_states.ACTIVE) + (
     (TEMPORARY, pgettext_lazy('Protection state of a volume',
                               'Temporary (verification)')),
 )
-
-#: A run this late (the scheduler sweeps every minute, and a run waits
-#: for its snapshot) means the scheduler did not make it.
-OVERDUE_AFTER = datetime.timedelta(minutes=30)
 
 # Snapshots still changing: the row is refreshed until they settle.
 _CHANGING = ('creating', 'deleting')
@@ -93,37 +91,19 @@ def _newest_available(snapshots):
     return max(dated, key=lambda pair: pair[0])
 
 
-def _overdue(schedule, now, overdue_after):
-    """Whether a run that was due ``overdue_after`` ago or earlier has
-    not happened (nor one the user asked for with "run now")."""
-    late = now - overdue_after
-    requested = schedule.run_requested
-    if requested is not None and requested <= late:
-        return True
-    slot, _missed = timing.due_slot(schedule.when.cron, schedule.when.tz,
-                                    schedule.state.last_slot,
-                                    schedule.created, late)
-    return slot is not None
-
-
-def schedule_state(schedule, now, overdue_after=OVERDUE_AFTER):
-    """``(state, reason, failures)`` of one schedule (or Invalid)."""
+def schedule_state(schedule, now,
+                   overdue_after=schedule_states.OVERDUE_AFTER):
+    """``(state, reason, failures)`` of one schedule (or Invalid): the
+    rule's state, ``PROTECTED`` for an active schedule; the reason and
+    failures where the scheduler recorded them."""
+    state = schedule_states.state_of(schedule, now, overdue_after)
+    if state == schedule_states.ACTIVE:
+        return PROTECTED, '', 0
     if isinstance(schedule, model.Invalid):
-        return INVALID, schedule.reason, 0
-    state = schedule.state
-    if state.outcome == model.OUTCOME_INVALID:
-        return INVALID, state.reason, state.failures
-    if state.outcome == model.OUTCOME_AUTHORIZATION_LOST:
-        return AUTHORIZATION_LOST, state.reason, state.failures
-    if schedule.paused:
-        return PAUSED, '', 0
-    # A skipped run (a full quota) made no snapshot either: the tenant
-    # has something to fix.
-    if state.outcome in (model.OUTCOME_FAILED, model.OUTCOME_SKIPPED):
-        return FAILING, state.reason, state.failures
-    if _overdue(schedule, now, overdue_after):
-        return OVERDUE, '', 0
-    return PROTECTED, '', 0
+        return state, schedule.reason, 0
+    if schedule_states.recorded(schedule, state):
+        return state, schedule.state.reason, schedule.state.failures
+    return state, '', 0
 
 
 def _next_run(schedules, now):
@@ -135,7 +115,8 @@ def _next_run(schedules, now):
     return min(runs, key=lambda run: run.timestamp(), default=None)
 
 
-def protection_of(schedules, snapshots, now, overdue_after=OVERDUE_AFTER):
+def protection_of(schedules, snapshots, now,
+                  overdue_after=schedule_states.OVERDUE_AFTER):
     """The Protection of a volume with ``schedules`` (each a Schedule or
     an Invalid, as decoded from its metadata) and ``snapshots`` (its
     snapshots, any status), at ``now`` (aware).
@@ -147,7 +128,8 @@ def protection_of(schedules, snapshots, now, overdue_after=OVERDUE_AFTER):
     busy = (any(getattr(snapshot, 'status', None) in _CHANGING
                 or verify_marks.pending(snapshot)
                 for snapshot in snapshots)
-            or any(getattr(schedule, 'run_requested', None) is not None
+            or any(isinstance(schedule, model.Schedule)
+                   and schedule_states.pending_request(schedule) is not None
                    for schedule in schedules))
     common = {'newest_snapshot': newest,
               'newest_age': now - created if created else None,
@@ -160,8 +142,7 @@ def protection_of(schedules, snapshots, now, overdue_after=OVERDUE_AFTER):
               for schedule in schedules]
     (state, reason, failures), schedule = min(
         states, key=lambda entry: URGENCY.index(entry[0][0]))
-    recorded = isinstance(schedule, model.Schedule) and state in (
-        INVALID, AUTHORIZATION_LOST, FAILING)
+    recorded = schedule_states.recorded(schedule, state)
     return Protection(state=state, reason=reason, failures=failures,
                       next_run=_next_run(schedules, now), recorded=recorded,
                       **common)

@@ -13,22 +13,18 @@ from django.utils.translation import ngettext
 from volsnap_dashboard.dashboards import schedule_guard
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import timing
 
-ACTIVE = 'active'
-PAUSED = 'paused'
-RUN_REQUESTED = 'run_requested'
-OVERDUE = 'overdue'
-FAILING = 'failing'
-AUTHORIZATION_LOST = 'authorization_lost'
-INVALID = 'invalid'
-
-#: States an admin looks at first, in this order.
-NEEDS_ATTENTION = (FAILING, AUTHORIZATION_LOST, INVALID, OVERDUE)
-
-#: A run this late is overdue (as on the Volumes tab): the scheduler
-#: sweeps every minute and a run waits for its snapshot.
-OVERDUE_AFTER = datetime.timedelta(minutes=30)
+# The states, as the rule names them (the Schedules tables use these).
+ACTIVE = states.ACTIVE
+PAUSED = states.PAUSED
+RUN_REQUESTED = states.RUN_REQUESTED
+OVERDUE = states.OVERDUE
+FAILING = states.FAILING
+AUTHORIZATION_LOST = states.AUTHORIZATION_LOST
+INVALID = states.INVALID
+NEEDS_ATTENTION = states.NEEDS_ATTENTION
 
 #: The schedule id of the row that counts a volume's schedules not shown.
 MORE = 'more'
@@ -56,31 +52,6 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def state_of(schedule, at):
-    """The state a schedule (a Schedule or an Invalid) is in at ``at``:
-    the Volumes tab's states of one schedule, in its order, and a run
-    asked for with "run now" pending until the scheduler makes it."""
-    if isinstance(schedule, model.Invalid):
-        return INVALID
-    outcome = schedule.state.outcome
-    if outcome == model.OUTCOME_INVALID:
-        return INVALID
-    if outcome == model.OUTCOME_AUTHORIZATION_LOST:
-        return AUTHORIZATION_LOST
-    if schedule.paused:
-        return PAUSED
-    late = at - OVERDUE_AFTER
-    if schedule.run_requested is not None:
-        return OVERDUE if schedule.run_requested <= late else RUN_REQUESTED
-    # A skipped run (a full quota) made no snapshot either.
-    if outcome in (model.OUTCOME_FAILED, model.OUTCOME_SKIPPED):
-        return FAILING
-    slot, _missed = timing.due_slot(
-        schedule.when.cron, schedule.when.tz, schedule.state.last_slot,
-        schedule.created, late)
-    return OVERDUE if slot is not None else ACTIVE
-
-
 def next_runs(schedule, at, count=1):
     """The next ``count`` runs (aware, in the schedule's zone); none for a
     paused or unreadable schedule."""
@@ -106,17 +77,20 @@ class ScheduleRow:
         self.project_id = (schedule.project_id if self.valid else None) \
             or codec.volume_project(volume)
         self.snapshots = list(snapshots)
-        self.state = state_of(schedule, at)
+        self.state = states.state_of(schedule, at)
         runs = next_runs(schedule, at)
         self.next_run = runs[0] if runs else None
         self.paused = self.valid and schedule.paused
         self.run_requested = self.valid and schedule.run_requested
+        #: A run asked for is waiting for the scheduler, whatever the
+        #: state shows: the row keeps refreshing.
+        self.busy = self.valid and states.pending_request(
+            schedule) is not None
         self.owner_id = schedule.owner_id if self.valid else None
         self.label = (schedule.label if self.valid else '') or schedule.id
         #: The state and reason are the scheduler's record (which the
         #: project's members can write too), not the page's finding.
-        self.recorded = self.valid and self.state in (
-            FAILING, INVALID, AUTHORIZATION_LOST)
+        self.recorded = states.recorded(schedule, self.state)
         self.reason = self._reason()
         #: Whether the row stands for schedules not shown.
         self.overflow = False
@@ -141,7 +115,7 @@ class ScheduleRow:
     def _reason(self):
         if not self.valid:
             return self.schedule.reason
-        if self.state in (FAILING, INVALID, AUTHORIZATION_LOST):
+        if self.recorded:
             return self.schedule.state.reason
         return ''
 

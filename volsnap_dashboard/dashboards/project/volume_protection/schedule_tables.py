@@ -31,6 +31,7 @@ from volsnap_dashboard.dashboards.project.volume_protection import (
     verify_marks)
 from volsnap_dashboard.dashboards import schedules_api
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
 
@@ -45,22 +46,8 @@ STATE_CHOICES = (
     (schedule_rows.INVALID, False),
 )
 
-STATE_DISPLAY = (
-    (schedule_rows.ACTIVE,
-     pgettext_lazy('State of a schedule', 'Active')),
-    (schedule_rows.PAUSED,
-     pgettext_lazy('State of a schedule', 'Paused')),
-    (schedule_rows.RUN_REQUESTED,
-     pgettext_lazy('State of a schedule', 'Run requested')),
-    (schedule_rows.OVERDUE,
-     pgettext_lazy('State of a schedule', 'Overdue')),
-    (schedule_rows.FAILING,
-     pgettext_lazy('State of a schedule', 'Failing')),
-    (schedule_rows.AUTHORIZATION_LOST,
-     pgettext_lazy('State of a schedule', 'Authorization lost')),
-    (schedule_rows.INVALID,
-     pgettext_lazy('State of a schedule', 'Invalid')),
-)
+#: The rule's words.
+STATE_DISPLAY = states.DISPLAY
 
 OUTCOME_DISPLAY = {
     model.OUTCOME_OK: pgettext_lazy('Outcome of a run', 'OK'),
@@ -388,6 +375,12 @@ class StateCategoryRow(tables.Row):
 
 class UpdateScheduleRow(StateCategoryRow):
     ajax = True
+
+    @property
+    def status(self):
+        if self.datum.busy:
+            return None
+        return super().status
 
     def get_data(self, request, obj_id):
         try:

@@ -39,6 +39,7 @@ STATE_STATUS = (
     (states.PROTECTED, True),
     (states.MANUAL_ONLY, True),
     (states.PAUSED, True),
+    (states.RUN_REQUESTED, None),
     (states.UNPROTECTED, False),
     (states.OVERDUE, False),
     (states.FAILING, False),
