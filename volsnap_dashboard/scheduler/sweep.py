@@ -28,6 +28,7 @@ import logging
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.scheduler import admin_calls
@@ -87,19 +88,6 @@ def _first_run_after(cron, tz, anchor):
     return runs[0].timestamp() if runs else None
 
 
-def _pending_request(schedule):
-    """When a run was asked for, unless a run at or after that time is
-    recorded: a request the scheduler could not clear (it records a lost
-    trust with its service user, which leaves run requests alone) is
-    not due again at every sweep."""
-    requested = run_module.as_utc(schedule.run_requested)
-    last = run_module.as_utc(schedule.state.last_slot)
-    if requested is not None and last is not None and \
-            requested.replace(microsecond=0) <= last:
-        return None
-    return requested
-
-
 def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
     """The decision for one decoded schedule (or Invalid) at ``now``;
     decoding already checked it, the operator's minimum interval too.
@@ -110,7 +98,10 @@ def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
         return Decision(NOT_MINE, volume, schedule)
     if schedule.paused:
         return Decision(PAUSED, volume, schedule)
-    requested = _pending_request(schedule)
+    # A request the scheduler could not clear (it records a lost trust
+    # with its service user, which leaves run requests alone) is not due
+    # again at every sweep.
+    requested = run_module.as_utc(states.pending_request(schedule))
     if next_run is not None and next_run > now.timestamp() and (
             requested is None or requested > now):
         return Decision(NOT_DUE, volume, schedule)
