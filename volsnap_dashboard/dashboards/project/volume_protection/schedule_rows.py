@@ -81,7 +81,6 @@ class ScheduleRow:
         runs = next_runs(schedule, at)
         self.next_run = runs[0] if runs else None
         self.paused = self.valid and schedule.paused
-        self.run_requested = self.valid and schedule.run_requested
         #: A run asked for is waiting for the scheduler, whatever the
         #: state shows: the row keeps refreshing.
         self.busy = self.valid and states.pending_request(

@@ -137,7 +137,7 @@ def snapshots_held(row):
 
 class NextRunColumn(tables.Column):
     def get_data(self, row):
-        if row.run_requested:
+        if row.busy:
             return _("at the scheduler's next sweep")
         return time_html(row.next_run, user_zone(self.table.request))
 
@@ -361,7 +361,7 @@ class RunScheduleNow(ScheduleBatchAction):
 
     def allowed(self, request, row=None):
         return row is None or (row.valid and not row.paused
-                               and not row.run_requested)
+                               and not row.busy)
 
 
 class StateCategoryRow(tables.Row):
