@@ -38,14 +38,27 @@ class Clients:
                 project_domain=self.config.project_domain)
         return self._service_session
 
+    def _new_admin(self):
+        return admin_calls.AdminCinder(self._cinder_for(
+            self.service_session(), self.config.region,
+            self.config.interface))
+
     def admin(self):
         """The service user's Cinder client, as an admin_calls.AdminCinder
         (the only way out of here)."""
         if self._admin is None:
-            self._admin = admin_calls.AdminCinder(self._cinder_for(
-                self.service_session(), self.config.region,
-                self.config.interface))
+            self._admin = self._new_admin()
         return self._admin
+
+    def renegotiate(self):
+        """Negotiate Cinder's microversion again, after Cinder refused
+        the one negotiated (406: a rolled-back deployment): the service
+        user's client, which the sweep holds, is rebuilt at the new one,
+        and tenants' clients are built at it from now on. Raises
+        VolsnapAPIError if Cinder cannot be asked."""
+        service_clients.forget_negotiated_versions()
+        if self._admin is not None:
+            self._admin.renew(self._new_admin())
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises
