@@ -4,8 +4,9 @@ The service user's client is built here and handed out only inside an
 admin_calls.AdminCinder, whose few calls admin_calls.py lists (listings,
 one read, the state of a schedule whose trust cannot be used).
 Everything done in a project uses the trust's session (api.trusts, cached
-until shortly before its token expires), so snapshots belong to the
-tenant's project and Cinder's policy applies as for the tenant.
+until shortly before its token expires, and while a sweep lists the
+trust: service.py prunes the rest after each sweep), so snapshots belong
+to the tenant's project and Cinder's policy applies as for the tenant.
 """
 
 

@@ -97,7 +97,9 @@ def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
             coordinator.refresh()
             started = utc_now()
             try:
-                sweeper.sweep(started)
+                report = sweeper.sweep(started)
+                # The trusts' sessions stay bounded by what is listed.
+                clients.trust_sessions.prune(report.trusts())
             except errors.VersionNotAcceptable as exc:
                 # Cinder rolled back: the next sweep works at the version
                 # it offers now, without a restart.

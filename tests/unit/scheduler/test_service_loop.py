@@ -46,6 +46,7 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
             if len(sweeps) == 1:
                 raise RecursionError('maximum recursion depth exceeded')
             stopper.request()
+            return sweep.Report()
 
     monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
     monkeypatch.setattr(service, 'build_sweeper',
@@ -53,7 +54,8 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
     config = types.SimpleNamespace(
         coordination_url='file:///nowhere', member_id='',
         partitioned=False, sweep_interval=0)
-    assert service.serve(config, None, None, stopper) == 0
+    clients = types.SimpleNamespace(trust_sessions=mock.Mock())
+    assert service.serve(config, clients, None, stopper) == 0
     assert len(sweeps) == 2
     assert 'RecursionError' in caplog.text
 
@@ -137,3 +139,32 @@ def test_a_refused_microversion_is_negotiated_again_at_the_next_sweep(
     assert cinder.built == ['3.71', '3.60', '3.60', '3.60', '3.60']
     assert {client.api_version.get_string() for client in tenants} == \
         {'3.60'}
+
+
+def test_each_sweep_keeps_only_the_sessions_of_the_trusts_it_listed(
+        monkeypatch):
+    stopper = service.Stopper()
+    named = [{'trust-a', 'trust-b'}, {'trust-b'}]
+    sessions = mock.Mock()
+
+    swept = []
+
+    class Sweeper:
+        def sweep(self, now):
+            report = sweep.Report()
+            report.trusts = mock.Mock(return_value=named[len(swept)])
+            swept.append(now)
+            if len(swept) == len(named):
+                stopper.request()
+            return report
+
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper',
+                        lambda *args, **kwargs: Sweeper())
+    config_ = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    clients = types.SimpleNamespace(trust_sessions=sessions)
+    assert service.serve(config_, clients, None, stopper) == 0
+    assert sessions.prune.call_args_list == [mock.call(trusts)
+                                             for trusts in named]
