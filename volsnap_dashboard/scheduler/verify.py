@@ -47,8 +47,6 @@ LOG = logging.getLogger(__name__)
 
 SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
-# Statuses of a temporary volume still on its way to available.
-_SETTLED = ('available', 'error')
 # Not a trust id nor a status: what was never left for a tenant.
 _NOT_LEFT = object()
 
