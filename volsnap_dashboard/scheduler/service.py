@@ -79,6 +79,9 @@ def _renegotiate(clients):
     except errors.VolsnapAPIError as exc:
         # Tried again when the next sweep is refused.
         LOG.error("negotiating the microversion again failed: %s", exc)
+    except Exception:  # noqa: BLE001 - the service outlives a bug
+        LOG.exception("negotiating the microversion again failed "
+                      "unexpectedly")
 
 
 def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):

@@ -9,6 +9,7 @@ from cinderclient import api_versions
 from cinderclient import exceptions as cinder_exc
 import pytest
 
+from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.scheduler import admin_calls
@@ -168,3 +169,34 @@ def test_each_sweep_keeps_only_the_sessions_of_the_trusts_it_listed(
     assert service.serve(config_, clients, None, stopper) == 0
     assert sessions.prune.call_args_list == [mock.call(trusts)
                                              for trusts in named]
+
+
+def test_a_failed_renegotiation_does_not_end_the_service(monkeypatch,
+                                                         caplog):
+    stopper = service.Stopper()
+    sweeps = []
+
+    class Sweeper:
+        def sweep(self, now):
+            sweeps.append(now)
+            if len(sweeps) == 3:
+                stopper.request()
+            raise errors.VersionNotAcceptable()
+
+    class Clients:
+        trust_sessions = mock.Mock()
+        failures = [errors.ServiceUnavailable(), RuntimeError('a bug')]
+
+        def renegotiate(self):
+            if self.failures:
+                raise self.failures.pop(0)
+
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper',
+                        lambda *args, **kwargs: Sweeper())
+    config_ = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    assert service.serve(config_, Clients(), None, stopper) == 0
+    assert len(sweeps) == 3
+    assert 'RuntimeError' in caplog.text
