@@ -447,6 +447,33 @@ def sweeper_of(cinder, clock, worker):
                          verifier=worker)
 
 
+def test_a_sweep_names_the_trusts_of_what_it_listed(cinder, clock):
+    fakes.schedule_on(cinder, cinder.add_volume(), sid='aaaa0001',
+                      trust='trust-daily')
+    fakes.schedule_on(cinder, cinder.add_volume(project=fakes.ALT),
+                      sid='bbbb0002', trust='trust-alt', project=fakes.ALT)
+    cinder.add_requested(trust='trust-request')
+    started(cinder, clock)  # a verification in flight, of trust-demo
+    cinder.add_volume(name=verification.volume_name('snap-gone'),
+                      **verification.volume_metadata(
+                          'snap-gone', clock(), 'trust-left'))
+    worker = verifier(cinder, clock)
+    report = sweeper_of(cinder, clock, worker).sweep(clock())
+    assert report.trusts() == {'trust-daily', 'trust-alt', 'trust-request',
+                               'trust-demo', 'trust-left'}
+
+
+def test_a_quiet_sweep_names_its_schedules_and_requests_trusts(cinder,
+                                                               clock):
+    fakes.schedule_on(cinder, cinder.add_volume(), trust='trust-daily')
+    ticks = Monotonic()
+    worker = verifier(cinder, clock, monotonic=ticks)
+    sweeper = sweeper_of(cinder, clock, worker)
+    sweeper.sweep(clock())
+    ticks.now += 1
+    assert sweeper.sweep(clock()).trusts() == {'trust-daily'}
+
+
 # Listings per sweep
 
 def listings(calls):

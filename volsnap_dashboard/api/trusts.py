@@ -156,7 +156,8 @@ class _Entry:
 class TrustSessions:
     """Trust-scoped keystoneauth sessions of the scheduler's service user,
     one per trust, kept until shortly before their token expires: a sweep
-    with nothing due asks Keystone for nothing."""
+    with nothing due asks Keystone for nothing. :meth:`prune` drops those
+    of trusts no longer named."""
 
     def __init__(self, auth_url, service_user, service_password,
                  user_domain='Default', verify=True, timeout=30,
@@ -207,14 +208,15 @@ class TrustSessions:
         with self._lock:
             self._entries.pop(trust_id, None)
 
-    def prune(self):
-        """Drop the sessions whose token has expired (schedules deleted
-        since, or not due for a long time)."""
+    def prune(self, named):
+        """Keep only the sessions of the trusts ``named`` (those a sweep
+        listed) whose token has not expired: a long-running scheduler
+        keeps none for schedules deleted since."""
         now = self._clock()
         with self._lock:
             for trust_id in [trust_id for trust_id, entry
                              in self._entries.items()
-                             if entry.expires <= now]:
+                             if trust_id not in named or entry.expires <= now]:
                 del self._entries[trust_id]
 
     def __len__(self):

@@ -153,11 +153,6 @@ def trust_of(snapshot):
     return metadata.get(TRUST_KEY) or metadata.get(RUN_TRUST_KEY) or None
 
 
-def verifying_metadata(volume_id):
-    """Snapshot metadata once the temporary volume is being created."""
-    return {VERIFY_KEY: VERIFYING, VOLUME_KEY: volume_id}
-
-
 def outcome_metadata(outcome, now, reason=''):
     """Snapshot metadata recording how a verification ended."""
     return {VERIFIED_AT_KEY: iso(now),

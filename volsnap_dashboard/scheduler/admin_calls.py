@@ -54,6 +54,12 @@ class AdminCinder:
     def __repr__(self):
         return '<AdminCinder>'
 
+    def renew(self, other):
+        """Act from now on with ``other``'s client: one built at a
+        microversion negotiated again, Cinder having refused this one's
+        (a rolled-back deployment). Whoever holds this one keeps it."""
+        self._admin_cinder = _admin_cinder_of(other)
+
 
 def _admin_cinder_of(admin):
     if not isinstance(admin, AdminCinder):

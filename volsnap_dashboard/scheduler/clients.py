@@ -4,8 +4,9 @@ The service user's client is built here and handed out only inside an
 admin_calls.AdminCinder, whose few calls admin_calls.py lists (listings,
 one read, the state of a schedule whose trust cannot be used).
 Everything done in a project uses the trust's session (api.trusts, cached
-until shortly before its token expires), so snapshots belong to the
-tenant's project and Cinder's policy applies as for the tenant.
+until shortly before its token expires, and while a sweep lists the
+trust: service.py prunes the rest after each sweep), so snapshots belong
+to the tenant's project and Cinder's policy applies as for the tenant.
 """
 
 
@@ -38,14 +39,27 @@ class Clients:
                 project_domain=self.config.project_domain)
         return self._service_session
 
+    def _new_admin(self):
+        return admin_calls.AdminCinder(self._cinder_for(
+            self.service_session(), self.config.region,
+            self.config.interface))
+
     def admin(self):
         """The service user's Cinder client, as an admin_calls.AdminCinder
         (the only way out of here)."""
         if self._admin is None:
-            self._admin = admin_calls.AdminCinder(self._cinder_for(
-                self.service_session(), self.config.region,
-                self.config.interface))
+            self._admin = self._new_admin()
         return self._admin
+
+    def renegotiate(self):
+        """Negotiate Cinder's microversion again, after Cinder refused
+        the one negotiated (406: a rolled-back deployment): the service
+        user's client, which the sweep holds, is rebuilt at the new one,
+        and tenants' clients are built at it from now on. Raises
+        VolsnapAPIError if Cinder cannot be asked."""
+        service_clients.forget_negotiated_versions()
+        if self._admin is not None:
+            self._admin.renew(self._new_admin())
 
     def tenant_client(self, trust_id):
         """The tenant's client through ``trust_id``; raises

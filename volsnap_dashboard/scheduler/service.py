@@ -4,7 +4,9 @@ A signal only sets a flag: the run in progress finishes and records its
 outcome, the sweep stops before the next run, and the process leaves the
 coordination group and exits. Nothing is left half done and unrecorded.
 A sweep that fails is logged and followed by the next one: no error ends
-the service.
+the service. One that Cinder refused with a 406 (the microversion
+negotiated is no longer offered: a rolled-back Cinder) has the clients
+negotiate again first, so the next sweep works without a restart.
 """
 
 import datetime
@@ -70,6 +72,18 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
                          verifier=verifier)
 
 
+def _renegotiate(clients):
+    LOG.warning("negotiating the Block Storage microversion again")
+    try:
+        clients.renegotiate()
+    except errors.VolsnapAPIError as exc:
+        # Tried again when the next sweep is refused.
+        LOG.error("negotiating the microversion again failed: %s", exc)
+    except Exception:  # noqa: BLE001 - the service outlives a bug
+        LOG.exception("negotiating the microversion again failed "
+                      "unexpectedly")
+
+
 def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
     """Sweep once at ``once_at`` or every interval; return an exit code."""
     coordinator = coordination.Coordinator(
@@ -86,7 +100,14 @@ def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
             coordinator.refresh()
             started = utc_now()
             try:
-                sweeper.sweep(started)
+                report = sweeper.sweep(started)
+                # The trusts' sessions stay bounded by what is listed.
+                clients.trust_sessions.prune(report.trusts())
+            except errors.VersionNotAcceptable as exc:
+                # Cinder rolled back: the next sweep works at the version
+                # it offers now, without a restart.
+                LOG.warning("sweep failed: %s", exc)
+                _renegotiate(clients)
             except (errors.VolsnapAPIError,
                     coordination.CoordinationError) as exc:
                 # Cinder or Keystone down: try again at the next sweep.

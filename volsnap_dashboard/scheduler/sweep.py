@@ -72,6 +72,15 @@ class Report:
     def count(self, kind):
         return sum(1 for decision in self.decisions if decision.kind == kind)
 
+    def trusts(self):
+        """The trusts named by what this sweep listed: its schedules and
+        its verifications (the only ones the next sweep may use)."""
+        named = {decision.schedule.trust_id for decision in self.decisions
+                 if isinstance(decision.schedule, model.Schedule)}
+        if self.verifications is not None:
+            named |= self.verifications.trusts
+        return named - {None, ''}
+
 
 def first_run_after_last(schedule):
     """The POSIX time of a schedule's first run after its last slot (or

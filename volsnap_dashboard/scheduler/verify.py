@@ -47,8 +47,6 @@ LOG = logging.getLogger(__name__)
 
 SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
-# Statuses of a temporary volume still on its way to available.
-_SETTLED = ('available', 'error')
 # Not a trust id nor a status: what was never left for a tenant.
 _NOT_LEFT = object()
 
@@ -62,6 +60,8 @@ class VerifyReport:
     started: list = dataclasses.field(default_factory=list)
     outcomes: dict = dataclasses.field(default_factory=dict)
     deleted: list = dataclasses.field(default_factory=list)
+    #: The trusts named by the snapshots and volumes listed.
+    trusts: set = dataclasses.field(default_factory=set)
 
 
 def _utc_now():
@@ -76,6 +76,18 @@ def _verifies(volume, snapshot):
             verification.snapshot_of(volume) == snapshot.id and
             getattr(volume, VOLUME_PROJECT_KEY, None) ==
             getattr(snapshot, SNAPSHOT_PROJECT_KEY, None))
+
+
+def _trust_of_volume(volume):
+    return (getattr(volume, 'metadata', None) or {}).get(
+        verification.VERIFICATION_TRUST_KEY)
+
+
+def _trusts_of(snapshots, volumes):
+    """The trusts the verifications of ``snapshots`` and the temporary
+    ``volumes`` act with."""
+    return ({verification.trust_of(snapshot) for snapshot in snapshots} |
+            {_trust_of_volume(volume) for volume in volumes}) - {None, ''}
 
 
 def _age(volume, now):
@@ -143,14 +155,16 @@ class Verifier:
         if not waiting and not self._may_be_in_flight():
             LOG.debug("verifications: none requested (but %d left for "
                       "their tenant), none in flight", len(requested))
-            return VerifyReport()
+            return VerifyReport(trusts=_trusts_of(requested, []))
         self._looked_at = self.monotonic()
         verifying = admin_calls.snapshots_tagged(
             admin, verification.VERIFY_KEY, verification.VERIFYING)
         volumes = admin_calls.volumes_tagged(
             admin, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
-        report = VerifyReport(len(requested), len(verifying), len(volumes))
+        report = VerifyReport(len(requested), len(verifying), len(volumes),
+                              trusts=_trusts_of(requested + verifying,
+                                                volumes))
         volumes = [volume for volume in volumes
                    if verification.is_verification_volume(volume)]
         # Finished at this sweep or not, they are looked at again once
@@ -445,8 +459,7 @@ class Verifier:
         self._tell_once(('left behind', volume.id), "%s was left behind",
                         what, level=logging.INFO)
         client = self._client_for(
-            (getattr(volume, 'metadata', None) or {}).get(
-                verification.VERIFICATION_TRUST_KEY),
+            _trust_of_volume(volume),
             getattr(volume, VOLUME_PROJECT_KEY, None), what)
         if client is None:
             self._left_now[volume.id] = volume.status

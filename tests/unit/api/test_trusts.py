@@ -195,11 +195,27 @@ def test_prune_drops_expired_sessions_only(keystone):
     keystone.trusts[fresh.id] = fresh
     sessions.session_for(fresh.id)
     clock.now += datetime.timedelta(minutes=15)
-    sessions.prune()
+    sessions.prune({old.id, fresh.id})
     assert len(sessions) == 1
     requests_before = len(keystone.token_requests())
     assert sessions.project_of(fresh.id) == 'alt-project'
     assert len(keystone.token_requests()) == requests_before
+
+
+def test_prune_drops_the_sessions_of_trusts_no_longer_named(keystone):
+    named = fake_keystone.Trust('demo-project')
+    gone = fake_keystone.Trust('alt-project')
+    keystone.trusts.update({named.id: named, gone.id: gone})
+    sessions = trust_sessions(keystone)
+    sessions.session_for(named.id)
+    sessions.session_for(gone.id)
+    sessions.prune({named.id, 'trust-never-used'})
+    assert len(sessions) == 1
+    requests_before = len(keystone.token_requests())
+    assert sessions.project_of(named.id) == 'demo-project'
+    assert len(keystone.token_requests()) == requests_before
+    sessions.prune(set())
+    assert len(sessions) == 0
 
 
 def test_service_session_is_scoped_to_the_service_project(keystone):

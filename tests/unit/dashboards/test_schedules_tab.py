@@ -189,6 +189,8 @@ class ActionsAllowedTests(helpers.TestCase):
             schedule_tables.ResumeSchedule: (False, True, False, False),
             schedule_tables.RunScheduleNow: (True, False, False, False),
             schedule_tables.DeleteSchedule: (True, True, True, True),
+            schedule_tables.EditSchedule: (True, True, True, False),
+            schedule_tables.CreateSchedule: (True, True, True, True),
         }
         for action, answers in expected.items():
             with self.subTest(action.name):
@@ -206,28 +208,6 @@ class ActionsAllowedTests(helpers.TestCase):
                                      lost))
         self.assertTrue(self.allowed(schedule_tables.TakeOverSchedule,
                                      theirs))
-
-    def test_create_and_edit_hidden_unless_their_urls_exist(self):
-        row = row_of(healthy())
-        with mock.patch.object(schedule_tables, '_url_exists',
-                               return_value=False):
-            self.assertFalse(self.allowed(schedule_tables.CreateSchedule,
-                                          None))
-            self.assertFalse(self.allowed(schedule_tables.EditSchedule,
-                                          row))
-        with mock.patch.object(schedule_tables, '_url_exists',
-                               return_value=True):
-            self.assertTrue(self.allowed(schedule_tables.CreateSchedule,
-                                         None))
-            self.assertTrue(self.allowed(schedule_tables.EditSchedule,
-                                         row))
-
-    def test_url_check_reverses_real_names(self):
-        self.assertTrue(schedule_tables._url_exists(
-            'horizon:project:volume_protection:delete_schedule',
-            ('v', '00000000')))
-        self.assertFalse(schedule_tables._url_exists(
-            'horizon:project:volume_protection:no_such_page', ()))
 
 
 class TabDataTests(helpers.TestCase):

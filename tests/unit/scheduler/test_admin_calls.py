@@ -331,3 +331,14 @@ def test_what_the_admin_client_returns_cannot_reach_it():
         assert resource.manager is None
         with pytest.raises(AttributeError):
             resource.delete()
+
+
+def test_an_admin_client_is_renewed_only_from_another():
+    admin = admin_calls.AdminCinder(fakes.FakeCinder())
+    with pytest.raises(TypeError):
+        admin.renew(fakes.FakeCinder())
+    renewed = fakes.FakeCinder()
+    renewed.add_volume()
+    fakes.schedule_on(renewed, renewed.add_volume())
+    admin.renew(admin_calls.AdminCinder(renewed))
+    assert len(admin_calls.scheduled_volumes(admin)) == 1

@@ -3,9 +3,23 @@ sweep comes, instead of the process ending (and, under systemd's
 Restart=on-failure, failing again at every start)."""
 
 import types
+from unittest import mock
 
+from cinderclient import api_versions
+from cinderclient import exceptions as cinder_exc
+import pytest
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import microversions
+from volsnap_dashboard.api import service_clients
+from volsnap_dashboard.scheduler import admin_calls
+from volsnap_dashboard.scheduler import clients as clients_module
+from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import service
+from volsnap_dashboard.scheduler import sweep
+
+from tests.unit.api import fake_keystone
 
 
 class FakeCoordinator:
@@ -33,6 +47,7 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
             if len(sweeps) == 1:
                 raise RecursionError('maximum recursion depth exceeded')
             stopper.request()
+            return sweep.Report()
 
     monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
     monkeypatch.setattr(service, 'build_sweeper',
@@ -40,6 +55,148 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
     config = types.SimpleNamespace(
         coordination_url='file:///nowhere', member_id='',
         partitioned=False, sweep_interval=0)
-    assert service.serve(config, None, None, stopper) == 0
+    clients = types.SimpleNamespace(trust_sessions=mock.Mock())
+    assert service.serve(config, clients, None, stopper) == 0
     assert len(sweeps) == 2
     assert 'RecursionError' in caplog.text
+
+
+class RolledBackCinder:
+    """Cinder as the scheduler's clients see it: the version a client is
+    built at is the one negotiated (microversions, as service_clients
+    does); a request above the server's maximum is refused with a 406."""
+
+    ENDPOINT = 'http://cinder:8776/v3/service'
+
+    def __init__(self, server_max):
+        self.server_max = api_versions.APIVersion(server_max)
+        self.built = []
+
+    def cinder_for(self, session, region=None, interface='public'):
+        version = microversions.negotiated(self.ENDPOINT,
+                                           lambda: self.server_max)
+        self.built.append(version.get_string())
+
+        def listing(search_opts=None):
+            if version > self.server_max:
+                raise cinder_exc.NotAcceptable(
+                    406, 'Version %s is not supported by the API.'
+                    % version.get_string())
+            return []
+        return types.SimpleNamespace(
+            api_version=version,
+            volumes=types.SimpleNamespace(list=listing))
+
+
+@pytest.fixture
+def negotiated():
+    service_clients.forget_negotiated_versions()
+    yield
+    service_clients.forget_negotiated_versions()
+
+
+def test_a_refused_microversion_is_negotiated_again_at_the_next_sweep(
+        monkeypatch, negotiated):
+    cinder = RolledBackCinder('3.71')
+    settings = config.Config(keystone_url='http://k/v3', username='svc',
+                             password=fake_keystone.SERVICE_PASSWORD)
+    sessions = mock.Mock()
+    made = clients_module.Clients(settings, trust_sessions=sessions,
+                                  cinder_for=cinder.cinder_for)
+    made._service_session = object()
+    stopper = service.Stopper()
+    listed, tenants = [], []
+
+    class Sweeper:
+        # Holds the service user's client from the start, as the real
+        # one does.
+        def __init__(self, admin):
+            self.admin = admin
+
+        def sweep(self, now):
+            if len(listed) == 3:
+                stopper.request()
+            listed.append(None)
+            volumes = admin_calls.scheduled_volumes(self.admin)
+            tenants.append(made.tenant_client('trust-1').client)
+            listed[-1] = volumes
+            return sweep.Report()
+
+    def build_sweeper(config, clients, *args, **kwargs):
+        return Sweeper(clients.admin())
+
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper', build_sweeper)
+    made.admin()
+    cinder.server_max = api_versions.APIVersion('3.60')  # rolled back
+    config_ = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    assert service.serve(config_, made, None, stopper) == 0
+    # The first sweep was refused; the next ones list, at 3.60, and the
+    # tenants' clients are built at it too.
+    assert listed[0] is None
+    assert listed[1:] == [[], [], []]
+    assert cinder.built == ['3.71', '3.60', '3.60', '3.60', '3.60']
+    assert {client.api_version.get_string() for client in tenants} == \
+        {'3.60'}
+
+
+def test_each_sweep_keeps_only_the_sessions_of_the_trusts_it_listed(
+        monkeypatch):
+    stopper = service.Stopper()
+    named = [{'trust-a', 'trust-b'}, {'trust-b'}]
+    sessions = mock.Mock()
+
+    swept = []
+
+    class Sweeper:
+        def sweep(self, now):
+            report = sweep.Report()
+            report.trusts = mock.Mock(return_value=named[len(swept)])
+            swept.append(now)
+            if len(swept) == len(named):
+                stopper.request()
+            return report
+
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper',
+                        lambda *args, **kwargs: Sweeper())
+    config_ = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    clients = types.SimpleNamespace(trust_sessions=sessions)
+    assert service.serve(config_, clients, None, stopper) == 0
+    assert sessions.prune.call_args_list == [mock.call(trusts)
+                                             for trusts in named]
+
+
+def test_a_failed_renegotiation_does_not_end_the_service(monkeypatch,
+                                                         caplog):
+    stopper = service.Stopper()
+    sweeps = []
+
+    class Sweeper:
+        def sweep(self, now):
+            sweeps.append(now)
+            if len(sweeps) == 3:
+                stopper.request()
+            raise errors.VersionNotAcceptable()
+
+    class Clients:
+        trust_sessions = mock.Mock()
+        failures = [errors.ServiceUnavailable(), RuntimeError('a bug')]
+
+        def renegotiate(self):
+            if self.failures:
+                raise self.failures.pop(0)
+
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper',
+                        lambda *args, **kwargs: Sweeper())
+    config_ = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    assert service.serve(config_, Clients(), None, stopper) == 0
+    assert len(sweeps) == 3
+    assert 'RuntimeError' in caplog.text

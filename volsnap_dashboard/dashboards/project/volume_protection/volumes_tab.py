@@ -9,7 +9,6 @@ protect, and are deleted automatically."""
 
 import datetime
 
-from django.urls import NoReverseMatch
 from django.urls import reverse
 from django.utils import formats
 from django.utils import http as http_utils
@@ -107,8 +106,7 @@ class ProtectNow(policy.CachedPolicyActionMixin, tables.LinkAction):
 
 
 class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
-    """The schedule workflow with this volume picked; hidden where the
-    dashboard has no such workflow."""
+    """The schedule workflow with this volume picked."""
 
     name = 'add_schedule'
     verbose_name = _("Add Schedule")
@@ -117,18 +115,11 @@ class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
     icon = 'clock-o'
     policy_rules = policy.CHANGE_SCHEDULE
 
-    def _base_url(self):
-        try:
-            return reverse(self.url)
-        except NoReverseMatch:
-            return None
-
     def allowed(self, request, volume=None):
-        return self._base_url() is not None and (
-            volume is None or users_volume(volume))
+        return volume is None or users_volume(volume)
 
     def get_link_url(self, volume):
-        return '%s?%s' % (self._base_url(),
+        return '%s?%s' % (reverse(self.url),
                           http_utils.urlencode({'volume_id': volume.id}))
 
 
