@@ -781,3 +781,16 @@ def test_a_left_behind_volume_of_another_projects_trust_is_left(
                            snapshot='snap-gone')
     verifier(cinder, clock).sweep()
     assert volume_id in cinder.volumes_by_id
+
+
+def test_what_is_remembered_of_trusts_no_longer_listed_goes(cinder, clock):
+    # A tenant writing a new made-up trust on a request at every sweep
+    # must not grow the scheduler.
+    trusts = fakes.Trusts(cinder)
+    worker = verifier(cinder, clock, trusts, monotonic=Monotonic())
+    for n in range(5):
+        snapshot_id = cinder.add_requested(trust='made-up-%d' % n)
+        worker.sweep()
+        assert set(worker._unusable) == {'made-up-%d' % n}
+        assert {key[1] for key in worker._told} == {'made-up-%d' % n}
+        del cinder.snapshots_by_id[snapshot_id]

@@ -96,6 +96,10 @@ def _age(volume, now):
     return None if started is None else (now - started).total_seconds()
 
 
+# What the verifier remembers having logged, at most.
+_MAX_TOLD = 10000
+
+
 class Verifier:
     """Starts and finishes verifications.
 
@@ -201,6 +205,7 @@ class Verifier:
                          report)
         self._in_flight = bool(report.started or seen - set(self._left_now))
         self._left = self._left_now
+        self._forget_unlisted(report.trusts | seen)
         # Every sweep comes here: a line only when there was something.
         LOG.log(logging.INFO if any(self._counts(report)) else logging.DEBUG,
                 "verifications: %d requested, %d verifying, %d temporary "
@@ -252,6 +257,18 @@ class Verifier:
         tenant = self.tenant_clients(trust_id)
         self._trust_of_client[tenant.client] = trust_id
         return tenant
+
+    def _forget_unlisted(self, listed):
+        """Forget what is remembered of the trusts and volumes this sweep
+        did not list (``listed``: their ids): trust ids are tenants'
+        writing, and new ones at every sweep must not grow the process."""
+        self._unusable = {trust_id: since for trust_id, since
+                          in self._unusable.items() if trust_id in listed}
+        self._told = {key for key in self._told
+                      if key[1] is None or key[1] in listed}
+        if len(self._told) > _MAX_TOLD:
+            # Items without a trust: at worst, logged once more.
+            self._told = set()
 
     def _tell_once(self, key, message, *args, level=logging.WARNING):
         level = logging.DEBUG if key in self._told else level
