@@ -20,7 +20,7 @@ from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
 from tests.unit.protection.schedule import factories
-from volsnap_dashboard.dashboards import orphans
+from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification

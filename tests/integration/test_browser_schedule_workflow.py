@@ -16,7 +16,7 @@ from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration import waiting
 from tools.devkit.cinder import project_id
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ from tests.integration import cloud
 from tests.integration import horizon_session
 from tests.integration import test_browser
 from tests.integration import waiting
-from volsnap_dashboard.dashboards import schedules_api
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_rows)
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.protection.schedule import store
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ from tests.integration import test_schedules_api
 from tests.integration import test_scheduler
 from tests.integration import waiting
 from tools.devkit.cinder import project_id
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import timing
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from django.test.utils import override_settings
 
 from tests.integration import cloud
 from tests.integration import horizon_session
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 

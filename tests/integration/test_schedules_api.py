@@ -12,7 +12,7 @@ from tests.integration import waiting
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model

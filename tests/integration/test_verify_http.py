@@ -19,7 +19,7 @@ from tests.integration import test_schedule_workflow as workflow
 from tests.integration import test_scheduler
 from tests.integration import test_schedules_api
 from tests.integration import waiting
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import verification
 
 scheduler_env = test_scheduler.scheduler_env

@@ -9,7 +9,7 @@ from keystoneauth1 import session as ks_session
 from tests.integration import cloud
 from tests.integration import horizon_session
 from tests.integration import waiting
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 INDEX = '/project/volume_protection/'
 VOLUMES = INDEX + '?tab=volume_protection__volumes'

@@ -7,8 +7,7 @@ from django.test import SimpleTestCase
 from horizon import forms
 
 from tests import plugins
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    plugin_choice)
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import registry

@@ -11,9 +11,8 @@ from openstack_dashboard.test import helpers
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_rows)
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from tests import hostile_metadata

@@ -11,11 +11,11 @@ from openstack_dashboard.test import helpers
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import store
 from tests.unit import fixtures
-from tests.unit.dashboards import test_schedule_workflow as workflow_tests
-from tests.unit.dashboards import test_schedules_tab as tab_tests
+from tests.unit.dashboards.schedules import test_workflows as workflow_tests
+from tests.unit.dashboards.schedules import test_tables as tab_tests
 
 KEYSTONE_CALLS = ['project_names', 'trust_create', 'trust_delete',
                   'trust_get', 'scheduler_user_id']

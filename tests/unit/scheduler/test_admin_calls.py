@@ -22,7 +22,7 @@ from volsnap_dashboard.scheduler import run
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
 
-from tests.unit import test_scheduler_verify as verify_tests
+from tests.unit.scheduler import test_verify as verify_tests
 from tests.unit.scheduler import fakes
 from tests.unit.scheduler import recording
 from tests.unit.scheduler.fakes import at

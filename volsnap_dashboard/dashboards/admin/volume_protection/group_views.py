@@ -16,8 +16,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_views as project_views)
+from volsnap_dashboard.dashboards.groups import views as project_views
 from volsnap_dashboard import policy
 
 INDEX_URL = 'horizon:admin:volume_protection:index'

@@ -4,11 +4,9 @@ Delete and Keep (adopting is the project's choice of schedule)."""
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
-from volsnap_dashboard.dashboards import orphans
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    orphan_tables as project_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    tables as snapshot_tables)
+from volsnap_dashboard.dashboards.orphans import finder as orphans
+from volsnap_dashboard.dashboards.orphans import tables as project_tables
+from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
 
 
 def project_name(orphan):

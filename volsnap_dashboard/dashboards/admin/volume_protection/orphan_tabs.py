@@ -8,8 +8,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     orphan_tables as admin_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    orphan_tabs as project_tabs)
+from volsnap_dashboard.dashboards.orphans import tabs as project_tabs
 from volsnap_dashboard import policy
 
 

@@ -6,8 +6,7 @@ from django.utils import http as http_utils
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_tables as project_tables)
+from volsnap_dashboard.dashboards.schedules import tables as project_tables
 from volsnap_dashboard import policy
 
 

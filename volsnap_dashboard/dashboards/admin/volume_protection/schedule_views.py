@@ -12,13 +12,10 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_tables as admin_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_forms)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_rows)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_views as project_views)
-from volsnap_dashboard.dashboards import schedules_api
+from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.dashboards.schedules import views as project_views
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard import policy
 
 ALL_SCHEDULED = dict(project_views.SCHEDULED, all_tenants=True)

@@ -8,10 +8,8 @@ from horizon import tables
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    tables as project_tables)
+from volsnap_dashboard.dashboards.groups import marks as group_marks
+from volsnap_dashboard.dashboards.snapshots import tables as project_tables
 from volsnap_dashboard import policy
 
 PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'

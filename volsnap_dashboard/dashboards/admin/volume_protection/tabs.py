@@ -17,15 +17,11 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
-from volsnap_dashboard.dashboards import listing_tab
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    snapshot_listing)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    tables as project_tables)
+from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.groups import marks as group_marks
+from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
+from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
+from volsnap_dashboard.dashboards.snapshots import tables as project_tables
 
 TOP_PROJECTS = 5
 

@@ -10,9 +10,8 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tabs as admin_tabs)
-from volsnap_dashboard.dashboards import listing_tab
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    views as project_views)
+from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.snapshots import views as project_views
 from volsnap_dashboard import policy
 
 INDEX_URL = reverse_lazy('horizon:admin:volume_protection:index')

@@ -11,23 +11,15 @@ from horizon import tabs
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.dashboards import listing_tab
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    orphan_tabs)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    revert_marks)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    revert_rows)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_views)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    snapshot_listing)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    tables as protection_tables)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    volumes_tab)
+from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
+from volsnap_dashboard.dashboards.groups import marks as group_marks
+from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
+from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
+from volsnap_dashboard.dashboards.schedules import views as schedule_views
+from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
+from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
+from volsnap_dashboard.dashboards.volumes import tab as volumes_tab
 from volsnap_dashboard import policy
 
 

@@ -1,23 +1,21 @@
 from django.urls import re_path
 
+from volsnap_dashboard.dashboards.orphans import views as orphan_views
 from volsnap_dashboard.dashboards.project.volume_protection import (
-    orphan_views)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    group_views)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    revert_views)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_workflow_views)
-from volsnap_dashboard.dashboards.project.volume_protection import (
-    schedule_views)
-from volsnap_dashboard.dashboards.project.volume_protection import views
+    views as index_views)
+from volsnap_dashboard.dashboards.groups import views as group_views
+from volsnap_dashboard.dashboards.snapshots.revert import views as revert_views
+from volsnap_dashboard.dashboards.schedules import (
+    workflow_views as schedule_workflow_views)
+from volsnap_dashboard.dashboards.schedules import views as schedule_views
+from volsnap_dashboard.dashboards.snapshots import views
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
 GROUP_SNAPSHOT = r'^group_snapshots/(?P<group_snapshot_id>[^/]+)/'
 SCHEDULE = r'^schedules/(?P<volume_id>[^/]+)/(?P<schedule_id>[0-9a-f]{8})/'
 
 urlpatterns = [
-    re_path(r'^$', views.IndexView.as_view(), name='index'),
+    re_path(r'^$', index_views.IndexView.as_view(), name='index'),
     re_path(r'^protect/$', group_views.GroupProtectView.as_view(),
             name='protect'),
     re_path(r'^protect/volumes/$', views.ProtectVolumeSearchView.as_view(),

@@ -1,0 +1,463 @@
+"""The Schedules tab, its actions, the detail page and the delete and
+take-over forms, with the API layer mocked."""
+
+import dataclasses
+import datetime
+from unittest import mock
+
+from django.test import SimpleTestCase
+from django.urls import reverse
+from openstack_auth import utils as auth_utils
+from openstack_dashboard.test import helpers
+
+from tests.unit.protection.schedule import factories
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
+from volsnap_dashboard.dashboards.schedules import views as schedule_views
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+
+UTC = datetime.timezone.utc
+NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+USER_ID = '1'  # Horizon's test user
+SID = factories.schedule().id
+VOLUME_ID = factories.VOLUME_ID
+ROW_ID = schedule_rows.row_id(VOLUME_ID, SID)
+
+
+def ran(schedule, outcome, slot=NOW - datetime.timedelta(hours=10),
+        reason=''):
+    state = model.ScheduleState().after_run(slot, slot, outcome, reason,
+                                            'snap-1')
+    return dataclasses.replace(schedule, state=state)
+
+
+def healthy(**changes):
+    return ran(factories.schedule(owner_id=USER_ID, **changes),
+               model.OUTCOME_OK)
+
+
+def volume_with(*schedules, name='db-data'):
+    metadata = {codec.MARKER_KEY: '1'}
+    for schedule in schedules:
+        metadata.update(codec.encode_definition(schedule))
+        metadata.update(codec.encode_state(schedule.id, schedule.state))
+        if schedule.run_requested:
+            metadata[codec.run_now_key(schedule.id)] = '2026-03-10T11:59:00Z'
+    volume = factories.volume(metadata, name=name)
+    del volume.__dict__['os-vol-tenant-attr:tenant_id']  # not an admin
+    return volume
+
+
+def row_of(schedule, snapshots=(), at=NOW):
+    volume = volume_with(schedule)
+    [decoded] = codec.decode(volume)
+    return schedule_rows.ScheduleRow(volume, decoded, snapshots, at)
+
+
+class RowIdTests(SimpleTestCase):
+
+    def test_row_ids_round_trip_and_refuse_others(self):
+        self.assertEqual((VOLUME_ID, SID),
+                         schedule_rows.split_row_id(ROW_ID))
+        for bad in ('', VOLUME_ID, '_0a1b2c3d', VOLUME_ID + '_XYZ',
+                    VOLUME_ID + '__0a1b2c3d__x'):
+            with self.subTest(bad), self.assertRaises(ValueError):
+                schedule_rows.split_row_id(bad)
+
+
+class RowsTests(SimpleTestCase):
+
+    def test_snapshots_counted_to_the_schedule_that_made_them(self):
+        daily = healthy()
+        weekly = healthy(id='1b2c3d4e', label='weekly')
+        volume = volume_with(daily, weekly)
+        snapshots = [
+            factories.snapshot('s1', NOW),
+            factories.snapshot('s2', NOW),
+            factories.snapshot('s3', NOW, schedule_id='1b2c3d4e'),
+            factories.snapshot('manual', NOW, schedule_id=None),
+            factories.snapshot('other-volume', NOW, volume_id='v-2')]
+        rows = schedule_rows.rows([volume], snapshots, at=NOW)
+        self.assertEqual([('daily', 2), ('weekly', 1)],
+                         [(row.label, len(row.snapshots)) for row in rows])
+
+    def test_unreadable_schedule_is_a_row_with_its_reason(self):
+        volume = factories.volume({'volsnap:0a1b2c3d:def:0': '{bad'})
+        [row] = schedule_rows.rows([volume], [], at=NOW)
+        self.assertEqual(schedule_rows.INVALID, row.state)
+        self.assertIn('not valid JSON', row.reason)
+        self.assertIsNone(row.next_run)
+
+    def test_sorted_by_volume_name(self):
+        volumes = [volume_with(healthy(), name='zeta'),
+                   volume_with(healthy(), name='Alpha')]
+        volumes[1].id = 'other-volume'
+        self.assertEqual(['Alpha', 'zeta'], [
+            row.volume_name
+            for row in schedule_rows.rows(volumes, [], at=NOW)])
+
+
+class TableTests(helpers.TestCase):
+
+    def render(self, rows):
+        request = self.factory.get('/')
+        request.user = self.user
+        request.session = {'django_timezone': 'America/New_York'}
+        table = schedule_tables.SchedulesTable(request, data=rows)
+        return table, table.render()
+
+    def test_row_in_words_and_times_in_the_users_zone_with_utc_on_hover(self):
+        schedule = ran(healthy(), model.OUTCOME_FAILED,
+                       reason='quota <exceeded>')
+        row = row_of(schedule, [factories.snapshot('s1', NOW)])
+        table, html = self.render([row])
+        self.assertIn('daily at 02:00 Europe/Berlin', html)
+        self.assertIn('keep the last 7 snapshots', html)
+        # Next run: 2026-03-11 02:00 in Berlin is 01:00 UTC, 21:00 the
+        # day before in New York.
+        self.assertIn('<span title="2026-03-11 01:00 UTC">'
+                      '2026-03-10 21:00 EDT</span>', html)
+        self.assertIn('Failed: quota &lt;exceeded&gt;', html)
+        self.assertIn('Failing, as the scheduler recorded: quota '
+                      '&lt;exceeded&gt;', html)
+        self.assertNotIn('<exceeded>', html)
+        self.assertIn(reverse(
+            'horizon:project:volume_protection:schedule_detail',
+            args=(VOLUME_ID, SID)), html)
+
+    def test_names_are_escaped(self):
+        evil = '<script>alert(1)</script>'
+        volume = volume_with(healthy(label='x'), name=evil)
+        _table, html = self.render(schedule_rows.rows([volume], [], at=NOW))
+        self.assertNotIn(evil, html)
+        self.assertIn('&lt;script&gt;alert(1)', html)
+
+    def test_run_requested_polls(self):
+        row = row_of(factories.replaced(healthy(), run_requested=NOW))
+        _table, html = self.render([row])
+        self.assertIn('ajax-update', html)
+        self.assertIn('obj_id=%s' % ROW_ID, html)
+        self.assertIn("at the scheduler&#x27;s next sweep", html)
+
+    def test_a_failing_schedule_with_a_run_asked_for_polls(self):
+        row = row_of(factories.replaced(
+            ran(healthy(), model.OUTCOME_FAILED), run_requested=NOW))
+        self.assertEqual(schedule_rows.FAILING, row.state)
+        table, _html = self.render([row])
+        [shown] = table.get_rows()
+        self.assertIsNone(shown.status)
+        # Horizon's script polls the rows so marked.
+        self.assertIn('warning', shown.classes)
+
+    def test_a_settled_row_does_not_poll(self):
+        table, _html = self.render([row_of(ran(healthy(),
+                                                 model.OUTCOME_FAILED))])
+        [shown] = table.get_rows()
+        self.assertIs(False, shown.status)
+        self.assertNotIn('warning', shown.classes)
+
+
+class ActionsAllowedTests(helpers.TestCase):
+
+    def allowed(self, action_class, row):
+        table = schedule_tables.SchedulesTable(self.request, data=[row])
+        action = action_class(table=table)
+        return action.allowed(self.request, row)
+
+    def setUp(self):
+        super().setUp()
+        self.request = self.factory.get('/')
+        self.request.user = self.user
+
+    def test_pause_resume_and_run_now_follow_the_schedule(self):
+        active = row_of(healthy())
+        paused = row_of(healthy(paused=True))
+        requested = row_of(factories.replaced(healthy(), run_requested=NOW))
+        invalid = schedule_rows.ScheduleRow(
+            factories.volume(), model.Invalid(SID, VOLUME_ID, 'bad'), [],
+            NOW)
+        expected = {
+            schedule_tables.PauseSchedule: (True, False, True, False),
+            schedule_tables.ResumeSchedule: (False, True, False, False),
+            schedule_tables.RunScheduleNow: (True, False, False, False),
+            schedule_tables.DeleteSchedule: (True, True, True, True),
+            schedule_tables.EditSchedule: (True, True, True, False),
+            schedule_tables.CreateSchedule: (True, True, True, True),
+        }
+        for action, answers in expected.items():
+            with self.subTest(action.name):
+                self.assertEqual(answers, tuple(
+                    self.allowed(action, row)
+                    for row in (active, paused, requested, invalid)))
+
+    def test_take_over_for_lost_authorization_or_another_owner(self):
+        mine = row_of(healthy())
+        lost = row_of(ran(healthy(), model.OUTCOME_AUTHORIZATION_LOST))
+        theirs = row_of(ran(factories.schedule(), model.OUTCOME_OK))
+        self.assertFalse(self.allowed(schedule_tables.TakeOverSchedule,
+                                      mine))
+        self.assertTrue(self.allowed(schedule_tables.TakeOverSchedule,
+                                     lost))
+        self.assertTrue(self.allowed(schedule_tables.TakeOverSchedule,
+                                     theirs))
+
+
+class TabDataTests(helpers.TestCase):
+
+    def tab(self):
+        request = self.factory.get('/')
+        request.user = auth_utils.get_user(request)
+        request._messages = mock.MagicMock()
+        group = mock.Mock(kwargs={})
+        return schedule_views.SchedulesTab(group, request)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def test_one_volume_and_one_snapshot_listing_for_any_number(self):
+        volumes = []
+        for number in range(30):
+            volume = volume_with(healthy(), name='v%02d' % number)
+            volume.id = 'vol-%02d' % number
+            volumes.append(volume)
+        self.mock_volume_list.return_value = volumes
+        self.mock_snapshot_list.return_value = []
+        rows = self.tab().get_schedules_data()
+        self.assertEqual(30, len(rows))
+        self.mock_volume_list.assert_called_once_with(
+            helpers.IsHttpRequest(),
+            search_opts={'metadata': {'volsnap_scheduled': '1'}})
+        self.mock_snapshot_list.assert_called_once_with(
+            helpers.IsHttpRequest())
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def test_cinder_down_says_unavailable_in_the_tab(self):
+        self.mock_volume_list.side_effect = errors.ServiceUnavailable()
+        tab = self.tab()
+        self.assertEqual([], tab.get_schedules_data())
+        table = tab._tables['schedules']
+        self.assertIn('Schedules are unavailable',
+                      str(table._meta.no_data_message))
+        self.mock_snapshot_list.assert_not_called()
+
+
+def detail_url(name='schedule_detail'):
+    return reverse('horizon:project:volume_protection:' + name,
+                   args=(VOLUME_ID, SID))
+
+
+class DetailAndFormTests(helpers.TestCase):
+
+    def found(self, schedule, snapshots=()):
+        volume = volume_with(schedule)
+        [decoded] = codec.decode(volume)
+        self.mock_find.return_value = (volume, decoded)
+        self.mock_snapshots_of.return_value = list(snapshots)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_detail_shows_history_next_runs_owner_and_snapshots(self):
+        schedule = ran(healthy(), model.OUTCOME_FAILED, reason='<no room>')
+        snapshot = factories.snapshot('snap-held', NOW)
+        snapshot.name = 'db-data-daily'
+        self.found(schedule, [snapshot])
+        self.mock_trust_get.return_value = keystone.Trust(
+            id=schedule.trust_id, trustor_user_id=USER_ID,
+            trustee_user_id='scheduler', project_id=schedule.project_id)
+        res = self.client.get(detail_url())
+        # The viewer's own trust, checked with their token: one call.
+        self.mock_trust_get.assert_called_once_with(
+            helpers.IsHttpRequest(), schedule.trust_id)
+        self.assertContains(res, 'Keystone still holds your authorization')
+        self.assertContains(res, 'Failing, as the scheduler recorded: '
+                                 '&lt;no room&gt;')
+        self.assertEqual(200, res.status_code)
+        self.assertTemplateUsed(res, 'volume_protection/schedules/detail.html')
+        self.assertContains(res, '&lt;no room&gt;')
+        self.assertNotContains(res, '<no room>')
+        self.assertContains(res, 'db-data-daily')
+        self.assertEqual(5, len(res.context['next_runs']))
+        self.assertEqual(1, len(res.context['history']))
+        self.assertTrue(res.context['owner_is_user'])
+        self.assertContains(res, 'UTC')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
+        schedule = ran(healthy(), model.OUTCOME_OK)
+        self.found(schedule)
+        for answer in (errors.NotFound(), keystone.Trust(
+                id=schedule.trust_id, trustor_user_id=USER_ID,
+                trustee_user_id='scheduler', project_id='p-other')):
+            with self.subTest(answer=answer):
+                if isinstance(answer, Exception):
+                    self.mock_trust_get.side_effect = answer
+                else:
+                    self.mock_trust_get.side_effect = None
+                    self.mock_trust_get.return_value = answer
+                res = self.client.get(detail_url())
+                self.assertContains(res, 'Keystone no longer holds your '
+                                         'authorization')
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_members_trust_is_not_read(self):
+        self.found(ran(factories.schedule(owner_id='someone-else'),
+                       model.OUTCOME_AUTHORIZATION_LOST))
+        res = self.client.get(detail_url())
+        self.assertContains(res, 'Authorization lost, as the scheduler '
+                                 'recorded')
+        self.mock_trust_get.assert_not_called()
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
+    def test_detail_of_a_missing_schedule_redirects_with_a_message(self):
+        self.mock_find.side_effect = errors.NotFound()
+        res = self.client.get(detail_url())
+        self.assertEqual(302, res.status_code)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+                                           'delete']})
+    def test_delete_keeps_snapshots_by_default(self):
+        self.found(healthy(), [factories.snapshot('s1', NOW)])
+        res = self.client.get(detail_url('delete_schedule'))
+        self.assertContains(res, 'Keep the snapshot it holds')
+        self.assertRegex(res.content.decode(),
+                         r'<input[^>]*value="keep"[^>]*checked')
+        self.assertNotRegex(res.content.decode(),
+                            r'<input[^>]*value="delete"[^>]*checked')
+        self.mock_delete.return_value = schedules_api.Outcome()
+        res = self.client.post(detail_url('delete_schedule'),
+                               {'snapshots': 'keep'})
+        self.assertNoFormErrors(res)
+        self.mock_delete.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=True)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+                                           'delete']})
+    def test_delete_with_its_snapshots(self):
+        self.found(healthy(), [factories.snapshot('s1', NOW)])
+        self.mock_delete.return_value = schedules_api.Outcome(
+            snapshots_deleted=1)
+        res = self.client.post(detail_url('delete_schedule'),
+                               {'snapshots': 'delete'})
+        self.assertNoFormErrors(res)
+        self.mock_delete.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=False)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+                                           'delete']})
+    def test_delete_failure_is_a_message_not_a_500(self):
+        self.found(healthy())
+        self.mock_delete.side_effect = errors.ServiceUnavailable()
+        res = self.client.post(detail_url('delete_schedule'),
+                               {'snapshots': 'keep'})
+        self.assertEqual(200, res.status_code)
+        self.assertMessageCount(res, error=1)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+                                           'take_over']})
+    def test_take_over(self):
+        self.found(ran(factories.schedule(), model.OUTCOME_OK))
+        self.mock_take_over.return_value = schedules_api.Outcome()
+        res = self.client.post(detail_url('take_over_schedule'), {})
+        self.assertNoFormErrors(res)
+        self.mock_take_over.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID)
+
+    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+                                           'take_over']})
+    def test_take_over_refused_by_keystone_says_why(self):
+        self.found(ran(factories.schedule(), model.OUTCOME_OK))
+        self.mock_take_over.side_effect = errors.TrustRefused(
+            detail='no role')
+        res = self.client.post(detail_url('take_over_schedule'), {})
+        self.assertEqual(200, res.status_code)
+        self.assertMessageCount(res, error=1)
+
+
+NOT_LISTED = ('it is not among the schedules listed (deleted or changed '
+              'since the page was drawn): nothing was done.')
+
+
+class GoneScheduleActionTests(helpers.TestCase):
+    """Pause, Resume or Run Now on a schedule the tab does not list (
+    deleted since the page was drawn, or an id made up): a message saying
+    so, nothing done, back on the Schedules tab."""
+
+    url = (reverse('horizon:project:volume_protection:index') +
+           '?tab=volume_protection__schedules')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
+                           schedules_api: ['pause', 'run_now']})
+    def test_a_schedule_deleted_meanwhile_is_said_gone(self):
+        other = volume_with(healthy(), name='other')
+        other.id = 'vol-other'
+        for listed in ([], [other]):  # the table empty, or not
+            self.mock_volume_list.return_value = listed
+            self.mock_snapshot_list.return_value = []
+            for action, said in (
+                    ('pause', 'Unable to pause schedule'),
+                    ('run_now', 'Unable to ask for a run of schedule')):
+                res = self.client.post(self.url, {
+                    'action': 'schedules__%s__%s' % (action, ROW_ID)})
+                self.assertRedirectsNoFollow(res, self.url)
+                # Messages wait for the next page shown: this one's last.
+                shown = [str(m) for m in res.wsgi_request._messages]
+                self.assertEqual('%s %s: %s' % (said, SID, NOT_LISTED),
+                                 shown[-1])
+                self.assertFalse([m for m in shown if 'not allowed' in m])
+        self.mock_pause.assert_not_called()
+        self.mock_run_now.assert_not_called()
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['_save', '_request_run']})
+    def test_a_schedule_the_tab_does_not_list_is_not_touched(self):
+        # The user's own volume, with a schedule written by hand and no
+        # mark: the tab's listing (Cinder's filter on the mark) leaves it.
+        unlisted = volume_with(healthy(project_id='1'), name='unlisted')
+        del unlisted.metadata[codec.MARKER_KEY]
+        self.mock_volume_list.return_value = []
+        self.mock_snapshot_list.return_value = []
+        self.mock_volume_get.return_value = unlisted
+        for action in ('pause', 'resume', 'run_now'):
+            res = self.client.post(self.url, {
+                'action': 'schedules__%s__%s' % (action, ROW_ID)})
+            self.assertRedirectsNoFollow(res, self.url)
+            shown = [str(m) for m in res.wsgi_request._messages]
+            self.assertTrue(shown[-1].endswith(NOT_LISTED), shown)
+        self.mock__save.assert_not_called()
+        self.mock__request_run.assert_not_called()
+
+
+class OtherProjectTests(helpers.TestCase):
+    """A reason recorded on a schedule names no project but the
+    viewer's: every member of the project, readers too, sees it."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+                                    'volume_get'],
+                           schedules_api: ['snapshots_of'],
+                           keystone: ['trust_get']})
+    def test_another_projects_id_is_said_another_project(self):
+        reason = ("the schedule's trust acts in project p-secret, not in "
+                  "the volume's project 1")
+        schedule = ran(healthy(project_id='1'),
+                       model.OUTCOME_AUTHORIZATION_LOST, reason=reason)
+        self.mock_volume_list.return_value = [volume_with(schedule)]
+        self.mock_volume_get.return_value = volume_with(schedule)
+        self.mock_snapshot_list.return_value = []
+        self.mock_snapshots_of.return_value = []
+        for url in (reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__schedules',
+                    reverse('horizon:project:volume_protection:index')
+                    + '?tab=volume_protection__volumes',
+                    detail_url()):
+            with self.subTest(url):
+                res = self.client.get(url)
+                self.assertEqual(200, res.status_code)
+                self.assertNotContains(res, 'p-secret')
+                self.assertContains(res, 'acts in another project, not in '
+                                         'the volume&#x27;s project 1')

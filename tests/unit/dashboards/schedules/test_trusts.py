@@ -1,0 +1,201 @@
+"""Trusts and snapshots when a schedule is deleted or taken over: the
+admin deletes only a trust proved the schedule's and only snapshots of
+the volume's current project; a member is told what remains. The API
+layer (Cinder and Keystone wrappers) is mocked."""
+
+from unittest import mock
+
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from tests.unit.dashboards.schedules import test_tables as tab_tests
+from tests.unit import fixtures
+from tests.unit.protection.schedule import factories
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.protection.schedule import codec
+
+SID = tab_tests.SID
+VOLUME_ID = tab_tests.VOLUME_ID
+OWNER = 'e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5'
+SCHEDULER = 'scheduler-user'
+TRUST_ID = factories.schedule().trust_id
+
+
+def admin_volume():
+    volume = tab_tests.volume_with(tab_tests.ran(
+        factories.schedule(owner_id=OWNER), 'ok'))
+    setattr(volume, 'os-vol-tenant-attr:tenant_id', factories.PROJECT_ID)
+    return volume
+
+
+def trust(**changes):
+    values = dict(id=TRUST_ID, trustor_user_id=OWNER,
+                  trustee_user_id=SCHEDULER,
+                  project_id=factories.PROJECT_ID)
+    values.update(changes)
+    return keystone.Trust(**values)
+
+
+def snapshot(snapshot_id, project):
+    found = fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID, metadata={
+        codec.SNAPSHOT_SCHEDULE_KEY: SID})
+    setattr(found, cinder.SNAPSHOT_PROJECT_ATTR, project)
+    return found
+
+
+class AdminDeleteTests(helpers.BaseAdminViewTests):
+
+    def setUp(self):
+        super().setUp()
+        for target, name in ((cinder, 'volume_get'),
+                             (cinder, 'snapshot_delete'),
+                             (keystone, 'trust_get'),
+                             (keystone, 'trust_delete'),
+                             (keystone, 'scheduler_user_id'),
+                             (schedules_api, '_snapshots_of'),
+                             (schedules_api, '_remove')):
+            patcher = mock.patch.object(target, name)
+            setattr(self, name, patcher.start())
+            self.addCleanup(patcher.stop)
+        self.volume_get.return_value = admin_volume()
+        self.scheduler_user_id.return_value = SCHEDULER
+        self.snapshot_delete.return_value = True
+
+    def delete(self, keep=True):
+        return schedules_api.admin_delete(self.request, VOLUME_ID, SID,
+                                          keep_snapshots=keep)
+
+    def test_a_trust_proved_the_schedules_is_deleted(self):
+        self.trust_get.return_value = trust()
+        outcome = self.delete()
+        self.trust_delete.assert_called_once_with(self.request, TRUST_ID)
+        self.assertFalse(outcome.trust_left)
+        self.assertEqual(1, self._remove.call_count)
+
+    def test_any_other_trust_is_left_and_said_so(self):
+        for name, answer in (
+                ('another trustor', trust(trustor_user_id='someone')),
+                ('another project', trust(project_id='p-other')),
+                ('another trustee', trust(trustee_user_id='attacker')),
+                ('gone', errors.NotFound()),
+                ('unreadable', errors.Forbidden()),
+                ('keystone down', errors.IdentityUnavailable())):
+            with self.subTest(name):
+                self.trust_get.reset_mock()
+                if isinstance(answer, Exception):
+                    self.trust_get.side_effect = answer
+                else:
+                    self.trust_get.side_effect = None
+                    self.trust_get.return_value = answer
+                outcome = self.delete()
+                self.trust_get.assert_called_once_with(self.request,
+                                                       TRUST_ID)
+                self.assertTrue(outcome.trust_left)
+        self.trust_delete.assert_not_called()
+        # The schedule's metadata went each time.
+        self.assertEqual(6, self._remove.call_count)
+
+    def test_only_snapshots_of_the_volumes_project_are_deleted(self):
+        self.trust_get.return_value = trust()
+        self._snapshots_of.return_value = [
+            snapshot('s-mine', factories.PROJECT_ID),
+            snapshot('s-left-behind', 'p-before-transfer'),
+            snapshot('s-unknown', None)]
+        with mock.patch('volsnap_dashboard.protection.registry.'
+                        'volume_plugin') as plugin:
+            outcome = self.delete(keep=False)
+        self.snapshot_delete.assert_called_once_with(
+            self.request, plugin.return_value, 's-mine')
+        self.assertEqual(1, outcome.snapshots_deleted)
+
+    def test_the_form_counts_and_says_what_remains(self):
+        self.trust_get.return_value = trust(project_id='p-other')
+        self._snapshots_of.return_value = [
+            snapshot('s-mine', factories.PROJECT_ID),
+            snapshot('s-left-behind', 'p-before-transfer')]
+        url = reverse('horizon:admin:volume_protection:delete_schedule',
+                      args=(VOLUME_ID, SID))
+        page = self.client.get(url)
+        self.assertContains(page, 'Delete the snapshot it holds')
+        res = self.client.post(url, {'snapshots': 'delete'})
+        self.assertNoFormErrors(res)
+        texts = [str(m) for m in res.wsgi_request._messages]
+        self.assertIn('Deleted the schedule and 1 snapshot.', texts)
+        self.assertTrue(any('trust the schedule names was not deleted'
+                            in text for text in texts), texts)
+        self.trust_delete.assert_not_called()
+
+
+class MemberTests(helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        for target, name in ((cinder, 'volume_get'),
+                             (keystone, 'trust_create'),
+                             (keystone, 'trust_get'),
+                             (keystone, 'trust_delete'),
+                             (keystone, 'scheduler_user_id'),
+                             (schedules_api, 'snapshots_of'),
+                             (schedules_api, '_save'),
+                             (schedules_api, '_remove')):
+            patcher = mock.patch.object(target, name)
+            setattr(self, name, patcher.start())
+            self.addCleanup(patcher.stop)
+        # Another member's schedule: Keystone lets only its trustor delete
+        # its trust.
+        self.volume_get.return_value = tab_tests.volume_with(
+            tab_tests.ran(factories.schedule(
+                owner_id=OWNER, project_id=fixtures.PROJECT_ID), 'ok'))
+        self.snapshots_of.return_value = []
+        self.trust_create.return_value = 'new-trust'
+        self.trust_delete.side_effect = errors.TrustRefused(
+            detail='not the trustor')
+        self.scheduler_user_id.return_value = SCHEDULER
+        self.trust_get.return_value = trust(project_id=fixtures.PROJECT_ID)
+
+    def messages_after(self, name, data, deleting=True):
+        res = self.client.post(tab_tests.detail_url(name), data)
+        self.assertNoFormErrors(res)
+        if deleting:
+            self.trust_delete.assert_called_once_with(mock.ANY, TRUST_ID)
+        else:
+            self.trust_delete.assert_not_called()
+        return [str(m) for m in res.wsgi_request._messages]
+
+    def test_a_trust_not_proved_the_schedules_is_never_deleted(self):
+        # The trust id is anyone's writing: a user holding admin could
+        # otherwise delete any trust of the cloud from the project panel.
+        for other in (dict(project_id='p-other'), dict(trustor_user_id='x'),
+                      dict(trustee_user_id='someone')):
+            for name, data in (('delete_schedule', {'snapshots': 'keep'}),
+                               ('take_over_schedule', {})):
+                self.trust_delete.reset_mock()
+                self.trust_get.return_value = trust(
+                    **dict(dict(project_id=fixtures.PROJECT_ID), **other))
+                texts = self.messages_after(name, data, deleting=False)
+                self.assertTrue(any('remain' in text for text in texts),
+                                texts)
+
+    def test_delete_says_the_owners_trust_remains(self):
+        texts = self.messages_after('delete_schedule', {'snapshots': 'keep'})
+        self._remove.assert_called_once()
+        self.assertTrue(any('only that user or an administrator can '
+                            'delete it' in text for text in texts), texts)
+
+    def test_take_over_says_the_previous_trust_remains(self):
+        texts = self.messages_after('take_over_schedule', {})
+        self.assertIn('The schedule now runs with your authorization.',
+                      texts)
+        self.assertTrue(any("previous owner's authorization" in text
+                            and 'remains until that user or an '
+                            'administrator deletes it' in text
+                            for text in texts), texts)
+
+    def test_nothing_said_when_the_trust_went(self):
+        self.trust_delete.side_effect = None
+        self.trust_delete.return_value = True
+        texts = self.messages_after('delete_schedule', {'snapshots': 'keep'})
+        self.assertFalse([text for text in texts if 'remain' in text])

@@ -1,0 +1,156 @@
+"""The Volumes tab of Project > Volumes > Volume Protection, with the API
+layer mocked."""
+
+import datetime
+from unittest import mock
+
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from tests.unit import fixtures
+from tests.unit.protection.schedule import factories
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+
+INDEX_URL = reverse('horizon:project:volume_protection:index')
+VOLUMES_URL = INDEX_URL + '?tab=volume_protection__volumes'
+UTC = datetime.timezone.utc
+
+
+def scheduled_volume(volume_id='vol-2', name='web', **schedule_changes):
+    """A volume carrying a daily schedule whose last run succeeded an
+    hour ago."""
+    now = datetime.datetime.now(UTC).replace(microsecond=0)
+    last = now - datetime.timedelta(minutes=5)
+    schedule = factories.schedule(
+        volume_id=volume_id, project_id=fixtures.PROJECT_ID,
+        when=model.When('%d %d * * *' % (last.minute, last.hour), 'UTC'),
+        created=now - datetime.timedelta(days=2),
+        state=model.ScheduleState(last_slot=last.replace(second=0),
+                                  last_run=last, outcome='ok'),
+        **schedule_changes)
+    volume = fixtures.volume(volume_id, name)
+    volume.metadata = dict(codec.encode_definition(schedule),
+                           **codec.encode_state(schedule.id, schedule.state))
+    volume.metadata[codec.MARKER_KEY] = codec.MARKER_VALUE
+    return volume
+
+
+class VolumesTabTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def _get(self, volumes, snapshots, url=VOLUMES_URL):
+        self.mock_volume_list.return_value = volumes
+        self.mock_snapshot_list.return_value = snapshots
+        return self.client.get(url)
+
+    def test_each_volume_with_its_state_and_newest_snapshot(self):
+        res = self._get(
+            [fixtures.volume('vol-1', 'db'), scheduled_volume(),
+             fixtures.volume('vol-3', 'bare')],
+            [fixtures.snapshot('snap-1', 'nightly', 'vol-1')])
+        self.assertEqual(200, res.status_code)
+        rows = {volume.name: volume.protection.state
+                for volume in res.context['table'].data}
+        self.assertEqual({'db': 'manual_only', 'web': 'protected',
+                          'bare': 'unprotected'}, rows)
+        self.assertContains(res, 'nightly')
+        self.assertContains(res, 'Manual only')
+        self.assertContains(res, 'category-unprotected')
+        self.assertNotContains(res, 'ajax-update warning')  # all settled
+        # One listing each, whatever the number of rows.
+        self.mock_volume_list.assert_called_once_with(mock.ANY)
+        self.mock_snapshot_list.assert_called_once_with(mock.ANY)
+
+    def test_the_page_itself_lists_no_volumes(self):
+        with mock.patch.object(cinder, 'snapshot_list_paged',
+                               return_value=([], False, False)), \
+                mock.patch.object(cinder, 'volume_names', return_value={}):
+            res = self._get([], [], url=INDEX_URL)
+        self.assertEqual(200, res.status_code)
+        self.mock_volume_list.assert_not_called()
+        self.assertContains(res, 'volume_protection__volumes')
+
+    def test_failing_schedule_shows_cinders_reason(self):
+        volume = scheduled_volume()
+        schedule = codec.decode(volume)[0]
+        schedule.state = model.ScheduleState(
+            last_slot=schedule.state.last_slot, outcome='failed',
+            reason='Quota <exceeded>', failures=2)
+        volume.metadata.update(codec.encode_state(schedule.id,
+                                                  schedule.state))
+        res = self._get([volume], [])
+        # The scheduler's record, said to be one (members can write it).
+        self.assertContains(res, 'Failing (2 runs in a row), as the '
+                                 'scheduler recorded: Quota &lt;exceeded&gt;')
+        self.assertNotContains(res, 'Quota <exceeded>')
+
+    def test_names_are_escaped(self):
+        evil = '<img src=x onerror=alert(1)>'
+        res = self._get([fixtures.volume('vol-1', evil)],
+                        [fixtures.snapshot('snap-1', evil, 'vol-1')])
+        self.assertNotContains(res, evil)
+        self.assertContains(res, '&lt;img src=x onerror=alert(1)&gt;')
+
+    def test_protect_now_ticks_the_volume(self):
+        res = self._get([fixtures.volume('vol-1', 'db')], [])
+        self.assertContains(
+            res, reverse('horizon:project:volume_protection:protect')
+            + '?volume_id=vol-1')
+
+    def test_add_schedule_links_the_workflow_with_the_volume(self):
+        res = self._get([fixtures.volume('vol-1', 'db')], [])
+        self.assertContains(
+            res, reverse('horizon:project:volume_protection:create_schedule')
+            + '?volume_id=vol-1')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def test_cinder_down_says_unavailable_not_a_500(self):
+        self.mock_volume_list.side_effect = errors.ServiceUnavailable(
+            'Cinder is down')
+        res = self.client.get(VOLUMES_URL)
+        self.assertEqual(200, res.status_code)
+        self.assertIn('unavailable', ' '.join(
+            str(message) for message in res.context['messages']))
+
+
+class ReaderTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    def test_a_reader_sees_the_volumes_and_no_actions(self):
+        self.mock_volume_list.return_value = [fixtures.volume('vol-1', 'db')]
+        self.mock_snapshot_list.return_value = []
+
+        def reader(rules, request, target=None):
+            return all(rule.startswith('volume:get') for _s, rule in rules)
+        with self.settings(POLICY_CHECK_FUNCTION=reader):
+            res = self.client.get(VOLUMES_URL)
+        self.assertContains(res, 'category-unprotected')
+        self.assertNotContains(res, 'Protect Now')
+
+
+class RowUpdateTests(helpers.TestCase):
+    url = INDEX_URL + ('?action=row_update&table=volume_protection'
+                       '&obj_id=vol-1')
+
+    def _update(self):
+        return self.client.get(self.url,
+                               HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+    @helpers.create_mocks({cinder: ['volume_get', 'snapshot_list',
+                                    'snapshot_list_paged', 'volume_names',
+                                    'volume_list']})
+    def test_a_row_refreshes_from_its_volume_and_snapshots(self):
+        self.mock_volume_get.return_value = fixtures.volume('vol-1', 'db')
+        self.mock_snapshot_list.return_value = [
+            fixtures.snapshot('snap-1', 'fresh', 'vol-1', status='creating')]
+        res = self._update()
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'category-unprotected')
+        # Still polling (Horizon polls "warning" rows): its snapshot is
+        # being made.
+        self.assertContains(res, 'class="ajax-update warning ')
+        self.mock_snapshot_list.assert_called_once_with(
+            mock.ANY, search_opts={'volume_id': 'vol-1'})

@@ -1,0 +1,464 @@
+"""Schedules of a volume, for the panels: create, read, change, pause,
+resume, delete and run now, with the logged-in user's request.
+
+A schedule lives in the metadata of the volume it protects (written
+through :mod:`~volsnap_dashboard.protection.schedule.store` with the
+user's own Cinder client, so Cinder's policy for the user applies). Saving
+one creates a Keystone trust with the user's token, from the user to the
+scheduler's service user in the user's project; only its id is stored.
+Whatever fails after the trust was created deletes it again: no trust
+outlives a schedule that was not saved.
+"""
+
+import dataclasses
+import datetime
+import logging
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from horizon.utils import functions as horizon_utils
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection.schedule import timing
+
+LOG = logging.getLogger(__name__)
+
+# The run sets each snapshot's name from the schedule's name template.
+_NAME_OPTION = 'snapshot_name'
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What deleting or taking over a schedule did: the snapshots deleted
+    with it, and whether the trust it ran with remains (Keystone did not
+    let the user delete it, or it was not proved the schedule's)."""
+    snapshots_deleted: int = 0
+    trust_left: bool = False
+    #: The schedule as saved (a take-over's), else None.
+    schedule: object = None
+
+
+def min_interval():
+    """The operator's shortest interval between runs (setting
+    VOLSNAP_SCHEDULE_MIN_INTERVAL, seconds; the scheduler's min_interval
+    must say the same)."""
+    return datetime.timedelta(seconds=getattr(
+        settings, 'VOLSNAP_SCHEDULE_MIN_INTERVAL', 3600))
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(
+        microsecond=0)
+
+
+# -- Cinder, with the user's client -------------------------------------------
+
+@cinder.cinder_call
+def _save(request, volume, schedule):
+    store.save(cinder.cinderclient(request), volume, schedule)
+
+
+@cinder.cinder_call
+def _remove(request, volume, schedule_id):
+    store.remove(cinder.cinderclient(request), volume, schedule_id)
+
+
+@cinder.cinder_call
+def _request_run(request, volume, schedule_id, at):
+    store.request_run(cinder.cinderclient(request), volume, schedule_id, at)
+
+
+@cinder.cinder_call
+def _snapshots_of(request, schedule, all_projects=False):
+    return store.snapshots_of(cinder.cinderclient(request), schedule,
+                              all_projects=all_projects)
+
+
+def _volume(request, volume_id):
+    """The volume, if it is in the user's current project (an admin's
+    client can read other projects' volumes, whose schedules the user's
+    trust could never run)."""
+    volume = cinder.volume_get(request, volume_id)
+    owner = codec.volume_project(volume)
+    if owner and owner != request.user.project_id:
+        raise errors.Forbidden(_("Schedules can be kept only on volumes of "
+                                 "your current project."))
+    return volume
+
+
+def _found(volume, schedule_id, min_interval=None, project_id=None):
+    """``(volume, its schedule schedule_id)``; NotFound if it has none
+    (``project_id``: the volume's where Cinder does not show it)."""
+    found = schedule_guard.schedule_of(volume, schedule_id, min_interval,
+                                       project_id)
+    if found is None:
+        raise errors.NotFound(_("The volume has no schedule \"%s\".")
+                              % schedule_id)
+    return volume, found
+
+
+def _find(request, volume_id, schedule_id):
+    """The volume and its schedule ``schedule_id`` (a Schedule, or an
+    Invalid when it cannot be read)."""
+    # Read without the minimum interval: a schedule the operator's newer,
+    # longer interval refuses can still be opened and corrected.
+    return _found(_volume(request, volume_id), schedule_id,
+                  project_id=request.user.project_id)
+
+
+def _readable(found):
+    if isinstance(found, model.Invalid):
+        raise errors.Conflict(_("This schedule cannot be read (%s): delete "
+                                "it and create it again.") % found.reason)
+    return found
+
+
+# -- Checking what the user gave ----------------------------------------------
+
+def when_of(request, when):
+    """A model.When from a When, or a dict with ``tz`` and either a
+    ``preset`` (``{'kind': 'daily', 'hour': 2, 'minute': 0}``) or a
+    ``cron``; the zone defaults to the user's Horizon time zone."""
+    if isinstance(when, model.When):
+        return when
+    if not isinstance(when, dict):
+        raise InvalidParameters({'when': [_("Choose when to run.")]})
+    tz = when.get('tz') or horizon_utils.get_timezone(request)
+    preset = when.get('preset')
+    if preset:
+        if not isinstance(preset, dict):
+            raise InvalidParameters({'preset': [_("Not a valid preset.")]})
+        fields = dict(preset)
+        try:
+            cron = timing.cron_for_preset(fields.pop('kind', None),
+                                          **fields)
+        except TypeError:
+            raise InvalidParameters({'preset': [
+                _("Not a valid preset.")]}) from None
+        return model.When(cron=cron, tz=tz, preset=dict(preset))
+    return model.When(cron=when.get('cron') or '', tz=tz, preset=None)
+
+
+def retention_of(retention):
+    if isinstance(retention, model.Retention):
+        return retention
+    if not isinstance(retention, dict):
+        raise InvalidParameters({'retention': [_("Choose what to keep.")]})
+    return model.Retention(count=retention.get('count'),
+                           days=retention.get('days'))
+
+
+def options_of(options):
+    """The plugin's options, checked by its schema; the snapshot name is
+    left out, since each run names its snapshot from the template."""
+    plugin = registry.volume_plugin()
+    if plugin is None:
+        raise errors.VolsnapAPIError(_("No protection provider is enabled "
+                                       "for volumes."))
+    given = dict(options or {})
+    given[_NAME_OPTION] = naming.DEFAULT_TEMPLATE
+    values = plugin.validate_options(given)
+    values.pop(_NAME_OPTION, None)
+    return values
+
+
+def _checked(schedule):
+    """``schedule`` if it can be saved and run: the model's rules and
+    the operator's minimum interval, and it fits on a volume."""
+    model.validate(schedule, min_interval())
+    codec.encode_definition(schedule)
+    return schedule
+
+
+# -- Trusts ------------------------------------------------------------------
+
+def _new_trust(request):
+    return keystone.trust_create(request, keystone.scheduler_user_id())
+
+
+def _drop_trust(request, trust_id):
+    """Delete a trust the schedule no longer uses, if the user may (only
+    its trustor may): a failure is logged, never the user's problem.
+    Whether it is gone."""
+    try:
+        keystone.trust_delete(request, trust_id)
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s was left in place: %s", trust_id,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def _save_with_trust(request, volume, schedule, trust_id):
+    """Save ``schedule`` with the new ``trust_id``; the trust is deleted
+    again unless the schedule was written."""
+    try:
+        _save(request, volume, schedule)
+    except errors.OutcomeUnknown:
+        if _written(request, schedule):
+            return
+        _drop_trust(request, trust_id)
+        raise
+    except Exception:
+        _drop_trust(request, trust_id)
+        raise
+
+
+def _written(request, schedule):
+    """Whether the volume holds ``schedule`` as sent (its answer lost)."""
+    try:
+        volume = cinder.volume_get(request, schedule.volume_id)
+    except errors.VolsnapAPIError:
+        return False
+    found = schedule_guard.schedule_of(volume, schedule.id,
+                                       project_id=request.user.project_id)
+    return (isinstance(found, model.Schedule)
+            and found.trust_id == schedule.trust_id)
+
+
+# -- The API ------------------------------------------------------------------
+
+def list_for_volume(request, volume_id):
+    """The volume's schedules: each a Schedule, or an Invalid with the
+    reason it does nothing (the minimum interval counts here)."""
+    return schedule_guard.schedules_of(_volume(request, volume_id),
+                                       min_interval(),
+                                       request.user.project_id)
+
+
+def get(request, volume_id, schedule_id):
+    """One schedule of the volume (a Schedule or an Invalid); NotFound if
+    the volume has none of that id."""
+    return _find(request, volume_id, schedule_id)[1]
+
+
+def find(request, volume_id, schedule_id):
+    """``(volume, schedule)``: the volume, and its schedule as get()
+    returns it, but read with the minimum interval as list_for_volume
+    does (one volume read)."""
+    return _found(_volume(request, volume_id), schedule_id, min_interval(),
+                  request.user.project_id)
+
+
+def snapshots_of(request, schedule, all_projects=False):
+    """The snapshots a schedule (or an Invalid one) made (one listing;
+    ``all_projects`` for an administrator's look at another project)."""
+    return _snapshots_of(request, schedule, all_projects)
+
+
+def create(request, volume_id, when, options, name_template, retention,
+           label='', verify_every=None):
+    """Create a schedule on the volume; returns it (a Schedule).
+
+    InvalidParameters (per field) if it could not run; errors of the API
+    layer if Keystone or Cinder refuse. Nothing is left behind on failure.
+    """
+    volume = _volume(request, volume_id)
+    taken = set(schedule_guard.schedule_ids(volume))
+    schedule_id = model.new_schedule_id()
+    while schedule_id in taken:
+        schedule_id = model.new_schedule_id()
+    schedule = _checked(model.Schedule(
+        id=schedule_id, volume_id=volume.id,
+        project_id=request.user.project_id,
+        when=when_of(request, when), options=options_of(options),
+        name_template=name_template, retention=retention_of(retention),
+        paused=False, trust_id='', owner_id=request.user.id,
+        label=label or '', created=_now(), verify_every=verify_every))
+    schedule.trust_id = _new_trust(request)
+    _save_with_trust(request, volume, schedule, schedule.trust_id)
+    LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
+    return schedule
+
+
+_UNCHANGED = object()
+
+
+def update(request, volume_id, schedule_id, when=_UNCHANGED,
+           options=_UNCHANGED, name_template=_UNCHANGED,
+           retention=_UNCHANGED, label=_UNCHANGED, take_over=False,
+           verify_every=_UNCHANGED):
+    """Change a schedule; returns it. It keeps its trust (and owner)
+    unless ``take_over``: then the current user gives a new trust and
+    becomes the owner, and the old trust is deleted where the user may
+    (see take_over()). The state of its runs is kept."""
+    return _update(request, volume_id, schedule_id, when, options,
+                   name_template, retention, label, take_over,
+                   verify_every).schedule
+
+
+def take_over(request, volume_id, schedule_id):
+    """The current user becomes the schedule's owner with a new trust; an
+    Outcome with the schedule and whether the previous owner's trust
+    remains (only its trustor, or an administrator, may delete it)."""
+    return _update(request, volume_id, schedule_id, take_over=True)
+
+
+def _update(request, volume_id, schedule_id, when=_UNCHANGED,
+            options=_UNCHANGED, name_template=_UNCHANGED,
+            retention=_UNCHANGED, label=_UNCHANGED, take_over=False,
+            verify_every=_UNCHANGED):
+    volume, found = _find(request, volume_id, schedule_id)
+    current = _readable(found)
+    changes = {}
+    if when is not _UNCHANGED:
+        changes['when'] = when_of(request, when)
+    if options is not _UNCHANGED:
+        changes['options'] = options_of(options)
+    if name_template is not _UNCHANGED:
+        changes['name_template'] = name_template
+    if retention is not _UNCHANGED:
+        changes['retention'] = retention_of(retention)
+    if label is not _UNCHANGED:
+        changes['label'] = label or ''
+    if verify_every is not _UNCHANGED:
+        changes['verify_every'] = verify_every
+    schedule = _checked(dataclasses.replace(current, **changes))
+    if not take_over:
+        _save(request, volume, schedule)
+        return Outcome(schedule=schedule)
+    schedule.trust_id = _new_trust(request)
+    schedule.owner_id = request.user.id
+    _save_with_trust(request, volume, schedule, schedule.trust_id)
+    dropped = _drop_proved_trust(request, request.user.project_id, current)
+    LOG.info("Schedule %s on volume %s taken over by its new owner",
+             schedule.id, volume.id)
+    return Outcome(schedule=schedule, trust_left=not dropped)
+
+
+def _set_paused(request, volume_id, schedule_id, paused):
+    volume, found = _find(request, volume_id, schedule_id)
+    schedule = dataclasses.replace(_readable(found), paused=paused)
+    _save(request, volume, schedule)
+    return schedule
+
+
+def pause(request, volume_id, schedule_id):
+    return _set_paused(request, volume_id, schedule_id, True)
+
+
+def resume(request, volume_id, schedule_id):
+    return _set_paused(request, volume_id, schedule_id, False)
+
+
+def run_now(request, volume_id, schedule_id):
+    """Ask the scheduler to run the schedule at its next sweep."""
+    volume, found = _find(request, volume_id, schedule_id)
+    schedule = _readable(found)
+    if schedule.paused:
+        raise errors.Conflict(_("The schedule is paused: resume it "
+                                "first."))
+    schedule.run_requested = _now()
+    _request_run(request, volume, schedule.id, schedule.run_requested)
+    return schedule
+
+
+def delete(request, volume_id, schedule_id, keep_snapshots=True):
+    """Delete a schedule (also one that cannot be read) and its trust
+    where Keystone lets the user; its snapshots too unless
+    ``keep_snapshots``. Returns an Outcome."""
+    volume, found = _find(request, volume_id, schedule_id)
+    snapshots = () if keep_snapshots else _snapshots_of(request, found)
+    deleted = _delete(request, volume, found, snapshots)
+    trust_left = isinstance(found, model.Schedule) and bool(
+        found.trust_id) and not _drop_proved_trust(
+            request, request.user.project_id, found)
+    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)
+
+
+def _delete(request, volume, found, snapshots):
+    """Delete ``snapshots``, then the schedule ``found`` from ``volume``;
+    how many snapshots were deleted."""
+    deleted = 0
+    if snapshots:
+        plugin = registry.volume_plugin()
+        if plugin is None:
+            raise errors.VolsnapAPIError(_("No protection provider is "
+                                           "enabled for volumes."))
+        for snapshot in snapshots:
+            if cinder.snapshot_delete(request, plugin, snapshot.id):
+                deleted += 1
+    _remove(request, volume, found.id)
+    LOG.info("Schedule %s deleted from volume %s (%d snapshots deleted)",
+             found.id, volume.id, deleted)
+    return deleted
+
+
+# -- For administrators, in any project ---------------------------------------
+
+def admin_find(request, volume_id, schedule_id, checked=True):
+    """find() for administrators: the volume may be any project's.
+    Unless ``checked``, read without the minimum interval (to act on a
+    schedule the operator's newer minimum refuses)."""
+    return _found(cinder.volume_get(request, volume_id), schedule_id,
+                  min_interval() if checked else None)
+
+
+def admin_pause(request, volume_id, schedule_id):
+    """Pause a schedule of any project's volume (the trust stays its
+    owner's: resuming is the project's decision)."""
+    volume, found = admin_find(request, volume_id, schedule_id,
+                               checked=False)
+    schedule = dataclasses.replace(_readable(found), paused=True)
+    _save(request, volume, schedule)
+    LOG.info("Schedule %s on volume %s paused by an administrator",
+             schedule.id, volume.id)
+    return schedule
+
+
+def admin_snapshots_of(request, volume, schedule):
+    """The snapshots ``schedule`` (or an Invalid one) made of ``volume``,
+    in the volume's current project only: a volume transferred without
+    its snapshots left them in a project the schedule is not of."""
+    project = codec.volume_project(volume)
+    return [snapshot for snapshot in _snapshots_of(request, schedule, True)
+            if project and cinder.snapshot_project(snapshot) == project]
+
+
+def _drop_proved_trust(request, project_id, schedule):
+    """Delete the schedule's trust if it is proved the schedule's (see
+    _proved_schedules); whether it is gone."""
+    return _proved_schedules(request, project_id, schedule) and \
+        _drop_trust(request, schedule.trust_id)
+
+
+def _proved_schedules(request, project_id, schedule):
+    """Whether the schedule's trust is the one its owner gave the
+    scheduler in ``project_id``, the volume's project (the trust id is
+    the tenant's writing: it may name any trust of the cloud, which a
+    user holding ``admin`` could delete)."""
+    try:
+        trust = keystone.trust_get(request, schedule.trust_id)
+        scheduler = keystone.scheduler_user_id()
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s of schedule %s not read: %s",
+                    schedule.trust_id, schedule.id, type(exc).__name__)
+        return False
+    return (trust.trustor_user_id == schedule.owner_id
+            and trust.project_id == project_id
+            and trust.trustee_user_id == scheduler)
+
+
+def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
+    """Delete a schedule of any project's volume: its metadata, its
+    snapshots in the volume's project unless ``keep_snapshots``, and its
+    trust only where it is proved the schedule's (its owner's, to the
+    scheduler, in the volume's project). Returns an Outcome."""
+    volume, found = admin_find(request, volume_id, schedule_id,
+                               checked=False)
+    snapshots = () if keep_snapshots else admin_snapshots_of(
+        request, volume, found)
+    deleted = _delete(request, volume, found, snapshots)
+    trust_left = isinstance(found, model.Schedule) and bool(
+        found.trust_id) and not _drop_proved_trust(
+            request, codec.volume_project(volume), found)
+    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)

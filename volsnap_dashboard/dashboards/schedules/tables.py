@@ -1,0 +1,445 @@
+"""The Schedules table: one row per schedule, its actions.
+
+Every change goes through :mod:`volsnap_dashboard.dashboards.schedules.api`
+and needs Cinder's rule for changing (or deleting) the volume's metadata;
+the rows' data needs nothing per row (see :mod:`schedule_rows`).
+"""
+
+import datetime
+import zoneinfo
+
+from django import http
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.utils.translation import pgettext_lazy
+from horizon import exceptions
+from horizon import messages
+from horizon import tables
+from horizon.utils import functions as horizon_utils
+from openstack_dashboard import policy as dashboard_policy
+
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states
+from volsnap_dashboard.protection.schedule import words
+from volsnap_dashboard import policy
+
+# None: still changing, so the row keeps polling.
+STATE_CHOICES = (
+    (schedule_rows.ACTIVE, True),
+    (schedule_rows.PAUSED, True),
+    (schedule_rows.RUN_REQUESTED, None),
+    (schedule_rows.OVERDUE, False),
+    (schedule_rows.FAILING, False),
+    (schedule_rows.AUTHORIZATION_LOST, False),
+    (schedule_rows.INVALID, False),
+)
+
+#: The rule's words.
+STATE_DISPLAY = states.DISPLAY
+
+OUTCOME_DISPLAY = {
+    model.OUTCOME_OK: pgettext_lazy('Outcome of a run', 'OK'),
+    model.OUTCOME_FAILED: pgettext_lazy('Outcome of a run', 'Failed'),
+    model.OUTCOME_SKIPPED: pgettext_lazy('Outcome of a run', 'Skipped'),
+    model.OUTCOME_INVALID: pgettext_lazy('Outcome of a run', 'Invalid'),
+    model.OUTCOME_AUTHORIZATION_LOST: pgettext_lazy(
+        'Outcome of a run', 'Authorization lost'),
+}
+
+TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
+#: The state filter's button for every row.
+ALL = 'all'
+
+
+# -- Times in the user's zone, UTC on hover ------------------------------
+
+def user_zone(request):
+    """The user's Horizon time zone (their setting, else the site's)."""
+    try:
+        return zoneinfo.ZoneInfo(horizon_utils.get_timezone(request))
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return datetime.timezone.utc
+
+
+def in_zone(moment, zone):
+    return moment.astimezone(zone).strftime(TIME_FORMAT)
+
+
+def in_utc(moment):
+    return moment.astimezone(datetime.timezone.utc).strftime(TIME_FORMAT)
+
+
+def time_html(moment, zone, extra=''):
+    """A time in ``zone`` with UTC in its title; ``extra`` follows it."""
+    if moment is None:
+        return extra or '-'
+    return format_html('<span title="{}">{}</span>{}', in_utc(moment),
+                       in_zone(moment, zone), extra)
+
+
+def recorded_text(state, reason=''):
+    """A state the scheduler recorded, said to be its record (the
+    project's members can write it too)."""
+    if reason:
+        return _("%(state)s, as the scheduler recorded: %(reason)s") % {
+            'state': state, 'reason': reason}
+    return _("%s, as the scheduler recorded") % state
+
+
+def outcome_text(outcome, reason=''):
+    text = OUTCOME_DISPLAY.get(outcome, outcome or '')
+    if reason:
+        return _("%(outcome)s: %(reason)s") % {'outcome': text,
+                                               'reason': reason}
+    return text
+
+
+# -- Columns ----------------------------------------------------------------
+
+def volume_link(row):
+    return reverse('horizon:project:volumes:detail', args=(row.volume_id,))
+
+
+def detail_link(row):
+    if not row.openable:
+        return None
+    return reverse('horizon:project:volume_protection:schedule_detail',
+                   args=(row.volume_id, row.schedule_id))
+
+
+def when_text(row):
+    if not row.valid:
+        return '-'
+    return words.describe(row.schedule.when)
+
+
+def retention_text(row):
+    if not row.valid:
+        return '-'
+    return words.describe_retention(row.schedule.retention)
+
+
+def snapshots_held(row):
+    return len(row.snapshots)
+
+
+class NextRunColumn(tables.Column):
+    def get_data(self, row):
+        if row.busy:
+            return _("at the scheduler's next sweep")
+        return time_html(row.next_run, user_zone(self.table.request))
+
+
+class LastRunColumn(tables.Column):
+    """When it last ran and how it went, with the reason."""
+
+    def get_data(self, row):
+        last = row.last
+        if last is None or last.last_run is None:
+            return _("Never")
+        extra = format_html(' ({})', outcome_text(last.outcome,
+                                                  last.reason))
+        return time_html(last.last_run, user_zone(self.table.request),
+                         extra)
+
+
+def owner_text(row, viewer_id):
+    """Whose authorization the schedule runs with: "you", the user's
+    name where the page looked it up, else the user's id."""
+    if not row.owner_id:
+        return '-'
+    if row.owner_id == viewer_id:
+        return _("you")
+    return getattr(row, 'owner_name', None) or row.owner_id
+
+
+class OwnerColumn(tables.Column):
+    def get_data(self, row):
+        return owner_text(row, self.table.request.user.id)
+
+
+class StateColumn(tables.Column):
+    """Polls on the raw state; shows why a schedule does nothing, and
+    whether the page found it or the scheduler recorded it."""
+
+    def get_data(self, row):
+        state = super().get_data(row)
+        if row.recorded:
+            return recorded_text(state, row.reason)
+        if row.reason:
+            return _("%(state)s: %(reason)s") % {'state': state,
+                                                 'reason': row.reason}
+        return state
+
+
+# -- Actions ----------------------------------------------------------------
+
+class ScheduleTargetMixin(dashboard_policy.PolicyTargetMixin):
+    policy_target_attrs = (('project_id', 'project_id'),)
+
+
+class CreateSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
+    name = 'create_schedule'
+    verbose_name = _("Create Schedule")
+    url = 'horizon:project:volume_protection:create_schedule'
+    classes = ('ajax-modal',)
+    icon = 'plus'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+
+class EditSchedule(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
+                   tables.LinkAction):
+    name = 'edit_schedule'
+    verbose_name = _("Edit Schedule")
+    url = 'horizon:project:volume_protection:update_schedule'
+    classes = ('ajax-modal',)
+    icon = 'pencil'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return row is not None and row.valid
+
+    def get_link_url(self, row=None):
+        return reverse(self.url, args=(row.volume_id, row.schedule_id))
+
+
+class ScheduleRowModal(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
+                       tables.LinkAction):
+    """A modal form about one schedule; ``url`` takes the volume's and
+    the schedule's ids."""
+
+    classes = ('ajax-modal',)
+
+    def get_link_url(self, row=None):
+        return reverse(self.url, args=(row.volume_id, row.schedule_id))
+
+
+class TakeOverSchedule(ScheduleRowModal):
+    name = 'take_over'
+    verbose_name = _("Take Over")
+    url = 'horizon:project:volume_protection:take_over_schedule'
+    icon = 'user'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return row is not None and row.valid and (
+            row.state == schedule_rows.AUTHORIZATION_LOST
+            or row.owner_id != request.user.id)
+
+
+class DeleteSchedule(ScheduleRowModal):
+    name = 'delete_schedule'
+    verbose_name = _("Delete Schedule")
+    url = 'horizon:project:volume_protection:delete_schedule'
+    classes = ('ajax-modal', 'btn-danger')
+    icon = 'trash'
+    policy_rules = policy.DELETE_SCHEDULE
+
+    def allowed(self, request, row=None):
+        return row is None or row.openable
+
+
+NOT_LISTED = _("it is not among the schedules listed (deleted or changed "
+               "since the page was drawn): nothing was done.")
+
+
+class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
+                          ScheduleTargetMixin,
+                          policy.CachedPolicyActionMixin,
+                          tables.BatchAction):
+    """A one-click change of one schedule through ``api_call``, only of
+    a row the tab lists (an id posted for any other is refused)."""
+
+    policy_rules = policy.CHANGE_SCHEDULE
+    #: The name of the schedules_api function that makes the change.
+    api_call = None
+    failure_message = None
+
+    def action(self, request, obj_id):
+        volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        if self.table.get_object_by_id(obj_id) is None:
+            messages.error(request, self.failure_message % {
+                'id': schedule_id, 'reason': NOT_LISTED})
+            refused = errors.NotFound(NOT_LISTED)
+            raise exceptions.HandledException((type(refused), refused,
+                                               None))
+        try:
+            getattr(schedules_api, self.api_call)(request, volume_id,
+                                                  schedule_id)
+        except errors.NotFound as exc:
+            # Horizon would send a "not found" to the panel's first tab,
+            # without a word: say it here, and stay on this tab.
+            messages.error(request, self.failure_message % {
+                'id': schedule_id, 'reason': exc})
+            raise exceptions.HandledException(
+                (type(exc), exc, exc.__traceback__)) from exc
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, self.failure_message % {
+                'id': schedule_id, 'reason': exc}, escalate=True)
+
+
+class PauseSchedule(ScheduleBatchAction):
+    name = 'pause'
+    icon = 'pause'
+    api_call = 'pause'
+    help_text = _("A paused schedule makes no snapshots and deletes none "
+                  "until it is resumed.")
+    failure_message = _("Unable to pause schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Pause Schedule", "Pause Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Paused Schedule", "Paused Schedules", count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and not row.paused)
+
+
+class ResumeSchedule(ScheduleBatchAction):
+    name = 'resume'
+    icon = 'play'
+    api_call = 'resume'
+    help_text = _("The schedule runs again from its next due time.")
+    failure_message = _("Unable to resume schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Resume Schedule", "Resume Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Resumed Schedule", "Resumed Schedules", count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and row.paused)
+
+
+class RunScheduleNow(ScheduleBatchAction):
+    name = 'run_now'
+    icon = 'refresh'
+    api_call = 'run_now'
+    failure_message = _("Unable to ask for a run of schedule %(id)s: "
+                        "%(reason)s")
+    help_text = _("The scheduler makes the run at its next sweep.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Run Now", "Run Now", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Asked for a run of", "Asked for runs of",
+                             count)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and not row.paused
+                               and not row.busy)
+
+
+class StateCategoryRow(tables.Row):
+    """A row the state filter's buttons show or hide in the browser."""
+
+    def load_cells(self, row=None):
+        super().load_cells(row)
+        self.classes.extend(['category-' + ALL,
+                             'category-' + self.datum.state])
+
+
+class UpdateScheduleRow(StateCategoryRow):
+    ajax = True
+
+    @property
+    def status(self):
+        if self.datum.busy:
+            return None
+        return super().status
+
+    def get_data(self, request, obj_id):
+        try:
+            volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
+        except ValueError:
+            raise errors.NotFound() from None
+        volume, schedule = schedules_api.find(request, volume_id,
+                                              schedule_id)
+        return schedule_rows.ScheduleRow(
+            volume, schedule, schedules_api.snapshots_of(request, schedule),
+            schedule_rows.now())
+
+
+class StateFilter(tables.FixedFilterAction):
+    """A button per state, those that need attention first; rows are
+    shown or hidden in the browser, as every schedule is on the page."""
+
+    def get_fixed_buttons(self):
+        display = dict(STATE_DISPLAY)
+        order = schedule_rows.NEEDS_ATTENTION + tuple(
+            state for state, _text in STATE_DISPLAY
+            if state not in schedule_rows.NEEDS_ATTENTION)
+        return [{'text': _("All"), 'value': ALL}] + [
+            {'text': display[state], 'value': state} for state in order]
+
+    def categorize(self, table, rows):
+        categories = {ALL: list(rows)}
+        for state, _text in STATE_DISPLAY:
+            categories[state] = [row for row in rows if row.state == state]
+        return categories
+
+
+def schedule_name(row):
+    return row.label
+
+
+class SchedulesTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
+    schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
+                                     link=detail_link)
+    volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
+                                   link=volume_link)
+    when = tables.Column(when_text, verbose_name=_("When"))
+    retention = tables.Column(retention_text, verbose_name=_("Retention"))
+    verification = tables.Column(verify_marks.schedule_verification,
+                                 verbose_name=_("Verification"))
+    next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
+    last_run = LastRunColumn('last', verbose_name=_("Last Run"))
+    snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))
+    owner = OwnerColumn('owner_id', verbose_name=_("Owner"),
+                        help_text=_("The member whose authorization the "
+                                    "scheduler runs it with."))
+    state = StateColumn('state', verbose_name=_("State"), status=True,
+                        status_choices=STATE_CHOICES,
+                        display_choices=STATE_DISPLAY)
+
+    def get_object_id(self, row):
+        return row.id
+
+    def maybe_preempt(self):
+        response = super().maybe_preempt()
+        # As the snapshots table: a row update that met an unavailable
+        # Cinder answers 503 (the row polls again), never 100 Continue.
+        if response is not None and response.status_code == 100:
+            return http.HttpResponse(status=503)
+        return response
+
+    def get_object_display(self, row):
+        if row is None:
+            return None
+        return _("%(schedule)s of %(volume)s") % {
+            'schedule': row.label, 'volume': row.volume_name}
+
+    class Meta:
+        name = 'schedules'
+        verbose_name = _("Schedules")
+        status_columns = ('state',)
+        row_class = UpdateScheduleRow
+        table_actions = (StateFilter, CreateSchedule)
+        row_actions = (EditSchedule, RunScheduleNow, PauseSchedule,
+                       ResumeSchedule, TakeOverSchedule, DeleteSchedule)

@@ -1,0 +1,250 @@
+"""The Schedules tab, a schedule's detail page, and the modal forms that
+delete a schedule or take it over."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms
+from horizon import messages
+from horizon import tabs
+from horizon import views
+from horizon.utils import memoized
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import words
+from volsnap_dashboard import policy
+
+#: The index's tab group and this tab, as Horizon names them in ?tab=.
+TAB_GROUP_SLUG = 'volume_protection'
+TAB_SLUG = 'schedules'
+SCHEDULED = {'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
+NEXT_RUNS = 5
+
+
+def schedules_tab_url(index_url_name):
+    return '%s?tab=%s__%s' % (reverse(index_url_name), TAB_GROUP_SLUG,
+                              TAB_SLUG)
+
+
+class SchedulesTab(tabs.TableTab):
+    """Every schedule of the project: one volume listing (the scheduled
+    volumes, by Cinder's metadata filter) and one snapshot listing."""
+
+    name = _("Schedules")
+    slug = TAB_SLUG
+    table_classes = (schedule_tables.SchedulesTable,)
+    template_name = 'horizon/common/_detail_table.html'
+    preload = False
+    policy_rules = policy.GET_SCHEDULES
+    unavailable = _("Schedules are unavailable: %s")
+
+    def list_volumes(self):
+        return cinder.volume_list(self.request, search_opts=dict(SCHEDULED))
+
+    def list_snapshots(self):
+        return cinder.snapshot_list(self.request)
+
+    def get_schedules_data(self):
+        try:
+            volumes = list(self.list_volumes())
+            snapshots = list(self.list_snapshots()) if volumes else []
+        except errors.VolsnapAPIError as exc:
+            message = self.unavailable % exc
+            exceptions.handle(self.request, message)
+            table = self._tables[self.table_classes[0]._meta.name]
+            table._meta.no_data_message = message
+            return []
+        return self.rows(volumes, snapshots)
+
+    def viewer_project(self):
+        """The project whose member views the tab (their volumes' project,
+        which their listing does not show), or None for an administrator
+        looking at every project's."""
+        return self.request.user.project_id
+
+    def rows(self, volumes, snapshots):
+        return schedule_rows.rows(volumes, snapshots,
+                                  schedules_api.min_interval(),
+                                  project_id=self.viewer_project())
+
+
+class ScheduleMixin:
+    """A view about one schedule of the project, read once a request."""
+
+    index_url_name = 'horizon:project:volume_protection:index'
+    table_class = schedule_tables.SchedulesTable
+
+    @property
+    def index_url(self):
+        return schedules_tab_url(self.index_url_name)
+
+    def find(self):
+        return schedules_api.find(self.request, self.kwargs['volume_id'],
+                                  self.kwargs['schedule_id'])
+
+    def snapshots_of(self, volume, schedule):
+        return schedules_api.snapshots_of(self.request, schedule)
+
+    @memoized.memoized_method
+    def get_row(self):
+        try:
+            volume, schedule = self.find()
+            snapshots = self.snapshots_of(volume, schedule)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve the schedule: %s") % exc,
+                redirect=self.index_url)
+        at = schedule_rows.now()
+        [schedule] = schedule_rows.shown(volume, [schedule], at, NEXT_RUNS)
+        return schedule_rows.ScheduleRow(volume, schedule, snapshots, at)
+
+
+def _history(row, zone):
+    """The runs the schedule recorded, newest first, for the page."""
+    entries = []
+    for entry in reversed(row.last.history if row.last else []):
+        entries.append({
+            'slot': schedule_tables.time_html(entry.get('slot'), zone),
+            'outcome': schedule_tables.outcome_text(entry.get('outcome')),
+            'reason': entry.get('reason') or '',
+            'snapshot': entry.get('snapshot')})
+    return entries
+
+
+class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
+                         views.HorizonTemplateView):
+    template_name = 'volume_protection/schedules/detail.html'
+    page_title = _("Schedule: {{ schedule_title }}")
+    policy_rules = policy.GET_SCHEDULES
+    volume_url_name = 'horizon:project:volumes:detail'
+    snapshot_url_name = 'horizon:project:volume_protection:detail'
+
+    def trust_exists(self, trust_id):
+        """Whether Keystone holds the viewer's own trust for the volume's
+        project (one call, with their token: a fact the page checks rather
+        than the scheduler's record, which members can write); None if it
+        cannot tell."""
+        try:
+            trust = keystone.trust_get(self.request, trust_id)
+        except errors.NotFound:
+            return False
+        except errors.VolsnapAPIError:
+            return None
+        return (trust.trustor_user_id == self.request.user.id
+                and trust.project_id == self.get_row().project_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        row = self.get_row()
+        zone = schedule_tables.user_zone(self.request)
+        context['row'] = row
+        context['schedule_title'] = _("%(schedule)s of %(volume)s") % {
+            'schedule': row.label, 'volume': row.volume_name}
+        state = dict(schedule_tables.STATE_DISPLAY)[row.state]
+        if row.recorded:
+            context['state'] = schedule_tables.recorded_text(state,
+                                                             row.reason)
+        else:
+            context['state'] = state
+            context['state_reason'] = row.reason
+        context['zone'] = zone
+        if row.valid:
+            schedule = row.schedule
+            context['when'] = words.describe(schedule.when)
+            context['cron'] = schedule.when.cron
+            context['retention'] = words.describe_retention(
+                schedule.retention)
+            context['verification'] = verify_marks.every_runs(
+                schedule.verify_every)
+            context['owner_is_user'] = \
+                schedule.owner_id == self.request.user.id
+            if context['owner_is_user']:
+                context['trust_exists'] = self.trust_exists(
+                    schedule.trust_id)
+            context['created'] = schedule_tables.time_html(
+                schedule.created, zone)
+            context['last_run'] = schedule_tables.time_html(
+                row.last.last_run, zone)
+            context['missed'] = row.last.missed
+            context['failures'] = row.last.failures
+        context['next_runs'] = [
+            {'local': schedule_tables.in_zone(run, zone),
+             'utc': schedule_tables.in_utc(run)}
+            for run in schedule_rows.next_runs(
+                row.schedule, schedule_rows.now(), NEXT_RUNS)]
+        context['history'] = _history(row, zone)
+        context['snapshots'] = sorted(
+            row.snapshots, key=lambda s: getattr(s, 'created_at', '') or '',
+            reverse=True)
+        context['volume_url'] = reverse(self.volume_url_name,
+                                        args=(row.volume_id,))
+        context['snapshot_url_name'] = self.snapshot_url_name
+        context['actions'] = self.table_class(
+            self.request).render_row_actions(row)
+        context['url'] = self.index_url
+        return context
+
+
+class ScheduleFormView(policy.PolicyRequiredMixin, ScheduleMixin,
+                       forms.ModalFormView):
+    """A modal form about one schedule; ``submit_url`` is a URL name."""
+
+    def get_success_url(self):
+        return self.index_url
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['volume_id'] = self.kwargs['volume_id']
+        kwargs['schedule_id'] = self.kwargs['schedule_id']
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['submit_url'] = reverse(self.submit_url, args=(
+            self.kwargs['volume_id'], self.kwargs['schedule_id']))
+        context['cancel_url'] = self.index_url
+        context['row'] = self.get_row()
+        return context
+
+
+class DeleteScheduleView(ScheduleFormView):
+    form_class = schedule_forms.DeleteScheduleForm
+    template_name = 'volume_protection/schedules/delete.html'
+    modal_id = 'delete_schedule_modal'
+    submit_label = _("Delete Schedule")
+    submit_url = 'horizon:project:volume_protection:delete_schedule'
+    page_title = _("Delete Schedule")
+    policy_rules = policy.DELETE_SCHEDULE
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['held'] = len(self.get_row().snapshots)
+        return kwargs
+
+
+class TakeOverScheduleView(ScheduleFormView):
+    form_class = schedule_forms.TakeOverScheduleForm
+    template_name = 'volume_protection/schedules/take_over.html'
+    modal_id = 'take_over_schedule_modal'
+    submit_label = _("Take Over")
+    submit_url = 'horizon:project:volume_protection:take_over_schedule'
+    page_title = _("Take Over Schedule")
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def get_row(self):
+        row = super().get_row()
+        if not isinstance(row.schedule, model.Schedule):
+            messages.error(self.request, _(
+                "This schedule cannot be read: delete it and create it "
+                "again."))
+            raise exceptions.Http302(self.index_url)
+        return row

@@ -1,0 +1,654 @@
+"""The Create / Edit Schedule workflow: a step each for the volumes, when
+to run, the protection options (from the plugin's options schema), the
+retention, and a review with the previews of schedule_preview.
+
+Each step validates its own fields with the engine's rules (timing,
+model, naming), so a wrong value is refused on its field; saving goes
+through schedules_api, which creates the trust with the user's token.
+"""
+
+import copy
+import functools
+import uuid
+import zoneinfo
+
+from django.core.cache import cache
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from horizon import exceptions
+from horizon import messages
+from horizon.utils import functions as horizon_utils
+from horizon import workflows
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import submissions
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import preview as schedule_preview
+from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.dashboards.volumes import picker as volume_picker
+from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection.schedule import words
+from volsnap_dashboard import schema_forms
+
+OPTION_PREFIX = 'option_'
+# The run names each snapshot from the name template.
+NAME_OPTION = 'snapshot_name'
+FORCE_OPTION = 'force'
+CRON = 'cron'
+KIND_SLUG = 'schedulekind'
+WEEKDAYS = ((0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")),
+            (3, _("Thursday")), (4, _("Friday")), (5, _("Saturday")),
+            (6, _("Sunday")))
+KINDS = (('hourly', _("Hourly")), ('daily', _("Daily")),
+         ('weekly', _("Weekly")), ('monthly', _("Monthly")),
+         (CRON, _("Cron expression")))
+
+
+@functools.lru_cache(maxsize=1)
+def zone_choices():
+    """The zone names a schedule accepts (no fixed offsets), sorted."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())
+            if timing.zone_error(name) is None]
+
+
+def user_zone(request):
+    """The user's Horizon time zone, if a schedule accepts it."""
+    zone = horizon_utils.get_timezone(request)
+    return zone if timing.zone_error(zone) is None else 'UTC'
+
+
+class ScheduleResources:
+    """What the steps need from Cinder, fetched once per request: the
+    plugin, the quota, the volumes to pick from (a new schedule) or the
+    edited schedule and its volume."""
+
+    def __init__(self, request, plugin, volume_id=None, schedule_id=None,
+                 index_url=None, search_url=''):
+        self.request = request
+        self.plugin = plugin
+        self.volume_id = volume_id
+        self.schedule_id = schedule_id
+        self.index_url = index_url
+        self.search_url = search_url
+
+    @property
+    def editing(self):
+        return self.schedule_id is not None
+
+    @functools.cached_property
+    def limits(self):
+        """Cinder's absolute limits, or None when Cinder cannot tell
+        (the forecast then says so; saving may still work)."""
+        return protection_forms.limits_or_none(self.request)
+
+    @functools.cached_property
+    def force_supported(self):
+        try:
+            return cinder.snapshot_force_supported(self.request)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, str(exc),
+                              redirect=self.index_url)
+
+    @functools.cached_property
+    def offer(self):
+        """The picker's volumes: a first page to show, or after a POST
+        the project's listing the picks are checked against."""
+        try:
+            # "Add schedule" from a volume: it is ticked.
+            return volume_picker.offer(self.request, self.volume_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve volumes: %s") % exc,
+                redirect=self.index_url)
+
+    @functools.cached_property
+    def edited(self):
+        """(volume, schedule) of the schedule being edited."""
+        try:
+            volume, schedule = schedules_api.find(
+                self.request, self.volume_id, self.schedule_id)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve the schedule: %s") % exc,
+                redirect=self.index_url)
+        if isinstance(schedule, model.Invalid):
+            schedule = self._correctable(schedule)
+        return volume, schedule
+
+    def _correctable(self, invalid):
+        """A schedule the operator's minimum interval now refuses can be
+        opened to choose a longer one; any other cannot be edited."""
+        try:
+            schedule = schedules_api.get(self.request, self.volume_id,
+                                         self.schedule_id)
+        except errors.VolsnapAPIError:
+            schedule = invalid
+        if isinstance(schedule, model.Invalid):
+            messages.error(self.request, _(
+                "This schedule cannot be read (%s): delete it and create it "
+                "again.") % invalid.reason)
+            raise exceptions.Http302(self.index_url)
+        if self.request.method == 'GET':
+            messages.warning(self.request, _(
+                "This schedule does not run: %s Choose a longer interval "
+                "and save it.") % invalid.reason)
+        return schedule
+
+    def held_snapshots(self):
+        """The edited schedule's snapshots (None for a new schedule)."""
+        if not self.editing:
+            return None
+        return schedules_api.snapshots_of(self.request, self.edited[1])
+
+
+class ScheduleAction(workflows.Action):
+    """A step's form; ``resources`` comes with the workflow's context."""
+
+    def __init__(self, request, context, *args, **kwargs):
+        self.resources = context['resources']
+        super().__init__(request, context, *args, **kwargs)
+        for field in self.fields.values():
+            # A browser refuses to submit a form whose field on a hidden
+            # step is out of its range, silently: the server's check
+            # marks the step and says why instead.
+            field.widget.attrs.pop('min', None)
+            field.widget.attrs.pop('max', None)
+
+    @property
+    def edited_schedule(self):
+        return self.resources.edited[1] if self.resources.editing else None
+
+
+class ScheduleStep(workflows.Step):
+    def prepare_action_context(self, request, context):
+        context = super().prepare_action_context(request, context)
+        context['resources'] = self.workflow.resources
+        return context
+
+
+# -- Volumes -----------------------------------------------------------------
+
+class VolumesAction(ScheduleAction):
+    volumes = volume_picker.VolumePickerField(
+        label=_("Volumes"),
+        help_text=_("Each selected volume gets its own schedule, with the "
+                    "settings of the next steps. Only available and in-use "
+                    "volumes can be protected."))
+
+    class Meta:
+        name = _("Volumes")
+        slug = 'volumes'
+        help_text_template = ('volume_protection/schedule_workflow/'
+                              '_volumes_help.html')
+
+    def __init__(self, request, context, *args, **kwargs):
+        super().__init__(request, context, *args, **kwargs)
+        picker = self.fields['volumes']
+        picker.search_url = self.resources.search_url
+        picker.offer(self.resources.offer)
+
+    def get_help_text(self, extra_context=None):
+        picker = self.fields['volumes']
+        return super().get_help_text(dict(extra_context or {}, **{
+            'limits': self.resources.limits,
+            'pending': {'snapshots': len(picker.selected),
+                        'gigabytes': sum(entry.size
+                                         for entry in picker.selected)}}))
+
+    def picked_volumes(self):
+        """The volumes picked, once the step is valid."""
+        by_id = self.resources.offer.volumes()
+        return [by_id[volume_id] for volume_id in self.cleaned_data['volumes']]
+
+
+class VolumesStep(ScheduleStep):
+    action_class = VolumesAction
+    contributes = ('volumes',)
+    template_name = 'volume_protection/schedule_workflow/_volumes_step.html'
+
+
+# -- When --------------------------------------------------------------------
+
+def _shown_for(kinds, label):
+    """Attributes of a field Horizon shows only for these kinds."""
+    attrs = {'class': 'switched', 'data-switch-on': KIND_SLUG}
+    attrs.update(('data-%s-%s' % (KIND_SLUG, kind), label) for kind in kinds)
+    return attrs
+
+
+class WhenAction(ScheduleAction):
+    kind = forms.ChoiceField(
+        label=_("Repeat"), choices=KINDS, initial='daily',
+        widget=forms.Select(attrs={'class': 'switchable',
+                                   'data-slug': KIND_SLUG}))
+    days = forms.TypedMultipleChoiceField(
+        label=_("On days"), choices=WEEKDAYS, coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple(attrs=_shown_for(
+            ('weekly',), _("On days"))))
+    day = forms.IntegerField(
+        label=_("Day of the month"), min_value=1, max_value=31,
+        required=False, initial=1,
+        help_text=_("Months without this day are skipped, as cron does."),
+        widget=forms.NumberInput(attrs=_shown_for(
+            ('monthly',), _("Day of the month"))))
+    hour = forms.IntegerField(
+        label=_("Hour (0-23)"), min_value=0, max_value=23, required=False,
+        initial=2, widget=forms.NumberInput(attrs=_shown_for(
+            ('daily', 'weekly', 'monthly'), _("Hour (0-23)"))))
+    minute = forms.IntegerField(
+        label=_("Minute (0-59)"), min_value=0, max_value=59,
+        required=False, initial=0, widget=forms.NumberInput(
+            attrs=_shown_for(('hourly', 'daily', 'weekly', 'monthly'),
+                             _("Minute (0-59)"))))
+    cron = forms.CharField(
+        label=_("Cron expression"), required=False,
+        max_length=timing.MAX_CRON_LENGTH,
+        help_text=_('Five fields: minute, hour, day of month, month, day of '
+                    'week; for example "30 1 * * 1-5".'),
+        widget=forms.TextInput(attrs=_shown_for((CRON,),
+                                                _("Cron expression"))))
+    tz = forms.ChoiceField(
+        label=_("Time zone"),
+        help_text=_("Runs follow this zone's clock, daylight saving time "
+                    "included."))
+
+    class Meta:
+        name = _("When")
+        slug = 'when'
+        help_text = _("Choose when the schedule runs. The review step "
+                      "shows its next runs.")
+
+    def __init__(self, request, context, *args, **kwargs):
+        super().__init__(request, context, *args, **kwargs)
+        self.fields['tz'].choices = zone_choices()
+        self.fields['tz'].initial = user_zone(request)
+        schedule = self.edited_schedule
+        if schedule is not None:
+            self._show(schedule.when)
+
+    def _show(self, when):
+        self.fields['tz'].initial = when.tz
+        preset = dict(when.preset or {})
+        kind = preset.pop('kind', None)
+        if kind not in timing.PRESETS:
+            self.fields['kind'].initial = CRON
+            self.fields['cron'].initial = when.cron
+            return
+        self.fields['kind'].initial = kind
+        for name, value in preset.items():
+            if name in self.fields:
+                self.fields[name].initial = value
+
+    def _error_field(self, name, kind):
+        if name in ('kind', 'preset'):
+            return 'kind'
+        if name == CRON and kind != CRON:
+            return 'kind'  # a preset's cron: say it on the choice
+        return name if name in self.fields else None
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get('kind')
+        if self.errors or kind is None:
+            return cleaned
+        try:
+            when = self._when(kind, cleaned)
+            timing.validate_when(when.cron, when.tz,
+                                 schedules_api.min_interval())
+        except InvalidParameters as exc:
+            for name, reasons in exc.errors.items():
+                field = self._error_field(name, kind)
+                for reason in reasons:
+                    if field not in self.errors:
+                        self.add_error(field, reason)
+            return cleaned
+        cleaned['when'] = when
+        return cleaned
+
+    @staticmethod
+    def _when(kind, cleaned):
+        tz = cleaned['tz']
+        if kind == CRON:
+            cron = (cleaned.get('cron') or '').strip()
+            error = timing.cron_error(cron)
+            if error:
+                raise InvalidParameters({CRON: [error]})
+            return model.When(cron=' '.join(cron.split()), tz=tz)
+        preset = {'kind': kind}
+        for name in timing.PRESETS[kind]:
+            value = cleaned.get(name)
+            preset[name] = sorted(value) if name == 'days' else value
+        fields = dict(preset)
+        cron = timing.cron_for_preset(fields.pop('kind'), **fields)
+        return model.When(cron=cron, tz=tz, preset=preset)
+
+
+class WhenStep(ScheduleStep):
+    action_class = WhenAction
+    contributes = ('when',)
+
+
+# -- Protection options -------------------------------------------------------
+
+def schedule_options_schema(plugin, force_supported):
+    """The plugin's options schema without what a schedule sets itself:
+    the snapshot's name (from the name template) and, from Cinder API
+    3.66, Force (Cinder snapshots volumes in use without it)."""
+    schema = copy.deepcopy(plugin.get_options_schema())
+    dropped = [NAME_OPTION] + ([] if force_supported else [FORCE_OPTION])
+    for name in dropped:
+        schema.get('properties', {}).pop(name, None)
+    if 'required' in schema:
+        schema['required'] = [name for name in schema['required']
+                              if name not in dropped]
+    return schema
+
+
+class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
+    label = forms.CharField(
+        label=_("Label"), required=False, max_length=model.MAX_LABEL_LENGTH,
+        help_text=_("A short name for the schedule, used for {schedule} in "
+                    "the snapshot names (its id when empty)."))
+    name_template = forms.CharField(
+        label=_("Snapshot name template"), initial=naming.DEFAULT_TEMPLATE,
+        max_length=naming.MAX_TEMPLATE_LENGTH,
+        help_text=_("Placeholders: {volume_name}, {volume_id}, {schedule} "
+                    "and {time}, with a format as in {time:%Y%m%d-%H%M} "
+                    "(the schedule's time zone)."))
+    verify_every = forms.IntegerField(
+        label=_("Verify the newest snapshot every N runs"), min_value=1,
+        max_value=model.MAX_VERIFY_EVERY, required=False,
+        help_text=_("After every N-th successful run, the scheduler "
+                    "restores the new snapshot to a temporary volume, "
+                    "records whether that worked on the snapshot, and "
+                    "deletes the volume. Empty: never."))
+
+    class Meta:
+        name = _("Protection options")
+        slug = 'options'
+        help_text = _("What each run's snapshot is called and how it is "
+                      "made.")
+
+    def __init__(self, request, context, *args, **kwargs):
+        super().__init__(request, context, *args, **kwargs)
+        resources = self.resources
+        schedule = self.edited_schedule
+        self.add_schema_fields(
+            schedule_options_schema(resources.plugin,
+                                    resources.force_supported),
+            prefix=OPTION_PREFIX, plugin_name=resources.plugin.name,
+            initial=schedule.options if schedule else None)
+        if schedule is not None:
+            self.fields['label'].initial = schedule.label
+            self.fields['name_template'].initial = schedule.name_template
+            self.fields['verify_every'].initial = schedule.verify_every
+
+    def clean_name_template(self):
+        template = self.cleaned_data['name_template']
+        error = naming.template_error(template)
+        if error:
+            raise forms.ValidationError(error)
+        return template
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            cleaned['options'] = self.validated_values(OPTION_PREFIX)
+        return cleaned
+
+
+class OptionsStep(ScheduleStep):
+    action_class = OptionsAction
+    contributes = ('options', 'name_template', 'label', 'verify_every')
+
+
+# -- Retention ---------------------------------------------------------------
+
+class RetentionAction(ScheduleAction):
+    retention_count = forms.IntegerField(
+        label=_("Keep the last"), min_value=1, required=False,
+        help_text=_("How many of the schedule's snapshots to keep."))
+    retention_days = forms.IntegerField(
+        label=_("Keep for days"), min_value=1,
+        max_value=model.MAX_RETENTION_DAYS, required=False,
+        help_text=_("Keep the snapshots younger than this many days."))
+
+    class Meta:
+        name = _("Retention")
+        slug = 'retention'
+        help_text = _("Set a number of snapshots, a number of days, or "
+                      "both: a snapshot either rule keeps is kept, and the "
+                      "newest one always is. Older snapshots of the "
+                      "schedule are deleted after each run.")
+
+    def __init__(self, request, context, *args, **kwargs):
+        super().__init__(request, context, *args, **kwargs)
+        schedule = self.edited_schedule
+        if schedule is not None:
+            self.fields['retention_count'].initial = schedule.retention.count
+            self.fields['retention_days'].initial = schedule.retention.days
+        else:
+            self.fields['retention_count'].initial = 7
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        kept = model.Retention(count=cleaned.get('retention_count'),
+                               days=cleaned.get('retention_days'))
+        problems = model.retention_errors(kept)
+        for name, reasons in problems.items():
+            for reason in reasons:
+                self.add_error(name if name in self.fields else None, reason)
+        if not problems:
+            cleaned['retention'] = kept
+        return cleaned
+
+
+class RetentionStep(ScheduleStep):
+    action_class = RetentionAction
+    contributes = ('retention',)
+
+
+# -- Review ------------------------------------------------------------------
+
+class ReviewAction(ScheduleAction):
+    # One creation per displayed form (see submissions.OnceOnlyMixin).
+    submission = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        name = _("Review")
+        slug = 'review'
+
+    def __init__(self, request, context, *args, **kwargs):
+        super().__init__(request, context, *args, **kwargs)
+        self.fields['submission'].initial = uuid.uuid4().hex
+
+
+class ReviewStep(ScheduleStep):
+    action_class = ReviewAction
+    contributes = ('submission',)
+    template_name = 'volume_protection/schedule_workflow/_review_step.html'
+
+
+# -- One-time token -----------------------------------------------------------
+
+def _submission_key(request, token):
+    return 'volsnap-schedule-submission:%s:%s' % (request.user.id, token)
+
+
+def claim_submission(request, token):
+    """Whether this displayed form may save now: a repeated POST of the
+    same form (double click, resubmit, another node) is refused."""
+    return cache.add(_submission_key(request, token), submissions.PENDING,
+                     submissions.TTL)
+
+
+def finish_submission(request, token, done):
+    """Done: refuse any repeat; not done: the form may be sent again."""
+    key = _submission_key(request, token)
+    if done:
+        cache.set(key, submissions.DONE, submissions.TTL)
+    else:
+        cache.delete(key)
+
+
+# -- Workflows ----------------------------------------------------------------
+
+class ScheduleWorkflow(workflows.Workflow):
+    """Shared by create and edit; ``resources`` come from the view."""
+
+    success_url = 'horizon:project:volume_protection:index'
+    classes = ('volsnap-schedule-workflow',)
+
+    def __init__(self, request=None, context_seed=None, entry_point=None,
+                 resources=None, **kwargs):
+        self.resources = resources
+        self.outcome = None
+        super().__init__(request, context_seed, entry_point, **kwargs)
+
+    def format_status_message(self, message):
+        return self.outcome or super().format_status_message(message)
+
+    def refuse(self, message):
+        """Refuse the save: ``message`` on the review step, the form shown
+        again with everything the user entered."""
+        self.add_error_to_step(message, 'review')
+        step = self.get_step('review')
+        step.has_errors = True
+        self.entry_point = 'review'
+        raise forms.ValidationError(message)
+
+    def refuse_invalid(self, exc):
+        """Errors the engine found at saving, on the fields they name."""
+        reasons = ' '.join('%s' % reason for found in exc.errors.values()
+                           for reason in found)
+        self.refuse(_("The schedule was not saved: %s") % reasons)
+
+    def handle(self, request, context):
+        token = context.get('submission')
+        if not claim_submission(request, token):
+            self.outcome = _("This form was already submitted; nothing was "
+                             "done twice.")
+            return True
+        done = False
+        try:
+            done = self.save(request, context)
+            return done
+        finally:
+            finish_submission(request, token, done)
+
+
+class CreateSchedule(ScheduleWorkflow):
+    slug = 'create_schedule'
+    name = _("Create Schedule")
+    finalize_button_name = _("Create Schedule")
+    default_steps = (VolumesStep, WhenStep, OptionsStep, RetentionStep,
+                     ReviewStep)
+
+    def save(self, request, context):
+        """One schedule per volume. Nothing saved if the first one fails
+        (a trust Keystone refuses is refused for all)."""
+        by_id = self.resources.offer.volumes()
+        volumes = [by_id[volume_id] for volume_id in context['volumes']]
+        created = []
+        for volume in volumes:
+            try:
+                schedules_api.create(
+                    request, volume.id, context['when'], context['options'],
+                    context['name_template'], context['retention'],
+                    label=context.get('label') or '',
+                    verify_every=context.get('verify_every'))
+            except (errors.VolsnapAPIError, InvalidParameters) as exc:
+                if not created:  # nothing saved: the form says why
+                    if isinstance(exc, InvalidParameters):
+                        self.refuse_invalid(exc)
+                    self.refuse(_("The schedule was not saved: %s") % exc)
+                messages.error(request, _(
+                    'Unable to create a schedule for volume "%(volume)s": '
+                    '%(reason)s') % {'volume': volume.name or volume.id,
+                                     'reason': exc})
+                continue
+            created.append(volume)
+        self.outcome = ngettext(
+            'Created a schedule for volume %(volumes)s.',
+            'Created schedules for volumes %(volumes)s.', len(created)) % {
+                'volumes': ', '.join(v.name or v.id for v in created)}
+        return bool(created)
+
+
+class UpdateSchedule(ScheduleWorkflow):
+    slug = 'update_schedule'
+    name = _("Edit Schedule")
+    finalize_button_name = _("Save")
+    default_steps = (WhenStep, OptionsStep, RetentionStep, ReviewStep)
+
+    def save(self, request, context):
+        volume, schedule = self.resources.edited
+        try:
+            schedules_api.update(
+                request, volume.id, schedule.id, when=context['when'],
+                options=context['options'],
+                name_template=context['name_template'],
+                retention=context['retention'],
+                label=context.get('label') or '',
+                verify_every=context.get('verify_every'))
+        except InvalidParameters as exc:
+            self.refuse_invalid(exc)
+        except errors.VolsnapAPIError as exc:
+            self.refuse(_("The schedule was not saved: %s") % exc)
+        self.outcome = _('Saved the schedule of volume "%s".') % (
+            volume.name or volume.id)
+        return True
+
+
+def preview_of(workflow, now=None):
+    """The preview of what the workflow's fields say now (a bound
+    workflow: a POST); parts whose steps are not valid are left out."""
+    resources = workflow.resources
+    steps = {step.slug: step.action for step in workflow.steps}
+    when = retention = None
+    if steps['when'].is_valid():
+        when = steps['when'].cleaned_data['when']
+    if steps['retention'].is_valid():
+        retention = steps['retention'].cleaned_data['retention']
+    problems = [(step.name, error) for step in workflow.steps
+                if step.slug in ('when', 'retention')
+                for errors_ in step.action.errors.values()
+                for error in errors_]
+    held = None
+    if resources.editing:
+        volumes = [resources.edited[0]]
+        held = held_or_none(resources)
+    elif steps['volumes'].is_valid():
+        volumes = steps['volumes'].picked_volumes()
+    else:
+        volumes = []
+    preview = schedule_preview.build(volumes, when, retention,
+                                     resources.limits, held=held, now=now)
+    preview.problems = problems
+    if steps['options'].is_valid():
+        preview.verification = verify_marks.every_runs(
+            steps['options'].cleaned_data.get('verify_every'))
+    if when is not None and retention is not None:
+        preview.summary = _("Runs %(when)s; %(retention)s.") % {
+            'when': words.describe(when),
+            'retention': words.describe_retention(retention)}
+    if resources.editing and held is None:
+        preview.problem = _("Unable to list the schedule's snapshots: the "
+                            "dry run and the forecast are not shown.")
+        preview.dry_run = preview.forecast = None
+    return preview
+
+
+def held_or_none(resources):
+    try:
+        return resources.held_snapshots()
+    except errors.VolsnapAPIError:
+        return None

@@ -1,0 +1,127 @@
+"""The Snapshots tab's listing: one page of snapshots and one listing
+of the project's volumes, joined in memory."""
+
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import messages
+from horizon import tables
+from horizon.utils import memoized
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
+from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
+
+
+class SnapshotListMixin(tables.PagedTableMixin):
+    """One snapshot page and one volume-name listing, joined in memory."""
+
+    search_opts = {}
+    #: Cinder accepts every filter from admins, whatever its configuration.
+    admin_filters = False
+
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        volume = filters.pop('volume', None)
+        if volume:
+            filters['volume_id'] = self._volume_id_for(volume)
+        name = filters.pop('name', None)
+        if name:
+            filters[self._name_filter()] = name
+        status = filters.pop('status', None)
+        if status:
+            filters['status'] = self._status_for(status)
+        return filters
+
+    def _status_for(self, text):
+        """Cinder's status for one chosen from the list or typed as the
+        table shows it ("Error Deleting")."""
+        status = protection_tables.status_for(text)
+        if status is None:
+            messages.warning(self.request, _(
+                'No snapshot status is called "%s": choose one from the '
+                'list.') % text)
+            return text  # Cinder matches nothing: an empty list, as asked
+        return status
+
+    def _name_filter(self):
+        try:
+            key = cinder.name_filter(self.request, 'snapshot',
+                                     admin=self.admin_filters)
+        except errors.VolsnapAPIError:
+            return 'name'  # the listing itself will say what is wrong
+        if key == 'name':
+            messages.info(self.request, _(
+                "This cloud matches snapshot names exactly: type the "
+                "whole name."))
+        return key
+
+    def _volume_id_for(self, text):
+        matches = [volume_id for volume_id, name in self.volume_names.items()
+                   if name == text]
+        return matches[0] if len(matches) == 1 else text
+
+    def volume_listing_options(self):
+        """Extra arguments of the volume-name listing (the project tab
+        asks for the statuses its revert action needs)."""
+        return {}
+
+    @property
+    @memoized.memoized_method
+    def volume_names(self):
+        try:
+            return cinder.volume_names(self.request, dict(self.search_opts),
+                                       **self.volume_listing_options())
+        except errors.VolsnapAPIError:
+            exceptions.handle(self.request,
+                              _("Unable to retrieve volume names."))
+            return {}
+
+    def source_volume_names(self, snapshots):
+        """Volume id -> name for the page's ``snapshots``."""
+        return self.volume_names
+
+    def scheduled_volumes(self, snapshots):
+        """The volumes of the page's ``snapshots`` that carry schedules,
+        with their metadata (one listing, by Cinder's metadata filter);
+        None if Cinder cannot list them."""
+        try:
+            return list(cinder.volume_list(self.request, search_opts=dict(
+                self.search_opts, **schedule_marks.SCHEDULED_VOLUMES)))
+        except errors.VolsnapAPIError:
+            return None
+
+    def _mark_scheduled(self, snapshots):
+        """Which schedule made each snapshot: one more listing, only when
+        the page shows a snapshot a schedule made."""
+        scheduled = schedule_marks.made_by_schedule(snapshots)
+        if scheduled:
+            schedule_marks.mark(scheduled,
+                                self.scheduled_volumes(scheduled))
+
+    def get_data(self):
+        marker, sort_dir = self._get_marker()
+        filters = self.get_filters()
+        search_opts = dict(self.search_opts, **filters)
+        # Read by the revert marks: which rows are their volume's newest.
+        self.page_marker, self.page_filters = marker, filters
+        try:
+            snapshots, self._has_more_data, self._has_prev_data = \
+                cinder.snapshot_list_paged(self.request,
+                                           search_opts=search_opts,
+                                           marker=marker, sort_dir=sort_dir)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve snapshots: %s") % exc)
+            return []
+        names = self.source_volume_names(snapshots)
+        for snapshot in snapshots:
+            snapshot.source_volume_name = names.get(snapshot.volume_id)
+        self._mark_scheduled(snapshots)
+        failed = [s.id for s in snapshots
+                  if s.status in ('error', 'error_deleting')]
+        if failed:
+            reasons = cinder.error_reasons(self.request, failed)
+            for snapshot in snapshots:
+                snapshot.error_reason = reasons.get(snapshot.id)
+        return snapshots

@@ -1,0 +1,165 @@
+"""How well a volume is protected, from its schedules and snapshots.
+
+A pure function of what one volume listing and one snapshot listing
+give (the schedules are decoded from the volume's metadata), so the
+Volumes tab computes every row without another call, and the rules are
+tested on their own.
+"""
+
+import dataclasses
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection.schedule import states as schedule_states
+from volsnap_dashboard.protection.schedule import timing
+
+UNPROTECTED = 'unprotected'
+MANUAL_ONLY = 'manual_only'
+#: A volume whose schedule is active.
+PROTECTED = 'protected'
+# A volume's schedule's other states, as the rule names them.
+OVERDUE = schedule_states.OVERDUE
+FAILING = schedule_states.FAILING
+PAUSED = schedule_states.PAUSED
+AUTHORIZATION_LOST = schedule_states.AUTHORIZATION_LOST
+INVALID = schedule_states.INVALID
+RUN_REQUESTED = schedule_states.RUN_REQUESTED
+#: The scheduler's temporary verification volume: not the user's to
+#: protect, and deleted automatically.
+TEMPORARY = 'temporary'
+
+#: Most urgent first: a volume with several schedules shows the most
+#: urgent of their states (one active schedule that works outweighs a
+#: paused one, a failing one outweighs both).
+URGENCY = (INVALID, AUTHORIZATION_LOST, FAILING, OVERDUE, RUN_REQUESTED,
+           PROTECTED, PAUSED)
+
+#: Literal strings, so that makemessages finds them; a schedule's
+#: states in the rule's words.
+STATE_DISPLAY = (
+    (UNPROTECTED, pgettext_lazy('Protection state of a volume',
+                                'Unprotected')),
+    (MANUAL_ONLY, pgettext_lazy('Protection state of a volume',
+                                'Manual only')),
+    (PROTECTED, pgettext_lazy('Protection state of a volume', 'Protected')),
+) + tuple((state, text) for state, text in schedule_states.DISPLAY
+          if state != schedule_states.ACTIVE) + (
+    (TEMPORARY, pgettext_lazy('Protection state of a volume',
+                              'Temporary (verification)')),
+)
+
+# Snapshots still changing: the row is refreshed until they settle.
+_CHANGING = ('creating', 'deleting')
+
+
+@dataclasses.dataclass(frozen=True)
+class Protection:
+    """A volume's protection: ``state`` (one of the constants above),
+    ``reason`` (why it fails or is invalid, as recorded), ``failures``
+    (runs failed in a row), its newest available snapshot and that
+    snapshot's age, the next scheduled run (aware, in the schedule's
+    zone), whether something is still changing (``busy``, a
+    verification pending included) and the VerificationState of its
+    newest verified snapshot (``last_verified``)."""
+    state: str
+    reason: str = ''
+    failures: int = 0
+    newest_snapshot: object = None
+    newest_age: datetime.timedelta | None = None
+    next_run: datetime.datetime | None = None
+    schedules: tuple = ()
+    busy: bool = False
+    last_verified: object = None
+    #: The state and reason are the scheduler's record (which the
+    #: project's members can write too), not the page's finding.
+    recorded: bool = False
+
+
+def _newest_available(snapshots):
+    dated = [(retention.created_at(snapshot), snapshot)
+             for snapshot in snapshots
+             if getattr(snapshot, 'status', None) == 'available']
+    dated = [(moment, snapshot) for moment, snapshot in dated if moment]
+    if not dated:
+        return None, None
+    return max(dated, key=lambda pair: pair[0])
+
+
+def schedule_state(schedule, now,
+                   overdue_after=schedule_states.OVERDUE_AFTER):
+    """``(state, reason, failures)`` of one schedule (or Invalid): the
+    rule's state, ``PROTECTED`` for an active schedule; the reason and
+    failures where the scheduler recorded them."""
+    state = schedule_states.state_of(schedule, now, overdue_after)
+    if state == schedule_states.ACTIVE:
+        return PROTECTED, '', 0
+    if isinstance(schedule, model.Invalid):
+        return state, schedule.reason, 0
+    if schedule_states.recorded(schedule, state):
+        return state, schedule.state.reason, schedule.state.failures
+    return state, '', 0
+
+
+def _next_run(schedules, now):
+    runs = []
+    for schedule in schedules:
+        if isinstance(schedule, model.Schedule) and not schedule.paused:
+            runs.extend(timing.next_runs(schedule.when.cron,
+                                         schedule.when.tz, now, 1))
+    return min(runs, key=lambda run: run.timestamp(), default=None)
+
+
+def protection_of(schedules, snapshots, now,
+                  overdue_after=schedule_states.OVERDUE_AFTER):
+    """The Protection of a volume with ``schedules`` (each a Schedule or
+    an Invalid, as decoded from its metadata) and ``snapshots`` (its
+    snapshots, any status), at ``now`` (aware).
+
+    Without a schedule, a volume with an available snapshot is protected
+    by hand only; one whose snapshots all failed is unprotected.
+    """
+    created, newest = _newest_available(snapshots)
+    busy = (any(getattr(snapshot, 'status', None) in _CHANGING
+                or verify_marks.pending(snapshot)
+                for snapshot in snapshots)
+            or any(isinstance(schedule, model.Schedule)
+                   and schedule_states.pending_request(schedule) is not None
+                   for schedule in schedules))
+    common = {'newest_snapshot': newest,
+              'newest_age': now - created if created else None,
+              'schedules': tuple(schedules), 'busy': busy,
+              'last_verified': verify_marks.last_verified(snapshots)}
+    if not schedules:
+        return Protection(state=MANUAL_ONLY if newest else UNPROTECTED,
+                          **common)
+    states = [(schedule_state(schedule, now, overdue_after), schedule)
+              for schedule in schedules]
+    (state, reason, failures), schedule = min(
+        states, key=lambda entry: URGENCY.index(entry[0][0]))
+    recorded = schedule_states.recorded(schedule, state)
+    return Protection(state=state, reason=reason, failures=failures,
+                      next_run=_next_run(schedules, now), recorded=recorded,
+                      **common)
+
+
+def describe(protection):
+    """The state in words, with the reason and failures in a row where
+    they explain it."""
+    display = dict(STATE_DISPLAY)[protection.state]
+    if protection.state == FAILING and protection.failures > 1:
+        display = _("%(state)s (%(count)d runs in a row)") % {
+            'state': display, 'count': protection.failures}
+    if protection.recorded and protection.reason:
+        return _("%(state)s, as the scheduler recorded: %(reason)s") % {
+            'state': display, 'reason': protection.reason}
+    if protection.recorded:
+        return _("%s, as the scheduler recorded") % display
+    if protection.reason:
+        return _("%(state)s: %(reason)s") % {'state': display,
+                                             'reason': protection.reason}
+    return display

@@ -1,0 +1,254 @@
+"""The Volumes tab's table: every volume of the project with its
+protection state, newest snapshot, next scheduled run and last
+verification.
+
+The scheduler's temporary verification volumes are listed too (a tenant
+sees them in Cinder's own volume list as well), marked "Temporary
+(verification)" and without actions: they are never the user's to
+protect, and are deleted automatically."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils import http as http_utils
+from django.utils import timesince
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from horizon import tables
+
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.dashboards.volumes import state as states
+from volsnap_dashboard.protection import verification
+from volsnap_dashboard import policy
+
+ALL = 'all'
+
+# The row keeps polling (None) while a snapshot is being made or deleted
+# or a run was asked for; otherwise whether the volume is safe.
+STATE_STATUS = (
+    (states.PROTECTED, True),
+    (states.MANUAL_ONLY, True),
+    (states.PAUSED, True),
+    (states.RUN_REQUESTED, None),
+    (states.UNPROTECTED, False),
+    (states.OVERDUE, False),
+    (states.FAILING, False),
+    (states.AUTHORIZATION_LOST, False),
+    (states.INVALID, False),
+    (states.TEMPORARY, True),
+)
+
+# Cinder snapshots a volume in these states only.
+PROTECTABLE_STATUSES = ('available', 'in-use')
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def with_protection(volume, snapshots, at=None, project_id=None):
+    """``volume`` with its Protection attached, from its snapshots
+    (``project_id``: the viewer's, whose volume it is)."""
+    if verification.is_verification_volume(volume):
+        volume.protection = states.Protection(state=states.TEMPORARY)
+        return volume
+    at = at or now()
+    schedules = schedule_guard.checked(
+        # As the scheduler reads them: the operator's minimum counts.
+        schedule_guard.schedules_of(volume, schedules_api.min_interval(),
+                                    project_id),
+        lambda schedule: states.protection_of([schedule], [], at))
+    volume.protection = states.protection_of(schedules, snapshots, at)
+    return volume
+
+
+def users_volume(volume):
+    """Not a temporary verification volume: row actions apply."""
+    return volume.protection.state != states.TEMPORARY
+
+
+def protected_volumes(volumes, snapshots, at=None, project_id=None):
+    """Each of ``volumes`` with its Protection, from one listing of the
+    project's ``snapshots`` joined by volume id."""
+    by_volume = {}
+    for snapshot in snapshots:
+        by_volume.setdefault(snapshot.volume_id, []).append(snapshot)
+    at = at or now()
+    return [with_protection(volume, by_volume.get(volume.id, []), at,
+                            project_id)
+            for volume in volumes]
+
+
+class ProtectNow(policy.CachedPolicyActionMixin, tables.LinkAction):
+    name = 'protect_now'
+    verbose_name = _("Protect Now")
+    url = 'horizon:project:volume_protection:protect'
+    classes = ('ajax-modal',)
+    icon = 'camera'
+    policy_rules = policy.PROTECT
+
+    def allowed(self, request, volume=None):
+        return volume is None or (volume.status in PROTECTABLE_STATUSES
+                                  and users_volume(volume))
+
+    def get_link_url(self, volume):
+        return '%s?%s' % (reverse(self.url),
+                          http_utils.urlencode({'volume_id': volume.id}))
+
+
+class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
+    """The schedule workflow with this volume picked."""
+
+    name = 'add_schedule'
+    verbose_name = _("Add Schedule")
+    url = 'horizon:project:volume_protection:create_schedule'
+    classes = ('ajax-modal',)
+    icon = 'clock-o'
+    policy_rules = policy.CHANGE_SCHEDULE
+
+    def allowed(self, request, volume=None):
+        return volume is None or users_volume(volume)
+
+    def get_link_url(self, volume):
+        return '%s?%s' % (reverse(self.url),
+                          http_utils.urlencode({'volume_id': volume.id}))
+
+
+class StateFilter(tables.FixedFilterAction):
+    """Buttons per state, counted; rows are shown or hidden in the
+    browser, as every volume of the project is on the page."""
+
+    def get_fixed_buttons(self):
+        buttons = [{'text': _("All"), 'value': ALL}]
+        buttons.extend({'text': text, 'value': state}
+                       for state, text in states.STATE_DISPLAY)
+        return buttons
+
+    def categorize(self, table, volumes):
+        categories = {ALL: list(volumes)}
+        for volume in volumes:
+            categories.setdefault(volume.protection.state, []).append(volume)
+        return categories
+
+
+class VolumeRow(tables.Row):
+    ajax = True
+
+    def get_data(self, request, volume_id):
+        volume = cinder.volume_get(request, volume_id)
+        snapshots = cinder.snapshot_list(
+            request, search_opts={'volume_id': volume.id})
+        return with_protection(volume, list(snapshots),
+                               project_id=request.user.project_id)
+
+    def load_cells(self, volume=None):
+        super().load_cells(volume)
+        volume = self.datum
+        self.classes.extend(['category-' + ALL,
+                             'category-' + volume.protection.state])
+
+    @property
+    def status(self):
+        if self.datum.protection.busy:
+            return None
+        return super().status
+
+
+def volume_name(volume):
+    return volume.name or volume.id
+
+
+def volume_link(volume):
+    return snapshot_tables.url_for('horizon:project:volumes:detail',
+                                   volume.id)
+
+
+def state(volume):
+    return volume.protection.state
+
+
+class StateColumn(tables.Column):
+    """The state's words, with the recorded reason when it fails."""
+
+    def get_data(self, volume):
+        return states.describe(volume.protection)
+
+
+def newest_snapshot(volume):
+    snapshot = volume.protection.newest_snapshot
+    if snapshot is None:
+        return _("None")
+    return snapshot.name or snapshot.id
+
+
+def newest_snapshot_link(volume):
+    snapshot = volume.protection.newest_snapshot
+    if snapshot is None:
+        return None
+    return snapshot_tables.url_for('horizon:project:volume_protection:detail',
+                                   snapshot.id)
+
+
+def newest_age(volume):
+    age = volume.protection.newest_age
+    if age is None:
+        return '-'
+    return _("%s ago") % timesince.timesince(now() - age, now())
+
+
+def next_run(volume):
+    """In the user's time zone, with the UTC time on hover."""
+    run = volume.protection.next_run
+    if run is None:
+        return '-'
+    utc = run.astimezone(datetime.timezone.utc)
+    return format_html(
+        '<span title="{}">{}</span>',
+        formats.date_format(utc, 'Y-m-d H:i') + ' UTC',
+        formats.date_format(timezone.localtime(run), 'Y-m-d H:i T'))
+
+
+def last_verified(volume):
+    """How the newest verified snapshot's verification ended, when."""
+    state = volume.protection.last_verified
+    return (verify_marks.ended(state, now()) if state else None) or '-'
+
+
+def size_in_gib(volume):
+    return _("%s GiB") % volume.size
+
+
+class VolumeProtectionTable(tables.DataTable):
+    name = tables.WrappingColumn(volume_name, verbose_name=_("Volume"),
+                                 link=volume_link)
+    size = tables.Column(size_in_gib, verbose_name=_("Size"),
+                         attrs={'data-type': 'size'})
+    state = StateColumn(state, verbose_name=_("Protection"), status=True,
+                        status_choices=STATE_STATUS)
+    newest = tables.WrappingColumn(newest_snapshot,
+                                   verbose_name=_("Newest Available Snapshot"),
+                                   link=newest_snapshot_link)
+    age = tables.Column(newest_age, verbose_name=_("Snapshot Age"))
+    next_run = tables.Column(next_run, verbose_name=_("Next Scheduled Run"))
+    last_verified = tables.Column(
+        last_verified, verbose_name=_("Last Verified"),
+        help_text=_("The verification of the volume's newest verified "
+                    "snapshot: restored to a temporary volume successfully, "
+                    "or not."))
+
+    def get_object_display(self, volume):
+        return volume_name(volume)
+
+    class Meta:
+        name = 'volume_protection'
+        verbose_name = _("Volumes")
+        status_columns = ('state',)
+        row_class = VolumeRow
+        table_actions = (StateFilter,)
+        row_actions = (ProtectNow, AddSchedule)
