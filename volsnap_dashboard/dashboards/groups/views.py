@@ -14,10 +14,10 @@ from openstack_dashboard import policy as dashboard_policy
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
+from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import views as common_views
 from volsnap_dashboard.dashboards.groups import forms as group_forms
 from volsnap_dashboard.dashboards.groups import marks as group_marks
-from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
 from volsnap_dashboard.dashboards.snapshots import views
 from volsnap_dashboard import policy
 
@@ -137,9 +137,9 @@ class GroupSnapshotDetailView(policy.PolicyRequiredMixin, GroupSnapshotMixin,
             volume_names = {}
         for member in context['members']:
             member.source_volume_name = volume_names.get(member.volume_id)
-            member.status_label = protection_tables.status_label(
+            member.status_label = statuses.status_label(
                 member.status)
-        context['status_label'] = protection_tables.status_label(
+        context['status_label'] = statuses.status_label(
             group_snapshot.status)
         context['group_name'] = self.group_name(group_snapshot.group_id)
         available = group_snapshot.status == 'available'

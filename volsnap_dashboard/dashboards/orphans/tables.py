@@ -24,8 +24,9 @@ from horizon.utils import settings as horizon_settings
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import statuses
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.orphans import finder as orphans
-from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
@@ -42,7 +43,7 @@ PREV_MARKER_PARAM = 'prev_orphan_marker'
 KIND_FIELD = 'kind'
 
 # What Cinder deletes without force.
-DELETABLE_SNAPSHOT_STATUSES = protection_tables.DELETABLE_STATUSES
+DELETABLE_SNAPSHOT_STATUSES = statuses.DELETABLE_STATUSES
 DELETABLE_VOLUME_STATUSES = ('available', 'error', 'error_restoring',
                              'error_extending', 'error_managing')
 
@@ -103,9 +104,9 @@ def age_html(orphan):
 
 def name_link(orphan):
     if orphan.resource_type == orphans.SNAPSHOT:
-        return protection_tables.url_for(
+        return common_tables.url_for(
             'horizon:project:volume_protection:detail', orphan.resource_id)
-    return protection_tables.url_for('horizon:project:volumes:detail',
+    return common_tables.url_for('horizon:project:volumes:detail',
                                      orphan.resource_id)
 
 
@@ -393,7 +394,7 @@ class KindFilter(tables.FilterAction):
         return orphans.kind_for(getattr(self, 'filter_string', None))
 
 
-class OrphansTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
+class OrphansTable(common_tables.GoneRowsTableMixin, tables.DataTable):
     #: {row id: row} of every row the tab lists (set by the tab; the page
     #: shows some of them): an action acts on these only.
     listed = {}
@@ -406,7 +407,7 @@ class OrphansTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
                          attrs={'data-type': 'size'})
     status = tables.Column(
         'status', verbose_name=_("Status"),
-        display_choices=protection_tables.SNAPSHOT_STATUS_DISPLAY)
+        display_choices=statuses.SNAPSHOT_STATUS_DISPLAY)
     age = tables.Column(age_html, verbose_name=_("Age"))
 
     def get_object_id(self, orphan):

@@ -21,9 +21,9 @@ from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
-from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
@@ -250,7 +250,7 @@ NOT_LISTED = _("it is not among the schedules listed (deleted or changed "
                "since the page was drawn): nothing was done.")
 
 
-class ScheduleBatchAction(protection_tables.GoneRowsBatchMixin,
+class ScheduleBatchAction(common_tables.GoneRowsBatchMixin,
                           ScheduleTargetMixin,
                           policy.CachedPolicyActionMixin,
                           tables.BatchAction):
@@ -399,7 +399,7 @@ def schedule_name(row):
     return row.label
 
 
-class SchedulesTable(protection_tables.GoneRowsTableMixin, tables.DataTable):
+class SchedulesTable(common_tables.GoneRowsTableMixin, tables.DataTable):
     schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
                                      link=detail_link)
     volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),

@@ -9,8 +9,8 @@ from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
-from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
 
 
 class SnapshotListMixin(tables.PagedTableMixin):
@@ -36,7 +36,7 @@ class SnapshotListMixin(tables.PagedTableMixin):
     def _status_for(self, text):
         """Cinder's status for one chosen from the list or typed as the
         table shows it ("Error Deleting")."""
-        status = protection_tables.status_for(text)
+        status = statuses.status_for(text)
         if status is None:
             messages.warning(self.request, _(
                 'No snapshot status is called "%s": choose one from the '

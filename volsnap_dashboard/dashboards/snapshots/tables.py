@@ -1,17 +1,11 @@
 import collections
-import copy
 import functools
-import re
-import types
 
 from django import http
 from django import shortcuts
-from django.urls import get_script_prefix
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from django.utils.translation import pgettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
@@ -21,6 +15,8 @@ from openstack_dashboard import policy as dashboard_policy
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import statuses
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.groups import marks as group_marks
 from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
@@ -29,66 +25,6 @@ from volsnap_dashboard.dashboards.snapshots.verify import (
     actions as verify_actions)
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard import policy
-
-# None: still changing, so the row keeps polling.
-SNAPSHOT_STATUS_CHOICES = (
-    ('available', True),
-    ('error', False),
-    ('error_deleting', False),
-    ('creating', None),
-    ('deleting', None),
-    ('restoring', None),
-    ('backing-up', None),
-    ('unmanaging', None),
-)
-
-# Cinder's ids: only ids of this form are put into cached row actions.
-CINDER_ID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
-                       r'[0-9a-f]{12}')
-
-# What Cinder deletes without force (an admin can force the others).
-DELETABLE_STATUSES = ('available', 'error')
-# Cinder renames a snapshot and changes its metadata whatever its status
-# (even while it is being created); only one being deleted is not worth it.
-EDITABLE_STATUSES = ('available', 'error', 'error_deleting', 'creating',
-                     'restoring', 'backing-up', 'unmanaging')
-
-# Literal strings, so that makemessages finds them.
-SNAPSHOT_STATUS_DISPLAY = (
-    ('available',
-     pgettext_lazy('Current status of a snapshot', 'Available')),
-    ('creating',
-     pgettext_lazy('Current status of a snapshot', 'Creating')),
-    ('deleting',
-     pgettext_lazy('Current status of a snapshot', 'Deleting')),
-    ('error',
-     pgettext_lazy('Current status of a snapshot', 'Error')),
-    ('error_deleting',
-     pgettext_lazy('Current status of a snapshot', 'Error Deleting')),
-    ('restoring',
-     pgettext_lazy('Current status of a snapshot', 'Restoring')),
-    ('backing-up',
-     pgettext_lazy('Current status of a snapshot', 'Backing Up')),
-    ('unmanaging',
-     pgettext_lazy('Current status of a snapshot', 'Unmanaging')),
-)
-
-
-def status_label(status):
-    """A snapshot status as the tables show it ("Error Deleting")."""
-    return dict(SNAPSHOT_STATUS_DISPLAY).get(
-        status, str(status).replace('_', ' ').replace('-', ' ').title())
-
-
-def status_for(text):
-    """Cinder's status for ``text`` as shown ("Error Deleting") or as
-    Cinder writes it ("error_deleting"), whatever its case; None if no
-    status is called so."""
-    wanted = ' '.join(text.replace('_', ' ').split()).casefold()
-    for status, label in SNAPSHOT_STATUS_DISPLAY:
-        if wanted in (str(label).casefold(), status.replace('_', ' ')):
-            return status
-    return None
 
 
 def display_name_of(table, snapshot_id):
@@ -121,7 +57,7 @@ class SnapshotLinkAction(policy.CachedPolicyActionMixin, tables.LinkAction):
     def get_link_url(self, datum=None):
         if datum is None:
             return super().get_link_url(datum)
-        return url_for(self.url, self.table.get_object_id(datum))
+        return common_tables.url_for(self.url, self.table.get_object_id(datum))
 
 
 class AvailableSnapshotModal(PolicyTargetMixin, SnapshotLinkAction):
@@ -139,7 +75,8 @@ class EditableSnapshotModal(PolicyTargetMixin, SnapshotLinkAction):
     classes = ('ajax-modal',)
 
     def allowed(self, request, snapshot=None):
-        return snapshot is None or snapshot.status in EDITABLE_STATUSES
+        return (snapshot is None
+                or snapshot.status in statuses.EDITABLE_STATUSES)
 
 
 class RestoreSnapshot(AvailableSnapshotModal):
@@ -229,30 +166,8 @@ class UpdateMetadata(EditableSnapshotModal):
     policy_rules = policy.UPDATE_METADATA
 
 
-class GoneRowsBatchMixin:
-    """A batch action POSTed for a row that someone else deleted since the
-    page was drawn (datum None) goes on, to report it already gone, even
-    when the table is now empty (where BatchAction would refuse it)."""
-
-    def _allowed(self, request, datum=None):
-        if datum is None and request.method == 'POST':
-            return self.policy_allows(request) and self.allowed(request)
-        return super()._allowed(request, datum)
-
-
-class GoneRowsTableMixin:
-    """A table whose row was deleted by someone else since the page was
-    drawn: its action finds out and says so (see GoneRowsBatchMixin),
-    instead of Horizon's bare redirect to the panel."""
-
-    def get_object_by_id(self, lookup):
-        try:
-            return super().get_object_by_id(lookup)
-        except exceptions.Http302:
-            return None
-
-
-class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
+class DeleteSnapshots(common_tables.GoneRowsBatchMixin,
+                      policy.CachedPolicyActionMixin,
                       PolicyTargetMixin, tables.DeleteAction):
     policy_rules = policy.DELETE
     help_text = _("Deleted snapshots are not recoverable.")
@@ -278,7 +193,7 @@ class DeleteSnapshots(GoneRowsBatchMixin, policy.CachedPolicyActionMixin,
         # A group snapshot's members go only with it (Delete Group
         # Snapshot, on its page): Cinder refuses them one by one.
         return snapshot is None or (
-            snapshot.status in DELETABLE_STATUSES and
+            snapshot.status in statuses.DELETABLE_STATUSES and
             not group_marks.group_snapshot_id(snapshot))
 
     def handle(self, table, request, obj_ids):
@@ -341,45 +256,29 @@ class SnapshotFilterAction(tables.FilterAction):
         ('volume', _("Volume (name or ID) ="), True),
     )
     #: Offered as a list (see _table_actions.html) instead of free text.
-    status_choices = SNAPSHOT_STATUS_DISPLAY
+    status_choices = statuses.SNAPSHOT_STATUS_DISPLAY
 
     def selected_status(self):
         """The status the table is filtered by, if it is."""
         if getattr(self, 'filter_field', None) != 'status':
             return None
-        return status_for(getattr(self, 'filter_string', None) or '')
+        return statuses.status_for(getattr(self, 'filter_string', None) or '')
 
 
 def source_volume_name(snapshot):
     return getattr(snapshot, 'source_volume_name', None) or snapshot.volume_id
 
 
-SAMPLE_ID = '00000000-0000-0000-0000-000000000000'
-
-
-@functools.lru_cache(maxsize=32)
-def _url_of_sample(url_name, script_prefix):
-    return reverse(url_name, args=(SAMPLE_ID,))
-
-
-def url_for(url_name, object_id):
-    """``reverse(url_name, args=(object_id,))``, resolving the pattern once
-    rather than three times for each row of a long page (Horizon asks a
-    cell for its link more than once)."""
-    if not CINDER_ID.fullmatch(str(object_id)):
-        return reverse(url_name, args=(object_id,))
-    return _url_of_sample(url_name, get_script_prefix()).replace(
-        SAMPLE_ID, object_id)
-
-
 def source_volume_link(snapshot):
     if getattr(snapshot, 'source_volume_name', None) is None:
         return None
-    return url_for('horizon:project:volumes:detail', snapshot.volume_id)
+    return common_tables.url_for('horizon:project:volumes:detail',
+                                 snapshot.volume_id)
 
 
 def detail_link(snapshot):
-    return url_for('horizon:project:volume_protection:detail', snapshot.id)
+    return common_tables.url_for(
+        'horizon:project:volume_protection:detail', snapshot.id)
 
 
 def size_in_gib(snapshot):
@@ -415,17 +314,8 @@ def description_or_none(snapshot):
     return getattr(snapshot, 'description', None) or None
 
 
-def own_copy(action):
-    """A copy of a Horizon action whose own bound helpers (``single`` and
-    ``multiple``, bound in its __init__) act on the copy, not the original."""
-    mine = copy.copy(action)
-    for name, value in vars(action).items():
-        if isinstance(value, types.MethodType) and value.__self__ is action:
-            setattr(mine, name, types.MethodType(value.__func__, mine))
-    return mine
-
-
-class ProtectedSnapshotsTable(GoneRowsTableMixin, tables.DataTable):
+class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
+                              tables.DataTable):
     name = tables.WrappingColumn(
         snapshot_name, verbose_name=_("Name"),
         link=detail_link)
@@ -435,8 +325,8 @@ class ProtectedSnapshotsTable(GoneRowsTableMixin, tables.DataTable):
     size = tables.Column(size_in_gib, verbose_name=_("Size"),
                          attrs={'data-type': 'size'})
     status = StatusColumn('status', verbose_name=_("Status"), status=True,
-                          status_choices=SNAPSHOT_STATUS_CHOICES,
-                          display_choices=SNAPSHOT_STATUS_DISPLAY)
+                          status_choices=statuses.SNAPSHOT_STATUS_CHOICES,
+                          display_choices=statuses.SNAPSHOT_STATUS_DISPLAY)
     schedule = tables.Column(
         schedule_mark, verbose_name=_("Made by Schedule"),
         help_text=_("The schedule's retention may delete its snapshots."))
@@ -462,7 +352,8 @@ class ProtectedSnapshotsTable(GoneRowsTableMixin, tables.DataTable):
         # filter stays shared: Horizon finds it by identity in _meta).
         shared_filter = self._meta._filter_action
         self.base_actions = collections.OrderedDict(
-            (name, action if action is shared_filter else own_copy(action))
+            (name, action if action is shared_filter
+             else common_tables.own_copy(action))
             for name, action in self.base_actions.items())
         super().__init__(request, *args, **kwargs)
 
@@ -472,7 +363,7 @@ class ProtectedSnapshotsTable(GoneRowsTableMixin, tables.DataTable):
         long page): rows with the same actions differ only by their id,
         which goes into the rendered set through format_html."""
         row_id = str(self.get_object_id(datum))
-        if not CINDER_ID.fullmatch(row_id):
+        if not common_tables.CINDER_ID.fullmatch(row_id):
             return super().render_row_actions(datum, row)
         key = (row, tuple((action.name, str(getattr(
             action, 'unavailable_reason', None) or ''))

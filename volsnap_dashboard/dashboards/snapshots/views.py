@@ -11,6 +11,7 @@ from horizon.utils import memoized
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import views as common_views
 from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
@@ -219,7 +220,7 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
         context = super().get_context_data(**kwargs)
         snapshot = context['snapshot']
         context['snapshot_name'] = snapshot.name or snapshot.id
-        context['status_label'] = protection_tables.status_label(
+        context['status_label'] = statuses.status_label(
             snapshot.status)
         context['metadata'] = sorted(
             (getattr(snapshot, 'metadata', None) or {}).items())

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
-from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import state as states
 from volsnap_dashboard.protection import verification
@@ -165,7 +165,7 @@ def volume_name(volume):
 
 
 def volume_link(volume):
-    return snapshot_tables.url_for('horizon:project:volumes:detail',
+    return common_tables.url_for('horizon:project:volumes:detail',
                                    volume.id)
 
 
@@ -191,7 +191,7 @@ def newest_snapshot_link(volume):
     snapshot = volume.protection.newest_snapshot
     if snapshot is None:
         return None
-    return snapshot_tables.url_for('horizon:project:volume_protection:detail',
+    return common_tables.url_for('horizon:project:volume_protection:detail',
                                    snapshot.id)
 
 

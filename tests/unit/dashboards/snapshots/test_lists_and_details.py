@@ -12,7 +12,7 @@ from tests.unit import fixtures
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards.snapshots import tables
+from volsnap_dashboard.dashboards.common import statuses
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
 ADMIN_INDEX_URL = reverse('horizon:admin:volume_protection:index')
@@ -227,6 +227,6 @@ class AdminDetailTests(helpers.BaseAdminViewTests):
 class StatusWordsTests(helpers.TestCase):
 
     def test_every_polled_status_has_a_label(self):
-        shown = dict(tables.SNAPSHOT_STATUS_DISPLAY)
-        for status, _done in tables.SNAPSHOT_STATUS_CHOICES:
+        shown = dict(statuses.SNAPSHOT_STATUS_DISPLAY)
+        for status, _done in statuses.SNAPSHOT_STATUS_CHOICES:
             self.assertIn(status, shown)

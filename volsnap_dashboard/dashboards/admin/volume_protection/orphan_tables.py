@@ -4,9 +4,9 @@ Delete and Keep (adopting is the project's choice of schedule)."""
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.dashboards.orphans import tables as project_tables
-from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
 
 
 def project_name(orphan):
@@ -16,9 +16,9 @@ def project_name(orphan):
 
 def admin_name_link(orphan):
     if orphan.resource_type == orphans.SNAPSHOT:
-        return snapshot_tables.url_for(
+        return common_tables.url_for(
             'horizon:admin:volume_protection:detail', orphan.resource_id)
-    return snapshot_tables.url_for('horizon:admin:volumes:detail',
+    return common_tables.url_for('horizon:admin:volumes:detail',
                                    orphan.resource_id)
 
 

@@ -8,6 +8,7 @@ from horizon import tables
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.groups import marks as group_marks
 from volsnap_dashboard.dashboards.snapshots import tables as project_tables
 from volsnap_dashboard import policy
@@ -31,12 +32,12 @@ def project_name(snapshot):
 def admin_volume_link(snapshot):
     if getattr(snapshot, 'source_volume_name', None) is None:
         return None
-    return project_tables.url_for('horizon:admin:volumes:detail',
+    return common_tables.url_for('horizon:admin:volumes:detail',
                                   snapshot.volume_id)
 
 
 def admin_detail_link(snapshot):
-    return project_tables.url_for('horizon:admin:volume_protection:detail',
+    return common_tables.url_for('horizon:admin:volume_protection:detail',
                                   snapshot.id)
 
 
@@ -44,11 +45,11 @@ def admin_group_snapshot_link(snapshot):
     wanted = group_marks.group_snapshot_id(snapshot)
     if not wanted:
         return None
-    return project_tables.url_for(
+    return common_tables.url_for(
         'horizon:admin:volume_protection:group_snapshot', wanted)
 
 
-class ForceDeleteSnapshots(project_tables.GoneRowsBatchMixin,
+class ForceDeleteSnapshots(common_tables.GoneRowsBatchMixin,
                            policy.CachedPolicyActionMixin,
                            tables.BatchAction):
     name = 'force_delete'

@@ -18,10 +18,10 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.groups import marks as group_marks
 from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
-from volsnap_dashboard.dashboards.snapshots import tables as project_tables
 
 TOP_PROJECTS = 5
 
@@ -32,7 +32,7 @@ def summarize(snapshots):
     by_status = collections.OrderedDict()
     for snapshot in sorted(snapshots, key=lambda s: s.status):
         entry = by_status.setdefault(
-            project_tables.status_label(snapshot.status),
+            statuses.status_label(snapshot.status),
             {'count': 0, 'gigabytes': 0})
         entry['count'] += 1
         entry['gigabytes'] += snapshot.size
