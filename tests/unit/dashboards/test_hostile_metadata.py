@@ -9,15 +9,15 @@ from unittest import mock
 from django.urls import reverse
 from openstack_dashboard.test import helpers
 
-from volsnap_dashboard.api import cinder
-from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
-from volsnap_dashboard.dashboards.schedules import api as schedules_api
-from volsnap_dashboard.protection.schedule import codec
-from volsnap_dashboard.protection.schedule import model
 from tests import hostile_metadata
 from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states as schedule_states
 
 UTC = datetime.timezone.utc
 SID = '0a1b2c3d'
@@ -157,7 +157,7 @@ class ProjectPagesTests(Checks, helpers.TestCase):
                         args=(HOSTILE_ID, sid)))
                     self.assertEqual(200, res.status_code)
                     res.content.decode('utf-8')
-                    self.assertEqual(schedule_rows.INVALID,
+                    self.assertEqual(schedule_states.INVALID,
                                      res.context['row'].state)
 
 

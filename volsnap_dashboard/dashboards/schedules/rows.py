@@ -16,16 +16,6 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import timing
 
-# The states, as the rule names them (the Schedules tables use these).
-ACTIVE = states.ACTIVE
-PAUSED = states.PAUSED
-RUN_REQUESTED = states.RUN_REQUESTED
-OVERDUE = states.OVERDUE
-FAILING = states.FAILING
-AUTHORIZATION_LOST = states.AUTHORIZATION_LOST
-INVALID = states.INVALID
-NEEDS_ATTENTION = states.NEEDS_ATTENTION
-
 #: The schedule id of the row that counts a volume's schedules not shown.
 MORE = 'more'
 

@@ -32,13 +32,13 @@ from volsnap_dashboard import policy
 
 # None: still changing, so the row keeps polling.
 STATE_CHOICES = (
-    (schedule_rows.ACTIVE, True),
-    (schedule_rows.PAUSED, True),
-    (schedule_rows.RUN_REQUESTED, None),
-    (schedule_rows.OVERDUE, False),
-    (schedule_rows.FAILING, False),
-    (schedule_rows.AUTHORIZATION_LOST, False),
-    (schedule_rows.INVALID, False),
+    (states.ACTIVE, True),
+    (states.PAUSED, True),
+    (states.RUN_REQUESTED, None),
+    (states.OVERDUE, False),
+    (states.FAILING, False),
+    (states.AUTHORIZATION_LOST, False),
+    (states.INVALID, False),
 )
 
 #: The rule's words.
@@ -230,7 +230,7 @@ class TakeOverSchedule(ScheduleRowModal):
 
     def allowed(self, request, row=None):
         return row is not None and row.valid and (
-            row.state == schedule_rows.AUTHORIZATION_LOST
+            row.state == states.AUTHORIZATION_LOST
             or row.owner_id != request.user.id)
 
 
@@ -382,9 +382,9 @@ class StateFilter(tables.FixedFilterAction):
 
     def get_fixed_buttons(self):
         display = dict(STATE_DISPLAY)
-        order = schedule_rows.NEEDS_ATTENTION + tuple(
+        order = states.NEEDS_ATTENTION + tuple(
             state for state, _text in STATE_DISPLAY
-            if state not in schedule_rows.NEEDS_ATTENTION)
+            if state not in states.NEEDS_ATTENTION)
         return [{'text': _("All"), 'value': ALL}] + [
             {'text': display[state], 'value': state} for state in order]
 

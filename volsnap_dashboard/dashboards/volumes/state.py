@@ -22,13 +22,7 @@ UNPROTECTED = 'unprotected'
 MANUAL_ONLY = 'manual_only'
 #: A volume whose schedule is active.
 PROTECTED = 'protected'
-# A volume's schedule's other states, as the rule names them.
-OVERDUE = schedule_states.OVERDUE
-FAILING = schedule_states.FAILING
-PAUSED = schedule_states.PAUSED
-AUTHORIZATION_LOST = schedule_states.AUTHORIZATION_LOST
-INVALID = schedule_states.INVALID
-RUN_REQUESTED = schedule_states.RUN_REQUESTED
+#: Otherwise a volume is in its schedule's state (``schedule_states``).
 #: The scheduler's temporary verification volume: not the user's to
 #: protect, and deleted automatically.
 TEMPORARY = 'temporary'
@@ -36,8 +30,9 @@ TEMPORARY = 'temporary'
 #: Most urgent first: a volume with several schedules shows the most
 #: urgent of their states (one active schedule that works outweighs a
 #: paused one, a failing one outweighs both).
-URGENCY = (INVALID, AUTHORIZATION_LOST, FAILING, OVERDUE, RUN_REQUESTED,
-           PROTECTED, PAUSED)
+URGENCY = (schedule_states.INVALID, schedule_states.AUTHORIZATION_LOST,
+           schedule_states.FAILING, schedule_states.OVERDUE,
+           schedule_states.RUN_REQUESTED, PROTECTED, schedule_states.PAUSED)
 
 #: Literal strings, so that makemessages finds them; a schedule's
 #: states in the rule's words.
@@ -151,7 +146,7 @@ def describe(protection):
     """The state in words, with the reason and failures in a row where
     they explain it."""
     display = dict(STATE_DISPLAY)[protection.state]
-    if protection.state == FAILING and protection.failures > 1:
+    if protection.state == schedule_states.FAILING and protection.failures > 1:
         display = _("%(state)s (%(count)d runs in a row)") % {
             'state': display, 'count': protection.failures}
     if protection.recorded and protection.reason:

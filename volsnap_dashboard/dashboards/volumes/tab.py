@@ -24,6 +24,7 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import state as states
+from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -34,13 +35,13 @@ ALL = 'all'
 STATE_STATUS = (
     (states.PROTECTED, True),
     (states.MANUAL_ONLY, True),
-    (states.PAUSED, True),
-    (states.RUN_REQUESTED, None),
+    (schedule_states.PAUSED, True),
+    (schedule_states.RUN_REQUESTED, None),
     (states.UNPROTECTED, False),
-    (states.OVERDUE, False),
-    (states.FAILING, False),
-    (states.AUTHORIZATION_LOST, False),
-    (states.INVALID, False),
+    (schedule_states.OVERDUE, False),
+    (schedule_states.FAILING, False),
+    (schedule_states.AUTHORIZATION_LOST, False),
+    (schedule_states.INVALID, False),
     (states.TEMPORARY, True),
 )
 

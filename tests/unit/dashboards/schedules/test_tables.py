@@ -20,6 +20,7 @@ from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states as schedule_states
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -89,7 +90,7 @@ class RowsTests(SimpleTestCase):
     def test_unreadable_schedule_is_a_row_with_its_reason(self):
         volume = factories.volume({'volsnap:0a1b2c3d:def:0': '{bad'})
         [row] = schedule_rows.rows([volume], [], at=NOW)
-        self.assertEqual(schedule_rows.INVALID, row.state)
+        self.assertEqual(schedule_states.INVALID, row.state)
         self.assertIn('not valid JSON', row.reason)
         self.assertIsNone(row.next_run)
 
@@ -147,7 +148,7 @@ class TableTests(helpers.TestCase):
     def test_a_failing_schedule_with_a_run_asked_for_polls(self):
         row = row_of(factories.replaced(
             ran(healthy(), model.OUTCOME_FAILED), run_requested=NOW))
-        self.assertEqual(schedule_rows.FAILING, row.state)
+        self.assertEqual(schedule_states.FAILING, row.state)
         table, _html = self.render([row])
         [shown] = table.get_rows()
         self.assertIsNone(shown.status)

@@ -9,6 +9,7 @@ from tests.unit.protection.schedule import factories
 from volsnap_dashboard.dashboards.volumes import state as states
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection.schedule import states as schedule_states
 
 UTC = datetime.timezone.utc
 # A Wednesday 10:00 UTC; the daily 02:00 Berlin run was at 01:00 UTC.
@@ -83,7 +84,7 @@ class StateTests(SimpleTestCase):
     def test_a_missed_run_makes_it_overdue(self):
         yesterday = TODAYS_SLOT - datetime.timedelta(days=1)
         found = protection([ran(model.OUTCOME_OK, slot=yesterday)])
-        self.assertEqual(states.OVERDUE, found.state)
+        self.assertEqual(schedule_states.OVERDUE, found.state)
 
     def test_a_run_due_moments_ago_is_not_overdue_yet(self):
         yesterday = TODAYS_SLOT - datetime.timedelta(days=1)
@@ -96,13 +97,13 @@ class StateTests(SimpleTestCase):
         asked = ran(model.OUTCOME_OK,
                     run_requested=NOW - datetime.timedelta(hours=2))
         found = protection([asked])
-        self.assertEqual(states.OVERDUE, found.state)
+        self.assertEqual(schedule_states.OVERDUE, found.state)
         self.assertTrue(found.busy)
 
     def test_a_failed_run_is_failing_with_cinders_reason(self):
         found = protection([ran(model.OUTCOME_FAILED, failures=3,
                                 reason='No valid backend was found.')])
-        self.assertEqual(states.FAILING, found.state)
+        self.assertEqual(schedule_states.FAILING, found.state)
         self.assertEqual('No valid backend was found.', found.reason)
         self.assertEqual(3, found.failures)
         self.assertEqual('Failing (3 runs in a row), as the scheduler '
@@ -112,7 +113,7 @@ class StateTests(SimpleTestCase):
     def test_a_skipped_run_is_failing_with_the_reason(self):
         found = protection([ran(model.OUTCOME_SKIPPED,
                                 reason='Snapshot quota is full.')])
-        self.assertEqual(states.FAILING, found.state)
+        self.assertEqual(schedule_states.FAILING, found.state)
         self.assertEqual('Failing, as the scheduler recorded: Snapshot '
                          'quota is full.', str(states.describe(found)))
 
@@ -120,26 +121,26 @@ class StateTests(SimpleTestCase):
         yesterday = TODAYS_SLOT - datetime.timedelta(days=5)
         found = protection([ran(model.OUTCOME_OK, slot=yesterday,
                                 paused=True)])
-        self.assertEqual(states.PAUSED, found.state)
+        self.assertEqual(schedule_states.PAUSED, found.state)
         self.assertIsNone(found.next_run)
 
     def test_authorization_lost(self):
         found = protection([ran(model.OUTCOME_AUTHORIZATION_LOST,
                                 reason='The trust was deleted.')])
-        self.assertEqual(states.AUTHORIZATION_LOST, found.state)
+        self.assertEqual(schedule_states.AUTHORIZATION_LOST, found.state)
         self.assertEqual('The trust was deleted.', found.reason)
 
     def test_unreadable_schedule_is_invalid_with_why(self):
         broken = model.Invalid(id='0a1b2c3d', volume_id='v',
                                reason='bad JSON')
         found = protection([broken])
-        self.assertEqual(states.INVALID, found.state)
+        self.assertEqual(schedule_states.INVALID, found.state)
         self.assertEqual('bad JSON', found.reason)
 
     def test_schedule_the_scheduler_found_invalid_is_invalid(self):
         found = protection([ran(model.OUTCOME_INVALID,
                                 reason='Another project\'s trust.')])
-        self.assertEqual(states.INVALID, found.state)
+        self.assertEqual(schedule_states.INVALID, found.state)
 
 
 class SeveralSchedulesTests(SimpleTestCase):
@@ -154,7 +155,7 @@ class SeveralSchedulesTests(SimpleTestCase):
         found = protection([ran(model.OUTCOME_OK),
                             ran(model.OUTCOME_FAILED, id='22222222',
                                 reason='boom', failures=1)])
-        self.assertEqual(states.FAILING, found.state)
+        self.assertEqual(schedule_states.FAILING, found.state)
         self.assertEqual('boom', found.reason)
 
 
@@ -169,7 +170,7 @@ class BusyTests(SimpleTestCase):
 
     def test_a_failing_schedule_with_a_run_asked_for_keeps_refreshing(self):
         found = protection([ran(model.OUTCOME_FAILED, run_requested=NOW)])
-        self.assertEqual(states.FAILING, found.state)
+        self.assertEqual(schedule_states.FAILING, found.state)
         self.assertTrue(found.busy)
 
     def test_a_run_asked_for_that_the_scheduler_made_is_settled(self):

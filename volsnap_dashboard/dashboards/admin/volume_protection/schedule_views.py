@@ -12,10 +12,10 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_tables as admin_tables)
-from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
-from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
-from volsnap_dashboard.dashboards.schedules import views as project_views
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
+from volsnap_dashboard.dashboards.schedules import views as project_views
+from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard import policy
 
 ALL_SCHEDULED = dict(project_views.SCHEDULED, all_tenants=True)
@@ -25,7 +25,7 @@ def attention_first(rows):
     """Failing, authorization lost, invalid and overdue schedules first
     (in that order), the others after them, each kept in its order."""
     order = {state: rank for rank, state
-             in enumerate(schedule_rows.NEEDS_ATTENTION)}
+             in enumerate(schedule_states.NEEDS_ATTENTION)}
     last = len(order)
     return sorted(rows, key=lambda row: order.get(row.state, last))
 
