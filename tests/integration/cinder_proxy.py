@@ -7,7 +7,7 @@ from http import client as http_client
 from http import server
 import threading
 
-from tests.integration import cloud
+from tools.devkit import identities
 
 
 class _Handler(server.BaseHTTPRequestHandler):
@@ -18,7 +18,7 @@ class _Handler(server.BaseHTTPRequestHandler):
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else None
         upstream = http_client.HTTPConnection('127.0.0.1',
-                                              int(cloud.CINDER_PORT),
+                                              int(identities.cinder_port()),
                                               timeout=60)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ('host', 'connection')}

@@ -1,9 +1,8 @@
 import pytest
 import requests
 
-from tests.integration import cloud
-from tests.integration import waiting
-
+from tools.devkit import cinder as devcloud
+from tools.devkit import identities
 
 TEST_PREFIXES = ('itest-', 'browser-', 'load-')
 
@@ -12,7 +11,7 @@ def leftovers():
     """Volumes and snapshots the tests made that are still in Cinder."""
     found = []
     for user in ('demo', 'alt'):
-        cinder = cloud.cinder_as(user)
+        cinder = devcloud.cinder_as(user)
         for kind, manager in (('volume', cinder.volumes),
                               ('snapshot', cinder.volume_snapshots)):
             found += ['%s %s of %s (%s)' % (kind, item.name, user,
@@ -30,12 +29,12 @@ def dev_cloud():
     After the session, nothing the tests made may be left in Cinder.
     """
     try:
-        requests.get(cloud.KEYSTONE_URL, timeout=5).raise_for_status()
+        requests.get(identities.keystone_url(), timeout=5).raise_for_status()
     except requests.RequestException as exc:
         pytest.fail('The dev cloud is not running (tools/devcloud up): %s'
                     % exc)
     before = set(leftovers())
-    yield cloud
+    yield
     left = [item for item in leftovers() if item not in before]
     assert not left, 'the tests left resources behind: %s' % left
 
@@ -43,7 +42,7 @@ def dev_cloud():
 @pytest.fixture
 def demo_volume():
     """A 1 GiB volume of demo's, deleted afterwards."""
-    with waiting.temporary_volume(cloud.cinder_as('demo'),
+    with devcloud.temporary_volume(devcloud.cinder_as('demo'),
                                   'itest-volume') as volume:
         yield volume
 
@@ -53,8 +52,8 @@ def in_use_volume():
     """A volume of demo's attached (to a made-up instance) and in-use."""
     import uuid
 
-    cinder = cloud.cinder_as('demo')
-    with waiting.temporary_volume(cinder, 'itest-in-use') as volume:
+    cinder = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(cinder, 'itest-in-use') as volume:
         connector = {'initiator': 'iqn.2004-10.org.volsnap:itest',
                      'ip': '127.0.0.1', 'host': 'itest-compute',
                      'platform': 'x86_64', 'os_type': 'linux',
@@ -65,9 +64,9 @@ def in_use_volume():
             else attachment.id
         cinder.attachments.complete(attachment_id)
         try:
-            yield waiting.until_status(cinder.volumes, volume.id, 'in-use')
+            yield devcloud.until_status(cinder.volumes, volume.id, 'in-use')
         finally:
             # Detaching tells Nova, which the dev cloud lacks: reset it as
             # admin, so that the volume can be deleted.
-            cloud.cinder_as('admin').volumes.reset_state(
+            devcloud.cinder_as('admin').volumes.reset_state(
                 volume.id, 'available', attach_status='detached')

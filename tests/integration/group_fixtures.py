@@ -6,8 +6,7 @@ group snapshot and every group restored from them."""
 import contextlib
 import time
 
-from tests.integration import cloud
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 # Made by `tools/devcloud seed`: Cinder's own default_cgsnapshot_type is
 # reserved for migrated consistency groups.
@@ -16,7 +15,7 @@ VOLUME_TYPE = 'fake'
 
 
 def group_client(username='demo'):
-    return cloud.cinder_as(username)
+    return devcloud.cinder_as(username)
 
 
 def until(condition, what, timeout=60):
@@ -89,7 +88,7 @@ def volume_group(name, volumes=2):
                                     volume_type=VOLUME_TYPE,
                                     group_id=group.id)
                 for n in range(volumes)]
-        made = [waiting.until_status(demo.volumes, v.id, 'available')
+        made = [devcloud.until_status(demo.volumes, v.id, 'available')
                 for v in made]
         yield group, made
     finally:

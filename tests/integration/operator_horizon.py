@@ -16,7 +16,7 @@ import sys
 
 import requests
 
-from tests.integration import live_server
+from tools.devkit import dev_server
 from tools.devkit import identities
 from tools.devkit import page_parser
 from tools.devkit import processes
@@ -157,7 +157,7 @@ class OperatorHorizon:
     def start(self):
         """Serve Horizon (Django's server, static files not needed)."""
         self.stop()
-        port = live_server.free_port()
+        port = dev_server.free_port()
         self.url = 'http://127.0.0.1:%d' % port
         env = dict(os.environ,
                    DJANGO_SETTINGS_MODULE='openstack_dashboard.settings')

@@ -10,15 +10,14 @@ import os
 from playwright.sync_api import expect
 import pytest
 
-from volsnap_dashboard.devenv import source_tree
-from tests.integration import cloud
 from tests.integration import group_fixtures
 from tests.integration import test_admin_groups
 from tests.integration.test_browser import ARTIFACTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from volsnap_dashboard.devenv import source_tree
 
 pytestmark = pytest.mark.browser
 
@@ -231,22 +230,22 @@ def added_rules(ours, horizons):
 def checked_snapshot():
     """A snapshot of demo's with a volume restored from it, so the detail
     pages list one."""
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-a11y') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-a11y') as volume:
         snapshot = demo.volume_snapshots.create(volume.id,
                                                 name='browser-a11y-snap')
         try:
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
+            devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
             restored = demo.volumes.create(1, snapshot_id=snapshot.id,
                                            name='browser-a11y-restored')
             try:
-                waiting.until_status(demo.volumes, restored.id, 'available')
+                devcloud.until_status(demo.volumes, restored.id, 'available')
                 yield snapshot, volume
             finally:
-                waiting.delete_and_wait(demo.volumes, restored.id)
+                devcloud.delete_and_wait(demo.volumes, restored.id)
         finally:
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from playwright.sync_api import expect
 import pytest
 
 from tests.integration import group_fixtures
-from tests.integration import horizon_session
 from tests.integration import test_admin_panel
+from tests.integration import test_verify_http
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import test_verify_http
+from tools.devkit import horizon_client
 
 ADMIN_INDEX = test_admin_panel.ADMIN_INDEX
 
@@ -44,7 +44,7 @@ def test_admin_sees_deletes_a_projects_group_snapshot():
         group_snapshot, members = demo_group_snapshot(group,
                                                       'itest-adgroup-snap')
         assert len(members) == 2
-        client = horizon_session.login('admin')
+        client = horizon_client.login('admin')
         client.get(ADMIN_INDEX)  # the microversion is negotiated once
         pages = []
         sent = test_admin_panel.cinder_requests(
@@ -80,14 +80,14 @@ def test_admin_sees_deletes_a_projects_group_snapshot():
         # Restore Group would make the group in the admin's project.
         assert 'volsnap-restore-group' not in content
 
-        refused = horizon_session.login('demo').get(
+        refused = horizon_client.login('demo').get(
             group_page(group_snapshot.id))
         assert refused.status_code == 403
 
         form = client.get(delete_url)
         assert form.status_code == 200
         assert b'its 2 member snapshots are' in form.content
-        done = horizon_session.post(client, delete_url, {})
+        done = horizon_client.post(client, delete_url, {})
         assert done.status_code == 302
         assert done['Location'].endswith(ADMIN_INDEX)
         until_deleted(group_snapshot.id)
@@ -97,7 +97,7 @@ def test_admin_sees_deletes_a_projects_group_snapshot():
 
 
 def test_a_group_snapshot_that_is_gone_says_so():
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     gone = '00000000-0000-4000-8000-000000000000'
     response = client.get(group_page(gone), follow=True)
     assert response.status_code == 200

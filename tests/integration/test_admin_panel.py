@@ -4,9 +4,9 @@ import re
 
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
+from tools.devkit import identities
 
 ADMIN_INDEX = '/admin/volume_protection/'
 
@@ -15,23 +15,23 @@ ADMIN_INDEX = '/admin/volume_protection/'
 def snapshots_in_two_projects():
     made = []
     for user in ('demo', 'alt'):
-        cinder = cloud.cinder_as(user)
+        cinder = devcloud.cinder_as(user)
         volume = cinder.volumes.create(1, name='itest-admin-%s' % user)
-        waiting.until_status(cinder.volumes, volume.id, 'available')
+        devcloud.until_status(cinder.volumes, volume.id, 'available')
         snapshot = cinder.volume_snapshots.create(
             volume.id, name='itest-admin-%s-snap' % user)
-        waiting.until_status(cinder.volume_snapshots, snapshot.id,
+        devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                              'available')
         made.append((cinder, volume, snapshot))
     yield made
     for cinder, volume, snapshot in made:
-        waiting.delete_and_wait(cinder.volume_snapshots, snapshot.id)
-        waiting.delete_and_wait(cinder.volumes, volume.id)
+        devcloud.delete_and_wait(cinder.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(cinder.volumes, volume.id)
 
 
 def test_admin_sees_every_projects_snapshots_with_names(
         snapshots_in_two_projects):
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     page = client.get(ADMIN_INDEX)
     assert page.status_code == 200
     rows = {row.name: row for row in page.context['table'].data}
@@ -46,12 +46,12 @@ def test_admin_sees_every_projects_snapshots_with_names(
 
 def test_admin_resets_a_stuck_snapshot(snapshots_in_two_projects):
     cinder, _volume, snapshot = snapshots_in_two_projects[1]
-    admin = cloud.cinder_as('admin')
+    admin = devcloud.cinder_as('admin')
     admin.volume_snapshots.reset_state(snapshot.id, 'error_deleting')
     try:
-        client = horizon_session.login('admin')
+        client = horizon_client.login('admin')
         url = ADMIN_INDEX + snapshot.id + '/reset_status/'
-        response = horizon_session.post(client, url, {
+        response = horizon_client.post(client, url, {
             'status': 'available', 'confirm': 'on'})
         assert response.status_code == 302
         assert cinder.volume_snapshots.get(snapshot.id).status == \
@@ -62,7 +62,7 @@ def test_admin_resets_a_stuck_snapshot(snapshots_in_two_projects):
 
 
 def test_demo_is_refused_the_admin_panel(snapshots_in_two_projects):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     assert client.get(ADMIN_INDEX).status_code == 403
     _cinder, _volume, snapshot = snapshots_in_two_projects[0]
     response = client.get(ADMIN_INDEX + snapshot.id + '/')
@@ -70,7 +70,7 @@ def test_demo_is_refused_the_admin_panel(snapshots_in_two_projects):
 
 
 def admin_filtered(client, field, text):
-    horizon_session.post(client, ADMIN_INDEX, {
+    horizon_client.post(client, ADMIN_INDEX, {
         'admin_snapshots__filter__q_field': field,
         'admin_snapshots__filter__q': text})
     page = client.get(ADMIN_INDEX)
@@ -79,7 +79,7 @@ def admin_filtered(client, field, text):
 
 
 def test_admin_filters_by_name_in_every_project(snapshots_in_two_projects):
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     assert admin_filtered(client, 'name', 'itest-admin-alt-snap') == [
         'itest-admin-alt-snap']
     # Admins may match part of a name, whatever Cinder lets others do.
@@ -101,7 +101,7 @@ def cinder_requests(during):
     original = pool.send
 
     def send(request, **kwargs):
-        if ':%s/' % cloud.CINDER_PORT in request.url:
+        if ':%s/' % identities.cinder_port() in request.url:
             sent.append(request.method + ' ' + request.url)
         return original(request, **kwargs)
     pool.send = send
@@ -114,7 +114,7 @@ def cinder_requests(during):
 
 def test_admin_page_names_only_its_own_volumes_in_constant_calls(
         snapshots_in_two_projects):
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     client.get(ADMIN_INDEX)  # the microversion is negotiated once
     pages = []
     few = cinder_requests(lambda: pages.append(client.get(ADMIN_INDEX)))
@@ -134,12 +134,12 @@ def test_admin_page_names_only_its_own_volumes_in_constant_calls(
             volume.id, name='itest-admin-extra')))
     try:
         for cinder, snapshot in extra:
-            waiting.until_status(cinder.volume_snapshots, snapshot.id,
+            devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                  'available')
         more = cinder_requests(lambda: client.get(ADMIN_INDEX))
     finally:
         for cinder, snapshot in extra:
-            waiting.delete_and_wait(cinder.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(cinder.volume_snapshots, snapshot.id)
     assert len(more) == len(few), (few, more)
 
 
@@ -157,8 +157,8 @@ def test_admin_detail_lists_volumes_restored_in_other_projects(
                                snapshot_id=snapshot.id)
     try:
         for volume in (restored, plain):
-            waiting.until_status(alt.volumes, volume.id, 'available')
-        client = horizon_session.login('admin')
+            devcloud.until_status(alt.volumes, volume.id, 'available')
+        client = horizon_client.login('admin')
         page = client.get(ADMIN_INDEX + snapshot.id + '/')
         assert page.status_code == 200
         assert sorted(v.id for v in page.context['restored_volumes']) == \
@@ -169,16 +169,16 @@ def test_admin_detail_lists_volumes_restored_in_other_projects(
         assert b'project alt' in page.content
     finally:
         for volume in (restored, plain):
-            waiting.delete_and_wait(alt.volumes, volume.id)
+            devcloud.delete_and_wait(alt.volumes, volume.id)
 
 
 def test_admin_summary_in_display_labels_says_its_scope(
         snapshots_in_two_projects):
     _alt, _volume, snapshot = snapshots_in_two_projects[1]
-    admin = cloud.cinder_as('admin')
+    admin = devcloud.cinder_as('admin')
     admin.volume_snapshots.reset_state(snapshot.id, 'error_deleting')
     try:
-        client = horizon_session.login('admin')
+        client = horizon_client.login('admin')
         page = client.get(ADMIN_INDEX)
         summary = page.content.decode().split('id="volsnap-summary"')[1]
         summary = summary.split('<table', 2)[1]
@@ -196,7 +196,7 @@ def test_admin_summary_in_display_labels_says_its_scope(
 
 def test_refreshed_row_keeps_its_project_name(snapshots_in_two_projects):
     _alt, _volume, snapshot = snapshots_in_two_projects[1]
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     row = client.get(ADMIN_INDEX + '?action=row_update&table=admin_snapshots'
                      '&obj_id=' + snapshot.id,
                      HTTP_X_REQUESTED_WITH='XMLHttpRequest')

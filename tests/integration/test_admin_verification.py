@@ -6,12 +6,11 @@ admin's row says "Verified"); the admin has no Verify of its own."""
 
 import re
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_admin_panel
 from tests.integration import test_scheduler
 from tests.integration import test_verify_http as verify_http
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 
 scheduler_env = test_scheduler.scheduler_env
 
@@ -24,20 +23,20 @@ def admin_row(client, snapshot_id):
 
 def available_snapshot(cinder, volume, name):
     made = cinder.volume_snapshots.create(volume.id, name=name)
-    return waiting.until_status(cinder.volume_snapshots, made.id,
+    return devcloud.until_status(cinder.volume_snapshots, made.id,
                                 'available')
 
 
 def test_admin_sees_a_projects_verification(demo_volume, scheduler_env):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = available_snapshot(demo, demo_volume, 'itest-admin-verify')
     try:
-        demo_client = horizon_session.login('demo')
-        asked = horizon_session.post(
+        demo_client = horizon_client.login('demo')
+        asked = horizon_client.post(
             demo_client, verify_http.INDEX,
             {'action': verify_http.VERIFY + snapshot.id}, follow=True)
         assert asked.status_code == 200
-        admin = horizon_session.login('admin')
+        admin = horizon_client.login('admin')
         row = admin_row(admin, snapshot.id)
         assert 'Verification requested' in row
         assert 'admin_snapshots__verify__' not in row
@@ -56,7 +55,7 @@ def test_admin_sees_a_projects_verification(demo_volume, scheduler_env):
         assert listed.temporary_verification
         assert listed.project_name == 'demo'
         assert 'temporary (verification)' in detail.content.decode()
-        waiting.until_status(demo.volumes, temporary.id, 'available')
+        devcloud.until_status(demo.volumes, temporary.id, 'available')
 
         test_scheduler.run_once(scheduler_env, verify_http.now_iso())
         row = admin_row(admin, snapshot.id)
@@ -66,8 +65,8 @@ def test_admin_sees_a_projects_verification(demo_volume, scheduler_env):
         assert re.search(r'id="volsnap-verification">\s*<span[^>]*>'
                          r'Verified', detail.content.decode())
     finally:
-        admin_cinder = cloud.cinder_as('admin')
+        admin_cinder = devcloud.cinder_as('admin')
         for volume in verify_http.temporary_volumes_of(snapshot.id):
             admin_cinder.volumes.force_delete(volume)
-            waiting.until_gone(admin_cinder.volumes, volume.id)
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.until_gone(admin_cinder.volumes, volume.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)

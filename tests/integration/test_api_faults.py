@@ -13,13 +13,13 @@ import time
 from django.test.utils import override_settings
 import pytest
 
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
-from tests.integration import horizon_session
 
 
 def _request_with_cinder_at(url):
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     for service in request.user.service_catalog:
         if service['type'] in cinder.SERVICE_TYPES:
             for endpoint in service['endpoints']:

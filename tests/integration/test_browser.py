@@ -4,15 +4,15 @@ Horizon with the plugin, on the real dev cloud."""
 import os
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 from playwright.sync_api import sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import pytest
 
+from tools.devkit import cinder as devcloud
+from tools.devkit import dev_server
+from tools.devkit import identities
 from volsnap_dashboard.devenv import source_tree
-from tests.integration import cloud
-from tests.integration import live_server
-from tests.integration import waiting
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +27,10 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 @pytest.fixture(scope='module')
 def server():
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    dev_server = live_server.DevServer(os.path.join(ARTIFACTS,
+    server = dev_server.DevServer(os.path.join(ARTIFACTS,
                                                     'devserver.log'))
-    yield dev_server
-    dev_server.stop()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope='module')
@@ -49,7 +49,7 @@ def logged_in_page(browser, server, username):
     page.set_default_timeout(30000)
     page.goto(server.url + '/auth/login/')
     page.fill('#id_username', username)
-    page.fill('#id_password', cloud.password(username))
+    page.fill('#id_password', identities.password(username))
     page.click('button[type=submit]')
     page.wait_for_url(re.compile(r'/project/volume_protection/'))
     return page
@@ -57,7 +57,7 @@ def logged_in_page(browser, server, username):
 
 @pytest.fixture
 def browser_volume():
-    with waiting.temporary_volume(cloud.cinder_as('demo'),
+    with devcloud.temporary_volume(devcloud.cinder_as('demo'),
                                   'browser-volume') as volume:
         yield volume
 
@@ -96,7 +96,7 @@ def open_row_menu(row, item):
 
 
 def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     page = logged_in_page(browser, server, 'demo')
 
     page.click('#protected_snapshots__action_protect')
@@ -112,11 +112,11 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     expect(snapshot_row).to_have_count(1)
     [snapshot] = [s for s in demo.volume_snapshots.list()
                   if s.name == 'browser-snapshot']
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
 
     # The fake driver is quick: hold the snapshot in "creating" (as admin)
     # to watch the row settle live, without a reload.
-    admin = cloud.cinder_as('admin')
+    admin = devcloud.cinder_as('admin')
     admin.volume_snapshots.reset_state(snapshot.id, 'creating')
     page.reload()
     expect(row(page, 'browser-snapshot')).to_contain_text('Creating')
@@ -145,8 +145,8 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     restored = [v for v in demo.volumes.list()
                 if v.name == 'browser-restored']
     assert len(restored) == 1
-    waiting.until_status(demo.volumes, restored[0].id, 'available')
-    waiting.delete_and_wait(demo.volumes, restored[0].id)
+    devcloud.until_status(demo.volumes, restored[0].id, 'available')
+    devcloud.delete_and_wait(demo.volumes, restored[0].id)
 
     snapshot_row = row(page, 'browser-snapshot')
     snapshot_row.locator('.themable-checkbox label').click()
@@ -158,10 +158,10 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
 
 
 def test_reader_sees_no_action_buttons(browser, server, browser_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = demo.volume_snapshots.create(browser_volume.id,
                                             name='reader-visible')
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
     page = logged_in_page(browser, server, 'reader')
     expect(row(page, 'reader-visible')).to_have_count(1)
     assert page.locator('#protected_snapshots__action_protect').count() == 0
@@ -171,10 +171,10 @@ def test_reader_sees_no_action_buttons(browser, server, browser_volume):
 
 
 def test_alt_sees_none_of_demos_snapshots(browser, server, browser_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = demo.volume_snapshots.create(browser_volume.id,
                                             name='demo-private')
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
     page = logged_in_page(browser, server, 'alt')
     expect(page.locator('#protected_snapshots')).to_be_visible()
     expect(row(page, 'demo-private')).to_have_count(0)
@@ -182,18 +182,18 @@ def test_alt_sees_none_of_demos_snapshots(browser, server, browser_volume):
 
 def test_admin_sees_both_projects_and_demo_has_no_admin_panel(
         browser, server, browser_volume):
-    alt = cloud.cinder_as('alt')
+    alt = devcloud.cinder_as('alt')
     alt_volume = alt.volumes.create(1, name='browser-alt-volume')
-    waiting.until_status(alt.volumes, alt_volume.id, 'available')
+    devcloud.until_status(alt.volumes, alt_volume.id, 'available')
     alt_snapshot = alt.volume_snapshots.create(alt_volume.id,
                                                name='browser-alt-snap')
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     demo_snapshot = demo.volume_snapshots.create(browser_volume.id,
                                                  name='browser-demo-snap')
     try:
-        waiting.until_status(alt.volume_snapshots, alt_snapshot.id,
+        devcloud.until_status(alt.volume_snapshots, alt_snapshot.id,
                              'available')
-        waiting.until_status(demo.volume_snapshots, demo_snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, demo_snapshot.id,
                              'available')
         page = logged_in_page(browser, server, 'admin')
         page.goto(server.url + '/admin/volume_protection/')
@@ -212,5 +212,5 @@ def test_admin_sees_both_projects_and_demo_has_no_admin_panel(
         response = page.goto(server.url + '/admin/volume_protection/')
         assert response.status == 403
     finally:
-        waiting.delete_and_wait(alt.volume_snapshots, alt_snapshot.id)
-        waiting.delete_and_wait(alt.volumes, alt_volume.id)
+        devcloud.delete_and_wait(alt.volume_snapshots, alt_snapshot.id)
+        devcloud.delete_and_wait(alt.volumes, alt_volume.id)

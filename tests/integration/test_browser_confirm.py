@@ -7,13 +7,12 @@ import os
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -22,10 +21,10 @@ pytestmark = pytest.mark.browser
 def confirm_volume():
     """A volume of demo's; its snapshots are made deletable (as admin)
     before the clean-up deletes them, whatever a test left them in."""
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-confirm') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-confirm') as volume:
         yield volume
-        admin = cloud.cinder_as('admin')
+        admin = devcloud.cinder_as('admin')
         for snapshot in demo.volume_snapshots.list(
                 search_opts={'volume_id': volume.id}):
             if snapshot.status not in ('available', 'error'):
@@ -33,20 +32,20 @@ def confirm_volume():
 
 
 def snapshots_of(volume, *names, status='available'):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     made = [demo.volume_snapshots.create(volume.id, name=name)
             for name in names]
     for snapshot in made:
-        waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+        devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
     if status != 'available':
-        admin = cloud.cinder_as('admin')
+        admin = devcloud.cinder_as('admin')
         for snapshot in made:
             admin.volume_snapshots.reset_state(snapshot.id, status)
     return made
 
 
 def status_of(snapshot):
-    return cloud.cinder_as('demo').volume_snapshots.get(snapshot.id).status
+    return devcloud.cinder_as('demo').volume_snapshots.get(snapshot.id).status
 
 
 def confirmation(page):
@@ -70,7 +69,7 @@ def cancel_then_confirm(page, click, snapshot, status='available'):
     dialog = confirmation(page)
     expect(dialog).to_be_visible()
     dialog.locator('.btn-danger').click()
-    waiting.until_gone(cloud.cinder_as('demo').volume_snapshots,
+    devcloud.until_gone(devcloud.cinder_as('demo').volume_snapshots,
                        snapshot.id)
 
 

@@ -9,14 +9,14 @@ from playwright.sync_api import expect
 import pytest
 import requests
 
-from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import open_row_menu
 from tests.integration.test_browser import server  # noqa: F401
 from tests.integration.test_browser_forms import open_protect_form
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import identities
 
 pytestmark = pytest.mark.browser
 
@@ -30,18 +30,18 @@ def snapshot_of(cinder, volume, name, **fields):
     being set back to available as admin if a test moved its status."""
     snapshot = cinder.volume_snapshots.create(volume.id, name=name, **fields)
     try:
-        yield waiting.until_status(cinder.volume_snapshots, snapshot.id,
+        yield devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                    'available')
     finally:
         if cinder.volume_snapshots.get(snapshot.id).status != 'available':
-            cloud.cinder_as('admin').volume_snapshots.reset_state(
+            devcloud.cinder_as('admin').volume_snapshots.reset_state(
                 snapshot.id, 'available')
-        waiting.delete_and_wait(cinder.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(cinder.volume_snapshots, snapshot.id)
 
 
 @pytest.fixture
 def demo_volume():
-    with waiting.temporary_volume(cloud.cinder_as('demo'),
+    with devcloud.temporary_volume(devcloud.cinder_as('demo'),
                                   'browser-details') as volume:
         yield volume
 
@@ -52,13 +52,13 @@ def snapshot_row(page, snapshot, table='protected_snapshots'):
 
 def test_detail_lists_a_volume_made_outside_the_plugin(
         browser, server, demo_volume):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with snapshot_of(demo, demo_volume, 'browser-detail') as snapshot:
         # As Horizon's own Create Volume does: no tag of the plugin's.
         made = demo.volumes.create(1, name='browser-made-by-horizon',
                                    snapshot_id=snapshot.id)
         try:
-            waiting.until_status(demo.volumes, made.id, 'available')
+            devcloud.until_status(demo.volumes, made.id, 'available')
             page = logged_in_page(browser, server, 'demo')
             page.goto(server.url + INDEX + snapshot.id + '/')
             made_from = page.locator('#volsnap-restored-volumes li')
@@ -72,14 +72,14 @@ def test_detail_lists_a_volume_made_outside_the_plugin(
                    ).to_have_text('-')
             page.context.close()
         finally:
-            waiting.delete_and_wait(demo.volumes, made.id)
+            devcloud.delete_and_wait(demo.volumes, made.id)
 
 
 def test_a_snapshot_being_created_offers_what_cinder_allows(
         browser, server, demo_volume):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with snapshot_of(demo, demo_volume, 'browser-creating') as snapshot:
-        cloud.cinder_as('admin').volume_snapshots.reset_state(snapshot.id,
+        devcloud.cinder_as('admin').volume_snapshots.reset_state(snapshot.id,
                                                               'creating')
         page = logged_in_page(browser, server, 'demo')
         row = snapshot_row(page, snapshot)
@@ -103,10 +103,10 @@ def test_a_snapshot_being_created_offers_what_cinder_allows(
 
 def test_admin_summary_shows_labels_and_its_scope(
         browser, server, demo_volume):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with snapshot_of(demo, demo_volume, 'browser-stuck') as snapshot, \
             snapshot_of(demo, demo_volume, 'browser-second'):
-        cloud.cinder_as('admin').volume_snapshots.reset_state(
+        devcloud.cinder_as('admin').volume_snapshots.reset_state(
             snapshot.id, 'error_deleting')
         page = logged_in_page(browser, server, 'admin')
         page.goto(server.url + ADMIN_INDEX)
@@ -138,7 +138,7 @@ def test_admin_summary_shows_labels_and_its_scope(
 
 def test_metadata_form_names_the_lines_of_a_duplicate_key(
         browser, server, demo_volume):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with snapshot_of(demo, demo_volume, 'browser-twice',
                      metadata={'tier': 'gold'}) as snapshot:
         page = logged_in_page(browser, server, 'demo')
@@ -157,8 +157,8 @@ def test_metadata_form_names_the_lines_of_a_duplicate_key(
 
 
 def test_another_projects_snapshot_is_not_found(browser, server):  # noqa: F811,E501
-    alt = cloud.cinder_as('alt')
-    with waiting.temporary_volume(alt, 'browser-alt-only') as volume, \
+    alt = devcloud.cinder_as('alt')
+    with devcloud.temporary_volume(alt, 'browser-alt-only') as volume, \
             snapshot_of(alt, volume, 'browser-alt-snapshot') as snapshot:
         page = logged_in_page(browser, server, 'demo')
         page.goto(server.url + INDEX + snapshot.id + '/')
@@ -174,7 +174,7 @@ def test_another_projects_snapshot_is_not_found(browser, server):  # noqa: F811,
 
 def test_protect_form_hides_force_on_this_cloud(
         browser, server, demo_volume):  # noqa: F811
-    versions = requests.get('http://127.0.0.1:%s/' % cloud.CINDER_PORT,
+    versions = requests.get('http://127.0.0.1:%s/' % identities.cinder_port(),
                             timeout=10).json()['versions']
     newest = max(tuple(int(part) for part in v['version'].split('.'))
                  for v in versions if v['version'])

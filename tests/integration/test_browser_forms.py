@@ -10,14 +10,13 @@ import time
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
-from tools.devkit.cinder import project_id
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import row
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit.cinder import project_id
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +53,8 @@ def _ours(cinder, status=None):
 def busy_demo():
     """demo with a few hundred more volumes (its volume quota raised as
     admin); all deleted and the quota restored afterwards."""
-    demo = cloud.cinder_as('demo')
-    admin = cloud.cinder_as('admin')
+    demo = devcloud.cinder_as('demo')
+    admin = devcloud.cinder_as('admin')
     project = project_id(demo)
     before = admin.quotas.get(project).volumes
     admin.quotas.update(project, volumes=before + BUSY_VOLUMES + 10)
@@ -162,9 +161,9 @@ def test_picker_on_a_busy_project(browser, server, busy_demo):  # noqa: F811
                             'browser-batch-' + picks[2]]
     for snapshot in made.values():
         expect(row(page, snapshot.name)).to_have_count(1)
-        waiting.until_status(demo.volume_snapshots, snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
-    _in_parallel(lambda snapshot: waiting.delete_and_wait(
+    _in_parallel(lambda snapshot: devcloud.delete_and_wait(
         demo.volume_snapshots, snapshot.id), made.values())
 
 
@@ -189,7 +188,7 @@ def test_empty_submission_is_said_above_the_picker(browser, server):  # noqa: F8
 
 def test_project_without_volumes_has_nothing_to_protect(
         browser, server):  # noqa: F811
-    alt = cloud.cinder_as('alt')
+    alt = devcloud.cinder_as('alt')
     assert not alt.volumes.list(), 'alt is expected to have no volume'
     page = logged_in_page(browser, server, 'alt')
     page.click('#protected_snapshots__action_protect')
@@ -204,12 +203,12 @@ def test_project_without_volumes_has_nothing_to_protect(
 
 def test_restore_follows_create_volume_conventions(
         browser, server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-restore-source',
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-restore-source',
                                   size=2) as volume:
         snapshot = demo.volume_snapshots.create(volume.id,
                                                 name='browser-nightly')
-        waiting.until_status(demo.volume_snapshots, snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
         page = logged_in_page(browser, server, 'demo')
         row(page, 'browser-nightly').locator(
@@ -237,8 +236,8 @@ def test_restore_follows_create_volume_conventions(
         [restored] = [v for v in demo.volumes.list()
                       if v.name == 'browser-restored-copy']
         assert restored.size == 25
-        waiting.until_status(demo.volumes, restored.id, 'available')
-        waiting.delete_and_wait(demo.volumes, restored.id)
+        devcloud.until_status(demo.volumes, restored.id, 'available')
+        devcloud.delete_and_wait(demo.volumes, restored.id)
 
 
 def tab_to(page, element_id, key='Tab', presses=60):
@@ -251,8 +250,8 @@ def tab_to(page, element_id, key='Tab', presses=60):
 
 
 def test_protect_with_the_keyboard_alone(browser, server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-keyboard') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-keyboard') as volume:
         page = logged_in_page(browser, server, 'demo')
         page.focus('#protected_snapshots__action_protect')
         page.keyboard.press('Enter')
@@ -274,5 +273,5 @@ def test_protect_with_the_keyboard_alone(browser, server):  # noqa: F811
         [snapshot] = [s for s in demo.volume_snapshots.list()
                       if s.name == 'browser-keyboard-snap']
         assert snapshot.volume_id == volume.id
-        waiting.until_status(demo.volume_snapshots, snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')

@@ -11,14 +11,14 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
 from tests.integration import group_fixtures
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import row
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def members_of(demo, group_snapshot_id):
 
 def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
                                                     server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with group_fixtures.volume_group('browser-group') as (group, volumes):
         page = logged_in_page(browser, server, 'demo')
         page.click('#protected_snapshots__action_protect')

@@ -8,12 +8,11 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +20,21 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def two_snapshots():
     """Two snapshots of demo's: one available, one in error."""
-    demo = cloud.cinder_as('demo')
-    admin = cloud.cinder_as('admin')
-    with waiting.temporary_volume(demo, 'browser-lists') as volume:
+    demo = devcloud.cinder_as('demo')
+    admin = devcloud.cinder_as('admin')
+    with devcloud.temporary_volume(demo, 'browser-lists') as volume:
         made = [demo.volume_snapshots.create(volume.id, name=name,
                                              metadata={'tier': 'gold'})
                 for name in ('browser-fine', 'browser-failed')]
         try:
             for snapshot in made:
-                waiting.until_status(demo.volume_snapshots, snapshot.id,
+                devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                      'available')
             admin.volume_snapshots.reset_state(made[1].id, 'error')
             yield made
         finally:
             for snapshot in made:
-                waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+                devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def filter_by_status(page, table, label):
@@ -94,7 +93,7 @@ def test_status_filter_is_a_choice_of_displayed_statuses(
 
 def test_emptying_metadata_asks_before_removing_every_key(
         browser, server, two_snapshots):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = two_snapshots[0]
     page = logged_in_page(browser, server, 'demo')
     row = page.locator('#protected_snapshots tr[data-object-id="%s"]'

@@ -12,18 +12,17 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
 from tests.unit.protection.schedule import factories
+from tools.devkit import cinder as devcloud
 from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.protection import cinder_snapshot
-from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification
+from volsnap_dashboard.protection.schedule import codec
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +36,7 @@ def orphan_snapshot(cinder, volume, name):
     snapshot = cinder.volume_snapshots.create(volume.id, name=name, metadata={
         codec.SNAPSHOT_SCHEDULE_KEY: GONE_SCHEDULE,
         codec.SNAPSHOT_VOLUME_KEY: volume.id})
-    return waiting.until_status(cinder.volume_snapshots, snapshot.id,
+    return devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                 'available')
 
 
@@ -51,12 +50,12 @@ def confirmation(page):
 
 
 def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     project_id = demo.client.session.get_project_id()
     # Named as the scheduler names its temporary volumes (tags alone are
     # any member's writing).
-    with waiting.temporary_volume(demo, 'browser-orphans') as volume, \
-            waiting.temporary_volume(
+    with devcloud.temporary_volume(demo, 'browser-orphans') as volume, \
+            devcloud.temporary_volume(
                 demo, 'volsnap-verify-browser-orphan') as left:
         weekly = factories.schedule(id='feedbeef', label='browser-weekly',
                                     volume_id=volume.id,
@@ -108,7 +107,7 @@ def test_orphans_delete_keep_adopt(browser, server):  # noqa: F811
         assert demo.volumes.get(left.id).status == 'available'
         click_delete()
         confirmation(page).locator('.btn-danger').click()
-        waiting.until_gone(demo.volumes, left.id)
+        devcloud.until_gone(demo.volumes, left.id)
 
         # Keep: off the list, on the kept one.
         page.goto(server.url + TAB)
@@ -176,31 +175,31 @@ def assert_only(page, table, kind, present, absent=()):
 
 
 def test_every_filter_of_the_orphans_tabs(browser, server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
-    alt = cloud.cinder_as('alt')
-    admin_cinder = cloud.cinder_as('admin')
+    demo = devcloud.cinder_as('demo')
+    alt = devcloud.cinder_as('alt')
+    admin_cinder = devcloud.cinder_as('admin')
     two_hours_ago = datetime.datetime.now(
         datetime.timezone.utc) - datetime.timedelta(hours=2)
     gone_snapshot = {cinder_snapshot.RESTORED_FROM_KEY:
                      'eeeeeeee-0000-4000-8000-000000000000'}
-    moved = waiting.until_status(demo.volumes, demo.volumes.create(
+    moved = devcloud.until_status(demo.volumes, demo.volumes.create(
         1, name='browser-filter-moved').id, 'available')
     moved_owner, moved_snapshot, alt_restored = demo, None, None
     try:
-        moved_snapshot = waiting.until_status(
+        moved_snapshot = devcloud.until_status(
             demo.volume_snapshots, demo.volume_snapshots.create(
                 moved.id, name='browser-filter-novolume').id, 'available')
         transfer = demo.transfers.create(moved.id, name='browser-filter',
                                          no_snapshots=True)
         alt.transfers.accept(transfer.id, transfer.auth_key)
         moved_owner = alt
-        alt_restored = waiting.until_status(alt.volumes, alt.volumes.create(
+        alt_restored = devcloud.until_status(alt.volumes, alt.volumes.create(
             1, name='browser-filter-alt-restored',
             metadata=gone_snapshot).id, 'available')
-        with waiting.temporary_volume(demo, 'browser-filter') as volume, \
-                waiting.temporary_volume(
+        with devcloud.temporary_volume(demo, 'browser-filter') as volume, \
+                devcloud.temporary_volume(
                     demo, 'volsnap-verify-browser-filter') as left, \
-                waiting.temporary_volume(demo, 'browser-filter-restored') \
+                devcloud.temporary_volume(demo, 'browser-filter-restored') \
                 as restored:
             demo.volumes.set_metadata(left.id, verification.volume_metadata(
                 'ffffffff-0000-4000-8000-000000000000', two_hours_ago))
@@ -268,9 +267,9 @@ def test_every_filter_of_the_orphans_tabs(browser, server):  # noqa: F811
             admin.context.close()
     finally:
         if alt_restored is not None:
-            waiting.delete_and_wait(alt.volumes, alt_restored.id)
+            devcloud.delete_and_wait(alt.volumes, alt_restored.id)
         if moved_snapshot is not None:
             # Only an administrator can delete it once its volume moved.
-            waiting.delete_and_wait(admin_cinder.volume_snapshots,
+            devcloud.delete_and_wait(admin_cinder.volume_snapshots,
                                     moved_snapshot.id)
-        waiting.delete_and_wait(moved_owner.volumes, moved.id)
+        devcloud.delete_and_wait(moved_owner.volumes, moved.id)

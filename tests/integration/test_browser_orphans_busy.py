@@ -14,12 +14,11 @@ from keystoneauth1 import session as ks_session
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit.cinder import project_id
 from volsnap_dashboard.protection.schedule import codec
 
@@ -101,15 +100,15 @@ def busy_orphans():
     """demo's volume with its orphans (FEW at first; the snapshot and
     gigabyte quotas raised as admin); all deleted and the quotas restored
     afterwards."""
-    demo = cloud.cinder_as('demo')
-    admin = cloud.cinder_as('admin')
+    demo = devcloud.cinder_as('demo')
+    admin = devcloud.cinder_as('admin')
     project = project_id(demo)
     before = admin.quotas.get(project)
-    used = cloud.snapshots_in_use(demo)
+    used = devcloud.snapshots_in_use(demo)
     admin.quotas.update(project, snapshots=used + BUSY + 10,
                         gigabytes=before.gigabytes + BUSY + 10)
     try:
-        with waiting.temporary_volume(demo, 'busy-orphans') as volume:
+        with devcloud.temporary_volume(demo, 'busy-orphans') as volume:
             orphans = BusyOrphans(demo, volume)
             try:
                 orphans.grow_to(FEW)
@@ -128,7 +127,7 @@ def kind_count(html, kind=KIND):
 
 def test_the_tab_calls_cinder_as_often_for_hundreds_as_for_three(
         monkeypatch, busy_orphans):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     client.get(TAB)  # the microversion is negotiated once, here
     counter = CinderCalls(monkeypatch)
     few_page = client.get(TAB).content.decode()

@@ -11,14 +11,13 @@ import os
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import open_row_menu
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +28,14 @@ REASON = ('The volume is "Backing Up": Block Storage reverts only an '
 
 def snapshot_of(cinder, volume, name):
     snapshot = cinder.volume_snapshots.create(volume.id, name=name)
-    return waiting.until_status(cinder.volume_snapshots, snapshot.id,
+    return devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                 'available')
 
 
 def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
                                                       server):  # noqa: F811
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-revert') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-revert') as volume:
         older = snapshot_of(demo, volume, 'browser-revert-older')
         snapshot = None
         try:
@@ -52,7 +51,7 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
 
             # The newest, its volume busy (as a backup would make it):
             # greyed, the reason on hover, focusable.
-            admin = cloud.cinder_as('admin')
+            admin = devcloud.cinder_as('admin')
             admin.volumes.reset_state(volume.id, 'backing-up')
             page.reload()
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
@@ -106,11 +105,11 @@ def test_revert_asks_for_the_volume_name_then_reverts(browser,  # noqa: F811
             expect(page.locator('.alert-success')).to_contain_text(
                 'Reverting volume "browser-revert" to snapshot '
                 '"browser-revert-snap"')
-            waiting.until_status(demo.volumes, volume.id, 'available')
+            devcloud.until_status(demo.volumes, volume.id, 'available')
             # The row ends available, offering the revert again.
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
             expect(row.locator('td', has_text='Available')).to_have_count(1)
         finally:
             for item in (snapshot, older):
                 if item is not None:
-                    waiting.delete_and_wait(demo.volume_snapshots, item.id)
+                    devcloud.delete_and_wait(demo.volume_snapshots, item.id)

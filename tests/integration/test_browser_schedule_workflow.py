@@ -8,13 +8,12 @@ import os
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit.cinder import project_id
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
@@ -25,10 +24,10 @@ CREATE = '/project/volume_protection/schedules/create/'
 
 @pytest.fixture
 def schedule_volume():
-    with waiting.temporary_volume(cloud.cinder_as('demo'),
+    with devcloud.temporary_volume(devcloud.cinder_as('demo'),
                                   'browser-scheduled') as volume:
         yield volume
-        request = horizon_session.request_for(horizon_session.login('demo'))
+        request = horizon_client.request_for(horizon_client.login('demo'))
         for found in schedules_api.list_for_volume(request, volume.id):
             schedules_api.delete(request, volume.id, found.id)
 
@@ -36,11 +35,11 @@ def schedule_volume():
 @pytest.fixture
 def small_snapshot_quota():
     """demo's snapshot quota set to what it uses plus 3, restored after."""
-    demo = cloud.cinder_as('demo')
-    admin = cloud.cinder_as('admin')
+    demo = devcloud.cinder_as('demo')
+    admin = devcloud.cinder_as('admin')
     project = project_id(demo)
     before = admin.quotas.get(project).snapshots
-    admin.quotas.update(project, snapshots=cloud.snapshots_in_use(demo) + 3)
+    admin.quotas.update(project, snapshots=devcloud.snapshots_in_use(demo) + 3)
     try:
         yield
     finally:
@@ -106,7 +105,7 @@ def test_daily_schedule_runs_follow_the_zone_and_quota_is_forecast(
     form.locator('input[type=submit]').click()
     expect(page.locator('.alert-success').first).to_contain_text(
         'Created a schedule for volume browser-scheduled', timeout=30000)
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     [saved] = schedules_api.list_for_volume(request, schedule_volume.id)
     assert (saved.when.cron, saved.when.tz) == ('0 2 * * *', 'Asia/Tokyo')
     assert saved.retention.count == 2

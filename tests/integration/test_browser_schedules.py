@@ -7,10 +7,9 @@ import os
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_browser
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.protection.schedule import store
@@ -26,9 +25,9 @@ SCREENSHOT = os.path.join(test_browser.SCREENSHOTS, 'schedules-tab.png')
 
 @pytest.fixture
 def browser_schedule():
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-scheduled') as volume:
-        request = horizon_session.request_for(horizon_session.login('demo'))
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-scheduled') as volume:
+        request = horizon_client.request_for(horizon_client.login('demo'))
         schedule = schedules_api.create(
             request, volume.id,
             {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},

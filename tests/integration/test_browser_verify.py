@@ -9,15 +9,14 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
+from tests.integration import test_scheduler
+from tests.integration import test_verify_http as verify_http
+from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
-from tests.integration.test_browser import SCREENSHOTS
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import test_scheduler
-from tests.integration import test_verify_http as verify_http
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +32,12 @@ temporary_volumes_of = verify_http.temporary_volumes_of
 def test_verify_then_the_row_follows_to_verified(browser,  # noqa: F811
                                                  server,  # noqa: F811
                                                  scheduler_env):
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-verify') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-verify') as volume:
         snapshot = demo.volume_snapshots.create(volume.id,
                                                 name='browser-verify-snap')
         try:
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
+            devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
             page = logged_in_page(browser, server, 'demo')
             row = page.locator('tr[data-object-id="%s"]' % snapshot.id)
@@ -54,17 +53,17 @@ def test_verify_then_the_row_follows_to_verified(browser,  # noqa: F811
             test_scheduler.run_once(scheduler_env, now_iso())
             expect(row).to_contain_text('Verifying', timeout=60000)
             [temporary] = temporary_volumes_of(snapshot.id)
-            waiting.until_status(demo.volumes, temporary.id, 'available')
+            devcloud.until_status(demo.volumes, temporary.id, 'available')
             test_scheduler.run_once(scheduler_env, now_iso())
             expect(row).to_contain_text('Verified', timeout=60000)
             expect(row).not_to_have_class(re.compile(r'\bwarning\b'))
             expect(row.locator('.volsnap-verified')).to_have_attribute(
                 'title', re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$'))
             page.screenshot(path=SCREENSHOT)
-            waiting.until_gone(demo.volumes, temporary.id)
+            devcloud.until_gone(demo.volumes, temporary.id)
         finally:
-            admin = cloud.cinder_as('admin')
+            admin = devcloud.cinder_as('admin')
             for left in temporary_volumes_of(snapshot.id):
                 admin.volumes.force_delete(left)
-                waiting.until_gone(admin.volumes, left.id)
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+                devcloud.until_gone(admin.volumes, left.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)

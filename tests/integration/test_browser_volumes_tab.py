@@ -12,12 +12,11 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_browser
-from tests.integration import test_schedules_api
 from tests.integration import test_scheduler
-from tests.integration import waiting
+from tests.integration import test_schedules_api
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit.cinder import project_id
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import timing
@@ -40,13 +39,13 @@ STATE, NEWEST, AGE, NEXT_RUN = 2, 3, 4, 5
 def unprotected_volume():
     """A new volume of demo's; afterwards its schedules are deleted (and
     with them their trusts), then its snapshots and the volume."""
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, VOLUME_NAME) as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, VOLUME_NAME) as volume:
         try:
             yield volume
         finally:
-            request = horizon_session.request_for(
-                horizon_session.login('demo'))
+            request = horizon_client.request_for(
+                horizon_client.login('demo'))
             for found in schedules_api.list_for_volume(request, volume.id):
                 schedules_api.delete(request, volume.id, found.id)
                 assert not test_schedules_api.trust_works(
@@ -74,7 +73,7 @@ def utc_text(moment):
 
 def test_a_volume_from_unprotected_to_protected_by_a_schedule(
         browser, server, unprotected_volume, scheduler_env):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     page = test_browser.logged_in_page(browser, server, 'demo')
     page.goto(server.url + TAB)
     row = volume_row(page, unprotected_volume)
@@ -109,7 +108,7 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     expect(page.locator('.alert-success').first).to_contain_text(
         'Created a schedule for volume ' + VOLUME_NAME, timeout=30000)
 
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     [schedule] = schedules_api.list_for_volume(request,
                                                unprotected_volume.id)
     assert (schedule.when.cron, schedule.when.tz) == ('30 3 * * *', 'UTC')
@@ -128,7 +127,7 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     test_scheduler.run_once(
         scheduler_env, utc_text(slot + datetime.timedelta(minutes=1)))
     [snapshot] = test_scheduler.snapshots_of(demo, unprotected_volume.id)
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
 
     page.reload()
     row = volume_row(page, unprotected_volume)

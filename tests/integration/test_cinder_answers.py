@@ -6,12 +6,11 @@ from unittest import mock
 
 import pytest
 
-from volsnap_dashboard.api import cinder
 from tests.integration import cinder_proxy
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_panel_http
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
+from volsnap_dashboard.api import cinder
 
 INDEX = '/project/volume_protection/'
 
@@ -28,12 +27,12 @@ def proxy():
 
 @pytest.fixture
 def demo_snapshot(demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = demo.volume_snapshots.create(demo_volume.id,
                                             name='itest-answers')
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
     yield snapshot
-    waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+    devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def messages_of(response):
@@ -44,7 +43,7 @@ def messages_of(response):
 @pytest.mark.parametrize('answer', ['html', 'empty'])
 def test_a_200_that_is_not_cinders_says_unavailable(proxy, demo_snapshot,
                                                     answer):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     proxy.add('GET', '/snapshots/' + demo_snapshot.id, answer, times=5)
     response = client.get(INDEX + demo_snapshot.id + '/', follow=True)
     assert response.status_code == 200
@@ -53,7 +52,7 @@ def test_a_200_that_is_not_cinders_says_unavailable(proxy, demo_snapshot,
 
 
 def test_urls_that_name_no_snapshot_are_not_found(dev_cloud):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     for path in ('detail/', 'detail/restore/', 'detail/update/',
                  'detail/metadata/'):
         response = client.get(INDEX + path, follow=True)
@@ -65,7 +64,7 @@ def test_urls_that_name_no_snapshot_are_not_found(dev_cloud):
                      '&obj_id=detail',
                      HTTP_X_REQUESTED_WITH='XMLHttpRequest')
     assert row.status_code < 500
-    admin = horizon_session.login('admin')
+    admin = horizon_client.login('admin')
     response = admin.get('/admin/volume_protection/detail/', follow=True)
     assert response.status_code == 200
     assert any('not found' in m for m in messages_of(response)), \
@@ -73,20 +72,20 @@ def test_urls_that_name_no_snapshot_are_not_found(dev_cloud):
 
 
 def test_lost_answer_to_a_protect_is_found_not_repeated(proxy, demo_volume):
-    demo = cloud.cinder_as('demo')
-    client = horizon_session.login('demo')
+    demo = devcloud.cinder_as('demo')
+    client = horizon_client.login('demo')
     token = test_panel_http.submission_token(client, INDEX + 'protect/')
     proxy.add('POST', '/snapshots', 'lose-answer')
     form = {'submission': token, 'volumes': [demo_volume.id],
             'option_snapshot_name': 'itest-lost-answer',
             'option_description': ''}
     try:
-        response = horizon_session.post(client, INDEX + 'protect/', form,
+        response = horizon_client.post(client, INDEX + 'protect/', form,
                                         follow=True)
         assert response.status_code == 200
         assert any('Protecting volume' in m for m in messages_of(response))
         # The same form again (a user who did not trust the page).
-        again = horizon_session.post(client, INDEX + 'protect/', form,
+        again = horizon_client.post(client, INDEX + 'protect/', form,
                                      follow=True)
         assert any('already submitted' in m for m in messages_of(again))
         made = test_panel_http.snapshots_named(demo, 'itest-lost-answer')
@@ -94,17 +93,17 @@ def test_lost_answer_to_a_protect_is_found_not_repeated(proxy, demo_volume):
     finally:
         for snapshot in test_panel_http.snapshots_named(
                 demo, 'itest-lost-answer'):
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
+            devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_refused_microversion_is_negotiated_again(proxy, demo_snapshot):
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     assert cinder.snapshot_get(request, demo_snapshot.id).id == \
         demo_snapshot.id
     # A rolled-back Cinder behind the balancer refuses the next request.
     proxy.add('GET', '/snapshots/' + demo_snapshot.id, 'refuse-version')
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     assert cinder.snapshot_get(request, demo_snapshot.id).id == \
         demo_snapshot.id

@@ -13,9 +13,9 @@ import time
 
 import requests
 
+from tools.devkit import dev_server
+from tools.devkit import identities
 from volsnap_dashboard.devenv import source_tree
-from tests.integration import cloud
-from tests.integration import live_server
 
 
 def _read_until(fd, marker, timeout):
@@ -41,9 +41,9 @@ def test_demo_serves_and_ctrl_c_stops_everything(tmp_path):
     state.mkdir()
     os.symlink(os.path.join(source_tree.REPO_ROOT, '.devcloud', 'venv'),
                state / 'venv')
-    ports = {'VOLSNAP_KEYSTONE_PORT': live_server.free_port(),
-             'VOLSNAP_CINDER_PORT': live_server.free_port(),
-             'VOLSNAP_DEMO_PORT': live_server.free_port()}
+    ports = {'VOLSNAP_KEYSTONE_PORT': dev_server.free_port(),
+             'VOLSNAP_CINDER_PORT': dev_server.free_port(),
+             'VOLSNAP_DEMO_PORT': dev_server.free_port()}
     env = dict(os.environ, VOLSNAP_DEVCLOUD_DIR=str(state),
                **{key: str(value) for key, value in ports.items()})
     pid, fd = pty.fork()
@@ -62,7 +62,7 @@ def test_demo_serves_and_ctrl_c_stops_everything(tmp_path):
         assert login.status_code == 200
         landing = session.post(url + '/auth/login/', timeout=60, data={
             'csrfmiddlewaretoken': session.cookies['csrftoken'],
-            'username': 'demo', 'password': cloud.password('demo'),
+            'username': 'demo', 'password': identities.password('demo'),
             'region': 'default',
         }, headers={'Referer': url + '/auth/login/'})
         assert landing.status_code == 200

@@ -4,11 +4,10 @@ group implementation on the fake driver), its members shown as one
 protection, Restore Group to a new volume group, one member restored on
 its own, Delete Group Snapshot; refusals in the panel's words."""
 
-from tests.integration import cloud
 from tests.integration import group_fixtures
-from tests.integration import horizon_session
 from tests.integration import test_panel_http
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 
 INDEX = '/project/volume_protection/'
 PROTECT = INDEX + 'protect/'
@@ -29,13 +28,13 @@ def protect(client, volume_ids, name, as_group=True):
             'option_description': 'consistent'}
     if as_group:
         form['consistent_group'] = 'on'
-    return horizon_session.post(client, PROTECT, form)
+    return horizon_client.post(client, PROTECT, form)
 
 
 def test_group_snapshot_protect_list_restore_and_delete():
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     with group_fixtures.volume_group('itest-group') as (group, volumes):
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         form = client.get(PROTECT).content.decode()
         assert 'As a consistent group snapshot' in form
         assert 'not crash-consistent across volumes' in form
@@ -91,7 +90,7 @@ def test_group_snapshot_protect_list_restore_and_delete():
         assert INDEX + members[0].id + '/restore_group/' in index
 
         # Restore Group: a new group with one volume per member.
-        restored = horizon_session.post(
+        restored = horizon_client.post(
             client, group_page(group_snapshot.id) + 'restore/',
             {'name': 'itest-group-restored', 'description': ''},
             follow=True)
@@ -107,7 +106,7 @@ def test_group_snapshot_protect_list_restore_and_delete():
             s.id for s in members)
 
         # One member on its own, as any snapshot.
-        one = horizon_session.post(client, INDEX + members[0].id +
+        one = horizon_client.post(client, INDEX + members[0].id +
                                    '/restore/', {
                                        'submission': test_panel_http
                                        .submission_token(
@@ -120,15 +119,15 @@ def test_group_snapshot_protect_list_restore_and_delete():
         single = [v for v in demo.volumes.list()
                   if v.name == 'itest-group-member']
         assert len(single) == 1
-        waiting.until_status(demo.volumes, single[0].id, 'available')
-        waiting.delete_and_wait(demo.volumes, single[0].id)
+        devcloud.until_status(demo.volumes, single[0].id, 'available')
+        devcloud.delete_and_wait(demo.volumes, single[0].id)
 
         # Delete Group Snapshot: the confirmation names the members.
         confirm = client.get(group_page(group_snapshot.id) + 'delete/')
         assert confirm.status_code == 200
         assert b'its 2 member snapshots' in confirm.content
         group_fixtures.delete_group(demo, new_groups[0].id)
-        deleted = horizon_session.post(
+        deleted = horizon_client.post(
             client, group_page(group_snapshot.id) + 'delete/', {},
             follow=True)
         assert any('Deleting group snapshot' in m
@@ -143,7 +142,7 @@ def test_group_snapshot_protect_list_restore_and_delete():
 
 
 def test_an_unknown_group_snapshot_is_not_found_in_the_panels_words():
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     response = client.get(group_page('00000000-0000-0000-0000-000000000000'),
                           follow=True)
     assert response.status_code == 200

@@ -11,9 +11,8 @@ import re
 import pytest
 
 from tests import hostile_metadata
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -48,19 +47,19 @@ def hostile(project_id):
 def hostile_volume(demo_volume):
     """demo's test volume with the hostile schedules, written by demo,
     and a snapshot of it tagged with one of them (deleted afterwards)."""
-    client = horizon_session.login('demo')
-    project_id = horizon_session.request_for(client).user.project_id
-    demo = cloud.cinder_as('demo')
+    client = horizon_client.login('demo')
+    project_id = horizon_client.request_for(client).user.project_id
+    demo = devcloud.cinder_as('demo')
     demo.volumes.set_metadata(demo_volume, hostile(project_id))
     snapshot = demo.volume_snapshots.create(
         demo_volume.id, name='itest-hostile',
         metadata={codec.SNAPSHOT_SCHEDULE_KEY: 'a0000001'})
     try:
-        waiting.until_status(demo.volume_snapshots, snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
         yield demo_volume, snapshot
     finally:
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def ok(client, url):
@@ -83,7 +82,7 @@ def schedule_rows(html, table, volume_id):
 
 def test_member_pages_show_each_hostile_schedule_invalid(hostile_volume):
     volume, _snapshot = hostile_volume
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     html = ok(client, tab(INDEX, 'schedules'))
     for sid, found in schedule_rows(html, 'schedules', volume.id).items():
         assert found is not None, CASES[sid]
@@ -99,7 +98,7 @@ def test_member_pages_show_each_hostile_schedule_invalid(hostile_volume):
 
 def test_admin_pages_show_each_hostile_schedule_invalid(hostile_volume):
     volume, snapshot = hostile_volume
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     url = tab(ADMIN_INDEX, 'schedules')
     found = {}
     for _page in range(50):  # the cloud's scheduled volumes, a page each
@@ -126,8 +125,8 @@ def test_admin_delete_leaves_a_trust_named_from_another_project(
     """demo writes alt's trust id into a schedule of their own: the
     admin's Delete Schedule removes the schedule and leaves alt's trust;
     demo's own schedule's trust, proved theirs, goes with it."""
-    demo_request = horizon_session.request_for(horizon_session.login('demo'))
-    alt_request = horizon_session.request_for(horizon_session.login('alt'))
+    demo_request = horizon_client.request_for(horizon_client.login('demo'))
+    alt_request = horizon_client.request_for(horizon_client.login('alt'))
     mine = schedules_api.create(
         demo_request, demo_volume.id,
         {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},
@@ -137,11 +136,11 @@ def test_admin_delete_leaves_a_trust_named_from_another_project(
     alts = keystone.trust_create(alt_request)
     try:
         forged = dataclasses.replace(mine, id='f0f0f0f0', trust_id=alts)
-        cloud.cinder_as('demo').volumes.set_metadata(
+        devcloud.cinder_as('demo').volumes.set_metadata(
             demo_volume, codec.encode_definition(forged))
-        admin = horizon_session.login('admin')
+        admin = horizon_client.login('admin')
         for schedule in (forged, mine):
-            response = horizon_session.post(
+            response = horizon_client.post(
                 admin, '%sschedules/%s/%s/delete/' % (
                     ADMIN_INDEX, demo_volume.id, schedule.id),
                 {'snapshots': 'keep'}, follow=True)
@@ -153,7 +152,7 @@ def test_admin_delete_leaves_a_trust_named_from_another_project(
         assert keystone.trust_get(alt_request, alts).id == alts
         with pytest.raises(errors.NotFound):
             keystone.trust_get(demo_request, mine.trust_id)
-        assert store.schedules_of(cloud.cinder_as('demo').volumes.get(
+        assert store.schedules_of(devcloud.cinder_as('demo').volumes.get(
             demo_volume.id)) == []
     finally:
         keystone.trust_delete(alt_request, alts)

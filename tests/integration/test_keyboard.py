@@ -8,11 +8,10 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import cloud
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import server  # noqa: F401
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +56,7 @@ def modal(page, modal_id):
 
 def snapshots_named(volume, name):
     return [snapshot for snapshot in
-            cloud.cinder_as('demo').volume_snapshots.list(
+            devcloud.cinder_as('demo').volume_snapshots.list(
                 search_opts={'volume_id': volume.id})
             if snapshot.name == name]
 
@@ -66,8 +65,8 @@ def snapshots_named(volume, name):
 def keyboard_volume():
     """A volume of demo's; the snapshots and volumes a test made from it
     are deleted afterwards."""
-    demo = cloud.cinder_as('demo')
-    with waiting.temporary_volume(demo, 'browser-keyboard') as volume:
+    demo = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(demo, 'browser-keyboard') as volume:
         try:
             yield volume
         finally:
@@ -75,13 +74,13 @@ def keyboard_volume():
                 search_opts={'volume_id': volume.id})
             for restored in demo.volumes.list():
                 if restored.snapshot_id in {s.id for s in snapshots}:
-                    waiting.until_status(demo.volumes, restored.id,
+                    devcloud.until_status(demo.volumes, restored.id,
                                          'available')
-                    waiting.delete_and_wait(demo.volumes, restored.id)
+                    devcloud.delete_and_wait(demo.volumes, restored.id)
             for snapshot in snapshots:
-                waiting.until_status(demo.volume_snapshots, snapshot.id,
+                devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                      'available')
-                waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+                devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_protect_form_by_keyboard(browser, server,  # noqa: F811
@@ -110,10 +109,10 @@ def test_protect_form_by_keyboard(browser, server,  # noqa: F811
 
 def test_restore_form_by_keyboard(browser, server,  # noqa: F811
                                   keyboard_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = demo.volume_snapshots.create(keyboard_volume.id,
                                             name='browser-keyboard-source')
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
     page = logged_in_page(browser, server, 'demo')
     row = page.locator('#protected_snapshots tr[data-object-id="%s"]'
                        % snapshot.id)
@@ -137,11 +136,11 @@ def test_restore_form_by_keyboard(browser, server,  # noqa: F811
 
 def test_reset_status_by_keyboard(browser, server,  # noqa: F811
                                   keyboard_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = demo.volume_snapshots.create(keyboard_volume.id,
                                             name='browser-keyboard-reset')
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
-    cloud.cinder_as('admin').volume_snapshots.reset_state(snapshot.id,
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.cinder_as('admin').volume_snapshots.reset_state(snapshot.id,
                                                           'error')
     page = logged_in_page(browser, server, 'admin')
     page.goto(server.url + '/admin/volume_protection/')
@@ -170,4 +169,4 @@ def test_reset_status_by_keyboard(browser, server,  # noqa: F811
 
     expect(page.locator('.alert-success')).to_contain_text(
         'available', ignore_case=True)
-    waiting.until_status(demo.volume_snapshots, snapshot.id, 'available')
+    devcloud.until_status(demo.volume_snapshots, snapshot.id, 'available')

@@ -7,7 +7,7 @@ healthy cloud). The full-size run is tools/loadtest."""
 import os
 import time
 
-from tests.integration import cloud
+from tools.devkit import cinder as devcloud
 from tools.load import config
 from tools.load import report as load_report
 from tools.load import run as load_run
@@ -41,5 +41,5 @@ def test_small_load_survives_a_cinder_restart(dev_cloud):
 
     # The cloud is left running and usable for the tests after this one.
     assert isinstance(cinder_as('demo').volumes.list(), list)
-    assert cloud.cinder_as('alt').volume_snapshots.list() is not None
+    assert devcloud.cinder_as('alt').volume_snapshots.list() is not None
     print('test_load took %.1f s' % (time.monotonic() - began))

@@ -11,12 +11,11 @@ import subprocess
 import pytest
 import requests
 
+from tools.devkit import cinder as devcloud
+from tools.devkit import dev_server
 from tools.devkit import page_parser
 from tools.devkit import processes
 from volsnap_dashboard.devenv import source_tree
-from tests.integration import cloud
-from tests.integration import live_server
-from tests.integration import waiting
 
 ARTIFACTS = os.path.join(source_tree.REPO_ROOT, 'test-artifacts')
 PROTECT = '/project/volume_protection/protect/'
@@ -31,7 +30,7 @@ class Memcached:
         if not os.access(binary, os.X_OK):
             pytest.fail('memcached is not installed (tools/setup installs '
                         "Debian's package)")
-        self.port = live_server.free_port()
+        self.port = dev_server.free_port()
         self.location = '127.0.0.1:%d' % self.port
         command = [binary, '-l', '127.0.0.1', '-p', str(self.port),
                    '-U', '0', '-m', '16']
@@ -77,7 +76,7 @@ def nodes(memcached):
     started = []
     try:
         for number in (1, 2):
-            started.append(live_server.DevServer(
+            started.append(dev_server.DevServer(
                 os.path.join(ARTIFACTS, 'multinode-node%d.log' % number),
                 env={'VOLSNAP_MEMCACHED': memcached.location}))
         yield started
@@ -107,7 +106,7 @@ def post(http, node, path, form):
 def test_a_form_replayed_on_another_node_creates_once(nodes, demo_volume):
     node1, node2 = nodes
     assert node1.process.pid != node2.process.pid
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     # One browser: cookies for 127.0.0.1 go to both ports, as they would to
     # both nodes behind one load balancer.
     http = requests.Session()
@@ -129,7 +128,7 @@ def test_a_form_replayed_on_another_node_creates_once(nodes, demo_volume):
         snapshots = [s for s in demo.volume_snapshots.list()
                      if s.name == SNAPSHOT_NAME]
         for snapshot in snapshots:
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
+            devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
     assert [s.volume_id for s in snapshots] == [demo_volume.id]

@@ -13,14 +13,13 @@ import re
 import socket
 from unittest import mock
 
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
 from tests.unit.protection.schedule import factories
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.protection import cinder_snapshot
-from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification
+from volsnap_dashboard.protection.schedule import codec
 
 INDEX = '/project/volume_protection/'
 TAB = INDEX + '?tab=volume_protection__orphans'
@@ -40,7 +39,7 @@ def rows(html):
 
 
 def row_action(client, action, *row_ids, url=TAB, table='orphans'):
-    response = horizon_session.post(client, url, {
+    response = horizon_client.post(client, url, {
         'action': '%s__%s' % (table, action), 'object_ids': list(row_ids)})
     assert response.status_code == 302, response.status_code
     return response
@@ -49,18 +48,18 @@ def row_action(client, action, *row_ids, url=TAB, table='orphans'):
 def new_snapshot(cinder, volume, name, metadata=None):
     snapshot = cinder.volume_snapshots.create(volume.id, name=name,
                                               metadata=metadata)
-    return waiting.until_status(cinder.volume_snapshots, snapshot.id,
+    return devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                 'available')
 
 
 def new_volume(cinder, name, **kwargs):
     volume = cinder.volumes.create(1, name=name, **kwargs)
-    return waiting.until_status(cinder.volumes, volume.id, 'available')
+    return devcloud.until_status(cinder.volumes, volume.id, 'available')
 
 
 def test_snapshots_of_a_volume_gone_from_the_project():
-    demo = cloud.cinder_as('demo')
-    alt = cloud.cinder_as('alt')
+    demo = devcloud.cinder_as('demo')
+    alt = devcloud.cinder_as('alt')
     volume = new_volume(demo, 'itest-orphan-source')
     snapshots = []
     owner = demo
@@ -68,7 +67,7 @@ def test_snapshots_of_a_volume_gone_from_the_project():
         snapshots = [new_snapshot(demo, volume, 'itest-orphan-kept'),
                      new_snapshot(demo, volume, 'itest-orphan-deleted')]
         kept, deleted = snapshots
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         assert 'itest-orphan-kept' not in rows(page(client))
 
         transfer = demo.transfers.create(volume.id, name='itest-orphan',
@@ -82,7 +81,7 @@ def test_snapshots_of_a_volume_gone_from_the_project():
         assert 'Snapshot of a volume gone from its project' in listed
 
         # The admin sees them with their project's name.
-        admin = horizon_session.login('admin')
+        admin = horizon_client.login('admin')
         everyone = page(admin, ADMIN_TAB)
         assert 'itest-orphan-deleted' in rows(everyone)
         assert 'now in another project' in everyone
@@ -110,20 +109,20 @@ def test_snapshots_of_a_volume_gone_from_the_project():
         assert 'only an administrator can delete' in shown, refused
         row_action(admin, 'delete', 'snapshot-' + deleted.id,
                    url=ADMIN_TAB, table='admin_orphans')
-        waiting.until_gone(demo.volume_snapshots, deleted.id)
+        devcloud.until_gone(demo.volume_snapshots, deleted.id)
         assert 'itest-orphan-deleted' not in rows(page(client))
     finally:
         # Only an administrator can delete them (see above), and then the
         # volume, which Cinder keeps while they exist.
-        admin_cinder = cloud.cinder_as('admin')
+        admin_cinder = devcloud.cinder_as('admin')
         for snapshot in snapshots:
-            waiting.delete_and_wait(admin_cinder.volume_snapshots,
+            devcloud.delete_and_wait(admin_cinder.volume_snapshots,
                                     snapshot.id)
-        waiting.delete_and_wait(owner.volumes, volume.id)
+        devcloud.delete_and_wait(owner.volumes, volume.id)
 
 
 def test_a_snapshot_of_a_deleted_schedule_is_adopted(demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     project_id = demo.client.session.get_project_id()
     weekly = factories.schedule(id='feedbeef', label='itest-weekly',
                                 volume_id=demo_volume.id,
@@ -136,7 +135,7 @@ def test_a_snapshot_of_a_deleted_schedule_is_adopted(demo_volume):
         codec.SNAPSHOT_VOLUME_KEY: demo_volume.id})
     adopt_url = INDEX + snapshot.id + '/adopt/'
     try:
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         listed = page(client)
         assert 'itest-orphan-adopted' in rows(listed)
         assert 'Schedule 0a1b2c3d' in listed
@@ -144,18 +143,18 @@ def test_a_snapshot_of_a_deleted_schedule_is_adopted(demo_volume):
 
         form = page(client, adopt_url)
         assert 'itest-weekly' in form
-        done = horizon_session.post(client, adopt_url,
+        done = horizon_client.post(client, adopt_url,
                                     {'schedule': 'feedbeef'})
         assert done.status_code == 302
         metadata = demo.volume_snapshots.get(snapshot.id).metadata
         assert metadata[codec.SNAPSHOT_SCHEDULE_KEY] == 'feedbeef'
         assert 'itest-orphan-adopted' not in rows(page(client))
     finally:
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_volumes_whose_snapshot_is_gone(demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = new_snapshot(demo, demo_volume, 'itest-orphan-source-snap')
     two_hours_ago = datetime.datetime.now(
         datetime.timezone.utc) - datetime.timedelta(hours=2)
@@ -170,7 +169,7 @@ def test_volumes_whose_snapshot_is_gone(demo_volume):
             demo, 'volsnap-verify-itest-orphan',
             metadata=verification.volume_metadata(snapshot.id,
                                                   two_hours_ago)))
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         listed = page(client)
         assert 'volsnap-verify-itest-orphan' in rows(listed)
         assert 'Verification volume left behind' in listed
@@ -179,7 +178,7 @@ def test_volumes_whose_snapshot_is_gone(demo_volume):
 
         # On the fake driver a snapshot goes even while a volume made from
         # it exists (real drivers may refuse).
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
         snapshot = None
         listed = page(client)
         assert 'itest-orphan-restored' in rows(listed)
@@ -187,20 +186,20 @@ def test_volumes_whose_snapshot_is_gone(demo_volume):
 
         row_action(client, 'delete', *['volume-' + v.id for v in made])
         for volume in made:
-            waiting.until_gone(demo.volumes, volume.id)
+            devcloud.until_gone(demo.volumes, volume.id)
         listed = page(client)
         assert 'itest-orphan-restored' not in rows(listed)
         assert 'volsnap-verify-itest-orphan' not in rows(listed)
     finally:
         for volume in made:
-            waiting.delete_and_wait(demo.volumes, volume.id)
+            devcloud.delete_and_wait(demo.volumes, volume.id)
         if snapshot is not None:
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_a_reader_sees_the_orphans_and_no_actions():
-    demo = cloud.cinder_as('demo')
-    alt = cloud.cinder_as('alt')
+    demo = devcloud.cinder_as('demo')
+    alt = devcloud.cinder_as('alt')
     volume = new_volume(demo, 'itest-orphan-reader')
     snapshot = None
     owner = demo
@@ -210,20 +209,20 @@ def test_a_reader_sees_the_orphans_and_no_actions():
                                          no_snapshots=True)
         alt.transfers.accept(transfer.id, transfer.auth_key)
         owner = alt
-        reader = horizon_session.login('reader')
+        reader = horizon_client.login('reader')
         listed = page(reader)
         assert 'itest-orphan-reader-snap' in rows(listed)
         assert 'orphans__delete' not in listed
         assert 'orphans__keep' not in listed
-        horizon_session.post(reader, TAB, {
+        horizon_client.post(reader, TAB, {
             'action': 'orphans__delete',
             'object_ids': ['snapshot-' + snapshot.id]})
         assert demo.volume_snapshots.get(snapshot.id).status == 'available'
     finally:
         if snapshot is not None:
-            waiting.delete_and_wait(cloud.cinder_as('admin').volume_snapshots,
+            devcloud.delete_and_wait(devcloud.cinder_as('admin').volume_snapshots,
                                     snapshot.id)
-        waiting.delete_and_wait(owner.volumes, volume.id)
+        devcloud.delete_and_wait(owner.volumes, volume.id)
 
 
 def test_cinder_down_the_tabs_say_unavailable():
@@ -231,7 +230,7 @@ def test_cinder_down_the_tabs_say_unavailable():
         sock.bind(('127.0.0.1', 0))
         closed = 'http://127.0.0.1:%d/v3/any' % sock.getsockname()[1]
     for user, url in (('demo', TAB), ('admin', ADMIN_TAB)):
-        client = horizon_session.login(user)
+        client = horizon_client.login(user)
         with mock.patch.object(cinder, 'endpoint_for', return_value=closed):
             response = client.get(url)
         assert response.status_code == 200

@@ -2,12 +2,11 @@
 
 import pytest
 
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import registry
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
 
 
 @pytest.fixture(scope='module')
@@ -18,13 +17,13 @@ def plugin():
 
 @pytest.fixture
 def demo_client():
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     return cinder.cinderclient(request)
 
 
 def test_protect_restore_delete_leaves_nothing_behind(plugin, demo_client,
                                                       demo_volume):
-    admin_view = cloud.cinder_as('demo')
+    admin_view = devcloud.cinder_as('demo')
     saved = plugin.protect(demo_client, demo_volume,
                            {'snapshot_name': 'itest-protect',
                             'description': 'integration'})
@@ -43,11 +42,11 @@ def test_protect_restore_delete_leaves_nothing_behind(plugin, demo_client,
         assert in_cinder.name == 'itest-protect-restore'
         assert in_cinder.snapshot_id == snapshot.id
         found = cinder.volumes_restored_from(
-            horizon_session.request_for(horizon_session.login('demo')),
+            horizon_client.request_for(horizon_client.login('demo')),
             plugin, snapshot.id)
         assert [v.id for v in found] == [restored.id]
     finally:
-        waiting.delete_and_wait(admin_view.volumes, restored.id)
+        devcloud.delete_and_wait(admin_view.volumes, restored.id)
 
     assert plugin.delete(demo_client, snapshot.id) is True
     plugin.wait_for_deletion(demo_client, snapshot.id, interval=0.5,
@@ -66,8 +65,8 @@ def test_alt_cannot_restore_or_delete_demos_snapshot(plugin, demo_client,
     try:
         plugin.wait_for_snapshot(demo_client, saved['snapshot_id'],
                                  interval=0.5, timeout=60)
-        alt_request = horizon_session.request_for(
-            horizon_session.login('alt'))
+        alt_request = horizon_client.request_for(
+            horizon_client.login('alt'))
         alt_client = cinder.cinderclient(alt_request)
         with pytest.raises(errors.NotFound) as caught:
             plugin.restore(alt_client, saved['snapshot_id'], {})
@@ -83,7 +82,7 @@ def test_alt_cannot_restore_or_delete_demos_snapshot(plugin, demo_client,
 
 
 def test_reader_is_refused_by_cinder(plugin, demo_volume):
-    request = horizon_session.request_for(horizon_session.login('reader'))
+    request = horizon_client.request_for(horizon_client.login('reader'))
     reader_client = cinder.cinderclient(request)
     with pytest.raises(errors.Forbidden):
         plugin.protect(reader_client, demo_volume,
@@ -93,7 +92,7 @@ def test_reader_is_refused_by_cinder(plugin, demo_volume):
 def test_in_use_volume_before_3_66_needs_force(plugin, in_use_volume):
     from volsnap_dashboard.api import microversions
 
-    old_client = cloud.cinder_as('demo')  # microversion 3.60
+    old_client = devcloud.cinder_as('demo')  # microversion 3.60
     assert microversions.force_supported(old_client)
     with pytest.raises(errors.Conflict) as caught:
         plugin.protect(old_client, in_use_volume,

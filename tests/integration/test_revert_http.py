@@ -7,9 +7,8 @@ refusals in the panel's words."""
 import re
 import threading
 
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 
 INDEX = '/project/volume_protection/'
 
@@ -37,7 +36,7 @@ def refreshed_row(client, snapshot):
 
 def snapshot_of(cinder, volume, name):
     snapshot = cinder.volume_snapshots.create(volume.id, name=name)
-    return waiting.until_status(cinder.volume_snapshots, snapshot.id,
+    return devcloud.until_status(cinder.volume_snapshots, snapshot.id,
                                 'available')
 
 
@@ -64,12 +63,12 @@ class VolumeWatch(threading.Thread):
 
 
 def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     older = snapshot_of(demo, demo_volume, 'itest-revert-older')
     newest = None
     try:
         newest = snapshot_of(demo, demo_volume, 'itest-revert-newest')
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
 
         index = client.get(INDEX).content.decode()
         assert revert_url(newest) in index
@@ -87,14 +86,14 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
         assert 'itest-volume' in page
         assert 'Everything written to' in page
 
-        wrong = horizon_session.post(client, revert_url(newest), {
+        wrong = horizon_client.post(client, revert_url(newest), {
             'confirm_name': 'itest-volum'})
         assert wrong.status_code == 200
         assert b'Type the volume&#x27;s name exactly' in wrong.content
         assert demo.volumes.get(demo_volume.id).status == 'available'
 
         # Cinder refuses all but the newest; the panel says so.
-        refused = horizon_session.post(client, revert_url(older), {
+        refused = horizon_client.post(client, revert_url(older), {
             'confirm_name': 'itest-volume'}, follow=True)
         assert refused.status_code == 200
         assert b'Unable to revert volume' in refused.content
@@ -103,11 +102,11 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
         watch = VolumeWatch(demo, demo_volume.id)
         watch.start()
         try:
-            done = horizon_session.post(client, revert_url(newest), {
+            done = horizon_client.post(client, revert_url(newest), {
                 'confirm_name': 'itest-volume'})
             assert done.status_code == 302
-            waiting.until_status(demo.volumes, demo_volume.id, 'available')
-            waiting.until_status(demo.volume_snapshots, newest.id,
+            devcloud.until_status(demo.volumes, demo_volume.id, 'available')
+            devcloud.until_status(demo.volume_snapshots, newest.id,
                                  'available')
         finally:
             seen = watch.stop()
@@ -132,21 +131,21 @@ def test_revert_to_the_newest_snapshot_through_the_panel(demo_volume):
     finally:
         for snapshot in (newest, older):
             if snapshot is not None:
-                waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+                devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
         demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = snapshot_of(demo, demo_volume, 'itest-revert-was-newest')
     newer = None
     try:
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         form = client.get(revert_url(snapshot))
         assert form.status_code == 200
 
         newer = snapshot_of(demo, demo_volume, 'itest-revert-newer')
-        refused = horizon_session.post(client, revert_url(snapshot), {
+        refused = horizon_client.post(client, revert_url(snapshot), {
             'confirm_name': 'itest-volume'}, follow=True)
         assert refused.status_code == 200
         page = refused.content.decode()
@@ -160,17 +159,17 @@ def test_a_newer_snapshot_made_after_the_form_opened_is_refused(
     finally:
         for item in (newer, snapshot):
             if item is not None:
-                waiting.delete_and_wait(demo.volume_snapshots, item.id)
+                devcloud.delete_and_wait(demo.volume_snapshots, item.id)
 
 
 def test_a_volume_resized_since_its_snapshot_is_not_offered(demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = snapshot_of(demo, demo_volume, 'itest-revert-resized')
     try:
         demo.volumes.extend(demo_volume.id, demo_volume.size + 1)
-        waiting.until_status(demo.volumes, demo_volume.id, 'available')
+        devcloud.until_status(demo.volumes, demo_volume.id, 'available')
         assert demo.volumes.get(demo_volume.id).size == demo_volume.size + 1
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         index = client.get(INDEX).content.decode()
         assert revert_entry(snapshot) in index  # greyed, saying why
         assert revert_url(snapshot) not in index
@@ -179,7 +178,7 @@ def test_a_volume_resized_since_its_snapshot_is_not_offered(demo_volume):
         assert 'resized since this snapshot' in refreshed_row(client,
                                                               snapshot)
         # Cinder refuses it too, and the form says why in its words.
-        refused = horizon_session.post(client, revert_url(snapshot), {
+        refused = horizon_client.post(client, revert_url(snapshot), {
             'confirm_name': 'itest-volume'}, follow=True)
         assert refused.status_code == 200
         page = refused.content.decode()
@@ -188,23 +187,23 @@ def test_a_volume_resized_since_its_snapshot_is_not_offered(demo_volume):
                 'then)') in page
         assert demo.volumes.get(demo_volume.id).status == 'available'
     finally:
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_a_volume_in_error_shows_on_its_rows_and_is_not_offered(
         demo_volume):
     # The fake driver never fails a revert: an admin puts the volume in
     # error as a failed revert would leave it.
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     snapshot = snapshot_of(demo, demo_volume, 'itest-revert-error')
     try:
-        cloud.cinder_as('admin').volumes.reset_state(demo_volume.id,
+        devcloud.cinder_as('admin').volumes.reset_state(demo_volume.id,
                                                      'error')
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         for page in (client.get(INDEX).content.decode(),
                      refreshed_row(client, snapshot)):
             assert 'Available (volume in error' in page
             assert 'title="The volume is &quot;Error&quot;' in page
             assert revert_url(snapshot) not in page
     finally:
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)

@@ -5,8 +5,8 @@ refusing the trust, and who may open it."""
 
 from django.test.utils import override_settings
 
-from tests.integration import cloud
-from tests.integration import horizon_session
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -37,14 +37,14 @@ def daily_form(client, volume, url=CREATE, **overrides):
 
 
 def volume_metadata(volume_id):
-    return cloud.cinder_as('demo').volumes.get(volume_id).metadata
+    return devcloud.cinder_as('demo').volumes.get(volume_id).metadata
 
 
 def test_preview_create_and_edit_through_the_form(demo_volume):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     data = daily_form(client, demo_volume)
 
-    preview = horizon_session.post(client, CREATE, dict(data, preview='1'))
+    preview = horizon_client.post(client, CREATE, dict(data, preview='1'))
     assert preview.status_code == 200
     html = preview.content.decode()
     assert '<th scope="col">Europe/Berlin</th>' in html
@@ -52,10 +52,10 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
     assert 'hold 3 snapshots of each volume: 3 snapshots, 3 GiB' in html
     assert codec.MARKER_KEY not in volume_metadata(demo_volume.id)
 
-    response = horizon_session.post(client, CREATE, data)
+    response = horizon_client.post(client, CREATE, data)
     assert response.status_code == 302, response.content[:2000]
     assert response['Location'] == INDEX
-    request = horizon_session.request_for(client)
+    request = horizon_client.request_for(client)
     [schedule] = schedules_api.list_for_volume(request, demo_volume.id)
     try:
         assert isinstance(schedule, model.Schedule)
@@ -76,11 +76,11 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
                           cron='15 */6 * * *', retention_count='',
                           retention_days='10')
         del edit['volumes']
-        edit_preview = horizon_session.post(client, url,
+        edit_preview = horizon_client.post(client, url,
                                             dict(edit, preview='1'))
         assert 'deletes none of its snapshots' in \
             edit_preview.content.decode()
-        response = horizon_session.post(client, url, edit)
+        response = horizon_client.post(client, url, edit)
         assert response.status_code == 302, response.content[:2000]
         [edited] = schedules_api.list_for_volume(request, demo_volume.id)
         assert edited.id == schedule.id
@@ -93,8 +93,8 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
 
 
 def test_an_interval_below_the_minimum_saves_nothing(demo_volume):
-    client = horizon_session.login('demo')
-    response = horizon_session.post(client, CREATE, daily_form(
+    client = horizon_client.login('demo')
+    response = horizon_client.post(client, CREATE, daily_form(
         client, demo_volume, kind='cron', cron='*/5 * * * *'))
     assert response.status_code == 200
     assert b'the shortest interval allowed is 1 h' in response.content
@@ -103,11 +103,11 @@ def test_an_interval_below_the_minimum_saves_nothing(demo_volume):
 
 def test_keystone_refusing_the_trust_is_said_and_nothing_saved(
         demo_volume):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     data = daily_form(client, demo_volume)
     # A trustee Keystone does not know: it refuses to create the trust.
     with override_settings(VOLSNAP_SCHEDULER_USER_ID='0' * 32):
-        response = horizon_session.post(client, CREATE, data)
+        response = horizon_client.post(client, CREATE, data)
     assert response.status_code == 200
     html = response.content.decode()
     assert ('The schedule was not saved: The Identity service refused to '
@@ -116,9 +116,9 @@ def test_keystone_refusing_the_trust_is_said_and_nothing_saved(
 
 
 def test_a_reader_cannot_open_or_post_the_workflow(demo_volume):
-    client = horizon_session.login('reader')
+    client = horizon_client.login('reader')
     assert client.get(CREATE).status_code in (302, 403)
-    response = horizon_session.post(client, CREATE, {
+    response = horizon_client.post(client, CREATE, {
         'volumes': [demo_volume.id], 'kind': 'daily', 'hour': '2',
         'minute': '0', 'tz': 'UTC', 'retention_count': '1',
         'name_template': 'itest-{volume_name}'})
@@ -127,14 +127,14 @@ def test_a_reader_cannot_open_or_post_the_workflow(demo_volume):
 
 
 def test_alt_cannot_open_demos_schedule(demo_volume):
-    demo = horizon_session.login('demo')
-    request = horizon_session.request_for(demo)
+    demo = horizon_client.login('demo')
+    request = horizon_client.request_for(demo)
     schedule = schedules_api.create(
         request, demo_volume.id, {'preset': {'kind': 'daily', 'hour': 2,
                                              'minute': 0}, 'tz': 'UTC'},
         {'description': ''}, 'itest-{volume_name}', {'count': 1})
     try:
-        alt = horizon_session.login('alt')
+        alt = horizon_client.login('alt')
         response = alt.get(update_url(demo_volume.id, schedule.id),
                            follow=True)
         assert b'scheduled' not in response.content

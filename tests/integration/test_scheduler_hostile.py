@@ -6,16 +6,16 @@ more."""
 
 from tests import hostile_metadata
 from tests.integration import test_scheduler as scheduled
-from tests.integration import waiting
-from volsnap_dashboard.protection.schedule import codec
-from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import store
 
 # trust, scheduler_env and cleanup_snapshots are test_scheduler's.
 from tests.integration.test_scheduler import cleanup_snapshots  # noqa: F401
 from tests.integration.test_scheduler import demo  # noqa: F401
 from tests.integration.test_scheduler import scheduler_env  # noqa: F401
 from tests.integration.test_scheduler import trust  # noqa: F401
+from tools.devkit import cinder as devcloud
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import store
 
 FIFTH_MONDAY = 'bad00001'
 YEAR_9999 = 'bad00002'
@@ -56,7 +56,7 @@ def test_hostile_metadata_is_invalid_and_the_other_schedule_runs(
     session, cinder = demo
     cleanup_snapshots.append(demo_volume.id)
     scheduled.save_schedule(demo, demo_volume, trust, keep=3)
-    with waiting.temporary_volume(cinder, 'itest-hostile') as target:
+    with devcloud.temporary_volume(cinder, 'itest-hostile') as target:
         cinder.volumes.set_metadata(target, hostile(
             session.get_project_id(), trust))
 

@@ -29,10 +29,10 @@ from keystoneclient.v3 import client as ks_client
 import pytest
 
 from tests.integration import cinder_proxy
-from tests.integration import cloud
 from tests.integration import scheduler_identity
 from tests.integration import test_scheduler
 from tools.devkit import cinder as devkit_cinder
+from tools.devkit import identities
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
 from volsnap_dashboard.protection import cinder_snapshot
@@ -333,7 +333,7 @@ class _RecordingHandler(cinder_proxy._Handler):
                                     self.headers.get('X-Auth-Token'),
                                     json.loads(body) if body else None))
         upstream = http_client.HTTPConnection(
-            '127.0.0.1', int(cloud.CINDER_PORT), timeout=60)
+            '127.0.0.1', int(identities.cinder_port()), timeout=60)
         headers = {k: v for k, v in self.headers.items()
                    if k.lower() not in ('host', 'connection')}
         upstream.request(self.command, self.path, body=body, headers=headers)

@@ -5,10 +5,9 @@ delete; a save that fails leaves no trust behind."""
 import pytest
 
 from tests.integration import cinder_proxy
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import scheduler_identity
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
@@ -25,7 +24,7 @@ TEMPLATE = 'itest-{volume_name}-{schedule}-{time:%Y%m%d-%H%M}'
 
 @pytest.fixture(scope='module')
 def demo_request():
-    return horizon_session.request_for(horizon_session.login('demo'))
+    return horizon_client.request_for(horizon_client.login('demo'))
 
 
 @pytest.fixture
@@ -51,7 +50,7 @@ def trust_works(trust_id, project_id):
 
 
 def volume_metadata(volume_id):
-    return cloud.cinder_as('demo').volumes.get(volume_id).metadata
+    return devcloud.cinder_as('demo').volumes.get(volume_id).metadata
 
 
 def create_daily(request, volume):
@@ -124,7 +123,7 @@ def test_round_trip(demo_request, demo_volume):
 
 def test_delete_keeps_other_schedules_and_metadata(demo_request,
                                                    demo_volume):
-    cloud.cinder_as('demo').volumes.set_metadata(demo_volume,
+    devcloud.cinder_as('demo').volumes.set_metadata(demo_volume,
                                                  {'owner': 'itest'})
     daily = create_daily(demo_request, demo_volume)
     hourly = schedules_api.create(
@@ -145,7 +144,7 @@ def test_delete_keeps_other_schedules_and_metadata(demo_request,
 
 def test_delete_with_snapshots(demo_request, demo_volume):
     schedule = create_daily(demo_request, demo_volume)
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     tagged = demo.volume_snapshots.create(
         demo_volume.id, name='itest-scheduled',
         metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id,
@@ -153,11 +152,11 @@ def test_delete_with_snapshots(demo_request, demo_volume):
     manual = demo.volume_snapshots.create(demo_volume.id,
                                           name='itest-manual')
     for snapshot in (tagged, manual):
-        waiting.until_status(demo.volume_snapshots, snapshot.id,
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
     assert schedules_api.delete(demo_request, demo_volume.id, schedule.id,
                                 keep_snapshots=False).snapshots_deleted == 1
-    waiting.until_gone(demo.volume_snapshots, tagged.id)
+    devcloud.until_gone(demo.volume_snapshots, tagged.id)
     assert demo.volume_snapshots.get(manual.id).status == 'available'
 
 
@@ -188,7 +187,7 @@ def test_invalid_input_creates_no_trust(demo_request, demo_volume,
 
 def request_through(proxy):
     """demo's request with its Block Storage endpoint at ``proxy``."""
-    request = horizon_session.request_for(horizon_session.login('demo'))
+    request = horizon_client.request_for(horizon_client.login('demo'))
     for service in request.user.service_catalog:
         if service['type'] in cinder.SERVICE_TYPES:
             for endpoint in service['endpoints']:
@@ -231,7 +230,7 @@ def test_lost_answer_of_a_save_that_happened_keeps_its_trust(
 
 def test_reader_cannot_create_and_leaves_nothing(demo_volume,
                                                  created_trusts):
-    request = horizon_session.request_for(horizon_session.login('reader'))
+    request = horizon_client.request_for(horizon_client.login('reader'))
     with pytest.raises(errors.VolsnapAPIError):
         create_daily(request, demo_volume)
     # The reader holds no member role to delegate: Keystone refuses the
@@ -241,6 +240,6 @@ def test_reader_cannot_create_and_leaves_nothing(demo_volume,
 
 
 def test_other_projects_volume_is_not_found(demo_volume):
-    request = horizon_session.request_for(horizon_session.login('alt'))
+    request = horizon_client.request_for(horizon_client.login('alt'))
     with pytest.raises(errors.NotFound):
         create_daily(request, demo_volume)

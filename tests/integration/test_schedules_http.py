@@ -8,10 +8,9 @@ import datetime
 
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_scheduler
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.protection.schedule import model
@@ -26,14 +25,14 @@ scheduler_env = test_scheduler.scheduler_env
 
 @pytest.fixture(scope='module')
 def demo_client():
-    return horizon_session.login('demo')
+    return horizon_client.login('demo')
 
 
 @pytest.fixture
 def schedule(demo_client, demo_volume):
     """A daily schedule of demo's on its test volume; deleted (with its
     snapshots) afterwards."""
-    request = horizon_session.request_for(demo_client)
+    request = horizon_client.request_for(demo_client)
     made = schedules_api.create(
         request, demo_volume.id,
         {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},
@@ -42,16 +41,16 @@ def schedule(demo_client, demo_volume):
         'itest-{volume_name}-{schedule}-{time:%Y%m%d-%H%M}', {'count': 3},
         label=LABEL)
     yield made
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     if any(found.id == made.id for found in current(demo_volume.id)):
         schedules_api.delete(request, demo_volume.id, made.id,
                              keep_snapshots=False)
     for snapshot in test_scheduler.snapshots_of(demo, demo_volume.id):
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def current(volume_id):
-    return store.schedules_of(cloud.cinder_as('demo').volumes.get(
+    return store.schedules_of(devcloud.cinder_as('demo').volumes.get(
         volume_id))
 
 
@@ -62,7 +61,7 @@ def the_schedule(volume_id, schedule_id):
 
 def act(client, schedule, action):
     row = schedule_rows.row_id(schedule.volume_id, schedule.id)
-    return horizon_session.post(client, INDEX, {
+    return horizon_client.post(client, INDEX, {
         'action': 'schedules__%s__%s' % (action, row)})
 
 
@@ -98,7 +97,7 @@ def test_pause_resume_run_now_and_delete_keeping_snapshots(
     ran = the_schedule(schedule.volume_id, schedule.id)
     assert ran.state.outcome == model.OUTCOME_OK, ran.state.reason
     assert ran.run_requested is None
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     [snapshot] = test_scheduler.snapshots_of(demo, schedule.volume_id)
 
     detail = demo_client.get(schedule_url(schedule))
@@ -108,7 +107,7 @@ def test_pause_resume_run_now_and_delete_keeping_snapshots(
 
     form = demo_client.get(schedule_url(schedule, 'delete/'))
     assert form.context['form'].fields['snapshots'].initial == 'keep'
-    response = horizon_session.post(demo_client,
+    response = horizon_client.post(demo_client,
                                     schedule_url(schedule, 'delete/'),
                                     {'snapshots': 'keep'})
     assert response.status_code == 302
@@ -119,9 +118,9 @@ def test_pause_resume_run_now_and_delete_keeping_snapshots(
 def test_delete_with_its_snapshots(demo_client, schedule, scheduler_env):
     act(demo_client, schedule, 'run_now')
     run_scheduler(scheduler_env)
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     [snapshot] = test_scheduler.snapshots_of(demo, schedule.volume_id)
-    response = horizon_session.post(demo_client,
+    response = horizon_client.post(demo_client,
                                     schedule_url(schedule, 'delete/'),
                                     {'snapshots': 'delete'})
     assert response.status_code == 302
@@ -133,12 +132,12 @@ def test_delete_with_its_snapshots(demo_client, schedule, scheduler_env):
 
 
 def test_another_member_takes_over(schedule):
-    colleague = horizon_session.login('colleague')
-    colleague_id = horizon_session.request_for(colleague).user.id
+    colleague = horizon_client.login('colleague')
+    colleague_id = horizon_client.request_for(colleague).user.id
     page = colleague.get(TAB)
     assert LABEL.encode() in page.content
     assert b'Take Over' in page.content
-    response = horizon_session.post(colleague,
+    response = horizon_client.post(colleague,
                                     schedule_url(schedule, 'take_over/'),
                                     {})
     assert response.status_code == 302
@@ -148,7 +147,7 @@ def test_another_member_takes_over(schedule):
 
 
 def test_reader_sees_schedules_and_no_actions(schedule):
-    reader = horizon_session.login('reader')
+    reader = horizon_client.login('reader')
     page = reader.get(TAB)
     assert LABEL.encode() in page.content
     for action in (b'Pause Schedule', b'Delete Schedule', b'Take Over',
@@ -156,7 +155,7 @@ def test_reader_sees_schedules_and_no_actions(schedule):
         assert action not in page.content
     act(reader, schedule, 'pause')
     assert not the_schedule(schedule.volume_id, schedule.id).paused
-    response = horizon_session.post(reader,
+    response = horizon_client.post(reader,
                                     schedule_url(schedule, 'delete/'),
                                     {'snapshots': 'keep'})
     assert response.status_code != 200 or b'Delete Schedule' not in \
@@ -165,7 +164,7 @@ def test_reader_sees_schedules_and_no_actions(schedule):
 
 
 def test_alt_sees_nothing_of_demos(schedule):
-    alt = horizon_session.login('alt')
+    alt = horizon_client.login('alt')
     page = alt.get(TAB)
     assert page.status_code == 200
     assert LABEL.encode() not in page.content

@@ -2,16 +2,16 @@
 
 import logging
 
-from tests.integration import cloud
-from tests.integration import horizon_session
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 
 PAGES = ('/project/volume_protection/',
          '/project/volume_protection/protect/')
 
 
 def test_token_never_in_pages_urls_or_logs(caplog, demo_volume):
-    client = horizon_session.login('demo')
-    token = horizon_session.request_for(client).user.token.id
+    client = horizon_client.login('demo')
+    token = horizon_client.request_for(client).user.token.id
     assert token
     # Even at DEBUG, where keystoneauth logs every request with its headers.
     for name in ('keystoneauth', 'cinderclient', 'volsnap_dashboard',
@@ -29,12 +29,12 @@ def test_token_never_in_pages_urls_or_logs(caplog, demo_volume):
 
 
 def test_post_without_csrf_token_is_refused(demo_volume):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     response = client.post('/project/volume_protection/protect/',
                            {'volumes': [demo_volume.id],
                             'option_snapshot_name': 'no-csrf',
                             'option_description': ''})
     assert response.status_code == 302
     assert 'csrf_failure' in response['Location']
-    assert not [s for s in cloud.cinder_as('demo').volume_snapshots.list()
+    assert not [s for s in devcloud.cinder_as('demo').volume_snapshots.list()
                 if s.name == 'no-csrf']

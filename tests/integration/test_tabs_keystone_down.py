@@ -5,15 +5,14 @@ Create Schedule says the trust could not be made (never a 500)."""
 import socket
 from unittest import mock
 
-import pytest
-
 from openstack_auth import backend
 from openstack_dashboard.api import keystone as horizon_keystone
+import pytest
 
+from tests.integration import test_schedule_workflow
+from tools.devkit import horizon_client
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.protection.schedule import codec
-from tests.integration import horizon_session
-from tests.integration import test_schedule_workflow
 
 PROJECT_INDEX = '/project/volume_protection/'
 ADMIN_INDEX = '/admin/volume_protection/'
@@ -78,7 +77,7 @@ def messages_of(response):
 @pytest.mark.parametrize('tab', ['snapshots', 'schedules'])
 def test_admin_tabs_say_project_names_are_unavailable(dev_cloud,
                                                       keystone_down, tab):
-    client = horizon_session.login('admin')
+    client = horizon_client.login('admin')
     with keystone_down as unreachable:
         response = client.get(ADMIN_INDEX + '?tab=volume_protection__' + tab)
     assert unreachable.calls
@@ -91,7 +90,7 @@ def test_admin_tabs_say_project_names_are_unavailable(dev_cloud,
 @pytest.mark.parametrize('tab', ['snapshots', 'volumes', 'schedules'])
 def test_project_tabs_answer_without_keystone(dev_cloud, keystone_down,
                                               tab):
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     with keystone_down:
         response = client.get(PROJECT_INDEX + '?tab=volume_protection__'
                               + tab)
@@ -103,10 +102,10 @@ def test_create_schedule_says_so_and_saves_nothing(demo_volume,
                                                    keystone_down):
     # The trust is made with the user's token, through Horizon's client:
     # Keystone down, the form says so and the volume keeps no schedule.
-    client = horizon_session.login('demo')
+    client = horizon_client.login('demo')
     data = test_schedule_workflow.daily_form(client, demo_volume)
     with keystone_down as unreachable:
-        response = horizon_session.post(client, test_schedule_workflow.CREATE,
+        response = horizon_client.post(client, test_schedule_workflow.CREATE,
                                         data)
     assert unreachable.calls
     assert response.status_code == 200

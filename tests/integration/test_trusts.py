@@ -10,10 +10,9 @@ from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import scheduler_identity
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit import identities
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
@@ -34,7 +33,7 @@ class LaterClock:
 
 @pytest.fixture(scope='module')
 def demo_request():
-    return horizon_session.request_for(horizon_session.login('demo'))
+    return horizon_client.request_for(horizon_client.login('demo'))
 
 
 @contextlib.contextmanager
@@ -64,15 +63,15 @@ def test_scheduler_acts_in_demos_project_as_demo(demo_request, demo_volume):
             sessions.session_for(trust_id), region=identities.REGION)
         snapshot = client.volume_snapshots.create(
             demo_volume.id, name='itest-by-trust')
-        demo = cloud.cinder_as('demo')
-        made = waiting.until_status(demo.volume_snapshots, snapshot.id,
+        demo = devcloud.cinder_as('demo')
+        made = devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                     'available')
         assert getattr(made, 'os-extended-snapshot-attributes:project_id') \
             == demo_project
         # Impersonation: Cinder records demo, not the scheduler, as its
         # creator.
         assert made.user_id == demo_request.user.id
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 
 
 def test_a_trusts_token_names_its_trustor(demo_request):
@@ -101,8 +100,8 @@ def test_deleted_trust_is_authorization_lost(demo_request):
 def temporary_member():
     """A user of demo's project with the member role, deleted afterwards:
     its role and its account can be taken away without touching demo."""
-    admin = cloud.keystone_session('admin')
-    url = cloud.KEYSTONE_URL
+    admin = devcloud.keystone_session('admin')
+    url = identities.keystone_url()
     [project] = admin.get(url + '/projects',
                           params={'name': 'demo'}).json()['projects']
     [member] = admin.get(url + '/roles',
@@ -144,7 +143,7 @@ def test_disabled_trustor_is_authorization_lost():
             session, user['id'], scheduler_identity.user_id(),
             session.get_project_id())
         scheduler_identity.trust_sessions().session_for(trust_id)
-        admin.patch(cloud.KEYSTONE_URL + '/users/' + user['id'],
+        admin.patch(identities.keystone_url() + '/users/' + user['id'],
                     json={'user': {'enabled': False}})
         with pytest.raises(errors.AuthorizationLost):
             scheduler_identity.trust_sessions().session_for(trust_id)
@@ -172,8 +171,8 @@ def test_trust_scoped_token_cannot_create_trusts(demo_request):
 def test_service_user_lists_every_project_by_metadata():
     """The one admin action the service user takes."""
     marker = {'itest-marker': uuid.uuid4().hex}
-    alt = cloud.cinder_as('alt')
-    with waiting.temporary_volume(alt, 'itest-listed') as volume:
+    alt = devcloud.cinder_as('alt')
+    with devcloud.temporary_volume(alt, 'itest-listed') as volume:
         alt.volumes.set_metadata(volume, marker)
         client = service_clients.cinder_for(
             scheduler_identity.service_session(), region=identities.REGION)

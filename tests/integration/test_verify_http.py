@@ -13,12 +13,11 @@ import re
 from keystoneauth1 import exceptions as ks_exc
 from keystoneclient.v3 import client as ks_client
 
-from tests.integration import cloud
-from tests.integration import horizon_session
 from tests.integration import test_schedule_workflow as workflow
 from tests.integration import test_scheduler
 from tests.integration import test_schedules_api
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import verification
 
@@ -50,7 +49,7 @@ def now_iso():
 
 
 def trust_exists(trust_id):
-    session = cloud.keystone_session('demo')
+    session = devcloud.keystone_session('demo')
     try:
         ks_client.Client(session=session).trusts.get(trust_id)
     except ks_exc.NotFound:
@@ -59,7 +58,7 @@ def trust_exists(trust_id):
 
 
 def temporary_volumes_of(snapshot_id):
-    admin = cloud.cinder_as('admin')
+    admin = devcloud.cinder_as('admin')
     return [volume for volume in admin.volumes.list(search_opts={
         'all_tenants': 1, 'metadata': {
             verification.VERIFICATION_OF_KEY: snapshot_id}})
@@ -67,18 +66,18 @@ def temporary_volumes_of(snapshot_id):
 
 
 def test_verify_from_the_panel_until_verified(demo_volume, scheduler_env):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     made = demo.volume_snapshots.create(demo_volume.id,
                                         name='itest-verify')
-    snapshot = waiting.until_status(demo.volume_snapshots, made.id,
+    snapshot = devcloud.until_status(demo.volume_snapshots, made.id,
                                     'available')
     trust_id = None
     try:
-        client = horizon_session.login('demo')
+        client = horizon_client.login('demo')
         row = row_of(client.get(INDEX).content, snapshot.id)
         assert VERIFY + snapshot.id in row
 
-        done = horizon_session.post(client, INDEX,
+        done = horizon_client.post(client, INDEX,
                                     {'action': VERIFY + snapshot.id},
                                     follow=True)
         assert done.status_code == 200
@@ -89,7 +88,7 @@ def test_verify_from_the_panel_until_verified(demo_volume, scheduler_env):
         metadata = demo.volume_snapshots.get(snapshot.id).metadata
         assert metadata[verification.VERIFY_KEY] == 'requested'
         trust_id = metadata[verification.TRUST_KEY]
-        session = cloud.keystone_session('demo')
+        session = devcloud.keystone_session('demo')
         assert test_schedules_api.trust_works(trust_id,
                                               session.get_project_id())
         assert session.get_token() not in done.content.decode()
@@ -110,14 +109,14 @@ def test_verify_from_the_panel_until_verified(demo_volume, scheduler_env):
         volumes_row = row_of(client.get(VOLUMES).content, temporary.id)
         assert 'Temporary (verification)' in volumes_row
         assert 'protect_now' not in volumes_row
-        waiting.until_status(demo.volumes, temporary.id, 'available')
+        devcloud.until_status(demo.volumes, temporary.id, 'available')
 
         test_scheduler.run_once(scheduler_env, now_iso())
         row = row_of(client.get(INDEX).content, snapshot.id)
         assert re.search(r'Verified (just now|1\xa0minute ago)', row), row
         assert 'warning' not in row
         assert VERIFY + snapshot.id in row  # may be verified again
-        waiting.until_gone(demo.volumes, temporary.id)
+        devcloud.until_gone(demo.volumes, temporary.id)
         assert temporary_volumes_of(snapshot.id) == []
         # Only its trustor (or an admin) may delete the request's trust:
         # the scheduler leaves it to expire within the day (the finally
@@ -127,25 +126,25 @@ def test_verify_from_the_panel_until_verified(demo_volume, scheduler_env):
         volumes_row = row_of(client.get(VOLUMES).content, demo_volume.id)
         assert 'Verified ' in volumes_row
     finally:
-        admin = cloud.cinder_as('admin')
+        admin = devcloud.cinder_as('admin')
         for volume in temporary_volumes_of(snapshot.id):
             admin.volumes.force_delete(volume)
-            waiting.until_gone(admin.volumes, volume.id)
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.until_gone(admin.volumes, volume.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
         if trust_id and trust_exists(trust_id):
-            ks_client.Client(session=cloud.keystone_session(
+            ks_client.Client(session=devcloud.keystone_session(
                 'demo')).trusts.delete(trust_id)
 
 
 def test_a_schedule_that_verifies_every_n_runs(demo_volume):
     """Create Schedule with "every 2 runs": stored with the schedule,
     said on the Schedules tab and its page, changed by Edit to never."""
-    client = horizon_session.login('demo')
-    response = horizon_session.post(
+    client = horizon_client.login('demo')
+    response = horizon_client.post(
         client, workflow.CREATE,
         workflow.daily_form(client, demo_volume, verify_every='2'))
     assert response.status_code == 302, response.content[:2000]
-    request = horizon_session.request_for(client)
+    request = horizon_client.request_for(client)
     [schedule] = schedules_api.list_for_volume(request, demo_volume.id)
     try:
         assert schedule.verify_every == 2
@@ -163,7 +162,7 @@ def test_a_schedule_that_verifies_every_n_runs(demo_volume):
         edit = workflow.daily_form(client, demo_volume, url,
                                    verify_every='')
         del edit['volumes']
-        assert horizon_session.post(client, url, edit).status_code == 302
+        assert horizon_client.post(client, url, edit).status_code == 302
         [edited] = schedules_api.list_for_volume(request, demo_volume.id)
         assert (edited.id, edited.verify_every) == (schedule.id, None)
     finally:
@@ -172,18 +171,18 @@ def test_a_schedule_that_verifies_every_n_runs(demo_volume):
 
 def test_a_reader_is_offered_no_verify_and_a_forged_post_writes_nothing(
         demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     made = demo.volume_snapshots.create(demo_volume.id,
                                         name='itest-verify-reader')
-    snapshot = waiting.until_status(demo.volume_snapshots, made.id,
+    snapshot = devcloud.until_status(demo.volume_snapshots, made.id,
                                     'available')
     try:
-        client = horizon_session.login('reader')
+        client = horizon_client.login('reader')
         row = row_of(client.get(INDEX).content, snapshot.id)
         assert 'itest-verify-reader' in row
         assert VERIFY + snapshot.id not in row
 
-        forged = horizon_session.post(client, INDEX,
+        forged = horizon_client.post(client, INDEX,
                                       {'action': VERIFY + snapshot.id},
                                       follow=True)
         assert forged.status_code == 200
@@ -191,4 +190,4 @@ def test_a_reader_is_offered_no_verify_and_a_forged_post_writes_nothing(
         assert verification.VERIFY_KEY not in \
             demo.volume_snapshots.get(snapshot.id).metadata
     finally:
-        waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)

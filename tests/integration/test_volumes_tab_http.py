@@ -3,12 +3,11 @@ against the dev cloud."""
 
 import re
 
-import pytest
 from keystoneauth1 import session as ks_session
+import pytest
 
-from tests.integration import cloud
-from tests.integration import horizon_session
-from tests.integration import waiting
+from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 INDEX = '/project/volume_protection/'
@@ -32,22 +31,22 @@ def cinder_calls(urls):
 
 @pytest.fixture
 def demo_client():
-    return horizon_session.login('demo')
+    return horizon_client.login('demo')
 
 
 def test_a_volume_from_unprotected_to_manual_to_scheduled(demo_client,
                                                           demo_volume):
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     row = row_of(demo_client.get(VOLUMES), demo_volume.id)
     assert b'category-unprotected' in row
     assert b'Protect Now' in row
 
     manual = demo.volume_snapshots.create(demo_volume.id,
                                           name='itest-manual')
-    request = horizon_session.request_for(demo_client)
+    request = horizon_client.request_for(demo_client)
     schedule = None
     try:
-        waiting.until_status(demo.volume_snapshots, manual.id, 'available')
+        devcloud.until_status(demo.volume_snapshots, manual.id, 'available')
         row = row_of(demo_client.get(VOLUMES), demo_volume.id)
         assert b'category-manual_only' in row
         assert b'itest-manual' in row
@@ -70,23 +69,23 @@ def test_a_volume_from_unprotected_to_manual_to_scheduled(demo_client,
             page = demo_client.get(INDEX)
             assert b'nightly: daily at 02:00 Europe/Berlin' in page.content
         finally:
-            waiting.until_status(demo.volume_snapshots, made.id,
+            devcloud.until_status(demo.volume_snapshots, made.id,
                                  'available')
-            waiting.delete_and_wait(demo.volume_snapshots, made.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, made.id)
     finally:
         if schedule is not None:
             schedules_api.delete(request, demo_volume.id, schedule.id)
-        waiting.delete_and_wait(demo.volume_snapshots, manual.id)
+        devcloud.delete_and_wait(demo.volume_snapshots, manual.id)
 
 
 def test_alt_sees_none_of_demos_volumes(demo_volume):
-    page = horizon_session.login('alt').get(VOLUMES)
+    page = horizon_client.login('alt').get(VOLUMES)
     assert page.status_code == 200
     assert demo_volume.id.encode() not in page.content
 
 
 def test_a_reader_sees_the_tab_and_no_actions(demo_volume):
-    page = horizon_session.login('reader').get(VOLUMES)
+    page = horizon_client.login('reader').get(VOLUMES)
     assert page.status_code == 200
     row = row_of(page, demo_volume.id)
     assert b'Protect Now' not in row
@@ -106,7 +105,7 @@ def test_the_tab_calls_cinder_a_constant_number_of_times(monkeypatch,
     monkeypatch.setattr(ks_session.Session, 'request', request)
     demo_client.get(VOLUMES)
     few = cinder_calls(calls)
-    demo = cloud.cinder_as('demo')
+    demo = devcloud.cinder_as('demo')
     created = [demo.volume_snapshots.create(demo_volume.id,
                                             name='itest-tab-%d' % i)
                for i in range(3)]
@@ -117,6 +116,6 @@ def test_the_tab_calls_cinder_a_constant_number_of_times(monkeypatch,
                                               '/snapshots/detail'], calls
     finally:
         for snapshot in created:
-            waiting.until_status(demo.volume_snapshots, snapshot.id,
+            devcloud.until_status(demo.volume_snapshots, snapshot.id,
                                  'available')
-            waiting.delete_and_wait(demo.volume_snapshots, snapshot.id)
+            devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
