@@ -10,6 +10,12 @@ from horizon import exceptions
 from horizon.utils import settings as horizon_settings
 from openstack_dashboard import policy
 
+# Both panels show only where the catalog has Cinder's block storage.
+BLOCK_STORAGE_SERVICES = (
+    ('openstack.services.block-storage',
+     'openstack.services.volumev3'),
+)
+
 LIST = (('volume', 'volume:get_all_snapshots'),)
 GET = (('volume', 'volume:get_snapshot'),)
 PROTECT = (('volume', 'volume:create_snapshot'),)

@@ -101,3 +101,8 @@ def test_the_check_sees_an_import_running_back_up(tmp_path, monkeypatch):
         'volsnap_dashboard.dashboards.project.volume_protection',
         'schedules/views.py imports '
         'volsnap_dashboard.dashboards.project.volume_protection.tabs']
+
+
+def test_the_admin_panel_imports_nothing_of_the_project_panel():
+    assert modules_of('admin')
+    assert banned_imports('admin', PANELS[:1]) == []
