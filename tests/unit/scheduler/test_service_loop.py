@@ -36,6 +36,17 @@ class FakeCoordinator:
         self.refreshed += 1
 
 
+def serve(monkeypatch, build_sweeper, clients, stopper):
+    """``service.serve`` with a coordinator that needs no backend and the
+    sweeper ``build_sweeper`` makes; the service's exit status."""
+    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
+    monkeypatch.setattr(service, 'build_sweeper', build_sweeper)
+    settings = types.SimpleNamespace(
+        coordination_url='file:///nowhere', member_id='',
+        partitioned=False, sweep_interval=0)
+    return service.serve(settings, clients, None, stopper)
+
+
 def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
         monkeypatch, caplog):
     stopper = service.Stopper()
@@ -49,14 +60,9 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
             stopper.request()
             return sweep.Report()
 
-    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper',
-                        lambda *args, **kwargs: Sweeper())
-    config = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
     clients = types.SimpleNamespace(trust_sessions=mock.Mock())
-    assert service.serve(config, clients, None, stopper) == 0
+    assert serve(monkeypatch, lambda *args, **kwargs: Sweeper(), clients,
+                 stopper) == 0
     assert len(sweeps) == 2
     assert 'RecursionError' in caplog.text
 
@@ -125,14 +131,9 @@ def test_a_refused_microversion_is_negotiated_again_at_the_next_sweep(
     def build_sweeper(config, clients, *args, **kwargs):
         return Sweeper(clients.admin())
 
-    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper', build_sweeper)
     made.admin()
     cinder.server_max = api_versions.APIVersion('3.60')  # rolled back
-    config_ = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
-    assert service.serve(config_, made, None, stopper) == 0
+    assert serve(monkeypatch, build_sweeper, made, stopper) == 0
     # The first sweep was refused; the next ones list, at 3.60, and the
     # tenants' clients are built at it too.
     assert listed[0] is None
@@ -159,14 +160,9 @@ def test_each_sweep_keeps_only_the_sessions_of_the_trusts_it_listed(
                 stopper.request()
             return report
 
-    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper',
-                        lambda *args, **kwargs: Sweeper())
-    config_ = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
     clients = types.SimpleNamespace(trust_sessions=sessions)
-    assert service.serve(config_, clients, None, stopper) == 0
+    assert serve(monkeypatch, lambda *args, **kwargs: Sweeper(), clients,
+                 stopper) == 0
     assert sessions.prune.call_args_list == [mock.call(trusts)
                                              for trusts in named]
 
@@ -191,12 +187,7 @@ def test_a_failed_renegotiation_does_not_end_the_service(monkeypatch,
             if self.failures:
                 raise self.failures.pop(0)
 
-    monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper',
-                        lambda *args, **kwargs: Sweeper())
-    config_ = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
-    assert service.serve(config_, Clients(), None, stopper) == 0
+    assert serve(monkeypatch, lambda *args, **kwargs: Sweeper(), Clients(),
+                 stopper) == 0
     assert len(sweeps) == 3
     assert 'RuntimeError' in caplog.text
