@@ -1,6 +1,7 @@
 """Protection plugins registered only in tests, to prove the registry is
 pluggable (see tests.unit.protection.test_registry)."""
 
+from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
 
 COPIES_OPTIONS = {
@@ -47,6 +48,32 @@ class CopiesPlugin(base.ProtectionPlugin):
 
     def delete(self, client, protection):
         self.calls.append(('delete', protection))
+
+    # The rest of the contract: nothing is kept, so nothing is listed.
+
+    def protection_id(self, saved):
+        return 'copies-%d' % saved['copies']
+
+    def list_protections(self, client, volume_id=None, metadata=None,
+                         all_projects=False):
+        return []
+
+    def get_protection(self, client, protection_id):
+        raise errors.NotFound()
+
+    def wait_for_protection(self, client, protection_id, interval=2.0,
+                            timeout=300.0, keep_failed=False):
+        return self.get_protection(client, protection_id)
+
+    def wait_for_deletion(self, client, protection_id, interval=2.0,
+                          timeout=300.0):
+        self.calls.append(('wait_for_deletion', protection_id))
+
+    def set_protection_metadata(self, client, protection, metadata):
+        self.calls.append(('set_protection_metadata', protection, metadata))
+
+    def delete_protection_metadata(self, client, protection, keys):
+        self.calls.append(('delete_protection_metadata', protection, keys))
 
 
 class BrokenSchemaPlugin(CopiesPlugin):

@@ -1,15 +1,20 @@
-"""The interface every protection plugin implements.
+"""The interface every protection plugin implements: everything the
+panels and the scheduler call on a plugin is declared here.
 
 A plugin protects one kind of resource (``resource_types``), describes its
 parameters with JSON Schema, and performs three operations with the Cinder
-client of the request it serves (the user's own token): protect, restore and
-delete; optionally revert in place, and the same three for a group of
-resources protected at one instant. Parameters are validated
-against the schemas before any call.
+client of the request it serves (the user's own token, or a tenant's
+trust-scoped one in the scheduler): protect, restore and delete. The
+scheduler also lists, reads, tags and waits for a volume's protections,
+through the plugin only, so it never assumes what a protection is.
+Optionally a plugin reverts in place, and does the same three for a group
+of resources protected at one instant. Parameters are validated against
+the schemas before any call.
 """
 
 import abc
 import copy
+import dataclasses
 import json
 import os
 
@@ -21,6 +26,31 @@ def load_schema(module_file, name):
     path = os.path.join(os.path.dirname(module_file), 'schemas', name)
     with open(path, encoding='utf-8') as schema_file:
         return json.load(schema_file)
+
+
+@dataclasses.dataclass
+class Protection:
+    """One protection as the scheduler sees it, whatever the plugin keeps
+    (a snapshot, a clone...). ``status`` uses Cinder's words:
+    ``creating``, ``available``, ``error``, ``deleting``... Only
+    ``available`` ones are restore points."""
+    id: str
+    status: str
+    #: When it was made, as the cloud recorded it (ISO text or datetime):
+    #: retention's ages and order, never the tenant-writable metadata.
+    created_at: object
+    #: Its tags (a dict of strings): the scheduler's schedule and slot,
+    #: the verification's marks. Tenant-writable.
+    metadata: dict
+    #: GiB it holds against the project's quota.
+    size: int
+    #: The protected volume.
+    volume_id: str
+    name: str = ''
+    #: The project it belongs to (listed across projects), if known.
+    project_id: str | None = None
+    #: Who made it, if the cloud says (None: unknown).
+    user_id: str | None = None
 
 
 class ProtectionPlugin(abc.ABC):
@@ -52,17 +82,88 @@ class ProtectionPlugin(abc.ABC):
         a plugin that records it on what it creates lets
         :meth:`find_submitted` tell whether a create whose answer was lost
         happened. ``metadata`` (a dict of strings) is recorded on what it
-        creates as well: the scheduler tags each run's snapshot with its
-        schedule and slot, which its retention and idempotency check read.
+        creates as well: the scheduler tags each run's protection with its
+        schedule and slot, which its retention and idempotency check read
+        back through :meth:`list_protections`.
         """
 
     @abc.abstractmethod
-    def restore(self, client, protection, params, submission=None):
-        """Restore from ``protection``; return the new resource."""
+    def protection_id(self, saved):
+        """The id of the protection ``saved`` (what :meth:`protect`
+        returned) describes."""
+
+    @abc.abstractmethod
+    def restore(self, client, protection, params, size=None,
+                availability_zone=None, volume_type=None, submission=None,
+                metadata=None):
+        """Restore from ``protection`` (an id, a :class:`Protection` or
+        the plugin's own object) to a new volume; return it. ``size``
+        (GiB; None: the protection's), ``availability_zone`` and
+        ``volume_type`` come from the panels; ``submission`` as for
+        :meth:`protect`; ``metadata``: tags on the new volume (the
+        scheduler's verification volumes)."""
 
     @abc.abstractmethod
     def delete(self, client, protection):
-        """Delete ``protection``; something already gone counts as done."""
+        """Delete ``protection`` (an id or an object with ``id``); return
+        False if it was already gone, True otherwise."""
+
+    # What the scheduler reads and waits for
+
+    @abc.abstractmethod
+    def list_protections(self, client, volume_id=None, metadata=None,
+                         all_projects=False):
+        """The protections (:class:`Protection`) of ``volume_id`` (None:
+        of any volume) carrying every tag of ``metadata``, in the
+        client's project (``all_projects``: in every project, for the
+        scheduler's service user). One listing where the cloud filters."""
+
+    @abc.abstractmethod
+    def get_protection(self, client, protection_id):
+        """The :class:`Protection` as it is now; errors.NotFound if gone."""
+
+    @abc.abstractmethod
+    def wait_for_protection(self, client, protection_id, interval=2.0,
+                            timeout=300.0, keep_failed=False):
+        """The :class:`Protection` once available; a failed one raises
+        errors.VolsnapAPIError (deleted first unless ``keep_failed``, and
+        ``cleaned_up`` on the error says whether it was); one still in
+        the making after ``timeout`` raises waiting.WaitTimeout."""
+
+    @abc.abstractmethod
+    def wait_for_deletion(self, client, protection_id, interval=2.0,
+                          timeout=300.0):
+        """Return once the protection is gone (the quota it held is free
+        again); errors.VolsnapAPIError if the cloud could not delete it,
+        waiting.WaitTimeout after ``timeout``."""
+
+    @abc.abstractmethod
+    def set_protection_metadata(self, client, protection, metadata):
+        """Add or change ``metadata``'s tags on ``protection``, keeping
+        the others (the verification's marks)."""
+
+    @abc.abstractmethod
+    def delete_protection_metadata(self, client, protection, keys):
+        """Delete those of ``keys`` that ``protection`` (as read, with its
+        ``metadata``) carries."""
+
+    def quota(self, client):
+        """The project's quota for this plugin's protections, with the
+        names retention reads (protection.schedule.retention:
+        ``MAX_SNAPSHOTS``, ``USED_SNAPSHOTS``, ``MAX_GIGABYTES``,
+        ``USED_GIGABYTES``; -1: unlimited). A name left out is unknown,
+        so the scheduler never prunes first to make room for it."""
+        return {}
+
+    def failure_reason(self, client, resource_id):
+        """Why the cloud put a protection or a restored volume in error,
+        in its words, or None if it does not say."""
+        return None
+
+    #: The property of the options schema that names what ``protect``
+    #: makes (the scheduler fills it from the schedule's name template;
+    #: None: the plugin names it alone).
+    name_option = None
 
     #: Seconds a restore may take before it counts as failed: how long the
     #: scheduler's verification waits for a restored resource (unless its

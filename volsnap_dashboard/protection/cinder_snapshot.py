@@ -27,6 +27,8 @@ TIME_FILTERS = api_versions.APIVersion('3.60')
 # Metadata naming the form submission that created a snapshot or volume, so
 # that a create whose answer was lost can be found instead of repeated.
 SUBMISSION_KEY = 'volsnap_submission'
+# The project of a snapshot, as Cinder shows it to an administrator.
+PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 
 
 class ProtectionFailed(errors.VolsnapAPIError):
@@ -80,6 +82,7 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
     name = 'cinder-snapshot'
     resource_types = ('OS::Cinder::Volume',)
     schema_module = __file__
+    name_option = 'snapshot_name'
 
     # Validation: the schemas, then Cinder's own limits.
 
@@ -132,6 +135,9 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
                 'volume_id': snapshot.volume_id,
                 'size': snapshot.size,
                 'created': getattr(snapshot, 'created_at', None)}
+
+    def protection_id(self, saved):
+        return saved['snapshot_id']
 
     # Restore
 
@@ -243,7 +249,52 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
             return False
         return True
 
+    # The volume's protections, as the scheduler reads them
+
+    def list_protections(self, client, volume_id=None, metadata=None,
+                         all_projects=False):
+        search_opts = {}
+        if all_projects:
+            search_opts['all_tenants'] = 1
+        if volume_id is not None:
+            search_opts['volume_id'] = volume_id
+        if metadata:
+            search_opts['metadata'] = dict(metadata)
+        with errors.translated():
+            snapshots = client.volume_snapshots.list(search_opts=search_opts)
+        return [as_protection(snapshot) for snapshot in snapshots]
+
+    def get_protection(self, client, protection_id):
+        with errors.translated():
+            return as_protection(client.volume_snapshots.get(protection_id))
+
+    def set_protection_metadata(self, client, protection, metadata):
+        with errors.translated():
+            client.volume_snapshots.set_metadata(protection, metadata)
+
+    def delete_protection_metadata(self, client, protection, keys):
+        present = [key for key in keys
+                   if key in (getattr(protection, 'metadata', None) or {})]
+        if not present:
+            return
+        with errors.translated():
+            client.volume_snapshots.delete_metadata(protection, present)
+
+    def quota(self, client):
+        # Snapshots count against their own number and the project's
+        # gigabytes: Cinder's absolute limits carry both, as retention
+        # reads them.
+        with errors.translated():
+            limits = client.limits.get()
+        return {limit.name: limit.value for limit in limits.absolute}
+
     # Waiting (for the scheduler and scripts, never for a web request)
+
+    def wait_for_protection(self, client, protection_id, interval=2.0,
+                            timeout=300.0, keep_failed=False):
+        return as_protection(self.wait_for_snapshot(
+            client, protection_id, interval=interval, timeout=timeout,
+            keep_failed=keep_failed))
 
     def wait_for_snapshot(self, client, snapshot_id, interval=2.0,
                           timeout=300.0, keep_failed=False):
@@ -349,6 +400,20 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
             if text:
                 return text
         return None
+
+
+def as_protection(snapshot):
+    """A Cinder snapshot as the plugin-neutral record the scheduler
+    reads."""
+    return base.Protection(
+        id=snapshot.id, status=snapshot.status,
+        created_at=getattr(snapshot, 'created_at', None),
+        metadata=dict(getattr(snapshot, 'metadata', None) or {}),
+        size=getattr(snapshot, 'size', None) or 0,
+        volume_id=getattr(snapshot, 'volume_id', None),
+        name=getattr(snapshot, 'name', None) or '',
+        project_id=getattr(snapshot, PROJECT_KEY, None),
+        user_id=getattr(snapshot, 'user_id', None))
 
 
 def made_from(volume, snapshot_id):

@@ -7,8 +7,9 @@ below use it:
 
 - :func:`scheduled_volumes`: the volumes of every project carrying a
   schedule (one listing a sweep);
-- :func:`snapshots_tagged`, :func:`volumes_tagged`: the verification
-  requests, the verifications in flight, the temporary volumes (listings);
+- :func:`protections_tagged`, :func:`volumes_tagged`: the verification
+  requests, the verifications in flight (listed by the protection plugin,
+  handed a client that can only list), the temporary volumes (listings);
 - :func:`state_record`: a client that reads a volume and writes one
   schedule's state keys (``volsnap:<sid>:state:<n>``) on a volume carrying
   that schedule, and refuses anything else: the state of a schedule whose
@@ -89,14 +90,30 @@ def scheduled_volumes(admin):
         return _detached(client.volumes.list(search_opts=search_opts))
 
 
-def snapshots_tagged(admin, key, value):
-    """Every project's snapshots whose metadata ``key`` is ``value``: one
-    listing (Cinder's exact-match filter)."""
-    search_opts = {'all_tenants': 1, 'metadata': {key: value}}
-    client = _admin_cinder_of(admin)
-    with errors.translated():
-        return _detached(client.volume_snapshots.list(
-            search_opts=search_opts))
+class _ListingOnly:
+    """The admin client as a protection plugin gets it: each manager's
+    ``list``, and nothing else."""
+
+    __slots__ = ('_client',)
+
+    def __init__(self, client):
+        self._client = client
+
+    @property
+    def api_version(self):
+        return self._client.api_version
+
+    def __getattr__(self, name):
+        return types.SimpleNamespace(list=getattr(self._client, name).list)
+
+
+def protections_tagged(admin, plugin, key, value):
+    """Every project's protections (protection.base.Protection, which
+    carry no client) whose metadata ``key`` is ``value``, listed by
+    ``plugin``: one listing."""
+    return plugin.list_protections(
+        _ListingOnly(_admin_cinder_of(admin)), metadata={key: value},
+        all_projects=True)
 
 
 def volumes_tagged(admin, key, value):

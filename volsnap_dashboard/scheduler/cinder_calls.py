@@ -1,7 +1,9 @@
 """The few Cinder calls the scheduler makes itself with a tenant's
-trust-scoped client (everything else goes through the protection plugin
-and the schedule store; the service user's own calls are in
-admin_calls.py), each translated into the API layer's errors."""
+trust-scoped client, on volumes only: the scheduled volume and the
+verification's temporary volumes (whatever touches a protection goes
+through the protection plugin, schedules through the schedule store; the
+service user's own calls are in admin_calls.py), each translated into the
+API layer's errors."""
 
 import logging
 
@@ -15,13 +17,6 @@ LOG = logging.getLogger(__name__)
 def volume(client, volume_id):
     with errors.translated():
         return client.volumes.get(volume_id)
-
-
-def absolute_limits(client):
-    """Cinder's absolute limits of the client's project, as a dict."""
-    with errors.translated():
-        limits = client.limits.get()
-    return {limit.name: limit.value for limit in limits.absolute}
 
 
 def clear_run_request(client, volume, schedule_id):
@@ -39,25 +34,6 @@ def clear_run_request(client, volume, schedule_id):
 
 
 # Verification (see volsnap_dashboard.protection.verification)
-
-def snapshot(client, snapshot_id):
-    with errors.translated():
-        return client.volume_snapshots.get(snapshot_id)
-
-
-def set_snapshot_metadata(client, snapshot, metadata):
-    with errors.translated():
-        client.volume_snapshots.set_metadata(snapshot, metadata)
-
-
-def delete_snapshot_metadata(client, snapshot, keys):
-    present = [key for key in keys
-               if key in (getattr(snapshot, 'metadata', None) or {})]
-    if not present:
-        return
-    with errors.translated():
-        client.volume_snapshots.delete_metadata(snapshot, present)
-
 
 # States in which Cinder deletes a volume for its project (no force).
 DELETABLE = ('available', 'error', 'error_restoring', 'error_extending',

@@ -218,7 +218,7 @@ class Runner:
     def _protect(self, client, volume, schedule, due, slot, held):
         sid = schedule.id
         now = self.clock()
-        snapshots = store.snapshots_of(client, schedule)
+        snapshots = store.protections_of(self.plugin, client, schedule)
         earlier = self._earlier_attempt(client, schedule, snapshots, slot,
                                         held)
         if earlier is not None:
@@ -234,19 +234,20 @@ class Runner:
             return self._finish(client, volume, schedule, due, SKIPPED,
                                 room)
         params = dict(schedule.options)
-        params['snapshot_name'] = naming.snapshot_name(
-            schedule.name_template, volume, schedule, due.slot)
+        if self.plugin.name_option:
+            params[self.plugin.name_option] = naming.snapshot_name(
+                schedule.name_template, volume, schedule, due.slot)
         tags = {codec.SNAPSHOT_SCHEDULE_KEY: sid,
                 codec.SNAPSHOT_SLOT_KEY: slot,
                 codec.SNAPSHOT_VOLUME_KEY: volume.id}
         held.check()
         saved = self.plugin.protect(client, volume, params, metadata=tags)
-        snapshot_id = saved['snapshot_id']
+        snapshot_id = self.plugin.protection_id(saved)
         LOG.info("schedule %s slot %s: created snapshot %s of volume %s%s",
                  sid, slot, snapshot_id, volume.id,
                  ' (%d missed before)' % due.missed if due.missed else '')
         try:
-            snapshot = self.plugin.wait_for_snapshot(
+            snapshot = self.plugin.wait_for_protection(
                 client, snapshot_id, interval=self.wait_interval,
                 timeout=self.wait_timeout)
         except waiting.WaitTimeout as exc:
@@ -280,7 +281,7 @@ class Runner:
                 continue
             if snapshot.status == 'creating':
                 try:
-                    return self.plugin.wait_for_snapshot(
+                    return self.plugin.wait_for_protection(
                         client, snapshot.id, interval=self.wait_interval,
                         timeout=self.wait_timeout)
                 except errors.NotFound:
@@ -325,7 +326,7 @@ class Runner:
         reason it does not."""
         room = retention.room_after_pruning(
             snapshots, schedule.retention, now,
-            cinder_calls.absolute_limits(client),
+            self.plugin.quota(client),
             needed_snapshots=1, needed_gb=int(volume.size or 0))
         if not room.fits:
             return room.reason
@@ -344,7 +345,7 @@ class Runner:
     # Retention
 
     def _apply_retention(self, client, schedule, now, held):
-        snapshots = store.snapshots_of(client, schedule)
+        snapshots = store.protections_of(self.plugin, client, schedule)
         doomed = retention.to_delete(snapshots, schedule.retention, now)
         kept = len(snapshots) - len(doomed)
         LOG.info("schedule %s: retained %d snapshot(s), deleting %d",
@@ -384,12 +385,11 @@ class Runner:
                             schedule.id, snapshot.id, exc)
         return True
 
-    @staticmethod
-    def _still_available(client, snapshot):
+    def _still_available(self, client, snapshot):
         if snapshot is None:
             return False
         try:
-            fresh = cinder_calls.snapshot(client, snapshot.id)
+            fresh = self.plugin.get_protection(client, snapshot.id)
         except errors.NotFound:
             return False
         return fresh.status == retention.AVAILABLE

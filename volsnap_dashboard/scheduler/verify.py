@@ -45,7 +45,6 @@ from volsnap_dashboard.scheduler import cinder_calls
 
 LOG = logging.getLogger(__name__)
 
-SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Not a trust id nor a status: what was never left for a tenant.
 _NOT_LEFT = object()
@@ -74,8 +73,7 @@ def _verifies(volume, snapshot):
     volume claiming another project's snapshot, does not count)."""
     return (verification.is_verification_volume(volume) and
             verification.snapshot_of(volume) == snapshot.id and
-            getattr(volume, VOLUME_PROJECT_KEY, None) ==
-            getattr(snapshot, SNAPSHOT_PROJECT_KEY, None))
+            getattr(volume, VOLUME_PROJECT_KEY, None) == snapshot.project_id)
 
 
 def _trust_of_volume(volume):
@@ -151,8 +149,9 @@ class Verifier:
         """Finish, clean up, then start: one listing, three when
         something may be in flight."""
         admin = self.admin
-        requested = admin_calls.snapshots_tagged(
-            admin, verification.VERIFY_KEY, verification.REQUESTED)
+        requested = admin_calls.protections_tagged(
+            admin, self.plugin, verification.VERIFY_KEY,
+            verification.REQUESTED)
         waiting = [snapshot for snapshot in requested
                    if self._left.get(snapshot.id, _NOT_LEFT) !=
                    verification.trust_of(snapshot)]
@@ -161,8 +160,9 @@ class Verifier:
                       "their tenant), none in flight", len(requested))
             return VerifyReport(trusts=_trusts_of(requested, []))
         self._looked_at = self.monotonic()
-        verifying = admin_calls.snapshots_tagged(
-            admin, verification.VERIFY_KEY, verification.VERIFYING)
+        verifying = admin_calls.protections_tagged(
+            admin, self.plugin, verification.VERIFY_KEY,
+            verification.VERIFYING)
         volumes = admin_calls.volumes_tagged(
             admin, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
@@ -307,7 +307,7 @@ class Verifier:
     def _snapshot_client(self, snapshot):
         trust_id = verification.trust_of(snapshot)
         client = self._client_for(
-            trust_id, getattr(snapshot, SNAPSHOT_PROJECT_KEY, None),
+            trust_id, snapshot.project_id,
             'verification of snapshot %s' % snapshot.id)
         if client is None:
             self._left_now[snapshot.id] = trust_id
@@ -443,7 +443,7 @@ class Verifier:
         volume (listed too late), None if it has none, False if there is
         nothing to do (the snapshot gone or no longer verifying)."""
         try:
-            fresh = cinder_calls.snapshot(client, snapshot.id)
+            fresh = self.plugin.get_protection(client, snapshot.id)
         except errors.NotFound:
             return False
         metadata = getattr(fresh, 'metadata', None) or {}
@@ -490,7 +490,7 @@ class Verifier:
         try:
             self._record(client, snapshot, verification.outcome_metadata(
                 outcome, self.clock(), reason))
-            cinder_calls.delete_snapshot_metadata(
+            self.plugin.delete_protection_metadata(
                 client, snapshot, verification.PENDING_KEYS)
         except errors.NotFound:
             LOG.info("verification of snapshot %s: the snapshot is gone",
@@ -511,9 +511,8 @@ class Verifier:
         for volume in volumes:
             self._delete_volume(client, volume, report)
 
-    @staticmethod
-    def _record(client, snapshot, metadata):
-        cinder_calls.set_snapshot_metadata(client, snapshot, metadata)
+    def _record(self, client, snapshot, metadata):
+        self.plugin.set_protection_metadata(client, snapshot, metadata)
         snapshot.metadata = dict(getattr(snapshot, 'metadata', None) or {},
                                  **metadata)
 

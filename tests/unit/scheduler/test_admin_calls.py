@@ -262,10 +262,10 @@ def test_admin_calls_makes_only_the_documented_calls():
     public = {node.name for node in tree.body
               if isinstance(node, ast.FunctionDef)
               and not node.name.startswith('_')}
-    assert public == {'scheduled_volumes', 'snapshots_tagged',
+    assert public == {'scheduled_volumes', 'protections_tagged',
                       'volumes_tagged', 'state_record'}
     assert set(manager_calls(tree)) == {
-        ('volumes', 'list'), ('volume_snapshots', 'list'),
+        ('volumes', 'list'),
         ('volumes', 'get'), ('volumes', 'set_metadata'),
         ('volumes', 'delete_metadata')}
 
@@ -322,13 +322,15 @@ def test_what_the_admin_client_returns_cannot_reach_it():
     admin = admin_calls.AdminCinder(raw)
     listed = (admin_calls.scheduled_volumes(admin) +
               admin_calls.volumes_tagged(admin, 'k', 'v') +
-              admin_calls.snapshots_tagged(admin, 'k', 'v') +
+              admin_calls.protections_tagged(
+                  admin, cinder_snapshot.CinderSnapshotProtectionPlugin(),
+                  'k', 'v') +
               [admin_calls.state_record(admin, 'ab12cd34').volumes.get(
                   'vol-1')])
     assert [resource.id for resource in listed] == [
         'vol-1', 'vol-1', 'snap-1', 'vol-1']
     for resource in listed:
-        assert resource.manager is None
+        assert getattr(resource, 'manager', None) is None
         with pytest.raises(AttributeError):
             resource.delete()
 

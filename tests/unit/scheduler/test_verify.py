@@ -66,7 +66,7 @@ class VerifyCinder(fakes.FakeCinder):
         # As the service user sees them: with their project.
         snapshot_id = super().add_snapshot(volume_id, created_at, status,
                                            **metadata)
-        setattr(self.snapshots_by_id[snapshot_id], verify.SNAPSHOT_PROJECT_KEY,
+        setattr(self.snapshots_by_id[snapshot_id], cinder_snapshot.PROJECT_KEY,
                 getattr(self.volumes_by_id[volume_id],
                         verify.VOLUME_PROJECT_KEY))
         return snapshot_id
@@ -84,7 +84,7 @@ class VerifyCinder(fakes.FakeCinder):
         if self.refuse_volumes is not None:
             raise self.refuse_volumes
         project = getattr(self.snapshots_by_id[snapshot_id],
-                          verify.SNAPSHOT_PROJECT_KEY)
+                          cinder_snapshot.PROJECT_KEY)
         volume = self.add_volume(project=project, name=name, size=size,
                                  **(metadata or {}))
         stored = self.volumes_by_id[volume.id]

@@ -113,6 +113,9 @@ def remove(client, volume, schedule_id):
 
 
 def _belongs_to(snapshot, schedule):
+    """Checked again after a filtered listing, because a Cinder that
+    ignored a filter would list every snapshot, and retention deletes
+    what the listing returns."""
     metadata = getattr(snapshot, 'metadata', None) or {}
     return (metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == schedule.id
             and getattr(snapshot, 'volume_id', None) == schedule.volume_id)
@@ -121,9 +124,7 @@ def _belongs_to(snapshot, schedule):
 def snapshots_of(client, schedule, all_projects=False):
     """The snapshots ``schedule`` made of its volume: one listing with
     Cinder's metadata and volume filters (``all_projects``: an
-    administrator's listing of another project's). Checked again here,
-    because a Cinder that ignored a filter would list every snapshot, and
-    retention deletes what this returns."""
+    administrator's listing of another project's)."""
     search_opts = {'volume_id': schedule.volume_id,
                    'metadata': {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id}}
     if all_projects:
@@ -132,3 +133,13 @@ def snapshots_of(client, schedule, all_projects=False):
         listed = client.volume_snapshots.list(search_opts=search_opts)
     return [snapshot for snapshot in listed
             if _belongs_to(snapshot, schedule)]
+
+
+def protections_of(plugin, client, schedule):
+    """The protections (protection.base.Protection) ``schedule`` made of
+    its volume, listed through ``plugin`` with the same filters."""
+    listed = plugin.list_protections(
+        client, volume_id=schedule.volume_id,
+        metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id})
+    return [protection for protection in listed
+            if _belongs_to(protection, schedule)]
