@@ -21,6 +21,13 @@ import os
 from volsnap_dashboard.protection import parameters
 
 
+# The restore schema's properties naming the new volume and saying what
+# it is: every plugin's restore schema has them, as the scheduler's
+# verification names its temporary volumes with them.
+RESTORE_NAME = 'restore_name'
+RESTORE_DESCRIPTION = 'restore_description'
+
+
 def load_schema(module_file, name):
     """A JSON schema shipped in ``schemas/`` beside ``module_file``."""
     path = os.path.join(os.path.dirname(module_file), 'schemas', name)

@@ -38,6 +38,7 @@ import time
 import weakref
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
@@ -358,8 +359,8 @@ class Verifier:
             self._record(client, snapshot, marks)
             volume = self.plugin.restore(
                 client, snapshot,
-                {'restore_name': verification.volume_name(sid),
-                 'restore_description': verification.VOLUME_DESCRIPTION},
+                {base.RESTORE_NAME: verification.volume_name(sid),
+                 base.RESTORE_DESCRIPTION: verification.VOLUME_DESCRIPTION},
                 metadata=verification.volume_metadata(sid, now, trust_id))
         except errors.NotFound:
             LOG.info("verification of snapshot %s: the snapshot is gone",
