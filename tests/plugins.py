@@ -84,3 +84,23 @@ class BrokenSchemaPlugin(CopiesPlugin):
 
 class NotAPlugin:
     pass
+
+
+class OldContractPlugin(base.FileSchemasMixin, base.ProtectionPlugin):
+    """A plugin written from what the plugin section once listed (schemas,
+    protect, restore, delete), without what the scheduler calls."""
+
+    resource_types = ('OS::Cinder::Volume',)
+    schema_module = base.__file__
+
+    def protect(self, client, resource, params, submission=None,
+                metadata=None):
+        return {}
+
+    def restore(self, client, protection, params, size=None,
+                availability_zone=None, volume_type=None, submission=None,
+                metadata=None):
+        return None
+
+    def delete(self, client, protection):
+        return True

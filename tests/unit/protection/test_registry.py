@@ -1,9 +1,7 @@
 """Provider files and entry points make the registry pluggable."""
 
-import importlib
 import os
 import shutil
-import sys
 import tempfile
 
 from django.test import SimpleTestCase
@@ -11,6 +9,7 @@ from django.test.utils import override_settings
 
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import registry
+from tests import entry_points
 from tests import plugins
 
 TEST_ENTRY_POINTS = """[volsnap_dashboard.protections]
@@ -32,23 +31,7 @@ class RegistryTests(SimpleTestCase):
         super().setUp()
         self.folder = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, self.folder)
-        self._install_test_plugins()
-
-    def _install_test_plugins(self):
-        # A real distribution on sys.path, so importlib.metadata finds the
-        # test plugins' entry points as it finds any installed package's.
-        site = tempfile.mkdtemp()
-        self.addCleanup(shutil.rmtree, site)
-        info = os.path.join(site, 'volsnap_test_plugins-1.0.dist-info')
-        os.mkdir(info)
-        with open(os.path.join(info, 'METADATA'), 'w') as metadata:
-            metadata.write('Metadata-Version: 2.1\n'
-                           'Name: volsnap-test-plugins\nVersion: 1.0\n')
-        with open(os.path.join(info, 'entry_points.txt'), 'w') as eps:
-            eps.write(TEST_ENTRY_POINTS)
-        sys.path.insert(0, site)
-        self.addCleanup(sys.path.remove, site)
-        importlib.invalidate_caches()
+        entry_points.install(TEST_ENTRY_POINTS, self.addCleanup)
 
     def write(self, name, text):
         with open(os.path.join(self.folder, name), 'w') as conf:
