@@ -335,6 +335,24 @@ def test_what_the_admin_client_returns_cannot_reach_it():
             resource.delete()
 
 
+class _GreedyPlugin(cinder_snapshot.CinderSnapshotProtectionPlugin):
+    """Lists, then tries to do more with the client it listed with."""
+
+    def list_protections(self, client, **kwargs):
+        listed = super().list_protections(client, **kwargs)
+        client.volume_snapshots.delete(listed[0].id)
+
+
+def test_a_plugin_listing_for_the_service_user_can_only_list():
+    cinder = fakes.FakeCinder()
+    snapshot_id = cinder.add_snapshot(cinder.add_volume().id,
+                                      '2026-03-01T00:00:00', k='v')
+    admin = admin_calls.AdminCinder(cinder)
+    with pytest.raises(AttributeError):
+        admin_calls.protections_tagged(admin, _GreedyPlugin(), 'k', 'v')
+    assert snapshot_id in cinder.snapshots_by_id
+
+
 def test_an_admin_client_is_renewed_only_from_another():
     admin = admin_calls.AdminCinder(fakes.FakeCinder())
     with pytest.raises(TypeError):
