@@ -13,6 +13,7 @@ from django.test import SimpleTestCase
 
 from volsnap_dashboard import enabled_files
 from volsnap_dashboard.devenv import source_tree
+from tests import entry_points
 
 NAMES = ['_1380_project_volume_protection_panel.py',
          '_2280_admin_volume_protection_panel.py']
@@ -27,13 +28,8 @@ def installed_distribution(site):
         with open(os.path.join(package, name), 'w') as f:
             f.write('PANEL = "installed"\n')
         record.append('volsnap_dashboard/enabled/%s,,' % name)
-    info = os.path.join(site, 'volsnap_dashboard-0.1.0.dist-info')
-    os.makedirs(info)
-    with open(os.path.join(info, 'METADATA'), 'w') as f:
-        f.write('Metadata-Version: 2.1\nName: volsnap-dashboard\n'
-                'Version: 0.1.0\n')
-    with open(os.path.join(info, 'RECORD'), 'w') as f:
-        f.write('\n'.join(record) + '\n')
+    info = entry_points.dist_info(site, 'volsnap-dashboard', '0.1.0',
+                                  {'RECORD': '\n'.join(record) + '\n'})
     return metadata.PathDistribution(pathlib.Path(info))
 
 
