@@ -4,10 +4,23 @@ volume made from it), restored by cloning the clone, and a protection is
 deleted with its clone. No Cinder snapshot is made or read, so code that
 works with it assumes nothing of snapshots."""
 
+import os
+
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import waiting
 from volsnap_dashboard.protection.schedule import retention
+from tests import entry_points
+
+# Its provider file, and the entry points that name it (and, for the
+# registry's refusal, a plugin of the old contract).
+PROVIDERS = os.path.join(os.path.dirname(__file__), 'clone_providers')
+PROVIDER_ID = '0c1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'
+ENTRY_POINTS = """[volsnap_dashboard.protections]
+volume-clone = tests.clone_plugin:VolumeClonePlugin
+old-contract = tests.plugins:OldContractPlugin
+"""
 
 # Every clone carries these: which volume it protects, and that it is one.
 CLONE_KEY = 'volsnap_clone'
@@ -151,3 +164,11 @@ class VolumeClonePlugin(base.FileSchemasMixin, base.ProtectionPlugin):
                 retention.USED_SNAPSHOTS: limits.get('totalVolumesUsed'),
                 retention.MAX_GIGABYTES: limits.get('maxTotalVolumeGigabytes'),
                 retention.USED_GIGABYTES: limits.get('totalGigabytesUsed')}
+
+
+def registry_of_clones(add_cleanup):
+    """A registry of the clone provider alone (its plugin then protects
+    volumes), its entry points installed until ``add_cleanup``'s
+    cleanups run."""
+    entry_points.install(ENTRY_POINTS, add_cleanup)
+    return registry.Registry([PROVIDERS])

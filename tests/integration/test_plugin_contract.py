@@ -6,7 +6,6 @@ next day's run applies retention to the clones."""
 import pytest
 
 from tests import clone_plugin
-from tests import entry_points
 from tests.integration import test_scheduler
 from tests.unit.scheduler import test_plugin_contract as contract
 from tools.devkit import cinder as devkit_cinder
@@ -32,10 +31,8 @@ def clones_of(cinder, volume_id):
 
 @pytest.fixture
 def plugin(request):
-    entry_points.install(contract.ENTRY_POINTS,
-                         lambda f, *a: request.addfinalizer(lambda: f(*a)))
-    return registry.Registry([contract.CLONE_PROVIDERS]).plugin_for(
-        registry.VOLUME, contract.CLONE_PROVIDER)
+    return clone_plugin.registry_of_clones(
+        contract.finalizer(request)).plugin_for(registry.VOLUME)
 
 
 @pytest.fixture

@@ -25,13 +25,6 @@ from tests.unit.scheduler import test_verify as verify_tests
 from tests.unit.scheduler import fakes
 from tests.unit.scheduler.fakes import at
 
-CLONE_PROVIDERS = str(__import__('pathlib').Path(
-    clone_plugin.__file__).parent / 'clone_providers')
-CLONE_PROVIDER = '0c1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'
-ENTRY_POINTS = """[volsnap_dashboard.protections]
-volume-clone = tests.clone_plugin:VolumeClonePlugin
-old-contract = tests.plugins:OldContractPlugin
-"""
 OPTIONS = {'clone_name': '', 'description': 'scheduled'}
 
 
@@ -85,6 +78,12 @@ class CloneCinder(verify_tests.VerifyCinder):
                       key=lambda v: v.created_at)
 
 
+def finalizer(request):
+    """``add_cleanup(function, *args)`` for a pytest test."""
+    return lambda function, *args: request.addfinalizer(
+        lambda: function(*args))
+
+
 @pytest.fixture
 def cinder():
     return CloneCinder()
@@ -93,16 +92,16 @@ def cinder():
 @pytest.fixture
 def loaded(request):
     """The registry with the clone provider of VOLSNAP_PROVIDER_DIRS."""
-    entry_points.install(ENTRY_POINTS, lambda f, *a: request.addfinalizer(
-        lambda: f(*a)))
-    with override_settings(VOLSNAP_PROVIDER_DIRS=[CLONE_PROVIDERS]):
+    entry_points.install(clone_plugin.ENTRY_POINTS, finalizer(request))
+    with override_settings(VOLSNAP_PROVIDER_DIRS=[clone_plugin.PROVIDERS]):
         yield registry.get_registry(reload=True)
     registry.get_registry(reload=True)
 
 
 @pytest.fixture
 def plugin(loaded):
-    return loaded.plugin_for(registry.VOLUME, provider_id=CLONE_PROVIDER)
+    return loaded.plugin_for(registry.VOLUME,
+                             provider_id=clone_plugin.PROVIDER_ID)
 
 
 def sweeper(cinder, plugin, now, verifier=None):
@@ -137,8 +136,7 @@ def test_a_plugin_written_from_base_alone_is_the_registrys(loaded, plugin):
 
 def test_a_plugin_lacking_what_the_scheduler_calls_is_refused(tmp_path,
                                                               request):
-    entry_points.install(ENTRY_POINTS, lambda f, *a: request.addfinalizer(
-        lambda: f(*a)))
+    entry_points.install(clone_plugin.ENTRY_POINTS, finalizer(request))
     (tmp_path / 'old.conf').write_text(
         '[provider]\nname = Old\nid = p-old\nplugin = old-contract\n')
     loaded = registry.Registry([str(tmp_path)])
