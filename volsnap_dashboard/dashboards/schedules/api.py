@@ -21,9 +21,9 @@ from horizon.utils import functions as horizon_utils
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.protection.parameters import InvalidParameters
-from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
@@ -31,10 +31,6 @@ from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
 
 LOG = logging.getLogger(__name__)
-
-# The run sets each snapshot's name from the schedule's name template.
-_NAME_OPTION = 'snapshot_name'
-
 
 @dataclasses.dataclass
 class Outcome:
@@ -158,16 +154,18 @@ def retention_of(retention):
 
 
 def options_of(options):
-    """The plugin's options, checked by its schema; the snapshot name is
-    left out, since each run names its snapshot from the template."""
-    plugin = registry.volume_plugin()
+    """The panels' plugin's options, checked by its schema; the name of
+    what a run makes is left out, since each run names it from the
+    template (the plugin's ``name_option``)."""
+    plugin = plugin_choice.volume_plugin()
     if plugin is None:
         raise errors.VolsnapAPIError(_("No protection provider is enabled "
                                        "for volumes."))
     given = dict(options or {})
-    given[_NAME_OPTION] = naming.DEFAULT_TEMPLATE
+    if plugin.name_option:
+        given[plugin.name_option] = naming.DEFAULT_TEMPLATE
     values = plugin.validate_options(given)
-    values.pop(_NAME_OPTION, None)
+    values.pop(plugin.name_option, None)
     return values
 
 
@@ -380,7 +378,7 @@ def _delete(request, volume, found, snapshots):
     how many snapshots were deleted."""
     deleted = 0
     if snapshots:
-        plugin = registry.volume_plugin()
+        plugin = plugin_choice.volume_plugin()
         if plugin is None:
             raise errors.VolsnapAPIError(_("No protection provider is "
                                            "enabled for volumes."))

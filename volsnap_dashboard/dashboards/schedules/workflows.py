@@ -37,8 +37,6 @@ from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import schema_forms
 
 OPTION_PREFIX = 'option_'
-# The run names each snapshot from the name template.
-NAME_OPTION = 'snapshot_name'
 FORCE_OPTION = 'force'
 CRON = 'cron'
 KIND_SLUG = 'schedulekind'
@@ -338,10 +336,12 @@ class WhenStep(ScheduleStep):
 
 def schedule_options_schema(plugin, force_supported):
     """The plugin's options schema without what a schedule sets itself:
-    the snapshot's name (from the name template) and, from Cinder API
-    3.66, Force (Cinder snapshots volumes in use without it)."""
+    the name of what a run makes (the plugin's ``name_option``, from the
+    name template) and, from Cinder API 3.66, Force (Cinder snapshots
+    volumes in use without it)."""
     schema = copy.deepcopy(plugin.get_options_schema())
-    dropped = [NAME_OPTION] + ([] if force_supported else [FORCE_OPTION])
+    dropped = [name for name in (plugin.name_option, None if force_supported
+                                 else FORCE_OPTION) if name]
     for name in dropped:
         schema.get('properties', {}).pop(name, None)
     if 'required' in schema:

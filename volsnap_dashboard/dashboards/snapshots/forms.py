@@ -123,8 +123,9 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             _("Required to snapshot a volume that is in use."))
 
     def _explain_name(self):
-        name = self.fields.get(OPTION_PREFIX + 'snapshot_name')
-        if name is None:
+        name_option = self.plugin.name_option
+        name = name_option and self.fields.get(OPTION_PREFIX + name_option)
+        if not name:
             return
         name.help_text = format_html('{} {}', name.help_text, _(
             'With several volumes, each snapshot also gets its volume\'s '
@@ -172,9 +173,10 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             raise
 
     def _values_for(self, values, volume, several):
-        if several and values.get('snapshot_name'):
-            return dict(values, snapshot_name=snapshot_name_for(
-                values['snapshot_name'], volume))
+        name_option = self.plugin.name_option
+        if several and name_option and values.get(name_option):
+            return dict(values, **{name_option: snapshot_name_for(
+                values[name_option], volume)})
         return values
 
     def _protect(self, request, data, earlier):

@@ -104,7 +104,7 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
             snapshot('s-mine', factories.PROJECT_ID),
             snapshot('s-left-behind', 'p-before-transfer'),
             snapshot('s-unknown', None)]
-        with mock.patch('volsnap_dashboard.protection.registry.'
+        with mock.patch('volsnap_dashboard.dashboards.common.plugin_choice.'
                         'volume_plugin') as plugin:
             outcome = self.delete(keep=False)
         self.snapshot_delete.assert_called_once_with(
