@@ -1,7 +1,7 @@
 """The panels with a second protection plugin (volume clones,
 tests/clone_plugin.py) as the one that protects volumes: the Protect and
-Restore forms are its schemas' forms and call it, and a schedule's
-options are its options, with the API layer mocked."""
+Restore forms are its schemas' forms and call it, Delete calls it, and a
+schedule's options are its options, with the API layer mocked."""
 
 from unittest import mock
 
@@ -83,6 +83,23 @@ class RestoreTests(ClonesTestCase):
         args = self.mock_volume_create_from_snapshot.call_args
         self.assertIsInstance(args.args[1], clone_plugin.VolumeClonePlugin)
         self.assertEqual({'restore_name': 'copy'}, args.args[3])
+
+
+class DeleteTests(ClonesTestCase):
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
+                                    'snapshot_delete']})
+    def test_delete_goes_through_the_clone_plugin(self):
+        self.mock_snapshot_list_paged.return_value = (
+            [fixtures.snapshot()], False, False)
+        self.mock_volume_names.return_value = {}
+        self.mock_snapshot_delete.return_value = True
+        self.client.post(test_forms.INDEX_URL, {
+            'action': 'protected_snapshots__delete',
+            'object_ids': ['snap-1']})
+        [call] = self.mock_snapshot_delete.call_args_list
+        self.assertIsInstance(call.args[1], clone_plugin.VolumeClonePlugin)
+        self.assertEqual('snap-1', call.args[2])
 
 
 class ScheduleOptionsTests(ClonesTestCase):
