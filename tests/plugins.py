@@ -32,7 +32,10 @@ class CopiesPlugin(base.ProtectionPlugin):
         return dict(COPIES_OPTIONS)
 
     def get_restore_schema(self):
-        return {'type': 'object', 'properties': {}}
+        return {'type': 'object', 'properties': {
+            base.RESTORE_NAME: {'type': 'string', 'title': 'Name'},
+            base.RESTORE_DESCRIPTION: {'type': 'string',
+                                       'title': 'Description'}}}
 
     def get_saved_info_schema(self):
         return {'type': 'object', 'properties': {'copies': {
@@ -80,6 +83,21 @@ class BrokenSchemaPlugin(CopiesPlugin):
     def get_options_schema(self):
         return {'type': 'object',
                 'properties': {'copies': {'type': 'integr'}}}
+
+
+class NoRestoreNamePlugin(CopiesPlugin):
+    """Its restores cannot be named: the scheduler's verification could
+    not name its temporary volumes."""
+
+    def get_restore_schema(self):
+        return {'type': 'object', 'properties': {
+            base.RESTORE_NAME: {'type': 'string'}}}
+
+
+class UnknownNameOptionPlugin(CopiesPlugin):
+    """Names an option its schema does not have."""
+
+    name_option = 'label'
 
 
 class NotAPlugin:

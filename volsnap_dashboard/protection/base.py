@@ -18,6 +18,8 @@ import dataclasses
 import json
 import os
 
+import jsonschema
+
 from volsnap_dashboard.protection import parameters
 
 
@@ -235,9 +237,22 @@ class ProtectionPlugin(abc.ABC):
                 'saved_info': self.get_saved_info_schema()}
 
     def check_schemas(self):
-        """Raise jsonschema.SchemaError if a schema is not JSON Schema."""
+        """Raise jsonschema.SchemaError if a schema is not JSON Schema, or
+        lacks a property the scheduler fills (the restore schema's
+        RESTORE_NAME and RESTORE_DESCRIPTION, the options' name_option)."""
         for schema in self.schemas().values():
             parameters.check_schema(schema)
+        for kind, schema, names in (
+                ('restore', self.get_restore_schema(),
+                 (RESTORE_NAME, RESTORE_DESCRIPTION)),
+                ('options', self.get_options_schema(),
+                 (self.name_option,) if self.name_option else ())):
+            missing = [name for name in names
+                       if name not in schema.get('properties', {})]
+            if missing:
+                raise jsonschema.SchemaError(
+                    'the %s schema has no property %s' % (
+                        kind, ', '.join('"%s"' % name for name in missing)))
 
     def validate_options(self, params):
         return parameters.validate(self.get_options_schema(), params)

@@ -16,6 +16,8 @@ TEST_ENTRY_POINTS = """[volsnap_dashboard.protections]
 copies = tests.plugins:CopiesPlugin
 broken-schema = tests.plugins:BrokenSchemaPlugin
 not-a-plugin = tests.plugins:NotAPlugin
+no-restore-name = tests.plugins:NoRestoreNamePlugin
+unknown-name-option = tests.plugins:UnknownNameOptionPlugin
 """
 
 
@@ -92,6 +94,16 @@ class RegistryTests(SimpleTestCase):
         problem = self._problems_for(provider('p-bad', ['broken-schema']))
         self.assertIn('invalid schema', problem)
         self.assertIn('integr', problem)
+
+    def test_a_restore_schema_the_scheduler_cannot_fill(self):
+        problem = self._problems_for(provider('p-bad', ['no-restore-name']))
+        self.assertIn('the restore schema has no property '
+                      '"restore_description"', problem)
+
+    def test_a_name_option_the_options_do_not_have(self):
+        problem = self._problems_for(provider('p-bad',
+                                              ['unknown-name-option']))
+        self.assertIn('the options schema has no property "label"', problem)
 
     def test_not_a_plugin(self):
         self.assertIn('not a protection plugin',
