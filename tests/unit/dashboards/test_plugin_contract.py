@@ -11,6 +11,8 @@ from openstack_dashboard.test import helpers
 from tests import clone_plugin
 from tests.unit import fixtures
 from tests.unit.dashboards.snapshots import test_forms
+from tests.unit.dashboards.snapshots import (
+    test_table_actions as table_actions)
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import workflows
@@ -87,16 +89,10 @@ class RestoreTests(ClonesTestCase):
 
 class DeleteTests(ClonesTestCase):
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'snapshot_delete']})
+    @helpers.create_mocks(table_actions.DELETE_CALLS)
     def test_delete_goes_through_the_clone_plugin(self):
-        self.mock_snapshot_list_paged.return_value = (
-            [fixtures.snapshot()], False, False)
-        self.mock_volume_names.return_value = {}
         self.mock_snapshot_delete.return_value = True
-        self.client.post(test_forms.INDEX_URL, {
-            'action': 'protected_snapshots__delete',
-            'object_ids': ['snap-1']})
+        table_actions.post_delete(self)
         [call] = self.mock_snapshot_delete.call_args_list
         self.assertIsInstance(call.args[1], clone_plugin.VolumeClonePlugin)
         self.assertEqual('snap-1', call.args[2])

@@ -7,6 +7,8 @@ from django.urls import reverse
 from openstack_dashboard.test import helpers
 
 from tests.unit import fixtures
+from tests.unit.dashboards.snapshots import (
+    test_table_actions as table_actions)
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 
@@ -217,14 +219,9 @@ class ReaderPolicyTests(helpers.TestCase):
         self.mock_snapshot_protect.assert_not_called()
         self.mock_volume_list.assert_not_called()
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'snapshot_delete']})
+    @helpers.create_mocks(table_actions.DELETE_CALLS)
     def test_delete_post_is_refused(self):
-        self.mock_snapshot_list_paged.return_value = (
-            [fixtures.snapshot()], False, False)
-        self.mock_volume_names.return_value = {}
-        self.client.post(INDEX_URL, {'action': 'protected_snapshots__delete',
-                                     'object_ids': ['snap-1']})
+        table_actions.post_delete(self)
         self.mock_snapshot_delete.assert_not_called()
 
 

@@ -15,6 +15,20 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.snapshots import tables
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
+# The index page's calls when a Delete is posted on it.
+DELETE_CALLS = {cinder: ['snapshot_list_paged', 'volume_names',
+                         'snapshot_delete']}
+
+
+def post_delete(test, snapshot_id='snap-1', **kwargs):
+    """Post Delete of ``snapshot_id`` on the index page, listed alone
+    (``test``: with DELETE_CALLS mocked)."""
+    test.mock_snapshot_list_paged.return_value = (
+        [fixtures.snapshot(snapshot_id)], False, False)
+    test.mock_volume_names.return_value = {}
+    return test.client.post(INDEX_URL, {
+        'action': 'protected_snapshots__delete',
+        'object_ids': [snapshot_id]}, **kwargs)
 
 
 class DeleteOfferTests(helpers.TestCase):
@@ -41,17 +55,11 @@ class DeleteOfferTests(helpers.TestCase):
 
 class NoProviderTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
-                                    'snapshot_delete']})
+    @helpers.create_mocks(DELETE_CALLS)
     def test_delete_says_no_provider_is_enabled(self):
-        self.mock_snapshot_list_paged.return_value = (
-            [fixtures.snapshot()], False, False)
-        self.mock_volume_names.return_value = {}
         with mock.patch.object(plugin_choice, 'volume_plugin',
                                return_value=None):
-            res = self.client.post(INDEX_URL, {
-                'action': 'protected_snapshots__delete',
-                'object_ids': ['snap-1']}, follow=True)
+            res = post_delete(self, follow=True)
         self.mock_snapshot_delete.assert_not_called()
         self.assertEqual(200, res.status_code)
         shown = [str(message) for message in res.context['messages']]
