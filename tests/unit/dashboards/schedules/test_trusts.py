@@ -39,6 +39,20 @@ def trust(**changes):
     return keystone.Trust(**values)
 
 
+#: What a member's schedule calls of Keystone, and its volume read.
+MEMBER_CALLS = ((cinder, 'volume_get'), (keystone, 'trust_create'),
+                (keystone, 'trust_get'), (keystone, 'trust_delete'),
+                (keystone, 'scheduler_user_id'))
+
+
+def patch_all(test, targets):
+    """Patch each ``(module, name)`` for the test, as ``test.<name>``."""
+    for target, name in targets:
+        patcher = mock.patch.object(target, name)
+        setattr(test, name, patcher.start())
+        test.addCleanup(patcher.stop)
+
+
 def snapshot(snapshot_id, project):
     found = fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID, metadata={
         codec.SNAPSHOT_SCHEDULE_KEY: SID})
@@ -50,16 +64,13 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
 
     def setUp(self):
         super().setUp()
-        for target, name in ((cinder, 'volume_get'),
-                             (cinder, 'snapshot_delete'),
-                             (keystone, 'trust_get'),
-                             (keystone, 'trust_delete'),
-                             (keystone, 'scheduler_user_id'),
-                             (schedules_api, '_snapshots_of'),
-                             (schedules_api, '_remove')):
-            patcher = mock.patch.object(target, name)
-            setattr(self, name, patcher.start())
-            self.addCleanup(patcher.stop)
+        patch_all(self, ((cinder, 'volume_get'),
+                         (cinder, 'snapshot_delete'),
+                         (keystone, 'trust_get'),
+                         (keystone, 'trust_delete'),
+                         (keystone, 'scheduler_user_id'),
+                         (schedules_api, '_snapshots_of'),
+                         (schedules_api, '_remove')))
         self.volume_get.return_value = admin_volume()
         self.scheduler_user_id.return_value = SCHEDULER
         self.snapshot_delete.return_value = True
@@ -133,17 +144,9 @@ class MemberTests(helpers.TestCase):
 
     def setUp(self):
         super().setUp()
-        for target, name in ((cinder, 'volume_get'),
-                             (keystone, 'trust_create'),
-                             (keystone, 'trust_get'),
-                             (keystone, 'trust_delete'),
-                             (keystone, 'scheduler_user_id'),
-                             (schedules_api, 'snapshots_of'),
-                             (schedules_api, '_save'),
-                             (schedules_api, '_remove')):
-            patcher = mock.patch.object(target, name)
-            setattr(self, name, patcher.start())
-            self.addCleanup(patcher.stop)
+        patch_all(self, MEMBER_CALLS + ((schedules_api, 'snapshots_of'),
+                                        (schedules_api, '_save'),
+                                        (schedules_api, '_remove')))
         # Another member's schedule: Keystone lets only its trustor delete
         # its trust.
         self.volume_get.return_value = tab_tests.volume_with(
@@ -207,15 +210,7 @@ class NewTrustTests(helpers.TestCase):
 
     def setUp(self):
         super().setUp()
-        for target, name in ((cinder, 'volume_get'),
-                             (keystone, 'trust_create'),
-                             (keystone, 'trust_get'),
-                             (keystone, 'trust_delete'),
-                             (keystone, 'scheduler_user_id'),
-                             (schedules_api, '_save')):
-            patcher = mock.patch.object(target, name)
-            setattr(self, name, patcher.start())
-            self.addCleanup(patcher.stop)
+        patch_all(self, MEMBER_CALLS + ((schedules_api, '_save'),))
         self.volume = tab_tests.volume_with(tab_tests.ran(
             factories.schedule(project_id=fixtures.PROJECT_ID), 'ok'))
         self.volume_get.return_value = self.volume
