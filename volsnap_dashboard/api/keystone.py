@@ -108,3 +108,33 @@ def trust_create(request, trustee_user_id=None, role_names=('member',),
 def trust_delete(request, trust_id):
     """Delete one of the user's trusts; False if it was already gone."""
     return trusts.delete_trust(_user_session(request), trust_id)
+
+
+def drop_trust(request, trust_id):
+    """Delete a trust that nothing uses any more, if the user may (only
+    its trustor may): a failure is logged, never the user's problem.
+    Whether it is gone."""
+    try:
+        trust_delete(request, trust_id)
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s was left in place: %s", trust_id,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def write_with_trust(request, trust_id, write, written):
+    """Call ``write()``, which stores the new trust ``trust_id`` where the
+    scheduler reads it; the trust is deleted again unless it was stored:
+    ``write`` failed, or its answer was lost (OutcomeUnknown) and
+    ``written()`` says it was not stored. The write's error is raised."""
+    try:
+        write()
+    except errors.OutcomeUnknown:
+        if written():
+            return
+        drop_trust(request, trust_id)
+        raise
+    except Exception:
+        drop_trust(request, trust_id)
+        raise

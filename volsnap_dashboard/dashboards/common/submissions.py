@@ -7,6 +7,8 @@ resubmit, the same POST on another node) is refused. Every create is
 tagged with the token, so that when Cinder's answer is lost (a timeout, a
 502/503/504 from a balancer) the outcome is looked up instead of guessed,
 and a retry of the same form creates only what does not exist yet.
+Forms use OnceOnlyMixin; the schedule workflow, whose creates are not
+tagged, claim() and finish() alone.
 """
 
 import uuid
@@ -26,6 +28,38 @@ DONE = 'done'
 UNKNOWN = 'unknown:'
 
 
+def new_token():
+    """The token of one displayed form."""
+    return uuid.uuid4().hex
+
+
+def _key(request, token):
+    # One record for every form of the panel: a token is spent once,
+    # whichever form sends it.
+    return 'volsnap-submission:%s:%s' % (request.user.id, token)
+
+
+def claim(request, token):
+    """Whether this submission is the first with ``token`` (claimed now,
+    atomically): a repeated POST of the same form is refused."""
+    return cache.add(_key(request, token), PENDING, TTL)
+
+
+def finish(request, token, done=False, unknown=False):
+    """Record the outcome: ``unknown`` lets a retry check and go on;
+    done refuses any repeat; neither frees the token for a retry."""
+    key = _key(request, token)
+    if unknown:
+        state = cache.get(key) or ''
+        tries = int(state[len(UNKNOWN):] or 0) \
+            if state.startswith(UNKNOWN) else 0
+        cache.set(key, '%s%d' % (UNKNOWN, tries + 1), TTL)
+    elif done:
+        cache.set(key, DONE, TTL)
+    else:
+        cache.delete(key)
+
+
 class OnceOnlyMixin(forms.SelfHandlingForm):
     """A form whose creates happen once per displayed form; needs
     ``self.plugin`` (the protection plugin that creates)."""
@@ -34,23 +68,19 @@ class OnceOnlyMixin(forms.SelfHandlingForm):
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields['submission'].initial = uuid.uuid4().hex
+        self.fields['submission'].initial = new_token()
 
     @property
     def token(self):
         return self.cleaned_data['submission']
 
-    def _key(self):
-        return 'volsnap-submission:%s:%s' % (self.request.user.id,
-                                             self.token)
-
     def claim_submission(self):
         """What an earlier try of this submission created (empty on a
         first try), or None when this submission must not act: done or
         under way already, or its earlier outcome cannot be checked."""
-        key = self._key()
-        if cache.add(key, PENDING, TTL):
+        if claim(self.request, self.token):
             return []
+        key = _key(self.request, self.token)
         state = cache.get(key) or ''
         if state.startswith(UNKNOWN):
             # Only one retry of a given unknown outcome may go on.
@@ -75,18 +105,8 @@ class OnceOnlyMixin(forms.SelfHandlingForm):
         return None
 
     def finish_submission(self, done=False, unknown=False):
-        """Record the outcome: ``unknown`` lets a retry check and go on;
-        done refuses any repeat; neither frees the token for a retry."""
-        key = self._key()
-        if unknown:
-            state = cache.get(key) or ''
-            tries = int(state[len(UNKNOWN):] or 0) \
-                if state.startswith(UNKNOWN) else 0
-            cache.set(key, '%s%d' % (UNKNOWN, tries + 1), TTL)
-        elif done:
-            cache.set(key, DONE, TTL)
-        else:
-            cache.delete(key)
+        """Record the outcome (see finish())."""
+        finish(self.request, self.token, done, unknown)
 
     def find_submitted(self):
         """What this submission created, or None if Cinder cannot say."""

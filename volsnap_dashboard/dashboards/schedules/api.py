@@ -183,32 +183,12 @@ def _new_trust(request):
     return keystone.trust_create(request, keystone.scheduler_user_id())
 
 
-def _drop_trust(request, trust_id):
-    """Delete a trust the schedule no longer uses, if the user may (only
-    its trustor may): a failure is logged, never the user's problem.
-    Whether it is gone."""
-    try:
-        keystone.trust_delete(request, trust_id)
-    except errors.VolsnapAPIError as exc:
-        LOG.warning("Trust %s was left in place: %s", trust_id,
-                    type(exc).__name__)
-        return False
-    return True
-
-
 def _save_with_trust(request, volume, schedule, trust_id):
     """Save ``schedule`` with the new ``trust_id``; the trust is deleted
     again unless the schedule was written."""
-    try:
-        _save(request, volume, schedule)
-    except errors.OutcomeUnknown:
-        if _written(request, schedule):
-            return
-        _drop_trust(request, trust_id)
-        raise
-    except Exception:
-        _drop_trust(request, trust_id)
-        raise
+    keystone.write_with_trust(
+        request, trust_id, lambda: _save(request, volume, schedule),
+        lambda: _written(request, schedule))
 
 
 def _written(request, schedule):
@@ -426,7 +406,7 @@ def _drop_proved_trust(request, project_id, schedule):
     """Delete the schedule's trust if it is proved the schedule's (see
     _proved_schedules); whether it is gone."""
     return _proved_schedules(request, project_id, schedule) and \
-        _drop_trust(request, schedule.trust_id)
+        keystone.drop_trust(request, schedule.trust_id)
 
 
 def _proved_schedules(request, project_id, schedule):

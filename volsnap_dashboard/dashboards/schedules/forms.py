@@ -34,8 +34,6 @@ class DeleteScheduleForm(ScheduleForm):
         label=_("Its snapshots"), widget=django_forms.RadioSelect,
         initial=KEEP, required=True)
 
-    #: The schedules_api function that deletes.
-    api_call = 'delete'
     #: Said when the schedule's trust was not deleted.
     trust_left_message = _(
         "The authorization its owner gave the scheduler (a Keystone "
@@ -56,12 +54,16 @@ class DeleteScheduleForm(ScheduleForm):
                 % {'count': held}),
         )
 
+    def delete(self, request, keep_snapshots):
+        """Delete the schedule; an Outcome."""
+        return schedules_api.delete(request, self.volume_id,
+                                    self.schedule_id,
+                                    keep_snapshots=keep_snapshots)
+
     def handle(self, request, data):
         keep = data['snapshots'] == KEEP
         try:
-            outcome = getattr(schedules_api, self.api_call)(
-                request, self.volume_id, self.schedule_id,
-                keep_snapshots=keep)
+            outcome = self.delete(request, keep)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, _(
                 "Unable to delete the schedule: %s") % exc)

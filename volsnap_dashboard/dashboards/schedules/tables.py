@@ -254,13 +254,15 @@ class ScheduleBatchAction(common_tables.GoneRowsBatchMixin,
                           ScheduleTargetMixin,
                           policy.CachedPolicyActionMixin,
                           tables.BatchAction):
-    """A one-click change of one schedule through ``api_call``, only of
-    a row the tab lists (an id posted for any other is refused)."""
+    """A one-click change of one schedule (``change``), only of a row
+    the tab lists (an id posted for any other is refused)."""
 
     policy_rules = policy.CHANGE_SCHEDULE
-    #: The name of the schedules_api function that makes the change.
-    api_call = None
     failure_message = None
+
+    def change(self, request, volume_id, schedule_id):
+        """Make the change through schedules_api."""
+        raise NotImplementedError
 
     def action(self, request, obj_id):
         volume_id, schedule_id = schedule_rows.split_row_id(obj_id)
@@ -271,8 +273,7 @@ class ScheduleBatchAction(common_tables.GoneRowsBatchMixin,
             raise exceptions.HandledException((type(refused), refused,
                                                None))
         try:
-            getattr(schedules_api, self.api_call)(request, volume_id,
-                                                  schedule_id)
+            self.change(request, volume_id, schedule_id)
         except errors.NotFound as exc:
             # Horizon would send a "not found" to the panel's first tab,
             # without a word: say it here, and stay on this tab.
@@ -288,7 +289,6 @@ class ScheduleBatchAction(common_tables.GoneRowsBatchMixin,
 class PauseSchedule(ScheduleBatchAction):
     name = 'pause'
     icon = 'pause'
-    api_call = 'pause'
     help_text = _("A paused schedule makes no snapshots and deletes none "
                   "until it is resumed.")
     failure_message = _("Unable to pause schedule %(id)s: %(reason)s")
@@ -301,6 +301,9 @@ class PauseSchedule(ScheduleBatchAction):
     def action_past(count):
         return ngettext_lazy("Paused Schedule", "Paused Schedules", count)
 
+    def change(self, request, volume_id, schedule_id):
+        schedules_api.pause(request, volume_id, schedule_id)
+
     def allowed(self, request, row=None):
         return row is None or (row.valid and not row.paused)
 
@@ -308,7 +311,6 @@ class PauseSchedule(ScheduleBatchAction):
 class ResumeSchedule(ScheduleBatchAction):
     name = 'resume'
     icon = 'play'
-    api_call = 'resume'
     help_text = _("The schedule runs again from its next due time.")
     failure_message = _("Unable to resume schedule %(id)s: %(reason)s")
 
@@ -320,6 +322,9 @@ class ResumeSchedule(ScheduleBatchAction):
     def action_past(count):
         return ngettext_lazy("Resumed Schedule", "Resumed Schedules", count)
 
+    def change(self, request, volume_id, schedule_id):
+        schedules_api.resume(request, volume_id, schedule_id)
+
     def allowed(self, request, row=None):
         return row is None or (row.valid and row.paused)
 
@@ -327,7 +332,6 @@ class ResumeSchedule(ScheduleBatchAction):
 class RunScheduleNow(ScheduleBatchAction):
     name = 'run_now'
     icon = 'refresh'
-    api_call = 'run_now'
     failure_message = _("Unable to ask for a run of schedule %(id)s: "
                         "%(reason)s")
     help_text = _("The scheduler makes the run at its next sweep.")
@@ -340,6 +344,9 @@ class RunScheduleNow(ScheduleBatchAction):
     def action_past(count):
         return ngettext_lazy("Asked for a run of", "Asked for runs of",
                              count)
+
+    def change(self, request, volume_id, schedule_id):
+        schedules_api.run_now(request, volume_id, schedule_id)
 
     def allowed(self, request, row=None):
         return row is None or (row.valid and not row.paused

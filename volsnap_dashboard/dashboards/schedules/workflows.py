@@ -9,10 +9,8 @@ through schedules_api, which creates the trust with the user's token.
 
 import copy
 import functools
-import uuid
 import zoneinfo
 
-from django.core.cache import cache
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -459,7 +457,7 @@ class RetentionStep(ScheduleStep):
 # -- Review ------------------------------------------------------------------
 
 class ReviewAction(ScheduleAction):
-    # One creation per displayed form (see submissions.OnceOnlyMixin).
+    # One creation per displayed form (see submissions.claim).
     submission = forms.CharField(widget=forms.HiddenInput)
 
     class Meta:
@@ -468,35 +466,13 @@ class ReviewAction(ScheduleAction):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
-        self.fields['submission'].initial = uuid.uuid4().hex
+        self.fields['submission'].initial = submissions.new_token()
 
 
 class ReviewStep(ScheduleStep):
     action_class = ReviewAction
     contributes = ('submission',)
     template_name = 'volume_protection/schedule_workflow/_review_step.html'
-
-
-# -- One-time token -----------------------------------------------------------
-
-def _submission_key(request, token):
-    return 'volsnap-schedule-submission:%s:%s' % (request.user.id, token)
-
-
-def claim_submission(request, token):
-    """Whether this displayed form may save now: a repeated POST of the
-    same form (double click, resubmit, another node) is refused."""
-    return cache.add(_submission_key(request, token), submissions.PENDING,
-                     submissions.TTL)
-
-
-def finish_submission(request, token, done):
-    """Done: refuse any repeat; not done: the form may be sent again."""
-    key = _submission_key(request, token)
-    if done:
-        cache.set(key, submissions.DONE, submissions.TTL)
-    else:
-        cache.delete(key)
 
 
 # -- Workflows ----------------------------------------------------------------
@@ -533,7 +509,7 @@ class ScheduleWorkflow(workflows.Workflow):
 
     def handle(self, request, context):
         token = context.get('submission')
-        if not claim_submission(request, token):
+        if not submissions.claim(request, token):
             self.outcome = _("This form was already submitted; nothing was "
                              "done twice.")
             return True
@@ -542,7 +518,7 @@ class ScheduleWorkflow(workflows.Workflow):
             done = self.save(request, context)
             return done
         finally:
-            finish_submission(request, token, done)
+            submissions.finish(request, token, done)
 
 
 class CreateSchedule(ScheduleWorkflow):

@@ -1,5 +1,6 @@
-"""The Snapshots tab's listing: one page of snapshots and one listing
-of the project's volumes, joined in memory."""
+"""The Snapshots tabs' listing: one page of snapshots and one listing
+of the project's volumes, joined in memory, and the rows decorated by
+their table (see decorations)."""
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
@@ -11,6 +12,8 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
+from volsnap_dashboard.dashboards.snapshots import decorations
+from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
 
 
 class SnapshotListMixin(tables.PagedTableMixin):
@@ -91,20 +94,10 @@ class SnapshotListMixin(tables.PagedTableMixin):
         except errors.VolsnapAPIError:
             return None
 
-    def _mark_scheduled(self, snapshots):
-        """Which schedule made each snapshot: one more listing, only when
-        the page shows a snapshot a schedule made."""
-        scheduled = schedule_marks.made_by_schedule(snapshots)
-        if scheduled:
-            schedule_marks.mark(scheduled,
-                                self.scheduled_volumes(scheduled))
-
     def get_data(self):
         marker, sort_dir = self._get_marker()
         filters = self.get_filters()
         search_opts = dict(self.search_opts, **filters)
-        # Read by the revert marks: which rows are their volume's newest.
-        self.page_marker, self.page_filters = marker, filters
         try:
             snapshots, self._has_more_data, self._has_prev_data = \
                 cinder.snapshot_list_paged(self.request,
@@ -114,14 +107,8 @@ class SnapshotListMixin(tables.PagedTableMixin):
             exceptions.handle(self.request, _(
                 "Unable to retrieve snapshots: %s") % exc)
             return []
-        names = self.source_volume_names(snapshots)
-        for snapshot in snapshots:
-            snapshot.source_volume_name = names.get(snapshot.volume_id)
-        self._mark_scheduled(snapshots)
-        failed = [s.id for s in snapshots
-                  if s.status in ('error', 'error_deleting')]
-        if failed:
-            reasons = cinder.error_reasons(self.request, failed)
-            for snapshot in snapshots:
-                snapshot.error_reason = reasons.get(snapshot.id)
-        return snapshots
+        volumes = decorations.PageVolumes(
+            self.source_volume_names(snapshots), self.scheduled_volumes,
+            revert_marks.newest_known(marker, filters))
+        return self.table_classes[0].decorate_rows(self.request, snapshots,
+                                                   volumes)

@@ -18,9 +18,8 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.groups import marks as group_marks
-from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
+from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
-from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 from volsnap_dashboard.dashboards.snapshots.verify import (
     actions as verify_actions)
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
@@ -219,24 +218,15 @@ class DeleteSnapshots(common_tables.GoneRowsBatchMixin,
 
 class UpdateRow(tables.Row):
     ajax = True
-    #: The group snapshot listing's options (the admin's: all projects).
-    group_search_opts = None
 
     def get_data(self, request, snapshot_id):
         snapshot = cinder.snapshot_get(request, snapshot_id)
-        volume = None
         try:
             volume = cinder.volume_get(request, snapshot.volume_id)
-            snapshot.source_volume_name = volume.name
         except errors.VolsnapAPIError:
-            snapshot.source_volume_name = None
-        schedule_marks.mark([snapshot], [volume] if volume else None)
-        group_marks.mark(request, [snapshot], self.group_search_opts)
-        if RevertToSnapshot.name in self.table.base_actions:
-            revert_rows.refresh(request, snapshot, volume)
-        if snapshot.status in ('error', 'error_deleting'):
-            snapshot.error_reason = cinder.error_reasons(
-                request, [snapshot.id]).get(snapshot.id)
+            volume = None
+        self.table.decorate_rows(request, [snapshot],
+                                 decorations.RowVolume(volume))
         return snapshot
 
     @property
@@ -343,6 +333,18 @@ class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
                             filters=(filters.parse_isotime,))
     description = tables.Column(description_or_none,
                                 verbose_name=_("Description"), truncate=60)
+
+    #: The group snapshot listing's options (the admin's: all projects).
+    group_search_opts = None
+
+    @classmethod
+    def decorate_rows(cls, request, snapshots, volumes):
+        """Set on ``snapshots`` everything this table's rows show (see
+        decorations.decorate): every path that draws a row calls this."""
+        return decorations.decorate(
+            request, snapshots, volumes,
+            revert=RevertToSnapshot.name in cls.base_actions,
+            group_search_opts=cls.group_search_opts)
 
     def __init__(self, request, *args, **kwargs):
         # Horizon makes one instance of each action per table class, shared

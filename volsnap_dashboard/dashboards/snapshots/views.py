@@ -11,12 +11,10 @@ from horizon.utils import memoized
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
-from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import views as common_views
+from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
-from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
-from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
@@ -220,16 +218,23 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
         context = super().get_context_data(**kwargs)
         snapshot = context['snapshot']
         context['snapshot_name'] = snapshot.name or snapshot.id
-        context['status_label'] = statuses.status_label(
-            snapshot.status)
         context['metadata'] = sorted(
             (getattr(snapshot, 'metadata', None) or {}).items())
-        context['verification'] = verify_marks.verification_mark(snapshot)
         try:
             context['source_volume'] = cinder.volume_get(self.request,
                                                          snapshot.volume_id)
         except errors.VolsnapAPIError:
             context['source_volume'] = None
+        # The marks of its row, as a refreshed row has them, shown by the
+        # table's own columns.
+        table = self.table_class(self.request)
+        table.decorate_rows(self.request, [snapshot], decorations.RowVolume(
+            context['source_volume']))
+        context['cells'] = {name: table.columns[name].get_data(snapshot)
+                            for name in ('status', 'schedule',
+                                         'verification', 'group_snapshot')}
+        context['group_snapshot_url'] = table.columns[
+            'group_snapshot'].get_link_url(snapshot)
         plugin = plugin_choice.volume_plugin()
         try:
             context['restored_volumes'] = [] if plugin is None else \
@@ -254,12 +259,6 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
                 volume.project_name = project_name_of(
                     names, getattr(volume, VOLUME_PROJECT, None))
         context['volume_url_name'] = self.volume_url_name
-        table = self.table_class(self.request)
-        if protection_tables.RevertToSnapshot.name in table.base_actions:
-            # As a refreshed row: the volume's state and whether this is
-            # its newest snapshot decide the revert entry.
-            revert_rows.refresh(self.request, snapshot,
-                                context['source_volume'])
         context['actions'] = table.render_row_actions(snapshot)
         context['url'] = self.index_url
         return context

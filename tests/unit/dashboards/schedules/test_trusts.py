@@ -39,6 +39,20 @@ def trust(**changes):
     return keystone.Trust(**values)
 
 
+#: What a member's schedule calls of Keystone, and its volume read.
+MEMBER_CALLS = ((cinder, 'volume_get'), (keystone, 'trust_create'),
+                (keystone, 'trust_get'), (keystone, 'trust_delete'),
+                (keystone, 'scheduler_user_id'))
+
+
+def patch_all(test, targets):
+    """Patch each ``(module, name)`` for the test, as ``test.<name>``."""
+    for target, name in targets:
+        patcher = mock.patch.object(target, name)
+        setattr(test, name, patcher.start())
+        test.addCleanup(patcher.stop)
+
+
 def snapshot(snapshot_id, project):
     found = fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID, metadata={
         codec.SNAPSHOT_SCHEDULE_KEY: SID})
@@ -50,16 +64,13 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
 
     def setUp(self):
         super().setUp()
-        for target, name in ((cinder, 'volume_get'),
-                             (cinder, 'snapshot_delete'),
-                             (keystone, 'trust_get'),
-                             (keystone, 'trust_delete'),
-                             (keystone, 'scheduler_user_id'),
-                             (schedules_api, '_snapshots_of'),
-                             (schedules_api, '_remove')):
-            patcher = mock.patch.object(target, name)
-            setattr(self, name, patcher.start())
-            self.addCleanup(patcher.stop)
+        patch_all(self, ((cinder, 'volume_get'),
+                         (cinder, 'snapshot_delete'),
+                         (keystone, 'trust_get'),
+                         (keystone, 'trust_delete'),
+                         (keystone, 'scheduler_user_id'),
+                         (schedules_api, '_snapshots_of'),
+                         (schedules_api, '_remove')))
         self.volume_get.return_value = admin_volume()
         self.scheduler_user_id.return_value = SCHEDULER
         self.snapshot_delete.return_value = True
@@ -133,17 +144,9 @@ class MemberTests(helpers.TestCase):
 
     def setUp(self):
         super().setUp()
-        for target, name in ((cinder, 'volume_get'),
-                             (keystone, 'trust_create'),
-                             (keystone, 'trust_get'),
-                             (keystone, 'trust_delete'),
-                             (keystone, 'scheduler_user_id'),
-                             (schedules_api, 'snapshots_of'),
-                             (schedules_api, '_save'),
-                             (schedules_api, '_remove')):
-            patcher = mock.patch.object(target, name)
-            setattr(self, name, patcher.start())
-            self.addCleanup(patcher.stop)
+        patch_all(self, MEMBER_CALLS + ((schedules_api, 'snapshots_of'),
+                                        (schedules_api, '_save'),
+                                        (schedules_api, '_remove')))
         # Another member's schedule: Keystone lets only its trustor delete
         # its trust.
         self.volume_get.return_value = tab_tests.volume_with(
@@ -199,3 +202,67 @@ class MemberTests(helpers.TestCase):
         self.trust_delete.return_value = True
         texts = self.messages_after('delete_schedule', {'snapshots': 'keep'})
         self.assertFalse([text for text in texts if 'remain' in text])
+
+
+class NewTrustTests(helpers.TestCase):
+    """Creating or taking over a schedule writes it with a new trust: the
+    trust stays only if the schedule was written."""
+
+    def setUp(self):
+        super().setUp()
+        patch_all(self, MEMBER_CALLS + ((schedules_api, '_save'),))
+        self.volume = tab_tests.volume_with(tab_tests.ran(
+            factories.schedule(project_id=fixtures.PROJECT_ID), 'ok'))
+        self.volume_get.return_value = self.volume
+        self.trust_create.return_value = 'new-trust'
+        self.scheduler_user_id.return_value = SCHEDULER
+        self.trust_get.return_value = trust(project_id=fixtures.PROJECT_ID)
+
+    def create(self):
+        return schedules_api.create(
+            self.request, VOLUME_ID, {'cron': '0 3 * * *', 'tz': 'UTC'},
+            {'description': '', 'force': False},
+            '{volume_name}-{time:%Y%m%d}', {'count': 3})
+
+    def take_over(self):
+        return schedules_api.take_over(self.request, VOLUME_ID, SID)
+
+    def test_a_written_schedule_keeps_its_trust(self):
+        for name, call in (('create', self.create),
+                           ('take over', self.take_over)):
+            with self.subTest(name):
+                self.trust_delete.reset_mock()
+                self.assertEqual('new-trust', self._saved_trust(call))
+                self.assertNotIn(mock.call(mock.ANY, 'new-trust'),
+                                 self.trust_delete.call_args_list)
+
+    def _saved_trust(self, call):
+        call()
+        return self._save.call_args.args[2].trust_id
+
+    def test_a_failed_write_drops_the_new_trust(self):
+        self._save.side_effect = errors.Forbidden()
+        for name, call in (('create', self.create),
+                           ('take over', self.take_over)):
+            with self.subTest(name):
+                self.trust_delete.reset_mock()
+                with self.assertRaises(errors.Forbidden):
+                    call()
+                self.trust_delete.assert_called_once_with(self.request,
+                                                          'new-trust')
+
+    def test_a_lost_answer_keeps_the_trust_only_if_written(self):
+        self._save.side_effect = errors.OutcomeUnknown()
+        with self.assertRaises(errors.OutcomeUnknown):
+            self.create()
+        self.trust_delete.assert_called_once_with(self.request, 'new-trust')
+
+    def test_a_lost_answer_of_a_write_that_happened_keeps_the_trust(self):
+        def save(request, volume, schedule):
+            # Cinder wrote it; its answer was lost.
+            self.volume_get.return_value = tab_tests.volume_with(schedule)
+            raise errors.OutcomeUnknown()
+
+        self._save.side_effect = save
+        self.assertEqual('new-trust', self.create().trust_id)
+        self.trust_delete.assert_not_called()

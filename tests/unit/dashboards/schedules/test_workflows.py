@@ -17,6 +17,7 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection.schedule import model
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
+PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                 'absolute_limits', 'snapshot_force_supported']
@@ -291,6 +292,23 @@ class SaveTests(WorkflowTestCase):
         self.assertRedirectsNoFollow(first, INDEX_URL)
         self.assertRedirectsNoFollow(second, INDEX_URL)
         self.assertEqual(1, self.mock_create.call_count)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS + ['snapshot_protect',
+                                                   'find_submitted'],
+                           schedules_api: API_CALLS})
+    def test_a_token_another_form_used_saves_nothing(self):
+        # One record of used tokens for every form of the panel: a token
+        # spent by the protect form is spent for the workflow too.
+        self.mock_cloud()
+        data = self.data()
+        protect = self.client.post(PROTECT_URL, {
+            'submission': data['submission'], 'volumes': ['vol-1'],
+            'option_snapshot_name': 'n', 'option_description': ''})
+        self.assertRedirectsNoFollow(protect, INDEX_URL)
+        self.assertEqual(1, self.mock_snapshot_protect.call_count)
+        response = self.client.post(CREATE_URL, data)
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_create.assert_not_called()
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_post_without_its_one_time_token_saves_nothing(self):

@@ -160,10 +160,12 @@ class RowTests(ListTestCase):
 class DetailTests(helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
-                                    'volumes_restored_from']})
+                                    'volumes_restored_from',
+                                    'error_reasons']})
     def test_volumes_made_by_any_means_in_one_listing(self):
         self.mock_snapshot_get.return_value = fixtures.snapshot(
             description=None, status='error_deleting')
+        self.mock_error_reasons.return_value = {}  # Cinder gave none
         self.mock_volume_get.return_value = fixtures.volume()
         self.mock_volumes_restored_from.return_value = [
             volume_from('v-horizon', 'made-by-horizon')]

@@ -6,6 +6,7 @@ from django.utils import http as http_utils
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import tables as project_tables
 from volsnap_dashboard import policy
 
@@ -32,10 +33,12 @@ def project_name(row):
 
 
 class AdminPauseSchedule(project_tables.PauseSchedule):
-    api_call = 'admin_pause'
     policy_rules = policy.ADMIN
     help_text = _("A paused schedule makes no snapshots and deletes none; "
                   "its project decides when to resume it.")
+
+    def change(self, request, volume_id, schedule_id):
+        schedules_api.admin_pause(request, volume_id, schedule_id)
 
 
 class AdminDeleteSchedule(project_tables.DeleteSchedule):

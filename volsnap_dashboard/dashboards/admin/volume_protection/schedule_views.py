@@ -122,13 +122,17 @@ class AdminScheduleDetailView(AdminScheduleMixin,
 
 
 class AdminDeleteScheduleForm(schedule_forms.DeleteScheduleForm):
-    api_call = 'admin_delete'
     trust_left_message = _(
         "The trust the schedule names was not deleted: it is not proved "
         "to be the authorization its owner gave the scheduler in the "
         "volume's project (the project's members write that name), or "
         "Keystone refused. It remains until its trustor or an "
         "administrator deletes it.")
+
+    def delete(self, request, keep_snapshots):
+        return schedules_api.admin_delete(request, self.volume_id,
+                                          self.schedule_id,
+                                          keep_snapshots=keep_snapshots)
 
 
 class AdminDeleteScheduleView(AdminScheduleMixin,

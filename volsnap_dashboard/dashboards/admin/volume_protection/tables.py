@@ -118,8 +118,6 @@ class AdminSnapshotFilterAction(project_tables.SnapshotFilterAction):
 class AdminUpdateRow(project_tables.UpdateRow):
     """A row that refreshes itself keeps its project's name."""
 
-    group_search_opts = ALL_PROJECTS
-
     def get_data(self, request, snapshot_id):
         snapshot = super().get_data(request, snapshot_id)
         try:
@@ -131,6 +129,7 @@ class AdminUpdateRow(project_tables.UpdateRow):
 
 
 class AdminSnapshotsTable(project_tables.ProtectedSnapshotsTable):
+    group_search_opts = ALL_PROJECTS
     project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
     name = tables.WrappingColumn(
         project_tables.snapshot_name, verbose_name=_("Name"),

@@ -19,7 +19,6 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.common import statuses
-from volsnap_dashboard.dashboards.groups import marks as group_marks
 from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
 
@@ -131,11 +130,7 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
         return volumes
 
     def get_admin_snapshots_data(self):
-        snapshots = self.get_data()
-        # One group snapshot listing of every project, only when the page
-        # shows a member.
-        group_marks.mark(self.request, snapshots, admin_tables.ALL_PROJECTS)
-        return snapshots
+        return self.get_data()
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)

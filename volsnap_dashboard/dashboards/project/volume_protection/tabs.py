@@ -13,8 +13,6 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
-from volsnap_dashboard.dashboards.groups import marks as group_marks
-from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
@@ -31,15 +29,7 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
     preload = False
 
     def get_protected_snapshots_data(self):
-        snapshots = self.get_data()
-        group_marks.mark(self.request, snapshots)
-        revert_marks.mark(snapshots, revert_marks.newest_known(
-            getattr(self, 'page_marker', None),
-            getattr(self, 'page_filters', {})),
-            getattr(self.volume_names, 'statuses', {}),
-            getattr(self.volume_names, 'sizes', {}))
-        revert_rows.add_volume_error_reasons(self.request, snapshots)
-        return snapshots
+        return self.get_data()
 
     def volume_listing_options(self):
         # The statuses come with the names (one listing, detailed), and

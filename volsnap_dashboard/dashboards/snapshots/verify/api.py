@@ -46,16 +46,6 @@ def _checked(request, snapshot):
     return snapshot
 
 
-def _drop_trust(request, trust_id):
-    """Delete a trust no request uses; a failure is only logged (the
-    trust expires by itself)."""
-    try:
-        keystone.trust_delete(request, trust_id)
-    except errors.VolsnapAPIError as exc:
-        LOG.warning("Trust %s was left in place: %s", trust_id,
-                    type(exc).__name__)
-
-
 def _written(request, snapshot_id, trust_id):
     """Whether the snapshot holds the request with ``trust_id`` (its
     answer lost)."""
@@ -78,16 +68,11 @@ def request(request, snapshot_id):
     now = _now()
     trust_id = keystone.trust_create(
         request, expires_at=now + verification.TRUST_LIFETIME)
-    try:
-        cinder.snapshot_set_metadata(
+    keystone.write_with_trust(
+        request, trust_id,
+        lambda: cinder.snapshot_set_metadata(
             request, snapshot.id,
-            verification.request_metadata(trust_id, now))
-    except errors.OutcomeUnknown:
-        if not _written(request, snapshot.id, trust_id):
-            _drop_trust(request, trust_id)
-            raise
-    except Exception:
-        _drop_trust(request, trust_id)
-        raise
+            verification.request_metadata(trust_id, now)),
+        lambda: _written(request, snapshot.id, trust_id))
     LOG.info("Verification of snapshot %s requested", snapshot.id)
     return snapshot
