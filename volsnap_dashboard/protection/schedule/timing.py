@@ -17,18 +17,7 @@ import cronsim
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection.parameters import InvalidParameters
-
-#: Each preset's fields, in the order the panels show them. ``days`` are
-#: 0-6 for Monday-Sunday (Python's numbering, not cron's).
-PRESETS = {
-    'hourly': ('minute',),
-    'daily': ('hour', 'minute'),
-    'weekly': ('days', 'hour', 'minute'),
-    'monthly': ('day', 'hour', 'minute'),
-}
-
-_FIELD_RANGES = {'minute': (0, 59), 'hour': (0, 23), 'day': (1, 31),
-                 'days': (0, 6)}
+from volsnap_dashboard.protection.schedule import presets
 
 MAX_CRON_LENGTH = 100
 
@@ -59,22 +48,24 @@ _UTC_TEXT = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 
 def _int_in_range(value, field):
     """``value`` if it is an integer in the field's range, else None."""
-    low, high = _FIELD_RANGES[field]
+    low, high = presets.FIELD_RANGES[field]
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if low <= value <= high else None
 
 
 def _preset_errors(kind, fields):
-    if kind not in PRESETS:
-        return {'kind': [_("Must be one of: %s.") % ', '.join(PRESETS)]}
+    if kind not in presets.PRESETS:
+        return {'kind': [_("Must be one of: %s.")
+                         % ', '.join(presets.PRESETS)]}
+    wanted = presets.PRESETS[kind].fields
     errors = {}
     for name in fields:
-        if name not in PRESETS[kind]:
+        if name not in wanted:
             errors.setdefault(name, []).append(_("Unknown parameter."))
-    for name in PRESETS[kind]:
+    for name in wanted:
         value = fields.get(name)
-        low, high = _FIELD_RANGES[name]
+        low, high = presets.FIELD_RANGES[name]
         if name == 'days':
             good = (isinstance(value, (list, tuple)) and value and all(
                 _int_in_range(day, name) is not None for day in value))
@@ -97,17 +88,7 @@ def cron_for_preset(kind, **fields):
     errors = _preset_errors(kind, fields)
     if errors:
         raise InvalidParameters(errors)
-    minute, hour = fields['minute'], fields.get('hour')
-    if kind == 'hourly':
-        return '%d * * * *' % minute
-    if kind == 'daily':
-        return '%d %d * * *' % (minute, hour)
-    if kind == 'weekly':
-        # Cron counts Sunday as 0; the presets count Monday as 0.
-        cron_days = sorted({(day + 1) % 7 for day in fields['days']})
-        return '%d %d * * %s' % (minute, hour,
-                                 ','.join(str(d) for d in cron_days))
-    return '%d %d %d * *' % (minute, hour, fields['day'])
+    return presets.cron_text(kind, fields)
 
 
 @functools.lru_cache(maxsize=1)
