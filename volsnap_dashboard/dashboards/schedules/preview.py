@@ -77,23 +77,11 @@ def kept_per_volume(when, retention, now):
     return max(by_count, by_age, 1)
 
 
-class _Upcoming:
-    """The snapshot the next run makes, as retention sees it."""
-    id = ''
-    status = retention_rules.AVAILABLE
-    size = 0
-
-    def __init__(self, at):
-        self.created_at = at.isoformat()
-
-
 def dry_run(snapshots, retention, next_run):
     """The snapshots of ``snapshots`` (the schedule's own) that retention
     deletes once the next run, at ``next_run``, has made its snapshot."""
-    upcoming = _Upcoming(next_run)
-    return [snapshot for snapshot in retention_rules.to_delete(
-        list(snapshots) + [upcoming], retention, next_run)
-        if snapshot is not upcoming]
+    return retention_rules.to_delete_after_next(snapshots, retention,
+                                                next_run)
 
 
 @dataclasses.dataclass

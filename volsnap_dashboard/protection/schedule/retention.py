@@ -91,9 +91,19 @@ class _Upcoming:
     """The snapshot about to be made, as retention sees it."""
     id = ''
     status = AVAILABLE
+    size = 0
 
-    def __init__(self, now):
-        self.created_at = now.isoformat()
+    def __init__(self, at):
+        self.created_at = at
+
+
+def to_delete_after_next(snapshots, retention, at):
+    """The snapshots of ``snapshots`` (one schedule's) that ``retention``
+    deletes once the next snapshot, made at ``at``, exists: it counts
+    among those kept and is never itself listed."""
+    upcoming = _Upcoming(at)
+    return [s for s in to_delete(list(snapshots) + [upcoming], retention,
+                                 at) if s is not upcoming]
 
 
 def _free(limits, maximum, used):
@@ -135,9 +145,7 @@ def room_after_pruning(snapshots, retention, now, limits,
     """
     if _shortfall(limits, needed_snapshots, needed_gb, []) is None:
         return Room(fits=True, to_delete=[])
-    upcoming = _Upcoming(now)
-    prunable = [s for s in to_delete(list(snapshots) + [upcoming],
-                                     retention, now) if s is not upcoming]
+    prunable = to_delete_after_next(snapshots, retention, now)
     existing = [s for s in snapshots if s.status == AVAILABLE]
     pruned_ids = {s.id for s in prunable}
     if existing and all(s.id in pruned_ids for s in existing):
