@@ -11,6 +11,7 @@ from cinderclient import api_versions
 from cinderclient import exceptions as cinder_exc
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.protection import base
@@ -39,33 +40,26 @@ class ProtectionFailed(errors.VolsnapAPIError):
         super().__init__(message, detail=reason)
 
 
-# Cinder keeps names and descriptions in 255-character columns.
-CINDER_TEXT_LIMIT = 255
-
 STRANDED_SNAPSHOT = _("Block Storage cannot find this snapshot's volume in "
                       "the project (the volume was moved to another "
                       "project), so only an administrator can delete the "
                       "snapshot.")
 
 
-def fit(text, suffix='', limit=CINDER_TEXT_LIMIT):
-    """``text + suffix`` cut to Cinder's limit, keeping the whole suffix."""
-    return str(text)[:limit - len(suffix)] + suffix
-
-
 def default_snapshot_name(volume):
-    return fit(volume.name or volume.id, '-snapshot')
+    return cinder_facts.fit(volume.name or volume.id, '-snapshot')
 
 
 def default_restore_name(snapshot):
-    return fit(snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
+    return cinder_facts.fit(
+        snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
 
 
 def default_restore_description(snapshot):
     # The name is cut first so that the sentence keeps its end.
-    name = fit(snapshot.name or snapshot.id, '...', limit=200) \
+    name = cinder_facts.fit(snapshot.name or snapshot.id, '...', limit=200) \
         if len(snapshot.name or '') > 200 else snapshot.name or snapshot.id
-    return fit(_('Restored from snapshot "%s".') % name)
+    return cinder_facts.fit(_('Restored from snapshot "%s".') % name)
 
 
 def _tags(submission, **tags):
@@ -96,9 +90,9 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
     @staticmethod
     def _check_lengths(values, names):
         too_long = {name: [_("Must be at most %d characters long.")
-                           % CINDER_TEXT_LIMIT]
+                           % cinder_facts.TEXT_LIMIT]
                     for name in names
-                    if len(values.get(name) or '') > CINDER_TEXT_LIMIT}
+                    if len(values.get(name) or '') > cinder_facts.TEXT_LIMIT}
         if too_long:
             raise parameters.InvalidParameters(too_long)
 

@@ -13,6 +13,7 @@ No Horizon, no request here: the panel and the scheduler both use it.
 import dataclasses
 import datetime
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection import times
 
 # Snapshot metadata (values are strings, Cinder keeps at most 255 chars).
@@ -48,9 +49,6 @@ VERIFICATION_VALUE = '1'
 VERIFICATION_STARTED_KEY = 'volsnap_verification_started'
 # The trust it was made with: the one it is deleted with.
 VERIFICATION_TRUST_KEY = 'volsnap_verification_trust'
-
-# Cinder keeps metadata values in 255-character columns.
-VALUE_LIMIT = 255
 
 # Reasons recorded by the scheduler (Cinder's own reason where it has one).
 TIMED_OUT = 'timed out'
@@ -89,10 +87,6 @@ def iso(moment):
     """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""
     return moment.astimezone(datetime.timezone.utc).strftime(
         '%Y-%m-%dT%H:%M:%SZ')
-
-
-def cut(text, limit=VALUE_LIMIT):
-    return str(text)[:limit]
 
 
 def _metadata(resource):
@@ -157,7 +151,7 @@ def outcome_metadata(outcome, now, reason=''):
     """Snapshot metadata recording how a verification ended."""
     return {VERIFIED_AT_KEY: iso(now),
             OUTCOME_KEY: outcome,
-            REASON_KEY: cut(reason or '')}
+            REASON_KEY: cinder_facts.fit(reason or '')}
 
 
 def snapshot_of(volume):

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import logging
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import waiting
@@ -186,7 +187,7 @@ class Runner:
         """Why the schedule's trust must not act for it, or ''. Trust ids
         are written in tenant metadata: a member could name a colleague's
         trust (one kept after a Take Over, say) as their own schedule's."""
-        volume_project = codec.volume_project(volume)
+        volume_project = cinder_facts.volume_project(volume)
         if tenant.project_id != schedule.project_id or (
                 volume_project and tenant.project_id != volume_project):
             return ("the schedule's authorization (trust) acts in another "

@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import logging
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -141,7 +142,7 @@ def without_shared_trusts(decisions):
     scheduler act for its trustor on a schedule that user never made.
     Another project's copy counts for that project only."""
     def key(decision):
-        return (codec.volume_project(decision.volume),
+        return (cinder_facts.volume_project(decision.volume),
                 decision.schedule.trust_id)
     named = collections.Counter(
         key(decision) for decision in decisions
@@ -183,7 +184,7 @@ class DecodedVolumes:
     def schedules_of(self, volume):
         """[(Schedule or Invalid, next run or None)] of ``volume``."""
         metadata = getattr(volume, 'metadata', None) or {}
-        project = codec.volume_project(volume)
+        project = cinder_facts.volume_project(volume)
         known = self._last.get(volume.id)
         if known is not None and known[0] == project and \
                 known[1] == metadata:

@@ -37,6 +37,7 @@ import logging
 import time
 import weakref
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import verification
@@ -45,8 +46,6 @@ from volsnap_dashboard.scheduler import cinder_calls
 
 LOG = logging.getLogger(__name__)
 
-SNAPSHOT_PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
-VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Not a trust id nor a status: what was never left for a tenant.
 _NOT_LEFT = object()
 
@@ -74,8 +73,8 @@ def _verifies(volume, snapshot):
     volume claiming another project's snapshot, does not count)."""
     return (verification.is_verification_volume(volume) and
             verification.snapshot_of(volume) == snapshot.id and
-            getattr(volume, VOLUME_PROJECT_KEY, None) ==
-            getattr(snapshot, SNAPSHOT_PROJECT_KEY, None))
+            cinder_facts.volume_project(volume) ==
+            cinder_facts.snapshot_project(snapshot))
 
 
 def _trust_of_volume(volume):
@@ -307,7 +306,7 @@ class Verifier:
     def _snapshot_client(self, snapshot):
         trust_id = verification.trust_of(snapshot)
         client = self._client_for(
-            trust_id, getattr(snapshot, SNAPSHOT_PROJECT_KEY, None),
+            trust_id, cinder_facts.snapshot_project(snapshot),
             'verification of snapshot %s' % snapshot.id)
         if client is None:
             self._left_now[snapshot.id] = trust_id
@@ -477,7 +476,7 @@ class Verifier:
                         what, level=logging.INFO)
         client = self._client_for(
             _trust_of_volume(volume),
-            getattr(volume, VOLUME_PROJECT_KEY, None), what)
+            cinder_facts.volume_project(volume), what)
         if client is None:
             self._left_now[volume.id] = volume.status
         else:

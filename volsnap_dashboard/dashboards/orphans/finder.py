@@ -26,6 +26,7 @@ import datetime
 from django.utils.translation import pgettext_lazy
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -126,8 +127,8 @@ def split_row_id(text):
 
 
 def project_of(resource):
-    return (getattr(resource, 'os-extended-snapshot-attributes:project_id',
-                    None) or codec.volume_project(resource))
+    return (cinder_facts.snapshot_project(resource)
+            or cinder_facts.volume_project(resource))
 
 
 def _metadata(resource):
@@ -165,7 +166,7 @@ class _VolumeSchedules:
 def _elsewhere(snapshot, volume):
     """The volume is in another project than its snapshot (what an
     administrator's listing shows after such a transfer)."""
-    theirs, its = project_of(snapshot), codec.volume_project(volume)
+    theirs, its = project_of(snapshot), cinder_facts.volume_project(volume)
     return bool(theirs and its and theirs != its)
 
 

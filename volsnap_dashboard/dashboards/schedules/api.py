@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
@@ -88,7 +89,7 @@ def _volume(request, volume_id):
     client can read other projects' volumes, whose schedules the user's
     trust could never run)."""
     volume = cinder.volume_get(request, volume_id)
-    owner = codec.volume_project(volume)
+    owner = cinder_facts.volume_project(volume)
     if owner and owner != request.user.project_id:
         raise errors.Forbidden(_("Schedules can be kept only on volumes of "
                                  "your current project."))
@@ -419,9 +420,9 @@ def admin_snapshots_of(request, volume, schedule):
     """The snapshots ``schedule`` (or an Invalid one) made of ``volume``,
     in the volume's current project only: a volume transferred without
     its snapshots left them in a project the schedule is not of."""
-    project = codec.volume_project(volume)
+    project = cinder_facts.volume_project(volume)
     return [snapshot for snapshot in _snapshots_of(request, schedule, True)
-            if project and cinder.snapshot_project(snapshot) == project]
+            if project and cinder_facts.snapshot_project(snapshot) == project]
 
 
 def _drop_proved_trust(request, project_id, schedule):
@@ -460,5 +461,5 @@ def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
     deleted = _delete(request, volume, found, snapshots)
     trust_left = isinstance(found, model.Schedule) and bool(
         found.trust_id) and not _drop_proved_trust(
-            request, codec.volume_project(volume), found)
+            request, cinder_facts.volume_project(volume), found)
     return Outcome(snapshots_deleted=deleted, trust_left=trust_left)

@@ -11,6 +11,7 @@ import datetime
 from django.utils.translation import ngettext
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
@@ -65,7 +66,7 @@ class ScheduleRow:
         #: metadata may hold any).
         self.openable = bool(model.SCHEDULE_ID.match(schedule.id))
         self.project_id = (schedule.project_id if self.valid else None) \
-            or codec.volume_project(volume)
+            or cinder_facts.volume_project(volume)
         self.snapshots = list(snapshots)
         self.state = states.state_of(schedule, at)
         runs = next_runs(schedule, at)

@@ -26,7 +26,6 @@ from volsnap_dashboard import policy
 #: The index's tab group and this tab, as Horizon names them in ?tab=.
 TAB_GROUP_SLUG = 'volume_protection'
 TAB_SLUG = 'schedules'
-SCHEDULED = {'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
 NEXT_RUNS = 5
 
 
@@ -48,7 +47,8 @@ class SchedulesTab(tabs.TableTab):
     unavailable = _("Schedules are unavailable: %s")
 
     def list_volumes(self):
-        return cinder.volume_list(self.request, search_opts=dict(SCHEDULED))
+        return cinder.volume_list(
+            self.request, search_opts=codec.scheduled_volumes_filter())
 
     def list_snapshots(self):
         return cinder.snapshot_list(self.request)

@@ -23,6 +23,7 @@ from horizon.utils import functions as horizon_utils
 from horizon import workflows
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -364,7 +365,7 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
                     "the snapshot names (its id when empty)."))
     name_template = forms.CharField(
         label=_("Snapshot name template"), initial=naming.DEFAULT_TEMPLATE,
-        max_length=naming.MAX_TEMPLATE_LENGTH,
+        max_length=cinder_facts.TEXT_LIMIT,
         help_text=_("Placeholders: {volume_name}, {volume_id}, {schedule} "
                     "and {time}, with a format as in {time:%Y%m%d-%H%M} "
                     "(the schedule's time zone)."))

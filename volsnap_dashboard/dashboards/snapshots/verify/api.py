@@ -16,13 +16,13 @@ import logging
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.protection import verification
 
 LOG = logging.getLogger(__name__)
 
-PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
 
 
 def _now():
@@ -32,7 +32,7 @@ def _now():
 
 def _checked(request, snapshot):
     """``snapshot`` if it can be verified for this user now."""
-    owner = getattr(snapshot, PROJECT_ATTR, None)
+    owner = cinder_facts.snapshot_project(snapshot)
     if owner and owner != request.user.project_id:
         # The trust could only act in the user's current project.
         raise errors.Forbidden(_("Only snapshots of your current project "
