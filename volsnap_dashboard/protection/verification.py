@@ -83,12 +83,6 @@ class VerificationState:
         return self.in_progress and not self.stalled(now)
 
 
-def iso(moment):
-    """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""
-    return moment.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%SZ')
-
-
 def _metadata(resource):
     return getattr(resource, 'metadata', None) or {}
 
@@ -96,7 +90,7 @@ def _metadata(resource):
 def request_metadata(trust_id, now):
     """The snapshot metadata that asks the scheduler for a verification."""
     return {VERIFY_KEY: REQUESTED,
-            REQUESTED_AT_KEY: iso(now),
+            REQUESTED_AT_KEY: times.format_utc(now),
             TRUST_KEY: trust_id}
 
 
@@ -134,7 +128,7 @@ def volume_metadata(snapshot_id, now, trust_id=None):
     with ``trust_id``."""
     tags = {VERIFICATION_OF_KEY: snapshot_id,
             VERIFICATION_KEY: VERIFICATION_VALUE,
-            VERIFICATION_STARTED_KEY: iso(now)}
+            VERIFICATION_STARTED_KEY: times.format_utc(now)}
     if trust_id:
         tags[VERIFICATION_TRUST_KEY] = trust_id
     return tags
@@ -149,7 +143,7 @@ def trust_of(snapshot):
 
 def outcome_metadata(outcome, now, reason=''):
     """Snapshot metadata recording how a verification ended."""
-    return {VERIFIED_AT_KEY: iso(now),
+    return {VERIFIED_AT_KEY: times.format_utc(now),
             OUTCOME_KEY: outcome,
             REASON_KEY: cinder_facts.fit(reason or '')}
 

@@ -32,7 +32,6 @@ Orphans tab lists such volumes. Each is logged once.
 """
 
 import dataclasses
-import datetime
 import logging
 import time
 import weakref
@@ -40,6 +39,7 @@ import weakref
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
@@ -61,10 +61,6 @@ class VerifyReport:
     deleted: list = dataclasses.field(default_factory=list)
     #: The trusts named by the snapshots and volumes listed.
     trusts: set = dataclasses.field(default_factory=set)
-
-
-def _utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def _verifies(volume, snapshot):
@@ -114,7 +110,7 @@ class Verifier:
     """
 
     def __init__(self, admin, tenant_clients, plugin,
-                 clock=_utc_now, timeout=600.0, coordinator=None,
+                 clock=times.now, timeout=600.0, coordinator=None,
                  owns=lambda key: True, dry_run=False,
                  stop_requested=lambda: False, monotonic=time.monotonic):
         self.admin = admin
@@ -344,7 +340,7 @@ class Verifier:
         if not verification.state_of(snapshot).requested_at:
             # Started by a run: when, so that the panel can tell a
             # verification no scheduler will end (its trust gone).
-            marks[verification.REQUESTED_AT_KEY] = verification.iso(now)
+            marks[verification.REQUESTED_AT_KEY] = times.format_utc(now)
         trust_id = verification.trust_of(snapshot)
         if trust_id is None:
             trust_id = self._trust_of_client.get(client)
@@ -431,8 +427,7 @@ class Verifier:
             verification.VOLUME_KEY)
         ordered = sorted(volumes, key=lambda v: (
             v.id != named, -(verification.started_at(v) or
-                             datetime.datetime.min.replace(
-                                 tzinfo=datetime.timezone.utc)).timestamp()))
+                             times.EARLIEST).timestamp()))
         if not ordered:
             return None, []
         return ordered[0], ordered[1:]

@@ -31,6 +31,7 @@ from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 KEPT_KEY = 'volsnap_kept'
@@ -232,9 +233,8 @@ def classify(snapshots, volumes, now,
             found.append(orphan)
     for orphan in found:
         orphan.kept = is_kept(orphan.resource)
-    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
     return sorted((orphan for orphan in found if orphan.kept == kept),
-                  key=lambda o: (o.created or far_future, o.id))
+                  key=lambda o: (o.created or times.LATEST, o.id))
 
 
 def adoption_metadata(schedule):

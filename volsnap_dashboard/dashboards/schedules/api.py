@@ -30,6 +30,7 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 LOG = logging.getLogger(__name__)
 
@@ -54,11 +55,6 @@ def min_interval():
     must say the same)."""
     return datetime.timedelta(seconds=getattr(
         settings, 'VOLSNAP_SCHEDULE_MIN_INTERVAL', 3600))
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 # -- Cinder, with the user's client -------------------------------------------
@@ -274,7 +270,8 @@ def create(request, volume_id, when, options, name_template, retention,
         when=when_of(request, when), options=options_of(options),
         name_template=name_template, retention=retention_of(retention),
         paused=False, trust_id='', owner_id=request.user.id,
-        label=label or '', created=_now(), verify_every=verify_every))
+        label=label or '', created=times.now().replace(microsecond=0),
+        verify_every=verify_every))
     schedule.trust_id = _new_trust(request)
     _save_with_trust(request, volume, schedule, schedule.trust_id)
     LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
@@ -358,7 +355,7 @@ def run_now(request, volume_id, schedule_id):
     if schedule.paused:
         raise errors.Conflict(_("The schedule is paused: resume it "
                                 "first."))
-    schedule.run_requested = _now()
+    schedule.run_requested = times.now().replace(microsecond=0)
     _request_run(request, volume, schedule.id, schedule.run_requested)
     return schedule
 

@@ -15,17 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 RUNS_SHOWN = 5
 # Counting the runs of a "keep N days" window stops here and scales the
 # count up: a window of a year of runs every few minutes is counted in
 # milliseconds, not seconds.
 MAX_COUNTED_RUNS = 2000
-
-
-def now_utc():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 # Weekday, date, time and the zone's abbreviation (CET, CEST...): the
@@ -50,7 +46,7 @@ class Run:
 
 def next_runs(when, now, count=RUNS_SHOWN):
     """The next ``count`` runs of ``when`` (a model.When) after ``now``."""
-    return [Run(local=moment, utc=moment.astimezone(datetime.timezone.utc))
+    return [Run(local=moment, utc=moment.astimezone(times.UTC))
             for moment in timing.next_runs(when.cron, when.tz, now, count)]
 
 
@@ -180,7 +176,7 @@ def build(volumes, when, retention, limits, held=None, now=None):
     the edited schedule's volume). ``when``, ``retention`` and ``limits``
     may be None (not valid yet, or Cinder could not tell); ``held`` are
     the edited schedule's snapshots, None for a new schedule."""
-    now = now or now_utc()
+    now = now or times.now().replace(microsecond=0)
     preview = Preview(editing=held is not None)
     if when is None:
         preview.missing.append(_("When"))

@@ -6,7 +6,6 @@ number of schedules: the snapshots are matched to their schedule by the
 metadata each run writes on them.
 """
 
-import datetime
 
 from django.utils.translation import ngettext
 
@@ -16,6 +15,7 @@ from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 #: The schedule id of the row that counts a volume's schedules not shown.
 MORE = 'more'
@@ -37,10 +37,6 @@ def split_row_id(text):
             schedule_id):
         raise ValueError('not a schedule row id: %r' % (text,))
     return volume_id, schedule_id
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def next_runs(schedule, at, count=1):
@@ -141,7 +137,7 @@ def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
     schedule label; ``snapshots`` (any, of the same projects) are
     counted to the schedules that made them. ``project_id``: the
     volumes' project where the listing does not show it."""
-    at = at or now()
+    at = at or times.now()
     held = snapshots_by_schedule(snapshots)
     found = []
     for volume in volumes:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 LOG = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def definition_document(schedule):
         'owner': schedule.owner_id,
         'project': schedule.project_id,
         'label': schedule.label,
-        'created': timing.format_utc(schedule.created),
+        'created': times.format_utc(schedule.created),
     }
     if schedule.verify_every is not None:
         # Optional: documents without it read as "never verify".
@@ -146,7 +146,7 @@ def definition_document(schedule):
 
 
 def _time_or_none(moment):
-    return None if moment is None else timing.format_utc(moment)
+    return None if moment is None else times.format_utc(moment)
 
 
 def _short(value, limit=cinder_facts.TEXT_LIMIT):
@@ -325,12 +325,12 @@ def _time_field(document, name, required=True):
     if text is None:
         return None
     try:
-        return timing.parse_utc(text)
+        return times.parse_utc(text)
     except ValueError:
         raise Unreadable(_("field %(name)s is not an ISO UTC time of the "
                            "years %(first)d to %(last)d.") % {
-            'name': name, 'first': timing.MIN_YEAR,
-            'last': timing.MAX_YEAR}) from None
+            'name': name, 'first': times.MIN_YEAR,
+            'last': times.MAX_YEAR}) from None
 
 
 def _non_empty(document, name):

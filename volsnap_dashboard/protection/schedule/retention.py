@@ -38,9 +38,8 @@ def created_at(resource):
 def _oldest_first(snapshots):
     """By creation, unreadable times last: they are treated as newest,
     so a rule never deletes a snapshot whose age it cannot tell."""
-    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
     return sorted(snapshots,
-                  key=lambda s: (created_at(s) or far_future, s.id))
+                  key=lambda s: (created_at(s) or times.LATEST, s.id))
 
 
 def newest_available(snapshots):

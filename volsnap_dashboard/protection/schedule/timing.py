@@ -33,17 +33,9 @@ _FIXED_OFFSET_ZONE = re.compile(
 # the latest one is found directly and the count stops.
 MAX_COUNTED_RUNS = 1000
 
-#: The years a stored time may name: the cron walks (50 years at most in
-#: cronsim), the zones' offsets and a century of retention stay within
-#: what datetime can hold (years 1 to 9999) from any of them.
-MIN_YEAR = 1970
-MAX_YEAR = 9000
 #: A cron must run within this many years (of 2001): the interval check
 #: walks them, and the cron library gives up after 50 years.
 MAX_YEARS_BETWEEN_RUNS = 8
-
-_UTC_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
-_UTC_TEXT = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
 
 
 def _int_in_range(value, field):
@@ -339,30 +331,3 @@ def due_slot(cron, tz, last_slot, created, now):
         return None, 0
     return slot, seen - 1
 
-
-def format_utc(moment):
-    """An aware datetime as the ISO UTC text stored in metadata."""
-    return _aware(moment, 'moment').astimezone(
-        datetime.timezone.utc).strftime(_UTC_FORMAT)
-
-
-def parse_utc(text):
-    """The aware UTC datetime of ``format_utc`` text; ValueError if the
-    text is anything else (metadata is written by tenants too) or names a
-    year outside MIN_YEAR..MAX_YEAR."""
-    if not isinstance(text, str):
-        raise ValueError('not an ISO UTC time: %r' % (text,))
-    return _parsed_utc(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _parsed_utc(text):
-    """parse_utc of a string, remembered: a sweep reads the same run
-    times on every schedule of the same time of day."""
-    if not _UTC_TEXT.match(text):
-        raise ValueError('not an ISO UTC time: %r' % (text,))
-    if not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
-        raise ValueError('not within the years %d to %d: %r'
-                         % (MIN_YEAR, MAX_YEAR, text))
-    return datetime.datetime.fromisoformat(text[:-1]).replace(
-        tzinfo=datetime.timezone.utc)

@@ -14,7 +14,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.snapshots.verify import (
     api as verifications_api)
-from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -51,7 +51,7 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
             return True
         return (snapshot.status == 'available' and
                 not verification.state_of(snapshot).blocks_a_request(
-                    verify_marks.now()))
+                    times.now()))
 
     def update(self, request, snapshot):
         if not keystone.scheduling_configured():

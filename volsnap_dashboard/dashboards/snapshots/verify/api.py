@@ -10,7 +10,6 @@ whatever fails after it was created deletes it again, so no trust is
 left behind by a request that was not written.
 """
 
-import datetime
 import logging
 
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +18,11 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 LOG = logging.getLogger(__name__)
 
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 def _checked(request, snapshot):
@@ -40,7 +35,7 @@ def _checked(request, snapshot):
     if snapshot.status != 'available':
         raise errors.Conflict(_("Only available snapshots can be verified "
                                 "(this one is %s).") % snapshot.status)
-    if verification.state_of(snapshot).blocks_a_request(_now()):
+    if verification.state_of(snapshot).blocks_a_request(times.now()):
         raise errors.Conflict(_("A verification of this snapshot is "
                                 "already under way."))
     return snapshot
@@ -75,7 +70,7 @@ def request(request, snapshot_id):
     Keystone or Cinder refuse; nothing is left behind on failure.
     """
     snapshot = _checked(request, cinder.snapshot_get(request, snapshot_id))
-    now = _now()
+    now = times.now().replace(microsecond=0)
     trust_id = keystone.trust_create(
         request, expires_at=now + verification.TRUST_LIFETIME)
     try:
