@@ -6,6 +6,7 @@ works with it assumes nothing of snapshots."""
 
 import os
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import registry
@@ -27,7 +28,6 @@ CLONE_KEY = 'volsnap_clone'
 CLONE_OF_KEY = 'volsnap_clone_of'
 RESTORED_FROM_KEY = 'volsnap_restored_from_clone'
 SUBMISSION_KEY = 'volsnap_submission'
-PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 
 
 class CloneFailed(errors.VolsnapAPIError):
@@ -43,7 +43,7 @@ def as_protection(volume):
         created_at=getattr(volume, 'created_at', None), metadata=metadata,
         size=volume.size or 0, volume_id=metadata.get(CLONE_OF_KEY),
         name=getattr(volume, 'name', None) or '',
-        project_id=getattr(volume, PROJECT_KEY, None),
+        project_id=cinder_facts.volume_project(volume),
         user_id=getattr(volume, 'user_id', None))
 
 

@@ -6,7 +6,6 @@ tab has the volume's last verification; no temporary volume or trust is
 left. A schedule's "verify every N runs" through the workflow; a reader
 is offered no Verify, and a forged one writes nothing."""
 
-import datetime
 import html
 import re
 
@@ -19,6 +18,7 @@ from tests.integration import test_schedules_api
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 scheduler_env = test_scheduler.scheduler_env
@@ -45,7 +45,7 @@ def refreshed_row(client, row):
 
 
 def now_iso():
-    return verification.iso(datetime.datetime.now(datetime.timezone.utc))
+    return times.format_utc(times.now())
 
 
 def trust_exists(trust_id):

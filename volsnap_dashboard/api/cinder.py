@@ -29,9 +29,6 @@ from volsnap_dashboard.api import microversions
 
 LOG = logging.getLogger(__name__)
 
-#: The project of a snapshot, as Cinder shows it to administrators.
-SNAPSHOT_PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
-
 # Newer deployments name the service block-storage, older ones volumev3.
 SERVICE_TYPES = ('block-storage', 'volumev3')
 
@@ -355,11 +352,6 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
     if sort_dir == 'asc':
         snapshots.reverse()
     return snapshots, has_more, has_prev
-
-
-def snapshot_project(snapshot):
-    """The project that owns ``snapshot``, where Cinder shows it."""
-    return getattr(snapshot, SNAPSHOT_PROJECT_ATTR, None)
 
 
 @cinder_call

@@ -11,33 +11,29 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 
 LOG = logging.getLogger(__name__)
 
-# Cinder keeps names and descriptions in 255-character columns.
-TEXT_LIMIT = 255
-
-
-def _cut(text, suffix=''):
-    return str(text)[:TEXT_LIMIT - len(suffix)] + suffix
-
 
 def default_group_snapshot_name(group):
-    return _cut(getattr(group, 'name', None) or _resource_id(group),
-                '-group-snapshot')
+    return cinder_facts.fit(
+        getattr(group, 'name', None) or _resource_id(group),
+        '-group-snapshot')
 
 
 def default_group_restore_name(group_snapshot):
     name = getattr(group_snapshot, 'name', None) or \
         'group-snapshot-%s' % group_snapshot.id[:8]
-    return _cut(name, '-restore')
+    return cinder_facts.fit(name, '-restore')
 
 
 def default_group_restore_description(group_snapshot):
     name = getattr(group_snapshot, 'name', None) or group_snapshot.id
-    return _cut(_('Restored from group snapshot "%s".') % _cut(name)[:200])
+    return cinder_facts.fit(_('Restored from group snapshot "%s".')
+                            % cinder_facts.fit(name)[:200])
 
 
 def _resource_id(resource):

@@ -11,6 +11,7 @@ from cinderclient import api_versions
 from cinderclient import exceptions as cinder_exc
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.protection import base
@@ -27,8 +28,6 @@ TIME_FILTERS = api_versions.APIVersion('3.60')
 # Metadata naming the form submission that created a snapshot or volume, so
 # that a create whose answer was lost can be found instead of repeated.
 SUBMISSION_KEY = 'volsnap_submission'
-# The project of a snapshot, as Cinder shows it to an administrator.
-PROJECT_KEY = 'os-extended-snapshot-attributes:project_id'
 
 
 class ProtectionFailed(errors.VolsnapAPIError):
@@ -41,33 +40,26 @@ class ProtectionFailed(errors.VolsnapAPIError):
         super().__init__(message, detail=reason)
 
 
-# Cinder keeps names and descriptions in 255-character columns.
-CINDER_TEXT_LIMIT = 255
-
 STRANDED_SNAPSHOT = _("Block Storage cannot find this snapshot's volume in "
                       "the project (the volume was moved to another "
                       "project), so only an administrator can delete the "
                       "snapshot.")
 
 
-def fit(text, suffix='', limit=CINDER_TEXT_LIMIT):
-    """``text + suffix`` cut to Cinder's limit, keeping the whole suffix."""
-    return str(text)[:limit - len(suffix)] + suffix
-
-
 def default_snapshot_name(volume):
-    return fit(volume.name or volume.id, '-snapshot')
+    return cinder_facts.fit(volume.name or volume.id, '-snapshot')
 
 
 def default_restore_name(snapshot):
-    return fit(snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
+    return cinder_facts.fit(
+        snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
 
 
 def default_restore_description(snapshot):
     # The name is cut first so that the sentence keeps its end.
-    name = fit(snapshot.name or snapshot.id, '...', limit=200) \
+    name = cinder_facts.fit(snapshot.name or snapshot.id, '...', limit=200) \
         if len(snapshot.name or '') > 200 else snapshot.name or snapshot.id
-    return fit(_('Restored from snapshot "%s".') % name)
+    return cinder_facts.fit(_('Restored from snapshot "%s".') % name)
 
 
 def _tags(submission, **tags):
@@ -99,9 +91,9 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
     @staticmethod
     def _check_lengths(values, names):
         too_long = {name: [_("Must be at most %d characters long.")
-                           % CINDER_TEXT_LIMIT]
+                           % cinder_facts.TEXT_LIMIT]
                     for name in names
-                    if len(values.get(name) or '') > CINDER_TEXT_LIMIT}
+                    if len(values.get(name) or '') > cinder_facts.TEXT_LIMIT}
         if too_long:
             raise parameters.InvalidParameters(too_long)
 
@@ -412,7 +404,7 @@ def as_protection(snapshot):
         size=getattr(snapshot, 'size', None) or 0,
         volume_id=getattr(snapshot, 'volume_id', None),
         name=getattr(snapshot, 'name', None) or '',
-        project_id=getattr(snapshot, PROJECT_KEY, None),
+        project_id=cinder_facts.snapshot_project(snapshot),
         user_id=getattr(snapshot, 'user_id', None))
 
 

@@ -13,6 +13,7 @@ No Horizon, no request here: the panel and the scheduler both use it.
 import dataclasses
 import datetime
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection import times
 
 # Snapshot metadata (values are strings, Cinder keeps at most 255 chars).
@@ -49,9 +50,6 @@ VERIFICATION_STARTED_KEY = 'volsnap_verification_started'
 # The trust it was made with: the one it is deleted with.
 VERIFICATION_TRUST_KEY = 'volsnap_verification_trust'
 
-# Cinder keeps metadata values in 255-character columns.
-VALUE_LIMIT = 255
-
 # Reasons recorded by the scheduler (Cinder's own reason where it has one).
 TIMED_OUT = 'timed out'
 INTERRUPTED = 'interrupted'
@@ -85,16 +83,6 @@ class VerificationState:
         return self.in_progress and not self.stalled(now)
 
 
-def iso(moment):
-    """``moment`` as recorded: ISO UTC to the second, ``Z``-suffixed."""
-    return moment.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%SZ')
-
-
-def cut(text, limit=VALUE_LIMIT):
-    return str(text)[:limit]
-
-
 def _metadata(resource):
     return getattr(resource, 'metadata', None) or {}
 
@@ -102,7 +90,7 @@ def _metadata(resource):
 def request_metadata(trust_id, now):
     """The snapshot metadata that asks the scheduler for a verification."""
     return {VERIFY_KEY: REQUESTED,
-            REQUESTED_AT_KEY: iso(now),
+            REQUESTED_AT_KEY: times.format_utc(now),
             TRUST_KEY: trust_id}
 
 
@@ -140,7 +128,7 @@ def volume_metadata(snapshot_id, now, trust_id=None):
     with ``trust_id``."""
     tags = {VERIFICATION_OF_KEY: snapshot_id,
             VERIFICATION_KEY: VERIFICATION_VALUE,
-            VERIFICATION_STARTED_KEY: iso(now)}
+            VERIFICATION_STARTED_KEY: times.format_utc(now)}
     if trust_id:
         tags[VERIFICATION_TRUST_KEY] = trust_id
     return tags
@@ -155,9 +143,9 @@ def trust_of(snapshot):
 
 def outcome_metadata(outcome, now, reason=''):
     """Snapshot metadata recording how a verification ended."""
-    return {VERIFIED_AT_KEY: iso(now),
+    return {VERIFIED_AT_KEY: times.format_utc(now),
             OUTCOME_KEY: outcome,
-            REASON_KEY: cut(reason or '')}
+            REASON_KEY: cinder_facts.fit(reason or '')}
 
 
 def snapshot_of(volume):

@@ -83,8 +83,7 @@ def _detached(resources):
 def scheduled_volumes(admin):
     """Every volume of every project that carries a schedule: one listing
     (cinderclient follows Cinder's next links when a page is full)."""
-    search_opts = {'all_tenants': 1,
-                   'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
+    search_opts = codec.scheduled_volumes_filter(all_tenants=1)
     client = _admin_cinder_of(admin)
     with errors.translated():
         return _detached(client.volumes.list(search_opts=search_opts))

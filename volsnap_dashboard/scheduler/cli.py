@@ -9,10 +9,10 @@ time) and exits; ``--dry-run`` logs the decisions and acts on none.
 """
 
 import argparse
-import datetime
 import logging
 import sys
 
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import config as config_module
 
 LOG = logging.getLogger('volsnap_dashboard.scheduler')
@@ -20,14 +20,14 @@ LOG = logging.getLogger('volsnap_dashboard.scheduler')
 
 def parse_instant(text):
     try:
-        value = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+        value = times.read_iso(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             'not an ISO 8601 time: %r' % text) from None
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(
             'give the time zone, e.g. %sZ' % text)
-    return value.astimezone(datetime.timezone.utc)
+    return value.astimezone(times.UTC)
 
 
 def parser():
@@ -96,7 +96,7 @@ def main(argv=None):
                   or 'none configured')
         return 2
     stopper = service.Stopper().install()
-    once_at = (args.now or service.utc_now()) if args.once else None
+    once_at = (args.now or times.now()) if args.once else None
     try:
         return service.serve(config, clients_module.Clients(config), plugin,
                              stopper, once_at=once_at, dry_run=args.dry_run)

@@ -12,6 +12,7 @@ to the tenant's project and Cinder's policy applies as for the tenant.
 
 from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run
 
@@ -27,7 +28,7 @@ class Clients:
             # (An empty TrustSessions is falsy: it has a length.)
             trust_sessions = trusts.TrustSessions(
                 config.keystone_url, config.username, config.password,
-                user_domain=config.user_domain)
+                user_domain=config.user_domain, clock=times.now)
         self.trust_sessions = trust_sessions
 
     def service_session(self):

@@ -12,8 +12,10 @@ import dataclasses
 import datetime
 import logging
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import waiting
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -55,20 +57,6 @@ class Due:
     run_now: bool = False
 
 
-def slot_text(slot):
-    """The slot as recorded on snapshots and in locks: ISO UTC, seconds."""
-    return slot.astimezone(datetime.timezone.utc).strftime(
-        '%Y-%m-%dT%H:%M:%SZ')
-
-
-def as_utc(value):
-    """A recorded time (datetime or ISO text) as an aware UTC datetime."""
-    if value is None or isinstance(value, datetime.datetime):
-        return value and value.astimezone(datetime.timezone.utc)
-    return datetime.datetime.fromisoformat(
-        str(value).replace('Z', '+00:00')).astimezone(datetime.timezone.utc)
-
-
 def _made_by(snapshot, user_id):
     """Whether ``user_id`` made ``snapshot``; true where Cinder does not
     say (before microversion 3.41)."""
@@ -105,7 +93,7 @@ class Runner:
 
     def run(self, due):
         """Run ``due``; return what happened (an outcome, or why not)."""
-        sid, slot = due.schedule.id, slot_text(due.slot)
+        sid, slot = due.schedule.id, times.format_utc(due.slot)
         with self.coordinator.run_lock(due.volume.id, sid) as held:
             if not held:
                 LOG.info("schedule %s slot %s: another scheduler holds "
@@ -162,7 +150,7 @@ class Runner:
             LOG.info("schedule %s slot %s: the schedule is gone or was "
                      "saved again since the listing", sid, slot)
             return GONE
-        last = as_utc(schedule.state.last_slot)
+        last = times.parse_iso(schedule.state.last_slot)
         if last is not None and last >= due.slot:
             LOG.info("schedule %s slot %s: already done (recorded)", sid,
                      slot)
@@ -186,7 +174,7 @@ class Runner:
         """Why the schedule's trust must not act for it, or ''. Trust ids
         are written in tenant metadata: a member could name a colleague's
         trust (one kept after a Take Over, say) as their own schedule's."""
-        volume_project = codec.volume_project(volume)
+        volume_project = cinder_facts.volume_project(volume)
         if tenant.project_id != schedule.project_id or (
                 volume_project and tenant.project_id != volume_project):
             return ("the schedule's authorization (trust) acts in another "
@@ -209,7 +197,7 @@ class Runner:
             LOG.info("schedule %s: the schedule is gone or was saved "
                      "again since the listing", sid)
             return GONE
-        last = as_utc(schedule.state.last_slot)
+        last = times.parse_iso(schedule.state.last_slot)
         if last is not None and last >= due.slot:
             return DONE_ELSEWHERE
         return self._finish(record, volume, schedule, due, outcome, reason,
@@ -422,15 +410,15 @@ class Runner:
                 clear_request=True):
         if outcome == OK:
             LOG.info("schedule %s slot %s: ok", schedule.id,
-                     slot_text(due.slot))
+                     times.format_utc(due.slot))
         else:
             LOG.warning("schedule %s slot %s: %s: %s", schedule.id,
-                        slot_text(due.slot), outcome, reason)
+                        times.format_utc(due.slot), outcome, reason)
         previous = self._recorded_now(client, volume, schedule, due.slot)
         if previous is None:
             LOG.warning("schedule %s slot %s: a later run was recorded "
                         "meanwhile; this outcome is not recorded over it",
-                        schedule.id, slot_text(due.slot))
+                        schedule.id, times.format_utc(due.slot))
             return outcome
         state = self._state(previous, due, outcome, reason, snapshot_id,
                             verification_started)
@@ -457,7 +445,7 @@ class Runner:
         volume.metadata = dict(getattr(fresh_volume, 'metadata', None) or {})
         if fresh.state == schedule.state:
             return schedule.state
-        theirs = as_utc(fresh.state.last_slot)
+        theirs = times.parse_iso(fresh.state.last_slot)
         if theirs is not None and theirs >= slot:
             return None
         return fresh.state

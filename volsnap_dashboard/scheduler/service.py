@@ -9,22 +9,18 @@ negotiated is no longer offered: a rolled-back Cinder) has the clients
 negotiate again first, so the next sweep works without a restart.
 """
 
-import datetime
 import logging
 import signal
 import threading
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import run as run_module
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
 
 LOG = logging.getLogger(__name__)
-
-
-def utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 class Stopper:
@@ -53,10 +49,10 @@ class Stopper:
 
 
 def build_sweeper(config, clients, coordinator, plugin, stopper,
-                  dry_run=False, clock=utc_now):
+                  dry_run=False, clock=times.now):
     verifier = verify.Verifier(
         clients.admin(), clients.tenant_client, plugin,
-        clock=utc_now,
+        clock=times.now,
         timeout=config.verify_timeout or plugin.restore_timeout,
         coordinator=coordinator,
         owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
@@ -98,7 +94,7 @@ def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
             return 0
         while not stopper():
             coordinator.refresh()
-            started = utc_now()
+            started = times.now()
             try:
                 report = sweeper.sweep(started)
                 # The trusts' sessions stay bounded by what is listed.
@@ -117,7 +113,7 @@ def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
                 # still escapes must not end the service, which would
                 # meet it again at every restart.
                 LOG.exception("sweep failed unexpectedly")
-            spent = (utc_now() - started).total_seconds()
+            spent = (times.now() - started).total_seconds()
             stopper.wait(max(0.0, config.sweep_interval - spent))
     LOG.info("stopped")
     return 0

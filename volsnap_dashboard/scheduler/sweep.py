@@ -25,12 +25,14 @@ import dataclasses
 import functools
 import logging
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import run as run_module
 
@@ -85,7 +87,7 @@ class Report:
 def first_run_after_last(schedule):
     """The POSIX time of a schedule's first run after its last slot (or
     after its creation): nothing is due before it. None if unknown."""
-    anchor = run_module.as_utc(schedule.state.last_slot or schedule.created)
+    anchor = times.parse_iso(schedule.state.last_slot or schedule.created)
     return _first_run_after(schedule.when.cron, schedule.when.tz, anchor)
 
 
@@ -110,13 +112,13 @@ def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
     # A request the scheduler could not clear (it records a lost trust
     # with its service user, which leaves run requests alone) is not due
     # again at every sweep.
-    requested = run_module.as_utc(states.pending_request(schedule))
+    requested = times.parse_iso(states.pending_request(schedule))
     if next_run is not None and next_run > now.timestamp() and (
             requested is None or requested > now):
         return Decision(NOT_DUE, volume, schedule)
-    last = run_module.as_utc(schedule.state.last_slot)
+    last = times.parse_iso(schedule.state.last_slot)
     slot, missed = timing.due_slot(schedule.when.cron, schedule.when.tz,
-                                   last, run_module.as_utc(schedule.created),
+                                   last, times.parse_iso(schedule.created),
                                    now)
     if slot is None and requested is not None and requested <= now:
         return Decision(DUE, volume, schedule, run_module.Due(
@@ -141,7 +143,7 @@ def without_shared_trusts(decisions):
     scheduler act for its trustor on a schedule that user never made.
     Another project's copy counts for that project only."""
     def key(decision):
-        return (codec.volume_project(decision.volume),
+        return (cinder_facts.volume_project(decision.volume),
                 decision.schedule.trust_id)
     named = collections.Counter(
         key(decision) for decision in decisions
@@ -183,7 +185,7 @@ class DecodedVolumes:
     def schedules_of(self, volume):
         """[(Schedule or Invalid, next run or None)] of ``volume``."""
         metadata = getattr(volume, 'metadata', None) or {}
-        project = codec.volume_project(volume)
+        project = cinder_facts.volume_project(volume)
         known = self._last.get(volume.id)
         if known is not None and known[0] == project and \
                 known[1] == metadata:
@@ -275,7 +277,7 @@ class Sweeper:
             except Exception:  # noqa: BLE001 - the schedules' runs are done
                 LOG.exception("verifications not handled")
         LOG.info("sweep at %s: %d volume(s), %d schedule(s), %d due, "
-                 "%d invalid", run_module.slot_text(now), report.volumes,
+                 "%d invalid", times.format_utc(now), report.volumes,
                  len(report.decisions), report.count(DUE),
                  report.count(INVALID))
         return report
@@ -287,7 +289,7 @@ class Sweeper:
         elif decision.kind == DUE:
             due = decision.due
             LOG.info("schedule %s on volume %s: due at %s%s%s%s", sid,
-                     decision.volume.id, run_module.slot_text(due.slot),
+                     decision.volume.id, times.format_utc(due.slot),
                      ' (run now)' if due.run_now else '',
                      ' (%d missed)' % due.missed if due.missed else '',
                      ' (dry run: not run)' if self.dry_run else '')
@@ -299,7 +301,7 @@ class Sweeper:
                 # the next, not at every sweep.
                 LOG.debug("schedule %s on volume %s: not run again at %s",
                           sid, decision.volume.id,
-                          run_module.slot_text(due.slot))
+                          times.format_utc(due.slot))
                 return
             try:
                 outcome = self.runner.run(due)

@@ -32,21 +32,21 @@ Orphans tab lists such volumes. Each is logged once.
 """
 
 import dataclasses
-import datetime
 import logging
 import time
 import weakref
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
 
 LOG = logging.getLogger(__name__)
 
-VOLUME_PROJECT_KEY = 'os-vol-tenant-attr:tenant_id'
 # Not a trust id nor a status: what was never left for a tenant.
 _NOT_LEFT = object()
 
@@ -64,17 +64,13 @@ class VerifyReport:
     trusts: set = dataclasses.field(default_factory=set)
 
 
-def _utc_now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def _verifies(volume, snapshot):
     """Whether ``volume`` is a temporary volume of ``snapshot``, in the
     snapshot's project (metadata naming another project's volume, or a
     volume claiming another project's snapshot, does not count)."""
     return (verification.is_verification_volume(volume) and
             verification.snapshot_of(volume) == snapshot.id and
-            getattr(volume, VOLUME_PROJECT_KEY, None) == snapshot.project_id)
+            cinder_facts.volume_project(volume) == snapshot.project_id)
 
 
 def _trust_of_volume(volume):
@@ -114,7 +110,7 @@ class Verifier:
     """
 
     def __init__(self, admin, tenant_clients, plugin,
-                 clock=_utc_now, timeout=600.0, coordinator=None,
+                 clock=times.now, timeout=600.0, coordinator=None,
                  owns=lambda key: True, dry_run=False,
                  stop_requested=lambda: False, monotonic=time.monotonic):
         self.admin = admin
@@ -346,7 +342,7 @@ class Verifier:
         if not verification.state_of(snapshot).requested_at:
             # Started by a run: when, so that the panel can tell a
             # verification no scheduler will end (its trust gone).
-            marks[verification.REQUESTED_AT_KEY] = verification.iso(now)
+            marks[verification.REQUESTED_AT_KEY] = times.format_utc(now)
         trust_id = verification.trust_of(snapshot)
         if trust_id is None:
             trust_id = self._trust_of_client.get(client)
@@ -433,8 +429,7 @@ class Verifier:
             verification.VOLUME_KEY)
         ordered = sorted(volumes, key=lambda v: (
             v.id != named, -(verification.started_at(v) or
-                             datetime.datetime.min.replace(
-                                 tzinfo=datetime.timezone.utc)).timestamp()))
+                             times.EARLIEST).timestamp()))
         if not ordered:
             return None, []
         return ordered[0], ordered[1:]
@@ -478,7 +473,7 @@ class Verifier:
                         what, level=logging.INFO)
         client = self._client_for(
             _trust_of_volume(volume),
-            getattr(volume, VOLUME_PROJECT_KEY, None), what)
+            cinder_facts.volume_project(volume), what)
         if client is None:
             self._left_now[volume.id] = volume.status
         else:

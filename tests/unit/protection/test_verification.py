@@ -7,6 +7,7 @@ import types
 import pytest
 
 from tests.unit.protection.schedule import factories
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -171,9 +172,9 @@ def test_a_pending_verification_stalls_once_its_trust_has_ended():
         return verification.VerificationState(pending=pending,
                                               requested_at=requested_at)
 
-    day_and_more = verification.iso(now - verification.TRUST_LIFETIME -
+    day_and_more = times.format_utc(now - verification.TRUST_LIFETIME -
                                     _dt.timedelta(seconds=1))
-    within = verification.iso(now - _dt.timedelta(hours=23))
+    within = times.format_utc(now - _dt.timedelta(hours=23))
     assert state('verifying', day_and_more).stalled(now)
     assert not state('verifying', day_and_more).blocks_a_request(now)
     assert not state('requested', within).stalled(now)

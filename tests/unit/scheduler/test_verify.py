@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import store
@@ -66,9 +67,9 @@ class VerifyCinder(fakes.FakeCinder):
         # As the service user sees them: with their project.
         snapshot_id = super().add_snapshot(volume_id, created_at, status,
                                            **metadata)
-        setattr(self.snapshots_by_id[snapshot_id], cinder_snapshot.PROJECT_KEY,
-                getattr(self.volumes_by_id[volume_id],
-                        verify.VOLUME_PROJECT_KEY))
+        setattr(self.snapshots_by_id[snapshot_id],
+                cinder_facts.SNAPSHOT_PROJECT_ATTR,
+                cinder_facts.volume_project(self.volumes_by_id[volume_id]))
         return snapshot_id
 
     def temporary_volumes(self):
@@ -84,7 +85,7 @@ class VerifyCinder(fakes.FakeCinder):
         if self.refuse_volumes is not None:
             raise self.refuse_volumes
         project = getattr(self.snapshots_by_id[snapshot_id],
-                          cinder_snapshot.PROJECT_KEY)
+                          cinder_facts.SNAPSHOT_PROJECT_ATTR)
         volume = self.add_volume(project=project, name=name, size=size,
                                  **(metadata or {}))
         stored = self.volumes_by_id[volume.id]

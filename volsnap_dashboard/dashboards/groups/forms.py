@@ -9,6 +9,7 @@ from horizon import forms
 from horizon import messages
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
 from volsnap_dashboard.protection import parameters
@@ -145,10 +146,12 @@ class RestoreGroupForm(forms.SelfHandlingForm):
     member snapshot, in one Cinder call."""
 
     name = django_forms.CharField(
-        max_length=255, label=_("Group Name"), required=False,
+        max_length=cinder_facts.TEXT_LIMIT, label=_("Group Name"),
+        required=False,
         help_text=_("The name of the new volume group."))
     description = django_forms.CharField(
-        max_length=255, label=_("Description"), required=False,
+        max_length=cinder_facts.TEXT_LIMIT, label=_("Description"),
+        required=False,
         widget=django_forms.Textarea(attrs={'rows': 3}),
         help_text=_("Leave it empty to say which group snapshot the group "
                     "was restored from."))

@@ -26,10 +26,12 @@ import datetime
 from django.utils.translation import pgettext_lazy
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 KEPT_KEY = 'volsnap_kept'
@@ -126,8 +128,8 @@ def split_row_id(text):
 
 
 def project_of(resource):
-    return (getattr(resource, 'os-extended-snapshot-attributes:project_id',
-                    None) or codec.volume_project(resource))
+    return (cinder_facts.snapshot_project(resource)
+            or cinder_facts.volume_project(resource))
 
 
 def _metadata(resource):
@@ -165,7 +167,7 @@ class _VolumeSchedules:
 def _elsewhere(snapshot, volume):
     """The volume is in another project than its snapshot (what an
     administrator's listing shows after such a transfer)."""
-    theirs, its = project_of(snapshot), codec.volume_project(volume)
+    theirs, its = project_of(snapshot), cinder_facts.volume_project(volume)
     return bool(theirs and its and theirs != its)
 
 
@@ -231,9 +233,8 @@ def classify(snapshots, volumes, now,
             found.append(orphan)
     for orphan in found:
         orphan.kept = is_kept(orphan.resource)
-    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
     return sorted((orphan for orphan in found if orphan.kept == kept),
-                  key=lambda o: (o.created or far_future, o.id))
+                  key=lambda o: (o.created or times.LATEST, o.id))
 
 
 def adoption_metadata(schedule):

@@ -7,7 +7,6 @@ the row's kind of resource (once per request for each rule and project,
 not once per row); a user who may do nothing sees the list only.
 """
 
-import datetime
 import functools
 
 from django.urls import reverse
@@ -28,6 +27,7 @@ from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.protection import cinder_snapshot
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -90,16 +90,12 @@ def size_text(orphan):
     return _("%s GiB") % orphan.size if orphan.size is not None else '-'
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def age_html(orphan):
     if orphan.created is None:
         return '-'
     utc = orphan.created.strftime('%Y-%m-%d %H:%M UTC')
-    return format_html('<span title="{}">{}</span>', utc,
-                       timesince.timesince(orphan.created, now(), depth=1))
+    return format_html('<span title="{}">{}</span>', utc, timesince.timesince(
+        orphan.created, times.now(), depth=1))
 
 
 def name_link(orphan):

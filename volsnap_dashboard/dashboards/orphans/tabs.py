@@ -17,6 +17,7 @@ from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.dashboards.orphans import tables as orphan_tables
 from volsnap_dashboard import policy
+from volsnap_dashboard.protection import times
 
 
 def verification_timeout():
@@ -113,7 +114,7 @@ class OrphansTab(listing_tab.ListingTab):
 
     def rows(self, snapshots, volumes):
         return orphans.classify(
-            snapshots, volumes, orphan_tables.now(),
+            snapshots, volumes, times.now(),
             verification_timeout=verification_timeout(),
             kept=orphan_tables.showing_kept(self.request))
 

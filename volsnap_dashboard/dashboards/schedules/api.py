@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.common import plugin_choice
@@ -29,6 +30,7 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 LOG = logging.getLogger(__name__)
 
@@ -49,11 +51,6 @@ def min_interval():
     must say the same)."""
     return datetime.timedelta(seconds=getattr(
         settings, 'VOLSNAP_SCHEDULE_MIN_INTERVAL', 3600))
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 # -- Cinder, with the user's client -------------------------------------------
@@ -84,7 +81,7 @@ def _volume(request, volume_id):
     client can read other projects' volumes, whose schedules the user's
     trust could never run)."""
     volume = cinder.volume_get(request, volume_id)
-    owner = codec.volume_project(volume)
+    owner = cinder_facts.volume_project(volume)
     if owner and owner != request.user.project_id:
         raise errors.Forbidden(_("Schedules can be kept only on volumes of "
                                  "your current project."))
@@ -251,7 +248,8 @@ def create(request, volume_id, when, options, name_template, retention,
         when=when_of(request, when), options=options_of(options),
         name_template=name_template, retention=retention_of(retention),
         paused=False, trust_id='', owner_id=request.user.id,
-        label=label or '', created=_now(), verify_every=verify_every))
+        label=label or '', created=times.now().replace(microsecond=0),
+        verify_every=verify_every))
     schedule.trust_id = _new_trust(request)
     _save_with_trust(request, volume, schedule, schedule.trust_id)
     LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
@@ -335,7 +333,7 @@ def run_now(request, volume_id, schedule_id):
     if schedule.paused:
         raise errors.Conflict(_("The schedule is paused: resume it "
                                 "first."))
-    schedule.run_requested = _now()
+    schedule.run_requested = times.now().replace(microsecond=0)
     _request_run(request, volume, schedule.id, schedule.run_requested)
     return schedule
 
@@ -397,9 +395,9 @@ def admin_snapshots_of(request, volume, schedule):
     """The snapshots ``schedule`` (or an Invalid one) made of ``volume``,
     in the volume's current project only: a volume transferred without
     its snapshots left them in a project the schedule is not of."""
-    project = codec.volume_project(volume)
+    project = cinder_facts.volume_project(volume)
     return [snapshot for snapshot in _snapshots_of(request, schedule, True)
-            if project and cinder.snapshot_project(snapshot) == project]
+            if project and cinder_facts.snapshot_project(snapshot) == project]
 
 
 def _drop_proved_trust(request, project_id, schedule):
@@ -438,5 +436,5 @@ def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
     deleted = _delete(request, volume, found, snapshots)
     trust_left = isinstance(found, model.Schedule) and bool(
         found.trust_id) and not _drop_proved_trust(
-            request, codec.volume_project(volume), found)
+            request, cinder_facts.volume_project(volume), found)
     return Outcome(snapshots_deleted=deleted, trust_left=trust_left)

@@ -21,6 +21,7 @@ import types
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 
@@ -40,7 +41,6 @@ _PROJECT_NAMED = re.compile(r'\bproject ([0-9A-Za-z_-]+)')
 # Control characters (tab and line ends aside), which no page shows.
 _CONTROL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
 
-_TENANT_ATTR = 'os-vol-tenant-attr:tenant_id'
 
 # What the codec writes of one schedule at most: two documents of
 # MAX_CHUNKS chunks each, numbered in decimal, and a run request. More is
@@ -182,8 +182,8 @@ def _decoded(volume, schedule_id, keys, min_interval, project_id):
     (a surprise in another schedule of the volume leaves this one be)."""
     alone = types.SimpleNamespace(id=volume.id, metadata=dict(keys))
     # A member's listing does not show the volume's project: it is theirs.
-    setattr(alone, _TENANT_ATTR,
-            codec.volume_project(volume) or project_id)
+    setattr(alone, cinder_facts.VOLUME_PROJECT_ATTR,
+            cinder_facts.volume_project(volume) or project_id)
     try:
         _check_size(keys)
         found = [check_shown(schedule)

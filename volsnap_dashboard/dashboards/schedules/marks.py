@@ -15,11 +15,6 @@ from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
 
-#: Search options of a volume listing that finds the volumes carrying a
-#: schedule (Cinder's metadata filter, exact key and value).
-SCHEDULED_VOLUMES = {'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
-
-
 def schedule_id_of(snapshot):
     """The id of the schedule that made ``snapshot``, or None."""
     metadata = getattr(snapshot, 'metadata', None) or {}

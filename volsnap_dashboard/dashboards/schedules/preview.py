@@ -15,17 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 RUNS_SHOWN = 5
 # Counting the runs of a "keep N days" window stops here and scales the
 # count up: a window of a year of runs every few minutes is counted in
 # milliseconds, not seconds.
 MAX_COUNTED_RUNS = 2000
-
-
-def now_utc():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 # Weekday, date, time and the zone's abbreviation (CET, CEST...): the
@@ -50,7 +46,7 @@ class Run:
 
 def next_runs(when, now, count=RUNS_SHOWN):
     """The next ``count`` runs of ``when`` (a model.When) after ``now``."""
-    return [Run(local=moment, utc=moment.astimezone(datetime.timezone.utc))
+    return [Run(local=moment, utc=moment.astimezone(times.UTC))
             for moment in timing.next_runs(when.cron, when.tz, now, count)]
 
 
@@ -77,23 +73,11 @@ def kept_per_volume(when, retention, now):
     return max(by_count, by_age, 1)
 
 
-class _Upcoming:
-    """The snapshot the next run makes, as retention sees it."""
-    id = ''
-    status = retention_rules.AVAILABLE
-    size = 0
-
-    def __init__(self, at):
-        self.created_at = at.isoformat()
-
-
 def dry_run(snapshots, retention, next_run):
     """The snapshots of ``snapshots`` (the schedule's own) that retention
     deletes once the next run, at ``next_run``, has made its snapshot."""
-    upcoming = _Upcoming(next_run)
-    return [snapshot for snapshot in retention_rules.to_delete(
-        list(snapshots) + [upcoming], retention, next_run)
-        if snapshot is not upcoming]
+    return retention_rules.to_delete_after_next(snapshots, retention,
+                                                next_run)
 
 
 @dataclasses.dataclass
@@ -192,7 +176,7 @@ def build(volumes, when, retention, limits, held=None, now=None):
     the edited schedule's volume). ``when``, ``retention`` and ``limits``
     may be None (not valid yet, or Cinder could not tell); ``held`` are
     the edited schedule's snapshots, None for a new schedule."""
-    now = now or now_utc()
+    now = now or times.now().replace(microsecond=0)
     preview = Preview(editing=held is not None)
     if when is None:
         preview.missing.append(_("When"))

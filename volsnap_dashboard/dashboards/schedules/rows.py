@@ -6,15 +6,16 @@ number of schedules: the snapshots are matched to their schedule by the
 metadata each run writes on them.
 """
 
-import datetime
 
 from django.utils.translation import ngettext
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 #: The schedule id of the row that counts a volume's schedules not shown.
 MORE = 'more'
@@ -36,10 +37,6 @@ def split_row_id(text):
             schedule_id):
         raise ValueError('not a schedule row id: %r' % (text,))
     return volume_id, schedule_id
-
-
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def next_runs(schedule, at, count=1):
@@ -65,7 +62,7 @@ class ScheduleRow:
         #: metadata may hold any).
         self.openable = bool(model.SCHEDULE_ID.match(schedule.id))
         self.project_id = (schedule.project_id if self.valid else None) \
-            or codec.volume_project(volume)
+            or cinder_facts.volume_project(volume)
         self.snapshots = list(snapshots)
         self.state = states.state_of(schedule, at)
         runs = next_runs(schedule, at)
@@ -140,7 +137,7 @@ def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
     schedule label; ``snapshots`` (any, of the same projects) are
     counted to the schedules that made them. ``project_id``: the
     volumes' project where the listing does not show it."""
-    at = at or now()
+    at = at or times.now()
     held = snapshots_by_schedule(snapshots)
     found = []
     for volume in volumes:

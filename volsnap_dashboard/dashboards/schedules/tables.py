@@ -29,6 +29,7 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
+from volsnap_dashboard.protection import times
 
 # None: still changing, so the row keeps polling.
 STATE_CHOICES = (
@@ -380,7 +381,7 @@ class UpdateScheduleRow(StateCategoryRow):
                                               schedule_id)
         return schedule_rows.ScheduleRow(
             volume, schedule, schedules_api.snapshots_of(request, schedule),
-            schedule_rows.now())
+            times.now())
 
 
 class StateFilter(tables.FixedFilterAction):

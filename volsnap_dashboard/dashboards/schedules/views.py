@@ -22,11 +22,11 @@ from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
+from volsnap_dashboard.protection import times
 
 #: The index's tab group and this tab, as Horizon names them in ?tab=.
 TAB_GROUP_SLUG = 'volume_protection'
 TAB_SLUG = 'schedules'
-SCHEDULED = {'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}}
 NEXT_RUNS = 5
 
 
@@ -48,7 +48,8 @@ class SchedulesTab(tabs.TableTab):
     unavailable = _("Schedules are unavailable: %s")
 
     def list_volumes(self):
-        return cinder.volume_list(self.request, search_opts=dict(SCHEDULED))
+        return cinder.volume_list(
+            self.request, search_opts=codec.scheduled_volumes_filter())
 
     def list_snapshots(self):
         return cinder.snapshot_list(self.request)
@@ -103,7 +104,7 @@ class ScheduleMixin:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the schedule: %s") % exc,
                 redirect=self.index_url)
-        at = schedule_rows.now()
+        at = times.now()
         [schedule] = schedule_rows.shown(volume, [schedule], at, NEXT_RUNS)
         return schedule_rows.ScheduleRow(volume, schedule, snapshots, at)
 
@@ -180,7 +181,7 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
             {'local': schedule_tables.in_zone(run, zone),
              'utc': schedule_tables.in_utc(run)}
             for run in schedule_rows.next_runs(
-                row.schedule, schedule_rows.now(), NEXT_RUNS)]
+                row.schedule, times.now(), NEXT_RUNS)]
         context['history'] = _history(row, zone)
         context['snapshots'] = sorted(
             row.snapshots, key=lambda s: getattr(s, 'created_at', '') or '',

@@ -12,6 +12,7 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from horizon import exceptions
@@ -20,6 +21,7 @@ from horizon.utils import functions as horizon_utils
 from horizon import workflows
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -30,6 +32,7 @@ from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import presets
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import schema_forms
@@ -38,12 +41,12 @@ OPTION_PREFIX = 'option_'
 FORCE_OPTION = 'force'
 CRON = 'cron'
 KIND_SLUG = 'schedulekind'
-WEEKDAYS = ((0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")),
-            (3, _("Thursday")), (4, _("Friday")), (5, _("Saturday")),
-            (6, _("Sunday")))
-KINDS = (('hourly', _("Hourly")), ('daily', _("Daily")),
-         ('weekly', _("Weekly")), ('monthly', _("Monthly")),
-         (CRON, _("Cron expression")))
+
+
+def kind_choices():
+    """The presets, then a cron expression of one's own."""
+    return [(kind, preset.label) for kind, preset
+            in presets.PRESETS.items()] + [(CRON, _("Cron expression"))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -218,30 +221,30 @@ def _shown_for(kinds, label):
     return attrs
 
 
+def _range(field):
+    low, high = presets.FIELD_RANGES[field]
+    return {'min_value': low, 'max_value': high}
+
+
 class WhenAction(ScheduleAction):
+    # The choices, and which preset shows which field, come from the
+    # preset table when the form is made.
     kind = forms.ChoiceField(
-        label=_("Repeat"), choices=KINDS, initial='daily',
+        label=_("Repeat"), initial='daily',
         widget=forms.Select(attrs={'class': 'switchable',
                                    'data-slug': KIND_SLUG}))
     days = forms.TypedMultipleChoiceField(
-        label=_("On days"), choices=WEEKDAYS, coerce=int, required=False,
-        widget=forms.CheckboxSelectMultiple(attrs=_shown_for(
-            ('weekly',), _("On days"))))
+        label=_("On days"), choices=tuple(dates.WEEKDAYS.items()),
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
     day = forms.IntegerField(
-        label=_("Day of the month"), min_value=1, max_value=31,
-        required=False, initial=1,
+        label=_("Day of the month"), required=False, initial=1,
         help_text=_("Months without this day are skipped, as cron does."),
-        widget=forms.NumberInput(attrs=_shown_for(
-            ('monthly',), _("Day of the month"))))
+        **_range('day'))
     hour = forms.IntegerField(
-        label=_("Hour (0-23)"), min_value=0, max_value=23, required=False,
-        initial=2, widget=forms.NumberInput(attrs=_shown_for(
-            ('daily', 'weekly', 'monthly'), _("Hour (0-23)"))))
+        label=_("Hour (0-23)"), required=False, initial=2, **_range('hour'))
     minute = forms.IntegerField(
-        label=_("Minute (0-59)"), min_value=0, max_value=59,
-        required=False, initial=0, widget=forms.NumberInput(
-            attrs=_shown_for(('hourly', 'daily', 'weekly', 'monthly'),
-                             _("Minute (0-59)"))))
+        label=_("Minute (0-59)"), required=False, initial=0,
+        **_range('minute'))
     cron = forms.CharField(
         label=_("Cron expression"), required=False,
         max_length=timing.MAX_CRON_LENGTH,
@@ -262,6 +265,11 @@ class WhenAction(ScheduleAction):
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
+        self.fields['kind'].choices = kind_choices()
+        for name in presets.FIELD_RANGES:
+            field = self.fields[name]
+            field.widget.attrs.update(_shown_for(presets.kinds_using(name),
+                                                 field.label))
         self.fields['tz'].choices = zone_choices()
         self.fields['tz'].initial = user_zone(request)
         schedule = self.edited_schedule
@@ -272,7 +280,7 @@ class WhenAction(ScheduleAction):
         self.fields['tz'].initial = when.tz
         preset = dict(when.preset or {})
         kind = preset.pop('kind', None)
-        if kind not in timing.PRESETS:
+        if kind not in presets.PRESETS:
             self.fields['kind'].initial = CRON
             self.fields['cron'].initial = when.cron
             return
@@ -317,7 +325,7 @@ class WhenAction(ScheduleAction):
                 raise InvalidParameters({CRON: [error]})
             return model.When(cron=' '.join(cron.split()), tz=tz)
         preset = {'kind': kind}
-        for name in timing.PRESETS[kind]:
+        for name in presets.PRESETS[kind].fields:
             value = cleaned.get(name)
             preset[name] = sorted(value) if name == 'days' else value
         fields = dict(preset)
@@ -355,7 +363,7 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
                     "the snapshot names (its id when empty)."))
     name_template = forms.CharField(
         label=_("Snapshot name template"), initial=naming.DEFAULT_TEMPLATE,
-        max_length=naming.MAX_TEMPLATE_LENGTH,
+        max_length=cinder_facts.TEXT_LIMIT,
         help_text=_("Placeholders: {volume_name}, {volume_id}, {schedule} "
                     "and {time}, with a format as in {time:%Y%m%d-%H%M} "
                     "(the schedule's time zone)."))

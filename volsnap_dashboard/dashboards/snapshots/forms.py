@@ -17,10 +17,10 @@ from horizon import forms
 from horizon import messages
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common.submissions import OnceOnlyMixin
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
-from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard import schema_forms
 
@@ -74,15 +74,15 @@ def check_quota(limits, quota, asked, over):
 
 # A volume's part of a snapshot name shared by several volumes: at most
 # half of Cinder's limit, so the name given keeps the other half.
-VOLUME_PART_LIMIT = cinder_snapshot.CINDER_TEXT_LIMIT // 2
+VOLUME_PART_LIMIT = cinder_facts.TEXT_LIMIT // 2
 
 
 def snapshot_name_for(name, volume):
     """``<name>-<volume name>``: one name given for several volumes still
     tells their snapshots apart; cut to Cinder's 255 characters."""
-    volume_part = cinder_snapshot.fit(volume.name or volume.id,
+    volume_part = cinder_facts.fit(volume.name or volume.id,
                                       limit=VOLUME_PART_LIMIT)
-    return cinder_snapshot.fit(name, '-' + volume_part)
+    return cinder_facts.fit(name, '-' + volume_part)
 
 
 class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
@@ -331,10 +331,11 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
 
 
 class UpdateForm(forms.SelfHandlingForm):
-    name = django_forms.CharField(max_length=255, label=_("Name"),
-                                  required=False)
+    name = django_forms.CharField(max_length=cinder_facts.TEXT_LIMIT,
+                                  label=_("Name"), required=False)
     description = django_forms.CharField(
-        max_length=255, label=_("Description"), required=False,
+        max_length=cinder_facts.TEXT_LIMIT, label=_("Description"),
+        required=False,
         widget=django_forms.Textarea(attrs={'rows': 4}))
 
     def handle(self, request, data):
@@ -352,17 +353,20 @@ class UpdateForm(forms.SelfHandlingForm):
 
 
 # Cinder's own rule for metadata keys (newer releases enforce it).
-METADATA_KEY = re.compile(r'^[a-zA-Z0-9\-_:. /]{1,255}$')
+METADATA_KEY = re.compile(r'^[a-zA-Z0-9\-_:. /]{1,%d}$'
+                          % cinder_facts.TEXT_LIMIT)
 
 
 def metadata_line_errors(number, key, value):
     if not METADATA_KEY.match(key) or key in ('.', '..'):
         return [_('Line %(line)d: the key "%(key)s" may hold only letters, '
-                  'digits, spaces and "-_:./", at most 255 of them, and '
-                  'cannot be "." or "..".') % {'line': number, 'key': key}]
-    if len(value) > 255:
-        return [_("Line %d: values are limited to 255 characters.")
-                % number]
+                  'digits, spaces and "-_:./", at most %(limit)d of them, '
+                  'and cannot be "." or "..".') % {
+            'line': number, 'key': key, 'limit': cinder_facts.TEXT_LIMIT}]
+    if len(value) > cinder_facts.TEXT_LIMIT:
+        return [_("Line %(line)d: values are limited to %(limit)d "
+                  "characters.") % {'line': number,
+                                    'limit': cinder_facts.TEXT_LIMIT}]
     return []
 
 

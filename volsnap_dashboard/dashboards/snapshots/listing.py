@@ -11,9 +11,9 @@ from horizon.utils import memoized
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import statuses
-from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
+from volsnap_dashboard.protection.schedule import codec
 
 
 class SnapshotListMixin(tables.PagedTableMixin):
@@ -89,8 +89,9 @@ class SnapshotListMixin(tables.PagedTableMixin):
         with their metadata (one listing, by Cinder's metadata filter);
         None if Cinder cannot list them."""
         try:
-            return list(cinder.volume_list(self.request, search_opts=dict(
-                self.search_opts, **schedule_marks.SCHEDULED_VOLUMES)))
+            return list(cinder.volume_list(
+                self.request, search_opts=codec.scheduled_volumes_filter(
+                    **self.search_opts)))
         except errors.VolsnapAPIError:
             return None
 

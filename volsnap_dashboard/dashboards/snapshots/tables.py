@@ -13,6 +13,7 @@ from horizon.utils import filters
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
@@ -36,8 +37,8 @@ def display_name_of(table, snapshot_id):
 
 
 class PolicyTargetMixin(dashboard_policy.PolicyTargetMixin):
-    policy_target_attrs = (('project_id', 'os-extended-snapshot-attributes:'
-                                          'project_id'),)
+    policy_target_attrs = (('project_id',
+                            cinder_facts.SNAPSHOT_PROJECT_ATTR),)
 
 
 class ProtectVolumes(policy.CachedPolicyActionMixin, tables.LinkAction):

@@ -9,6 +9,7 @@ from horizon import views
 from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import views as common_views
@@ -20,8 +21,6 @@ from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
 INDEX_URL = common_views.INDEX_URL
-SNAPSHOT_PROJECT = 'os-extended-snapshot-attributes:project_id'
-VOLUME_PROJECT = 'os-vol-tenant-attr:tenant_id'
 
 
 def project_name_of(names, project_id):
@@ -254,10 +253,10 @@ class DetailView(policy.PolicyRequiredMixin, SnapshotMixin,
         context['names_projects'] = names is not None
         if names is not None:
             context['project_name'] = project_name_of(
-                names, getattr(snapshot, SNAPSHOT_PROJECT, None))
+                names, cinder_facts.snapshot_project(snapshot))
             for volume in context['restored_volumes']:
                 volume.project_name = project_name_of(
-                    names, getattr(volume, VOLUME_PROJECT, None))
+                    names, cinder_facts.volume_project(volume))
         context['volume_url_name'] = self.volume_url_name
         context['actions'] = table.render_row_actions(snapshot)
         context['url'] = self.index_url

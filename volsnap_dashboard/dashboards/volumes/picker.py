@@ -29,14 +29,13 @@ from horizon import messages
 from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import verification
 
 #: Statuses in which Cinder snapshots a volume.
 PROTECTABLE_STATUSES = ('available', 'in-use')
 SORT = 'name:asc'
-#: Cinder keeps names in 255-character columns: longer is no name.
-MAX_QUERY_LENGTH = 255
 
 
 def volume_label(volume, group_names=None):
@@ -151,7 +150,7 @@ def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES):
     Raises errors.VolsnapAPIError when Cinder fails.
     """
     limit = limit or page_size(request)
-    query = (query or '').strip()[:MAX_QUERY_LENGTH]
+    query = (query or '').strip()[:cinder_facts.TEXT_LIMIT]
     key = name_search_key(request)
     search_opts = {key: query} if query else {}
     volumes, total = cinder.volume_page(request, search_opts=search_opts,

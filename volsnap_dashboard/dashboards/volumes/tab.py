@@ -25,6 +25,7 @@ from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import state as states
 from volsnap_dashboard.protection.schedule import states as schedule_states
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -49,17 +50,13 @@ STATE_STATUS = (
 PROTECTABLE_STATUSES = ('available', 'in-use')
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def with_protection(volume, snapshots, at=None, project_id=None):
     """``volume`` with its Protection attached, from its snapshots
     (``project_id``: the viewer's, whose volume it is)."""
     if verification.is_verification_volume(volume):
         volume.protection = states.Protection(state=states.TEMPORARY)
         return volume
-    at = at or now()
+    at = at or times.now()
     schedules = schedule_guard.checked(
         # As the scheduler reads them: the operator's minimum counts.
         schedule_guard.schedules_of(volume, schedules_api.min_interval(),
@@ -80,7 +77,7 @@ def protected_volumes(volumes, snapshots, at=None, project_id=None):
     by_volume = {}
     for snapshot in snapshots:
         by_volume.setdefault(snapshot.volume_id, []).append(snapshot)
-    at = at or now()
+    at = at or times.now()
     return [with_protection(volume, by_volume.get(volume.id, []), at,
                             project_id)
             for volume in volumes]
@@ -200,7 +197,7 @@ def newest_age(volume):
     age = volume.protection.newest_age
     if age is None:
         return '-'
-    return _("%s ago") % timesince.timesince(now() - age, now())
+    return _("%s ago") % timesince.timesince(times.now() - age, times.now())
 
 
 def next_run(volume):
@@ -218,7 +215,7 @@ def next_run(volume):
 def last_verified(volume):
     """How the newest verified snapshot's verification ended, when."""
     state = volume.protection.last_verified
-    return (verify_marks.ended(state, now()) if state else None) or '-'
+    return (verify_marks.ended(state, times.now()) if state else None) or '-'
 
 
 def size_in_gib(volume):

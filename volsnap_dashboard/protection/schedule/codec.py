@@ -25,9 +25,10 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 LOG = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ DEFINITION = 'def'
 STATE = 'state'
 RUN_NOW = 'run_now'
 
-#: Cinder's limit on a metadata key or value.
-MAX_LENGTH = 255
 #: A bound on one document (about 16 KB), so hand-written metadata
 #: cannot make a sweep parse megabytes.
 MAX_CHUNKS = 64
@@ -75,13 +74,20 @@ class Unreadable(ValueError):
 
 # Encoding
 
+def scheduled_volumes_filter(**more):
+    """Search options of a volume listing that finds the volumes carrying
+    a schedule (Cinder's exact-match metadata filter), with ``more``
+    (``all_tenants``, ``id``) added."""
+    return dict(more, metadata={MARKER_KEY: MARKER_VALUE})
+
+
 def _text(document):
     return json.dumps(document, sort_keys=True, separators=(',', ':'),
                       ensure_ascii=True)
 
 
 def _fits(text):
-    return len(text) <= MAX_CHUNKS * MAX_LENGTH
+    return len(text) <= MAX_CHUNKS * cinder_facts.TEXT_LIMIT
 
 
 def cut(text, limit):
@@ -99,8 +105,8 @@ def cut(text, limit):
 
 def _chunks(schedule_id, kind, document):
     text = _text(document)
-    pieces = [text[i:i + MAX_LENGTH]
-              for i in range(0, len(text), MAX_LENGTH)]
+    pieces = [text[i:i + cinder_facts.TEXT_LIMIT]
+              for i in range(0, len(text), cinder_facts.TEXT_LIMIT)]
     if len(pieces) > MAX_CHUNKS:
         raise InvalidParameters({'__all__': [
             _("The schedule is too large to be kept on the volume.")]})
@@ -131,7 +137,7 @@ def definition_document(schedule):
         'owner': schedule.owner_id,
         'project': schedule.project_id,
         'label': schedule.label,
-        'created': timing.format_utc(schedule.created),
+        'created': times.format_utc(schedule.created),
     }
     if schedule.verify_every is not None:
         # Optional: documents without it read as "never verify".
@@ -140,10 +146,10 @@ def definition_document(schedule):
 
 
 def _time_or_none(moment):
-    return None if moment is None else timing.format_utc(moment)
+    return None if moment is None else times.format_utc(moment)
 
 
-def _short(value, limit=MAX_LENGTH):
+def _short(value, limit=cinder_facts.TEXT_LIMIT):
     return cut(value, limit) if isinstance(value, str) else value
 
 
@@ -152,7 +158,7 @@ def _history_entry(entry):
     if not isinstance(slot, str):
         slot = _time_or_none(slot)
     return {'slot': _short(slot), 'outcome': _short(entry.get('outcome')),
-            'reason': cut(entry.get('reason') or '', MAX_LENGTH),
+            'reason': cut(entry.get('reason') or '', cinder_facts.TEXT_LIMIT),
             'snapshot': _short(entry.get('snapshot'))}
 
 
@@ -319,12 +325,12 @@ def _time_field(document, name, required=True):
     if text is None:
         return None
     try:
-        return timing.parse_utc(text)
+        return times.parse_utc(text)
     except ValueError:
         raise Unreadable(_("field %(name)s is not an ISO UTC time of the "
                            "years %(first)d to %(last)d.") % {
-            'name': name, 'first': timing.MIN_YEAR,
-            'last': timing.MAX_YEAR}) from None
+            'name': name, 'first': times.MIN_YEAR,
+            'last': times.MAX_YEAR}) from None
 
 
 def _non_empty(document, name):
@@ -386,12 +392,6 @@ def _state_of(document):
         history=_history_of(document), **counts)
 
 
-def volume_project(volume):
-    """The project that owns ``volume``, when Cinder shows it (to admins
-    such as the scheduler's service user)."""
-    return getattr(volume, 'os-vol-tenant-attr:tenant_id', None)
-
-
 def _document(keys, kind, steps):
     """The current-version document of one kind, or None if absent;
     Unreadable names the kind."""
@@ -431,7 +431,7 @@ def _schedule_checked(sid, keys, volume, min_interval):
         schedule = _schedule_of(sid, volume.id, definition)
     except Unreadable as error:
         raise Unreadable('%s: %s' % (DEFINITION, error)) from None
-    owner_project = volume_project(volume)
+    owner_project = cinder_facts.volume_project(volume)
     if owner_project and owner_project != schedule.project_id:
         raise Unreadable(_("its project is not the volume's project."))
     try:

@@ -12,12 +12,10 @@ import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import timing
 
-#: Cinder's limit on a snapshot's name.
-MAX_NAME_LENGTH = 255
-MAX_TEMPLATE_LENGTH = 255
 PLACEHOLDERS = ('volume_name', 'volume_id', 'schedule', 'time')
 #: ``{time}`` without a format.
 DEFAULT_TIME_FORMAT = '%Y%m%d-%H%M'
@@ -60,9 +58,9 @@ def template_error(template):
     """Why ``template`` is not a usable name template, or None."""
     if not isinstance(template, str) or not template.strip():
         return _("Enter a name template.")
-    if len(template) > MAX_TEMPLATE_LENGTH:
+    if len(template) > cinder_facts.TEXT_LIMIT:
         return _("Must be at most %d characters long.") % (
-            MAX_TEMPLATE_LENGTH)
+            cinder_facts.TEXT_LIMIT)
     if unprintable(template):
         return _("Must not contain control characters.")
     try:
@@ -107,4 +105,4 @@ def snapshot_name(template, volume, schedule, slot):
             pieces.append(local_slot.strftime(spec or DEFAULT_TIME_FORMAT))
         elif field is not None:
             pieces.append(str(values[field]))
-    return ''.join(pieces)[:MAX_NAME_LENGTH]
+    return ''.join(pieces)[:cinder_facts.TEXT_LIMIT]

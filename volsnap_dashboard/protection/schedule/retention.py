@@ -38,9 +38,8 @@ def created_at(resource):
 def _oldest_first(snapshots):
     """By creation, unreadable times last: they are treated as newest,
     so a rule never deletes a snapshot whose age it cannot tell."""
-    far_future = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)
     return sorted(snapshots,
-                  key=lambda s: (created_at(s) or far_future, s.id))
+                  key=lambda s: (created_at(s) or times.LATEST, s.id))
 
 
 def newest_available(snapshots):
@@ -91,9 +90,19 @@ class _Upcoming:
     """The snapshot about to be made, as retention sees it."""
     id = ''
     status = AVAILABLE
+    size = 0
 
-    def __init__(self, now):
-        self.created_at = now.isoformat()
+    def __init__(self, at):
+        self.created_at = at
+
+
+def to_delete_after_next(snapshots, retention, at):
+    """The snapshots of ``snapshots`` (one schedule's) that ``retention``
+    deletes once the next snapshot, made at ``at``, exists: it counts
+    among those kept and is never itself listed."""
+    upcoming = _Upcoming(at)
+    return [s for s in to_delete(list(snapshots) + [upcoming], retention,
+                                 at) if s is not upcoming]
 
 
 def _free(limits, maximum, used):
@@ -135,9 +144,7 @@ def room_after_pruning(snapshots, retention, now, limits,
     """
     if _shortfall(limits, needed_snapshots, needed_gb, []) is None:
         return Room(fits=True, to_delete=[])
-    upcoming = _Upcoming(now)
-    prunable = [s for s in to_delete(list(snapshots) + [upcoming],
-                                     retention, now) if s is not upcoming]
+    prunable = to_delete_after_next(snapshots, retention, now)
     existing = [s for s in snapshots if s.status == AVAILABLE]
     pruned_ids = {s.id for s in prunable}
     if existing and all(s.id in pruned_ids for s in existing):

@@ -11,7 +11,7 @@ delete first reads the volume's metadata afresh (one more call).
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
-from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 
 def _metadata(volume):
@@ -83,7 +83,7 @@ def request_run(client, volume, schedule_id, at):
     """Ask for a run of the schedule at the scheduler's next sweep
     (``at``: when it was asked for); the scheduler clears it."""
     key = codec.run_now_key(schedule_id)
-    value = timing.format_utc(at)
+    value = times.format_utc(at)
     with errors.translated():
         client.volumes.set_metadata(volume, {key: value})
     _metadata(volume)[key] = value

@@ -17,18 +17,7 @@ import cronsim
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection.parameters import InvalidParameters
-
-#: Each preset's fields, in the order the panels show them. ``days`` are
-#: 0-6 for Monday-Sunday (Python's numbering, not cron's).
-PRESETS = {
-    'hourly': ('minute',),
-    'daily': ('hour', 'minute'),
-    'weekly': ('days', 'hour', 'minute'),
-    'monthly': ('day', 'hour', 'minute'),
-}
-
-_FIELD_RANGES = {'minute': (0, 59), 'hour': (0, 23), 'day': (1, 31),
-                 'days': (0, 6)}
+from volsnap_dashboard.protection.schedule import presets
 
 MAX_CRON_LENGTH = 100
 
@@ -44,37 +33,31 @@ _FIXED_OFFSET_ZONE = re.compile(
 # the latest one is found directly and the count stops.
 MAX_COUNTED_RUNS = 1000
 
-#: The years a stored time may name: the cron walks (50 years at most in
-#: cronsim), the zones' offsets and a century of retention stay within
-#: what datetime can hold (years 1 to 9999) from any of them.
-MIN_YEAR = 1970
-MAX_YEAR = 9000
 #: A cron must run within this many years (of 2001): the interval check
 #: walks them, and the cron library gives up after 50 years.
 MAX_YEARS_BETWEEN_RUNS = 8
 
-_UTC_FORMAT = '%Y-%m-%dT%H:%M:%SZ'
-_UTC_TEXT = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
-
 
 def _int_in_range(value, field):
     """``value`` if it is an integer in the field's range, else None."""
-    low, high = _FIELD_RANGES[field]
+    low, high = presets.FIELD_RANGES[field]
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     return value if low <= value <= high else None
 
 
 def _preset_errors(kind, fields):
-    if kind not in PRESETS:
-        return {'kind': [_("Must be one of: %s.") % ', '.join(PRESETS)]}
+    if kind not in presets.PRESETS:
+        return {'kind': [_("Must be one of: %s.")
+                         % ', '.join(presets.PRESETS)]}
+    wanted = presets.PRESETS[kind].fields
     errors = {}
     for name in fields:
-        if name not in PRESETS[kind]:
+        if name not in wanted:
             errors.setdefault(name, []).append(_("Unknown parameter."))
-    for name in PRESETS[kind]:
+    for name in wanted:
         value = fields.get(name)
-        low, high = _FIELD_RANGES[name]
+        low, high = presets.FIELD_RANGES[name]
         if name == 'days':
             good = (isinstance(value, (list, tuple)) and value and all(
                 _int_in_range(day, name) is not None for day in value))
@@ -97,17 +80,7 @@ def cron_for_preset(kind, **fields):
     errors = _preset_errors(kind, fields)
     if errors:
         raise InvalidParameters(errors)
-    minute, hour = fields['minute'], fields.get('hour')
-    if kind == 'hourly':
-        return '%d * * * *' % minute
-    if kind == 'daily':
-        return '%d %d * * *' % (minute, hour)
-    if kind == 'weekly':
-        # Cron counts Sunday as 0; the presets count Monday as 0.
-        cron_days = sorted({(day + 1) % 7 for day in fields['days']})
-        return '%d %d * * %s' % (minute, hour,
-                                 ','.join(str(d) for d in cron_days))
-    return '%d %d %d * *' % (minute, hour, fields['day'])
+    return presets.cron_text(kind, fields)
 
 
 @functools.lru_cache(maxsize=1)
@@ -358,30 +331,3 @@ def due_slot(cron, tz, last_slot, created, now):
         return None, 0
     return slot, seen - 1
 
-
-def format_utc(moment):
-    """An aware datetime as the ISO UTC text stored in metadata."""
-    return _aware(moment, 'moment').astimezone(
-        datetime.timezone.utc).strftime(_UTC_FORMAT)
-
-
-def parse_utc(text):
-    """The aware UTC datetime of ``format_utc`` text; ValueError if the
-    text is anything else (metadata is written by tenants too) or names a
-    year outside MIN_YEAR..MAX_YEAR."""
-    if not isinstance(text, str):
-        raise ValueError('not an ISO UTC time: %r' % (text,))
-    return _parsed_utc(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _parsed_utc(text):
-    """parse_utc of a string, remembered: a sweep reads the same run
-    times on every schedule of the same time of day."""
-    if not _UTC_TEXT.match(text):
-        raise ValueError('not an ISO UTC time: %r' % (text,))
-    if not MIN_YEAR <= int(text[:4]) <= MAX_YEAR:
-        raise ValueError('not within the years %d to %d: %r'
-                         % (MIN_YEAR, MAX_YEAR, text))
-    return datetime.datetime.fromisoformat(text[:-1]).replace(
-        tzinfo=datetime.timezone.utc)

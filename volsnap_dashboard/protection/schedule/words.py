@@ -5,39 +5,19 @@ A cron typed by hand that says what a preset says reads as that preset;
 any other cron is shown as typed, with its zone.
 """
 
-import re
-
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import presets
 from volsnap_dashboard.protection.schedule import timing
-
-# Crons of the presets' shapes, as timing.cron_for_preset writes them.
-_PRESET_SHAPES = (
-    ('hourly', re.compile(r'^(?P<minute>\d+) \* \* \* \*$')),
-    ('daily', re.compile(r'^(?P<minute>\d+) (?P<hour>\d+) \* \* \*$')),
-    ('weekly', re.compile(r'^(?P<minute>\d+) (?P<hour>\d+) \* \* '
-                          r'(?P<days>\d(,\d)*)$')),
-    ('monthly', re.compile(r'^(?P<minute>\d+) (?P<hour>\d+) (?P<day>\d+) '
-                           r'\* \*$')),
-)
 
 
 def preset_of(cron):
     """The preset (``{'kind': 'daily', 'hour': 2, 'minute': 0}``) that
     says what ``cron`` says, or None."""
-    for kind, shape in _PRESET_SHAPES:
-        match = shape.match(cron or '')
-        if match is None:
-            continue
-        fields = {name: int(value) for name, value
-                  in match.groupdict().items() if name != 'days'}
-        if kind == 'weekly':
-            # Cron counts Sunday as 0 (and 7); the presets Monday as 0.
-            fields['days'] = sorted({(int(day) - 1) % 7 for day
-                                     in match.group('days').split(',')})
+    for kind, fields in presets.readings(cron):
         try:
             if timing.cron_for_preset(kind, **fields) == cron:
                 return dict(fields, kind=kind)
@@ -46,23 +26,14 @@ def preset_of(cron):
     return None
 
 
-def _clock(fields):
-    return '%02d:%02d' % (fields['hour'], fields['minute'])
-
-
 def _preset_words(preset):
-    kind = preset['kind']
-    if kind == 'hourly':
-        return _("hourly at minute %d") % preset['minute']
-    if kind == 'daily':
-        return _("daily at %s") % _clock(preset)
-    if kind == 'weekly':
-        days = ', '.join(str(dates.WEEKDAYS[day])
-                         for day in sorted(preset['days']))
-        return _("weekly on %(days)s at %(time)s") % {
-            'days': days, 'time': _clock(preset)}
-    return _("monthly on day %(day)d at %(time)s") % {
-        'day': preset['day'], 'time': _clock(preset)}
+    values = dict(preset)
+    if 'hour' in preset:
+        values['time'] = '%02d:%02d' % (preset['hour'], preset['minute'])
+    if 'days' in preset:
+        values['days'] = ', '.join(str(dates.WEEKDAYS[day])
+                                   for day in sorted(preset['days']))
+    return presets.PRESETS[preset['kind']].words % values
 
 
 def describe(when):

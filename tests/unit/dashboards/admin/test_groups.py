@@ -15,6 +15,7 @@ from tests.unit import fixtures
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 INDEX_URL = reverse('horizon:admin:volume_protection:index')
@@ -132,7 +133,7 @@ class AdminSnapshotsTabTests(helpers.BaseAdminViewTests):
                                   verification.VERIFY_KEY:
                                       verification.VERIFYING,
                                   verification.REQUESTED_AT_KEY:
-                                      verification.iso(
+                                      times.format_utc(
                                           datetime.datetime.now(
                                               datetime.timezone.utc))}),
                               'p-alt'),

@@ -18,9 +18,9 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
-from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection import times
 
 VOLUME_ID = factories.VOLUME_ID
 SID = factories.schedule().id
@@ -60,7 +60,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         self.mock_project_names.return_value = {factories.PROJECT_ID:
                                                 'demo'}
         self.mock_user_names.return_value = {}
-        with mock.patch.object(schedule_rows, 'now',
+        with mock.patch.object(times, 'now',
                                return_value=project_tests.NOW):
             rows = self.tab().get_admin_schedules_data()
         self.assertEqual(['failing', 'authorization_lost', 'active'],

@@ -14,7 +14,7 @@ from volsnap_dashboard.dashboards.volumes import tab as volumes_tab
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
-from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection import times
 
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -35,7 +35,7 @@ def volume_with(schedule, run_requested=None):
     metadata.update(codec.encode_definition(schedule))
     metadata.update(codec.encode_state(schedule.id, schedule.state))
     if run_requested is not None:
-        metadata[codec.run_now_key(schedule.id)] = timing.format_utc(
+        metadata[codec.run_now_key(schedule.id)] = times.format_utc(
             run_requested)
     return factories.volume(metadata)
 

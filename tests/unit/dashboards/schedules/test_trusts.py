@@ -12,6 +12,7 @@ from tests.unit.dashboards.schedules import test_tables as tab_tests
 from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -56,7 +57,7 @@ def patch_all(test, targets):
 def snapshot(snapshot_id, project):
     found = fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID, metadata={
         codec.SNAPSHOT_SCHEDULE_KEY: SID})
-    setattr(found, cinder.SNAPSHOT_PROJECT_ATTR, project)
+    setattr(found, cinder_facts.SNAPSHOT_PROJECT_ATTR, project)
     return found
 
 

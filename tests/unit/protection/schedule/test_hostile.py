@@ -102,9 +102,9 @@ class DateTests(SimpleTestCase):
             self.assert_invalid(metadata, 'run_now')
 
     def test_the_bounds_are_years_the_zones_can_shift(self):
-        for year in (timing.MIN_YEAR, timing.MAX_YEAR):
+        for year in (times.MIN_YEAR, times.MAX_YEAR):
             text = '%04d-06-01T00:00:00Z' % year
-            moment = timing.parse_utc(text)
+            moment = times.parse_utc(text)
             for tz in ('America/New_York', 'Pacific/Kiritimati'):
                 timing.next_runs('0 2 * * *', tz, moment, 2)
                 timing.due_slot('0 2 * * *', tz, None, moment,

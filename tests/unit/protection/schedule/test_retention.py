@@ -173,3 +173,18 @@ class RoomTests(SimpleTestCase):
             daily(3), keep(days=1), NOW, limits(3, 3), needed_gb=10)
         self.assertEqual((True, ['s01', 's02']),
                          (room.fits, ids(room.to_delete)))
+
+
+class AfterNextTests(SimpleTestCase):
+
+    def test_the_next_snapshot_counts_as_kept_and_is_not_listed(self):
+        deleted = retention.to_delete_after_next(daily(3), keep(count=2),
+                                                 NOW)
+        self.assertEqual(['s01', 's02'], ids(deleted))
+
+    def test_its_time_is_the_next_runs_for_a_rule_of_days(self):
+        # Kept for 2 days from the run on the 5th: the 3rd and 4th.
+        deleted = retention.to_delete_after_next(
+            daily(4), keep(days=2), datetime.datetime(2026, 3, 5, 2,
+                                                      tzinfo=UTC))
+        self.assertEqual(['s01', 's02'], ids(deleted))

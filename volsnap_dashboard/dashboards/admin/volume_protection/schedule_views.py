@@ -17,9 +17,7 @@ from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
 from volsnap_dashboard.dashboards.schedules import views as project_views
 from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard import policy
-
-ALL_SCHEDULED = dict(project_views.SCHEDULED, all_tenants=True)
-
+from volsnap_dashboard.protection.schedule import codec
 
 def attention_first(rows):
     """Failing, authorization lost, invalid and overdue schedules first
@@ -48,7 +46,8 @@ class AdminSchedulesTab(project_views.SchedulesTab):
         marker = prev_marker or self.request.GET.get(
             admin_tables.MARKER_PARAM)
         volumes = list(cinder.volume_list(
-            self.request, search_opts=dict(ALL_SCHEDULED),
+            self.request,
+            search_opts=codec.scheduled_volumes_filter(all_tenants=True),
             limit=page_size + 1, marker=marker or None,
             sort='id:desc' if prev_marker else 'id:asc'))
         more = len(volumes) > page_size

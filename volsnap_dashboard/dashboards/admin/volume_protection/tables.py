@@ -6,6 +6,7 @@ from horizon import exceptions
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.common import tables as common_tables
@@ -13,7 +14,6 @@ from volsnap_dashboard.dashboards.groups import marks as group_marks
 from volsnap_dashboard.dashboards.snapshots import tables as project_tables
 from volsnap_dashboard import policy
 
-PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
 #: Group snapshots of every project (Cinder lists only the admin's own
 #: without it).
 ALL_PROJECTS = {'all_tenants': True}
@@ -22,7 +22,7 @@ STUCK_STATUSES = ('error_deleting', 'deleting', 'creating')
 
 
 def project_id(snapshot):
-    return getattr(snapshot, PROJECT_ATTR, None)
+    return cinder_facts.snapshot_project(snapshot)
 
 
 def project_name(snapshot):

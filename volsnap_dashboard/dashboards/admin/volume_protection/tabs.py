@@ -19,8 +19,8 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.common import statuses
-from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
+from volsnap_dashboard.protection.schedule import codec
 
 TOP_PROJECTS = 5
 
@@ -120,9 +120,8 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
         volumes = []
         try:
             for start in range(0, len(ids), step):
-                search_opts = dict(schedule_marks.SCHEDULED_VOLUMES,
-                                   all_tenants=True,
-                                   id=ids[start:start + step])
+                search_opts = codec.scheduled_volumes_filter(
+                    all_tenants=True, id=ids[start:start + step])
                 volumes.extend(cinder.volume_list(self.request,
                                                   search_opts=search_opts))
         except errors.VolsnapAPIError:

@@ -10,6 +10,7 @@ from horizon import messages
 from horizon.utils import filters as horizon_filters
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
@@ -34,7 +35,8 @@ def snapshot_time(snapshot):
 
 class RevertForm(forms.SelfHandlingForm):
     confirm_name = django_forms.CharField(
-        max_length=255, label=_("Type the volume's name to confirm"),
+        max_length=cinder_facts.TEXT_LIMIT,
+        label=_("Type the volume's name to confirm"),
         strip=False)
 
     def __init__(self, request, *args, plugin=None, snapshot=None,

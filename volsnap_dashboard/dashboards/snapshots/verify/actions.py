@@ -9,11 +9,12 @@ from horizon import exceptions
 from horizon import tables
 from openstack_dashboard import policy as dashboard_policy
 
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.snapshots.verify import (
     api as verifications_api)
-from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
 
@@ -23,8 +24,8 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
     name = 'verify'
     icon = 'check'
     policy_rules = policy.VERIFY
-    policy_target_attrs = (('project_id', 'os-extended-snapshot-attributes:'
-                                          'project_id'),)
+    policy_target_attrs = (('project_id',
+                            cinder_facts.SNAPSHOT_PROJECT_ATTR),)
     help_text = _("The scheduler restores the snapshot to a temporary "
                   "volume, records whether Cinder made it available, and "
                   "deletes that volume.")
@@ -50,7 +51,7 @@ class VerifySnapshot(policy.CachedPolicyActionMixin,
             return True
         return (snapshot.status == 'available' and
                 not verification.state_of(snapshot).blocks_a_request(
-                    verify_marks.now()))
+                    times.now()))
 
     def update(self, request, snapshot):
         if not keystone.scheduling_configured():

@@ -10,29 +10,24 @@ whatever fails after it was created deletes it again, so no trust is
 left behind by a request that was not written.
 """
 
-import datetime
 import logging
 
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
 LOG = logging.getLogger(__name__)
 
-PROJECT_ATTR = 'os-extended-snapshot-attributes:project_id'
-
-
-def _now():
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0)
 
 
 def _checked(request, snapshot):
     """``snapshot`` if it can be verified for this user now."""
-    owner = getattr(snapshot, PROJECT_ATTR, None)
+    owner = cinder_facts.snapshot_project(snapshot)
     if owner and owner != request.user.project_id:
         # The trust could only act in the user's current project.
         raise errors.Forbidden(_("Only snapshots of your current project "
@@ -40,7 +35,7 @@ def _checked(request, snapshot):
     if snapshot.status != 'available':
         raise errors.Conflict(_("Only available snapshots can be verified "
                                 "(this one is %s).") % snapshot.status)
-    if verification.state_of(snapshot).blocks_a_request(_now()):
+    if verification.state_of(snapshot).blocks_a_request(times.now()):
         raise errors.Conflict(_("A verification of this snapshot is "
                                 "already under way."))
     return snapshot
@@ -65,7 +60,7 @@ def request(request, snapshot_id):
     Keystone or Cinder refuse; nothing is left behind on failure.
     """
     snapshot = _checked(request, cinder.snapshot_get(request, snapshot_id))
-    now = _now()
+    now = times.now().replace(microsecond=0)
     trust_id = keystone.trust_create(
         request, expires_at=now + verification.TRUST_LIFETIME)
     keystone.write_with_trust(

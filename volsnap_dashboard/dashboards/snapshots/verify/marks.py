@@ -25,14 +25,10 @@ STALLED_REASON = _(
     "removed). Verify the snapshot again.")
 
 
-def now():
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
 def pending(snapshot):
     """True while a verification is asked for or under way: the row
     refreshes itself until the outcome is there (not once stalled)."""
-    return verification.state_of(snapshot).blocks_a_request(now())
+    return verification.state_of(snapshot).blocks_a_request(times.now())
 
 
 def _utc(moment):
@@ -45,7 +41,7 @@ def ended(state, at=None):
     moment = times.parse_iso(state.verified_at)
     if state.outcome is None or moment is None:
         return None
-    at = at or now()
+    at = at or times.now()
     recent = at - moment < datetime.timedelta(minutes=1)
     age = timesince.timesince(moment, at)
     if state.outcome == verification.OK:
@@ -66,7 +62,7 @@ def verification_mark(snapshot, at=None):
     """The Snapshots tab's cell: a pending verification first, else how
     the last one ended; None (shown as "-") if never verified."""
     state = verification.state_of(snapshot)
-    if state.stalled(at or now()):
+    if state.stalled(at or times.now()):
         return format_html(
             '<span class="volsnap-verify-failed" title="{}">{}</span>',
             STALLED_REASON, _("Verification stalled"))

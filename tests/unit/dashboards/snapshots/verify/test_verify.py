@@ -25,7 +25,7 @@ VERIFY = 'protected_snapshots__verify'
 
 
 def ago(**delta):
-    return verification.iso(datetime.datetime.now(UTC) -
+    return times.format_utc(datetime.datetime.now(UTC) -
                             datetime.timedelta(**delta))
 
 
