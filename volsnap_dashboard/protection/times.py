@@ -41,6 +41,15 @@ def format_utc(moment):
     return moment.astimezone(UTC).strftime(_UTC_FORMAT)
 
 
+def utc_label(moment):
+    """An aware datetime as a person reads it in UTC, to the minute
+    ("2026-12-06 02:00 UTC"): the hover text beside a time the panels
+    show in the user's zone."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError('moment must be an aware datetime')
+    return moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M UTC')
+
+
 def read_iso(text):
     """ISO 8601 ``text`` as it says it: naive when it names no zone, a
     ``Z`` read as UTC; ValueError if it is not ISO 8601."""

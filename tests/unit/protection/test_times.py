@@ -79,3 +79,15 @@ class ParseUtcTests(SimpleTestCase):
             with self.subTest(text=text), self.assertRaises(ValueError):
                 times.parse_utc(text)
 
+
+
+class UtcLabelTests(SimpleTestCase):
+    """The hover text every panel shows beside a time in the user's zone."""
+
+    def test_a_zoned_time_reads_in_utc_to_the_minute(self):
+        moment = datetime.datetime(2026, 3, 29, 3, 0, 41, tzinfo=BERLIN)
+        self.assertEqual('2026-03-29 01:00 UTC', times.utc_label(moment))
+
+    def test_a_time_without_zone_is_refused(self):
+        with self.assertRaises(ValueError):
+            times.utc_label(datetime.datetime(2026, 3, 29, 3, 0))

@@ -93,7 +93,7 @@ def size_text(orphan):
 def age_html(orphan):
     if orphan.created is None:
         return '-'
-    utc = orphan.created.strftime('%Y-%m-%d %H:%M UTC')
+    utc = times.utc_label(orphan.created)
     return format_html('<span title="{}">{}</span>', utc, timesince.timesince(
         orphan.created, times.now(), depth=1))
 

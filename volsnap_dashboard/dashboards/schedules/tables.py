@@ -73,15 +73,11 @@ def in_zone(moment, zone):
     return moment.astimezone(zone).strftime(TIME_FORMAT)
 
 
-def in_utc(moment):
-    return moment.astimezone(datetime.timezone.utc).strftime(TIME_FORMAT)
-
-
 def time_html(moment, zone, extra=''):
     """A time in ``zone`` with UTC in its title; ``extra`` follows it."""
     if moment is None:
         return extra or '-'
-    return format_html('<span title="{}">{}</span>{}', in_utc(moment),
+    return format_html('<span title="{}">{}</span>{}', times.utc_label(moment),
                        in_zone(moment, zone), extra)
 
 

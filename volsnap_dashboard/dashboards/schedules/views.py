@@ -179,7 +179,7 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
             context['failures'] = row.last.failures
         context['next_runs'] = [
             {'local': schedule_tables.in_zone(run, zone),
-             'utc': schedule_tables.in_utc(run)}
+             'utc': times.utc_label(run)}
             for run in schedule_rows.next_runs(
                 row.schedule, times.now(), NEXT_RUNS)]
         context['history'] = _history(row, zone)

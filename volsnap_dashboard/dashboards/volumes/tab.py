@@ -7,7 +7,6 @@ sees them in Cinder's own volume list as well), marked "Temporary
 (verification)" and without actions: they are never the user's to
 protect, and are deleted automatically."""
 
-import datetime
 
 from django.urls import reverse
 from django.utils import formats
@@ -205,10 +204,8 @@ def next_run(volume):
     run = volume.protection.next_run
     if run is None:
         return '-'
-    utc = run.astimezone(datetime.timezone.utc)
     return format_html(
-        '<span title="{}">{}</span>',
-        formats.date_format(utc, 'Y-m-d H:i') + ' UTC',
+        '<span title="{}">{}</span>', times.utc_label(run),
         formats.date_format(timezone.localtime(run), 'Y-m-d H:i T'))
 
 

@@ -31,10 +31,6 @@ def pending(snapshot):
     return verification.state_of(snapshot).blocks_a_request(times.now())
 
 
-def _utc(moment):
-    return moment.strftime('%Y-%m-%d %H:%M:%S UTC')
-
-
 def ended(state, at=None):
     """How the last verification ended, in words, with its time (or
     Cinder's reason for a failure) on hover; None if none ended."""
@@ -48,13 +44,13 @@ def ended(state, at=None):
         text = _("Verified just now") if recent else \
             _("Verified %s ago") % age
         return format_html('<span class="volsnap-verified" title="{}">{}'
-                           '</span>', _utc(moment), text)
+                           '</span>', times.utc_label(moment), text)
     reason = state.reason or _("no reason recorded")
     text = _("Verification failed just now") if recent else \
         _("Verification failed %s ago") % age
     return format_html(
         '<span class="volsnap-verify-failed" title="{}">{}</span>',
-        _("%(time)s: %(reason)s") % {'time': _utc(moment),
+        _("%(time)s: %(reason)s") % {'time': times.utc_label(moment),
                                      'reason': reason}, text)
 
 
