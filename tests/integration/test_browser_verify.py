@@ -58,7 +58,7 @@ def test_verify_then_the_row_follows_to_verified(browser,  # noqa: F811
             expect(row).to_contain_text('Verified', timeout=60000)
             expect(row).not_to_have_class(re.compile(r'\bwarning\b'))
             expect(row.locator('.volsnap-verified')).to_have_attribute(
-                'title', re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$'))
+                'title', re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d UTC$'))
             page.screenshot(path=SCREENSHOT)
             devcloud.until_gone(demo.volumes, temporary.id)
         finally:
