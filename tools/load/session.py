@@ -205,8 +205,13 @@ class LoadSession:
 
         def post_again():
             page = self.web.post(PROTECT, form)
-            return (page.has_message('already submitted', ('warning',)),
-                    page, self.snapshots_named(name))
+            refused = page.has_message('already submitted', ('warning',))
+            if not refused and page.unavailable:
+                # The form could not check its volumes while Cinder was
+                # down: no verdict on the token yet.
+                raise Retry('replay while Cinder is unavailable: %s'
+                            % page.errors())
+            return refused, page, self.snapshots_named(name)
         try:
             refused, page, found = self.attempt('replay', post_again,
                                                 attempts=6)
