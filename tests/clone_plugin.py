@@ -4,7 +4,10 @@ volume made from it), restored by cloning the clone, and a protection is
 deleted with its clone. No Cinder snapshot is made or read, so code that
 works with it assumes nothing of snapshots."""
 
+import contextlib
 import os
+
+from django.test.utils import override_settings
 
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
@@ -172,3 +175,15 @@ def registry_of_clones(add_cleanup):
     cleanups run."""
     entry_points.install(ENTRY_POINTS, add_cleanup)
     return registry.Registry([PROVIDERS])
+
+
+@contextlib.contextmanager
+def chosen(add_cleanup, provider_id=PROVIDER_ID):
+    """Settings where the clone provider's file is read after the
+    package's own and the operator chooses ``provider_id``; yields the
+    registry they load."""
+    entry_points.install(ENTRY_POINTS, add_cleanup)
+    with override_settings(VOLSNAP_PROVIDER_DIRS=[PROVIDERS],
+                           VOLSNAP_PROVIDER_ID=provider_id):
+        yield registry.get_registry(reload=True)
+    registry.get_registry(reload=True)

@@ -389,8 +389,17 @@ class RegistryHookTests(SimpleTestCase):
                       'cannot render', problems[0])
         self.assertIn('property "placement"', problems[0])
 
-    def test_first_renderable_plugin_is_chosen(self):
+    def test_an_unrenderable_choice_is_not_replaced_by_the_next(self):
+        # The scheduler runs the registry's choice: schedules made with
+        # another plugin's options would run with the wrong plugin.
         fake = self._registry_of(ObjectOptionPlugin, plugins.CopiesPlugin)
+        with mock.patch.object(registry, 'get_registry', return_value=fake):
+            self.assertIsInstance(registry.volume_plugin(),
+                                  ObjectOptionPlugin)
+            self.assertIsNone(plugin_choice.volume_plugin())
+
+    def test_a_renderable_choice_is_used(self):
+        fake = self._registry_of(plugins.CopiesPlugin, ObjectOptionPlugin)
         with mock.patch.object(registry, 'get_registry', return_value=fake):
             self.assertIsInstance(plugin_choice.volume_plugin(),
                                   plugins.CopiesPlugin)

@@ -14,6 +14,8 @@ entry points of the ``volsnap_dashboard.protections`` group. The package's
 own ``providers/`` folder is read first, then each folder of the
 ``VOLSNAP_PROVIDER_DIRS`` setting. A bad file never stops the others: its
 problem is logged and kept in ``Registry.problems`` for the panels to show.
+The first enabled provider that protects volumes is the one used, unless
+``VOLSNAP_PROVIDER_ID`` names another (``volume_plugin``).
 """
 
 import collections
@@ -206,6 +208,36 @@ def get_registry(reload=False):
 VOLUME = 'OS::Cinder::Volume'
 
 
+def chosen_provider_id():
+    """The provider the operator chose for volumes (Horizon's
+    ``VOLSNAP_PROVIDER_ID``, the scheduler's ``provider_id``), or None:
+    the first enabled provider that protects volumes."""
+    return (getattr(settings, 'VOLSNAP_PROVIDER_ID', None) or '').strip() \
+        or None
+
+
 def volume_plugin():
-    """The plugin the panels use to protect Cinder volumes, or None."""
-    return get_registry().plugin_for(VOLUME)
+    """The plugin that protects Cinder volumes, or None: the one choice
+    the panels and the scheduler both make."""
+    return get_registry().plugin_for(VOLUME, chosen_provider_id())
+
+
+def volume_problems():
+    """The registry's problems, and why the chosen provider protects no
+    volumes when it does not."""
+    loaded = get_registry()
+    found = list(loaded.problems)
+    wanted = chosen_provider_id()
+    if wanted is None or loaded.plugin_for(VOLUME, wanted) is not None:
+        return found
+    provider = loaded.providers.get(wanted)
+    if provider is None:
+        reason = _('no provider file defines it')
+    elif not provider.enabled:
+        reason = _('its provider file disables it')
+    else:
+        reason = _('it has no plugin for Cinder volumes')
+    message = _('The protection provider chosen for volumes (%(id)s) '
+                'cannot be used: %(reason)s.') % {'id': wanted,
+                                                  'reason': reason}
+    return found + [message]

@@ -50,14 +50,22 @@ def parser():
     return result
 
 
+def django_settings(config):
+    """The Django settings the protection registry reads, from the
+    scheduler's: the same settings as the panels', so both choose the
+    same plugin."""
+    return {'USE_I18N': True,
+            'VOLSNAP_PROVIDER_DIRS': list(config.provider_dirs),
+            'VOLSNAP_PROVIDER_ID': config.provider_id}
+
+
 def setup_django(config):
     """The protection plugins use Django's settings and translations;
     the scheduler needs no more of Django (and nothing of Horizon)."""
     import django
     from django.conf import settings
     if not settings.configured:
-        settings.configure(USE_I18N=True,
-                           VOLSNAP_PROVIDER_DIRS=list(config.provider_dirs))
+        settings.configure(**django_settings(config))
         django.setup()
 
 
@@ -92,7 +100,7 @@ def main(argv=None):
     plugin = registry.volume_plugin()
     if plugin is None:
         LOG.error("no enabled protection provider protects Cinder volumes: "
-                  "%s", '; '.join(map(str, registry.get_registry().problems))
+                  "%s", '; '.join(map(str, registry.volume_problems()))
                   or 'none configured')
         return 2
     stopper = service.Stopper().install()

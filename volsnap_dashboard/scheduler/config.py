@@ -44,6 +44,9 @@ class Config:
     partitioned: bool = False
     member_id: str = ''
     provider_dirs: tuple = ()
+    # The provider whose volume plugin runs the schedules; '': the first
+    # enabled one (the panels' VOLSNAP_PROVIDER_ID must agree).
+    provider_id: str = ''
 
     @property
     def coordination_url(self):
@@ -57,6 +60,7 @@ class Config:
 _STRING_KEYS = ('keystone_url', 'username', 'password_file', 'user_domain',
                 'project_name', 'project_domain', 'region', 'interface',
                 'state_dir', 'backend_url', 'member_id', 'provider_dirs',
+                'provider_id',
                 'sweep_interval', 'min_interval', 'wait_timeout',
                 'wait_interval', 'partitioned', 'verify_timeout')
 
@@ -135,7 +139,8 @@ def load(path=None, environ=None):
         'password': _read_password(values['password_file'].strip()),
     }
     for key in ('user_domain', 'project_name', 'project_domain',
-                'interface', 'state_dir', 'backend_url', 'member_id'):
+                'interface', 'state_dir', 'backend_url', 'member_id',
+                'provider_id'):
         if values.get(key, '').strip():
             kwargs[key] = values[key].strip()
     if values.get('region', '').strip():

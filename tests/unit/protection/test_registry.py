@@ -9,6 +9,7 @@ from django.test.utils import override_settings
 
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import registry
+from tests import clone_plugin
 from tests import entry_points
 from tests import plugins
 
@@ -139,3 +140,38 @@ class RegistryTests(SimpleTestCase):
             loaded = registry.get_registry()
             self.assertIn('p-copies', loaded.providers)
         self.assertNotIn('p-copies', registry.get_registry().providers)
+
+
+class ChosenProviderTests(SimpleTestCase):
+    """The operator names the provider whose plugin protects volumes
+    (VOLSNAP_PROVIDER_ID); without a name, the first enabled one."""
+
+    def test_without_a_choice_the_first_enabled_provider_is_used(self):
+        with clone_plugin.chosen(self.addCleanup, provider_id=None):
+            self.assertIsInstance(
+                registry.volume_plugin(),
+                cinder_snapshot.CinderSnapshotProtectionPlugin)
+            self.assertEqual([], registry.volume_problems())
+
+    def test_the_chosen_provider_is_used_though_read_after_another(self):
+        with clone_plugin.chosen(self.addCleanup):
+            self.assertIsInstance(registry.volume_plugin(),
+                                  clone_plugin.VolumeClonePlugin)
+            self.assertEqual([], registry.volume_problems())
+
+    def test_an_unknown_provider_is_reported_not_replaced(self):
+        with clone_plugin.chosen(self.addCleanup, provider_id='nope'):
+            self.assertIsNone(registry.volume_plugin())
+            self.assertEqual(
+                ['The protection provider chosen for volumes (nope) cannot '
+                 'be used: no provider file defines it.'],
+                [str(problem) for problem in registry.volume_problems()])
+
+    def test_a_disabled_provider_is_reported(self):
+        cinder_id = registry.Registry(
+            [registry.PACKAGE_PROVIDERS]).enabled_providers()[0].id
+        with clone_plugin.chosen(self.addCleanup, provider_id=cinder_id):
+            registry.get_registry().providers[cinder_id].enabled = False
+            self.assertIsNone(registry.volume_plugin())
+            [problem] = registry.volume_problems()
+        self.assertIn('its provider file disables it', str(problem))

@@ -3,7 +3,13 @@
 import datetime
 
 import pytest
+from django.test.utils import override_settings
 
+from tests import clone_plugin
+from tests import entry_points
+from tests.unit.scheduler import test_plugin_contract
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard.scheduler import cli
 from volsnap_dashboard.scheduler import config
 
 
@@ -98,3 +104,29 @@ def test_an_empty_password_file_is_refused(tmp_path):
             'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
             'VOLSNAP_SCHEDULER_USERNAME': 'svc',
             'VOLSNAP_SCHEDULER_PASSWORD_FILE': str(empty)})
+
+
+def test_provider_id_chooses_the_plugin_as_the_panels_setting_does(
+        tmp_path, password_file, request):
+    path = write_ini(tmp_path, '[scheduler]\nkeystone_url = http://a/v3\n'
+                     'username = u\npassword_file = %s\nprovider_dirs = %s\n'
+                     'provider_id = %s\n' % (password_file,
+                                             clone_plugin.PROVIDERS,
+                                             clone_plugin.PROVIDER_ID))
+    django_settings = cli.django_settings(config.load(path, environ={}))
+    assert django_settings['VOLSNAP_PROVIDER_ID'] == clone_plugin.PROVIDER_ID
+    entry_points.install(clone_plugin.ENTRY_POINTS,
+                         test_plugin_contract.finalizer(request))
+    with override_settings(**django_settings):
+        assert isinstance(registry.volume_plugin(),
+                          clone_plugin.VolumeClonePlugin)
+    registry.get_registry(reload=True)
+
+
+def test_without_provider_id_the_first_enabled_provider_is_used(
+        password_file):
+    settings = config.load(environ={
+        'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+        'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+        'VOLSNAP_SCHEDULER_PASSWORD_FILE': password_file})
+    assert cli.django_settings(settings)['VOLSNAP_PROVIDER_ID'] == ''

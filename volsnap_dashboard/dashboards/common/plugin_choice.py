@@ -1,8 +1,8 @@
 """The protection plugin the panels use for Cinder volumes.
 
-The registry knows every enabled plugin; only the panels know which
-schemas they can render as forms, so the choice is made here: the first
-enabled plugin for volumes whose schemas render.
+The registry chooses the plugin (``registry.volume_plugin``, as the
+scheduler does); only the panels know which schemas they can render as
+forms, so a chosen plugin they cannot render leaves them without one.
 """
 
 import logging
@@ -29,16 +29,18 @@ def _renders(plugin):
 
 
 def volume_plugin():
-    """The plugin that protects Cinder volumes in the panels, or None."""
-    for plugin in registry.get_registry().plugins_for(registry.VOLUME):
-        if _renders(plugin):
-            return plugin
-    return None
+    """The plugin that protects Cinder volumes in the panels, or None:
+    the registry's choice, which the scheduler makes too, if its schemas
+    render (never another plugin than the scheduler runs)."""
+    plugin = registry.volume_plugin()
+    if plugin is None or not _renders(plugin):
+        return None
+    return plugin
 
 
 def problems():
     """What the panels could not use, as messages for administrators."""
-    found = list(registry.get_registry().problems)
+    found = registry.volume_problems()
     for plugin in registry.get_registry().plugins_for(registry.VOLUME):
         try:
             schema_forms.check_renderable(plugin)
