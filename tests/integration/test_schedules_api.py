@@ -154,8 +154,9 @@ def test_delete_with_snapshots(demo_request, demo_volume):
     for snapshot in (tagged, manual):
         devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
-    assert schedules_api.delete(demo_request, demo_volume.id, schedule.id,
-                                keep_snapshots=False).snapshots_deleted == 1
+    outcome = schedules_api.delete(demo_request, demo_volume.id, schedule.id,
+                                   keep_protections=False)
+    assert outcome.protections_deleted == 1
     devcloud.until_gone(demo.volume_snapshots, tagged.id)
     assert demo.volume_snapshots.get(manual.id).status == 'available'
 

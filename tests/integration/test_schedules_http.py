@@ -44,7 +44,7 @@ def schedule(demo_client, demo_volume):
     demo = devcloud.cinder_as('demo')
     if any(found.id == made.id for found in current(demo_volume.id)):
         schedules_api.delete(request, demo_volume.id, made.id,
-                             keep_snapshots=False)
+                             keep_protections=False)
     for snapshot in test_scheduler.snapshots_of(demo, demo_volume.id):
         devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
 

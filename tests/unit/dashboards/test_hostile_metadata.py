@@ -144,9 +144,9 @@ class ProjectPagesTests(Checks, helpers.TestCase):
             res, lambda row: row.protection.state)
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of']})
+                           schedules_api: ['protections_of']})
     def test_schedule_pages(self):
-        self.mock_snapshots_of.return_value = []
+        self.mock_protections_of.return_value = []
         for name, metadata in cases():
             self.mock_volume_get.return_value = volume(
                 HOSTILE_ID, 'hostile', metadata)

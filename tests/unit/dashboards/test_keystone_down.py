@@ -55,11 +55,11 @@ class ScheduleFormTests(helpers.TestCase):
         volume = tab_tests.volume_with(tab_tests.healthy(
             project_id=fixtures.PROJECT_ID))
         self.mock_volume_get.return_value = volume
-        self.mock_snapshots_of.return_value = []
+        self.mock_protections_of.return_value = []
         return volume
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['protections_of'],
                            keystone: KEYSTONE_CALLS})
     def test_detail_page_needs_no_keystone(self):
         self.found()
@@ -69,7 +69,7 @@ class ScheduleFormTests(helpers.TestCase):
         self.assertNotContains(response, UNAVAILABLE)
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['protections_of'],
                            keystone: KEYSTONE_CALLS})
     def test_take_over_says_so_and_keeps_the_schedule(self):
         self.found()
@@ -85,7 +85,7 @@ class ScheduleFormTests(helpers.TestCase):
         save.assert_not_called()
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['protections_of'],
                            keystone: KEYSTONE_CALLS})
     def test_delete_removes_the_schedule_and_leaves_the_trust(self):
         # Only its trustor may delete the trust, and it acts on nothing
@@ -109,12 +109,12 @@ class ScheduleFormTests(helpers.TestCase):
 class AdminScheduleTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['admin_snapshots_of'],
+                           schedules_api: ['admin_protections_of'],
                            keystone: KEYSTONE_CALLS})
     def test_admin_detail_page_needs_no_keystone(self):
         self.mock_volume_get.return_value = tab_tests.volume_with(
             tab_tests.healthy())
-        self.mock_admin_snapshots_of.return_value = []
+        self.mock_admin_protections_of.return_value = []
         keystone_down(self)
         response = self.client.get(reverse(
             'horizon:admin:volume_protection:schedule_detail',

@@ -1,7 +1,8 @@
 """The panels with a second protection plugin (volume clones,
 tests/clone_plugin.py) as the one that protects volumes: the Protect and
-Restore forms are its schemas' forms and call it, Delete calls it, and a
-schedule's options are its options, with the API layer mocked."""
+Restore forms are its schemas' forms and call it, Delete calls it, a
+schedule's options are its options and a schedule's protections are its
+clones, with the API layer (or the Cinder client) mocked."""
 
 from unittest import mock
 
@@ -13,10 +14,14 @@ from tests.unit import fixtures
 from tests.unit.dashboards.snapshots import test_forms
 from tests.unit.dashboards.snapshots import (
     test_table_actions as table_actions)
+from tests.unit.dashboards.schedules import test_tables as schedule_tests
+from tests.unit.dashboards.schedules import test_trusts as trust_tests
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import workflows
 from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection.schedule import codec
 
 
 class ClonesTestCase(helpers.TestCase):
@@ -106,3 +111,67 @@ class ScheduleOptionsTests(ClonesTestCase):
         self.assertEqual(['description'], list(schema['properties']))
         self.assertEqual({'description': 'nightly'},
                          schedules_api.options_of({'description': 'nightly'}))
+
+
+def clone(clone_id, name, schedule_id=schedule_tests.SID):
+    volume = fixtures.volume(clone_id, name)
+    volume.metadata = {clone_plugin.CLONE_KEY: '1',
+                       clone_plugin.CLONE_OF_KEY: schedule_tests.VOLUME_ID,
+                       codec.SNAPSHOT_SCHEDULE_KEY: schedule_id}
+    volume.created_at = '2026-03-10T02:00:00.000000'
+    return volume
+
+
+CLONES = [clone('0c0c0c0c-0000-4000-8000-000000000001', 'db-clone-1'),
+          clone('0c0c0c0c-0000-4000-8000-000000000002', 'db-clone-2')]
+
+
+class ScheduleProtectionsTests(ClonesTestCase):
+    """A schedule's page lists its clones and deleting the schedule with
+    what it holds deletes them, through the plugin, on a mocked client."""
+
+    def setUp(self):
+        super().setUp()
+        schedule = schedule_tests.healthy()
+        self.client_of_cinder = mock.Mock()
+        self.client_of_cinder.volumes.list.return_value = CLONES
+        self.client_of_cinder.volumes.get.side_effect = \
+            {volume.id: volume for volume in CLONES}.get
+        for target, name, value in (
+                (cinder, 'cinderclient', self.client_of_cinder),
+                (cinder, 'volume_get', schedule_tests.volume_with(schedule)),
+                (keystone, 'trust_get', trust_tests.trust(
+                    trustor_user_id=schedule_tests.USER_ID,
+                    project_id=schedule.project_id)),
+                (keystone, 'trust_delete', None),
+                (keystone, 'scheduler_user_id', trust_tests.SCHEDULER),
+                (schedules_api, '_remove', None)):
+            patcher = mock.patch.object(target, name, return_value=value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def test_a_schedules_page_lists_its_clones(self):
+        res = self.client.get(schedule_tests.detail_url())
+        self.assertContains(res, 'db-clone-1')
+        self.assertContains(res, 'db-clone-2')
+        [call] = self.client_of_cinder.volumes.list.call_args_list
+        self.assertEqual(
+            {clone_plugin.CLONE_KEY: '1',
+             clone_plugin.CLONE_OF_KEY: schedule_tests.VOLUME_ID,
+             codec.SNAPSHOT_SCHEDULE_KEY: schedule_tests.SID},
+            call.kwargs['search_opts']['metadata'])
+        self.assertFalse(self.client_of_cinder.volume_snapshots.mock_calls)
+
+    def test_deleting_a_schedule_with_its_clones_deletes_them(self):
+        url = schedule_tests.detail_url('delete_schedule')
+        self.assertContains(self.client.get(url),
+                            'Delete the 2 snapshots it holds')
+        res = self.client.post(url, {'snapshots': 'delete'})
+        self.assertNoFormErrors(res)
+        self.assertEqual(
+            [volume.id for volume in CLONES],
+            [call.args[0].id for call in
+             self.client_of_cinder.volumes.delete.call_args_list])
+        self.assertIn('Deleted the schedule and 2 snapshots.',
+                      [str(m) for m in res.wsgi_request._messages])
+        self.assertFalse(self.client_of_cinder.volume_snapshots.mock_calls)

@@ -36,10 +36,11 @@ LOG = logging.getLogger(__name__)
 
 @dataclasses.dataclass
 class Outcome:
-    """What deleting or taking over a schedule did: the snapshots deleted
-    with it, and whether the trust it ran with remains (Keystone did not
-    let the user delete it, or it was not proved the schedule's)."""
-    snapshots_deleted: int = 0
+    """What deleting or taking over a schedule did: the protections
+    deleted with it, and whether the trust it ran with remains (Keystone
+    did not let the user delete it, or it was not proved the
+    schedule's)."""
+    protections_deleted: int = 0
     trust_left: bool = False
     #: The schedule as saved (a take-over's), else None.
     schedule: object = None
@@ -70,10 +71,19 @@ def _request_run(request, volume, schedule_id, at):
     store.request_run(cinder.cinderclient(request), volume, schedule_id, at)
 
 
+def _plugin():
+    """The panels' plugin for volumes; an error if there is none."""
+    plugin = plugin_choice.volume_plugin()
+    if plugin is None:
+        raise errors.VolsnapAPIError(_("No protection provider is enabled "
+                                       "for volumes."))
+    return plugin
+
+
 @cinder.cinder_call
-def _snapshots_of(request, schedule, all_projects=False):
-    return store.snapshots_of(cinder.cinderclient(request), schedule,
-                              all_projects=all_projects)
+def _protections_of(request, schedule, all_projects=False):
+    return store.protections_of(_plugin(), cinder.cinderclient(request),
+                                schedule, all_projects=all_projects)
 
 
 def _volume(request, volume_id):
@@ -154,10 +164,7 @@ def options_of(options):
     """The panels' plugin's options, checked by its schema; the name of
     what a run makes is left out, since each run names it from the
     template (the plugin's ``name_option``)."""
-    plugin = plugin_choice.volume_plugin()
-    if plugin is None:
-        raise errors.VolsnapAPIError(_("No protection provider is enabled "
-                                       "for volumes."))
+    plugin = _plugin()
     given = dict(options or {})
     if plugin.name_option:
         given[plugin.name_option] = naming.DEFAULT_TEMPLATE
@@ -224,10 +231,11 @@ def find(request, volume_id, schedule_id):
                   request.user.project_id)
 
 
-def snapshots_of(request, schedule, all_projects=False):
-    """The snapshots a schedule (or an Invalid one) made (one listing;
+def protections_of(request, schedule, all_projects=False):
+    """The protections (protection.base.Protection) a schedule (or an
+    Invalid one) made, through the panels' plugin (one listing;
     ``all_projects`` for an administrator's look at another project)."""
-    return _snapshots_of(request, schedule, all_projects)
+    return _protections_of(request, schedule, all_projects)
 
 
 def create(request, volume_id, when, options, name_template, retention,
@@ -338,33 +346,32 @@ def run_now(request, volume_id, schedule_id):
     return schedule
 
 
-def delete(request, volume_id, schedule_id, keep_snapshots=True):
+def delete(request, volume_id, schedule_id, keep_protections=True):
     """Delete a schedule (also one that cannot be read) and its trust
-    where Keystone lets the user; its snapshots too unless
-    ``keep_snapshots``. Returns an Outcome."""
+    where Keystone lets the user; its protections too unless
+    ``keep_protections``. Returns an Outcome."""
     volume, found = _find(request, volume_id, schedule_id)
-    snapshots = () if keep_snapshots else _snapshots_of(request, found)
-    deleted = _delete(request, volume, found, snapshots)
+    protections = () if keep_protections else _protections_of(request,
+                                                              found)
+    deleted = _delete(request, volume, found, protections)
     trust_left = isinstance(found, model.Schedule) and bool(
         found.trust_id) and not _drop_proved_trust(
             request, request.user.project_id, found)
-    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)
+    return Outcome(protections_deleted=deleted, trust_left=trust_left)
 
 
-def _delete(request, volume, found, snapshots):
-    """Delete ``snapshots``, then the schedule ``found`` from ``volume``;
-    how many snapshots were deleted."""
+def _delete(request, volume, found, protections):
+    """Delete ``protections`` through the panels' plugin, then the
+    schedule ``found`` from ``volume``; how many protections were
+    deleted."""
     deleted = 0
-    if snapshots:
-        plugin = plugin_choice.volume_plugin()
-        if plugin is None:
-            raise errors.VolsnapAPIError(_("No protection provider is "
-                                           "enabled for volumes."))
-        for snapshot in snapshots:
-            if cinder.snapshot_delete(request, plugin, snapshot.id):
+    if protections:
+        plugin = _plugin()
+        for protection in protections:
+            if cinder.snapshot_delete(request, plugin, protection.id):
                 deleted += 1
     _remove(request, volume, found.id)
-    LOG.info("Schedule %s deleted from volume %s (%d snapshots deleted)",
+    LOG.info("Schedule %s deleted from volume %s (%d protections deleted)",
              found.id, volume.id, deleted)
     return deleted
 
@@ -391,13 +398,15 @@ def admin_pause(request, volume_id, schedule_id):
     return schedule
 
 
-def admin_snapshots_of(request, volume, schedule):
-    """The snapshots ``schedule`` (or an Invalid one) made of ``volume``,
-    in the volume's current project only: a volume transferred without
-    its snapshots left them in a project the schedule is not of."""
+def admin_protections_of(request, volume, schedule):
+    """The protections ``schedule`` (or an Invalid one) made of
+    ``volume``, in the volume's current project only: a volume transferred
+    without its protections left them in a project the schedule is not
+    of."""
     project = cinder_facts.volume_project(volume)
-    return [snapshot for snapshot in _snapshots_of(request, schedule, True)
-            if project and cinder_facts.snapshot_project(snapshot) == project]
+    return [protection for protection
+            in _protections_of(request, schedule, True)
+            if project and protection.project_id == project]
 
 
 def _drop_proved_trust(request, project_id, schedule):
@@ -424,17 +433,17 @@ def _proved_schedules(request, project_id, schedule):
             and trust.trustee_user_id == scheduler)
 
 
-def admin_delete(request, volume_id, schedule_id, keep_snapshots=True):
+def admin_delete(request, volume_id, schedule_id, keep_protections=True):
     """Delete a schedule of any project's volume: its metadata, its
-    snapshots in the volume's project unless ``keep_snapshots``, and its
+    protections in the volume's project unless ``keep_protections``, and its
     trust only where it is proved the schedule's (its owner's, to the
     scheduler, in the volume's project). Returns an Outcome."""
     volume, found = admin_find(request, volume_id, schedule_id,
                                checked=False)
-    snapshots = () if keep_snapshots else admin_snapshots_of(
+    protections = () if keep_protections else admin_protections_of(
         request, volume, found)
-    deleted = _delete(request, volume, found, snapshots)
+    deleted = _delete(request, volume, found, protections)
     trust_left = isinstance(found, model.Schedule) and bool(
         found.trust_id) and not _drop_proved_trust(
             request, cinder_facts.volume_project(volume), found)
-    return Outcome(snapshots_deleted=deleted, trust_left=trust_left)
+    return Outcome(protections_deleted=deleted, trust_left=trust_left)

@@ -54,11 +54,11 @@ class DeleteScheduleForm(ScheduleForm):
                 % {'count': held}),
         )
 
-    def delete(self, request, keep_snapshots):
+    def delete(self, request, keep_protections):
         """Delete the schedule; an Outcome."""
         return schedules_api.delete(request, self.volume_id,
                                     self.schedule_id,
-                                    keep_snapshots=keep_snapshots)
+                                    keep_protections=keep_protections)
 
     def handle(self, request, data):
         keep = data['snapshots'] == KEEP
@@ -68,7 +68,7 @@ class DeleteScheduleForm(ScheduleForm):
             exceptions.handle(request, _(
                 "Unable to delete the schedule: %s") % exc)
             return False
-        deleted = outcome.snapshots_deleted
+        deleted = outcome.protections_deleted
         if keep:
             messages.success(request, _(
                 "Deleted the schedule; its snapshots were kept."))

@@ -376,7 +376,7 @@ class UpdateScheduleRow(StateCategoryRow):
         volume, schedule = schedules_api.find(request, volume_id,
                                               schedule_id)
         return schedule_rows.ScheduleRow(
-            volume, schedule, schedules_api.snapshots_of(request, schedule),
+            volume, schedule, schedules_api.protections_of(request, schedule),
             times.now())
 
 

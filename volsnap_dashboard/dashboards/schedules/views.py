@@ -92,21 +92,21 @@ class ScheduleMixin:
         return schedules_api.find(self.request, self.kwargs['volume_id'],
                                   self.kwargs['schedule_id'])
 
-    def snapshots_of(self, volume, schedule):
-        return schedules_api.snapshots_of(self.request, schedule)
+    def protections_of(self, volume, schedule):
+        return schedules_api.protections_of(self.request, schedule)
 
     @memoized.memoized_method
     def get_row(self):
         try:
             volume, schedule = self.find()
-            snapshots = self.snapshots_of(volume, schedule)
+            protections = self.protections_of(volume, schedule)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve the schedule: %s") % exc,
                 redirect=self.index_url)
         at = times.now()
         [schedule] = schedule_rows.shown(volume, [schedule], at, NEXT_RUNS)
-        return schedule_rows.ScheduleRow(volume, schedule, snapshots, at)
+        return schedule_rows.ScheduleRow(volume, schedule, protections, at)
 
 
 def _history(row, zone):

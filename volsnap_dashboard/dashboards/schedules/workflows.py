@@ -139,11 +139,11 @@ class ScheduleResources:
                 "and save it.") % invalid.reason)
         return schedule
 
-    def held_snapshots(self):
-        """The edited schedule's snapshots (None for a new schedule)."""
+    def held_protections(self):
+        """The edited schedule's protections (None for a new schedule)."""
         if not self.editing:
             return None
-        return schedules_api.snapshots_of(self.request, self.edited[1])
+        return schedules_api.protections_of(self.request, self.edited[1])
 
 
 class ScheduleAction(workflows.Action):
@@ -633,6 +633,6 @@ def preview_of(workflow, now=None):
 
 def held_or_none(resources):
     try:
-        return resources.held_snapshots()
+        return resources.held_protections()
     except errors.VolsnapAPIError:
         return None

@@ -112,34 +112,23 @@ def remove(client, volume, schedule_id):
         metadata.pop(key, None)
 
 
-def _belongs_to(snapshot, schedule):
+def _belongs_to(protection, schedule):
     """Checked again after a filtered listing, because a Cinder that
     ignored a filter would list every snapshot, and retention deletes
     what the listing returns."""
-    metadata = getattr(snapshot, 'metadata', None) or {}
+    metadata = getattr(protection, 'metadata', None) or {}
     return (metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == schedule.id
-            and getattr(snapshot, 'volume_id', None) == schedule.volume_id)
+            and getattr(protection, 'volume_id', None) == schedule.volume_id)
 
 
-def snapshots_of(client, schedule, all_projects=False):
-    """The snapshots ``schedule`` made of its volume: one listing with
-    Cinder's metadata and volume filters (``all_projects``: an
-    administrator's listing of another project's)."""
-    search_opts = {'volume_id': schedule.volume_id,
-                   'metadata': {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id}}
-    if all_projects:
-        search_opts['all_tenants'] = True
-    with errors.translated():
-        listed = client.volume_snapshots.list(search_opts=search_opts)
-    return [snapshot for snapshot in listed
-            if _belongs_to(snapshot, schedule)]
-
-
-def protections_of(plugin, client, schedule):
+def protections_of(plugin, client, schedule, all_projects=False):
     """The protections (protection.base.Protection) ``schedule`` made of
-    its volume, listed through ``plugin`` with the same filters."""
+    its volume: one listing through ``plugin``, filtered by the volume and
+    the schedule's tag (``all_projects``: an administrator's listing of
+    another project's)."""
     listed = plugin.list_protections(
         client, volume_id=schedule.volume_id,
-        metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id})
+        metadata={codec.SNAPSHOT_SCHEDULE_KEY: schedule.id},
+        all_projects=all_projects)
     return [protection for protection in listed
             if _belongs_to(protection, schedule)]

@@ -94,21 +94,21 @@ class AdminTabTests(helpers.BaseAdminViewTests):
                       html)
 
     @helpers.create_mocks({schedules_api: ['admin_find',
-                                           'admin_snapshots_of',
+                                           'admin_protections_of',
                                            'admin_delete']})
     def test_delete_in_another_project_lists_its_projects_snapshots(self):
         volume = admin_volume(project_tests.healthy(), VOLUME_ID, 'db')
         [decoded] = codec.decode(volume)
         self.mock_admin_find.return_value = (volume, decoded)
-        self.mock_admin_snapshots_of.return_value = []
+        self.mock_admin_protections_of.return_value = []
         self.mock_admin_delete.return_value = schedules_api.Outcome()
         url = reverse('horizon:admin:volume_protection:delete_schedule',
                       args=(VOLUME_ID, SID))
         res = self.client.post(url, {'snapshots': 'keep'})
         self.assertNoFormErrors(res)
         self.mock_admin_delete.assert_called_once_with(
-            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=True)
-        self.mock_admin_snapshots_of.assert_called_once_with(
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_protections=True)
+        self.mock_admin_protections_of.assert_called_once_with(
             helpers.IsHttpRequest(), volume, decoded)
 
     @helpers.create_mocks({schedules_api: ['admin_pause']})

@@ -256,9 +256,9 @@ class DetailAndFormTests(helpers.TestCase):
         volume = volume_with(schedule)
         [decoded] = codec.decode(volume)
         self.mock_find.return_value = (volume, decoded)
-        self.mock_snapshots_of.return_value = list(snapshots)
+        self.mock_protections_of.return_value = list(snapshots)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
                            keystone: ['trust_get']})
     def test_detail_shows_history_next_runs_owner_and_snapshots(self):
         schedule = ran(healthy(), model.OUTCOME_FAILED, reason='<no room>')
@@ -285,7 +285,7 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertTrue(res.context['owner_is_user'])
         self.assertContains(res, 'UTC')
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
                            keystone: ['trust_get']})
     def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
         schedule = ran(healthy(), model.OUTCOME_OK)
@@ -303,7 +303,7 @@ class DetailAndFormTests(helpers.TestCase):
                 self.assertContains(res, 'Keystone no longer holds your '
                                          'authorization')
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of'],
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
                            keystone: ['trust_get']})
     def test_another_members_trust_is_not_read(self):
         self.found(ran(factories.schedule(owner_id='someone-else'),
@@ -313,13 +313,13 @@ class DetailAndFormTests(helpers.TestCase):
                                  'recorded')
         self.mock_trust_get.assert_not_called()
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of']})
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of']})
     def test_detail_of_a_missing_schedule_redirects_with_a_message(self):
         self.mock_find.side_effect = errors.NotFound()
         res = self.client.get(detail_url())
         self.assertEqual(302, res.status_code)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of',
                                            'delete']})
     def test_delete_keeps_snapshots_by_default(self):
         self.found(healthy(), [factories.snapshot('s1', NOW)])
@@ -334,21 +334,21 @@ class DetailAndFormTests(helpers.TestCase):
                                {'snapshots': 'keep'})
         self.assertNoFormErrors(res)
         self.mock_delete.assert_called_once_with(
-            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=True)
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_protections=True)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of',
                                            'delete']})
     def test_delete_with_its_snapshots(self):
         self.found(healthy(), [factories.snapshot('s1', NOW)])
         self.mock_delete.return_value = schedules_api.Outcome(
-            snapshots_deleted=1)
+            protections_deleted=1)
         res = self.client.post(detail_url('delete_schedule'),
                                {'snapshots': 'delete'})
         self.assertNoFormErrors(res)
         self.mock_delete.assert_called_once_with(
-            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_snapshots=False)
+            helpers.IsHttpRequest(), VOLUME_ID, SID, keep_protections=False)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of',
                                            'delete']})
     def test_delete_failure_is_a_message_not_a_500(self):
         self.found(healthy())
@@ -358,7 +358,7 @@ class DetailAndFormTests(helpers.TestCase):
         self.assertEqual(200, res.status_code)
         self.assertMessageCount(res, error=1)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of',
                                            'take_over']})
     def test_take_over(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
@@ -368,7 +368,7 @@ class DetailAndFormTests(helpers.TestCase):
         self.mock_take_over.assert_called_once_with(
             helpers.IsHttpRequest(), VOLUME_ID, SID)
 
-    @helpers.create_mocks({schedules_api: ['find', 'snapshots_of',
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of',
                                            'take_over']})
     def test_take_over_refused_by_keystone_says_why(self):
         self.found(ran(factories.schedule(), model.OUTCOME_OK))
@@ -440,7 +440,7 @@ class OtherProjectTests(helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
                                     'volume_get'],
-                           schedules_api: ['snapshots_of'],
+                           schedules_api: ['protections_of'],
                            keystone: ['trust_get']})
     def test_another_projects_id_is_said_another_project(self):
         reason = ("the schedule's trust acts in project p-secret, not in "
@@ -450,7 +450,7 @@ class OtherProjectTests(helpers.TestCase):
         self.mock_volume_list.return_value = [volume_with(schedule)]
         self.mock_volume_get.return_value = volume_with(schedule)
         self.mock_snapshot_list.return_value = []
-        self.mock_snapshots_of.return_value = []
+        self.mock_protections_of.return_value = []
         for url in (reverse('horizon:project:volume_protection:index')
                     + '?tab=volume_protection__schedules',
                     reverse('horizon:project:volume_protection:index')

@@ -1,8 +1,9 @@
-"""Trusts and snapshots when a schedule is deleted or taken over: the
+"""Trusts and protections when a schedule is deleted or taken over: the
 admin deletes only a trust proved the schedule's and only snapshots of
 the volume's current project; a member is told what remains. The API
 layer (Cinder and Keystone wrappers) is mocked."""
 
+import dataclasses
 from unittest import mock
 
 from django.urls import reverse
@@ -12,10 +13,10 @@ from tests.unit.dashboards.schedules import test_tables as tab_tests
 from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
-from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 
 SID = tab_tests.SID
@@ -55,10 +56,11 @@ def patch_all(test, targets):
 
 
 def snapshot(snapshot_id, project):
-    found = fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID, metadata={
-        codec.SNAPSHOT_SCHEDULE_KEY: SID})
-    setattr(found, cinder_facts.SNAPSHOT_PROJECT_ATTR, project)
-    return found
+    """A protection the schedule made, in ``project``."""
+    return dataclasses.replace(cinder_snapshot.as_protection(
+        fixtures.snapshot(snapshot_id, volume_id=VOLUME_ID,
+                          metadata={codec.SNAPSHOT_SCHEDULE_KEY: SID})),
+        project_id=project)
 
 
 class AdminDeleteTests(helpers.BaseAdminViewTests):
@@ -70,7 +72,7 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
                          (keystone, 'trust_get'),
                          (keystone, 'trust_delete'),
                          (keystone, 'scheduler_user_id'),
-                         (schedules_api, '_snapshots_of'),
+                         (schedules_api, '_protections_of'),
                          (schedules_api, '_remove')))
         self.volume_get.return_value = admin_volume()
         self.scheduler_user_id.return_value = SCHEDULER
@@ -78,7 +80,7 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
 
     def delete(self, keep=True):
         return schedules_api.admin_delete(self.request, VOLUME_ID, SID,
-                                          keep_snapshots=keep)
+                                          keep_protections=keep)
 
     def test_a_trust_proved_the_schedules_is_deleted(self):
         self.trust_get.return_value = trust()
@@ -112,7 +114,7 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
 
     def test_only_snapshots_of_the_volumes_project_are_deleted(self):
         self.trust_get.return_value = trust()
-        self._snapshots_of.return_value = [
+        self._protections_of.return_value = [
             snapshot('s-mine', factories.PROJECT_ID),
             snapshot('s-left-behind', 'p-before-transfer'),
             snapshot('s-unknown', None)]
@@ -121,11 +123,11 @@ class AdminDeleteTests(helpers.BaseAdminViewTests):
             outcome = self.delete(keep=False)
         self.snapshot_delete.assert_called_once_with(
             self.request, plugin.return_value, 's-mine')
-        self.assertEqual(1, outcome.snapshots_deleted)
+        self.assertEqual(1, outcome.protections_deleted)
 
     def test_the_form_counts_and_says_what_remains(self):
         self.trust_get.return_value = trust(project_id='p-other')
-        self._snapshots_of.return_value = [
+        self._protections_of.return_value = [
             snapshot('s-mine', factories.PROJECT_ID),
             snapshot('s-left-behind', 'p-before-transfer')]
         url = reverse('horizon:admin:volume_protection:delete_schedule',
@@ -145,7 +147,7 @@ class MemberTests(helpers.TestCase):
 
     def setUp(self):
         super().setUp()
-        patch_all(self, MEMBER_CALLS + ((schedules_api, 'snapshots_of'),
+        patch_all(self, MEMBER_CALLS + ((schedules_api, 'protections_of'),
                                         (schedules_api, '_save'),
                                         (schedules_api, '_remove')))
         # Another member's schedule: Keystone lets only its trustor delete
@@ -153,7 +155,7 @@ class MemberTests(helpers.TestCase):
         self.volume_get.return_value = tab_tests.volume_with(
             tab_tests.ran(factories.schedule(
                 owner_id=OWNER, project_id=fixtures.PROJECT_ID), 'ok'))
-        self.snapshots_of.return_value = []
+        self.protections_of.return_value = []
         self.trust_create.return_value = 'new-trust'
         self.trust_delete.side_effect = errors.TrustRefused(
             detail='not the trustor')

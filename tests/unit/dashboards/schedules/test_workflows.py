@@ -21,7 +21,7 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                 'absolute_limits', 'snapshot_force_supported']
-API_CALLS = ['create', 'update', 'find', 'get', 'snapshots_of']
+API_CALLS = ['create', 'update', 'find', 'get', 'protections_of']
 UTC = datetime.timezone.utc
 
 
@@ -362,7 +362,7 @@ class EditTests(WorkflowTestCase):
     def mock_schedule(self, found=None):
         self.mock_find.return_value = (fixtures.volume('vol-1', 'db'),
                                        found or schedule())
-        self.mock_snapshots_of.return_value = []
+        self.mock_protections_of.return_value = []
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_the_form_shows_the_schedule(self):
@@ -511,7 +511,7 @@ class PreviewTests(WorkflowTestCase):
                for i in range(3)]
         for day, snapshot in enumerate(old, start=1):
             snapshot.created_at = '2026-01-0%dT00:00:00' % day
-        self.mock_snapshots_of.return_value = old
+        self.mock_protections_of.return_value = old
         data = self.data(update_url(), retention_count='2')
         del data['volumes']
         html = self.client.post(update_url(), dict(

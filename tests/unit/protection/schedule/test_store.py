@@ -8,6 +8,7 @@ from cinderclient import exceptions as cinder_exc
 from django.test import SimpleTestCase
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -214,29 +215,42 @@ class RemoveTests(SimpleTestCase):
                          deleted_keys(self.client))
 
 
-class SnapshotsOfTests(SimpleTestCase):
+class ProtectionsOfTests(SimpleTestCase):
+    """A schedule's protections, listed through the plugin (here Cinder
+    snapshots, on a mocked client)."""
+
+    plugin = cinder_snapshot.CinderSnapshotProtectionPlugin()
 
     def test_one_listing_filtered_by_schedule_and_volume(self):
         client = mock.Mock()
         schedule = factories.schedule()
-        made = factories.snapshot('s1', datetime.datetime(2026, 3, 2,
-                                                          tzinfo=UTC))
-        client.volume_snapshots.list.return_value = [made]
-        self.assertEqual([made], store.snapshots_of(client, schedule))
+        client.volume_snapshots.list.return_value = [factories.snapshot(
+            's1', datetime.datetime(2026, 3, 2, tzinfo=UTC))]
+        self.assertEqual(['s1'], [protection.id for protection in
+                                  store.protections_of(self.plugin, client,
+                                                       schedule)])
         client.volume_snapshots.list.assert_called_once_with(search_opts={
             'volume_id': factories.VOLUME_ID,
             'metadata': {'volsnap_schedule': SID}})
 
-    def test_snapshots_of_others_are_dropped_if_cinder_ignored_a_filter(
-            self):
+    def test_an_administrator_lists_another_projects(self):
+        client = mock.Mock()
+        client.volume_snapshots.list.return_value = []
+        store.protections_of(self.plugin, client, factories.schedule(),
+                             all_projects=True)
+        self.assertEqual(1, client.volume_snapshots.list.call_args.kwargs[
+            'search_opts']['all_tenants'])
+
+    def test_others_are_dropped_if_cinder_ignored_a_filter(self):
         client = mock.Mock()
         moment = datetime.datetime(2026, 3, 2, tzinfo=UTC)
-        ours = factories.snapshot('ours', moment)
         client.volume_snapshots.list.return_value = [
-            ours,
+            factories.snapshot('ours', moment),
             factories.snapshot('manual', moment, schedule_id=None),
             factories.snapshot('other-schedule', moment,
                                schedule_id='99999999'),
             factories.snapshot('other-volume', moment, volume_id='v2')]
-        self.assertEqual([ours], store.snapshots_of(
-            client, factories.schedule()))
+        self.assertEqual(['ours'], [protection.id for protection in
+                                    store.protections_of(
+                                        self.plugin, client,
+                                        factories.schedule())])

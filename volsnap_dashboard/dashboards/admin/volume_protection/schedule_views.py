@@ -108,9 +108,9 @@ class AdminScheduleMixin:
             self.request, self.kwargs['volume_id'],
             self.kwargs['schedule_id'])
 
-    def snapshots_of(self, volume, schedule):
-        return schedules_api.admin_snapshots_of(self.request, volume,
-                                                schedule)
+    def protections_of(self, volume, schedule):
+        return schedules_api.admin_protections_of(self.request, volume,
+                                                  schedule)
 
 
 class AdminScheduleDetailView(AdminScheduleMixin,
@@ -128,10 +128,10 @@ class AdminDeleteScheduleForm(schedule_forms.DeleteScheduleForm):
         "Keystone refused. It remains until its trustor or an "
         "administrator deletes it.")
 
-    def delete(self, request, keep_snapshots):
+    def delete(self, request, keep_protections):
         return schedules_api.admin_delete(request, self.volume_id,
                                           self.schedule_id,
-                                          keep_snapshots=keep_snapshots)
+                                          keep_protections=keep_protections)
 
 
 class AdminDeleteScheduleView(AdminScheduleMixin,

@@ -406,7 +406,7 @@ class ScheduleOptionTests(helpers.TestCase):
         [decoded] = codec.decode(volume)
         with mock.patch.object(schedules_api, 'find',
                                return_value=(volume, decoded)), \
-                mock.patch.object(schedules_api, 'snapshots_of',
+                mock.patch.object(schedules_api, 'protections_of',
                                   return_value=[]), \
                 mock.patch.object(keystone, 'trust_get'):
             res = self.client.get(tab_tests.detail_url())
