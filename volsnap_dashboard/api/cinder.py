@@ -481,6 +481,15 @@ def find_submitted(request, plugin, submission):
 
 
 @cinder_call
+def protection_list(request, plugin, volume_id=None):
+    """The protections (protection.base.Protection) of the user's project,
+    through the protection plugin: one listing (``volume_id``: of one
+    volume)."""
+    return plugin.list_protections(cinderclient(request),
+                                   volume_id=volume_id)
+
+
+@cinder_call
 def snapshot_delete(request, plugin, snapshot_id):
     """Delete through the protection plugin; False if already gone."""
     return plugin.delete(cinderclient(request), checked_id(snapshot_id))

@@ -125,20 +125,20 @@ def row_volume(row):
 
 class ProjectPagesTests(Checks, helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_schedules_tab(self):
         volumes = listed()
         self.mock_volume_list.return_value = volumes
-        self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
+        self.mock_protection_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'schedules'))
         self.assert_page_shows_each_hostile_invalid(res,
                                                     lambda row: row.state)
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_volumes_tab(self):
         volumes = listed()
         self.mock_volume_list.return_value = volumes
-        self.mock_snapshot_list.return_value = tagged_snapshots(volumes)
+        self.mock_protection_list.return_value = tagged_snapshots(volumes)
         res = self.client.get(_tab(INDEX_URL, 'volumes'))
         self.assert_page_shows_each_hostile_invalid(
             res, lambda row: row.protection.state)

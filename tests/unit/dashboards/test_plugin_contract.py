@@ -16,6 +16,7 @@ from tests.unit.dashboards.snapshots import (
     test_table_actions as table_actions)
 from tests.unit.dashboards.schedules import test_tables as schedule_tests
 from tests.unit.dashboards.schedules import test_trusts as trust_tests
+from tests.unit.dashboards.volumes import test_tab as volume_tests
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -175,3 +176,42 @@ class ScheduleProtectionsTests(ClonesTestCase):
         self.assertIn('Deleted the schedule and 2 snapshots.',
                       [str(m) for m in res.wsgi_request._messages])
         self.assertFalse(self.client_of_cinder.volume_snapshots.mock_calls)
+
+
+class ProtectionListingTests(ClonesTestCase):
+    """The Volumes and Schedules tabs read the clone plugin's listing:
+    one for the page, none of Cinder's snapshots."""
+
+    def setUp(self):
+        super().setUp()
+        volume = volume_tests.scheduled_volume(schedule_tests.VOLUME_ID)
+        self.client_of_cinder = mock.Mock()
+        self.client_of_cinder.volumes.list.return_value = CLONES
+        for target, name, value in (
+                (cinder, 'cinderclient', self.client_of_cinder),
+                (cinder, 'volume_list', [volume])):
+            patcher = mock.patch.object(target, name, return_value=value)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
+    def listed_once(self):
+        [call] = self.client_of_cinder.volumes.list.call_args_list
+        self.assertEqual({clone_plugin.CLONE_KEY: '1'},
+                         call.kwargs['search_opts']['metadata'])
+        self.assertFalse(self.client_of_cinder.volume_snapshots.mock_calls)
+
+    def test_the_volumes_tab_shows_the_newest_clone(self):
+        res = self.client.get(test_forms.INDEX_URL +
+                              '?tab=volume_protection__volumes')
+        [row] = res.context['table'].data
+        self.assertEqual('protected', row.protection.state)
+        self.assertIn(row.protection.newest_protection.name,
+                      [volume.name for volume in CLONES])
+        self.listed_once()
+
+    def test_the_schedules_tab_counts_the_clones_a_schedule_holds(self):
+        res = self.client.get(test_forms.INDEX_URL +
+                              '?tab=volume_protection__schedules')
+        [row] = res.context['table'].data
+        self.assertEqual(len(CLONES), len(row.protections))
+        self.listed_once()

@@ -9,6 +9,8 @@ import logging
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard import schema_forms
 
@@ -36,6 +38,23 @@ def volume_plugin():
     if plugin is None or not _renders(plugin):
         return None
     return plugin
+
+
+def required_volume_plugin():
+    """volume_plugin(), for the API calls that need it: an error if the
+    panels have none."""
+    plugin = volume_plugin()
+    if plugin is None:
+        raise errors.VolsnapAPIError(NO_PROVIDER)
+    return plugin
+
+
+def project_protections(request, volume_id=None):
+    """The protections (protection.base.Protection) of the user's project
+    through the panels' plugin: one listing for a page (``volume_id``: of
+    one volume)."""
+    return list(cinder.protection_list(request, required_volume_plugin(),
+                                       volume_id))
 
 
 def problems():

@@ -71,18 +71,10 @@ def _request_run(request, volume, schedule_id, at):
     store.request_run(cinder.cinderclient(request), volume, schedule_id, at)
 
 
-def _plugin():
-    """The panels' plugin for volumes; an error if there is none."""
-    plugin = plugin_choice.volume_plugin()
-    if plugin is None:
-        raise errors.VolsnapAPIError(_("No protection provider is enabled "
-                                       "for volumes."))
-    return plugin
-
-
 @cinder.cinder_call
 def _protections_of(request, schedule, all_projects=False):
-    return store.protections_of(_plugin(), cinder.cinderclient(request),
+    return store.protections_of(plugin_choice.required_volume_plugin(),
+                                cinder.cinderclient(request),
                                 schedule, all_projects=all_projects)
 
 
@@ -164,7 +156,7 @@ def options_of(options):
     """The panels' plugin's options, checked by its schema; the name of
     what a run makes is left out, since each run names it from the
     template (the plugin's ``name_option``)."""
-    plugin = _plugin()
+    plugin = plugin_choice.required_volume_plugin()
     given = dict(options or {})
     if plugin.name_option:
         given[plugin.name_option] = naming.DEFAULT_TEMPLATE
@@ -366,7 +358,7 @@ def _delete(request, volume, found, protections):
     deleted."""
     deleted = 0
     if protections:
-        plugin = _plugin()
+        plugin = plugin_choice.required_volume_plugin()
         for protection in protections:
             if cinder.snapshot_delete(request, plugin, protection.id):
                 deleted += 1

@@ -1,9 +1,9 @@
 """The rows of the Schedules tabs: one per schedule of the volumes listed,
-with the snapshots it holds, its state and its next run.
+with the protections it holds, its state and its next run.
 
-Built from one volume listing and one snapshot listing, whatever the
-number of schedules: the snapshots are matched to their schedule by the
-metadata each run writes on them.
+Built from one volume listing and one listing of protections, whatever
+the number of schedules: the protections are matched to their schedule by
+the metadata each run writes on them.
 """
 
 
@@ -50,7 +50,7 @@ def next_runs(schedule, at, count=1):
 class ScheduleRow:
     """One schedule of a volume, as a table row."""
 
-    def __init__(self, volume, schedule, snapshots, at):
+    def __init__(self, volume, schedule, protections, at):
         self.volume = volume
         self.volume_id = volume.id
         self.volume_name = getattr(volume, 'name', None) or volume.id
@@ -63,7 +63,7 @@ class ScheduleRow:
         self.openable = bool(model.SCHEDULE_ID.match(schedule.id))
         self.project_id = (schedule.project_id if self.valid else None) \
             or cinder_facts.volume_project(volume)
-        self.snapshots = list(snapshots)
+        self.protections = list(protections)
         self.state = states.state_of(schedule, at)
         runs = next_runs(schedule, at)
         self.next_run = runs[0] if runs else None
@@ -119,26 +119,27 @@ def shown(volume, schedules, at, next_count=1):
         next_runs(schedule, at, next_count)))
 
 
-def snapshots_by_schedule(snapshots):
-    """``{(volume id, schedule id): [snapshots]}`` of the snapshots
+def protections_by_schedule(protections):
+    """``{(volume id, schedule id): [protections]}`` of the protections
     schedules made (others are left out)."""
     found = {}
-    for snapshot in snapshots:
-        metadata = getattr(snapshot, 'metadata', None) or {}
+    for protection in protections:
+        metadata = getattr(protection, 'metadata', None) or {}
         schedule_id = metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)
         if schedule_id:
-            found.setdefault((snapshot.volume_id, schedule_id),
-                             []).append(snapshot)
+            found.setdefault((protection.volume_id, schedule_id),
+                             []).append(protection)
     return found
 
 
-def rows(volumes, snapshots, min_interval=None, at=None, project_id=None):
+def rows(volumes, protections, min_interval=None, at=None,
+         project_id=None):
     """The rows of every schedule on ``volumes``, by volume name then
-    schedule label; ``snapshots`` (any, of the same projects) are
+    schedule label; ``protections`` (any, of the same projects) are
     counted to the schedules that made them. ``project_id``: the
     volumes' project where the listing does not show it."""
     at = at or times.now()
-    held = snapshots_by_schedule(snapshots)
+    held = protections_by_schedule(protections)
     found = []
     for volume in volumes:
         for schedule in shown(volume, schedule_guard.schedules_of(

@@ -124,7 +124,7 @@ def retention_text(row):
 
 
 def snapshots_held(row):
-    return len(row.snapshots)
+    return len(row.protections)
 
 
 class NextRunColumn(tables.Column):

@@ -13,6 +13,7 @@ from horizon.utils import memoized
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
@@ -37,7 +38,8 @@ def schedules_tab_url(index_url_name):
 
 class SchedulesTab(tabs.TableTab):
     """Every schedule of the project: one volume listing (the scheduled
-    volumes, by Cinder's metadata filter) and one snapshot listing."""
+    volumes, by Cinder's metadata filter) and one listing of protections
+    (through the panels' plugin)."""
 
     name = _("Schedules")
     slug = TAB_SLUG
@@ -51,20 +53,20 @@ class SchedulesTab(tabs.TableTab):
         return cinder.volume_list(
             self.request, search_opts=codec.scheduled_volumes_filter())
 
-    def list_snapshots(self):
-        return cinder.snapshot_list(self.request)
+    def list_protections(self):
+        return plugin_choice.project_protections(self.request)
 
     def get_schedules_data(self):
         try:
             volumes = list(self.list_volumes())
-            snapshots = list(self.list_snapshots()) if volumes else []
+            protections = list(self.list_protections()) if volumes else []
         except errors.VolsnapAPIError as exc:
             message = self.unavailable % exc
             exceptions.handle(self.request, message)
             table = self._tables[self.table_classes[0]._meta.name]
             table._meta.no_data_message = message
             return []
-        return self.rows(volumes, snapshots)
+        return self.rows(volumes, protections)
 
     def viewer_project(self):
         """The project whose member views the tab (their volumes' project,
@@ -72,8 +74,8 @@ class SchedulesTab(tabs.TableTab):
         looking at every project's."""
         return self.request.user.project_id
 
-    def rows(self, volumes, snapshots):
-        return schedule_rows.rows(volumes, snapshots,
+    def rows(self, volumes, protections):
+        return schedule_rows.rows(volumes, protections,
                                   schedules_api.min_interval(),
                                   project_id=self.viewer_project())
 
@@ -184,7 +186,7 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
                 row.schedule, times.now(), NEXT_RUNS)]
         context['history'] = _history(row, zone)
         context['snapshots'] = sorted(
-            row.snapshots, key=lambda s: getattr(s, 'created_at', '') or '',
+            row.protections, key=lambda s: getattr(s, 'created_at', '') or '',
             reverse=True)
         context['volume_url'] = reverse(self.volume_url_name,
                                         args=(row.volume_id,))
@@ -228,7 +230,7 @@ class DeleteScheduleView(ScheduleFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs['held'] = len(self.get_row().snapshots)
+        kwargs['held'] = len(self.get_row().protections)
         return kwargs
 
 

@@ -1,9 +1,10 @@
-"""How well a volume is protected, from its schedules and snapshots.
+"""How well a volume is protected, from its schedules and protections.
 
-A pure function of what one volume listing and one snapshot listing
-give (the schedules are decoded from the volume's metadata), so the
-Volumes tab computes every row without another call, and the rules are
-tested on their own.
+A pure function of what one volume listing and one listing of the
+protection plugin's protections (snapshots for the Cinder plugin) give
+(the schedules are decoded from the volume's metadata), so the Volumes
+tab computes every row without another call, and the rules are tested on
+their own.
 """
 
 import dataclasses
@@ -48,7 +49,7 @@ STATE_DISPLAY = (
                               'Temporary (verification)')),
 )
 
-# Snapshots still changing: the row is refreshed until they settle.
+# Protections still changing: the row is refreshed until they settle.
 _CHANGING = ('creating', 'deleting')
 
 
@@ -56,15 +57,16 @@ _CHANGING = ('creating', 'deleting')
 class Protection:
     """A volume's protection: ``state`` (one of the constants above),
     ``reason`` (why it fails or is invalid, as recorded), ``failures``
-    (runs failed in a row), its newest available snapshot and that
-    snapshot's age, the next scheduled run (aware, in the schedule's
-    zone), whether something is still changing (``busy``, a
-    verification pending included) and the VerificationState of its
-    newest verified snapshot (``last_verified``)."""
+    (runs failed in a row), its newest available protection (its newest
+    restore point) and that protection's age, the next scheduled run
+    (aware, in the schedule's zone), whether something is still changing
+    (``busy``, a verification pending included) and the
+    VerificationState of its newest verified protection
+    (``last_verified``)."""
     state: str
     reason: str = ''
     failures: int = 0
-    newest_snapshot: object = None
+    newest_protection: object = None
     newest_age: datetime.timedelta | None = None
     next_run: datetime.datetime | None = None
     schedules: tuple = ()
@@ -75,11 +77,12 @@ class Protection:
     recorded: bool = False
 
 
-def _newest_available(snapshots):
-    dated = [(retention.created_at(snapshot), snapshot)
-             for snapshot in snapshots
-             if getattr(snapshot, 'status', None) == 'available']
-    dated = [(moment, snapshot) for moment, snapshot in dated if moment]
+def _newest_available(protections):
+    dated = [(retention.created_at(protection), protection)
+             for protection in protections
+             if getattr(protection, 'status', None) == 'available']
+    dated = [(moment, protection) for moment, protection in dated
+             if moment]
     if not dated:
         return None, None
     return max(dated, key=lambda pair: pair[0])
@@ -109,26 +112,28 @@ def _next_run(schedules, now):
     return min(runs, key=lambda run: run.timestamp(), default=None)
 
 
-def protection_of(schedules, snapshots, now,
+def protection_of(schedules, protections, now,
                   overdue_after=schedule_states.OVERDUE_AFTER):
     """The Protection of a volume with ``schedules`` (each a Schedule or
-    an Invalid, as decoded from its metadata) and ``snapshots`` (its
-    snapshots, any status), at ``now`` (aware).
+    an Invalid, as decoded from its metadata) and ``protections`` (its
+    protections, protection.base.Protection records, any status), at
+    ``now`` (aware).
 
-    Without a schedule, a volume with an available snapshot is protected
-    by hand only; one whose snapshots all failed is unprotected.
+    Without a schedule, a volume with an available protection is
+    protected by hand only; one whose protections all failed is
+    unprotected.
     """
-    created, newest = _newest_available(snapshots)
-    busy = (any(getattr(snapshot, 'status', None) in _CHANGING
-                or verify_marks.pending(snapshot)
-                for snapshot in snapshots)
+    created, newest = _newest_available(protections)
+    busy = (any(getattr(protection, 'status', None) in _CHANGING
+                or verify_marks.pending(protection)
+                for protection in protections)
             or any(isinstance(schedule, model.Schedule)
                    and schedule_states.pending_request(schedule) is not None
                    for schedule in schedules))
-    common = {'newest_snapshot': newest,
+    common = {'newest_protection': newest,
               'newest_age': now - created if created else None,
               'schedules': tuple(schedules), 'busy': busy,
-              'last_verified': verify_marks.last_verified(snapshots)}
+              'last_verified': verify_marks.last_verified(protections)}
     if not schedules:
         return Protection(state=MANUAL_ONLY if newest else UNPROTECTED,
                           **common)

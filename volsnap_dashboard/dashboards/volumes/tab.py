@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
@@ -49,8 +50,8 @@ STATE_STATUS = (
 PROTECTABLE_STATUSES = ('available', 'in-use')
 
 
-def with_protection(volume, snapshots, at=None, project_id=None):
-    """``volume`` with its Protection attached, from its snapshots
+def with_protection(volume, protections, at=None, project_id=None):
+    """``volume`` with its Protection attached, from its protections
     (``project_id``: the viewer's, whose volume it is)."""
     if verification.is_verification_volume(volume):
         volume.protection = states.Protection(state=states.TEMPORARY)
@@ -61,7 +62,7 @@ def with_protection(volume, snapshots, at=None, project_id=None):
         schedule_guard.schedules_of(volume, schedules_api.min_interval(),
                                     project_id),
         lambda schedule: states.protection_of([schedule], [], at))
-    volume.protection = states.protection_of(schedules, snapshots, at)
+    volume.protection = states.protection_of(schedules, protections, at)
     return volume
 
 
@@ -70,12 +71,12 @@ def users_volume(volume):
     return volume.protection.state != states.TEMPORARY
 
 
-def protected_volumes(volumes, snapshots, at=None, project_id=None):
+def protected_volumes(volumes, protections, at=None, project_id=None):
     """Each of ``volumes`` with its Protection, from one listing of the
-    project's ``snapshots`` joined by volume id."""
+    project's ``protections`` joined by volume id."""
     by_volume = {}
-    for snapshot in snapshots:
-        by_volume.setdefault(snapshot.volume_id, []).append(snapshot)
+    for protection in protections:
+        by_volume.setdefault(protection.volume_id, []).append(protection)
     at = at or times.now()
     return [with_protection(volume, by_volume.get(volume.id, []), at,
                             project_id)
@@ -139,9 +140,8 @@ class VolumeRow(tables.Row):
 
     def get_data(self, request, volume_id):
         volume = cinder.volume_get(request, volume_id)
-        snapshots = cinder.snapshot_list(
-            request, search_opts={'volume_id': volume.id})
-        return with_protection(volume, list(snapshots),
+        return with_protection(volume, plugin_choice.project_protections(
+                                   request, volume.id),
                                project_id=request.user.project_id)
 
     def load_cells(self, volume=None):
@@ -178,14 +178,14 @@ class StateColumn(tables.Column):
 
 
 def newest_snapshot(volume):
-    snapshot = volume.protection.newest_snapshot
+    snapshot = volume.protection.newest_protection
     if snapshot is None:
         return _("None")
     return snapshot.name or snapshot.id
 
 
 def newest_snapshot_link(volume):
-    snapshot = volume.protection.newest_snapshot
+    snapshot = volume.protection.newest_protection
     if snapshot is None:
         return None
     return common_tables.url_for('horizon:project:volume_protection:detail',

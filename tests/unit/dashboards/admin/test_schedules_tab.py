@@ -46,7 +46,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         tab._tables = {'admin_schedules': mock.Mock()}
         return tab
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
                            keystone: ['project_names', 'user_names']})
     def test_every_project_in_one_listing_attention_first(self):
         ok = project_tests.healthy()
@@ -71,7 +71,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
                 'all_tenants': True,
                 'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
             limit=21, marker=None, sort='id:asc')
-        self.mock_snapshot_list.assert_not_called()
+        self.mock_protection_list.assert_not_called()
 
     def test_table_has_projects_state_buttons_and_only_pause_delete(self):
         row = project_tests.row_of(project_tests.healthy())

@@ -18,6 +18,7 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states as schedule_states
@@ -85,7 +86,7 @@ class RowsTests(SimpleTestCase):
             factories.snapshot('other-volume', NOW, volume_id='v-2')]
         rows = schedule_rows.rows([volume], snapshots, at=NOW)
         self.assertEqual([('daily', 2), ('weekly', 1)],
-                         [(row.label, len(row.snapshots)) for row in rows])
+                         [(row.label, len(row.protections)) for row in rows])
 
     def test_unreadable_schedule_is_a_row_with_its_reason(self):
         volume = factories.volume({'volsnap:0a1b2c3d:def:0': '{bad'})
@@ -217,7 +218,7 @@ class TabDataTests(helpers.TestCase):
         group = mock.Mock(kwargs={})
         return schedule_views.SchedulesTab(group, request)
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_one_volume_and_one_snapshot_listing_for_any_number(self):
         volumes = []
         for number in range(30):
@@ -225,16 +226,16 @@ class TabDataTests(helpers.TestCase):
             volume.id = 'vol-%02d' % number
             volumes.append(volume)
         self.mock_volume_list.return_value = volumes
-        self.mock_snapshot_list.return_value = []
+        self.mock_protection_list.return_value = []
         rows = self.tab().get_schedules_data()
         self.assertEqual(30, len(rows))
         self.mock_volume_list.assert_called_once_with(
             helpers.IsHttpRequest(),
             search_opts={'metadata': {'volsnap_scheduled': '1'}})
-        self.mock_snapshot_list.assert_called_once_with(
-            helpers.IsHttpRequest())
+        self.mock_protection_list.assert_called_once_with(
+            helpers.IsHttpRequest(), registry.volume_plugin(), None)
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_cinder_down_says_unavailable_in_the_tab(self):
         self.mock_volume_list.side_effect = errors.ServiceUnavailable()
         tab = self.tab()
@@ -242,7 +243,7 @@ class TabDataTests(helpers.TestCase):
         table = tab._tables['schedules']
         self.assertIn('Schedules are unavailable',
                       str(table._meta.no_data_message))
-        self.mock_snapshot_list.assert_not_called()
+        self.mock_protection_list.assert_not_called()
 
 
 def detail_url(name='schedule_detail'):
@@ -391,14 +392,14 @@ class GoneScheduleActionTests(helpers.TestCase):
     url = (reverse('horizon:project:volume_protection:index') +
            '?tab=volume_protection__schedules')
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
                            schedules_api: ['pause', 'run_now']})
     def test_a_schedule_deleted_meanwhile_is_said_gone(self):
         other = volume_with(healthy(), name='other')
         other.id = 'vol-other'
         for listed in ([], [other]):  # the table empty, or not
             self.mock_volume_list.return_value = listed
-            self.mock_snapshot_list.return_value = []
+            self.mock_protection_list.return_value = []
             for action, said in (
                     ('pause', 'Unable to pause schedule'),
                     ('run_now', 'Unable to ask for a run of schedule')):
@@ -413,7 +414,7 @@ class GoneScheduleActionTests(helpers.TestCase):
         self.mock_pause.assert_not_called()
         self.mock_run_now.assert_not_called()
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list',
                                     'volume_get'],
                            schedules_api: ['_save', '_request_run']})
     def test_a_schedule_the_tab_does_not_list_is_not_touched(self):
@@ -422,7 +423,7 @@ class GoneScheduleActionTests(helpers.TestCase):
         unlisted = volume_with(healthy(project_id='1'), name='unlisted')
         del unlisted.metadata[codec.MARKER_KEY]
         self.mock_volume_list.return_value = []
-        self.mock_snapshot_list.return_value = []
+        self.mock_protection_list.return_value = []
         self.mock_volume_get.return_value = unlisted
         for action in ('pause', 'resume', 'run_now'):
             res = self.client.post(self.url, {
@@ -438,7 +439,7 @@ class OtherProjectTests(helpers.TestCase):
     """A reason recorded on a schedule names no project but the
     viewer's: every member of the project, readers too, sees it."""
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list',
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list',
                                     'volume_get'],
                            schedules_api: ['protections_of'],
                            keystone: ['trust_get']})
@@ -449,7 +450,7 @@ class OtherProjectTests(helpers.TestCase):
                        model.OUTCOME_AUTHORIZATION_LOST, reason=reason)
         self.mock_volume_list.return_value = [volume_with(schedule)]
         self.mock_volume_get.return_value = volume_with(schedule)
-        self.mock_snapshot_list.return_value = []
+        self.mock_protection_list.return_value = []
         self.mock_protections_of.return_value = []
         for url in (reverse('horizon:project:volume_protection:index')
                     + '?tab=volume_protection__schedules',

@@ -39,7 +39,7 @@ class StateTests(SimpleTestCase):
     def test_no_schedule_and_no_snapshot_is_unprotected(self):
         found = protection()
         self.assertEqual(states.UNPROTECTED, found.state)
-        self.assertIsNone(found.newest_snapshot)
+        self.assertIsNone(found.newest_protection)
         self.assertIsNone(found.newest_age)
         self.assertIsNone(found.next_run)
 
@@ -52,7 +52,7 @@ class StateTests(SimpleTestCase):
                                       snapshot('new', 3),
                                       snapshot('failed', 1, 'error')])
         self.assertEqual(states.MANUAL_ONLY, found.state)
-        self.assertEqual('new', found.newest_snapshot.id)
+        self.assertEqual('new', found.newest_protection.id)
         self.assertEqual(datetime.timedelta(hours=3), found.newest_age)
 
     def test_active_schedule_whose_last_run_succeeded_is_protected(self):
@@ -194,4 +194,4 @@ class CreatedAtTests(SimpleTestCase):
         bad.created_at = 'yesterday'
         found = protection(snapshots=[bad, snapshot('good', 5)])
         self.assertIsNone(retention.created_at(bad))
-        self.assertEqual('good', found.newest_snapshot.id)
+        self.assertEqual('good', found.newest_protection.id)

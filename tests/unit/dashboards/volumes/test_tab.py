@@ -11,6 +11,7 @@ from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 
@@ -40,10 +41,10 @@ def scheduled_volume(volume_id='vol-2', name='web', **schedule_changes):
 
 class VolumesTabTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, snapshots, url=VOLUMES_URL):
         self.mock_volume_list.return_value = volumes
-        self.mock_snapshot_list.return_value = snapshots
+        self.mock_protection_list.return_value = snapshots
         return self.client.get(url)
 
     def test_each_volume_with_its_state_and_newest_snapshot(self):
@@ -62,7 +63,8 @@ class VolumesTabTests(helpers.TestCase):
         self.assertNotContains(res, 'ajax-update warning')  # all settled
         # One listing each, whatever the number of rows.
         self.mock_volume_list.assert_called_once_with(mock.ANY)
-        self.mock_snapshot_list.assert_called_once_with(mock.ANY)
+        self.mock_protection_list.assert_called_once_with(
+            mock.ANY, registry.volume_plugin(), None)
 
     def test_the_page_itself_lists_no_volumes(self):
         with mock.patch.object(cinder, 'snapshot_list_paged',
@@ -106,7 +108,7 @@ class VolumesTabTests(helpers.TestCase):
             res, reverse('horizon:project:volume_protection:create_schedule')
             + '?volume_id=vol-1')
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_cinder_down_says_unavailable_not_a_500(self):
         self.mock_volume_list.side_effect = errors.ServiceUnavailable(
             'Cinder is down')
@@ -118,10 +120,10 @@ class VolumesTabTests(helpers.TestCase):
 
 class ReaderTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_a_reader_sees_the_volumes_and_no_actions(self):
         self.mock_volume_list.return_value = [fixtures.volume('vol-1', 'db')]
-        self.mock_snapshot_list.return_value = []
+        self.mock_protection_list.return_value = []
 
         def reader(rules, request, target=None):
             return all(rule.startswith('volume:get') for _s, rule in rules)
@@ -139,12 +141,12 @@ class RowUpdateTests(helpers.TestCase):
         return self.client.get(self.url,
                                HTTP_X_REQUESTED_WITH='XMLHttpRequest')
 
-    @helpers.create_mocks({cinder: ['volume_get', 'snapshot_list',
+    @helpers.create_mocks({cinder: ['volume_get', 'protection_list',
                                     'snapshot_list_paged', 'volume_names',
                                     'volume_list']})
     def test_a_row_refreshes_from_its_volume_and_snapshots(self):
         self.mock_volume_get.return_value = fixtures.volume('vol-1', 'db')
-        self.mock_snapshot_list.return_value = [
+        self.mock_protection_list.return_value = [
             fixtures.snapshot('snap-1', 'fresh', 'vol-1', status='creating')]
         res = self._update()
         self.assertEqual(200, res.status_code)
@@ -152,5 +154,5 @@ class RowUpdateTests(helpers.TestCase):
         # Still polling (Horizon polls "warning" rows): its snapshot is
         # being made.
         self.assertContains(res, 'class="ajax-update warning ')
-        self.mock_snapshot_list.assert_called_once_with(
-            mock.ANY, search_opts={'volume_id': 'vol-1'})
+        self.mock_protection_list.assert_called_once_with(
+            mock.ANY, registry.volume_plugin(), 'vol-1')

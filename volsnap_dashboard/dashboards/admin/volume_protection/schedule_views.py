@@ -70,14 +70,14 @@ class AdminSchedulesTab(project_views.SchedulesTab):
     def has_prev_data(self, table):
         return self._has_prev
 
-    def list_snapshots(self):
+    def list_protections(self):
         return []
 
     def get_admin_schedules_data(self):
         return self.get_schedules_data()
 
-    def rows(self, volumes, snapshots):
-        rows = attention_first(super().rows(volumes, snapshots))
+    def rows(self, volumes, protections):
+        rows = attention_first(super().rows(volumes, protections))
         names = self._names(keystone.project_names,
                             _("Project names are unavailable: %s"))
         for row in rows:

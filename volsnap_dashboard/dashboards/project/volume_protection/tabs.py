@@ -12,6 +12,7 @@ from horizon import tabs
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
@@ -41,7 +42,8 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
 
 class VolumesTab(listing_tab.ListingTab):
     """Every volume of the project with its protection: one volume
-    listing and one snapshot listing, whatever the number of rows."""
+    listing and one listing of protections, whatever the number of
+    rows."""
 
     name = _("Volumes")
     slug = 'volumes'
@@ -52,13 +54,13 @@ class VolumesTab(listing_tab.ListingTab):
     def get_volume_protection_data(self):
         try:
             volumes = list(cinder.volume_list(self.request))
-            snapshots = list(cinder.snapshot_list(self.request))
+            protections = plugin_choice.project_protections(self.request)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Volumes are unavailable right now: %s") % exc)
             return []
         return volumes_tab.protected_volumes(
-            volumes, snapshots, project_id=self.request.user.project_id)
+            volumes, protections, project_id=self.request.user.project_id)
 
 
 class VolumeProtectionTabs(tabs.TabGroup):

@@ -281,15 +281,15 @@ class RequestTests(SnapshotsTabTestCase):
 
 class VolumesTabTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, snapshots):
         self.mock_volume_list.return_value = volumes
-        self.mock_snapshot_list.return_value = snapshots
+        self.mock_protection_list.return_value = snapshots
         res = self.client.get(VOLUMES_URL)
         self.assertEqual(200, res.status_code)
         # One listing each, whatever the number of rows.
         self.mock_volume_list.assert_called_once()
-        self.mock_snapshot_list.assert_called_once()
+        self.mock_protection_list.assert_called_once()
         return res
 
     def test_last_verified_is_the_newest_verified_snapshot(self):
