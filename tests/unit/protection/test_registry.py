@@ -144,7 +144,9 @@ class RegistryTests(SimpleTestCase):
 
 class ChosenProviderTests(SimpleTestCase):
     """The operator names the provider whose plugin protects volumes
-    (VOLSNAP_PROVIDER_ID); without a name, the first enabled one."""
+    (VOLSNAP_PROVIDER_ID); without a name, the first enabled one. A
+    provider chosen by id, or unknown: dashboards/common/
+    test_plugin_choice.py, for the registry and the panels at once."""
 
     def test_without_a_choice_the_first_enabled_provider_is_used(self):
         with clone_plugin.chosen(self.addCleanup, provider_id=None):
@@ -152,20 +154,6 @@ class ChosenProviderTests(SimpleTestCase):
                 registry.volume_plugin(),
                 cinder_snapshot.CinderSnapshotProtectionPlugin)
             self.assertEqual([], registry.volume_problems())
-
-    def test_the_chosen_provider_is_used_though_read_after_another(self):
-        with clone_plugin.chosen(self.addCleanup):
-            self.assertIsInstance(registry.volume_plugin(),
-                                  clone_plugin.VolumeClonePlugin)
-            self.assertEqual([], registry.volume_problems())
-
-    def test_an_unknown_provider_is_reported_not_replaced(self):
-        with clone_plugin.chosen(self.addCleanup, provider_id='nope'):
-            self.assertIsNone(registry.volume_plugin())
-            self.assertEqual(
-                ['The protection provider chosen for volumes (nope) cannot '
-                 'be used: no provider file defines it.'],
-                [str(problem) for problem in registry.volume_problems()])
 
     def test_a_disabled_provider_is_reported(self):
         cinder_id = registry.Registry(

@@ -1,23 +1,33 @@
-"""The panels use the plugin the registry chooses, the scheduler's."""
+"""The panels and the scheduler make one choice of plugin: the registry's
+(the panels use it if they can render it)."""
 
 from django.test import SimpleTestCase
 
 from tests import clone_plugin
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.protection import registry
+
+# (the plugin chosen, the problems reported): the scheduler's, the panels'.
+CHOOSERS = ((registry.volume_plugin, registry.volume_problems),
+            (plugin_choice.volume_plugin, plugin_choice.problems))
 
 
 class PluginChoiceTests(SimpleTestCase):
 
-    def test_the_chosen_clone_provider_protects_in_the_panels(self):
+    def test_the_chosen_provider_is_used_though_read_after_another(self):
         with clone_plugin.chosen(self.addCleanup):
-            self.assertIsInstance(plugin_choice.volume_plugin(),
-                                  clone_plugin.VolumeClonePlugin)
-            self.assertEqual([], plugin_choice.problems())
+            for choose, problems in CHOOSERS:
+                with self.subTest(choose.__module__):
+                    self.assertIsInstance(choose(),
+                                          clone_plugin.VolumeClonePlugin)
+                    self.assertEqual([], problems())
 
-    def test_an_unknown_provider_leaves_the_panels_none_and_says_why(self):
+    def test_an_unknown_provider_is_reported_not_replaced(self):
         with clone_plugin.chosen(self.addCleanup, provider_id='nope'):
-            self.assertIsNone(plugin_choice.volume_plugin())
-            problems = [str(p) for p in plugin_choice.problems()]
-        self.assertEqual(['The protection provider chosen for volumes (nope) '
-                          'cannot be used: no provider file defines it.'],
-                         problems)
+            for choose, problems in CHOOSERS:
+                with self.subTest(choose.__module__):
+                    self.assertIsNone(choose())
+                    self.assertEqual(
+                        ['The protection provider chosen for volumes '
+                         '(nope) cannot be used: no provider file defines '
+                         'it.'], [str(problem) for problem in problems()])
