@@ -490,6 +490,13 @@ def protection_list(request, plugin, volume_id=None):
 
 
 @cinder_call
+def protection_quota(request, plugin):
+    """The project's quota for the plugin's protections, with the names
+    retention reads (empty: the plugin cannot tell), through the plugin."""
+    return plugin.quota(cinderclient(request))
+
+
+@cinder_call
 def snapshot_delete(request, plugin, snapshot_id):
     """Delete through the protection plugin; False if already gone."""
     return plugin.delete(cinderclient(request), checked_id(snapshot_id))

@@ -215,3 +215,25 @@ class ProtectionListingTests(ClonesTestCase):
         [row] = res.context['table'].data
         self.assertEqual(len(CLONES), len(row.protections))
         self.listed_once()
+
+
+class ScheduleQuotaTests(ClonesTestCase):
+
+    def test_the_forecast_counts_against_the_clone_plugins_quota(self):
+        # A clone is a volume: Create Schedule's bars and forecast read
+        # the volumes quota the plugin names, not the snapshots one.
+        absolute = []
+        for name, value in {'maxTotalVolumes': 10, 'totalVolumesUsed': 3,
+                            'totalSnapshotsUsed': 7,
+                            'maxTotalVolumeGigabytes': 1000,
+                            'totalGigabytesUsed': 50}.items():
+            absolute.append(mock.Mock(value=value))
+            absolute[-1].name = name
+        client = mock.Mock()
+        client.limits.get.return_value = mock.Mock(absolute=absolute)
+        plugin = registry.get_registry().plugin_for(registry.VOLUME)
+        with mock.patch.object(cinder, 'cinderclient', return_value=client):
+            limits = workflows.ScheduleResources(self.request, plugin).limits
+        self.assertEqual({'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 3,
+                          'maxTotalVolumeGigabytes': 1000,
+                          'totalGigabytesUsed': 50}, limits)

@@ -82,9 +82,10 @@ class ScheduleResources:
 
     @functools.cached_property
     def limits(self):
-        """Cinder's absolute limits, or None when Cinder cannot tell
-        (the forecast then says so; saving may still work)."""
-        return protection_forms.limits_or_none(self.request)
+        """The quota the plugin's protections count against, or None
+        when the cloud or the plugin cannot tell (the forecast then says
+        so; saving may still work)."""
+        return protection_forms.limits_or_none(self.request, self.plugin)
 
     @functools.cached_property
     def force_supported(self):

@@ -46,11 +46,15 @@ VOLUMES = ('maxTotalVolumes', 'totalVolumesUsed')
 GIGABYTES = ('maxTotalVolumeGigabytes', 'totalGigabytesUsed')
 
 
-def limits_or_none(request):
-    """The project's absolute limits; None, with a warning, where Cinder
-    cannot tell (the bars and forecasts are left out: the request itself
-    may still work, Cinder checks it)."""
+def limits_or_none(request, plugin=None):
+    """The project's absolute limits (with ``plugin``: the quota its
+    protections count against, in the same names); None, with a warning,
+    where Cinder cannot tell, and None where the plugin cannot (the bars
+    and forecasts are left out: the request itself may still work, Cinder
+    checks it)."""
     try:
+        if plugin is not None:
+            return cinder.protection_quota(request, plugin) or None
         return cinder.absolute_limits(request)
     except errors.VolsnapAPIError as exc:
         messages.warning(request, _("Unable to retrieve your quota: %s")

@@ -20,7 +20,7 @@ INDEX_URL = reverse('horizon:project:volume_protection:index')
 PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
-                'absolute_limits', 'snapshot_force_supported']
+                'protection_quota', 'snapshot_force_supported']
 API_CALLS = ['create', 'update', 'find', 'get', 'protections_of']
 UTC = datetime.timezone.utc
 
@@ -58,7 +58,7 @@ class WorkflowTestCase(helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_volume_get.return_value = volumes[0]
         self.mock_name_filter.return_value = 'name~'
-        self.mock_absolute_limits.return_value = limits or fixtures.LIMITS
+        self.mock_protection_quota.return_value = limits or fixtures.LIMITS
         self.mock_snapshot_force_supported.return_value = True
 
     def submission_token(self, url=CREATE_URL):
@@ -294,12 +294,14 @@ class SaveTests(WorkflowTestCase):
         self.assertEqual(1, self.mock_create.call_count)
 
     @helpers.create_mocks({cinder: CINDER_CALLS + ['snapshot_protect',
-                                                   'find_submitted'],
+                                                   'find_submitted',
+                                                   'absolute_limits'],
                            schedules_api: API_CALLS})
     def test_a_token_another_form_used_saves_nothing(self):
         # One record of used tokens for every form of the panel: a token
         # spent by the protect form is spent for the workflow too.
         self.mock_cloud()
+        self.mock_absolute_limits.return_value = fixtures.LIMITS
         data = self.data()
         protect = self.client.post(PROTECT_URL, {
             'submission': data['submission'], 'volumes': ['vol-1'],
