@@ -131,6 +131,13 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             'With several volumes, each snapshot also gets its volume\'s '
             'name: "<name>-<volume name>".'))
 
+    def pending(self):
+        """What the ticked volumes ask for (the quota bars), before any
+        script runs."""
+        picker = self.fields['volumes']
+        return {'snapshots': len(picker.selected),
+                'gigabytes': sum(entry.size for entry in picker.selected)}
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:

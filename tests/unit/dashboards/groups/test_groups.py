@@ -223,6 +223,36 @@ class ProtectFormTests(helpers.TestCase):
         self.mock_group_protect.assert_not_called()
 
     @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_the_quota_bars_count_every_member_of_the_group(self):
+        self.mock_cloud()
+        # The quota is full: the form is shown again, its bars counting
+        # db (2 GiB) and logs (1 GiB), though only db is ticked.
+        self.mock_absolute_limits.return_value = dict(
+            fixtures.LIMITS, maxTotalSnapshots=2, totalSnapshotsUsed=2)
+        res = self.post(['vol-1'])
+        self.assertEqual({'snapshots': 2, 'gigabytes': 3},
+                         res.context['pending'])
+        self.assertContains(res, 'data-pending="2"')
+        self.assertContains(res, 'data-pending="3"')
+        one_by_one = self.post(['vol-1'], as_group=False)
+        self.assertEqual({'snapshots': 1, 'gigabytes': 2},
+                         one_by_one.context['pending'])
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_the_group_counts_against_the_storage_quota(self):
+        self.mock_cloud()
+        # db alone (2 GiB) fits; with logs (1 GiB) the group does not.
+        self.mock_absolute_limits.return_value = dict(
+            fixtures.LIMITS, maxTotalVolumeGigabytes=12,
+            totalGigabytesUsed=10)
+        res = self.post(['vol-1'])
+        self.assertContains(res, 'Your storage quota would be exceeded: 10 '
+                                 'of 12 GiB are used, and the group snapshot '
+                                 'takes 3 GiB, the size of every volume of '
+                                 'the group.')
+        self.mock_group_protect.assert_not_called()
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
     def test_cinders_refusal_is_a_message_not_a_500(self):
         self.mock_cloud()
         self.mock_group_protect.side_effect = errors.BadRequest(
