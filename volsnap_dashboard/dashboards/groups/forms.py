@@ -82,18 +82,17 @@ class GroupProtectForm(protection_forms.ProtectForm):
             return cleaned
         self.group_id = group_ids.pop()
         self.group_volumes = self.members(self.group_id)
-        protection_forms.check_quota(
-            self.limits, protection_forms.SNAPSHOTS,
-            len(self.group_volumes), _(
+        protection_forms.check_quotas(
+            self.limits,
+            (protection_forms.SNAPSHOTS, len(self.group_volumes), _(
                 "Your snapshot quota would be exceeded: %(used)s of "
                 "%(limit)s snapshots are used, and the group snapshot "
-                "takes %(asked)s, one per volume of the group."))
-        protection_forms.check_quota(
-            self.limits, protection_forms.GIGABYTES,
-            sum(volume.size for volume in self.group_volumes), _(
-                "Your storage quota would be exceeded: %(used)s of "
-                "%(limit)s GiB are used, and the group snapshot takes "
-                "%(asked)s GiB, the size of every volume of the group."))
+                "takes %(asked)s, one per volume of the group.")),
+            (protection_forms.GIGABYTES,
+             sum(volume.size for volume in self.group_volumes), _(
+                 "Your storage quota would be exceeded: %(used)s of "
+                 "%(limit)s GiB are used, and the group snapshot takes "
+                 "%(asked)s GiB, the size of every volume of the group.")))
         return cleaned
 
     def members(self, group_id):
@@ -192,17 +191,16 @@ class RestoreGroupForm(forms.SelfHandlingForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        protection_forms.check_quota(
-            self.limits, protection_forms.VOLUMES, len(self.members), _(
+        protection_forms.check_quotas(
+            self.limits,
+            (protection_forms.VOLUMES, len(self.members), _(
                 "Your volume quota would be exceeded: %(used)s of "
                 "%(limit)s volumes exist, and the restore makes %(asked)s "
-                "more."))
-        protection_forms.check_quota(
-            self.limits, protection_forms.GIGABYTES,
-            sum(s.size for s in self.members), _(
-                "Your storage quota would be exceeded: %(used)s of "
-                "%(limit)s GiB are used, and the new volumes need "
-                "%(asked)s GiB."))
+                "more.")),
+            (protection_forms.GIGABYTES, sum(s.size for s in self.members),
+             _("Your storage quota would be exceeded: %(used)s of "
+               "%(limit)s GiB are used, and the new volumes need "
+               "%(asked)s GiB.")))
         return cleaned
 
     def handle(self, request, data):

@@ -72,6 +72,13 @@ def check_quota(limits, quota, asked, over):
             'asked': intcomma(asked)})
 
 
+def check_quotas(limits, *checks):
+    """check_quota for each ``(quota, asked, over)`` of ``checks``, in
+    turn: the first that would be exceeded is the one said."""
+    for quota, asked, over in checks:
+        check_quota(limits, quota, asked, over)
+
+
 # A volume's part of a snapshot name shared by several volumes: at most
 # half of Cinder's limit, so the name given keeps the other half.
 VOLUME_PART_LIMIT = cinder_facts.TEXT_LIMIT // 2
