@@ -81,17 +81,40 @@ class GroupProtectForm(protection_forms.ProtectForm):
                 "group.") % len(group_ids))
             return cleaned
         self.group_id = group_ids.pop()
-        # After a POST the form knows every volume of the project.
-        self.group_volumes = sorted(
-            (volume for volume in self.volumes_by_id.values()
-             if group_of(volume) == self.group_id), key=display_name)
-        protection_forms.check_quota(
-            self.limits, protection_forms.SNAPSHOTS,
-            len(self.group_volumes), _(
+        self.group_volumes = self.members(self.group_id)
+        protection_forms.check_quotas(
+            self.limits,
+            (protection_forms.SNAPSHOTS, len(self.group_volumes), _(
                 "Your snapshot quota would be exceeded: %(used)s of "
                 "%(limit)s snapshots are used, and the group snapshot "
-                "takes %(asked)s, one per volume of the group."))
+                "takes %(asked)s, one per volume of the group.")),
+            (protection_forms.GIGABYTES,
+             sum(volume.size for volume in self.group_volumes), _(
+                 "Your storage quota would be exceeded: %(used)s of "
+                 "%(limit)s GiB are used, and the group snapshot takes "
+                 "%(asked)s GiB, the size of every volume of the group.")))
         return cleaned
+
+    def members(self, group_id):
+        """The volumes of group ``group_id``, by name (after a POST the
+        form knows every volume of the project)."""
+        return sorted((volume for volume in self.volumes_by_id.values()
+                       if group_of(volume) == group_id), key=display_name)
+
+    def pending(self):
+        """Cinder takes a snapshot of every volume of the group, ticked or
+        not: the bars count them all where the form knows the group (after
+        a POST asking for a group snapshot)."""
+        cleaned = getattr(self, 'cleaned_data', {})
+        if not cleaned.get(GROUP_FIELD):
+            return super().pending()
+        group_ids = {group_of(self.volumes_by_id[volume_id])
+                     for volume_id in cleaned.get('volumes', ())}
+        if len(group_ids) != 1 or None in group_ids:
+            return super().pending()
+        members = self.members(group_ids.pop())
+        return {'snapshots': len(members),
+                'gigabytes': sum(volume.size for volume in members)}
 
     def handle(self, request, data):
         if not data.get(GROUP_FIELD):
@@ -168,17 +191,16 @@ class RestoreGroupForm(forms.SelfHandlingForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        protection_forms.check_quota(
-            self.limits, protection_forms.VOLUMES, len(self.members), _(
+        protection_forms.check_quotas(
+            self.limits,
+            (protection_forms.VOLUMES, len(self.members), _(
                 "Your volume quota would be exceeded: %(used)s of "
                 "%(limit)s volumes exist, and the restore makes %(asked)s "
-                "more."))
-        protection_forms.check_quota(
-            self.limits, protection_forms.GIGABYTES,
-            sum(s.size for s in self.members), _(
-                "Your storage quota would be exceeded: %(used)s of "
-                "%(limit)s GiB are used, and the new volumes need "
-                "%(asked)s GiB."))
+                "more.")),
+            (protection_forms.GIGABYTES, sum(s.size for s in self.members),
+             _("Your storage quota would be exceeded: %(used)s of "
+               "%(limit)s GiB are used, and the new volumes need "
+               "%(asked)s GiB.")))
         return cleaned
 
     def handle(self, request, data):

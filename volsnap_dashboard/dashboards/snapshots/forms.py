@@ -76,6 +76,13 @@ def check_quota(limits, quota, asked, over):
             'asked': intcomma(asked)})
 
 
+def check_quotas(limits, *checks):
+    """check_quota for each ``(quota, asked, over)`` of ``checks``, in
+    turn: the first that would be exceeded is the one said."""
+    for quota, asked, over in checks:
+        check_quota(limits, quota, asked, over)
+
+
 # A volume's part of a snapshot name shared by several volumes: at most
 # half of Cinder's limit, so the name given keeps the other half.
 VOLUME_PART_LIMIT = cinder_facts.TEXT_LIMIT // 2
@@ -134,6 +141,13 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         name.help_text = format_html('{} {}', name.help_text, _(
             'With several volumes, each snapshot also gets its volume\'s '
             'name: "<name>-<volume name>".'))
+
+    def pending(self):
+        """What the ticked volumes ask for (the quota bars), before any
+        script runs."""
+        picker = self.fields['volumes']
+        return {'snapshots': len(picker.selected),
+                'gigabytes': sum(entry.size for entry in picker.selected)}
 
     def clean(self):
         cleaned = super().clean()

@@ -27,7 +27,7 @@ class SnapshotListMixin(tables.PagedTableMixin):
         filters = super().get_filters(filters, filters_map)
         volume = filters.pop('volume', None)
         if volume:
-            filters['volume_id'] = self._volume_id_for(volume)
+            filters['volume_id'] = self._volume_filter(volume)
         name = filters.pop('name', None)
         if name:
             filters[self._name_filter()] = name
@@ -59,10 +59,26 @@ class SnapshotListMixin(tables.PagedTableMixin):
                 "whole name."))
         return key
 
-    def _volume_id_for(self, text):
-        matches = [volume_id for volume_id, name in self.volume_names.items()
-                   if name == text]
-        return matches[0] if len(matches) == 1 else text
+    def _volume_filter(self, text):
+        """The id of the one volume named ``text``; the ids of several
+        (a frozenset: Cinder filters snapshots by one volume id, so the
+        page is listed whole and its rows of those volumes kept); else
+        ``text`` itself, taken as an id."""
+        matches = self._volume_ids_for(text)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            return text
+        messages.info(self.request, _(
+            '%(count)d volumes are named "%(name)s": the snapshots of each '
+            'are listed, so a page may show fewer rows than usual.') % {
+                'count': len(matches), 'name': text})
+        return frozenset(matches)
+
+    def _volume_ids_for(self, text):
+        """The ids of the volumes named ``text``."""
+        return [volume_id for volume_id, name in self.volume_names.items()
+                if name == text]
 
     def volume_listing_options(self):
         """Extra arguments of the volume-name listing (the project tab
@@ -98,6 +114,9 @@ class SnapshotListMixin(tables.PagedTableMixin):
     def get_data(self):
         marker, sort_dir = self._get_marker()
         filters = self.get_filters()
+        wanted = filters.get('volume_id')
+        if isinstance(wanted, frozenset):
+            del filters['volume_id']
         search_opts = dict(self.search_opts, **filters)
         try:
             snapshots, self._has_more_data, self._has_prev_data = \
@@ -108,6 +127,9 @@ class SnapshotListMixin(tables.PagedTableMixin):
             exceptions.handle(self.request, _(
                 "Unable to retrieve snapshots: %s") % exc)
             return []
+        if isinstance(wanted, frozenset) and snapshots:
+            self.table.listed_ends = (snapshots[0].id, snapshots[-1].id)
+            snapshots = [s for s in snapshots if s.volume_id in wanted]
         volumes = decorations.PageVolumes(
             self.source_volume_names(snapshots), self.scheduled_volumes,
             revert_marks.newest_known(marker, filters))

@@ -1,5 +1,6 @@
 import collections
 import functools
+from urllib import parse
 
 from django import http
 from django import shortcuts
@@ -307,6 +308,11 @@ def description_or_none(snapshot):
 
 class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
                               tables.DataTable):
+    #: The ids of the first and last snapshots Cinder listed for the
+    #: page, where rows of it are left out (see listing): the next and
+    #: previous pages start from them, even after an empty page.
+    listed_ends = None
+
     name = tables.WrappingColumn(
         snapshot_name, verbose_name=_("Name"),
         link=detail_link)
@@ -377,6 +383,16 @@ class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
             rendered[key] = html.replace('{', '{{').replace(
                 '}', '}}').replace(row_id, '{0}')
         return format_html(rendered[key], row_id)
+
+    def get_marker(self):
+        if self.listed_ends:
+            return parse.quote_plus(self.listed_ends[1])
+        return super().get_marker()
+
+    def get_prev_marker(self):
+        if self.listed_ends:
+            return parse.quote_plus(self.listed_ends[0])
+        return super().get_prev_marker()
 
     def get_object_display(self, snapshot):
         return snapshot_name(snapshot) if snapshot is not None else None

@@ -76,15 +76,15 @@ class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['limits'] = self._limits()
-        context['pending'] = self._pending(context['form'])
+        context['pending'] = context['form'].pending()
         return context
 
-    @staticmethod
-    def _pending(form):
-        """What the ticked volumes ask for, before any script runs."""
-        picker = form.fields['volumes']
-        return {'snapshots': len(picker.selected),
-                'gigabytes': sum(entry.size for entry in picker.selected)}
+    def form_invalid(self, form):
+        # Horizon makes the context with a form of its own: the bars
+        # count what the posted form asks for.
+        response = super().form_invalid(form)
+        response.context_data['pending'] = form.pending()
+        return response
 
 
 class ProtectVolumeSearchView(policy.PolicyRequiredMixin,

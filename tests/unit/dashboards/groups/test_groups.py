@@ -212,14 +212,45 @@ class ProtectFormTests(helpers.TestCase):
         self.assertContains(res, 'in 2 different volume groups')
         self.mock_group_protect.assert_not_called()
 
+    def post_with_limits(self, as_group=True, **limits):
+        """db (2 GiB, in group-1 with logs, 1 GiB) posted, with the
+        ``limits`` of the project."""
+        self.mock_cloud()
+        self.mock_absolute_limits.return_value = dict(fixtures.LIMITS,
+                                                      **limits)
+        return self.post(['vol-1'], as_group=as_group)
+
     @helpers.create_mocks({cinder: PROTECT_CALLS})
     def test_the_group_counts_against_the_snapshot_quota(self):
-        self.mock_cloud()
-        self.mock_absolute_limits.return_value = dict(
-            fixtures.LIMITS, maxTotalSnapshots=3, totalSnapshotsUsed=2)
-        res = self.post(['vol-1'])
+        res = self.post_with_limits(maxTotalSnapshots=3,
+                                    totalSnapshotsUsed=2)
         self.assertContains(res, 'the group snapshot takes 2, one per '
                                  'volume of the group')
+        self.mock_group_protect.assert_not_called()
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_the_quota_bars_count_every_member_of_the_group(self):
+        # The quota is full: the form is shown again, its bars counting
+        # db (2 GiB) and logs (1 GiB), though only db is ticked.
+        full = {'maxTotalSnapshots': 2, 'totalSnapshotsUsed': 2}
+        res = self.post_with_limits(**full)
+        self.assertEqual({'snapshots': 2, 'gigabytes': 3},
+                         res.context['pending'])
+        self.assertContains(res, 'data-pending="2"')
+        self.assertContains(res, 'data-pending="3"')
+        one_by_one = self.post_with_limits(as_group=False, **full)
+        self.assertEqual({'snapshots': 1, 'gigabytes': 2},
+                         one_by_one.context['pending'])
+
+    @helpers.create_mocks({cinder: PROTECT_CALLS})
+    def test_the_group_counts_against_the_storage_quota(self):
+        # db alone (2 GiB) fits; with logs (1 GiB) the group does not.
+        res = self.post_with_limits(maxTotalVolumeGigabytes=12,
+                                    totalGigabytesUsed=10)
+        self.assertContains(res, 'Your storage quota would be exceeded: 10 '
+                                 'of 12 GiB are used, and the group snapshot '
+                                 'takes 3 GiB, the size of every volume of '
+                                 'the group.')
         self.mock_group_protect.assert_not_called()
 
     @helpers.create_mocks({cinder: PROTECT_CALLS})

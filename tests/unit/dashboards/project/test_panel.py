@@ -93,6 +93,60 @@ class IndexTests(helpers.TestCase):
         self.assertIn({'volume_id': 'vol-2'}, searches)
         self.assertIn({'name~': 'nig'}, searches)
 
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def _filter_by_volume(self, text):
+        snapshots = [fixtures.snapshot('snap-1', name='db-nightly',
+                                       volume_id='vol-1'),
+                     fixtures.snapshot('snap-2', name='web-a-nightly',
+                                       volume_id='vol-2'),
+                     fixtures.snapshot('snap-3', name='web-b-nightly',
+                                       volume_id='vol-3')]
+
+        def cinder_lists(request, search_opts, **kwargs):
+            wanted = search_opts.get('volume_id')
+            return ([s for s in snapshots
+                     if wanted in (None, s.volume_id)], False, False)
+
+        self.mock_snapshot_list_paged.side_effect = cinder_lists
+        self.mock_volume_names.return_value = {
+            'vol-1': 'db', 'vol-2': 'web', 'vol-3': 'web'}
+        self.client.post(INDEX_URL, {
+            'protected_snapshots__filter__q_field': 'volume',
+            'protected_snapshots__filter__q': text})
+        res = self.client.get(INDEX_URL)
+        # One snapshot listing and one volume listing, as without a filter.
+        self.mock_snapshot_list_paged.assert_called_once()
+        self.mock_volume_names.assert_called_once()
+        return res
+
+    def test_filter_by_a_volume_name_two_volumes_share(self):
+        res = self._filter_by_volume('web')
+        self.assertContains(res, 'web-a-nightly')
+        self.assertContains(res, 'web-b-nightly')
+        self.assertNotContains(res, 'db-nightly')
+
+    @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names']})
+    def test_pages_on_from_the_listed_page_where_rows_are_left_out(self):
+        # The page's last row is db's, left out: the next page starts
+        # after it, not again from web's (an empty page would start over).
+        self.mock_snapshot_list_paged.return_value = (
+            [fixtures.snapshot('snap-3', volume_id='vol-2'),
+             fixtures.snapshot('snap-2', volume_id='vol-3'),
+             fixtures.snapshot('snap-1', volume_id='vol-1')], True, True)
+        self.mock_volume_names.return_value = {
+            'vol-1': 'db', 'vol-2': 'web', 'vol-3': 'web'}
+        self.client.post(INDEX_URL, {
+            'protected_snapshots__filter__q_field': 'volume',
+            'protected_snapshots__filter__q': 'web'})
+        res = self.client.get(INDEX_URL + '?snapshot_marker=snap-9')
+        self.assertContains(res, '?snapshot_marker=snap-1')
+        self.assertContains(res, 'prev_snapshot_marker=snap-3')
+
+    def test_filter_by_a_volume_name_no_volume_has(self):
+        res = self._filter_by_volume('mail')
+        self.assertNotContains(res, 'nightly')
+        self.assertContains(res, 'No items to display')
+
     @helpers.create_mocks({cinder: ['snapshot_list_paged', 'volume_names',
                                     'name_filter']})
     def test_exact_name_filter_where_cinder_refuses_part_of_a_name(self):

@@ -92,12 +92,11 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
                               _("Unable to retrieve volume names."))
             return {}
 
-    def _volume_id_for(self, text):
+    def _volume_ids_for(self, text):
         try:
-            matches = cinder.volume_ids_named(self.request, text)
+            return cinder.volume_ids_named(self.request, text)
         except errors.VolsnapAPIError:
-            matches = []  # taken as an id; the listing says what is wrong
-        return matches[0] if len(matches) == 1 else text
+            return []  # taken as an id; the listing says what is wrong
 
     def get_data(self):
         # Keystone lists the projects while Cinder lists the snapshots and
