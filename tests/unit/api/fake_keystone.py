@@ -49,6 +49,12 @@ class FakeKeystone(adapters.BaseAdapter):
         self.unreachable = False
         self.cinder_max = '3.71'
         self.catalog_types = ('block-storage', 'volumev3')
+        # Tokens Cinder refuses with a 401 (revoked in Keystone); each
+        # token issued, in order.
+        self.revoked = set()
+        self.issued = []
+        # Cinder refuses every token (its own credentials are wrong).
+        self.cinder_refuses_all = False
 
     def http(self):
         session = requests.Session()
@@ -74,6 +80,8 @@ class FakeKeystone(adapters.BaseAdapter):
             return self._token(request, body)
         if url.startswith(AUTH_URL + '/OS-TRUST/trusts'):
             return self._trusts(request, body)
+        if url.startswith(CINDER_ROOT + '/v3/'):
+            return self._cinder(request)
         if url.rstrip('/') == CINDER_ROOT:
             return self._respond(request, 300, {'versions': [{
                 'id': 'v3.0', 'status': 'CURRENT',
@@ -82,6 +90,15 @@ class FakeKeystone(adapters.BaseAdapter):
                            'href': CINDER_ROOT + '/v3/'}]}]})
         return self._respond(request, 404, {'error': {
             'code': 404, 'message': 'no fake for %s' % url}})
+
+    def _cinder(self, request):
+        """Cinder's volume listing, to whoever holds a token not
+        revoked."""
+        if self.cinder_refuses_all or \
+                request.headers.get('X-Auth-Token') in self.revoked:
+            return self._error(request, 401, 'The request you have made '
+                               'requires authentication.')
+        return self._respond(request, 200, {'volumes': []})
 
     def _respond(self, request, status, body, headers=None):
         response = requests.Response()
@@ -138,8 +155,9 @@ class FakeKeystone(adapters.BaseAdapter):
                       'url': '%s/v3/%s' % (CINDER_ROOT, project_id)}
                      for interface in ('public', 'internal')]}
                 for service_type in self.catalog_types]
+        self.issued.append(uuid.uuid4().hex)
         return self._respond(request, 201, {'token': token},
-                             {'X-Subject-Token': uuid.uuid4().hex})
+                             {'X-Subject-Token': self.issued[-1]})
 
     def _trusts(self, request, body):
         if request.method == 'POST':

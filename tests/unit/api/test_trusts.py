@@ -6,11 +6,13 @@ keystoneauth and keystoneclient run for real."""
 import datetime
 import json
 
+from cinderclient import exceptions as cinder_exc
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 import pytest
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import service_clients
 from volsnap_dashboard.api import trusts
 from tests.unit.api import fake_keystone
 
@@ -162,6 +164,58 @@ def test_token_refused_mid_run_becomes_authorization_lost(keystone):
     session.invalidate()
     with pytest.raises(errors.AuthorizationLost):
         session.get_token()
+    assert len(sessions) == 0
+
+
+def cinder_listings(keystone):
+    return [r for r in keystone.requests
+            if r.url.startswith(fake_keystone.CINDER_ROOT + '/v3/demo')]
+
+
+def test_cinder_refusing_a_cached_token_gets_a_new_one_once(keystone):
+    """A trust-scoped token Cinder answers 401 to (revoked, or Keystone's
+    keys rotated) is dropped and the call made again, once, with a new
+    token of the same trust."""
+    trust = fake_keystone.Trust('demo-project')
+    keystone.trusts[trust.id] = trust
+    sessions = trust_sessions(keystone)
+    cinder = service_clients.cinder_for(sessions.session_for(trust.id))
+    assert cinder.volumes.list() == []
+    first = keystone.issued[-1]
+    keystone.revoked.add(first)
+    assert cinder.volumes.list() == []
+    refused, retried = cinder_listings(keystone)[-2:]
+    assert refused.headers['X-Auth-Token'] == first
+    assert retried.headers['X-Auth-Token'] == keystone.issued[-1] != first
+    # The new token serves the next calls: no token per call.
+    tokens = len(keystone.token_requests())
+    assert cinder.volumes.list() == []
+    assert len(keystone.token_requests()) == tokens
+
+
+def test_cinder_refusing_the_new_token_too_is_not_retried_again(keystone):
+    trust = fake_keystone.Trust('demo-project')
+    keystone.trusts[trust.id] = trust
+    sessions = trust_sessions(keystone)
+    cinder = service_clients.cinder_for(sessions.session_for(trust.id))
+    cinder.volumes.list()
+    before = len(cinder_listings(keystone))
+    keystone.cinder_refuses_all = True
+    with pytest.raises(cinder_exc.Unauthorized):
+        cinder.volumes.list()
+    assert len(cinder_listings(keystone)) == before + 2
+
+
+def test_a_401_once_the_trust_is_deleted_is_authorization_lost(keystone):
+    trust = fake_keystone.Trust('demo-project')
+    keystone.trusts[trust.id] = trust
+    sessions = trust_sessions(keystone)
+    cinder = service_clients.cinder_for(sessions.session_for(trust.id))
+    cinder.volumes.list()
+    keystone.revoked.add(keystone.issued[-1])
+    del keystone.trusts[trust.id]
+    with pytest.raises(errors.AuthorizationLost):
+        cinder.volumes.list()
     assert len(sessions) == 0
 
 
