@@ -104,7 +104,7 @@ def delete_trust(session, trust_id, interface='public'):
     LOG.info("Deleted trust %s", trust_id)
     return True
 
-def _shared_http():
+def shared_http():
     """A connection pool for the scheduler's many sessions. It is shared
     by every tenant's session, so it must never keep a cookie."""
     http = requests.Session()
@@ -170,7 +170,7 @@ class TrustSessions:
         self._timeout = timeout
         self._margin = refresh_margin
         self._clock = clock
-        self._http = http or _shared_http()
+        self._http = http or shared_http()
         self._entries = {}
         self._lock = threading.Lock()
 

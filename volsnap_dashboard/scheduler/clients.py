@@ -7,6 +7,8 @@ Everything done in a project uses the trust's session (api.trusts, cached
 until shortly before its token expires, and while a sweep lists the
 trust: service.py prunes the rest after each sweep), so snapshots belong
 to the tenant's project and Cinder's policy applies as for the tenant.
+Both go through one HTTP transport, ``Clients.http`` (wire.py counts
+the errors there).
 """
 
 
@@ -19,8 +21,9 @@ from volsnap_dashboard.scheduler import run
 
 class Clients:
     def __init__(self, config, trust_sessions=None,
-                 cinder_for=service_clients.cinder_for):
+                 cinder_for=service_clients.cinder_for, http=None):
         self.config = config
+        self.http = http or trusts.shared_http()
         self._cinder_for = cinder_for
         self._admin = None
         self._service_session = None
@@ -28,7 +31,8 @@ class Clients:
             # (An empty TrustSessions is falsy: it has a length.)
             trust_sessions = trusts.TrustSessions(
                 config.keystone_url, config.username, config.password,
-                user_domain=config.user_domain, clock=times.now)
+                user_domain=config.user_domain, clock=times.now,
+                http=self.http)
         self.trust_sessions = trust_sessions
 
     def service_session(self):
@@ -37,7 +41,7 @@ class Clients:
                 self.config.keystone_url, self.config.username,
                 self.config.password, user_domain=self.config.user_domain,
                 project_name=self.config.project_name,
-                project_domain=self.config.project_domain)
+                project_domain=self.config.project_domain, http=self.http)
         return self._service_session
 
     def _new_admin(self):
