@@ -14,6 +14,7 @@ import sys
 
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import config as config_module
+from volsnap_dashboard.scheduler import logcontext
 
 LOG = logging.getLogger('volsnap_dashboard.scheduler')
 
@@ -69,11 +70,13 @@ def setup_django(config):
         django.setup()
 
 
-def setup_logging(debug):
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr,
-        format='%(asctime)s %(process)d %(levelname)s %(name)s: '
-               '%(message)s')
+def setup_logging(debug, log_format='text'):
+    """Log to stderr in ``log_format`` (text or json), each line with
+    the schedule, volume, project and slot it is about (logcontext)."""
+    handler = logcontext.install(logging.StreamHandler(sys.stderr),
+                                 log_format)
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO,
+                        handlers=[handler], force=True)
     # Their debug lines carry request headers, tokens among them.
     for noisy in ('keystoneauth', 'urllib3', 'cinderclient', 'tooz'):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -89,13 +92,16 @@ def main(argv=None):
     except config_module.ConfigError as exc:
         LOG.error("configuration: %s", exc)
         return 2
+    setup_logging(args.debug, config.log_format)
     setup_django(config)
     # After Django's settings: these import the protection plugins.
     from volsnap_dashboard.api import errors
     from volsnap_dashboard.protection import registry
     from volsnap_dashboard.scheduler import clients as clients_module
     from volsnap_dashboard.scheduler import coordination
+    from volsnap_dashboard.scheduler import metrics as metrics_module
     from volsnap_dashboard.scheduler import service
+    from volsnap_dashboard.scheduler import wire
 
     plugin = registry.volume_plugin()
     if plugin is None:
@@ -105,9 +111,14 @@ def main(argv=None):
         return 2
     stopper = service.Stopper().install()
     once_at = (args.now or times.now()) if args.once else None
+    clients = clients_module.Clients(config)
+    metrics = metrics_module.for_config(config)
+    wire.count_errors(clients.http, config.keystone_url, metrics.error)
     try:
-        return service.serve(config, clients_module.Clients(config), plugin,
-                             stopper, once_at=once_at, dry_run=args.dry_run)
+        with metrics_module.serving(config, metrics):
+            return service.serve(config, clients, plugin, stopper,
+                                 once_at=once_at, dry_run=args.dry_run,
+                                 metrics=metrics)
     except (errors.VolsnapAPIError, coordination.CoordinationError) as exc:
         LOG.error("%s", exc)
         return 1

@@ -47,6 +47,23 @@ class Config:
     # The provider whose volume plugin runs the schedules; '': the first
     # enabled one (the panels' VOLSNAP_PROVIDER_ID must agree).
     provider_id: str = ''
+    # text, or json: one object a line (logcontext.py).
+    log_format: str = 'text'
+    # The Prometheus metrics and the health check (metrics.py): off
+    # while the port is 0.
+    metrics_address: str = '127.0.0.1'
+    metrics_port: int = 0
+    # Unhealthy when no sweep completed for this long; None: three
+    # sweep intervals plus wait_timeout (a run may wait that long).
+    health_timeout: float | None = None
+
+    @property
+    def health_after(self):
+        """Seconds without a completed sweep before the health check
+        fails."""
+        if self.health_timeout is not None:
+            return self.health_timeout
+        return 3 * self.sweep_interval + self.wait_timeout
 
     @property
     def coordination_url(self):
@@ -62,7 +79,9 @@ _STRING_KEYS = ('keystone_url', 'username', 'password_file', 'user_domain',
                 'state_dir', 'backend_url', 'member_id', 'provider_dirs',
                 'provider_id',
                 'sweep_interval', 'min_interval', 'wait_timeout',
-                'wait_interval', 'partitioned', 'verify_timeout')
+                'wait_interval', 'partitioned', 'verify_timeout',
+                'log_format', 'metrics_address', 'metrics_port',
+                'health_timeout')
 
 
 def _positive_seconds(name, text):
@@ -73,6 +92,17 @@ def _positive_seconds(name, text):
                           % (name, text)) from None
     if value <= 0:
         raise ConfigError('%s must be more than 0 seconds' % name)
+    return value
+
+
+def _port(name, text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError('%s must be a port number, not %r'
+                          % (name, text)) from None
+    if not 0 <= value <= 65535:
+        raise ConfigError('%s must be from 0 (off) to 65535' % name)
     return value
 
 
@@ -140,13 +170,13 @@ def load(path=None, environ=None):
     }
     for key in ('user_domain', 'project_name', 'project_domain',
                 'interface', 'state_dir', 'backend_url', 'member_id',
-                'provider_id'):
+                'provider_id', 'log_format', 'metrics_address'):
         if values.get(key, '').strip():
             kwargs[key] = values[key].strip()
     if values.get('region', '').strip():
         kwargs['region'] = values['region'].strip()
     for key in ('sweep_interval', 'wait_timeout', 'wait_interval',
-                'verify_timeout'):
+                'verify_timeout', 'health_timeout'):
         if values.get(key, '').strip():
             kwargs[key] = _positive_seconds(key, values[key])
     if values.get('min_interval', '').strip():
@@ -161,6 +191,11 @@ def load(path=None, environ=None):
             part.strip() for part in
             values['provider_dirs'].replace(',', '\n').splitlines()
             if part.strip())
+    if values.get('metrics_port', '').strip():
+        kwargs['metrics_port'] = _port('metrics_port',
+                                       values['metrics_port'])
+    if kwargs.get('log_format', 'text') not in ('text', 'json'):
+        raise ConfigError('log_format must be text or json')
     if kwargs.get('interface', 'public') not in ('public', 'internal',
                                                  'admin'):
         raise ConfigError('interface must be public, internal or admin')

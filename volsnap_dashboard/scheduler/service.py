@@ -9,13 +9,17 @@ negotiated is no longer offered: a rolled-back Cinder) has the clients
 negotiate again first, so the next sweep works without a restart.
 """
 
+import datetime
 import logging
 import signal
 import threading
+import time
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
+from volsnap_dashboard.scheduler import figures
+from volsnap_dashboard.scheduler import metrics as metrics_module
 from volsnap_dashboard.scheduler import run as run_module
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
@@ -49,7 +53,8 @@ class Stopper:
 
 
 def build_sweeper(config, clients, coordinator, plugin, stopper,
-                  dry_run=False, clock=times.now):
+                  dry_run=False, clock=times.now,
+                  metrics=metrics_module.NO_METRICS):
     verifier = verify.Verifier(
         clients.admin(), clients.tenant_client, plugin,
         clock=times.now,
@@ -65,7 +70,7 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
     return sweep.Sweeper(clients.admin(), runner,
                          config.min_interval, owns=coordinator.owns,
                          dry_run=dry_run, stop_requested=stopper,
-                         verifier=verifier)
+                         verifier=verifier, metrics=metrics)
 
 
 def _renegotiate(clients):
@@ -80,23 +85,42 @@ def _renegotiate(clients):
                       "unexpectedly")
 
 
-def serve(config, clients, plugin, stopper, once_at=None, dry_run=False):
-    """Sweep once at ``once_at`` or every interval; return an exit code."""
+def _sweep(sweeper, now, metrics):
+    """One sweep at ``now``, its figures given to ``metrics``."""
+    started = time.monotonic()
+    try:
+        report = sweeper.sweep(now)
+    except Exception:
+        metrics.sweep_failed()
+        raise
+    if metrics.enabled:
+        # The lag at the sweep's end, on the sweep's clock (--now too).
+        spent = time.monotonic() - started
+        ended = now + datetime.timedelta(seconds=spent)
+        metrics.sweep_finished(spent, figures.lag_seconds(report, ended),
+                               figures.schedules_by_state(report, now))
+    return report
+
+
+def serve(config, clients, plugin, stopper, once_at=None, dry_run=False,
+          metrics=metrics_module.NO_METRICS):
+    """Sweep once at ``once_at`` or every interval; return an exit code.
+    ``metrics`` (metrics.Metrics) hears of every sweep."""
     coordinator = coordination.Coordinator(
         config.coordination_url, member_id=config.member_id or None,
         partitioned=config.partitioned)
     with coordinator:
         sweeper = build_sweeper(config, clients, coordinator, plugin,
-                                stopper, dry_run=dry_run)
+                                stopper, dry_run=dry_run, metrics=metrics)
         if once_at is not None:
             coordinator.refresh()
-            sweeper.sweep(once_at)
+            _sweep(sweeper, once_at, metrics)
             return 0
         while not stopper():
             coordinator.refresh()
             started = times.now()
             try:
-                report = sweeper.sweep(started)
+                report = _sweep(sweeper, started, metrics)
                 # The trusts' sessions stay bounded by what is listed.
                 clients.trust_sessions.prune(report.trusts())
             except errors.VersionNotAcceptable as exc:

@@ -34,6 +34,8 @@ from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import admin_calls
+from volsnap_dashboard.scheduler import logcontext
+from volsnap_dashboard.scheduler import metrics as metrics_module
 from volsnap_dashboard.scheduler import run as run_module
 
 LOG = logging.getLogger(__name__)
@@ -215,8 +217,10 @@ class DecodedVolumes:
 class Sweeper:
     def __init__(self, service_client, runner, min_interval,
                  owns=lambda sid: True, dry_run=False,
-                 stop_requested=lambda: False, verifier=None):
+                 stop_requested=lambda: False, verifier=None,
+                 metrics=metrics_module.NO_METRICS):
         self.service_client = service_client
+        self.metrics = metrics
         self.verifier = verifier
         self.runner = runner
         self.min_interval = min_interval
@@ -304,7 +308,8 @@ class Sweeper:
                           times.format_utc(due.slot))
                 return
             try:
-                outcome = self.runner.run(due)
+                with logcontext.of_run(due):
+                    outcome = self.runner.run(due)
             except errors.VolsnapAPIError as exc:
                 LOG.error("schedule %s: run failed before it could be "
                           "recorded: %s", sid, exc)
@@ -320,6 +325,7 @@ class Sweeper:
                       decision.volume.id, decision.kind)
             return
         report.outcomes[sid] = outcome
+        self.metrics.run_finished(outcome)
 
     # Invalid schedules: once per reason
 

@@ -57,6 +57,26 @@ def test_environment_overrides_the_file(tmp_path, password_file):
     assert settings.partitioned is True
 
 
+def test_metrics_health_and_log_format(tmp_path, password_file):
+    path = write_ini(tmp_path, '[scheduler]\n'
+                     'keystone_url = http://a/v3\nusername = u\n'
+                     'password_file = %s\nmetrics_port = 9464\n'
+                     'metrics_address = ::\nhealth_timeout = 900\n'
+                     'log_format = json\n' % password_file)
+    settings = config.load(path, environ={})
+    assert (settings.metrics_address, settings.metrics_port) == ('::', 9464)
+    assert settings.health_after == 900
+    assert settings.log_format == 'json'
+    defaults = config.load(environ={
+        'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
+        'VOLSNAP_SCHEDULER_USERNAME': 'svc',
+        'VOLSNAP_SCHEDULER_PASSWORD_FILE': password_file})
+    # Off, local when on, three sweeps and a snapshot's wait.
+    assert (defaults.metrics_address, defaults.metrics_port,
+            defaults.log_format) == ('127.0.0.1', 0, 'text')
+    assert defaults.health_after == 3 * 60 + 600
+
+
 def test_environment_alone(password_file):
     settings = config.load(environ={
         'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
@@ -88,6 +108,14 @@ def test_the_password_never_shows_in_the_repr(password_file):
     ('[scheduler]\nkeystone_url = k\nusername = u\n'
      'password_file = /nonexistent/pw\n', 'cannot read password_file'),
     ('not an ini file', 'malformed'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'metrics_port = 99999\n', 'metrics_port must be from 0'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'metrics_port = http\n', 'metrics_port must be a port number'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'log_format = xml\n', 'log_format must be text or json'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'health_timeout = -1\n', 'health_timeout must be more than 0'),
 ])
 def test_bad_settings_are_named(tmp_path, password_file, body, message):
     path = write_ini(tmp_path, body % {'pw': password_file})
