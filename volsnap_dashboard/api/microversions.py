@@ -49,6 +49,10 @@ def groups_supported(client):
 # the endpoint: every project's endpoint names the same server.
 _negotiated = {}
 _negotiated_lock = threading.Lock()
+# A deployment has one Cinder, or a few per region; endpoints that are
+# the catalog's writing (and misconfigured ones) must not grow the
+# process for months: past this many, the oldest is asked again.
+MAX_ROOTS = 64
 
 
 def version_root(endpoint):
@@ -68,6 +72,8 @@ def negotiated(endpoint, server_max):
         version = min(server_max(), CLIENT_MAX)
     with _negotiated_lock:
         _negotiated[root] = version
+        while len(_negotiated) > MAX_ROOTS:
+            del _negotiated[next(iter(_negotiated))]
     LOG.info("Negotiated Block Storage microversion %s for %s",
              version.get_string(), root)
     return version

@@ -14,8 +14,10 @@ from volsnap_dashboard.scheduler import health
 from volsnap_dashboard.scheduler import metrics as metrics_module
 from volsnap_dashboard.scheduler import run
 from volsnap_dashboard.scheduler import service
+from volsnap_dashboard.scheduler import sweep
 
 from tests.unit.scheduler import fakes
+from tests.unit.scheduler import test_service_loop
 from tests.unit.scheduler import test_sweep_and_run
 from tests.unit.scheduler.fakes import at
 
@@ -213,14 +215,10 @@ def test_the_service_loop_reports_each_sweep(monkeypatch, metrics):
             swept.append(now)
             if len(swept) == 3:
                 stopper.request()
-            return fakes_report()
-
-    def fakes_report():
-        from volsnap_dashboard.scheduler import sweep
-        return sweep.Report()
+            return sweep.Report()
 
     monkeypatch.setattr(service.coordination, 'Coordinator',
-                        lambda *args, **kwargs: _NoCoordinator())
+                        test_service_loop.FakeCoordinator)
     monkeypatch.setattr(service, 'build_sweeper',
                         lambda *args, **kwargs: Sweeper())
     loop_settings = types.SimpleNamespace(
@@ -233,17 +231,6 @@ def test_the_service_loop_reports_each_sweep(monkeypatch, metrics):
     assert value(metrics, 'volsnap_scheduler_sweeps_total',
                  result='completed') == 3
     assert metrics.heartbeat.problem() is None
-
-
-class _NoCoordinator:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return False
-
-    def refresh(self):
-        pass
 
 
 def test_two_metrics_do_not_share_figures(clock):
