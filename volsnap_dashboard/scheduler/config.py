@@ -84,23 +84,23 @@ _STRING_KEYS = ('keystone_url', 'username', 'password_file', 'user_domain',
                 'health_timeout')
 
 
-def _positive_seconds(name, text):
+def _number(name, text, parse, what):
     try:
-        value = float(text)
+        return parse(text)
     except ValueError:
-        raise ConfigError('%s must be a number of seconds, not %r'
-                          % (name, text)) from None
+        raise ConfigError('%s must be %s, not %r'
+                          % (name, what, text)) from None
+
+
+def _positive_seconds(name, text):
+    value = _number(name, text, float, 'a number of seconds')
     if value <= 0:
         raise ConfigError('%s must be more than 0 seconds' % name)
     return value
 
 
 def _port(name, text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise ConfigError('%s must be a port number, not %r'
-                          % (name, text)) from None
+    value = _number(name, text, int, 'a port number')
     if not 0 <= value <= 65535:
         raise ConfigError('%s must be from 0 (off) to 65535' % name)
     return value

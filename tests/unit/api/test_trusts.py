@@ -172,15 +172,22 @@ def cinder_listings(keystone):
             if r.url.startswith(fake_keystone.CINDER_ROOT + '/v3/demo')]
 
 
-def test_cinder_refusing_a_cached_token_gets_a_new_one_once(keystone):
-    """A trust-scoped token Cinder answers 401 to (revoked, or Keystone's
-    keys rotated) is dropped and the call made again, once, with a new
-    token of the same trust."""
+def listing_cinder(keystone):
+    """(the trust, its TrustSessions, a Cinder client through the trust
+    that listed once)."""
     trust = fake_keystone.Trust('demo-project')
     keystone.trusts[trust.id] = trust
     sessions = trust_sessions(keystone)
     cinder = service_clients.cinder_for(sessions.session_for(trust.id))
     assert cinder.volumes.list() == []
+    return trust, sessions, cinder
+
+
+def test_cinder_refusing_a_cached_token_gets_a_new_one_once(keystone):
+    """A trust-scoped token Cinder answers 401 to (revoked, or Keystone's
+    keys rotated) is dropped and the call made again, once, with a new
+    token of the same trust."""
+    _trust, _sessions, cinder = listing_cinder(keystone)
     first = keystone.issued[-1]
     keystone.revoked.add(first)
     assert cinder.volumes.list() == []
@@ -194,11 +201,7 @@ def test_cinder_refusing_a_cached_token_gets_a_new_one_once(keystone):
 
 
 def test_cinder_refusing_the_new_token_too_is_not_retried_again(keystone):
-    trust = fake_keystone.Trust('demo-project')
-    keystone.trusts[trust.id] = trust
-    sessions = trust_sessions(keystone)
-    cinder = service_clients.cinder_for(sessions.session_for(trust.id))
-    cinder.volumes.list()
+    _trust, _sessions, cinder = listing_cinder(keystone)
     before = len(cinder_listings(keystone))
     keystone.cinder_refuses_all = True
     with pytest.raises(cinder_exc.Unauthorized):
@@ -207,11 +210,7 @@ def test_cinder_refusing_the_new_token_too_is_not_retried_again(keystone):
 
 
 def test_a_401_once_the_trust_is_deleted_is_authorization_lost(keystone):
-    trust = fake_keystone.Trust('demo-project')
-    keystone.trusts[trust.id] = trust
-    sessions = trust_sessions(keystone)
-    cinder = service_clients.cinder_for(sessions.session_for(trust.id))
-    cinder.volumes.list()
+    trust, sessions, cinder = listing_cinder(keystone)
     keystone.revoked.add(keystone.issued[-1])
     del keystone.trusts[trust.id]
     with pytest.raises(errors.AuthorizationLost):

@@ -77,15 +77,10 @@ def test_trust_sessions_stay_those_of_the_last_sweep(monkeypatch):
             sizes.append(len(sessions))
             return report
 
-    monkeypatch.setattr(service.coordination, 'Coordinator',
-                        test_service_loop.FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper',
-                        lambda *args, **kwargs: Sweeper())
-    settings = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
     clients = types.SimpleNamespace(trust_sessions=sessions)
-    assert service.serve(settings, clients, None, stopper) == 0
+    assert test_service_loop.serve(
+        monkeypatch, lambda *args, **kwargs: Sweeper(), clients,
+        stopper) == 0
     assert len(sizes) == SWEEPS
     # At most the last sweep's and the current one's, never the history.
     assert max(sizes) <= 4

@@ -2,7 +2,7 @@
 outcome, sweeps and their duration, the lag, schedules by state; served
 over HTTP with the health check."""
 
-import types
+from unittest import mock
 import urllib.error
 import urllib.request
 
@@ -208,26 +208,16 @@ def test_without_metrics_a_sweep_computes_no_figures(monkeypatch, cinder):
 
 def test_the_service_loop_reports_each_sweep(monkeypatch, metrics):
     stopper = service.Stopper()
-    swept = []
+    sweeper = mock.Mock()
 
-    class Sweeper:
-        def sweep(self, now):
-            swept.append(now)
-            if len(swept) == 3:
-                stopper.request()
-            return sweep.Report()
-
-    monkeypatch.setattr(service.coordination, 'Coordinator',
-                        test_service_loop.FakeCoordinator)
-    monkeypatch.setattr(service, 'build_sweeper',
-                        lambda *args, **kwargs: Sweeper())
-    loop_settings = types.SimpleNamespace(
-        coordination_url='file:///nowhere', member_id='',
-        partitioned=False, sweep_interval=0)
-    clients = types.SimpleNamespace(trust_sessions=types.SimpleNamespace(
-        prune=lambda named: None))
-    assert service.serve(loop_settings, clients, None, stopper,
-                         metrics=metrics) == 0
+    def third_stops(now):
+        if sweeper.sweep.call_count == 3:
+            stopper.request()
+        return sweep.Report()
+    sweeper.sweep.side_effect = third_stops
+    assert test_service_loop.serve(
+        monkeypatch, lambda *args, **kwargs: sweeper, mock.Mock(), stopper,
+        metrics=metrics) == 0
     assert value(metrics, 'volsnap_scheduler_sweeps_total',
                  result='completed') == 3
     assert metrics.heartbeat.problem() is None

@@ -36,15 +36,16 @@ class FakeCoordinator:
         self.refreshed += 1
 
 
-def serve(monkeypatch, build_sweeper, clients, stopper):
+def serve(monkeypatch, build_sweeper, clients, stopper, **kwargs):
     """``service.serve`` with a coordinator that needs no backend and the
-    sweeper ``build_sweeper`` makes; the service's exit status."""
+    sweeper ``build_sweeper`` makes (``kwargs``: serve's); the service's
+    exit status."""
     monkeypatch.setattr(coordination, 'Coordinator', FakeCoordinator)
     monkeypatch.setattr(service, 'build_sweeper', build_sweeper)
     settings = types.SimpleNamespace(
         coordination_url='file:///nowhere', member_id='',
         partitioned=False, sweep_interval=0)
-    return service.serve(settings, clients, None, stopper)
+    return service.serve(settings, clients, None, stopper, **kwargs)
 
 
 def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
