@@ -12,7 +12,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
+from prometheus_client import parser as prometheus_parser
 import pytest
 import redis
 
@@ -384,3 +387,70 @@ def test_full_quota_prunes_the_schedules_oldest_then_creates(
             for s in snapshots_of(cinder, demo_volume.id)}
     assert sorted(left) == ['2026-03-30T00:00:00Z', '2026-03-31T00:00:00Z']
     assert left['2026-03-30T00:00:00Z'] == newer
+
+
+def scraped(port):
+    """{(name, labels as sorted tuple): value} of the metrics served on
+    ``port``, and the health check's (status, body)."""
+    base = 'http://127.0.0.1:%d' % port
+    with urllib.request.urlopen(base + '/metrics',  # noqa: S310
+                                timeout=5) as answer:
+        text = answer.read().decode()
+    samples = {(sample.name, tuple(sorted(sample.labels.items()))):
+               sample.value
+               for family in prometheus_parser.text_string_to_metric_families(
+                   text) for sample in family.samples}
+    try:
+        with urllib.request.urlopen(base + '/healthcheck',  # noqa: S310
+                                    timeout=5) as answer:
+            health = answer.status, answer.read().decode()
+    except urllib.error.HTTPError as answer:
+        health = answer.code, answer.read().decode()
+    return samples, health
+
+
+def test_the_service_serves_metrics_and_health_after_a_sweep(
+        demo, demo_volume, trust, tmp_path, cleanup_snapshots):
+    """The service (no --once) with metrics on: after its first sweep, the
+    run of a due schedule, the sweep and the schedules are counted, the
+    health check passes, and the run's log lines carry its fields."""
+    session, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    # Created months ago: its last 02:00 is due at once, on the wall clock.
+    save_schedule(demo, demo_volume, trust)
+    port = free_port()
+    env = scheduler_environment(
+        tmp_path, VOLSNAP_SCHEDULER_METRICS_PORT=str(port),
+        VOLSNAP_SCHEDULER_SWEEP_INTERVAL='30')
+    log = tmp_path / 'scheduler.log'
+    with open(log, 'w') as output:
+        process = subprocess.Popen(
+            [sys.executable, '-m', 'volsnap_dashboard.scheduler.cli'],
+            env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        completed = ('volsnap_scheduler_sweeps_total',
+                     (('result', 'completed'),))
+        deadline = time.monotonic() + 150
+        samples = {}
+        while samples.get(completed, 0) < 1:
+            assert time.monotonic() < deadline, log.read_text()
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.5)
+            with contextlib.suppress(OSError):
+                samples, health = scraped(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    output = log.read_text()
+    assert process.returncode == 0, output
+    assert samples[('volsnap_scheduler_runs_total',
+                    (('outcome', 'ok'),))] >= 1, output
+    assert samples[('volsnap_scheduler_sweep_duration_seconds_count',
+                    ())] >= 1
+    by_state = {labels[0][1]: value for (name, labels), value
+                in samples.items() if name == 'volsnap_scheduler_schedules'}
+    assert by_state['active'] + by_state['overdue'] >= 1, by_state
+    assert health == (200, 'OK')
+    assert state_of(cinder, demo_volume.id).outcome == 'ok'
+    assert 'schedule=%s volume=%s project=%s slot=' % (
+        SID, demo_volume.id, session.get_project_id()) in output
