@@ -1,13 +1,14 @@
 """The schedule, volume, project and slot a log line is about, as fixed
 fields a log system can index.
 
-The scheduler's LOG calls stay as they are: a run is wrapped in
-:func:`bound` (or :func:`of_run`), and :class:`ContextFilter`, on the
-handlers, copies what is bound onto every record logged inside, by any
-module, as the attributes ``schedule``, ``volume``, ``project`` and
-``slot`` ('' when unset). The values live in a ``contextvars`` variable,
-so each thread (each run of a pool) has its own; a pool's worker binds
-its run itself, or runs it in ``contextvars.copy_context()``.
+The scheduler's LOG calls stay as they are: a sweep's decision is
+wrapped in :func:`of_decision`, a run in :func:`of_run`, and
+:class:`ContextFilter`, on the handlers, copies what is bound onto every
+record logged inside, by any module, as the attributes ``schedule``,
+``volume``, ``project`` and ``slot`` ('' when unset). The values live
+in a ``contextvars`` variable, so each thread (each run of a pool) has
+its own; a pool's worker binds its run itself, or runs it in
+``contextvars.copy_context()``.
 
 The text format prints them as ``schedule=<id> volume=<id>
 project=<id> slot=<iso>`` before the message; ``log_format = json``
@@ -63,6 +64,15 @@ def of_run(due):
     return bound(schedule=due.schedule.id, volume=due.volume.id,
                  project=cinder_facts.volume_project(due.volume),
                  slot=due.slot)
+
+
+def of_decision(decision):
+    """:func:`bound` to a sweep.Decision: its schedule, volume and
+    project, and its slot when it is due."""
+    due = decision.due
+    return bound(schedule=decision.schedule.id, volume=decision.volume.id,
+                 project=cinder_facts.volume_project(decision.volume),
+                 slot=due.slot if due is not None else None)
 
 
 def current():

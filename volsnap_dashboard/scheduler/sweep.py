@@ -267,7 +267,8 @@ class Sweeper:
                 report.stopped = True
                 break
             try:
-                self._act(decision, report)
+                with logcontext.of_decision(decision):
+                    self._act(decision, report)
             except Exception:  # noqa: BLE001 - one schedule, not all
                 LOG.exception("schedule %s on volume %s: not handled",
                               decision.schedule.id, decision.volume.id)

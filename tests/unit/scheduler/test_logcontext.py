@@ -160,3 +160,20 @@ def test_a_sweeps_run_logs_with_its_fields(cinder):
     for line in lines:
         assert ('schedule=ab12cd34 volume=%s project=demo-project '
                 'slot=2026-03-29T01:00:00Z:' % volume.id) in line
+
+
+def test_a_sweeps_invalid_schedule_logs_with_its_fields(cinder, caplog):
+    from tests.unit.scheduler import test_sweep_and_run
+    volume = cinder.add_volume()
+    fakes.schedule_on(cinder, volume, cron='*/5 * * * *')
+    caplog.set_level(logging.INFO)
+    caplog.handler.addFilter(logcontext.ContextFilter())
+    test_sweep_and_run.sweeper(cinder, '2026-03-29T01:30:00Z').sweep(
+        fakes.at('2026-03-29T01:30:00Z'))
+    [invalid] = [record for record in caplog.records
+                 if record.levelno == logging.WARNING]
+    assert (invalid.schedule, invalid.volume, invalid.project,
+            invalid.slot) == ('ab12cd34', volume.id, fakes.DEMO, '')
+    [summary] = [record for record in caplog.records
+                 if record.getMessage().startswith('sweep at')]
+    assert summary.schedule == ''
