@@ -241,3 +241,17 @@ def test_lag_and_states_ignore_what_another_process_owns(cinder):
     report = made.evaluate(at(NOW))
     assert figures.lag_seconds(report, at(NOW)) == 0
     assert sum(figures.schedules_by_state(report, at(NOW)).values()) == 0
+
+
+def test_a_schedule_whose_state_cannot_be_told_counts_as_invalid(
+        monkeypatch, cinder):
+    fakes.schedule_on(cinder, cinder.add_volume(),
+                      created='2026-03-28T12:00:00Z')
+    report = test_sweep_and_run.sweeper(cinder, NOW).evaluate(at(NOW))
+
+    def unreadable(schedule):
+        raise OverflowError('date value out of range')
+    monkeypatch.setattr(sweep, 'first_run_after_last', unreadable)
+    by_state = figures.schedules_by_state(report, at(NOW))
+    assert by_state['invalid'] == 1
+    assert sum(by_state.values()) == 1

@@ -90,18 +90,23 @@ def pending_request(schedule):
     return requested
 
 
-def _overdue(schedule, requested, late):
+def _overdue(schedule, requested, late, next_run=None):
     if requested is not None and requested <= late:
         return True
+    if next_run is not None and next_run > late.timestamp():
+        # No run between the last and ``late``: no cron walk needed.
+        return False
     slot, _missed = timing.due_slot(
         schedule.when.cron, schedule.when.tz, schedule.state.last_slot,
         schedule.created, late)
     return slot is not None
 
 
-def state_of(schedule, now, overdue_after=OVERDUE_AFTER):
+def state_of(schedule, now, overdue_after=OVERDUE_AFTER, next_run=None):
     """The state (one of ``PRECEDENCE``) of ``schedule`` (a Schedule or
-    an Invalid) at ``now`` (aware)."""
+    an Invalid) at ``now`` (aware). ``next_run``: the POSIX time of its
+    first run after its last (or its creation), when the caller knows it
+    (the scheduler's sweep does, for thousands of schedules a minute)."""
     if isinstance(schedule, model.Invalid):
         return INVALID
     outcome = schedule.state.outcome
@@ -114,7 +119,7 @@ def state_of(schedule, now, overdue_after=OVERDUE_AFTER):
     if outcome in _FAILED:
         return FAILING
     requested = pending_request(schedule)
-    if _overdue(schedule, requested, now - overdue_after):
+    if _overdue(schedule, requested, now - overdue_after, next_run):
         return OVERDUE
     return ACTIVE if requested is None else RUN_REQUESTED
 

@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states
+from volsnap_dashboard.protection.schedule import timing
 from tests.unit.protection.schedule import factories
 
 UTC = datetime.timezone.utc
@@ -95,3 +96,42 @@ class PendingRequestTests(SimpleTestCase):
     def test_a_schedule_never_run_has_its_request_pending(self):
         schedule = factories.schedule(run_requested=NOW)
         self.assertEqual(NOW, states.pending_request(schedule))
+
+
+class KnownNextRunTests(SimpleTestCase):
+    """The scheduler's sweep passes the first run after the last, which
+    it computed already: the same state, without the cron walk."""
+
+    @staticmethod
+    def next_run(schedule):
+        anchor = schedule.state.last_slot or schedule.created
+        [run] = timing.next_runs(schedule.when.cron, schedule.when.tz,
+                                 anchor, 1)
+        return run.timestamp()
+
+    def test_the_same_state_as_without_it(self):
+        yesterday = datetime.datetime(2026, 3, 9, 1, tzinfo=UTC)
+        schedules = (
+            ran(model.OUTCOME_OK), ran(model.OUTCOME_OK, slot=yesterday),
+            ran(model.OUTCOME_OK, slot=TODAYS_SLOT - datetime.timedelta(3)),
+            ran(model.OUTCOME_OK, run_requested=NOW - MINUTE),
+            ran(model.OUTCOME_FAILED), ran(model.OUTCOME_OK, paused=True),
+            factories.schedule())
+        instants = (TODAYS_SLOT + 5 * MINUTE, TODAYS_SLOT + 29 * MINUTE,
+                    TODAYS_SLOT + 31 * MINUTE, NOW)
+        for schedule in schedules:
+            for now in instants:
+                with self.subTest(schedule=schedule.state, now=now):
+                    self.assertEqual(
+                        states.state_of(schedule, now),
+                        states.state_of(schedule, now,
+                                        next_run=self.next_run(schedule)))
+
+    def test_a_next_run_ahead_spares_the_cron_walk(self):
+        missed = ran(model.OUTCOME_OK,
+                     slot=TODAYS_SLOT - datetime.timedelta(3))
+        ahead = (NOW + datetime.timedelta(days=1)).timestamp()
+        self.assertEqual(states.OVERDUE, states.state_of(missed, NOW))
+        # Taken as said: the sweep computed it from the same record.
+        self.assertEqual(states.ACTIVE,
+                         states.state_of(missed, NOW, next_run=ahead))
