@@ -179,3 +179,24 @@ def test_service_user_lists_every_project_by_metadata():
         found = client.volumes.list(search_opts={'all_tenants': 1,
                                                  'metadata': marker})
         assert [v.id for v in found] == [volume.id]
+
+
+def test_a_revoked_trust_token_is_replaced_and_the_call_made_again(
+        demo_request, demo_volume):
+    """Keystone revokes a trust's cached token (an operator, a password
+    change): Cinder answers 401 and the scheduler's call goes through
+    with a new token of the same trust, once."""
+    with demo_trust(demo_request) as trust_id:
+        sessions = scheduler_identity.trust_sessions()
+        session = sessions.session_for(trust_id)
+        revoked = session.get_token()
+        admin = devcloud.keystone_session('admin')
+        admin.delete(identities.keystone_url() + '/auth/tokens',
+                     headers={'X-Subject-Token': revoked})
+        client = service_clients.cinder_for(session,
+                                            region=identities.REGION)
+        listed = client.volumes.list()
+        assert demo_volume.id in {volume.id for volume in listed}
+        assert session.get_token() != revoked
+        assert sessions.project_of(trust_id) == \
+            demo_request.user.project_id
