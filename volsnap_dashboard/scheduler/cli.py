@@ -122,6 +122,9 @@ def main(argv=None):
     except (errors.VolsnapAPIError, coordination.CoordinationError) as exc:
         LOG.error("%s", exc)
         return 1
+    except metrics_module.MetricsUnavailable as exc:
+        LOG.error("configuration: %s", exc)
+        return 2
 
 
 if __name__ == '__main__':

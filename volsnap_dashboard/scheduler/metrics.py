@@ -44,6 +44,10 @@ SWEEP_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
                  7200, float('inf'))
 
 
+class MetricsUnavailable(Exception):
+    """The metrics cannot be served where the settings say."""
+
+
 class NoMetrics:
     """What the service and the sweeper call, when metrics are off."""
 
@@ -169,10 +173,16 @@ def start(address, port, metrics):
     if ':' in address:
         server_class = type('_Server6', (_Server,),
                             {'address_family': socket.AF_INET6})
-    server = simple_server.make_server(address, port,
-                                       application(metrics),
-                                       server_class=server_class,
-                                       handler_class=_QuietHandler)
+    try:
+        server = simple_server.make_server(address, port,
+                                           application(metrics),
+                                           server_class=server_class,
+                                           handler_class=_QuietHandler)
+    except OSError as exc:
+        # Taken, or not an address of this host: the operator's to fix.
+        raise MetricsUnavailable('cannot serve metrics on %s port %d: %s'
+                                 % (address, port, exc.strerror or exc)
+                                 ) from None
     threading.Thread(target=server.serve_forever, name='metrics',
                      daemon=True).start()
     return server

@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from volsnap_dashboard.scheduler import cli
 from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import figures
 from volsnap_dashboard.scheduler import health
@@ -255,3 +256,37 @@ def test_a_schedule_whose_state_cannot_be_told_counts_as_invalid(
     by_state = figures.schedules_by_state(report, at(NOW))
     assert by_state['invalid'] == 1
     assert sum(by_state.values()) == 1
+
+
+def test_a_port_taken_is_said_plainly(metrics):
+    server = metrics_module.start('127.0.0.1', 0, metrics)
+    try:
+        with pytest.raises(metrics_module.MetricsUnavailable) as caught:
+            metrics_module.start('127.0.0.1', server.server_port, metrics)
+        assert 'cannot serve metrics on 127.0.0.1 port %d' % (
+            server.server_port) in str(caught.value)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_command_refuses_to_start_on_a_port_taken(metrics, tmp_path,
+                                                      monkeypatch, caplog):
+    password = tmp_path / 'password'
+    password.write_text('pw\n')
+    server = metrics_module.start('127.0.0.1', 0, metrics)
+    monkeypatch.setattr(service.Stopper, 'install', lambda self: self)
+    monkeypatch.setattr(cli, 'setup_logging', lambda *args: None)
+    monkeypatch.setattr(service, 'serve', mock.Mock())
+    try:
+        for key, setting in (('KEYSTONE_URL', 'http://k/v3'),
+                             ('USERNAME', 'svc'),
+                             ('PASSWORD_FILE', str(password)),
+                             ('METRICS_PORT', str(server.server_port))):
+            monkeypatch.setenv(config.ENV_PREFIX + key, setting)
+        assert cli.main([]) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert 'cannot serve metrics' in caplog.text
+    service.serve.assert_not_called()
