@@ -21,6 +21,7 @@ prometheus_client's global one.
   Keystone's errors (wire.py).
 """
 
+import contextlib
 import http
 import socket
 import socketserver
@@ -188,24 +189,16 @@ def start(address, port, metrics):
     return server
 
 
-class serving:
+@contextlib.contextmanager
+def serving(config, metrics):
     """``with serving(config, metrics):`` the metrics served meanwhile
-    (nothing when they are off)."""
-
-    def __init__(self, config, metrics):
-        self.config = config
-        self.metrics = metrics
-        self.server = None
-
-    def __enter__(self):
-        if isinstance(self.metrics, Metrics):
-            self.server = start(self.config.metrics_address,
-                                self.config.metrics_port, self.metrics)
-        return self.server
-
-    def __exit__(self, *exc_info):
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-        return False
-
+    (nothing when they are off); the server, or None."""
+    if not metrics.enabled:
+        yield None
+        return
+    server = start(config.metrics_address, config.metrics_port, metrics)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
