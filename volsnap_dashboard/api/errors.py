@@ -98,6 +98,26 @@ class OutcomeUnknown(ServiceUnavailable):
     503 or 504 from a balancer): Cinder may have done it."""
 
 
+class Throttled(ServiceUnavailable):
+    """Cinder asked the caller to slow down: a 429, or a 413 with a
+    Retry-After (a rate limit, where a 413 without one is a quota).
+    ``retry_after``: the seconds Cinder asked for, None if it did not
+    say (python-cinderclient passes a 429's Retry-After on to no one)."""
+
+    default_message = _("The Block Storage service is busy and asked to "
+                        "slow down. Try again in a moment.")
+
+    def __init__(self, message=None, detail=None, retry_after=None):
+        super().__init__(message, detail)
+        self.retry_after = retry_after
+
+
+# Cinder could not take the request now, and did nothing (Throttled) or
+# may have done it (OutcomeUnknown: a timeout, a balancer's 502-504):
+# what a caller that can wait and try again slows down for.
+BACK_PRESSURE = (Throttled, OutcomeUnknown)
+
+
 class InvalidInput(ValueError):
     """Base of the caller's own mistakes (bad parameters): never a
     service failure, so never translated."""
@@ -190,6 +210,9 @@ def from_exception(exc):
     if isinstance(exc, ks_exc.EndpointNotFound):
         return NoEndpoint()
     status = getattr(exc, 'code', None) or getattr(exc, 'http_status', None)
+    retry_after = getattr(exc, 'retry_after', None) or None
+    if status == 429 or (status == 413 and retry_after):
+        return Throttled(detail=_cinder_detail(exc), retry_after=retry_after)
     if isinstance(exc, cinder_exc.OverLimit) or status == 413:
         return OverQuota(detail=_cinder_detail(exc))
     if status in (502, 503, 504):

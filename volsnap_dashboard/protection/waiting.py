@@ -27,10 +27,18 @@ class WaitTimeout(errors.VolsnapAPIError):
 def wait(get, resource_id, kind, done=('available',), failed=('error',),
          interval=2.0, timeout=300.0, clock=time.monotonic, sleep=time.sleep):
     """Poll ``get(resource_id)`` until its status is in ``done`` or
-    ``failed``; return the resource. ``get`` raising NotFound means gone."""
+    ``failed``; return the resource. ``get`` raising NotFound means gone.
+    Cinder pushing back on a poll (errors.BACK_PRESSURE) only spaces the
+    polls out, as it asks."""
     deadline = clock() + timeout
     while True:
-        resource = get(resource_id)
+        try:
+            resource = get(resource_id)
+        except errors.BACK_PRESSURE as exc:
+            if clock() >= deadline:
+                raise
+            sleep(max(interval, getattr(exc, 'retry_after', None) or 0))
+            continue
         if resource.status in done or resource.status in failed:
             return resource
         if clock() >= deadline:

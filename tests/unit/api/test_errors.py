@@ -48,6 +48,17 @@ class TranslationTests(SimpleTestCase):
         self.assertIsInstance(error, errors.OverQuota)
         self.assertIn('quota', error.message)
 
+    def test_a_rate_limit_is_pushback_not_a_quota(self):
+        over_limit = cinder_exc.OverLimit(413, 'Rate limit')
+        over_limit.retry_after = 30
+        error = self._translate(over_limit)
+        self.assertIsInstance(error, errors.Throttled)
+        self.assertEqual(30, error.retry_after)
+        too_many = self._translate(cinder_exc.ClientException(429, 'slow'))
+        self.assertIsInstance(too_many, errors.Throttled)
+        self.assertIsNone(too_many.retry_after)
+        self.assertIsInstance(too_many, errors.BACK_PRESSURE)
+
     def test_forbidden(self):
         self.assertIsInstance(
             self._translate(cinder_exc.Forbidden(403, 'Policy does not '
