@@ -41,6 +41,12 @@ class Config:
     # is recorded as timed out and deleted; None: the protection
     # plugin's restore_timeout.
     verify_timeout: float | None = None
+    # Runs in flight at once (each waits for its snapshot); fewer while
+    # Cinder pushes back.
+    max_in_flight: int = 8
+    # A run Cinder keeps pushing back is recorded as skipped this long
+    # after it was first due.
+    start_window: datetime.timedelta = datetime.timedelta(hours=1)
     partitioned: bool = False
     member_id: str = ''
     provider_dirs: tuple = ()
@@ -81,7 +87,7 @@ _STRING_KEYS = ('keystone_url', 'username', 'password_file', 'user_domain',
                 'sweep_interval', 'min_interval', 'wait_timeout',
                 'wait_interval', 'partitioned', 'verify_timeout',
                 'log_format', 'metrics_address', 'metrics_port',
-                'health_timeout')
+                'health_timeout', 'max_in_flight', 'start_window')
 
 
 def _number(name, text, parse, what):
@@ -103,6 +109,13 @@ def _port(name, text):
     value = _number(name, text, int, 'a port number')
     if not 0 <= value <= 65535:
         raise ConfigError('%s must be from 0 (off) to 65535' % name)
+    return value
+
+
+def _count(name, text, most=256):
+    value = _number(name, text, int, 'a whole number')
+    if not 1 <= value <= most:
+        raise ConfigError('%s must be from 1 to %d' % (name, most))
     return value
 
 
@@ -183,6 +196,13 @@ def load(path=None, environ=None):
         kwargs['min_interval'] = datetime.timedelta(
             seconds=_positive_seconds('min_interval',
                                       values['min_interval']))
+    if values.get('start_window', '').strip():
+        kwargs['start_window'] = datetime.timedelta(
+            seconds=_positive_seconds('start_window',
+                                      values['start_window']))
+    if values.get('max_in_flight', '').strip():
+        kwargs['max_in_flight'] = _count('max_in_flight',
+                                         values['max_in_flight'])
     if 'partitioned' in values:
         kwargs['partitioned'] = _boolean('partitioned',
                                          values['partitioned'])

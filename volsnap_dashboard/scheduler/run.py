@@ -107,6 +107,33 @@ class Runner:
                             exc)
                 return LOCKED
 
+    def skip(self, due, reason):
+        """Record ``due`` as skipped with ``reason`` (Cinder pushed back
+        until its window ended), through the schedule's trust like a
+        run; if that fails too, it is due again at the next sweep."""
+        sid = due.schedule.id
+        with self.coordinator.run_lock(due.volume.id, sid) as held:
+            if not held:
+                return LOCKED
+            try:
+                tenant = self.tenant_clients(due.schedule.trust_id)
+                if self._trust_refusal(tenant, due.volume, due.schedule):
+                    return GONE
+                volume, schedule = self._fresh(tenant.client, due)
+                if schedule is None or schedule.trust_id != \
+                        due.schedule.trust_id:
+                    return GONE
+                last = times.parse_iso(schedule.state.last_slot)
+                if last is not None and last >= due.slot:
+                    return DONE_ELSEWHERE
+                return self._finish(tenant.client, volume, schedule, due,
+                                    SKIPPED, reason)
+            except errors.VolsnapAPIError as exc:
+                LOG.error("schedule %s slot %s: not run, and the skip could "
+                          "not be recorded (due again at the next sweep): "
+                          "%s", sid, times.format_utc(due.slot), exc)
+                return FAILED
+
     def report_invalid(self, volume, schedule_id, reason, state=None):
         """Record a schedule that must not run as invalid, with the reason
         (written once: unchanged state is not written again, as the
@@ -163,6 +190,10 @@ class Runner:
             # The trust went away after its token was issued.
             return self._record_unusable(due, listed.trust_id,
                                          AUTHORIZATION_LOST, str(exc))
+        except errors.BACK_PRESSURE:
+            # Not a failure of the run: it is tried again (pool.py), and
+            # finds what this attempt made.
+            raise
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
             outcome = INVALID if isinstance(
                 exc, parameters.InvalidParameters) else FAILED
@@ -241,6 +272,8 @@ class Runner:
         except waiting.WaitTimeout as exc:
             return self._finish(client, volume, schedule, due, FAILED,
                                 str(exc), snapshot_id=snapshot_id)
+        except errors.BACK_PRESSURE:
+            raise
         except errors.VolsnapAPIError as exc:
             # ProtectionFailed: the plugin deleted the failed snapshot.
             cleaned = getattr(exc, 'cleaned_up', False)
@@ -274,9 +307,9 @@ class Runner:
                         timeout=self.wait_timeout)
                 except errors.NotFound:
                     continue
-                except waiting.WaitTimeout:
-                    # Still being made: a second one would be a second
-                    # snapshot of the slot. The run fails, recorded.
+                except (waiting.WaitTimeout, *errors.BACK_PRESSURE):
+                    # Still being made, or its state unknown: a second one
+                    # would be a second snapshot of the slot.
                     raise
                 except errors.VolsnapAPIError as exc:
                     LOG.warning("schedule %s slot %s: snapshot %s of an "

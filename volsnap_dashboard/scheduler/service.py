@@ -1,8 +1,10 @@
 """The scheduler's loop: a sweep every interval until SIGTERM or SIGINT.
 
-A signal only sets a flag: the run in progress finishes and records its
-outcome, the sweep stops before the next run, and the process leaves the
-coordination group and exits. Nothing is left half done and unrecorded.
+A sweep starts its due runs in the pool (pool.py) and the next sweep
+lists while they go on; a run still queued or in flight is not queued
+twice. A signal only sets a flag: the runs in flight finish and record
+their outcome, no more start, and the process leaves the coordination
+group and exits. Nothing is left half done and unrecorded.
 A sweep that fails is logged and followed by the next one: no error ends
 the service. One that Cinder refused with a 406 (the microversion
 negotiated is no longer offered: a rolled-back Cinder) has the clients
@@ -20,6 +22,7 @@ from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import figures
 from volsnap_dashboard.scheduler import metrics as metrics_module
+from volsnap_dashboard.scheduler import pool
 from volsnap_dashboard.scheduler import run as run_module
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
@@ -52,6 +55,16 @@ class Stopper:
         return self.event.wait(seconds)
 
 
+def rehearsal_clock(instant, monotonic=time.monotonic):
+    """A clock that reads ``instant`` now and runs on from it: with
+    ``--once --now T`` every decision of the runs (the slot, the retention
+    by age measured from Cinder's ``created_at``, pruning for room, the
+    time recorded as the last run) is made as at T."""
+    started = monotonic()
+    return lambda: instant + datetime.timedelta(
+        seconds=monotonic() - started)
+
+
 def build_sweeper(config, clients, coordinator, plugin, stopper,
                   dry_run=False, clock=times.now,
                   metrics=metrics_module.NO_METRICS):
@@ -70,7 +83,10 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
     return sweep.Sweeper(clients.admin(), runner,
                          config.min_interval, owns=coordinator.owns,
                          dry_run=dry_run, stop_requested=stopper,
-                         verifier=verifier, metrics=metrics)
+                         verifier=verifier, metrics=metrics,
+                         runs=pool.RunPool(config.max_in_flight,
+                                           stop_requested=stopper),
+                         start_window=config.start_window)
 
 
 def _renegotiate(clients):
@@ -85,11 +101,12 @@ def _renegotiate(clients):
                       "unexpectedly")
 
 
-def _sweep(sweeper, now, metrics):
-    """One sweep at ``now``, its figures given to ``metrics``."""
+def _sweep(sweeper, now, metrics, wait=True):
+    """One sweep at ``now``, its figures given to ``metrics``;
+    ``wait``: until its runs ended (Sweeper.sweep)."""
     started = time.monotonic()
     try:
-        report = sweeper.sweep(now)
+        report = sweeper.sweep(now, wait=wait)
     except Exception:
         metrics.sweep_failed()
         raise
@@ -110,34 +127,50 @@ def serve(config, clients, plugin, stopper, once_at=None, dry_run=False,
         config.coordination_url, member_id=config.member_id or None,
         partitioned=config.partitioned)
     with coordinator:
-        sweeper = build_sweeper(config, clients, coordinator, plugin,
-                                stopper, dry_run=dry_run, metrics=metrics)
         if once_at is not None:
+            sweeper = build_sweeper(config, clients, coordinator, plugin,
+                                    stopper, dry_run=dry_run,
+                                    clock=rehearsal_clock(once_at),
+                                    metrics=metrics)
             coordinator.refresh()
             _sweep(sweeper, once_at, metrics)
             return 0
-        while not stopper():
-            coordinator.refresh()
-            started = times.now()
-            try:
-                report = _sweep(sweeper, started, metrics)
-                # The trusts' sessions stay bounded by what is listed.
-                clients.trust_sessions.prune(report.trusts())
-            except errors.VersionNotAcceptable as exc:
-                # Cinder rolled back: the next sweep works at the version
-                # it offers now, without a restart.
-                LOG.warning("sweep failed: %s", exc)
-                _renegotiate(clients)
-            except (errors.VolsnapAPIError,
-                    coordination.CoordinationError) as exc:
-                # Cinder or Keystone down: try again at the next sweep.
-                LOG.error("sweep failed: %s", exc)
-            except Exception:  # noqa: BLE001 - the service outlives a bug
-                # A sweep isolates each volume and schedule; whatever
-                # still escapes must not end the service, which would
-                # meet it again at every restart.
-                LOG.exception("sweep failed unexpectedly")
-            spent = (times.now() - started).total_seconds()
-            stopper.wait(max(0.0, config.sweep_interval - spent))
+        sweeper = build_sweeper(config, clients, coordinator, plugin,
+                                stopper, dry_run=dry_run, metrics=metrics)
+        try:
+            _sweep_until_stopped(config, clients, sweeper, coordinator,
+                                 stopper, metrics)
+        finally:
+            # The runs in flight finish and record; the queued ones are
+            # due again at the next start.
+            sweeper.runs.stop()
     LOG.info("stopped")
     return 0
+
+
+def _sweep_until_stopped(config, clients, sweeper, coordinator, stopper,
+                         metrics):
+    while not stopper():
+        coordinator.refresh()
+        started = times.now()
+        try:
+            # The runs go on in the pool while the next sweep lists.
+            report = _sweep(sweeper, started, metrics, wait=False)
+            # The trusts' sessions stay bounded by what is listed.
+            clients.trust_sessions.prune(report.trusts())
+        except errors.VersionNotAcceptable as exc:
+            # Cinder rolled back: the next sweep works at the version
+            # it offers now, without a restart.
+            LOG.warning("sweep failed: %s", exc)
+            _renegotiate(clients)
+        except (errors.VolsnapAPIError,
+                coordination.CoordinationError) as exc:
+            # Cinder or Keystone down: try again at the next sweep.
+            LOG.error("sweep failed: %s", exc)
+        except Exception:  # noqa: BLE001 - the service outlives a bug
+            # A sweep isolates each volume and schedule; whatever
+            # still escapes must not end the service, which would
+            # meet it again at every restart.
+            LOG.exception("sweep failed unexpectedly")
+        spent = (times.now() - started).total_seconds()
+        stopper.wait(max(0.0, config.sweep_interval - spent))

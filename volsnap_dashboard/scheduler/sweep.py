@@ -1,4 +1,6 @@
-"""One sweep: list the scheduled volumes once, decide what is due, run it.
+"""One sweep: list the scheduled volumes once, decide what is due, and
+start its runs in the pool (pool.py: in parallel, fair between projects,
+slowed down by Cinder's pushback).
 
 The listing is the only Cinder call of a sweep with nothing due, but for
 the listing of verification requests (and two more while verifications
@@ -22,8 +24,10 @@ whose next run is still ahead costs none of the cron library.
 
 import collections
 import dataclasses
+import datetime
 import functools
 import logging
+import threading
 
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
@@ -36,6 +40,7 @@ from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import logcontext
 from volsnap_dashboard.scheduler import metrics as metrics_module
+from volsnap_dashboard.scheduler import pool
 from volsnap_dashboard.scheduler import run as run_module
 
 LOG = logging.getLogger(__name__)
@@ -45,6 +50,10 @@ NOT_DUE = 'not due'
 PAUSED = 'paused'
 INVALID = 'invalid'
 NOT_MINE = 'not mine'
+
+# A run Cinder keeps pushing back is recorded as skipped this long after
+# it was first due.
+DEFAULT_START_WINDOW = datetime.timedelta(hours=1)
 
 
 @dataclasses.dataclass
@@ -218,9 +227,15 @@ class Sweeper:
     def __init__(self, service_client, runner, min_interval,
                  owns=lambda sid: True, dry_run=False,
                  stop_requested=lambda: False, verifier=None,
-                 metrics=metrics_module.NO_METRICS):
+                 metrics=metrics_module.NO_METRICS, runs=None,
+                 start_window=DEFAULT_START_WINDOW):
         self.service_client = service_client
         self.metrics = metrics
+        self.runs = runs if runs is not None else pool.RunPool(
+            1, stop_requested=stop_requested)
+        self.start_window = start_window
+        # The worker threads' outcomes and marks.
+        self._lock = threading.RLock()
         self.verifier = verifier
         self.runner = runner
         self.min_interval = min_interval
@@ -258,7 +273,9 @@ class Sweeper:
                             reason=_unexpected('its runs cannot be computed',
                                                error))
 
-    def sweep(self, now):
+    def sweep(self, now, wait=True):
+        """Decide at ``now`` and start every due run; ``wait``: until
+        every run ended (else they go on while the next sweep lists)."""
         report = self.evaluate(now)
         for decision in report.decisions:
             if self.stop_requested():
@@ -272,6 +289,9 @@ class Sweeper:
             except Exception:  # noqa: BLE001 - one schedule, not all
                 LOG.exception("schedule %s on volume %s: not handled",
                               decision.schedule.id, decision.volume.id)
+        if wait:
+            self.runs.drain()
+            report.stopped = report.stopped or self.stop_requested()
         self._log_junk()
         self._forget_invalid(report)
         if self.verifier is not None and not report.stopped:
@@ -308,25 +328,67 @@ class Sweeper:
                           sid, decision.volume.id,
                           times.format_utc(due.slot))
                 return
-            try:
-                with logcontext.of_run(due):
-                    outcome = self.runner.run(due)
-            except errors.VolsnapAPIError as exc:
-                LOG.error("schedule %s: run failed before it could be "
-                          "recorded: %s", sid, exc)
-                outcome = run_module.FAILED
-            except Exception as error:  # noqa: BLE001 - one run, not all
-                self._failed_slots[key] = due.slot
-                outcome = self._invalid(dataclasses.replace(
-                    decision, kind=INVALID, error=error,
-                    reason=_unexpected('the run failed unexpectedly',
-                                       error)))
+            self._submit(decision, report)
+            return
         else:
             LOG.debug("schedule %s on volume %s: %s", sid,
                       decision.volume.id, decision.kind)
             return
         report.outcomes[sid] = outcome
         self.metrics.run_finished(outcome)
+
+    # Due runs: in the pool, in parallel
+
+    def _submit(self, decision, report):
+        due = decision.due
+        key = (decision.volume.id, decision.schedule.id)
+        # The window starts when the run is first queued: a slot missed
+        # while no scheduler ran still gets its full window.
+        deadline = max(due.slot, self.runner.clock()) + self.start_window
+        submitted = self.runs.submit(pool.Task(
+            key=key, project=cinder_facts.volume_project(decision.volume),
+            run=lambda: self._run(decision, report),
+            late=lambda: self.runner.clock() >= deadline,
+            give_up=lambda error: self._give_up(decision, report, error)))
+        if not submitted:
+            LOG.info("schedule %s on volume %s: its run is still queued or "
+                     "in flight", key[1], key[0])
+
+    def _run(self, decision, report):
+        """One run, in a worker; Cinder's pushback goes to the pool."""
+        due, sid = decision.due, decision.schedule.id
+        try:
+            with logcontext.of_run(due):
+                outcome = self.runner.run(due)
+        except errors.BACK_PRESSURE:
+            raise
+        except errors.VolsnapAPIError as exc:
+            LOG.error("schedule %s: run failed before it could be "
+                      "recorded: %s", sid, exc)
+            outcome = run_module.FAILED
+        except Exception as error:  # noqa: BLE001 - one run, not all
+            with self._lock:
+                self._failed_slots[(decision.volume.id, sid)] = due.slot
+            outcome = self._invalid(dataclasses.replace(
+                decision, kind=INVALID, error=error,
+                reason=_unexpected('the run failed unexpectedly', error)))
+        self._finished(report, sid, outcome)
+
+    def _finished(self, report, sid, outcome):
+        with self._lock:
+            report.outcomes[sid] = outcome
+        self.metrics.run_finished(outcome)
+
+    def _give_up(self, decision, report, error):
+        """Record a run Cinder kept pushing back until its window ended."""
+        reason = ("not started: the Block Storage service asked to slow "
+                  "down (%s) until %d minutes after the run was due; the "
+                  "next run is due as usual"
+                  % (type(error).__name__,
+                     self.start_window.total_seconds() // 60))
+        with logcontext.of_run(decision.due):
+            outcome = self.runner.skip(decision.due, reason)
+        self._finished(report, decision.schedule.id, outcome)
 
     # Invalid schedules: once per reason
 
@@ -352,7 +414,8 @@ class Sweeper:
             self.runner.report_invalid(
                 volume, sid, decision.reason,
                 getattr(decision.schedule, 'state', None))
-        self._invalid_known[key] = decision.reason
+        with self._lock:
+            self._invalid_known[key] = decision.reason
         return run_module.INVALID
 
     def _log_junk(self):
@@ -367,6 +430,10 @@ class Sweeper:
 
     def _forget_invalid(self, report):
         """Keep what is known of the schedules still invalid."""
+        with self._lock:
+            self._forget_invalid_locked(report)
+
+    def _forget_invalid_locked(self, report):
         listed = {(decision.volume.id, decision.schedule.id)
                   for decision in report.decisions
                   if decision.kind == INVALID or report.outcomes.get(

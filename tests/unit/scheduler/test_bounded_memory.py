@@ -59,11 +59,11 @@ def test_trust_sessions_stay_those_of_the_last_sweep(monkeypatch):
     stopper = service.Stopper()
     sizes = []
 
-    class Sweeper:
+    class Sweeper(test_service_loop.LoopSweeper):
         """Each sweep acts through two trusts never seen before (the
         schedules of the last sweep were deleted and new ones saved)."""
 
-        def sweep(self, now):
+        def sweep(self, now, wait=True):
             named = set()
             for _ in range(2):
                 trust = fake_keystone.Trust('demo-project')

@@ -38,6 +38,8 @@ def test_ini_file_with_defaults(tmp_path, password_file):
     assert settings.sweep_interval == 60.0
     assert settings.min_interval == datetime.timedelta(hours=1)
     assert settings.interface == 'public'
+    assert settings.max_in_flight == 8
+    assert settings.start_window == datetime.timedelta(hours=1)
     assert settings.coordination_url == 'file://%s/coordination' % tmp_path
 
 
@@ -50,7 +52,11 @@ def test_environment_overrides_the_file(tmp_path, password_file):
         'VOLSNAP_SCHEDULER_SWEEP_INTERVAL': '15',
         'VOLSNAP_SCHEDULER_BACKEND_URL': 'redis://127.0.0.1:6379',
         'VOLSNAP_SCHEDULER_MIN_INTERVAL': '300',
-        'VOLSNAP_SCHEDULER_PARTITIONED': 'yes'})
+        'VOLSNAP_SCHEDULER_PARTITIONED': 'yes',
+        'VOLSNAP_SCHEDULER_MAX_IN_FLIGHT': '32',
+        'VOLSNAP_SCHEDULER_START_WINDOW': '900'})
+    assert settings.max_in_flight == 32
+    assert settings.start_window == datetime.timedelta(minutes=15)
     assert settings.sweep_interval == 15.0
     assert settings.coordination_url == 'redis://127.0.0.1:6379'
     assert settings.min_interval == datetime.timedelta(minutes=5)
@@ -116,6 +122,12 @@ def test_the_password_never_shows_in_the_repr(password_file):
      'log_format = xml\n', 'log_format must be text or json'),
     ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
      'health_timeout = -1\n', 'health_timeout must be more than 0'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'max_in_flight = 0\n', 'max_in_flight must be from 1 to 256'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'max_in_flight = many\n', 'max_in_flight must be a whole number'),
+    ('[scheduler]\nkeystone_url = k\nusername = u\npassword_file = %(pw)s\n'
+     'start_window = 0\n', 'start_window must be more than 0'),
 ])
 def test_bad_settings_are_named(tmp_path, password_file, body, message):
     path = write_ini(tmp_path, body % {'pw': password_file})

@@ -122,7 +122,7 @@ def test_a_slot_locked_by_another_process_is_not_run_yet(cinder):
 
 def test_a_failed_sweep_is_counted_and_not_a_heartbeat(metrics, clock):
     class Failing:
-        def sweep(self, now):
+        def sweep(self, now, wait=True):
             raise RuntimeError('a bug')
 
     clock.now += 100
@@ -211,7 +211,7 @@ def test_the_service_loop_reports_each_sweep(monkeypatch, metrics):
     stopper = service.Stopper()
     sweeper = mock.Mock()
 
-    def third_stops(now):
+    def third_stops(now, wait=True):
         if sweeper.sweep.call_count == 3:
             stopper.request()
         return sweep.Report()

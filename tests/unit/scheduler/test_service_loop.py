@@ -16,10 +16,17 @@ from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import coordination
+from volsnap_dashboard.scheduler import pool
 from volsnap_dashboard.scheduler import service
 from volsnap_dashboard.scheduler import sweep
 
 from tests.unit.api import fake_keystone
+
+
+class LoopSweeper:
+    """A sweeper's part the loop uses besides ``sweep``: its pool of runs,
+    stopped when the service stops."""
+    runs = pool.RunPool(1)
 
 
 class FakeCoordinator:
@@ -53,8 +60,8 @@ def test_an_unexpected_error_in_a_sweep_does_not_end_the_service(
     stopper = service.Stopper()
     sweeps = []
 
-    class Sweeper:
-        def sweep(self, now):
+    class Sweeper(LoopSweeper):
+        def sweep(self, now, wait=True):
             sweeps.append(now)
             if len(sweeps) == 1:
                 raise RecursionError('maximum recursion depth exceeded')
@@ -114,13 +121,13 @@ def test_a_refused_microversion_is_negotiated_again_at_the_next_sweep(
     stopper = service.Stopper()
     listed, tenants = [], []
 
-    class Sweeper:
+    class Sweeper(LoopSweeper):
         # Holds the service user's client from the start, as the real
         # one does.
         def __init__(self, admin):
             self.admin = admin
 
-        def sweep(self, now):
+        def sweep(self, now, wait=True):
             if len(listed) == 3:
                 stopper.request()
             listed.append(None)
@@ -152,8 +159,8 @@ def test_each_sweep_keeps_only_the_sessions_of_the_trusts_it_listed(
 
     swept = []
 
-    class Sweeper:
-        def sweep(self, now):
+    class Sweeper(LoopSweeper):
+        def sweep(self, now, wait=True):
             report = sweep.Report()
             report.trusts = mock.Mock(return_value=named[len(swept)])
             swept.append(now)
@@ -173,8 +180,8 @@ def test_a_failed_renegotiation_does_not_end_the_service(monkeypatch,
     stopper = service.Stopper()
     sweeps = []
 
-    class Sweeper:
-        def sweep(self, now):
+    class Sweeper(LoopSweeper):
+        def sweep(self, now, wait=True):
             sweeps.append(now)
             if len(sweeps) == 3:
                 stopper.request()
