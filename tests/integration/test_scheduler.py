@@ -2,18 +2,22 @@
 with demo's trust, `--once --now` at chosen instants, Cinder's real
 answers. Two processes at one instant (file:// and Redis) make one
 snapshot; a deleted trust and another project's trust touch nothing; a
-full snapshot quota prunes the schedule's oldest first, or skips."""
+full snapshot quota prunes the schedule's oldest first, or skips; a
+process killed mid-rush leaves one snapshot per slot once the next sweep
+ran; ``--now`` alone rehearses retention by age."""
 
 import contextlib
 import datetime
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 from prometheus_client import parser as prometheus_parser
 import pytest
@@ -26,6 +30,7 @@ from volsnap_dashboard.api import trusts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import store
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
 
 SID = 'c0ffee01'
@@ -454,3 +459,129 @@ def test_the_service_serves_metrics_and_health_after_a_sweep(
     assert state_of(cinder, demo_volume.id).outcome == 'ok'
     assert 'schedule=%s volume=%s project=%s slot=' % (
         SID, demo_volume.id, session.get_project_id()) in output
+
+
+# The 02:00 rush: a process killed while its runs are in flight, and
+# --now alone rehearsing retention by age.
+
+RUSH = 5
+RUSH_SLOT = '2026-03-29T01:00:00Z'
+
+
+def save_rush_schedule(demo, volume, trust_id, sid, retention):
+    session, cinder = demo
+    schedule = model.Schedule(
+        id=sid, volume_id=volume.id, project_id=session.get_project_id(),
+        when=model.When(cron='0 2 * * *', tz='Europe/Berlin', preset=None),
+        options={'snapshot_name': '', 'description': 'itest-rush',
+                 'force': False},
+        name_template='itest-rush-{schedule}-{time:%Y%m%d-%H%M}',
+        retention=retention, paused=False, trust_id=trust_id,
+        owner_id=session.get_user_id(), label='nightly',
+        created=at('2026-03-28T12:00:00Z'))
+    store.save(cinder, cinder.volumes.get(volume.id), schedule)
+
+
+def scheduled_of(cinder, volume_id, sid):
+    return [s for s in snapshots_of(cinder, volume_id)
+            if s.metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) == sid]
+
+
+def state_of_schedule(cinder, volume_id, sid):
+    [schedule] = [s for s in store.schedules_of(cinder.volumes.get(
+        volume_id)) if s.id == sid]
+    return schedule.state
+
+
+@pytest.fixture
+def rush(demo):
+    """RUSH volumes of demo's, each with a nightly schedule of its own
+    (and its own trust) due at 02:00: [(volume, schedule id)]."""
+    session, cinder = demo
+    made, trust_ids = [], []
+    try:
+        for number in range(RUSH):
+            volume = cinder.volumes.create(1, name='itest-rush-%d' % number)
+            made.append(volume)
+        for volume in made:
+            devkit_cinder.until_status(cinder.volumes, volume.id,
+                                       'available')
+            trust_ids.append(trusts.create_trust(
+                session, session.get_user_id(),
+                scheduler_identity.user_id(), session.get_project_id(),
+                role_names=('member',)))
+            save_rush_schedule(demo, volume, trust_ids[-1],
+                               uuid.uuid4().hex[:8],
+                               model.Retention(count=3, days=None))
+        yield [(volume, store.schedules_of(cinder.volumes.get(
+            volume.id))[0].id) for volume in made]
+    finally:
+        for volume in made:
+            for snapshot in snapshots_of(cinder, volume.id):
+                devkit_cinder.delete_and_wait(cinder.volume_snapshots,
+                                              snapshot.id)
+            devkit_cinder.delete_and_wait(cinder.volumes, volume.id)
+        for trust_id in trust_ids:
+            trusts.delete_trust(session, trust_id)
+
+
+def test_a_scheduler_killed_mid_rush_leaves_one_snapshot_per_slot(
+        demo, rush, tmp_path):
+    _, cinder = demo
+    # Runs wait long for their snapshots: killed, most have made one and
+    # recorded nothing.
+    env = scheduler_environment(
+        tmp_path, VOLSNAP_SCHEDULER_MAX_IN_FLIGHT='2',
+        VOLSNAP_SCHEDULER_WAIT_INTERVAL='30')
+    process = scheduler(env, FIRST)
+    deadline = time.monotonic() + 120
+    try:
+        while sum(len(scheduled_of(cinder, volume.id, sid))
+                  for volume, sid in rush) < 2:
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=30)
+    before = {(volume.id, sid): [s.id for s in scheduled_of(cinder, volume.id,
+                                                         sid)]
+              for volume, sid in rush}
+
+    env['VOLSNAP_SCHEDULER_WAIT_INTERVAL'] = '0.5'
+    run_once(env, FIRST)
+    for volume, sid in rush:
+        [snapshot] = scheduled_of(cinder, volume.id, sid)
+        assert snapshot.metadata[codec.SNAPSHOT_SLOT_KEY] == RUSH_SLOT
+        # A snapshot the killed process made is the one kept, not a
+        # second one.
+        assert before[(volume.id, sid)] in ([], [snapshot.id])
+        state = state_of_schedule(cinder, volume.id, sid)
+        assert (state.outcome, state.snapshot_id) == ('ok', snapshot.id)
+        assert state.last_slot == at(RUSH_SLOT)
+
+
+def test_now_alone_rehearses_retention_by_age(demo, demo_volume, trust,
+                                              scheduler_env,
+                                              cleanup_snapshots):
+    """Snapshots are made now; rehearsed three days later, a schedule
+    keeping two days deletes the first run's snapshot, and records the
+    run at the rehearsed instant."""
+    _, cinder = demo
+    cleanup_snapshots.append(demo_volume.id)
+    sid = 'a9e0da75'
+    save_rush_schedule(demo, demo_volume, trust, sid,
+                       model.Retention(count=None, days=2))
+    today = times.now().replace(microsecond=0)
+    run_once(scheduler_env, times.format_utc(today))
+    [first] = scheduled_of(cinder, demo_volume.id, sid)
+
+    later = today + datetime.timedelta(days=3)
+    output = run_once(scheduler_env,
+                                      times.format_utc(later))
+    assert 'deleted snapshot %s (retention)' % first.id in output
+    devkit_cinder.until_gone(cinder.volume_snapshots, first.id)
+    [second] = scheduled_of(cinder, demo_volume.id, sid)
+    assert second.id != first.id
+    state = state_of_schedule(cinder, demo_volume.id, sid)
+    assert later <= state.last_run < later + datetime.timedelta(minutes=5)
