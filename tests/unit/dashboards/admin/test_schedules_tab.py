@@ -43,7 +43,6 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         request.session = {}
         tab = schedule_views.AdminSchedulesTab(mock.Mock(kwargs={}),
                                                request)
-        tab._tables = {'admin_schedules': mock.Mock()}
         return tab
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
@@ -70,7 +69,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
             helpers.IsHttpRequest(), search_opts={
                 'all_tenants': True,
                 'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
-            limit=21, marker=None, sort='id:asc')
+            limit=21, marker=None, sort='name:asc,id:asc')
         self.mock_protection_list.assert_not_called()
 
     def test_table_has_projects_state_buttons_and_only_pause_delete(self):
@@ -85,8 +84,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         self.assertEqual(['pause', 'delete_schedule'],
                          [action.name for action
                           in table.get_row_actions(row)])
-        self.assertIn('category-active', html)
-        buttons = [html.index('value="%s"' % state) for state
+        buttons = [html.index('data-state="%s"' % state) for state
                    in ('all', 'failing', 'authorization_lost', 'active')]
         self.assertEqual(sorted(buttons), buttons)
         self.assertIn(reverse('horizon:admin:volume_protection:'
@@ -174,7 +172,7 @@ class PagedTabTests(helpers.BaseAdminViewTests):
             helpers.IsHttpRequest(), search_opts={
                 'all_tenants': True,
                 'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
-            limit=size + 1, marker=None, sort='id:asc')
+            limit=size + 1, marker=None, sort='name:asc,id:asc')
         self.assertContains(res, 'schedule_marker=v-0019')
         self.assertContains(res, 'tab=volume_protection__schedules')
 
@@ -195,7 +193,7 @@ class PagedTabTests(helpers.BaseAdminViewTests):
         res = self.client.get(self.url + '&prev_schedule_marker=v-0020')
         table = res.context['table']
         self.assertEqual(size, len(table.data))
-        self.assertEqual('id:desc',
+        self.assertEqual('name:desc,id:desc',
                          self.mock_volume_list.call_args.kwargs['sort'])
         self.assertTrue(table.has_more_data())
         self.assertEqual(['v-%04d' % n for n in range(20)],

@@ -59,10 +59,12 @@ class VolumesTabTests(helpers.TestCase):
                           'bare': 'unprotected'}, rows)
         self.assertContains(res, 'nightly')
         self.assertContains(res, 'Manual only')
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'data-state="unprotected">Unprotected (1)')
         self.assertNotContains(res, 'ajax-update warning')  # all settled
         # One listing each, whatever the number of rows.
-        self.mock_volume_list.assert_called_once_with(mock.ANY)
+        self.mock_volume_list.assert_called_once_with(
+            mock.ANY, search_opts={}, limit=21, marker=None,
+            sort='name:asc,id:asc')
         self.mock_protection_list.assert_called_once_with(
             mock.ANY, registry.volume_plugin(), None)
 
@@ -129,7 +131,7 @@ class ReaderTests(helpers.TestCase):
             return all(rule.startswith('volume:get') for _s, rule in rules)
         with self.settings(POLICY_CHECK_FUNCTION=reader):
             res = self.client.get(VOLUMES_URL)
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'Unprotected')
         self.assertNotContains(res, 'Protect Now')
 
 
@@ -150,9 +152,9 @@ class RowUpdateTests(helpers.TestCase):
             fixtures.snapshot('snap-1', 'fresh', 'vol-1', status='creating')]
         res = self._update()
         self.assertEqual(200, res.status_code)
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'Unprotected')
         # Still polling (Horizon polls "warning" rows): its snapshot is
         # being made.
-        self.assertContains(res, 'class="ajax-update warning ')
+        self.assertContains(res, 'class="ajax-update warning"')
         self.mock_protection_list.assert_called_once_with(
             mock.ANY, registry.volume_plugin(), 'vol-1')
