@@ -241,3 +241,45 @@ class PagedTabTests(helpers.BaseAdminViewTests):
         hidden = 3001 - limit
         self.assertContains(res, '%d more schedules on this volume are not '
                                  'shown' % hidden)
+
+
+class ProjectFilterTests(helpers.BaseAdminViewTests):
+    """An administrator narrows the tab to one project, by its name
+    (Keystone's listing, the one that names the rows) or its id."""
+
+    url = (reverse('horizon:admin:volume_protection:index') +
+           '?tab=volume_protection__schedules')
+
+    def search(self, text):
+        self.client.post(self.url, {
+            'admin_schedules__filter__q_field': 'project',
+            'admin_schedules__filter__q': text,
+            'action': 'admin_schedules__filter'})
+
+    @helpers.create_mocks({cinder: ['volume_list'],
+                           keystone: ['project_names', 'user_names']})
+    def _listed_for(self, text):
+        self.mock_project_names.return_value = {
+            factories.PROJECT_ID: 'demo', 'p-other': 'alt', 'p-twin': 'alt'}
+        self.mock_user_names.return_value = {}
+        self.mock_volume_list.return_value = [
+            admin_volume(project_tests.healthy(), 'v-1', 'db')]
+        self.search(text)
+        res = self.client.get(self.url)
+        self.assertEqual(200, res.status_code)
+        # One Keystone listing names the project searched and the rows.
+        self.mock_project_names.assert_called_once_with(
+            helpers.IsHttpRequest())
+        self.assertEqual(['demo'], [row.project_name
+                                    for row in res.context['table'].data])
+        return self.mock_volume_list.call_args.kwargs['search_opts']
+
+    def test_by_name(self):
+        self.assertEqual({'all_tenants': True,
+                          'project_id': factories.PROJECT_ID,
+                          'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
+                         self._listed_for('demo'))
+
+    def test_by_id_or_a_name_two_projects_share(self):
+        self.assertEqual('p-other', self._listed_for('p-other')['project_id'])
+        self.assertEqual('alt', self._listed_for('alt')['project_id'])
