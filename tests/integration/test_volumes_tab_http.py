@@ -112,8 +112,13 @@ def test_the_tab_calls_cinder_a_constant_number_of_times(monkeypatch,
     try:
         calls.clear()
         demo_client.get(VOLUMES)
-        assert cinder_calls(calls) == few == ['/volumes/detail',
-                                              '/snapshots/detail'], calls
+        assert cinder_calls(calls) == few, calls
+        # One page of volumes by name (one more asked, to know whether
+        # another page follows), and the protections.
+        volumes, protections = few
+        assert volumes.startswith('/volumes/detail?limit=21&'), volumes
+        assert 'sort=display_name%3Aasc%2Cid%3Aasc' in volumes
+        assert protections == '/snapshots/detail'
     finally:
         for snapshot in created:
             devcloud.until_status(demo.volume_snapshots, snapshot.id,
