@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import messages
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 
 #: What the page says where Cinder matches whole names only.
@@ -27,3 +28,10 @@ def search_key(request, resource, admin=False):
     if key == 'name':
         messages.info(request, WHOLE_NAMES[resource])
     return key
+
+
+def search_opts(request, resource, text, admin=False):
+    """Cinder's search options for ``resource`` names like ``text`` (cut
+    to the longest name Cinder holds, as the volume picker does)."""
+    return {search_key(request, resource, admin): text[
+        :cinder_facts.TEXT_LIMIT]}

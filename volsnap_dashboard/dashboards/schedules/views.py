@@ -65,8 +65,8 @@ class SchedulesTab(tables.PagedTableMixin, listing_tab.ListingTab):
         filters = super().get_filters(filters, filters_map)
         name = filters.pop(schedule_tables.VOLUME_FIELD, None)
         if name:
-            filters[name_search.search_key(
-                self.request, 'volume', admin=self.admin_filters)] = name
+            filters.update(name_search.search_opts(
+                self.request, 'volume', name, admin=self.admin_filters))
         return filters
 
     def list_volumes(self):

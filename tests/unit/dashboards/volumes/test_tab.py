@@ -283,3 +283,14 @@ class PagingTests(helpers.TestCase):
         self.assertIn('This cloud matches volume names exactly: type the '
                       'whole name.', [str(message) for message
                                       in res.context['messages']])
+
+    @helpers.create_mocks({cinder: ['name_filter']})
+    def test_a_name_longer_than_cinder_holds_is_cut_to_its_limit(self):
+        self.mock_name_filter.return_value = 'name~'
+        self.client.post(VOLUMES_URL, {
+            'volume_protection__filter__q_field': 'name',
+            'volume_protection__filter__q': 'x' * 300,
+            'action': 'volume_protection__filter'})
+        self._get(many_volumes(3))
+        self.assertEqual({'name~': 'x' * 255}, self.mock_volume_list
+                         .call_args.kwargs['search_opts'])

@@ -57,7 +57,8 @@ class VolumesTab(tables.PagedTableMixin, listing_tab.ListingTab):
         filters = super().get_filters(filters, filters_map)
         name = filters.pop('name', None)
         if name:
-            filters[name_search.search_key(self.request, 'volume')] = name
+            filters.update(name_search.search_opts(self.request, 'volume',
+                                                   name))
         return filters
 
     def get_volume_protection_data(self):
