@@ -250,6 +250,14 @@ class PagingTests(helpers.TestCase):
         protected = self._get(volumes, url.replace('=unprotected',
                                                    '=protected'))
         self.assertEqual(['v010'], self.names(protected))
+        # A page without a row in the state still links to the others.
+        empty = self._get(volumes, nxt.replace('=unprotected',
+                                               '=protected'))
+        self.assertEqual([], self.names(empty))
+        self.assertContains(empty, 'None on this page:')
+        self.assertContains(empty, '?%s">&laquo;&nbsp;Prev</a>' % (
+            empty.context['table'].get_prev_pagination_string()
+            .replace('&', '&amp;')))
         # A state nobody offers is no state: every row.
         self.assertEqual(20, len(self._get(
             volumes, VOLUMES_URL + '&state=bogus').context['table'].data))
