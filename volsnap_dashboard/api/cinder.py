@@ -362,8 +362,10 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
         page_size, marker, sort_dir)
 
 
-#: Volumes by name, their ids breaking ties (a marker needs one order).
-VOLUME_ORDER = {'desc': 'name:asc,id:asc', 'asc': 'name:desc,id:desc'}
+#: Volumes by name, their ids breaking ties (a marker needs one order),
+#: and that order read backwards (from a "prev" marker).
+VOLUMES_BY_NAME = 'name:asc,id:asc'
+_VOLUMES_BY_NAME_BACKWARDS = 'name:desc,id:desc'
 
 
 def volume_list_paged(request, search_opts=None, marker=None,
@@ -377,7 +379,8 @@ def volume_list_paged(request, search_opts=None, marker=None,
     page_size = page_size or horizon_utils.get_page_size(request)
     return paged(volume_list(
         request, search_opts=search_opts, limit=page_size + 1,
-        marker=marker, sort=VOLUME_ORDER[sort_dir]),
+        marker=marker, sort=(_VOLUMES_BY_NAME_BACKWARDS if sort_dir == 'asc'
+                             else VOLUMES_BY_NAME)),
         page_size, marker, sort_dir)
 
 

@@ -75,11 +75,11 @@ class SchedulesTab(tables.PagedTableMixin, listing_tab.ListingTab):
         filters = self.get_filters()
         label = filters.pop(schedule_tables.LABEL_FIELD, None)
         search_opts = codec.scheduled_volumes_filter(
-            **dict(self.search_opts, **filters))
+            **{**self.search_opts, **filters})
         if label:
             volumes = [volume for volume in cinder.volume_list(
                 self.request, search_opts=search_opts,
-                sort=cinder.VOLUME_ORDER['desc'])
+                sort=cinder.VOLUMES_BY_NAME)
                 if schedule_rows.labelled(volume, label)]
             page = tab_paging.page_of(
                 volumes, marker, sort_dir,
