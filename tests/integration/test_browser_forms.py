@@ -1,6 +1,7 @@
 """The protect and restore forms as people meet them: Playwright driving
 Debian's chromium against a live Horizon on the dev cloud, on a busy
-project (a few hundred volumes) and on a project with none."""
+project (a few hundred volumes) and on a project with none; and the
+Volumes tab on the busy project, paged, searched and in a kept state."""
 
 from concurrent import futures
 import os
@@ -275,3 +276,78 @@ def test_protect_with_the_keyboard_alone(browser, server):  # noqa: F811
         assert snapshot.volume_id == volume.id
         devcloud.until_status(demo.volume_snapshots, snapshot.id,
                              'available')
+
+
+VOLUMES_TAB = '/project/volume_protection/?tab=volume_protection__volumes'
+
+
+def volume_names(page):
+    return [text.strip() for text in page.locator(
+        '#volume_protection tbody tr td:first-child').all_inner_texts()]
+
+
+def page_link(page, text):
+    """The table's link to the next or previous page (at its foot)."""
+    return page.locator('#volume_protection tfoot a', has_text=text)
+
+
+def chosen_state(page):
+    return page.locator('#volume_protection .volsnap-state-filter a.active')
+
+
+def test_volumes_tab_on_a_busy_project(browser, server, busy_demo):  # noqa: F811,E501
+    page = logged_in_page(browser, server, 'demo')
+    page.goto(server.url + VOLUMES_TAB)
+    # A page of the project's volumes, by name.
+    first = volume_names(page)
+    assert first[0] == pick_name(0), first
+    size = len(first)
+    assert first == [pick_name(number) for number in range(size)]
+    assert size < BUSY_VOLUMES
+
+    # Forward and back with Cinder's markers.
+    page_link(page, 'Next').click()
+    expect(page.locator('#volume_protection tbody tr').first).to_contain_text(
+        pick_name(size))
+    assert volume_names(page) == [pick_name(number)
+                                  for number in range(size, 2 * size)]
+    page_link(page, 'Prev').click()
+    expect(page.locator('#volume_protection tbody tr').first).to_contain_text(
+        pick_name(0))
+    assert volume_names(page) == first
+
+    # A state chosen stays through a reload and the next page.
+    page.locator('#volume_protection .volsnap-state-filter '
+                 'a[data-state="protected"]').click()
+    expect(chosen_state(page)).to_have_attribute('data-state', 'protected')
+    expect(page.locator('#volume_protection tbody')).to_contain_text(
+        'No items to display')
+    page.reload()
+    expect(chosen_state(page)).to_have_attribute('data-state', 'protected')
+    page.locator('#volume_protection .volsnap-state-filter '
+                 'a[data-state="unprotected"]').click()
+    expect(chosen_state(page)).to_have_attribute('data-state',
+                                                 'unprotected')
+    assert volume_names(page) == first
+    page_link(page, 'Next').click()
+    expect(page.locator('#volume_protection tbody tr').first).to_contain_text(
+        pick_name(size))
+    expect(chosen_state(page)).to_have_attribute('data-state',
+                                                 'unprotected')
+    assert 'state=unprotected' in page.url
+
+    # Searched by name in Cinder (this cloud matches whole names): the
+    # first page of what matches, in the state still chosen.
+    box = page.locator('#volume_protection input[name='
+                       '"volume_protection__filter__q"]')
+    box.fill(pick_name(123))
+    box.press('Enter')
+    expect(page.locator('#volume_protection tbody tr')).to_have_count(1)
+    assert volume_names(page) == [pick_name(123)]
+    expect(chosen_state(page)).to_have_attribute('data-state',
+                                                 'unprotected')
+    box = page.locator('#volume_protection input[name='
+                       '"volume_protection__filter__q"]')
+    box.fill('')
+    box.press('Enter')
+    expect(page.locator('#volume_protection tbody tr')).to_have_count(size)

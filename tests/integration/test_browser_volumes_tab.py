@@ -62,8 +62,11 @@ def cell(row, column):
 
 
 def state_filter(page, state):
-    page.locator('#volume_protection .table_filter button[value="%s"]'
-                 % state).click()
+    """Chooses ``state`` (the page reloads, in that state)."""
+    page.locator('#volume_protection .volsnap-state-filter a[data-state='
+                 '"%s"]' % state).click()
+    expect(page.locator('#volume_protection .volsnap-state-filter '
+                        'a.active')).to_have_attribute('data-state', state)
 
 
 def utc_text(moment):

@@ -38,7 +38,7 @@ def test_a_volume_from_unprotected_to_manual_to_scheduled(demo_client,
                                                           demo_volume):
     demo = devcloud.cinder_as('demo')
     row = row_of(demo_client.get(VOLUMES), demo_volume.id)
-    assert b'category-unprotected' in row
+    assert b'Unprotected' in row
     assert b'Protect Now' in row
 
     manual = demo.volume_snapshots.create(demo_volume.id,
@@ -48,7 +48,7 @@ def test_a_volume_from_unprotected_to_manual_to_scheduled(demo_client,
     try:
         devcloud.until_status(demo.volume_snapshots, manual.id, 'available')
         row = row_of(demo_client.get(VOLUMES), demo_volume.id)
-        assert b'category-manual_only' in row
+        assert b'Manual only' in row
         assert b'itest-manual' in row
 
         schedule = schedules_api.create(
@@ -57,7 +57,7 @@ def test_a_volume_from_unprotected_to_manual_to_scheduled(demo_client,
             'itest-{volume_name}-{time:%Y%m%d-%H%M}', {'count': 3},
             label='nightly')
         row = row_of(demo_client.get(VOLUMES), demo_volume.id)
-        assert b'category-protected' in row
+        assert b'Protected' in row and b'Unprotected' not in row
         assert b'CET' in row or b'CEST' in row or b'UTC' in row  # next run
 
         # A snapshot the schedule made carries its id: the Snapshots tab
@@ -112,8 +112,13 @@ def test_the_tab_calls_cinder_a_constant_number_of_times(monkeypatch,
     try:
         calls.clear()
         demo_client.get(VOLUMES)
-        assert cinder_calls(calls) == few == ['/volumes/detail',
-                                              '/snapshots/detail'], calls
+        assert cinder_calls(calls) == few, calls
+        # One page of volumes by name (one more asked, to know whether
+        # another page follows), and the protections.
+        volumes, protections = few
+        assert volumes.startswith('/volumes/detail?limit=21&'), volumes
+        assert 'sort=display_name%3Aasc%2Cid%3Aasc' in volumes
+        assert protections == '/snapshots/detail'
     finally:
         for snapshot in created:
             devcloud.until_status(demo.volume_snapshots, snapshot.id,

@@ -32,3 +32,20 @@ def snapshots(count):
 
 LIMITS = {'maxTotalSnapshots': 10, 'totalSnapshotsUsed': 2,
           'maxTotalVolumeGigabytes': 1000, 'totalGigabytesUsed': 10}
+
+
+def cinder_volume_pages(volumes):
+    """A stand-in for cinder.volume_list that pages ``volumes`` as Cinder
+    does: sorted by the ``sort`` asked for (name then id, either way),
+    after the ``marker`` volume, at most ``limit`` of them."""
+
+    def volume_list(request, search_opts=None, limit=None, marker=None,
+                    sort=None):
+        descending = bool(sort) and sort.startswith('name:desc')
+        ordered = sorted(volumes, key=lambda found: (found.name or '',
+                                                     found.id),
+                         reverse=descending)
+        ids = [found.id for found in ordered]
+        start = ids.index(marker) + 1 if marker else 0
+        return ordered[start:start + limit if limit else None]
+    return volume_list

@@ -329,6 +329,25 @@ def snapshot_list(request, search_opts=None, limit=None, marker=None,
         search_opts=search_opts, limit=limit, marker=marker, sort=sort)
 
 
+def paged(found, page_size, marker, sort_dir):
+    """``(items, has_more, has_prev)`` of a marker listing ``found`` that
+    asked for ``page_size + 1`` items, in the page's order (a "prev"
+    listing, ``sort_dir`` 'asc', is the page read backwards)."""
+    found = list(found)
+    has_more = has_prev = False
+    if len(found) > page_size:
+        found.pop()
+        has_more = True
+        has_prev = marker is not None
+    elif marker is not None:
+        # Back on the first page ("prev", ascending), or on the last one.
+        has_more = sort_dir == 'asc'
+        has_prev = sort_dir != 'asc'
+    if sort_dir == 'asc':
+        found.reverse()
+    return found, has_more, has_prev
+
+
 def snapshot_list_paged(request, search_opts=None, marker=None,
                         sort_dir='desc', page_size=None):
     """One page of snapshots, newest first, with Cinder markers.
@@ -337,21 +356,32 @@ def snapshot_list_paged(request, search_opts=None, marker=None,
     a page to know whether another page follows.
     """
     page_size = page_size or horizon_utils.get_page_size(request)
-    snapshots = list(snapshot_list(
+    return paged(snapshot_list(
         request, search_opts=search_opts, limit=page_size + 1,
-        marker=marker, sort='created_at:%s' % sort_dir))
-    has_more = has_prev = False
-    if len(snapshots) > page_size:
-        snapshots.pop()
-        has_more = True
-        has_prev = marker is not None
-    elif marker is not None:
-        # Back on the first page ("prev", ascending), or on the last one.
-        has_more = sort_dir == 'asc'
-        has_prev = sort_dir != 'asc'
-    if sort_dir == 'asc':
-        snapshots.reverse()
-    return snapshots, has_more, has_prev
+        marker=marker, sort='created_at:%s' % sort_dir),
+        page_size, marker, sort_dir)
+
+
+#: Volumes by name, their ids breaking ties (a marker needs one order),
+#: and that order read backwards (from a "prev" marker).
+VOLUMES_BY_NAME = 'name:asc,id:asc'
+_VOLUMES_BY_NAME_BACKWARDS = 'name:desc,id:desc'
+
+
+def volume_list_paged(request, search_opts=None, marker=None,
+                      sort_dir='desc', page_size=None):
+    """One page of volumes sorted by name, with Cinder markers (volume
+    ids): ``(volumes, has_more, has_prev)``, from one listing.
+
+    ``sort_dir`` is Horizon's paging direction ('asc' reads back from a
+    "prev" marker), not the names' order, which is always A to Z.
+    """
+    page_size = page_size or horizon_utils.get_page_size(request)
+    return paged(volume_list(
+        request, search_opts=search_opts, limit=page_size + 1,
+        marker=marker, sort=(_VOLUMES_BY_NAME_BACKWARDS if sort_dir == 'asc'
+                             else VOLUMES_BY_NAME)),
+        page_size, marker, sort_dir)
 
 
 @cinder_call

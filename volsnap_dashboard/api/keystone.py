@@ -23,6 +23,15 @@ def project_names(request):
     return {project.id: project.name for project in projects}
 
 
+def project_id_named(names, text):
+    """The id of the one project called ``text`` in ``names`` (project
+    id -> name, as project_names gives it), else ``text``, taken as an
+    id."""
+    matches = [project_id for project_id, name in names.items()
+               if name == text]
+    return matches[0] if len(matches) == 1 else text
+
+
 def user_names(request):
     """User id -> name for every user the caller may list (one Keystone
     call; an administrator's)."""

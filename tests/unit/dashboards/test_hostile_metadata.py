@@ -101,11 +101,20 @@ def tagged_snapshots(volumes):
 
 class Checks:
 
-    def assert_page_shows_each_hostile_invalid(self, res, state_of):
-        self.assertEqual(200, res.status_code)
-        res.content.decode('utf-8')
-        self.assert_each_hostile_invalid(res.context['table'].data,
-                                         state_of)
+    def every_page(self, url):
+        """The rows of each page of the tab at ``url``, from its first
+        page on through its Next links."""
+        rows = []
+        while True:
+            res = self.client.get(url)
+            self.assertEqual(200, res.status_code)
+            res.content.decode('utf-8')
+            table = res.context['table']
+            rows.extend(table.data)
+            if not table.has_more_data():
+                return rows
+            url = '%s?%s' % (url.partition('?')[0],
+                             table.get_pagination_string())
 
     def assert_each_hostile_invalid(self, rows, state_of):
         states = {}
@@ -128,20 +137,22 @@ class ProjectPagesTests(Checks, helpers.TestCase):
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_schedules_tab(self):
         volumes = listed()
-        self.mock_volume_list.return_value = volumes
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            volumes)
         self.mock_protection_list.return_value = tagged_snapshots(volumes)
-        res = self.client.get(_tab(INDEX_URL, 'schedules'))
-        self.assert_page_shows_each_hostile_invalid(res,
-                                                    lambda row: row.state)
+        self.assert_each_hostile_invalid(
+            self.every_page(_tab(INDEX_URL, 'schedules')),
+            lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_volumes_tab(self):
         volumes = listed()
-        self.mock_volume_list.return_value = volumes
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            volumes)
         self.mock_protection_list.return_value = tagged_snapshots(volumes)
-        res = self.client.get(_tab(INDEX_URL, 'volumes'))
-        self.assert_page_shows_each_hostile_invalid(
-            res, lambda row: row.protection.state)
+        self.assert_each_hostile_invalid(
+            self.every_page(_tab(INDEX_URL, 'volumes')),
+            lambda row: row.protection.state)
 
     @helpers.create_mocks({cinder: ['volume_get'],
                            schedules_api: ['protections_of']})
@@ -166,30 +177,11 @@ class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
     @helpers.create_mocks({cinder: ['volume_list'],
                            keystone: ['project_names', 'user_names']})
     def test_schedules_tab(self):
-        volumes = sorted(listed(admin=True), key=lambda found: found.id)
-
-        def volume_list(request, search_opts=None, limit=None, marker=None,
-                        sort=None):
-            # Cinder's paging by id, ascending.
-            ids = [found.id for found in volumes]
-            start = ids.index(marker) + 1 if marker else 0
-            return volumes[start:start + limit]
-
-        self.mock_volume_list.side_effect = volume_list
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            listed(admin=True))
         self.mock_project_names.return_value = {}
         self.mock_user_names.return_value = {}
-        url = _tab(ADMIN_INDEX_URL, 'schedules')
-        rows = []
-        while True:
-            res = self.client.get(url)
-            self.assertEqual(200, res.status_code)
-            res.content.decode('utf-8')
-            table = res.context['table']
-            rows.extend(table.data)
-            if not table.has_more_data():
-                break
-            url = '%s?%s' % (ADMIN_INDEX_URL,
-                             table.get_pagination_string())
+        rows = self.every_page(_tab(ADMIN_INDEX_URL, 'schedules'))
         self.assert_each_hostile_invalid(rows, lambda row: row.state)
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list'],

@@ -47,6 +47,24 @@ def next_runs(schedule, at, count=1):
     return timing.next_runs(schedule.when.cron, schedule.when.tz, at, count)
 
 
+def schedule_label(schedule):
+    """What the page calls a schedule: its label, else its id."""
+    return (schedule.label if isinstance(schedule, model.Schedule)
+            else '') or schedule.id
+
+
+def label_matches(label, text):
+    """Whether ``text`` is part of ``label``, in any case."""
+    return text.casefold() in label.casefold()
+
+
+def labelled(volume, text):
+    """Whether a schedule the page shows of ``volume`` has ``text`` in
+    its label."""
+    return any(label_matches(schedule_label(schedule), text)
+               for schedule in schedule_guard.schedules_of(volume))
+
+
 class ScheduleRow:
     """One schedule of a volume, as a table row."""
 
@@ -73,7 +91,7 @@ class ScheduleRow:
         self.busy = self.valid and states.pending_request(
             schedule) is not None
         self.owner_id = schedule.owner_id if self.valid else None
-        self.label = (schedule.label if self.valid else '') or schedule.id
+        self.label = schedule_label(schedule)
         #: The state and reason are the scheduler's record (which the
         #: project's members can write too), not the page's finding.
         self.recorded = states.recorded(schedule, self.state)

@@ -21,6 +21,7 @@ from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
@@ -55,8 +56,6 @@ OUTCOME_DISPLAY = {
 }
 
 TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
-#: The state filter's button for every row.
-ALL = 'all'
 
 
 # -- Times in the user's zone, UTC on hover ------------------------------
@@ -135,14 +134,16 @@ class NextRunColumn(tables.Column):
 
 
 class LastRunColumn(tables.Column):
-    """When it last ran and how it went, with the reason."""
+    """When it last ran and how it went, with the reason where the state
+    column does not give it."""
 
     def get_data(self, row):
         last = row.last
         if last is None or last.last_run is None:
             return _("Never")
-        extra = format_html(' ({})', outcome_text(last.outcome,
-                                                  last.reason))
+        # The state column says the reason it recorded: said once a row.
+        reason = '' if last.reason == row.reason else last.reason
+        extra = format_html(' ({})', outcome_text(last.outcome, reason))
         return time_html(last.last_run, user_zone(self.table.request),
                          extra)
 
@@ -350,16 +351,7 @@ class RunScheduleNow(ScheduleBatchAction):
                                and not row.busy)
 
 
-class StateCategoryRow(tables.Row):
-    """A row the state filter's buttons show or hide in the browser."""
-
-    def load_cells(self, row=None):
-        super().load_cells(row)
-        self.classes.extend(['category-' + ALL,
-                             'category-' + self.datum.state])
-
-
-class UpdateScheduleRow(StateCategoryRow):
+class UpdateScheduleRow(tables.Row):
     ajax = True
 
     @property
@@ -380,30 +372,35 @@ class UpdateScheduleRow(StateCategoryRow):
             times.now())
 
 
-class StateFilter(tables.FixedFilterAction):
-    """A button per state, those that need attention first; rows are
-    shown or hidden in the browser, as every schedule is on the page."""
+#: Volume names searched by Cinder; schedule labels (part of one, any
+#: case) among the scheduled volumes.
+VOLUME_FIELD = 'volume'
+LABEL_FIELD = 'label'
 
-    def get_fixed_buttons(self):
-        display = dict(STATE_DISPLAY)
-        order = states.NEEDS_ATTENTION + tuple(
-            state for state, _text in STATE_DISPLAY
-            if state not in states.NEEDS_ATTENTION)
-        return [{'text': _("All"), 'value': ALL}] + [
-            {'text': display[state], 'value': state} for state in order]
 
-    def categorize(self, table, rows):
-        categories = {ALL: list(rows)}
-        for state, _text in STATE_DISPLAY:
-            categories[state] = [row for row in rows if row.state == state]
-        return categories
+class ScheduleSearch(tables.FilterAction):
+    """Searches by the volume's name or by the schedule's label."""
+
+    filter_type = 'server'
+    filter_choices = ((VOLUME_FIELD, _("Volume name ="), True),
+                      (LABEL_FIELD, _("Schedule label ="), True))
+
+
+def state_choices():
+    """The state buttons, those that need attention first."""
+    display = dict(STATE_DISPLAY)
+    order = states.NEEDS_ATTENTION + tuple(
+        state for state, _text in STATE_DISPLAY
+        if state not in states.NEEDS_ATTENTION)
+    return tuple((state, display[state]) for state in order)
 
 
 def schedule_name(row):
     return row.label
 
 
-class SchedulesTable(common_tables.GoneRowsTableMixin, tables.DataTable):
+class SchedulesTable(common_tables.GoneRowsTableMixin,
+                     tab_paging.TabPagedTableMixin, tables.DataTable):
     schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
                                      link=detail_link)
     volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
@@ -422,8 +419,14 @@ class SchedulesTable(common_tables.GoneRowsTableMixin, tables.DataTable):
                         status_choices=STATE_CHOICES,
                         display_choices=STATE_DISPLAY)
 
+    tab_query_value = 'volume_protection__schedules'
+    state_choices = state_choices()
+
     def get_object_id(self, row):
         return row.id
+
+    def row_state(self, row):
+        return row.state
 
     def maybe_preempt(self):
         response = super().maybe_preempt()
@@ -444,6 +447,9 @@ class SchedulesTable(common_tables.GoneRowsTableMixin, tables.DataTable):
         verbose_name = _("Schedules")
         status_columns = ('state',)
         row_class = UpdateScheduleRow
-        table_actions = (StateFilter, CreateSchedule)
+        pagination_param = 'schedule_marker'
+        prev_pagination_param = 'prev_schedule_marker'
+        table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
+        table_actions = (ScheduleSearch, CreateSchedule)
         row_actions = (EditSchedule, RunScheduleNow, PauseSchedule,
                        ResumeSchedule, TakeOverSchedule, DeleteSchedule)

@@ -6,14 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
 from horizon import messages
-from horizon import tabs
+from horizon import tables
 from horizon import views
+from horizon.utils import functions as horizon_utils
 from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.common import name_search
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
@@ -36,22 +40,58 @@ def schedules_tab_url(index_url_name):
                               TAB_SLUG)
 
 
-class SchedulesTab(tabs.TableTab):
-    """Every schedule of the project: one volume listing (the scheduled
-    volumes, by Cinder's metadata filter) and one listing of protections
-    (through the panels' plugin)."""
+class SchedulesTab(tables.PagedTableMixin, listing_tab.ListingTab):
+    """The project's schedules, a page of scheduled volumes at a time
+    (sorted by name, by Cinder's metadata filter): one volume listing and
+    one listing of protections (through the panels' plugin).
+
+    A volume name is searched by Cinder; a label among every scheduled
+    volume (one listing: Cinder cannot read labels), paged here."""
 
     name = _("Schedules")
     slug = TAB_SLUG
     table_classes = (schedule_tables.SchedulesTable,)
-    template_name = 'horizon/common/_detail_table.html'
     preload = False
     policy_rules = policy.GET_SCHEDULES
     unavailable = _("Schedules are unavailable: %s")
+    #: More search options of the volume listing.
+    search_opts = {}
+    #: Cinder accepts every filter from admins, whatever its configuration.
+    admin_filters = False
+    #: The label searched for, if one is (set by list_volumes).
+    label_searched = None
+
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        name = filters.pop(schedule_tables.VOLUME_FIELD, None)
+        if name:
+            filters.update(name_search.search_opts(
+                self.request, 'volume', name, admin=self.admin_filters))
+        return filters
 
     def list_volumes(self):
-        return cinder.volume_list(
-            self.request, search_opts=codec.scheduled_volumes_filter())
+        """The page's scheduled volumes, from one listing."""
+        marker, sort_dir = self._get_marker()
+        filters = self.get_filters()
+        label = filters.pop(schedule_tables.LABEL_FIELD, None)
+        search_opts = codec.scheduled_volumes_filter(
+            **{**self.search_opts, **filters})
+        if label:
+            volumes = [volume for volume in cinder.volume_list(
+                self.request, search_opts=search_opts,
+                sort=cinder.VOLUMES_BY_NAME)
+                if schedule_rows.labelled(volume, label)]
+            page = tab_paging.page_of(
+                volumes, marker, sort_dir,
+                horizon_utils.get_page_size(self.request))
+        else:
+            page = cinder.volume_list_paged(
+                self.request, search_opts=search_opts, marker=marker,
+                sort_dir=sort_dir)
+        volumes, self._has_more_data, self._has_prev_data = page
+        self.table.list_ends(volumes)
+        self.label_searched = label
+        return volumes
 
     def list_protections(self):
         return plugin_choice.project_protections(self.request)
@@ -63,10 +103,13 @@ class SchedulesTab(tabs.TableTab):
         except errors.VolsnapAPIError as exc:
             message = self.unavailable % exc
             exceptions.handle(self.request, message)
-            table = self._tables[self.table_classes[0]._meta.name]
-            table._meta.no_data_message = message
+            self.table._meta.no_data_message = message
             return []
-        return self.rows(volumes, protections)
+        rows = self.rows(volumes, protections)
+        if self.label_searched:
+            rows = [row for row in rows if schedule_rows.label_matches(
+                row.label, self.label_searched)]
+        return self.table.rows_of_chosen_state(rows)
 
     def viewer_project(self):
         """The project whose member views the tab (their volumes' project,

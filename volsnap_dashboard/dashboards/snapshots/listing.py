@@ -10,6 +10,7 @@ from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import name_search
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
@@ -48,16 +49,8 @@ class SnapshotListMixin(tables.PagedTableMixin):
         return status
 
     def _name_filter(self):
-        try:
-            key = cinder.name_filter(self.request, 'snapshot',
-                                     admin=self.admin_filters)
-        except errors.VolsnapAPIError:
-            return 'name'  # the listing itself will say what is wrong
-        if key == 'name':
-            messages.info(self.request, _(
-                "This cloud matches snapshot names exactly: type the "
-                "whole name."))
-        return key
+        return name_search.search_key(self.request, 'snapshot',
+                                      admin=self.admin_filters)
 
     def _volume_filter(self, text):
         """The id of the one volume named ``text``; the ids of several

@@ -1,6 +1,6 @@
-"""The Volumes tab's table: every volume of the project with its
-protection state, newest snapshot, next scheduled run and last
-verification.
+"""The Volumes tab's table: the project's volumes, a page at a time by
+name, with their protection state, newest snapshot, next scheduled run
+and last verification.
 
 The scheduler's temporary verification volumes are listed too (a tenant
 sees them in Cinder's own volume list as well), marked "Temporary
@@ -19,6 +19,7 @@ from horizon import tables
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
@@ -28,8 +29,6 @@ from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard import policy
-
-ALL = 'all'
 
 # The row keeps polling (None) while a snapshot is being made or deleted
 # or a run was asked for; otherwise whether the volume is safe.
@@ -118,21 +117,11 @@ class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
                           http_utils.urlencode({'volume_id': volume.id}))
 
 
-class StateFilter(tables.FixedFilterAction):
-    """Buttons per state, counted; rows are shown or hidden in the
-    browser, as every volume of the project is on the page."""
+class NameFilter(tables.FilterAction):
+    """Searches the project's volumes by name, in Cinder."""
 
-    def get_fixed_buttons(self):
-        buttons = [{'text': _("All"), 'value': ALL}]
-        buttons.extend({'text': text, 'value': state}
-                       for state, text in states.STATE_DISPLAY)
-        return buttons
-
-    def categorize(self, table, volumes):
-        categories = {ALL: list(volumes)}
-        for volume in volumes:
-            categories.setdefault(volume.protection.state, []).append(volume)
-        return categories
+    filter_type = 'server'
+    filter_choices = (('name', _("Name ="), True),)
 
 
 class VolumeRow(tables.Row):
@@ -143,12 +132,6 @@ class VolumeRow(tables.Row):
         return with_protection(volume, plugin_choice.project_protections(
                                    request, volume.id),
                                project_id=request.user.project_id)
-
-    def load_cells(self, volume=None):
-        super().load_cells(volume)
-        volume = self.datum
-        self.classes.extend(['category-' + ALL,
-                             'category-' + volume.protection.state])
 
     @property
     def status(self):
@@ -219,7 +202,7 @@ def size_in_gib(volume):
     return _("%s GiB") % volume.size
 
 
-class VolumeProtectionTable(tables.DataTable):
+class VolumeProtectionTable(tab_paging.TabPagedTableMixin, tables.DataTable):
     name = tables.WrappingColumn(volume_name, verbose_name=_("Volume"),
                                  link=volume_link)
     size = tables.Column(size_in_gib, verbose_name=_("Size"),
@@ -237,13 +220,22 @@ class VolumeProtectionTable(tables.DataTable):
                     "snapshot: restored to a temporary volume successfully, "
                     "or not."))
 
+    tab_query_value = 'volume_protection__volumes'
+    state_choices = states.STATE_DISPLAY
+
     def get_object_display(self, volume):
         return volume_name(volume)
+
+    def row_state(self, volume):
+        return volume.protection.state
 
     class Meta:
         name = 'volume_protection'
         verbose_name = _("Volumes")
         status_columns = ('state',)
         row_class = VolumeRow
-        table_actions = (StateFilter,)
+        pagination_param = 'volume_marker'
+        prev_pagination_param = 'prev_volume_marker'
+        table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
+        table_actions = (NameFilter,)
         row_actions = (ProtectNow, AddSchedule)

@@ -43,7 +43,6 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         request.session = {}
         tab = schedule_views.AdminSchedulesTab(mock.Mock(kwargs={}),
                                                request)
-        tab._tables = {'admin_schedules': mock.Mock()}
         return tab
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
@@ -70,7 +69,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
             helpers.IsHttpRequest(), search_opts={
                 'all_tenants': True,
                 'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
-            limit=21, marker=None, sort='id:asc')
+            limit=21, marker=None, sort='name:asc,id:asc')
         self.mock_protection_list.assert_not_called()
 
     def test_table_has_projects_state_buttons_and_only_pause_delete(self):
@@ -85,8 +84,7 @@ class AdminTabTests(helpers.BaseAdminViewTests):
         self.assertEqual(['pause', 'delete_schedule'],
                          [action.name for action
                           in table.get_row_actions(row)])
-        self.assertIn('category-active', html)
-        buttons = [html.index('value="%s"' % state) for state
+        buttons = [html.index('data-state="%s"' % state) for state
                    in ('all', 'failing', 'authorization_lost', 'active')]
         self.assertEqual(sorted(buttons), buttons)
         self.assertIn(reverse('horizon:admin:volume_protection:'
@@ -174,7 +172,7 @@ class PagedTabTests(helpers.BaseAdminViewTests):
             helpers.IsHttpRequest(), search_opts={
                 'all_tenants': True,
                 'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
-            limit=size + 1, marker=None, sort='id:asc')
+            limit=size + 1, marker=None, sort='name:asc,id:asc')
         self.assertContains(res, 'schedule_marker=v-0019')
         self.assertContains(res, 'tab=volume_protection__schedules')
 
@@ -195,7 +193,7 @@ class PagedTabTests(helpers.BaseAdminViewTests):
         res = self.client.get(self.url + '&prev_schedule_marker=v-0020')
         table = res.context['table']
         self.assertEqual(size, len(table.data))
-        self.assertEqual('id:desc',
+        self.assertEqual('name:desc,id:desc',
                          self.mock_volume_list.call_args.kwargs['sort'])
         self.assertTrue(table.has_more_data())
         self.assertEqual(['v-%04d' % n for n in range(20)],
@@ -243,3 +241,45 @@ class PagedTabTests(helpers.BaseAdminViewTests):
         hidden = 3001 - limit
         self.assertContains(res, '%d more schedules on this volume are not '
                                  'shown' % hidden)
+
+
+class ProjectFilterTests(helpers.BaseAdminViewTests):
+    """An administrator narrows the tab to one project, by its name
+    (Keystone's listing, the one that names the rows) or its id."""
+
+    url = (reverse('horizon:admin:volume_protection:index') +
+           '?tab=volume_protection__schedules')
+
+    def search(self, text):
+        self.client.post(self.url, {
+            'admin_schedules__filter__q_field': 'project',
+            'admin_schedules__filter__q': text,
+            'action': 'admin_schedules__filter'})
+
+    @helpers.create_mocks({cinder: ['volume_list'],
+                           keystone: ['project_names', 'user_names']})
+    def _listed_for(self, text):
+        self.mock_project_names.return_value = {
+            factories.PROJECT_ID: 'demo', 'p-other': 'alt', 'p-twin': 'alt'}
+        self.mock_user_names.return_value = {}
+        self.mock_volume_list.return_value = [
+            admin_volume(project_tests.healthy(), 'v-1', 'db')]
+        self.search(text)
+        res = self.client.get(self.url)
+        self.assertEqual(200, res.status_code)
+        # One Keystone listing names the project searched and the rows.
+        self.mock_project_names.assert_called_once_with(
+            helpers.IsHttpRequest())
+        self.assertEqual(['demo'], [row.project_name
+                                    for row in res.context['table'].data])
+        return self.mock_volume_list.call_args.kwargs['search_opts']
+
+    def test_by_name(self):
+        self.assertEqual({'all_tenants': True,
+                          'project_id': factories.PROJECT_ID,
+                          'metadata': {codec.MARKER_KEY: codec.MARKER_VALUE}},
+                         self._listed_for('demo'))
+
+    def test_by_id_or_a_name_two_projects_share(self):
+        self.assertEqual('p-other', self._listed_for('p-other')['project_id'])
+        self.assertEqual('alt', self._listed_for('alt')['project_id'])

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openstack_auth import utils as auth_utils
 from openstack_dashboard.test import helpers
 
+from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
@@ -124,9 +125,11 @@ class TableTests(helpers.TestCase):
         # day before in New York.
         self.assertIn('<span title="2026-03-11 01:00 UTC">'
                       '2026-03-10 21:00 EDT</span>', html)
-        self.assertIn('Failed: quota &lt;exceeded&gt;', html)
+        # The reason once, in the state; the last run says how it went.
+        self.assertEqual(1, html.count('quota &lt;exceeded&gt;'))
         self.assertIn('Failing, as the scheduler recorded: quota '
                       '&lt;exceeded&gt;', html)
+        self.assertRegex(html, r'</span> \(Failed\)')
         self.assertNotIn('<exceeded>', html)
         self.assertIn(reverse(
             'horizon:project:volume_protection:schedule_detail',
@@ -215,6 +218,7 @@ class TabDataTests(helpers.TestCase):
         request = self.factory.get('/')
         request.user = auth_utils.get_user(request)
         request._messages = mock.MagicMock()
+        request.session = {}
         group = mock.Mock(kwargs={})
         return schedule_views.SchedulesTab(group, request)
 
@@ -225,13 +229,15 @@ class TabDataTests(helpers.TestCase):
             volume = volume_with(healthy(), name='v%02d' % number)
             volume.id = 'vol-%02d' % number
             volumes.append(volume)
-        self.mock_volume_list.return_value = volumes
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            volumes)
         self.mock_protection_list.return_value = []
         rows = self.tab().get_schedules_data()
-        self.assertEqual(30, len(rows))
+        self.assertEqual(20, len(rows))  # Horizon's page size
         self.mock_volume_list.assert_called_once_with(
             helpers.IsHttpRequest(),
-            search_opts={'metadata': {'volsnap_scheduled': '1'}})
+            search_opts={'metadata': {'volsnap_scheduled': '1'}},
+            limit=21, marker=None, sort='name:asc,id:asc')
         self.mock_protection_list.assert_called_once_with(
             helpers.IsHttpRequest(), registry.volume_plugin(), None)
 
@@ -244,6 +250,91 @@ class TabDataTests(helpers.TestCase):
         self.assertIn('Schedules are unavailable',
                       str(table._meta.no_data_message))
         self.mock_protection_list.assert_not_called()
+
+
+SCHEDULES_URL = (reverse('horizon:project:volume_protection:index') +
+                 '?tab=volume_protection__schedules')
+
+
+def scheduled(count, label='nightly', prefix='v', **changes):
+    """``count`` volumes of the viewer's project (``prefix`` and a number
+    as name, ``vol-`` before it as id), each with one healthy schedule of
+    ``label``."""
+    volumes = []
+    for number in range(count):
+        volume_id = 'vol-%s%02d' % (prefix, number)
+        volume = volume_with(healthy(
+            label=label, volume_id=volume_id, project_id=fixtures.PROJECT_ID,
+            **changes), name='%s%02d' % (prefix, number))
+        volume.id = volume_id
+        volumes.append(volume)
+    return volumes
+
+
+class TabSearchTests(helpers.TestCase):
+    """The Schedules tab searched by volume name (in Cinder) or by label
+    (among the scheduled volumes), paged, the state chosen kept."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def _get(self, volumes, url=SCHEDULES_URL):
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            volumes)
+        self.mock_protection_list.return_value = []
+        res = self.client.get(url)
+        self.assertEqual(200, res.status_code)
+        self.listing = self.mock_volume_list.call_args
+        self.assertEqual(1, self.mock_volume_list.call_count)
+        return res
+
+    def search(self, field, text):
+        self.client.post(SCHEDULES_URL, {
+            'schedules__filter__q_field': field,
+            'schedules__filter__q': text, 'action': 'schedules__filter'})
+
+    def labels(self, res):
+        return [(row.volume_name, row.label)
+                for row in res.context['table'].data]
+
+    @helpers.create_mocks({cinder: ['name_filter']})
+    def test_volume_name_searched_by_cinder_with_the_metadata_filter(self):
+        self.mock_name_filter.return_value = 'name~'
+        self.search(schedule_tables.VOLUME_FIELD, 'v0')
+        self._get(scheduled(3))
+        self.assertEqual({'name~': 'v0', 'metadata': {
+            codec.MARKER_KEY: codec.MARKER_VALUE}},
+            self.listing.kwargs['search_opts'])
+        self.assertEqual(21, self.listing.kwargs['limit'])
+
+    def test_label_searched_among_every_scheduled_volume_and_paged(self):
+        volumes = scheduled(30) + scheduled(30, 'weekly', prefix='w')
+        self.search(schedule_tables.LABEL_FIELD, 'WEEK')
+        first = self._get(volumes)
+        # Cinder cannot read labels: one listing of them all, by name.
+        self.assertIsNone(self.listing.kwargs.get('limit'))
+        self.assertEqual('name:asc,id:asc', self.listing.kwargs['sort'])
+        self.assertEqual([('w%02d' % n, 'weekly') for n in range(20)],
+                         self.labels(first))
+        table = first.context['table']
+        self.assertTrue(table.has_more_data())
+        query = table.get_pagination_string()
+        self.assertIn('schedule_marker=vol-w19', query)
+        second = self._get(volumes, SCHEDULES_URL.partition('?')[0] + '?' +
+                           query)
+        self.assertEqual([('w%02d' % n, 'weekly') for n in range(20, 30)],
+                         self.labels(second))
+        self.assertFalse(second.context['table'].has_more_data())
+        back = self._get(volumes, SCHEDULES_URL.partition('?')[0] + '?' +
+                         second.context['table'].get_prev_pagination_string())
+        self.assertEqual(self.labels(first), self.labels(back))
+
+    def test_state_chosen_keeps_the_pages_rows_in_it(self):
+        volumes = scheduled(3)
+        volumes[1:2] = scheduled(2, prefix='v', paused=True)[1:]
+        res = self._get(volumes, SCHEDULES_URL + '&state=paused')
+        self.assertEqual([('v01', 'nightly')], self.labels(res))
+        self.assertContains(res, 'data-state="paused" '
+                                 'aria-current="true">Paused (1)')
+        self.assertContains(res, 'data-state="all">All (3)')
 
 
 def detail_url(name='schedule_detail'):

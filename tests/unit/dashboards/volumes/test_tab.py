@@ -59,10 +59,12 @@ class VolumesTabTests(helpers.TestCase):
                           'bare': 'unprotected'}, rows)
         self.assertContains(res, 'nightly')
         self.assertContains(res, 'Manual only')
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'data-state="unprotected">Unprotected (1)')
         self.assertNotContains(res, 'ajax-update warning')  # all settled
         # One listing each, whatever the number of rows.
-        self.mock_volume_list.assert_called_once_with(mock.ANY)
+        self.mock_volume_list.assert_called_once_with(
+            mock.ANY, search_opts={}, limit=21, marker=None,
+            sort='name:asc,id:asc')
         self.mock_protection_list.assert_called_once_with(
             mock.ANY, registry.volume_plugin(), None)
 
@@ -129,7 +131,7 @@ class ReaderTests(helpers.TestCase):
             return all(rule.startswith('volume:get') for _s, rule in rules)
         with self.settings(POLICY_CHECK_FUNCTION=reader):
             res = self.client.get(VOLUMES_URL)
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'Unprotected')
         self.assertNotContains(res, 'Protect Now')
 
 
@@ -150,9 +152,153 @@ class RowUpdateTests(helpers.TestCase):
             fixtures.snapshot('snap-1', 'fresh', 'vol-1', status='creating')]
         res = self._update()
         self.assertEqual(200, res.status_code)
-        self.assertContains(res, 'category-unprotected')
+        self.assertContains(res, 'Unprotected')
         # Still polling (Horizon polls "warning" rows): its snapshot is
         # being made.
-        self.assertContains(res, 'class="ajax-update warning ')
+        self.assertContains(res, 'class="ajax-update warning"')
         self.mock_protection_list.assert_called_once_with(
             mock.ANY, registry.volume_plugin(), 'vol-1')
+
+
+def many_volumes(count):
+    """``count`` unprotected volumes, listed out of name order."""
+    return [fixtures.volume('vol-%03d' % number, 'v%03d' % number)
+            for number in reversed(range(count))]
+
+
+class PagingTests(helpers.TestCase):
+    """A page of volumes by name, whatever the project holds: one volume
+    listing and one listing of protections a page."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def _get(self, volumes, url=VOLUMES_URL, protections=()):
+        self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
+            volumes)
+        self.mock_protection_list.return_value = list(protections)
+        res = self.client.get(url)
+        self.assertEqual(200, res.status_code)
+        self.calls = (self.mock_volume_list.call_count,
+                      self.mock_protection_list.call_count)
+        return res
+
+    def names(self, res):
+        return [volume.name for volume in res.context['table'].data]
+
+    def follow(self, res, prev=False):
+        table = res.context['table']
+        query = (table.get_prev_pagination_string() if prev
+                 else table.get_pagination_string())
+        self.assertIn('tab=volume_protection__volumes', query)
+        return INDEX_URL + '?' + query
+
+    def test_pages_forward_and_back_sorted_by_name(self):
+        volumes = many_volumes(45)
+        first = self._get(volumes)
+        self.assertEqual(['v%03d' % n for n in range(20)], self.names(first))
+        table = first.context['table']
+        self.assertTrue(table.has_more_data())
+        self.assertFalse(table.has_prev_data())
+        self.assertContains(first, 'volume_marker=vol-019')
+
+        second = self._get(volumes, self.follow(first))
+        self.assertEqual(['v%03d' % n for n in range(20, 40)],
+                         self.names(second))
+        self.assertTrue(second.context['table'].has_prev_data())
+        self.assertEqual(('vol-019', 'name:asc,id:asc'), (
+            self.mock_volume_list.call_args.kwargs['marker'],
+            self.mock_volume_list.call_args.kwargs['sort']))
+
+        back = self._get(volumes, self.follow(second, prev=True))
+        self.assertEqual(self.names(first), self.names(back))
+        self.assertEqual('name:desc,id:desc',
+                         self.mock_volume_list.call_args.kwargs['sort'])
+        self.assertTrue(back.context['table'].has_more_data())
+        self.assertFalse(back.context['table'].has_prev_data())
+
+        last = self._get(volumes, self.follow(second))
+        self.assertEqual(['v%03d' % n for n in range(40, 45)],
+                         self.names(last))
+        self.assertFalse(last.context['table'].has_more_data())
+
+    def test_cinder_calls_do_not_grow_with_the_project(self):
+        self._get(many_volumes(3))
+        few = self.calls
+        self._get(many_volumes(300))
+        self.assertEqual((1, 1), few)
+        self.assertEqual(few, self.calls)
+
+    def test_the_chosen_state_stays_across_pages_and_reloads(self):
+        volumes = many_volumes(30)
+        volumes[19] = scheduled_volume('vol-010', 'v010')
+        url = VOLUMES_URL + '&state=unprotected'
+        res = self._get(volumes, url)
+        # The page's rows in that state, the buttons counting the page's.
+        self.assertEqual(19, len(res.context['table'].data))
+        self.assertNotIn('v010', self.names(res))
+        self.assertContains(res, 'data-state="unprotected" '
+                                 'aria-current="true">Unprotected (19)')
+        self.assertContains(res, 'data-state="protected">Protected (1)')
+        # Paging goes on from the page Cinder listed, in the same state.
+        nxt = self.follow(res)
+        self.assertIn('state=unprotected', nxt)
+        self.assertIn('volume_marker=vol-019', nxt)
+        second = self._get(volumes, nxt)
+        self.assertEqual(['v%03d' % n for n in range(20, 30)],
+                         self.names(second))
+        self.assertIn('state=unprotected', self.follow(second, prev=True))
+        # Another state's button, on the first page.
+        protected = self._get(volumes, url.replace('=unprotected',
+                                                   '=protected'))
+        self.assertEqual(['v010'], self.names(protected))
+        # A page without a row in the state still links to the others.
+        empty = self._get(volumes, nxt.replace('=unprotected',
+                                               '=protected'))
+        self.assertEqual([], self.names(empty))
+        self.assertContains(empty, 'None on this page:')
+        self.assertContains(empty, '?%s">&laquo;&nbsp;Prev</a>' % (
+            empty.context['table'].get_prev_pagination_string()
+            .replace('&', '&amp;')))
+        # A state nobody offers is no state: every row.
+        self.assertEqual(20, len(self._get(
+            volumes, VOLUMES_URL + '&state=bogus').context['table'].data))
+
+    @helpers.create_mocks({cinder: ['name_filter']})
+    def test_searched_by_part_of_a_name_in_cinder_state_kept(self):
+        self.mock_name_filter.return_value = 'name~'
+        form = {'volume_protection__filter__q_field': 'name',
+                'volume_protection__filter__q': 'v01',
+                'action': 'volume_protection__filter'}
+        res = self.client.post(VOLUMES_URL + '&state=unprotected', form)
+        # Back to the first page, in the state chosen.
+        self.assertRedirectsNoFollow(
+            res, VOLUMES_URL + '&state=unprotected')
+        self._get(many_volumes(30), VOLUMES_URL)
+        self.assertEqual({'name~': 'v01'}, self.mock_volume_list.call_args
+                         .kwargs['search_opts'])
+        self.mock_name_filter.assert_called_with(
+            helpers.IsHttpRequest(), 'volume', admin=False)
+
+    @helpers.create_mocks({cinder: ['name_filter']})
+    def test_a_cloud_that_matches_whole_names_says_so(self):
+        self.mock_name_filter.return_value = 'name'
+        self.client.post(VOLUMES_URL, {
+            'volume_protection__filter__q_field': 'name',
+            'volume_protection__filter__q': 'v010',
+            'action': 'volume_protection__filter'})
+        res = self._get(many_volumes(30))
+        self.assertEqual({'name': 'v010'}, self.mock_volume_list.call_args
+                         .kwargs['search_opts'])
+        self.assertIn('This cloud matches volume names exactly: type the '
+                      'whole name.', [str(message) for message
+                                      in res.context['messages']])
+
+    @helpers.create_mocks({cinder: ['name_filter']})
+    def test_a_name_longer_than_cinder_holds_is_cut_to_its_limit(self):
+        self.mock_name_filter.return_value = 'name~'
+        self.client.post(VOLUMES_URL, {
+            'volume_protection__filter__q_field': 'name',
+            'volume_protection__filter__q': 'x' * 300,
+            'action': 'volume_protection__filter'})
+        self._get(many_volumes(3))
+        self.assertEqual({'name~': 'x' * 255}, self.mock_volume_list
+                         .call_args.kwargs['search_opts'])

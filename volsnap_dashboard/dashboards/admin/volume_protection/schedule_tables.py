@@ -1,8 +1,8 @@
-"""The admin Schedules table: every project's schedules with their
-projects' names, those that need attention first; Pause and Delete."""
+"""The admin Schedules table: every project's schedules (or one
+project's) with their projects' names, those that need attention first;
+Pause and Delete."""
 
 from django.urls import reverse
-from django.utils import http as http_utils
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
@@ -11,10 +11,7 @@ from volsnap_dashboard.dashboards.schedules import tables as project_tables
 from volsnap_dashboard import policy
 
 
-#: The query parameters of the next and the previous page.
-MARKER_PARAM = 'schedule_marker'
-PREV_MARKER_PARAM = 'prev_schedule_marker'
-_TAB = 'volume_protection__schedules'
+PROJECT_FIELD = 'project'
 
 
 def admin_volume_link(row):
@@ -46,6 +43,13 @@ class AdminDeleteSchedule(project_tables.DeleteSchedule):
     policy_rules = policy.ADMIN
 
 
+class AdminScheduleSearch(project_tables.ScheduleSearch):
+    """Searches one project's schedules too (by its name or id)."""
+
+    filter_choices = ((PROJECT_FIELD, _("Project (name or ID) ="), True),
+                      ) + project_tables.ScheduleSearch.filter_choices
+
+
 class AdminSchedulesTable(project_tables.SchedulesTable):
     project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
     schedule = tables.WrappingColumn(project_tables.schedule_name,
@@ -54,33 +58,12 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
     volume = tables.WrappingColumn('volume_name', verbose_name=_("Volume"),
                                    link=admin_volume_link)
 
-    #: The ids of the page's volumes, in Cinder's order (set by the tab):
-    #: pages are of volumes, and their rows are sorted otherwise.
-    page_volume_ids = ()
-
-    def get_marker(self):
-        return self.page_volume_ids[-1] if self.page_volume_ids else ''
-
-    def get_prev_marker(self):
-        return self.page_volume_ids[0] if self.page_volume_ids else ''
-
-    # The tab is not the page's first: its page links name it.
-    def get_pagination_string(self):
-        return http_utils.urlencode([('tab', _TAB),
-                                     (MARKER_PARAM, self.get_marker())])
-
-    def get_prev_pagination_string(self):
-        return http_utils.urlencode([('tab', _TAB), (PREV_MARKER_PARAM,
-                                                     self.get_prev_marker())])
-
     class Meta(project_tables.SchedulesTable.Meta):
         name = 'admin_schedules'
         columns = ('project', 'schedule', 'volume', 'owner', 'when',
                    'retention', 'next_run', 'last_run', 'state')
         # No polling: an administrator asks for no runs.
-        row_class = project_tables.StateCategoryRow
+        row_class = tables.Row
         status_columns = ()
-        table_actions = (project_tables.StateFilter,)
+        table_actions = (AdminScheduleSearch,)
         row_actions = (AdminPauseSchedule, AdminDeleteSchedule)
-        pagination_param = MARKER_PARAM
-        prev_pagination_param = PREV_MARKER_PARAM

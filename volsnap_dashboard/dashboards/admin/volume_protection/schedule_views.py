@@ -1,13 +1,12 @@
 """Admin > Volume > Volume Protection: the Schedules tab (every
-project's, a page of scheduled volumes at a time: one volume listing, one
-project listing and one user listing), a schedule's detail page and the
-delete form, in any project."""
+project's or one project's, a page of scheduled volumes at a time: one
+volume listing, one project listing and one user listing), a schedule's
+detail page and the delete form, in any project."""
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon.utils import functions as horizon_utils
+from horizon.utils import memoized
 
-from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.admin.volume_protection import (
@@ -17,7 +16,6 @@ from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
 from volsnap_dashboard.dashboards.schedules import views as project_views
 from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard import policy
-from volsnap_dashboard.protection.schedule import codec
 
 def attention_first(rows):
     """Failing, authorization lost, invalid and overdue schedules first
@@ -31,44 +29,33 @@ def attention_first(rows):
 class AdminSchedulesTab(project_views.SchedulesTab):
     """The snapshots each schedule holds are not counted here: that
     would list every snapshot of the cloud. A page holds Horizon's page
-    size of scheduled volumes, by id (those that need attention first
-    within it): the cloud's schedules can be thousands."""
+    size of scheduled volumes, by name (those that need attention first
+    within it): the cloud's schedules can be thousands. A project is
+    searched by its name (Keystone's listing, the one that names the
+    rows) or its id."""
 
     table_classes = (admin_tables.AdminSchedulesTable,)
     policy_rules = policy.ADMIN
 
-    #: Set by list_volumes: whether other pages follow or precede.
-    _has_more = _has_prev = False
+    search_opts = {'all_tenants': True}
+    admin_filters = True
 
-    def list_volumes(self):
-        page_size = horizon_utils.get_page_size(self.request)
-        prev_marker = self.request.GET.get(admin_tables.PREV_MARKER_PARAM)
-        marker = prev_marker or self.request.GET.get(
-            admin_tables.MARKER_PARAM)
-        volumes = list(cinder.volume_list(
-            self.request,
-            search_opts=codec.scheduled_volumes_filter(all_tenants=True),
-            limit=page_size + 1, marker=marker or None,
-            sort='id:desc' if prev_marker else 'id:asc'))
-        more = len(volumes) > page_size
-        volumes = volumes[:page_size]
-        if prev_marker:
-            volumes.reverse()
-            self._has_prev, self._has_more = more, True
-        else:
-            self._has_prev, self._has_more = bool(marker), more
-        table = self._tables[self.table_classes[0]._meta.name]
-        table.page_volume_ids = [volume.id for volume in volumes]
-        return volumes
+    @memoized.memoized_method
+    def project_names(self):
+        """Project id -> name, from one Keystone listing a request."""
+        return self._names(keystone.project_names,
+                           _("Project names are unavailable: %s"))
 
-    def has_more_data(self, table):
-        return self._has_more
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        project = filters.pop(admin_tables.PROJECT_FIELD, None)
+        if project:
+            filters['project_id'] = keystone.project_id_named(
+                self.project_names(), project)
+        return filters
 
     def viewer_project(self):
         return None  # the admin's listing shows each volume's project
-
-    def has_prev_data(self, table):
-        return self._has_prev
 
     def list_protections(self):
         return []
@@ -78,8 +65,7 @@ class AdminSchedulesTab(project_views.SchedulesTab):
 
     def rows(self, volumes, protections):
         rows = attention_first(super().rows(volumes, protections))
-        names = self._names(keystone.project_names,
-                            _("Project names are unavailable: %s"))
+        names = self.project_names()
         for row in rows:
             row.project_name = names.get(row.project_id)
         if any(row.owner_id for row in rows):

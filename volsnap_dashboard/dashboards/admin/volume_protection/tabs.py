@@ -75,10 +75,8 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
         filters = super().get_filters(filters, filters_map)
         project = filters.pop('project', None)
         if project:
-            matches = [pid for pid, name in self.project_names.items()
-                       if name == project]
-            filters['project_id'] = matches[0] if len(matches) == 1 \
-                else project
+            filters['project_id'] = keystone.project_id_named(
+                self.project_names, project)
         return filters
 
     def source_volume_names(self, snapshots):

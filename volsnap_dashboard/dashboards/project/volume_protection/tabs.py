@@ -7,11 +7,13 @@ own listings only when someone looks at it.
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
+from horizon import tables
 from horizon import tabs
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import listing_tab
+from volsnap_dashboard.dashboards.common import name_search
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
@@ -40,10 +42,10 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
         return {}
 
 
-class VolumesTab(listing_tab.ListingTab):
-    """Every volume of the project with its protection: one volume
-    listing and one listing of protections, whatever the number of
-    rows."""
+class VolumesTab(tables.PagedTableMixin, listing_tab.ListingTab):
+    """The project's volumes with their protection, a page at a time
+    sorted by name and searched by name in Cinder: one volume listing and
+    one listing of protections, whatever the number of rows."""
 
     name = _("Volumes")
     slug = 'volumes'
@@ -51,16 +53,30 @@ class VolumesTab(listing_tab.ListingTab):
     preload = False
     policy_rules = policy.GET_SCHEDULES
 
+    def get_filters(self, filters=None, filters_map=None):
+        filters = super().get_filters(filters, filters_map)
+        name = filters.pop('name', None)
+        if name:
+            filters.update(name_search.search_opts(self.request, 'volume',
+                                                   name))
+        return filters
+
     def get_volume_protection_data(self):
+        marker, sort_dir = self._get_marker()
         try:
-            volumes = list(cinder.volume_list(self.request))
-            protections = plugin_choice.project_protections(self.request)
+            volumes, self._has_more_data, self._has_prev_data = \
+                cinder.volume_list_paged(self.request,
+                                         search_opts=self.get_filters(),
+                                         marker=marker, sort_dir=sort_dir)
+            protections = (plugin_choice.project_protections(self.request)
+                           if volumes else [])
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Volumes are unavailable right now: %s") % exc)
             return []
-        return volumes_tab.protected_volumes(
-            volumes, protections, project_id=self.request.user.project_id)
+        self.table.list_ends(volumes)
+        return self.table.rows_of_chosen_state(volumes_tab.protected_volumes(
+            volumes, protections, project_id=self.request.user.project_id))
 
 
 class VolumeProtectionTabs(tabs.TabGroup):
