@@ -31,6 +31,9 @@ LOG = logging.getLogger(__name__)
 # Renew a trust's token this long before it expires, so that a run that
 # starts with it does not lose it half way through.
 REFRESH_MARGIN = datetime.timedelta(minutes=5)
+# A service login checked good stands for this long: a sweep meeting a
+# hundred deleted trusts checks it once, not a hundred times.
+SERVICE_CHECK_VALID = datetime.timedelta(minutes=1)
 USER_AGENT = 'volsnap-scheduler'
 
 # Keystone was not reached or failed: says nothing about the trust.
@@ -173,6 +176,8 @@ class TrustSessions:
         self._http = http or shared_http()
         self._entries = {}
         self._lock = threading.Lock()
+        # When the service user's own login last succeeded (clock time).
+        self._service_ok_at = None
 
     def _cached(self, trust_id):
         with self._lock:
@@ -256,6 +261,10 @@ class TrustSessions:
         return errors.AuthorizationLost(detail=_reason(exc))
 
     def _service_ok(self):
+        checked = self._service_ok_at
+        if checked is not None and \
+                self._clock() - checked < SERVICE_CHECK_VALID:
+            return True
         auth = v3.Password(
             auth_url=self._auth_url, username=self._service_user,
             password=self._service_password,
@@ -267,7 +276,9 @@ class TrustSessions:
         try:
             auth.get_access(session)
         except ks_exc.Unauthorized:
+            self._service_ok_at = None
             return False
         except _UNREACHABLE as exc:
             raise errors.IdentityUnavailable() from exc
+        self._service_ok_at = self._clock()
         return True

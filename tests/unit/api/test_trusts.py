@@ -228,6 +228,28 @@ def test_wrong_service_password_is_not_authorization_lost(keystone):
     assert 'wrong' not in str(caught.value)
 
 
+def test_many_lost_trusts_check_the_service_login_once(keystone):
+    def logins():
+        return [r for r in keystone.token_requests()
+                if 'OS-TRUST' not in r.body]
+    trust = fake_keystone.Trust('demo-project')
+    # Its trustor disabled: Keystone refuses with a 401, as it refuses a
+    # wrong service password.
+    trust.refusal = (401, 'The request you have made requires '
+                          'authentication.')
+    keystone.trusts[trust.id] = trust
+    sessions = trust_sessions(keystone)
+    for _ in range(5):
+        with pytest.raises(errors.AuthorizationLost):
+            sessions.session_for(trust.id)
+    assert len(logins()) == 1
+    # Checked again once it stood for its minute.
+    keystone.clock.now += trusts.SERVICE_CHECK_VALID
+    with pytest.raises(errors.AuthorizationLost):
+        sessions.session_for(trust.id)
+    assert len(logins()) == 2
+
+
 def test_keystone_unreachable_is_not_authorization_lost(keystone):
     trust = fake_keystone.Trust('demo-project')
     keystone.trusts[trust.id] = trust
