@@ -126,6 +126,8 @@ class RunPool:
         self._in_flight = 0
         self._stopping = False
         self._workers = []
+        # Workers started and not yet ending (the lock held).
+        self._alive = 0
         self._poll = poll
         self._changed = threading.Condition()
 
@@ -166,10 +168,10 @@ class RunPool:
         with self._changed:
             self._drop_queued()
             self._changed.notify_all()
-        for worker in self._workers:
+        for worker in list(self._workers):
             worker.join()
-        self._workers = []
         with self._changed:
+            self._workers = []
             self._stopping = False
 
     def _drop_queued(self):
@@ -183,31 +185,36 @@ class RunPool:
     # The workers
 
     def _start_workers(self):
+        """Workers up to ``size`` (the lock held): a worker ends once the
+        queue is empty, so an idle pool holds no thread."""
         self._workers = [worker for worker in self._workers
                          if worker.is_alive()]
-        while len(self._workers) < self.size:
+        while self._alive < self.size:
             worker = threading.Thread(
                 target=self._work, daemon=True,
-                name='volsnap-run-%d' % len(self._workers))
+                name='volsnap-run-%d' % self._alive)
+            self._alive += 1
             self._workers.append(worker)
             worker.start()
 
     def _next(self):
-        """The next task allowed to start, or None once stopping."""
+        """The next task allowed to start; None once stopping or when
+        the queue is empty (the worker then ends)."""
         with self._changed:
             while True:
                 if self.stop_requested() and not self._stopping:
                     self._drop_queued()
                     self._changed.notify_all()
-                if self._stopping:
+                if self._stopping or not self._queue:
+                    self._alive -= 1
                     return None
-                if self._queue and self._throttle.allows(self._in_flight):
+                if self._throttle.allows(self._in_flight):
                     task = self._queue.take()
                     self._in_flight += 1
                     return task
-                wait = self._throttle.wait_time() if self._queue \
-                    else self._poll
-                self._changed.wait(min(self._poll, wait) or self._poll)
+                self._changed.wait(min(self._poll,
+                                       self._throttle.wait_time())
+                                   or self._poll)
 
     def _work(self):
         while True:

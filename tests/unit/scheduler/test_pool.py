@@ -210,3 +210,15 @@ def test_a_stop_lets_the_runs_in_flight_finish_and_starts_no_more():
     assert sorted(gate.order) == [0, 1]
     assert gate.running == 0
     assert runs.busy() == (0, 0)
+
+
+def test_an_idle_pool_holds_no_thread():
+    runs = pool.RunPool(3)
+    for number in range(5):
+        runs.submit(task(number))
+    runs.drain()
+    workers = [thread for thread in threading.enumerate()
+               if thread.name.startswith('volsnap-run-')]
+    for worker in workers:
+        worker.join(GUARD)
+    assert not [worker for worker in workers if worker.is_alive()]
