@@ -160,6 +160,8 @@ class RunPool:
             while self._queue or self._in_flight:
                 if self.stop_requested() and not self._stopping:
                     self._drop_queued()
+                if self._queue and not self._stopping:
+                    self._start_workers()
                 self._changed.wait(self._poll)
 
     def stop(self):
@@ -217,27 +219,39 @@ class RunPool:
                                    or self._poll)
 
     def _work(self):
-        while True:
-            task = self._next()
-            if task is None:
-                return
-            requeued = False
-            try:
-                task.attempts += 1
-                task.run()
-            except errors.BACK_PRESSURE as error:
-                requeued = self._pushed_back(task, error)
-            except Exception:  # noqa: BLE001 - one run, not all
-                LOG.exception("run %s: not handled", task.key)
-            else:
-                with self._changed:
-                    self._throttle.succeeded()
-            finally:
-                with self._changed:
-                    self._in_flight -= 1
-                    if not requeued:
-                        self._keys.discard(task.key)
-                    self._changed.notify_all()
+        try:
+            while True:
+                task = self._next()
+                if task is None:
+                    return
+                self._run_one(task)
+        except BaseException:
+            # Not expected: the worker is replaced by the next submit or
+            # drain, and the queue never waits for a worker gone.
+            with self._changed:
+                self._alive -= 1
+                self._changed.notify_all()
+            LOG.exception("a run worker ended unexpectedly")
+            raise
+
+    def _run_one(self, task):
+        requeued = False
+        try:
+            task.attempts += 1
+            task.run()
+        except errors.BACK_PRESSURE as error:
+            requeued = self._pushed_back(task, error)
+        except Exception:  # noqa: BLE001 - one run, not all
+            LOG.exception("run %s: not handled", task.key)
+        else:
+            with self._changed:
+                self._throttle.succeeded()
+        finally:
+            with self._changed:
+                self._in_flight -= 1
+                if not requeued:
+                    self._keys.discard(task.key)
+                self._changed.notify_all()
 
     def _pushed_back(self, task, error):
         """Queue ``task`` again after Cinder's pushback, unless it is

@@ -222,3 +222,27 @@ def test_an_idle_pool_holds_no_thread():
     for worker in workers:
         worker.join(GUARD)
     assert not [worker for worker in workers if worker.is_alive()]
+
+
+class WorkerKiller(BaseException):
+    """What no run raises: it ends the worker that ran it."""
+
+
+@pytest.mark.filterwarnings(
+    'ignore::pytest.PytestUnhandledThreadExceptionWarning')
+def test_a_worker_ended_unexpectedly_leaves_no_run_waiting():
+    ran = []
+
+    def kills_its_worker():
+        raise WorkerKiller()
+
+    runs = pool.RunPool(1)
+    gate = Gate()
+    runs.submit(task('first', run=gate.run('first')))
+    gate.wait_running(1)
+    runs.submit(task('killer', run=kills_its_worker))
+    runs.submit(task('after', run=lambda: ran.append('after')))
+    gate.release.set()
+    runs.drain()
+    runs.stop()
+    assert ran == ['after']
