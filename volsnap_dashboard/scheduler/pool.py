@@ -13,7 +13,8 @@ limit's 413, a lost answer): the run that met it is queued again (a run
 is safe to repeat: it finds what an earlier attempt made), starts pause
 for the Retry-After Cinder asked for (or an exponential back-off), and
 the number in flight is halved, growing back by one per ``limit``
-successful runs (AIMD, as TCP does). A run that cannot start before its
+successful runs (AIMD, as TCP does). An answer slower than SLOW_ANSWER
+halves the number too, without a pause. A run that cannot start before its
 window ends is handed to ``give_up`` to be recorded, never dropped.
 """
 
@@ -29,6 +30,9 @@ LOG = logging.getLogger(__name__)
 
 FIRST_BACK_OFF = 1.0
 MAX_BACK_OFF = 60.0
+# A Cinder answer slower than this is Cinder struggling: fewer in flight
+# (cut once per this many seconds, however many slow answers come).
+SLOW_ANSWER = 10.0
 
 
 @dataclasses.dataclass
@@ -86,6 +90,7 @@ class Throttle:
         self.resume_at = 0.0
         self.back_off = FIRST_BACK_OFF
         self.clock = clock
+        self.cut_at = float('-inf')
 
     def allows(self, in_flight):
         return in_flight < max(1, int(self.limit)) and \
@@ -104,6 +109,14 @@ class Throttle:
             self.back_off = min(MAX_BACK_OFF, self.back_off * 2)
             self.resume_at = now + min(float(delay), MAX_BACK_OFF)
         return self.resume_at - now
+
+    def crowded(self):
+        """Cinder answers slowly: halve the limit, without a pause, at
+        most once per SLOW_ANSWER seconds."""
+        now = self.clock()
+        if now - self.cut_at >= SLOW_ANSWER:
+            self.limit = max(1.0, self.limit / 2)
+            self.cut_at = now
 
     def succeeded(self):
         self.back_off = FIRST_BACK_OFF
@@ -152,6 +165,15 @@ class RunPool:
     def limit(self):
         with self._changed:
             return max(1, int(self._throttle.limit))
+
+    def heard(self, service, seconds):
+        """How long an answer of ``service`` took (wire.time_answers)."""
+        if service == 'cinder' and seconds >= SLOW_ANSWER:
+            with self._changed:
+                self._throttle.crowded()
+                LOG.warning("Cinder answered in %.0f s: at most %d run(s) "
+                            "in flight for now", seconds,
+                            max(1, int(self._throttle.limit)))
 
     def drain(self):
         """Wait until every queued task ran (or, once a stop is asked

@@ -17,6 +17,8 @@ import signal
 import threading
 import time
 
+import requests
+
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
@@ -26,6 +28,7 @@ from volsnap_dashboard.scheduler import pool
 from volsnap_dashboard.scheduler import run as run_module
 from volsnap_dashboard.scheduler import sweep
 from volsnap_dashboard.scheduler import verify
+from volsnap_dashboard.scheduler import wire
 
 LOG = logging.getLogger(__name__)
 
@@ -80,12 +83,14 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
         plugin, clock, min_interval=config.min_interval,
         wait_timeout=config.wait_timeout,
         wait_interval=config.wait_interval, verifier=verifier)
+    runs = pool.RunPool(config.max_in_flight, stop_requested=stopper)
+    http = getattr(clients, 'http', None)
+    if isinstance(http, requests.Session):
+        wire.time_answers(http, config.keystone_url, runs.heard)
     return sweep.Sweeper(clients.admin(), runner,
                          config.min_interval, owns=coordinator.owns,
                          dry_run=dry_run, stop_requested=stopper,
-                         verifier=verifier, metrics=metrics,
-                         runs=pool.RunPool(config.max_in_flight,
-                                           stop_requested=stopper),
+                         verifier=verifier, metrics=metrics, runs=runs,
                          start_window=config.start_window)
 
 

@@ -12,6 +12,7 @@ service).
 """
 
 import re
+import time
 
 from requests import adapters
 from requests import exceptions as requests_exc
@@ -23,18 +24,21 @@ def identity_root(keystone_url):
 
 
 class CountingAdapter(adapters.BaseAdapter):
-    """Wraps a transport adapter; ``count(service, kind)`` per error."""
+    """Wraps a transport adapter; ``count(service, kind)`` per error,
+    ``timed(service, seconds)`` per answer (how long it took)."""
 
-    def __init__(self, inner, keystone_root, count):
+    def __init__(self, inner, keystone_root, count, timed=None):
         super().__init__()
         self.inner = inner
         self.keystone_root = keystone_root
         self.count = count
+        self.timed = timed
 
     def _service(self, url):
         return 'keystone' if url.startswith(self.keystone_root) else 'cinder'
 
     def send(self, request, **kwargs):
+        started = time.monotonic()
         try:
             response = self.inner.send(request, **kwargs)
         except requests_exc.Timeout:
@@ -46,6 +50,9 @@ class CountingAdapter(adapters.BaseAdapter):
         if response.status_code >= 400:
             self.count(self._service(request.url),
                        str(response.status_code))
+        if self.timed is not None:
+            self.timed(self._service(request.url),
+                       time.monotonic() - started)
         return response
 
     def close(self):
@@ -55,8 +62,24 @@ class CountingAdapter(adapters.BaseAdapter):
 def count_errors(http, keystone_url, count):
     """Have every adapter of ``http`` (a requests.Session) count the
     errors it meets with ``count(service, kind)``."""
+    return _watch(http, keystone_url, count=count)
+
+
+def time_answers(http, keystone_url, timed):
+    """Have every adapter of ``http`` tell ``timed(service, seconds)``
+    how long each answer took (the run pool slows down for slow ones)."""
+    return _watch(http, keystone_url, timed=timed)
+
+
+def _watch(http, keystone_url, count=None, timed=None):
     root = identity_root(keystone_url)
     for prefix, adapter in list(http.adapters.items()):
         if not isinstance(adapter, CountingAdapter):
-            http.mount(prefix, CountingAdapter(adapter, root, count))
+            adapter = CountingAdapter(adapter, root,
+                                      lambda service, kind: None)
+            http.mount(prefix, adapter)
+        if count is not None:
+            adapter.count = count
+        if timed is not None:
+            adapter.timed = timed
     return http

@@ -246,3 +246,18 @@ def test_a_worker_ended_unexpectedly_leaves_no_run_waiting():
     runs.drain()
     runs.stop()
     assert ran == ['after']
+
+
+def test_slow_cinder_answers_halve_the_limit_once_in_a_while():
+    now = [0.0]
+    runs = pool.RunPool(8, clock=lambda: now[0])
+    runs.heard('cinder', pool.SLOW_ANSWER)
+    runs.heard('cinder', pool.SLOW_ANSWER * 3)
+    assert runs.limit() == 4
+    # Keystone's, or quick ones, do not count.
+    now[0] += pool.SLOW_ANSWER
+    runs.heard('keystone', 60.0)
+    runs.heard('cinder', 0.2)
+    assert runs.limit() == 4
+    runs.heard('cinder', pool.SLOW_ANSWER)
+    assert runs.limit() == 2

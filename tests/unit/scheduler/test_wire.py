@@ -90,3 +90,22 @@ def test_the_clients_service_and_trust_sessions_share_one_transport():
     assert made.http is http
     assert made.service_session().session is http
     assert made.trust_sessions._http is http
+
+
+def test_each_answer_is_timed_by_service(keystone):
+    heard = []
+    http = wire.time_answers(keystone.http(), fake_keystone.AUTH_URL,
+                             lambda service, seconds: heard.append(
+                                 (service, seconds)))
+    # Errors still counted alongside, on the same transport.
+    counts = collections.Counter()
+    wire.count_errors(http, fake_keystone.AUTH_URL,
+                      lambda service, kind: counts.update([service]))
+    sessions = trusts.TrustSessions(
+        fake_keystone.AUTH_URL, fake_keystone.SERVICE_USER,
+        fake_keystone.SERVICE_PASSWORD, clock=keystone.clock, http=http)
+    with pytest.raises(errors.AuthorizationLost):
+        sessions.session_for('0' * 32)
+    assert heard and {service for service, _ in heard} == {'keystone'}
+    assert all(seconds >= 0 for _, seconds in heard)
+    assert counts['keystone'] >= 1
