@@ -97,12 +97,13 @@ def _create(demo, name, metadata):
             time.sleep(1)
 
 
-def seed(demo, admin, project_id, n, instant, workers, say):
-    """Exactly volumes sweep-bench-0..n-1 and sweep-bench-plain-0..n-1
-    (more are deleted), all available."""
+def seed(demo, admin, project_id, n, instant, workers, say, plain=None):
+    """Exactly volumes sweep-bench-0..n-1 and sweep-bench-plain-0..p-1,
+    ``p`` being ``plain`` (n if None); more are deleted; all available."""
     owner_id = demo.client.session.get_user_id()
     wanted = {SCHEDULED + str(i): i for i in range(n)}
-    wanted.update({PLAIN + str(i): None for i in range(n)})
+    wanted.update({PLAIN + str(i): None
+                   for i in range(n if plain is None else plain)})
     extra = []
     have = set()
     for name, volumes in bench_volumes(admin, project_id).items():
