@@ -99,7 +99,8 @@ def _create(demo, name, metadata):
 
 def seed(demo, admin, project_id, n, instant, workers, say, plain=None):
     """Exactly volumes sweep-bench-0..n-1 and sweep-bench-plain-0..p-1,
-    ``p`` being ``plain`` (n if None); more are deleted; all available."""
+    ``p`` being ``plain`` (n if None); more are deleted; all available.
+    Returns how many it created."""
     owner_id = demo.client.session.get_user_id()
     wanted = {SCHEDULED + str(i): i for i in range(n)}
     wanted.update({PLAIN + str(i): None
@@ -117,7 +118,7 @@ def seed(demo, admin, project_id, n, instant, workers, say, plain=None):
     missing = [name for name in wanted if name not in have]
     if not missing:
         say('reusing the %d bench volumes already there' % len(wanted))
-        return
+        return 0
     say('creating %d volumes (%d reused), %d at a time'
         % (len(missing), len(have), workers))
     started = time.monotonic()
@@ -143,6 +144,7 @@ def seed(demo, admin, project_id, n, instant, workers, say, plain=None):
                   120 + len(missing) / 2, interval=3)
     say('%d volumes available after %.0f s'
         % (len(wanted), time.monotonic() - started))
+    return len(missing)
 
 
 def delete(demo, admin, project_id, volumes, workers, say):

@@ -43,16 +43,20 @@ class FilterRefused(RuntimeError):
 
 
 def sizes(args):
-    """[(volumes, schedules)]: the small project, then the full one."""
-    return sorted({tuple(args.small), (args.volumes, args.schedules)})
+    """[(volumes, schedules)]: the full project, then the small one
+    (seeding it deletes what it does not need, and a rerun with --keep
+    finds the full project seeded)."""
+    return sorted({tuple(args.small), (args.volumes, args.schedules)},
+                  reverse=True)
 
 
-def logged_in(page_project):
-    """One Horizon session per page (a project search is kept in the
-    session, so the searched page needs its own)."""
+def logged_in(user, page_project=None):
+    """A Horizon session of ``user``, with the admin Schedules tab
+    searched to ``page_project`` (a search is kept in the session, so the
+    searched page needs a session of its own)."""
     from tools.devkit import horizon_client
 
-    client = horizon_client.login('admin' if page_project else 'demo')
+    client = horizon_client.login(user)
     if page_project:
         response = horizon_client.post(client, ADMIN_SCHEDULES, {
             ADMIN_FILTER + '_field': 'project', ADMIN_FILTER: page_project})
@@ -67,9 +71,11 @@ def clients():
     found = []
     for _name, user, _path, project in PAGES:
         if project:
-            found.append(logged_in(project))
+            found.append(logged_in(user, project))
         else:
-            found.append(by_user.setdefault(user, logged_in(None)))
+            if user not in by_user:
+                by_user[user] = logged_in(user)
+            found.append(by_user[user])
     return found
 
 
@@ -83,17 +89,18 @@ def project_counts(admin, project_id):
 
 def seed(demo, admin, project_id, volumes, schedules, workers, say):
     """Exactly ``schedules`` scheduled volumes among ``volumes`` bench
-    volumes; returns the seconds it took."""
+    volumes; returns (volumes created, seconds it took)."""
     started = time.monotonic()
-    sweep_seeding.seed(demo, admin, project_id, schedules,
-                       datetime.datetime.now(datetime.timezone.utc),  # noqa: UP017
-                       workers, say, plain=volumes - schedules)
-    return time.monotonic() - started
+    created = sweep_seeding.seed(
+        demo, admin, project_id, schedules,
+        datetime.datetime.now(datetime.timezone.utc),  # noqa: UP017
+        workers, say, plain=volumes - schedules)
+    return created, time.monotonic() - started
 
 
 def run(args, counter, demo, admin, project_id, page_sizes, say):
     """Seed each size, measure every page at every page size; returns
-    (results, seeding seconds per size)."""
+    (results, {size: (volumes created, seconds)})."""
     results = []
     seeding = {}
     for volumes, schedules in sizes(args):

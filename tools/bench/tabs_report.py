@@ -100,9 +100,11 @@ def largest_calls_listing(results):
 
 def seeding_text(seeding, workers):
     return ' '.join(
-        'Seeding %d volumes (%d scheduled) took %.0f s, %d at a time.'
-        % (volumes, schedules, seconds, workers)
-        for (volumes, schedules), seconds in sorted(seeding.items()))
+        'Seeding to %d bench volumes (%d scheduled): %d created (%d at '
+        'a time) and any others deleted, in %.0f s.'
+        % (volumes, schedules, created, workers, seconds)
+        for (volumes, schedules), (created, seconds)
+        in sorted(seeding.items(), reverse=True))
 
 
 def report(run, machine, results, seeding):

@@ -90,6 +90,6 @@ def test_the_tabs_write_only_their_own_doc_section(tmp_path):
     assert 'new tabs\n\n%s' % benchmark.TABS_DOC_END in text
 
 
-def test_the_small_project_is_measured_before_the_full_one():
+def test_the_full_project_is_measured_before_the_small_one():
     args = benchmark.parse_args(['--tabs', '--small', '30,5'])
-    assert tabs_benchmark.sizes(args) == [(30, 5), LARGE]
+    assert tabs_benchmark.sizes(args) == [LARGE, (30, 5)]
