@@ -93,3 +93,21 @@ def test_the_tabs_write_only_their_own_doc_section(tmp_path):
 def test_the_full_project_is_measured_before_the_small_one():
     args = benchmark.parse_args(['--tabs', '--small', '30,5'])
     assert tabs_benchmark.sizes(args) == [LARGE, (30, 5)]
+
+
+def test_each_page_is_loaded_by_its_user_and_the_searched_one_apart(
+        monkeypatch):
+    made = []
+
+    def logged_in(user, page_project=None):
+        made.append((user, page_project))
+        return made[-1]
+    monkeypatch.setattr(tabs_benchmark, 'logged_in', logged_in)
+    sessions = tabs_benchmark.clients()
+    assert [session[0] for session in sessions] == [
+        user for _name, user, _path, _project in tabs_benchmark.PAGES]
+    assert sessions[2] == ('admin', 'demo')
+    assert sessions[3] == ('admin', None)
+    # One session per user, besides the searched page's.
+    assert sorted(made, key=str) == [('admin', 'demo'), ('admin', None),
+                                     ('demo', None)]
