@@ -20,6 +20,9 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 DOC_PATH = os.path.join(REPO_ROOT, 'doc', 'benchmarks.rst')
+TABS_DOC_BEGIN = ('.. tabs benchmark results begin '
+                  '(tools/benchmark --tabs --write-doc)')
+TABS_DOC_END = '.. tabs benchmark results end'
 DEVCLOUD_DIR = os.environ.get('VOLSNAP_DEVCLOUD_DIR',
                               os.path.join(REPO_ROOT, '.devcloud'))
 
@@ -62,7 +65,38 @@ def parse_args(argv):
                         help=argparse.SUPPRESS)
     parser.add_argument('--write-doc', action='store_true',
                         help='write the results into doc/benchmarks.rst')
+    tabs = parser.add_argument_group(
+        'the tabs at a project\'s real size',
+        'with --tabs, the Volumes and Schedules tabs and the admin '
+        "Schedules tab beside Horizon's Volumes page, for demo's project "
+        'seeded with volumes carrying schedules (--sizes is not used)')
+    tabs.add_argument('--tabs', action='store_true',
+                      help='measure the tabs rather than the Snapshots '
+                           'pages')
+    tabs.add_argument('--volumes', type=int, default=2000,
+                      help='bench volumes in the project (default 2000)')
+    tabs.add_argument('--schedules', type=int, default=1000,
+                      help='how many of them carry a schedule (default '
+                           '1000)')
+    tabs.add_argument('--small', default='20,10', metavar='V,S',
+                      help='the small project measured first, whose calls '
+                           'per page must be the same (default 20,10)')
+    tabs.add_argument('--page-sizes', default=None, metavar='SIZES',
+                      help="comma separated (default Horizon's "
+                           'API_RESULT_PAGE_SIZE and API_RESULT_LIMIT, the '
+                           'largest page a user may choose)')
     args = parser.parse_args(argv)
+    try:
+        args.small = tuple(int(n) for n in args.small.split(','))
+        args.page_sizes = args.page_sizes and sorted(
+            {int(n) for n in args.page_sizes.split(',') if n})
+    except ValueError:
+        parser.error('--small and --page-sizes take numbers')
+    if args.tabs and not (len(args.small) == 2 and all(
+            0 <= schedules <= volumes for volumes, schedules in
+            (args.small, (args.volumes, args.schedules)))):
+        parser.error('--small takes V,S and each size needs 0 <= '
+                     'schedules <= volumes')
     try:
         args.sizes = sorted({int(size) for text in args.sizes
                              for size in text.split(',') if size})
@@ -154,6 +188,25 @@ def run(args, demo, admin):
     return results
 
 
+def run_tabs(args, info, demo, admin, project_id):
+    """The tabs measured; returns a function of (run info, machine) that
+    writes the report."""
+    from django.conf import settings
+
+    from tools.bench import http_counter
+    from tools.bench import tabs_benchmark
+    from tools.bench import tabs_report
+
+    page_sizes = args.page_sizes or sorted(
+        {settings.API_RESULT_PAGE_SIZE, settings.API_RESULT_LIMIT})
+    results, seeding = tabs_benchmark.run(
+        args, http_counter.HTTPCounter(), demo, admin, project_id,
+        page_sizes, say)
+    info['workers'] = args.workers
+    return lambda run_info, machine: tabs_report.report(
+        run_info, machine, results, seeding)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
@@ -173,6 +226,8 @@ def main(argv=None):
     from tools.bench import machine
     from tools.bench import report
     from tools.bench import seeding
+    from tools.bench import sweep_seeding
+    from tools.bench import tabs_benchmark
     from tools.devkit import cinder
     from tools.devkit import waiting
 
@@ -182,23 +237,36 @@ def main(argv=None):
     quotas = seeding.raise_quotas(admin, project_id)
     load_at_start = os.getloadavg()[0]
     try:
-        results = run(args, demo, admin)
-    except (seeding.SeedFailed, waiting.TimedOut) as exc:
+        if args.tabs:
+            text_of = run_tabs(args, info, demo, admin, project_id)
+        else:
+            results = run(args, demo, admin)
+    except (seeding.SeedFailed, sweep_seeding.SeedFailed,
+            tabs_benchmark.FilterRefused, waiting.TimedOut) as exc:
         say('failed: %s' % exc)
         return 1
     finally:
         if not args.keep:
             say('removing the bench snapshots and volumes (--keep keeps '
                 'them)')
-            seeding.cleanup(demo, args.workers)
+            if args.tabs:
+                tabs_benchmark.cleanup(demo, admin, project_id,
+                                       args.workers, say)
+            else:
+                seeding.cleanup(demo, args.workers)
             seeding.restore_quotas(admin, project_id, quotas)
     info.update(debug=settings.DEBUG,
                 load_averages=(load_at_start, os.getloadavg()[0]))
-    text = report.report(info, machine.describe(DEVCLOUD_DIR), results)
+    if args.tabs:
+        text = text_of(info, machine.describe(DEVCLOUD_DIR))
+    else:
+        text = report.report(info, machine.describe(DEVCLOUD_DIR), results)
     print()
     print(text, end='')
     if args.write_doc:
-        doc.write_results(DOC_PATH, text)
+        markers = ((TABS_DOC_BEGIN, TABS_DOC_END) if args.tabs
+                   else (doc.BEGIN, doc.END))
+        doc.write_results(DOC_PATH, text, *markers)
         say('wrote %s' % os.path.relpath(DOC_PATH, REPO_ROOT))
     return 0
 

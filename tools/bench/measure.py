@@ -44,33 +44,34 @@ def _result(path, page_size, times, per_load, response, calls):
 def measure(pages, loads, page_size, counter):
     """One warm-up load of each page, then ``loads`` rounds of one timed
     load of each page in turn (so that what else runs on the machine
-    weighs on every page alike). ``pages``: (client, path) pairs; returns
-    one result dict per page."""
+    weighs on every page alike). ``pages``: (client, path) pairs (a path
+    may come twice, with clients in different sessions); returns one
+    result dict per page."""
     unavailable = {}
-    times = {path: [] for _, path in pages}
-    per_load = {path: [] for _, path in pages}
+    times = [[] for _ in pages]
+    per_load = [[] for _ in pages]
     last = {}
     with override_settings(API_RESULT_PAGE_SIZE=page_size):
-        for client, path in pages:
+        for index, (client, path) in enumerate(pages):
             why = _warm_up(client, path)
             if why:
-                unavailable[path] = why
+                unavailable[index] = why
         counter.take()
         for _ in range(loads):
-            for client, path in pages:
-                if path in unavailable:
+            for index, (client, path) in enumerate(pages):
+                if index in unavailable:
                     continue
                 started = time.perf_counter()
                 response = client.get(path)
-                times[path].append(time.perf_counter() - started)
+                times[index].append(time.perf_counter() - started)
                 calls = counter.take()
-                per_load[path].append(http_counter.summarize(calls))
-                last[path] = (response, calls)
+                per_load[index].append(http_counter.summarize(calls))
+                last[index] = (response, calls)
                 if response.status_code != 200:
-                    unavailable[path] = 'HTTP %s on a timed load' \
+                    unavailable[index] = 'HTTP %s on a timed load' \
                         % response.status_code
     return [{'path': path, 'page_size': page_size,
-             'unavailable': unavailable[path]} if path in unavailable
-            else _result(path, page_size, times[path], per_load[path],
-                         *last[path])
-            for _, path in pages]
+             'unavailable': unavailable[index]} if index in unavailable
+            else _result(path, page_size, times[index], per_load[index],
+                         *last[index])
+            for index, (_, path) in enumerate(pages)]

@@ -97,12 +97,14 @@ def _create(demo, name, metadata):
             time.sleep(1)
 
 
-def seed(demo, admin, project_id, n, instant, workers, say):
-    """Exactly volumes sweep-bench-0..n-1 and sweep-bench-plain-0..n-1
-    (more are deleted), all available."""
+def seed(demo, admin, project_id, n, instant, workers, say, plain=None):
+    """Exactly volumes sweep-bench-0..n-1 and sweep-bench-plain-0..p-1,
+    ``p`` being ``plain`` (n if None); more are deleted; all available.
+    Returns how many it created."""
     owner_id = demo.client.session.get_user_id()
     wanted = {SCHEDULED + str(i): i for i in range(n)}
-    wanted.update({PLAIN + str(i): None for i in range(n)})
+    wanted.update({PLAIN + str(i): None
+                   for i in range(n if plain is None else plain)})
     extra = []
     have = set()
     for name, volumes in bench_volumes(admin, project_id).items():
@@ -116,7 +118,7 @@ def seed(demo, admin, project_id, n, instant, workers, say):
     missing = [name for name in wanted if name not in have]
     if not missing:
         say('reusing the %d bench volumes already there' % len(wanted))
-        return
+        return 0
     say('creating %d volumes (%d reused), %d at a time'
         % (len(missing), len(have), workers))
     started = time.monotonic()
@@ -142,6 +144,7 @@ def seed(demo, admin, project_id, n, instant, workers, say):
                   120 + len(missing) / 2, interval=3)
     say('%d volumes available after %.0f s'
         % (len(wanted), time.monotonic() - started))
+    return len(missing)
 
 
 def delete(demo, admin, project_id, volumes, workers, say):
