@@ -383,7 +383,7 @@ def test_full_quota_prunes_the_schedules_oldest_then_creates(
         output = run_once(scheduler_env, THIRD)
     finally:
         admin.quotas.update(project, snapshots=original)
-    assert 'deleted snapshot %s (pruned for room)' % oldest in output
+    assert 'deleted snapshot %s (pruned for room)' % oldest in output, output
     assert 'created snapshot' in output, output
     assert output.index('pruned for room') < output.index(
         'created snapshot')
@@ -416,9 +416,10 @@ def scraped(port):
 
 def test_the_service_serves_metrics_and_health_after_a_sweep(
         demo, demo_volume, trust, tmp_path, cleanup_snapshots):
-    """The service (no --once) with metrics on: after its first sweep, the
-    run of a due schedule, the sweep and the schedules are counted, the
-    health check passes, and the run's log lines carry its fields."""
+    """The service (no --once) with metrics on: once its first sweep and
+    the run it started ended, the run of a due schedule, the sweep and the
+    schedules are counted, the health check passes, and the run's log
+    lines carry its fields."""
     session, cinder = demo
     cleanup_snapshots.append(demo_volume.id)
     # Created months ago: its last 02:00 is due at once, on the wall clock.
@@ -435,9 +436,11 @@ def test_the_service_serves_metrics_and_health_after_a_sweep(
     try:
         completed = ('volsnap_scheduler_sweeps_total',
                      (('result', 'completed'),))
+        # The sweep starts the run; the run ends (and is counted) after.
+        ran = ('volsnap_scheduler_runs_total', (('outcome', 'ok'),))
         deadline = time.monotonic() + 150
         samples = {}
-        while samples.get(completed, 0) < 1:
+        while samples.get(completed, 0) < 1 or samples.get(ran, 0) < 1:
             assert time.monotonic() < deadline, log.read_text()
             assert process.poll() is None, log.read_text()
             time.sleep(0.5)

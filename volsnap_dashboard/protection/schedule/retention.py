@@ -100,7 +100,11 @@ def to_delete_after_next(snapshots, retention, at):
     """The snapshots of ``snapshots`` (one schedule's) that ``retention``
     deletes once the next snapshot, made at ``at``, exists: it counts
     among those kept and is never itself listed."""
-    upcoming = _Upcoming(at)
+    # The next snapshot is the newest, whatever ``at`` says: a night
+    # rehearsed at a past instant (``--now``) meets snapshots Cinder made
+    # after it.
+    made = [created_at(s) for s in snapshots if created_at(s)]
+    upcoming = _Upcoming(max([at] + made))
     return [s for s in to_delete(list(snapshots) + [upcoming], retention,
                                  at) if s is not upcoming]
 

@@ -188,3 +188,11 @@ class AfterNextTests(SimpleTestCase):
             daily(4), keep(days=2), datetime.datetime(2026, 3, 5, 2,
                                                       tzinfo=UTC))
         self.assertEqual(['s01', 's02'], ids(deleted))
+
+    def test_the_next_snapshot_is_the_newest_at_a_past_instant(self):
+        # A night rehearsed before the snapshots were made (--now): the
+        # next one still replaces the oldest, not itself.
+        deleted = retention.to_delete_after_next(
+            daily(3), keep(count=2), datetime.datetime(2026, 2, 1,
+                                                       tzinfo=UTC))
+        self.assertEqual(['s01', 's02'], ids(deleted))
