@@ -310,32 +310,27 @@ class Sweeper:
     def _act(self, decision, report):
         sid = decision.schedule.id
         if decision.kind == INVALID:
-            outcome = self._invalid(decision)
-        elif decision.kind == DUE:
-            due = decision.due
-            LOG.info("schedule %s on volume %s: due at %s%s%s%s", sid,
-                     decision.volume.id, times.format_utc(due.slot),
-                     ' (run now)' if due.run_now else '',
-                     ' (%d missed)' % due.missed if due.missed else '',
-                     ' (dry run: not run)' if self.dry_run else '')
-            if self.dry_run:
-                return
-            key = (decision.volume.id, sid)
-            if self._failed_slots.get(key) == due.slot:
-                # Failed unexpectedly at this slot already: tried again at
-                # the next, not at every sweep.
-                LOG.debug("schedule %s on volume %s: not run again at %s",
-                          sid, decision.volume.id,
-                          times.format_utc(due.slot))
-                return
-            self._submit(decision, report)
+            self._finished(report, sid, self._invalid(decision))
             return
-        else:
+        if decision.kind != DUE:
             LOG.debug("schedule %s on volume %s: %s", sid,
                       decision.volume.id, decision.kind)
             return
-        report.outcomes[sid] = outcome
-        self.metrics.run_finished(outcome)
+        due = decision.due
+        LOG.info("schedule %s on volume %s: due at %s%s%s%s", sid,
+                 decision.volume.id, times.format_utc(due.slot),
+                 ' (run now)' if due.run_now else '',
+                 ' (%d missed)' % due.missed if due.missed else '',
+                 ' (dry run: not run)' if self.dry_run else '')
+        if self.dry_run:
+            return
+        if self._failed_slots.get((decision.volume.id, sid)) == due.slot:
+            # Failed unexpectedly at this slot already: tried again at the
+            # next, not at every sweep.
+            LOG.debug("schedule %s on volume %s: not run again at %s", sid,
+                      decision.volume.id, times.format_utc(due.slot))
+            return
+        self._submit(decision, report)
 
     # Due runs: in the pool, in parallel
 
