@@ -105,11 +105,24 @@ def seed(demo, admin, session, project_id, n, workers):
     return rush_volumes(admin, project_id)
 
 
+def rush_schedule(volume_id, project_id, owner_id, trust_id):
+    """The schedule of one rush volume: daily at 00:00 UTC, never run."""
+    from volsnap_dashboard.protection.schedule import model
+    return model.Schedule(
+        id=volume_id[:8], volume_id=volume_id, project_id=project_id,
+        when=model.When(cron='0 0 * * *', tz='UTC', preset=None),
+        options={'snapshot_name': '', 'description': 'rush',
+                 'force': False},
+        name_template='rush-{schedule}-{time:%Y%m%d}',
+        retention=model.Retention(count=7), paused=False,
+        trust_id=trust_id, owner_id=owner_id, label='nightly',
+        created=CREATED)
+
+
 def schedule_all(demo, session, volumes, workers):
     """A daily 00:00 UTC schedule on each volume, never run, with a new
     trust each; returns the trust ids."""
     from volsnap_dashboard.api import trusts
-    from volsnap_dashboard.protection.schedule import model
     from volsnap_dashboard.protection.schedule import store
 
     trustee = identities.scheduler_user_id()
@@ -118,16 +131,9 @@ def schedule_all(demo, session, volumes, workers):
         trust_id = trusts.create_trust(
             session, session.get_user_id(), trustee,
             session.get_project_id(), role_names=('member',))
-        store.save(demo, demo.volumes.get(volume.id), model.Schedule(
-            id=volume.id[:8], volume_id=volume.id,
-            project_id=session.get_project_id(),
-            when=model.When(cron='0 0 * * *', tz='UTC', preset=None),
-            options={'snapshot_name': '', 'description': 'rush',
-                     'force': False},
-            name_template='rush-{schedule}-{time:%Y%m%d}',
-            retention=model.Retention(count=7), paused=False,
-            trust_id=trust_id, owner_id=session.get_user_id(),
-            label='nightly', created=CREATED))
+        store.save(demo, demo.volumes.get(volume.id), rush_schedule(
+            volume.id, session.get_project_id(), session.get_user_id(),
+            trust_id))
         return trust_id
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         return list(pool.map(schedule, volumes))
