@@ -51,15 +51,16 @@ def kind_choices():
 
 @functools.lru_cache(maxsize=1)
 def zone_choices():
-    """The zone names a schedule accepts (no fixed offsets), sorted."""
+    """UTC and the zones of the regions' places, sorted: no fixed
+    offsets, no zone of no place."""
     return [(name, name) for name in sorted(zoneinfo.available_timezones())
-            if timing.zone_error(name) is None]
+            if timing.region_zone(name)]
 
 
 def user_zone(request):
-    """The user's Horizon time zone, if a schedule accepts it."""
+    """The user's Horizon time zone, if it is one of the choices."""
     zone = horizon_utils.get_timezone(request)
-    return zone if timing.zone_error(zone) is None else 'UTC'
+    return zone if timing.region_zone(zone) else 'UTC'
 
 
 class ScheduleResources:
@@ -279,6 +280,11 @@ class WhenAction(ScheduleAction):
 
     def _show(self, when):
         self.fields['tz'].initial = when.tz
+        if not timing.region_zone(when.tz):
+            # An older name (US/Eastern) the schedule was saved with stays
+            # a choice while it is edited.
+            self.fields['tz'].choices = zone_choices() + [(when.tz,
+                                                           when.tz)]
         preset = dict(when.preset or {})
         kind = preset.pop('kind', None)
         if kind not in presets.PRESETS:

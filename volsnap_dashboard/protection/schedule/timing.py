@@ -88,6 +88,24 @@ def _zone_names():
     return frozenset(zoneinfo.available_timezones())
 
 
+# The zone database's regions: the zones of places a person picks from
+# (Europe/Berlin), besides UTC. Older names (US/Eastern, GB) stay valid
+# on the schedules that have them.
+REGIONS = ('Africa', 'America', 'Antarctica', 'Arctic', 'Asia', 'Atlantic',
+           'Australia', 'Europe', 'Indian', 'Pacific')
+# In the zone folder, but the zone of no place: "Factory" (the zone of a
+# machine whose zone was never set) and the machine's own ones, which
+# differ from one scheduler host to the next.
+_NOT_PLACES = frozenset({'Factory', 'localtime', 'posixrules'})
+
+
+def region_zone(tz):
+    """Whether ``tz`` is UTC or a zone of a region's place."""
+    return tz == 'UTC' or (isinstance(tz, str)
+                           and tz.partition('/')[0] in REGIONS
+                           and zone_error(tz) is None)
+
+
 def zone_error(tz):
     """Why ``tz`` is not an accepted zone name, or None when it is."""
     if not isinstance(tz, str) or not tz:
@@ -96,6 +114,9 @@ def zone_error(tz):
         return _("Use a time zone name such as Europe/Berlin, not a fixed "
                  "offset from UTC: a fixed offset does not follow daylight "
                  "saving time.")
+    if tz in _NOT_PLACES:
+        return _("Use the time zone of a place, such as Europe/Berlin, or "
+                 "UTC.")
     if tz not in _zone_names():
         return _("Unknown time zone: use a name from the time zone "
                  "database, such as Europe/Berlin or UTC.")

@@ -14,6 +14,7 @@ from tests.unit import fixtures
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import workflows
 from volsnap_dashboard.protection.schedule import model
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
@@ -185,6 +186,20 @@ class ValidationTests(WorkflowTestCase):
                          self.errors_of(response, 'when')['days'])
         response = self.post(kind='daily', hour='')
         self.assertIn('hour', self.errors_of(response, 'when'))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS})
+    def test_the_zones_offered_are_utc_and_the_regions_places(self):
+        self.mock_cloud()
+        self.client.cookies['django_timezone'] = 'US/Eastern'
+        field = self.client.get(CREATE_URL).context['workflow'].get_step(
+            'when').action.fields['tz']
+        offered = {name for name, _ in field.choices}
+        self.assertIn('UTC', offered)
+        self.assertIn('Europe/Berlin', offered)
+        for tz in ('Factory', 'localtime', 'EST', 'US/Eastern', 'GMT'):
+            self.assertNotIn(tz, offered)
+        # A Horizon zone that is not offered preselects UTC.
+        self.assertEqual('UTC', field.initial)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_fixed_offset_zone_is_not_offered(self):
@@ -397,6 +412,17 @@ class EditTests(WorkflowTestCase):
             'when').action.fields
         self.assertEqual(('cron', '0 */6 * * *'),
                          (when['kind'].initial, when['cron'].initial))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_an_older_zone_name_stays_a_choice_while_edited(self):
+        self.mock_cloud()
+        self.mock_schedule(schedule(when=model.When(cron='0 2 * * *',
+                                                    tz='US/Eastern')))
+        tz = self.client.get(update_url()).context['workflow'].get_step(
+            'when').action.fields['tz']
+        self.assertEqual('US/Eastern', tz.initial)
+        self.assertIn(('US/Eastern', 'US/Eastern'), tz.choices)
+        self.assertNotIn('US/Eastern', dict(workflows.zone_choices()))
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_saving_keeps_the_schedule_id(self):

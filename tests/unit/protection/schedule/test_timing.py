@@ -143,6 +143,24 @@ class ZoneTests(SimpleTestCase):
                                    HOUR)
                 self.assertIn('not a fixed offset', errors['tz'][0])
 
+    def test_zones_of_no_place_are_refused(self):
+        # Factory is the zone of a machine whose zone was never set;
+        # localtime is each scheduler host's own.
+        for tz in ('Factory', 'localtime', 'posixrules'):
+            with self.subTest(tz=tz):
+                self.assertIn('time zone of a place', errors_of(
+                    timing.validate_when, '0 2 * * *', tz, HOUR)['tz'][0])
+
+    def test_region_zones_are_utc_and_the_regions_places(self):
+        for tz in ('UTC', 'Europe/Berlin', 'America/Argentina/Salta',
+                   'Pacific/Auckland'):
+            self.assertTrue(timing.region_zone(tz), tz)
+        # Older names stay valid on schedules, but are not offered.
+        timing.validate_when('0 2 * * *', 'US/Eastern', HOUR)
+        for tz in ('US/Eastern', 'GB', 'Etc/UTC', 'Factory', 'Europe/Atlantis',
+                   'Etc/GMT+1', None):
+            self.assertFalse(timing.region_zone(tz), tz)
+
     def test_unknown_names_are_refused(self):
         for tz in ('Europe/Atlantis', 'europe/berlin', '../../etc/passwd',
                    '', None, 42):
