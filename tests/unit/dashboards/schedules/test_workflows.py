@@ -381,6 +381,13 @@ class EditTests(WorkflowTestCase):
                                        found or schedule())
         self.mock_protections_of.return_value = []
 
+    def when_fields_editing(self, when):
+        """The When step's fields of the Edit form of a schedule ``when``."""
+        self.mock_cloud()
+        self.mock_schedule(schedule(when=when))
+        return self.client.get(update_url()).context['workflow'].get_step(
+            'when').action.fields
+
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_the_form_shows_the_schedule(self):
         self.mock_cloud()
@@ -405,21 +412,15 @@ class EditTests(WorkflowTestCase):
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_cron_typed_by_hand_is_shown_as_typed(self):
-        self.mock_cloud()
-        self.mock_schedule(schedule(when=model.When(cron='0 */6 * * *',
-                                                    tz='UTC')))
-        when = self.client.get(update_url()).context['workflow'].get_step(
-            'when').action.fields
+        when = self.when_fields_editing(model.When(cron='0 */6 * * *',
+                                                   tz='UTC'))
         self.assertEqual(('cron', '0 */6 * * *'),
                          (when['kind'].initial, when['cron'].initial))
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_an_older_zone_name_stays_a_choice_while_edited(self):
-        self.mock_cloud()
-        self.mock_schedule(schedule(when=model.When(cron='0 2 * * *',
-                                                    tz='US/Eastern')))
-        tz = self.client.get(update_url()).context['workflow'].get_step(
-            'when').action.fields['tz']
+        tz = self.when_fields_editing(model.When(cron='0 2 * * *',
+                                                 tz='US/Eastern'))['tz']
         self.assertEqual('US/Eastern', tz.initial)
         self.assertIn(('US/Eastern', 'US/Eastern'), tz.choices)
         self.assertNotIn('US/Eastern', dict(workflows.zone_choices()))
