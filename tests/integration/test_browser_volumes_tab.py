@@ -118,10 +118,10 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     [slot] = timing.next_runs(schedule.when.cron, schedule.when.tz,
                               schedule.created, 1)
 
-    # Saved, not yet run: protected by the schedule, no snapshot yet.
+    # Saved, not yet run: nothing to restore yet, and the page says so.
     page.goto(server.url + TAB)
     row = volume_row(page, unprotected_volume)
-    expect(cell(row, STATE)).to_have_text('Protected')
+    expect(cell(row, STATE)).to_have_text('Scheduled, no snapshot yet')
     expect(cell(row, NEWEST)).to_have_text('None')
     expect(cell(row, NEXT_RUN)).to_have_text(
         slot.strftime('%Y-%m-%d 03:30 UTC'))
@@ -148,6 +148,16 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     expect(row).to_be_hidden()
     state_filter(page, 'all')
     page.screenshot(path=SCREENSHOT)
+
+    # Its one snapshot deleted by someone else: the schedule still runs,
+    # but the volume has no restore point and is not called protected.
+    demo.volume_snapshots.delete(snapshot)
+    devcloud.until_gone(demo.volume_snapshots, snapshot.id)
+    page.reload()
+    row = volume_row(page, unprotected_volume)
+    expect(cell(row, STATE)).to_have_text(
+        'Not protected: no available snapshot')
+    expect(cell(row, NEWEST)).to_have_text('None')
 
     # Protect Now: the Protect form with this volume ticked.
     row.locator('a[id$="__action_protect_now"]').click()

@@ -21,8 +21,14 @@ from volsnap_dashboard.protection.schedule import timing
 
 UNPROTECTED = 'unprotected'
 MANUAL_ONLY = 'manual_only'
-#: A volume whose schedule is active.
+#: A volume whose schedule is active and which has an available
+#: protection to restore.
 PROTECTED = 'protected'
+#: An active schedule that has not run yet: no restore point so far.
+SCHEDULED_NO_SNAPSHOT = 'scheduled_no_snapshot'
+#: An active schedule that ran, but no protection is available (deleted,
+#: or none finished): not protected, whatever the schedule says.
+NO_RESTORE_POINT = 'no_restore_point'
 #: Otherwise a volume is in its schedule's state (``schedule_states``).
 #: The scheduler's temporary verification volume: not the user's to
 #: protect, and deleted automatically.
@@ -43,6 +49,11 @@ STATE_DISPLAY = (
     (MANUAL_ONLY, pgettext_lazy('Protection state of a volume',
                                 'Manual only')),
     (PROTECTED, pgettext_lazy('Protection state of a volume', 'Protected')),
+    (SCHEDULED_NO_SNAPSHOT, pgettext_lazy('Protection state of a volume',
+                                          'Scheduled, no snapshot yet')),
+    (NO_RESTORE_POINT, pgettext_lazy('Protection state of a volume',
+                                     'Not protected: no available '
+                                     'snapshot')),
 ) + tuple((state, text) for state, text in schedule_states.DISPLAY
           if state != schedule_states.ACTIVE) + (
     (TEMPORARY, pgettext_lazy('Protection state of a volume',
@@ -103,6 +114,11 @@ def schedule_state(schedule, now,
     return state, '', 0
 
 
+def _has_run(schedule):
+    return isinstance(schedule, model.Schedule) and \
+        schedule.state.last_run is not None
+
+
 def _next_run(schedules, now):
     runs = []
     for schedule in schedules:
@@ -121,7 +137,8 @@ def protection_of(schedules, protections, now,
 
     Without a schedule, a volume with an available protection is
     protected by hand only; one whose protections all failed is
-    unprotected.
+    unprotected. A healthy schedule makes a volume protected only once
+    an available protection exists.
     """
     created, newest = _newest_available(protections)
     busy = (any(getattr(protection, 'status', None) in _CHANGING
@@ -141,6 +158,10 @@ def protection_of(schedules, protections, now,
               for schedule in schedules]
     (state, reason, failures), schedule = min(
         states, key=lambda entry: URGENCY.index(entry[0][0]))
+    if state == PROTECTED and newest is None:
+        state = (NO_RESTORE_POINT if any(_has_run(schedule)
+                                         for schedule in schedules)
+                 else SCHEDULED_NO_SNAPSHOT)
     recorded = schedule_states.recorded(schedule, state)
     return Protection(state=state, reason=reason, failures=failures,
                       next_run=_next_run(schedules, now), recorded=recorded,

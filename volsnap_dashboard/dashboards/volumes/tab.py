@@ -34,6 +34,8 @@ from volsnap_dashboard import policy
 # or a run was asked for; otherwise whether the volume is safe.
 STATE_STATUS = (
     (states.PROTECTED, True),
+    (states.SCHEDULED_NO_SNAPSHOT, False),
+    (states.NO_RESTORE_POINT, False),
     (states.MANUAL_ONLY, True),
     (schedule_states.PAUSED, True),
     (schedule_states.RUN_REQUESTED, None),

@@ -40,6 +40,14 @@ def volume_with(schedule, run_requested=None):
     return factories.volume(metadata)
 
 
+def restore_point(volume):
+    """An available snapshot of ``volume``: a schedule that works
+    protects it."""
+    return factories.snapshot('restore-point',
+                              NOW - datetime.timedelta(days=1),
+                              volume_id=volume.id)
+
+
 #: (situation, volume, the rule's state and the Schedules tab's, the
 #: Volumes tab's: "protected" for an active schedule, else the same).
 SITUATIONS = (
@@ -96,7 +104,8 @@ class StatesAgreeTests(SimpleTestCase):
                 [schedule] = codec.decode(volume)
                 self.assertEqual(row_state, states.state_of(schedule, NOW))
                 [row] = schedule_rows.rows([volume], [], at=NOW)
-                shown = volumes_tab.with_protection(volume, [], at=NOW)
+                shown = volumes_tab.with_protection(
+                    volume, [restore_point(volume)], at=NOW)
                 self.assertEqual(row_state, row.state)
                 self.assertEqual(volume_state, shown.protection.state)
 
@@ -117,6 +126,7 @@ class StatesAgreeTests(SimpleTestCase):
             state for state, _status in schedule_tables.STATE_CHOICES})
         for _situation, volume, _row_state, volume_state in SITUATIONS:
             with self.subTest(volume_state):
-                shown = volumes_tab.with_protection(volume, [], at=NOW)
+                shown = volumes_tab.with_protection(
+                    volume, [restore_point(volume)], at=NOW)
                 self.assertTrue(protection_state.describe(shown.protection))
                 self.assertIn(volume_state, dict(volumes_tab.STATE_STATUS))

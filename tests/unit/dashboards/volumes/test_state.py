@@ -30,6 +30,10 @@ def snapshot(snapshot_id, hours_ago, status='available'):
                               status=status, schedule_id=None)
 
 
+# The snapshot today's run made: a restore point.
+TODAYS = (snapshot('today', 9),)
+
+
 def protection(schedules=(), snapshots=(), now=NOW):
     return states.protection_of(list(schedules), list(snapshots), now)
 
@@ -56,14 +60,35 @@ class StateTests(SimpleTestCase):
         self.assertEqual(datetime.timedelta(hours=3), found.newest_age)
 
     def test_active_schedule_whose_last_run_succeeded_is_protected(self):
-        found = protection([ran(model.OUTCOME_OK)])
+        found = protection([ran(model.OUTCOME_OK)], TODAYS)
         self.assertEqual(states.PROTECTED, found.state)
         self.assertEqual('', found.reason)
+        self.assertEqual('Protected', str(states.describe(found)))
 
-    def test_new_schedule_with_nothing_due_yet_is_protected(self):
+    def test_new_schedule_with_nothing_due_yet_has_no_snapshot_yet(self):
         created = NOW - datetime.timedelta(hours=1)
         found = protection([factories.schedule(created=created)])
+        self.assertEqual(states.SCHEDULED_NO_SNAPSHOT, found.state)
+        self.assertEqual('Scheduled, no snapshot yet',
+                         str(states.describe(found)))
+        # The first run's time, for the row to show.
+        self.assertEqual(datetime.datetime(2026, 11, 26, 1, 0, tzinfo=UTC),
+                         found.next_run)
+
+    def test_new_schedule_of_a_volume_snapshotted_by_hand_is_protected(self):
+        created = NOW - datetime.timedelta(hours=1)
+        found = protection([factories.schedule(created=created)],
+                           [snapshot('by-hand', 30)])
         self.assertEqual(states.PROTECTED, found.state)
+
+    def test_a_schedule_whose_snapshots_are_all_gone_protects_nothing(self):
+        for left in ((), (snapshot('failed', 9, 'error'),),
+                     (snapshot('going', 9, 'deleting'),)):
+            with self.subTest(left=[item.status for item in left]):
+                found = protection([ran(model.OUTCOME_OK)], left)
+                self.assertEqual(states.NO_RESTORE_POINT, found.state)
+                self.assertEqual('Not protected: no available snapshot',
+                                 str(states.describe(found)))
 
     def test_next_run_is_the_schedules_next_in_its_zone(self):
         found = protection([ran(model.OUTCOME_OK)])
@@ -90,7 +115,7 @@ class StateTests(SimpleTestCase):
         yesterday = TODAYS_SLOT - datetime.timedelta(days=1)
         soon_after = TODAYS_SLOT + datetime.timedelta(minutes=5)
         found = protection([ran(model.OUTCOME_OK, slot=yesterday)],
-                           now=soon_after)
+                           TODAYS, now=soon_after)
         self.assertEqual(states.PROTECTED, found.state)
 
     def test_a_run_now_never_made_is_overdue(self):
@@ -148,7 +173,7 @@ class SeveralSchedulesTests(SimpleTestCase):
     def test_a_working_schedule_outweighs_a_paused_one(self):
         found = protection([ran(model.OUTCOME_OK),
                             ran(model.OUTCOME_OK, id='22222222',
-                                paused=True)])
+                                paused=True)], TODAYS)
         self.assertEqual(states.PROTECTED, found.state)
 
     def test_the_most_urgent_state_wins(self):
@@ -176,7 +201,7 @@ class BusyTests(SimpleTestCase):
     def test_a_run_asked_for_that_the_scheduler_made_is_settled(self):
         asked = NOW - datetime.timedelta(hours=2)
         found = protection([ran(model.OUTCOME_OK, slot=asked,
-                                run_requested=asked)])
+                                run_requested=asked)], TODAYS)
         self.assertEqual(states.PROTECTED, found.state)
         self.assertFalse(found.busy)
 

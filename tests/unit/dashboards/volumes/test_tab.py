@@ -51,7 +51,8 @@ class VolumesTabTests(helpers.TestCase):
         res = self._get(
             [fixtures.volume('vol-1', 'db'), scheduled_volume(),
              fixtures.volume('vol-3', 'bare')],
-            [fixtures.snapshot('snap-1', 'nightly', 'vol-1')])
+            [fixtures.snapshot('snap-1', 'nightly', 'vol-1'),
+             fixtures.snapshot('snap-2', 'web-nightly', 'vol-2')])
         self.assertEqual(200, res.status_code)
         rows = {volume.name: volume.protection.state
                 for volume in res.context['table'].data}
@@ -231,7 +232,9 @@ class PagingTests(helpers.TestCase):
         volumes = many_volumes(30)
         volumes[19] = scheduled_volume('vol-010', 'v010')
         url = VOLUMES_URL + '&state=unprotected'
-        res = self._get(volumes, url)
+        restore_point = [fixtures.snapshot('snap-10', 'v010-nightly',
+                                           'vol-010')]
+        res = self._get(volumes, url, restore_point)
         # The page's rows in that state, the buttons counting the page's.
         self.assertEqual(19, len(res.context['table'].data))
         self.assertNotIn('v010', self.names(res))
@@ -248,7 +251,8 @@ class PagingTests(helpers.TestCase):
         self.assertIn('state=unprotected', self.follow(second, prev=True))
         # Another state's button, on the first page.
         protected = self._get(volumes, url.replace('=unprotected',
-                                                   '=protected'))
+                                                   '=protected'),
+                              restore_point)
         self.assertEqual(['v010'], self.names(protected))
         # A page without a row in the state still links to the others.
         empty = self._get(volumes, nxt.replace('=unprotected',
