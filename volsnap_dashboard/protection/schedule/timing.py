@@ -17,6 +17,7 @@ import cronsim
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection.schedule import presets
 
 MAX_CRON_LENGTH = 100
@@ -237,6 +238,59 @@ def shortest_interval(cron):
     return datetime.timedelta(minutes=min(across, within or across))
 
 
+# No zone moves its clocks by more (Antarctica/Troll: two hours), so a
+# cron this much longer than the minimum cannot fall below it.
+_LARGEST_CLOCK_CHANGE = datetime.timedelta(hours=2)
+# The clock changes checked: those of the coming two years.
+_CLOCK_CHANGE_YEARS = 2
+
+
+def _offset(local_zone, moment):
+    return moment.astimezone(local_zone).utcoffset()
+
+
+def _clock_changes(tz, year):
+    """The instants (UTC, to the minute) at which ``tz``'s offset
+    changes, from the start of ``year`` for _CLOCK_CHANGE_YEARS years."""
+    local_zone = zone(tz)
+    day = datetime.timedelta(days=1)
+    noon = datetime.datetime(year, 1, 1, 12, tzinfo=datetime.timezone.utc)
+    for _day in range(366 * _CLOCK_CHANGE_YEARS):
+        after = noon + day
+        if _offset(local_zone, noon) != _offset(local_zone, after):
+            # The first minute of the day past noon with the new offset.
+            low, high = 0, 24 * 60
+            while high - low > 1:
+                middle = (low + high) // 2
+                moment = noon + datetime.timedelta(minutes=middle)
+                if _offset(local_zone, moment) == _offset(local_zone, noon):
+                    low = middle
+                else:
+                    high = middle
+            yield noon + datetime.timedelta(minutes=high)
+        noon = after
+
+
+@functools.lru_cache(maxsize=1024)
+def _shortest_around_clock_changes(cron, tz, year, reach):
+    """``(interval, change)``: the shortest real time between two runs
+    that straddle or neighbour a clock change of ``tz`` (runs within
+    ``reach`` of it), and that change; ``(None, None)`` without one."""
+    shortest = (None, None)
+    for change in _clock_changes(tz, year):
+        previous = None
+        for moment in _runs_after(cron, tz, change - reach):
+            if moment.timestamp() > (change + reach).timestamp():
+                break
+            if previous is not None:
+                gap = datetime.timedelta(
+                    seconds=moment.timestamp() - previous.timestamp())
+                if shortest[0] is None or gap < shortest[0]:
+                    shortest = (gap, change)
+            previous = moment
+    return shortest
+
+
 def validate_when(cron, tz, min_interval):
     """Raise InvalidParameters (fields ``cron`` and ``tz``) unless
     ``cron`` is a valid 5-field expression, ``tz`` an IANA zone name and
@@ -249,6 +303,8 @@ def validate_when(cron, tz, min_interval):
     error = cron_error(cron)
     if error is None and min_interval is not None:
         error = _interval_error(cron, min_interval)
+    if error is None and min_interval is not None and not tz_error:
+        error = _clock_change_error(cron, tz, min_interval)
     if error:
         errors['cron'] = [error]
     if errors:
@@ -267,6 +323,25 @@ def _interval_error(cron, min_interval):
             'interval': describe_interval(interval),
             'minimum': describe_interval(min_interval)}
     return None
+
+
+def _clock_change_error(cron, tz, min_interval):
+    """Whether a daylight saving change brings two runs closer than
+    ``min_interval`` (``30 2,3 * * *`` in Europe/Berlin: 03:00 and 03:30
+    on the day the clocks go forward)."""
+    wall = shortest_interval(cron)
+    if wall - _LARGEST_CLOCK_CHANGE >= min_interval:
+        return None
+    interval, change = _shortest_around_clock_changes(
+        cron, tz, times.now().year, wall + _LARGEST_CLOCK_CHANGE)
+    if interval is None or interval >= min_interval:
+        return None
+    return _("Runs %(interval)s apart when the clocks change in %(zone)s "
+             "(%(date)s): the shortest interval allowed is "
+             "%(minimum)s.") % {
+        'interval': describe_interval(interval), 'zone': tz,
+        'date': change.astimezone(zone(tz)).strftime('%Y-%m-%d'),
+        'minimum': describe_interval(min_interval)}
 
 
 def describe_interval(interval):

@@ -257,6 +257,48 @@ class DaylightSavingTests(SimpleTestCase):
         self.assertEqual('2026-10-26T01:45:00Z', times.format_utc(run))
 
 
+class ClockChangeIntervalTests(SimpleTestCase):
+    """A cron's runs can come closer in real time than on the wall clock
+    on the day the clocks go forward."""
+
+    def test_a_shortened_interval_is_refused_and_the_change_named(self):
+        # Berlin's spring-forward day: 02:30 does not exist, so it runs
+        # at 03:00 CEST, then again at 03:30.
+        for cron in ('30 2,3 * * *', '30 1,2 * * *'):
+            with self.subTest(cron):
+                [error] = errors_of(timing.validate_when, cron,
+                                    'Europe/Berlin', HOUR)['cron']
+                self.assertRegex(
+                    error, r'^Runs 30 min apart when the clocks change in '
+                           r'Europe/Berlin \(\d{4}-03-\d\d\): the shortest '
+                           r'interval allowed is 1 h\.$')
+
+    def test_the_same_cron_passes_where_clocks_do_not_change(self):
+        for tz in ('UTC', 'Asia/Tokyo'):
+            with self.subTest(tz):
+                timing.validate_when('30 2,3 * * *', tz, HOUR)
+
+    def test_runs_that_stay_apart_across_the_changes_pass(self):
+        for cron, tz in (('0 * * * *', 'Europe/Berlin'),
+                         ('0 2 * * *', 'Europe/Berlin'),
+                         ('30 1,3 * * *', 'America/New_York'),
+                         ('0 */2 * * *', 'Australia/Lord_Howe')):
+            with self.subTest(cron=cron, tz=tz):
+                timing.validate_when(cron, tz, HOUR)
+
+    def test_a_minimum_the_change_stays_above_is_not_walked(self):
+        # Without a minimum, nothing to check.
+        timing.validate_when('30 2,3 * * *', 'Europe/Berlin', None)
+        timing.validate_when('30 2,3 * * *', 'Europe/Berlin', 20 * MINUTE)
+
+    def test_clock_changes_are_found_to_the_minute(self):
+        changes = list(timing._clock_changes('Europe/Berlin', 2026))
+        self.assertEqual([utc(2026, 3, 29, 1), utc(2026, 10, 25, 1),
+                          utc(2027, 3, 28, 1), utc(2027, 10, 31, 1)],
+                         changes)
+        self.assertEqual([], list(timing._clock_changes('UTC', 2026)))
+
+
 class DueSlotTests(SimpleTestCase):
 
     def test_nothing_due_before_the_first_run(self):
