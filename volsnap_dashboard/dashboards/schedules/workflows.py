@@ -240,7 +240,9 @@ class WhenAction(ScheduleAction):
         coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
     day = forms.IntegerField(
         label=_("Day of the month"), required=False, initial=1,
-        help_text=_("Months without this day are skipped, as cron does."),
+        help_text=_("Months without this day are skipped (day 31 skips "
+                    "five months): for every month's end, repeat on the "
+                    "last day of the month."),
         **_range('day'))
     hour = forms.IntegerField(
         label=_("Hour (0-23)"), required=False, initial=2, **_range('hour'))

@@ -42,6 +42,10 @@ PRESETS = {
     'monthly': Preset(_("Monthly"), ('day', 'hour', 'minute'),
                       '{minute} {hour} {day} * *',
                       _("monthly on day %(day)d at %(time)s")),
+    # Day 31 would skip five months; cron's L is each month's last day.
+    'month_end': Preset(_("Last day of the month"), ('hour', 'minute'),
+                        '{minute} {hour} L * *',
+                        _("on the last day of each month at %(time)s")),
 }
 
 

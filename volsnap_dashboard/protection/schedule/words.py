@@ -5,7 +5,10 @@ A cron typed by hand that says what a preset says reads as that preset;
 any other cron is shown as typed, with its zone.
 """
 
+import calendar
+
 from django.utils import dates
+from django.utils import text as text_utils
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,6 +39,24 @@ def _preset_words(preset):
     return presets.PRESETS[preset['kind']].words % values
 
 
+def skipped_months(day):
+    """The months a monthly run on ``day`` skips, in words, or ''."""
+    if day == 29:
+        return _("skips February except in leap years")
+    months = [str(dates.MONTHS[month]) for month in range(1, 13)
+              if calendar.monthrange(2024, month)[1] < day]
+    if not months:
+        return ''
+    return _("skips %s") % text_utils.get_text_list(months, _('and'))
+
+
+def _with_skips(words, preset):
+    skips = skipped_months(preset['day']) if 'day' in preset else ''
+    if not skips:
+        return words
+    return _("%(when)s (%(skips)s)") % {'when': words, 'skips': skips}
+
+
 def describe(when):
     """``when`` (a model.When) in words, with its zone: "daily at 02:00
     Europe/Berlin", or "cron 0 */6 * * * UTC" for other crons."""
@@ -43,8 +64,8 @@ def describe(when):
     if preset is None:
         return _("cron %(cron)s %(tz)s") % {'cron': when.cron,
                                              'tz': when.tz}
-    return _("%(when)s %(tz)s") % {'when': _preset_words(preset),
-                                   'tz': when.tz}
+    return _with_skips(_("%(when)s %(tz)s") % {
+        'when': _preset_words(preset), 'tz': when.tz}, preset)
 
 
 def describe_retention(retention):

@@ -32,12 +32,14 @@ class PresetChoiceTests(WorkflowTestCase):
         fields = self.when_fields()
         self.assertEqual(
             [('hourly', 'Hourly'), ('daily', 'Daily'), ('weekly', 'Weekly'),
-             ('monthly', 'Monthly'), ('cron', 'Cron expression')],
+             ('monthly', 'Monthly'), ('month_end', 'Last day of the month'),
+             ('cron', 'Cron expression')],
             [(kind, str(label)) for kind, label in fields['kind'].choices])
         self.assertEqual({'days': ['weekly'], 'day': ['monthly'],
-                          'hour': ['daily', 'monthly', 'weekly'],
-                          'minute': ['daily', 'hourly', 'monthly',
-                                     'weekly'], 'cron': ['cron']},
+                          'hour': ['daily', 'month_end', 'monthly',
+                                   'weekly'],
+                          'minute': ['daily', 'hourly', 'month_end',
+                                     'monthly', 'weekly'], 'cron': ['cron']},
                          {name: self.shown_for(fields[name]) for name
                           in ('days', 'day', 'hour', 'minute', 'cron')})
         self.assertEqual('Hour (0-23)',

@@ -33,7 +33,8 @@ class TableTests(SimpleTestCase):
                     {'kind': 'daily', 'hour': 0, 'minute': 5},
                     {'kind': 'weekly', 'days': [0, 5, 6], 'hour': 23,
                      'minute': 0},
-                    {'kind': 'monthly', 'day': 31, 'hour': 4, 'minute': 30}]
+                    {'kind': 'monthly', 'day': 31, 'hour': 4, 'minute': 30},
+                    {'kind': 'month_end', 'hour': 2, 'minute': 0}]
         for preset in examples:
             fields = dict(preset)
             cron = timing.cron_for_preset(fields.pop('kind'), **fields)
@@ -49,9 +50,9 @@ class TableTests(SimpleTestCase):
                 self.assertIsNone(words.preset_of(cron))
 
     def test_the_choices_and_their_fields_in_the_panels_order(self):
-        self.assertEqual(['hourly', 'daily', 'weekly', 'monthly'],
-                         list(presets.PRESETS))
-        self.assertEqual(('daily', 'weekly', 'monthly'),
+        self.assertEqual(['hourly', 'daily', 'weekly', 'monthly',
+                          'month_end'], list(presets.PRESETS))
+        self.assertEqual(('daily', 'weekly', 'monthly', 'month_end'),
                          presets.kinds_using('hour'))
         self.assertEqual(('weekly',), presets.kinds_using('days'))
 

@@ -1,6 +1,8 @@
 """Schedules in words: each preset, crons that say what a preset says,
 other crons, and retention."""
 
+import datetime
+
 from django.test import SimpleTestCase
 
 from volsnap_dashboard.protection.schedule import model
@@ -30,8 +32,32 @@ class DescribeTests(SimpleTestCase):
                       hour=23, minute=5))
 
     def test_monthly(self):
-        self.assertEqual('monthly on day 31 at 04:30 Europe/Berlin',
-                         described('monthly', day=31, hour=4, minute=30))
+        self.assertEqual('monthly on day 28 at 04:30 Europe/Berlin',
+                         described('monthly', day=28, hour=4, minute=30))
+
+    def test_monthly_late_in_the_month_says_which_months_it_skips(self):
+        self.assertEqual(
+            'monthly on day 31 at 04:30 Europe/Berlin (skips February, '
+            'April, June, September and November)',
+            described('monthly', day=31, hour=4, minute=30))
+        self.assertEqual('monthly on day 30 at 02:00 UTC (skips February)',
+                         described('monthly', 'UTC', day=30, hour=2,
+                                   minute=0))
+        self.assertEqual('monthly on day 29 at 02:00 UTC (skips February '
+                         'except in leap years)',
+                         described('monthly', 'UTC', day=29, hour=2,
+                                   minute=0))
+
+    def test_the_last_day_of_the_month_runs_every_month(self):
+        self.assertEqual('on the last day of each month at 23:30 UTC',
+                         described('month_end', 'UTC', hour=23, minute=30))
+        when = model.When(timing.cron_for_preset('month_end', hour=23,
+                                                 minute=30), 'UTC')
+        runs = timing.next_runs(when.cron, when.tz, datetime.datetime(
+            2027, 1, 1, tzinfo=datetime.timezone.utc), 4)
+        self.assertEqual(['2027-01-31', '2027-02-28', '2027-03-31',
+                          '2027-04-30'],
+                         [run.strftime('%Y-%m-%d') for run in runs])
 
     def test_raw_cron_is_shown_as_typed(self):
         when = model.When('0 */6 * * 1-5', 'Asia/Tokyo', None)
