@@ -62,6 +62,12 @@ def _save(request, volume, schedule):
 
 
 @cinder.cinder_call
+def _save_state(request, volume, schedule_id, state):
+    store.save_state(cinder.cinderclient(request), volume, schedule_id,
+                     state)
+
+
+@cinder.cinder_call
 def _remove(request, volume, schedule_id):
     store.remove(cinder.cinderclient(request), volume, schedule_id)
 
@@ -305,10 +311,28 @@ def _update(request, volume_id, schedule_id, when=_UNCHANGED,
     schedule.trust_id = _new_trust(request)
     schedule.owner_id = request.user.id
     _save_with_trust(request, volume, schedule, schedule.trust_id)
+    if current.state.outcome == model.OUTCOME_AUTHORIZATION_LOST:
+        _clear_lost_authorization(request, volume, schedule)
     dropped = _drop_proved_trust(request, request.user.project_id, current)
     LOG.info("Schedule %s on volume %s taken over by its new owner",
              schedule.id, volume.id)
     return Outcome(schedule=schedule, trust_left=not dropped)
+
+
+def _clear_lost_authorization(request, volume, schedule):
+    """The lost authorization was the previous trust's: the schedule
+    stops saying so at once (its history keeps the run that found it).
+    The new trust is saved either way, so a failure here is only
+    logged: the next run records the truth."""
+    state = dataclasses.replace(schedule.state, outcome=None, reason='',
+                                failures=0)
+    try:
+        _save_state(request, volume, schedule.id, state)
+    except errors.VolsnapAPIError as error:
+        LOG.warning("Schedule %s on volume %s: clearing its lost "
+                    "authorization: %s", schedule.id, volume.id, error)
+        return
+    schedule.state = state
 
 
 def _set_paused(request, volume_id, schedule_id, paused):

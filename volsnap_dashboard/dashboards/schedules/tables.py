@@ -220,6 +220,8 @@ class ScheduleRowModal(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
 
 
 class TakeOverSchedule(ScheduleRowModal):
+    """Where authorization is lost, the row's first action: nothing
+    else makes the schedule run again."""
     name = 'take_over'
     verbose_name = _("Take Over")
     url = 'horizon:project:volume_protection:take_over_schedule'
@@ -227,9 +229,18 @@ class TakeOverSchedule(ScheduleRowModal):
     policy_rules = policy.CHANGE_SCHEDULE
 
     def allowed(self, request, row=None):
-        return row is not None and row.valid and (
+        return row is not None and row.valid and \
             row.state == states.AUTHORIZATION_LOST
-            or row.owner_id != request.user.id)
+
+
+class TakeOverFromOwner(TakeOverSchedule):
+    """A working schedule of another member, taken over from the menu."""
+    name = 'take_over_from_owner'
+
+    def allowed(self, request, row=None):
+        return row is not None and row.valid and \
+            row.state != states.AUTHORIZATION_LOST and \
+            row.owner_id != request.user.id
 
 
 class DeleteSchedule(ScheduleRowModal):
@@ -451,5 +462,6 @@ class SchedulesTable(common_tables.GoneRowsTableMixin,
         prev_pagination_param = 'prev_schedule_marker'
         table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
         table_actions = (ScheduleSearch, CreateSchedule)
-        row_actions = (EditSchedule, RunScheduleNow, PauseSchedule,
-                       ResumeSchedule, TakeOverSchedule, DeleteSchedule)
+        row_actions = (TakeOverSchedule, EditSchedule, RunScheduleNow,
+                       PauseSchedule, ResumeSchedule, TakeOverFromOwner,
+                       DeleteSchedule)

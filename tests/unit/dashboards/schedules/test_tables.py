@@ -204,12 +204,29 @@ class ActionsAllowedTests(helpers.TestCase):
         mine = row_of(healthy())
         lost = row_of(ran(healthy(), model.OUTCOME_AUTHORIZATION_LOST))
         theirs = row_of(ran(factories.schedule(), model.OUTCOME_OK))
-        self.assertFalse(self.allowed(schedule_tables.TakeOverSchedule,
-                                      mine))
-        self.assertTrue(self.allowed(schedule_tables.TakeOverSchedule,
-                                     lost))
-        self.assertTrue(self.allowed(schedule_tables.TakeOverSchedule,
-                                     theirs))
+        for row, first, from_menu in ((mine, False, False),
+                                      (lost, True, False),
+                                      (theirs, False, True)):
+            with self.subTest(row.state, owner=row.owner_id):
+                self.assertEqual(first, self.allowed(
+                    schedule_tables.TakeOverSchedule, row))
+                self.assertEqual(from_menu, self.allowed(
+                    schedule_tables.TakeOverFromOwner, row))
+
+    def first_action(self, row):
+        """The action Horizon shows as the row's button."""
+        return next(action for action
+                    in schedule_tables.SchedulesTable._meta.row_actions
+                    if self.allowed(action, row))
+
+    def test_where_authorization_is_lost_take_over_comes_first(self):
+        lost = row_of(ran(healthy(), model.OUTCOME_AUTHORIZATION_LOST))
+        self.assertIs(schedule_tables.TakeOverSchedule,
+                      self.first_action(lost))
+        self.assertIs(schedule_tables.EditSchedule,
+                      self.first_action(row_of(healthy())))
+        theirs = row_of(ran(factories.schedule(), model.OUTCOME_OK))
+        self.assertIs(schedule_tables.EditSchedule, self.first_action(theirs))
 
 
 class TabDataTests(helpers.TestCase):

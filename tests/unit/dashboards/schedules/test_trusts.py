@@ -18,6 +18,7 @@ from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
 
 SID = tab_tests.SID
 VOLUME_ID = tab_tests.VOLUME_ID
@@ -242,6 +243,40 @@ class NewTrustTests(helpers.TestCase):
     def _saved_trust(self, call):
         call()
         return self._save.call_args.args[2].trust_id
+
+    def test_taking_over_a_lost_schedule_clears_the_lost_state(self):
+        lost = tab_tests.ran(factories.schedule(
+            project_id=fixtures.PROJECT_ID), model.OUTCOME_AUTHORIZATION_LOST)
+        self.volume_get.return_value = tab_tests.volume_with(lost)
+        with mock.patch.object(schedules_api, '_save_state') as save_state:
+            outcome = self.take_over()
+        [(_request, _volume, schedule_id, state)] = [
+            call.args for call in save_state.call_args_list]
+        self.assertEqual(SID, schedule_id)
+        self.assertIsNone(state.outcome)
+        self.assertEqual((0, ''), (state.failures, state.reason))
+        # The run that found the authorization lost stays in the history.
+        self.assertEqual([model.OUTCOME_AUTHORIZATION_LOST],
+                         [entry['outcome'] for entry in state.history])
+        self.assertEqual(state, outcome.schedule.state)
+        self.assertEqual('new-trust', outcome.schedule.trust_id)
+
+    def test_taking_over_a_working_schedule_leaves_its_state(self):
+        with mock.patch.object(schedules_api, '_save_state') as save_state:
+            outcome = self.take_over()
+        save_state.assert_not_called()
+        self.assertEqual(model.OUTCOME_OK, outcome.schedule.state.outcome)
+
+    def test_a_state_that_cannot_be_cleared_leaves_the_take_over_done(self):
+        lost = tab_tests.ran(factories.schedule(
+            project_id=fixtures.PROJECT_ID), model.OUTCOME_AUTHORIZATION_LOST)
+        self.volume_get.return_value = tab_tests.volume_with(lost)
+        with mock.patch.object(schedules_api, '_save_state',
+                               side_effect=errors.ServiceUnavailable()):
+            outcome = self.take_over()
+        self.assertEqual('new-trust', outcome.schedule.trust_id)
+        self.assertEqual(model.OUTCOME_AUTHORIZATION_LOST,
+                         outcome.schedule.state.outcome)
 
     def test_a_failed_write_drops_the_new_trust(self):
         self._save.side_effect = errors.Forbidden()
