@@ -9,6 +9,7 @@ import types
 from django.urls import get_script_prefix
 from django.urls import reverse
 from horizon import exceptions
+from horizon import messages
 
 # Cinder's ids: only ids of this form are put into cached row actions.
 CINDER_ID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
@@ -24,6 +25,19 @@ class GoneRowsBatchMixin:
         if datum is None and request.method == 'POST':
             return self.policy_allows(request) and self.allowed(request)
         return super()._allowed(request, datum)
+
+
+class AlreadyGone(Exception):
+    """What a batch action found already done by someone else."""
+
+
+def report_already_gone(request, message):
+    """Say ``message`` and end a batch action's row as handled: Horizon
+    then counts it neither done by this request nor failed, so no
+    "Scheduled deletion of ..." follows "already deleted"."""
+    messages.info(request, message)
+    error = AlreadyGone(str(message))
+    raise exceptions.HandledException((AlreadyGone, error, None))
 
 
 class GoneRowsTableMixin:

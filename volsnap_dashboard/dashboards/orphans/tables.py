@@ -240,8 +240,8 @@ class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
                 'Unable to delete "%(name)s": %(reason)s') % {
                 'name': name, 'reason': exc}, escalate=True)
         if gone:
-            messages.info(request, _('"%s" no longer exists: it was '
-                                     'already deleted.') % name)
+            common_tables.report_already_gone(request, _(
+                '"%s" no longer exists: it was already deleted.') % name)
 
 
 class OrphanBatchAction(OrphanActionMixin, tables.BatchAction):

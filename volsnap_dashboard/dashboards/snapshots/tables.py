@@ -207,15 +207,16 @@ class DeleteSnapshots(common_tables.GoneRowsBatchMixin,
         plugin = plugin_choice.volume_plugin()
         name = display_name_of(self.table, obj_id)
         try:
-            if not cinder.snapshot_delete(request, plugin, obj_id):
-                messages.info(request, _(
-                    'Snapshot "%s" no longer exists: it was already '
-                    'deleted.') % name)
+            deleted = cinder.snapshot_delete(request, plugin, obj_id)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(
                 request, _('Unable to delete snapshot "%(name)s": '
                            '%(reason)s') % {'name': name, 'reason': exc},
                 escalate=True)
+        if not deleted:
+            common_tables.report_already_gone(request, _(
+                'Snapshot "%s" no longer exists: it was already '
+                'deleted.') % name)
 
 
 class UpdateRow(tables.Row):

@@ -223,6 +223,19 @@ class OrphanActionTests(helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
                                     'snapshot_delete', 'snapshot_get']})
+    def test_an_orphan_deleted_meanwhile_is_said_gone_only(self):
+        self.mock_snapshot_list.return_value = [orphan_snapshot()]
+        self.mock_volume_list.return_value = []
+        self.mock_snapshot_delete.return_value = False
+        self.mock_snapshot_get.side_effect = errors.NotFound()
+        res = self._post('delete', ['snapshot-' + SNAP_ID])
+        self.assertRedirectsNoFollow(res, TAB_URL)
+        self.assertEqual(['"left-over" no longer exists: it was already '
+                          'deleted.'],
+                         [str(m) for m in res.wsgi_request._messages])
+
+    @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',
+                                    'snapshot_delete', 'snapshot_get']})
     def test_a_snapshot_whose_volume_left_the_project_is_not_gone(self):
         # Cinder answers 404 for the volume, and the snapshot stays.
         self.mock_snapshot_list.return_value = [orphan_snapshot()]

@@ -153,8 +153,25 @@ class RowTests(ListTestCase):
         res = self.client.post(INDEX_URL, {
             'action': 'protected_snapshots__delete',
             'object_ids': ['snap-gone']})
-        shown = ' '.join(str(m) for m in get_messages(res.wsgi_request))
-        self.assertIn('Snapshot "snap-gone" no longer exists', shown)
+        shown = [str(m) for m in get_messages(res.wsgi_request)]
+        # That alone: nothing was deleted by this request.
+        self.assertEqual(['Snapshot "snap-gone" no longer exists: it was '
+                          'already deleted.'], shown)
+
+    @mock.patch.object(cinder, 'snapshot_delete')
+    def test_one_row_gone_and_one_deleted_each_said_once(self,
+                                                         snapshot_delete):
+        self.snapshot_list_paged.return_value = (
+            [fixtures.snapshot('snap-1', 'nightly')], False, False)
+        snapshot_delete.side_effect = lambda request, plugin, snapshot_id: \
+            snapshot_id == 'snap-1'
+        res = self.client.post(INDEX_URL, {
+            'action': 'protected_snapshots__delete',
+            'object_ids': ['snap-1', 'snap-gone']})
+        shown = [str(m) for m in get_messages(res.wsgi_request)]
+        self.assertEqual(['Snapshot "snap-gone" no longer exists: it was '
+                          'already deleted.',
+                          'Scheduled deletion of Snapshot: nightly'], shown)
 
 
 class DetailTests(helpers.TestCase):
