@@ -202,6 +202,7 @@ def test_snapshot_deleted_by_someone_else_between_list_and_action(
         'object_ids': [snapshot.id]}, follow=True)
     assert deleted.status_code == 200
     assert b'no longer exists' in deleted.content
+    assert b'Scheduled deletion' not in deleted.content
 
 
 def test_edit_and_metadata_through_the_panel(demo_volume):
