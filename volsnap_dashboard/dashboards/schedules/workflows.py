@@ -30,11 +30,13 @@ from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import duplicates
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import presets
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection.schedule import words
+from volsnap_dashboard.protection import times
 from volsnap_dashboard import schema_forms
 
 OPTION_PREFIX = 'option_'
@@ -476,10 +478,19 @@ class RetentionStep(ScheduleStep):
 class ReviewAction(ScheduleAction):
     # One creation per displayed form (see submissions.claim).
     submission = forms.CharField(widget=forms.HiddenInput)
+    allow_duplicate = forms.BooleanField(
+        label=_("Add it even where the volume already has a schedule "
+                "running at the same times"), required=False,
+        help_text=_("Two such schedules make two snapshots each time and "
+                    "use twice the quota."))
 
     class Meta:
         name = _("Review")
         slug = 'review'
+
+    #: Whether to show allow_duplicate: once a save found the volume
+    #: already running a schedule at the same times.
+    offer_duplicate = False
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
@@ -488,11 +499,19 @@ class ReviewAction(ScheduleAction):
 
 class ReviewStep(ScheduleStep):
     action_class = ReviewAction
-    contributes = ('submission',)
+    contributes = ('submission', 'allow_duplicate')
     template_name = 'volume_protection/schedule_workflow/_review_step.html'
 
 
 # -- Workflows ----------------------------------------------------------------
+
+def _twin_text(volume, twin):
+    name = volume.name or volume.id
+    if not twin.label:
+        return '"%s"' % name
+    return _('"%(volume)s" (schedule "%(label)s")') % {'volume': name,
+                                                       'label': twin.label}
+
 
 class ScheduleWorkflow(workflows.Workflow):
     """Shared by create and edit; ``resources`` come from the view."""
@@ -524,6 +543,26 @@ class ScheduleWorkflow(workflows.Workflow):
                            for reason in found)
         self.refuse(_("The schedule was not saved: %s") % reasons)
 
+    def refuse_duplicates(self, context, volumes, ignore_id=None):
+        """Refuse, unless the user allowed it, a schedule that runs at the
+        same times as one the volume already has."""
+        if context.get('allow_duplicate'):
+            return
+        now = times.now()
+        found = [(volume, twin) for volume in volumes
+                 for twin in duplicates.duplicated_by(
+                     volume, context['when'], now, ignore_id)[:1]]
+        if not found:
+            return
+        self.get_step('review').action.offer_duplicate = True
+        self.refuse(_(
+            "Not saved: %(volumes)s already runs at these times "
+            "(%(when)s). A second schedule makes two snapshots each time; "
+            "to add it anyway, tick the box below.") % {
+            'volumes': ', '.join(_twin_text(volume, twin)
+                                 for volume, twin in found),
+            'when': words.describe(context['when'])})
+
     def handle(self, request, context):
         token = context.get('submission')
         if not submissions.claim(request, token):
@@ -550,6 +589,7 @@ class CreateSchedule(ScheduleWorkflow):
         (a trust Keystone refuses is refused for all)."""
         by_id = self.resources.offer.volumes()
         volumes = [by_id[volume_id] for volume_id in context['volumes']]
+        self.refuse_duplicates(context, volumes)
         created = []
         for volume in volumes:
             try:
@@ -584,6 +624,7 @@ class UpdateSchedule(ScheduleWorkflow):
 
     def save(self, request, context):
         volume, schedule = self.resources.edited
+        self.refuse_duplicates(context, [volume], ignore_id=schedule.id)
         try:
             schedules_api.update(
                 request, volume.id, schedule.id, when=context['when'],

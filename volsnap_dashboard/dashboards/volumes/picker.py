@@ -24,6 +24,7 @@ import dataclasses
 from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import generic
 from horizon import messages
 from horizon.utils import functions as horizon_utils
@@ -31,6 +32,9 @@ from horizon.utils import functions as horizon_utils
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard.protection import verification
 
 #: Statuses in which Cinder snapshots a volume.
@@ -56,9 +60,31 @@ def volume_label(volume, group_names=None):
         label = _("%(label)s, in volume group %(group)s") % {
             'label': label,
             'group': (group_names or {}).get(group_id) or group_id[:8]}
+    scheduled = _schedules_in_words(volume)
+    if scheduled:
+        label = _("%(label)s; scheduled %(schedules)s") % {
+            'label': label, 'schedules': scheduled}
     if verification.is_verification_volume(volume):
         label = _("%s: temporary (verification)") % label
     return label
+
+
+# Schedules named in a label: a volume may carry many.
+_SCHEDULES_NAMED = 2
+
+
+def _schedules_in_words(volume):
+    """The timing of the schedules the volume carries ("daily at 02:00
+    UTC"), so that a second one at the same times is not added unaware;
+    '' without one."""
+    schedules = [schedule for schedule in codec.decode(volume)
+                 if isinstance(schedule, model.Schedule)]
+    named = [str(words.describe(schedule.when))
+             for schedule in schedules[:_SCHEDULES_NAMED]]
+    more = len(schedules) - len(named)
+    if more:
+        named.append(ngettext("%d more", "%d more", more) % more)
+    return '; '.join(named)
 
 
 def _sort_key(volume):

@@ -15,6 +15,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import workflows
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
@@ -372,6 +373,98 @@ class SaveTests(WorkflowTestCase):
         self.assertIn('Unable to create a schedule for volume "web": Not '
                       'your volume.', texts)
         self.assertIn('Created a schedule for volume db.', texts)
+
+
+def scheduled(volume, **changes):
+    """``volume`` carrying a schedule (daily at 02:00 Berlin unless
+    ``changes`` say otherwise)."""
+    existing = schedule(**dict(dict(
+        id='11112222', volume_id=volume.id, label='nightly',
+        when=model.When(cron='0 2 * * *', tz='Europe/Berlin')), **changes))
+    volume.metadata = dict(codec.encode_definition(existing),
+                           **{codec.MARKER_KEY: codec.MARKER_VALUE})
+    return volume
+
+
+class DuplicateTimingTests(WorkflowTestCase):
+    """A schedule that runs at the same times as one the volume has
+    is added only when the user says so."""
+
+    def volumes(self, **changes):
+        return [scheduled(fixtures.volume('vol-1', 'db', size=2), **changes),
+                fixtures.volume('vol-2', 'web', size=3)]
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_same_times_are_refused_until_allowed(self):
+        self.mock_cloud(self.volumes())
+        response = self.client.post(CREATE_URL, self.data(
+            volumes=['vol-1', 'vol-2']))
+        self.assertEqual(200, response.status_code)
+        self.mock_create.assert_not_called()
+        [error] = self.errors_of(response, 'review')['__all__']
+        self.assertEqual(
+            'Not saved: "db" (schedule "nightly") already runs at these '
+            'times (daily at 02:00 Europe/Berlin). A second schedule makes '
+            'two snapshots each time; to add it anyway, tick the box below.',
+            error)
+        self.assertContains(response, 'name="allow_duplicate"', count=1)
+        self.assertContains(response, 'id="id_submission"', count=1)
+
+        response = self.client.post(CREATE_URL, self.data(
+            volumes=['vol-1', 'vol-2'], allow_duplicate='on'))
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertEqual(['vol-1', 'vol-2'], [
+            c.args[1] for c in self.mock_create.call_args_list])
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_picker_says_what_a_volume_is_scheduled_already(self):
+        self.mock_cloud(self.volumes())
+        response = self.client.get(CREATE_URL)
+        self.assertContains(response, 'db (2 GiB, available); scheduled '
+                                      'daily at 02:00 Europe/Berlin')
+        self.assertContains(response, 'web (3 GiB, available)<')
+
+    def test_a_volume_with_many_schedules_names_two_and_counts_the_rest(self):
+        volume = fixtures.volume('vol-1', 'db', size=2)
+        volume.metadata = {codec.MARKER_KEY: codec.MARKER_VALUE}
+        for number, hour in enumerate((1, 2, 3, 4)):
+            volume.metadata.update(codec.encode_definition(schedule(
+                id='1111000%d' % number, volume_id='vol-1',
+                when=model.When(cron='0 %d * * *' % hour, tz='UTC'))))
+        # Unreadable metadata is no schedule to name.
+        volume.metadata['volsnap:2222aaaa:def:0'] = '{not json'
+        self.assertEqual(
+            'db (2 GiB, available); scheduled daily at 01:00 UTC; daily at '
+            '02:00 UTC; 2 more',
+            str(workflows.volume_picker.volume_label(volume)))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_box_is_offered_only_once_a_duplicate_is_found(self):
+        self.mock_cloud(self.volumes())
+        response = self.client.get(CREATE_URL)
+        self.assertNotContains(response, 'name="allow_duplicate"')
+        self.assertContains(response, 'id="id_submission"', count=1)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_same_instants_in_another_zones_name_count(self):
+        self.mock_cloud(self.volumes(when=model.When(cron='0 2 * * *',
+                                                     tz='Europe/Paris')))
+        response = self.client.post(CREATE_URL, self.data())
+        self.mock_create.assert_not_called()
+        self.assertIn('already runs at these times',
+                      self.errors_of(response, 'review')['__all__'][0])
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_other_times_are_added_without_asking(self):
+        for when in (model.When(cron='0 3 * * *', tz='Europe/Berlin'),
+                     model.When(cron='0 2 * * *', tz='UTC'),
+                     model.When(cron='0 2 * * 1-5', tz='Europe/Berlin')):
+            with self.subTest(when=when):
+                self.mock_create.reset_mock()
+                self.mock_cloud(self.volumes(when=when))
+                response = self.client.post(CREATE_URL, self.data())
+                self.assertRedirectsNoFollow(response, INDEX_URL)
+                self.mock_create.assert_called_once()
 
 
 class EditTests(WorkflowTestCase):
