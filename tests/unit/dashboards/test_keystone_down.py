@@ -33,7 +33,8 @@ def keystone_down(test):
 class WorkflowTests(workflow_tests.WorkflowTestCase):
 
     @helpers.create_mocks({cinder: workflow_tests.CINDER_CALLS,
-                           keystone: KEYSTONE_CALLS})
+                           keystone: KEYSTONE_CALLS,
+                           schedules_api: ['project_growth']})
     def test_create_says_so_on_the_form_and_saves_nothing(self):
         self.mock_cloud()
         keystone_down(self)

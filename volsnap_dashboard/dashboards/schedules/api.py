@@ -23,6 +23,7 @@ from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.schedules import growth
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
@@ -206,6 +207,17 @@ def _written(request, schedule):
 
 
 # -- The API ------------------------------------------------------------------
+
+def project_growth(request, leave_out=None):
+    """What the project's active schedules still add to its quota usage
+    (growth.Growth): one listing of its scheduled volumes and one of its
+    protections; ``leave_out``: ``(volume id, schedule id)``."""
+    plugin = plugin_choice.required_volume_plugin()
+    volumes = cinder.volume_list(
+        request, search_opts=codec.scheduled_volumes_filter())
+    protections = cinder.protection_list(request, plugin)
+    return growth.growth(volumes, protections, times.now(), leave_out)
+
 
 def list_for_volume(request, volume_id):
     """The volume's schedules: each a Schedule, or an Invalid with the

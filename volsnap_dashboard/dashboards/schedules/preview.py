@@ -105,6 +105,10 @@ class Forecast:
     #: What the schedule already holds (an edited schedule's snapshots).
     held_snapshots: int = 0
     held_gigabytes: int = 0
+    #: What the project's other active schedules still add as their
+    #: retention fills up (growth.Growth), counted in ``after``; None
+    #: where Cinder could not list them.
+    others: object = None
 
     @property
     def fits(self):
@@ -117,11 +121,14 @@ class Forecast:
 
     @property
     def total_snapshots(self):
-        return self.snapshots.change + self.held_snapshots
+        """What this schedule alone holds."""
+        return self.snapshots.change + self.held_snapshots - (
+            self.others.snapshots if self.others else 0)
 
     @property
     def total_gigabytes(self):
-        return self.gigabytes.change + self.held_gigabytes
+        return self.gigabytes.change + self.held_gigabytes - (
+            self.others.gigabytes if self.others else 0)
 
 
 def _limit(limits, name):
@@ -131,26 +138,29 @@ def _limit(limits, name):
     return value
 
 
-def forecast(volumes, kept, limits, held=()):
+def forecast(volumes, kept, limits, held=(), others=None):
     """Snapshots and GiB the schedules hold at steady state (``kept`` of
     each of ``volumes``, each the size of its volume), against the
     project's quota and usage (Cinder's absolute limits). ``held`` are
     the available snapshots the schedule holds already, counted in the
-    usage: an edit replaces them, it does not add to them."""
+    usage: an edit replaces them, it does not add to them. ``others``
+    (growth.Growth) is what the project's other schedules still add."""
     held = [s for s in held if s.status == retention_rules.AVAILABLE]
     held_gb = sum(getattr(s, 'size', 0) or 0 for s in held)
     want_snapshots = kept * len(volumes)
     want_gb = kept * sum(volume.size or 0 for volume in volumes)
     used_snapshots = limits.get(retention_rules.USED_SNAPSHOTS) or 0
     used_gb = limits.get(retention_rules.USED_GIGABYTES) or 0
+    more_snapshots = others.snapshots if others else 0
+    more_gb = others.gigabytes if others else 0
     return Forecast(
         kept=kept,
         snapshots=Quota(_limit(limits, retention_rules.MAX_SNAPSHOTS),
-                        used_snapshots,
-                        used_snapshots - len(held) + want_snapshots),
+                        used_snapshots, used_snapshots - len(held)
+                        + want_snapshots + more_snapshots),
         gigabytes=Quota(_limit(limits, retention_rules.MAX_GIGABYTES),
-                        used_gb, used_gb - held_gb + want_gb),
-        held_snapshots=len(held), held_gigabytes=held_gb)
+                        used_gb, used_gb - held_gb + want_gb + more_gb),
+        held_snapshots=len(held), held_gigabytes=held_gb, others=others)
 
 
 @dataclasses.dataclass
@@ -171,11 +181,14 @@ class Preview:
     problem: str = ''
 
 
-def build(volumes, when, retention, limits, held=None, now=None):
+def build(volumes, when, retention, limits, held=None, now=None,
+          others=None):
     """The preview of a schedule on ``volumes`` (the volumes picked, or
     the edited schedule's volume). ``when``, ``retention`` and ``limits``
     may be None (not valid yet, or Cinder could not tell); ``held`` are
-    the edited schedule's snapshots, None for a new schedule."""
+    the edited schedule's snapshots, None for a new schedule; ``others``
+    what the project's other schedules still add (growth.Growth), None
+    where unknown."""
     now = now or times.now().replace(microsecond=0)
     preview = Preview(editing=held is not None)
     if when is None:
@@ -193,5 +206,5 @@ def build(volumes, when, retention, limits, held=None, now=None):
     if volumes and limits is not None:
         preview.forecast = forecast(
             volumes, kept_per_volume(when, retention, now), limits,
-            held or [])
+            held or [], others)
     return preview

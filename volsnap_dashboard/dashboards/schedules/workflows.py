@@ -12,6 +12,7 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -142,6 +143,17 @@ class ScheduleResources:
                 "This schedule does not run: %s Choose a longer interval "
                 "and save it.") % invalid.reason)
         return schedule
+
+    @functools.cached_property
+    def others(self):
+        """What the project's other active schedules still add to its
+        usage (growth.Growth), or None where Cinder cannot list them."""
+        leave_out = ((self.volume_id, self.schedule_id) if self.editing
+                     else None)
+        try:
+            return schedules_api.project_growth(self.request, leave_out)
+        except errors.VolsnapAPIError:
+            return None
 
     def held_protections(self):
         """The edited schedule's protections (None for a new schedule)."""
@@ -478,6 +490,11 @@ class RetentionStep(ScheduleStep):
 class ReviewAction(ScheduleAction):
     # One creation per displayed form (see submissions.claim).
     submission = forms.CharField(widget=forms.HiddenInput)
+    allow_over_quota = forms.BooleanField(
+        label=_("Save it even though it will not fit the quota"),
+        required=False,
+        help_text=_("Once the quota is full, runs are skipped until "
+                    "snapshots are deleted or the quota is raised."))
     allow_duplicate = forms.BooleanField(
         label=_("Add it even where the volume already has a schedule "
                 "running at the same times"), required=False,
@@ -491,6 +508,9 @@ class ReviewAction(ScheduleAction):
     #: Whether to show allow_duplicate: once a save found the volume
     #: already running a schedule at the same times.
     offer_duplicate = False
+    #: Whether to show allow_over_quota: once a save found that the
+    #: project's schedules will not fit.
+    offer_over_quota = False
 
     def __init__(self, request, context, *args, **kwargs):
         super().__init__(request, context, *args, **kwargs)
@@ -499,11 +519,28 @@ class ReviewAction(ScheduleAction):
 
 class ReviewStep(ScheduleStep):
     action_class = ReviewAction
-    contributes = ('submission', 'allow_duplicate')
+    contributes = ('submission', 'allow_duplicate', 'allow_over_quota')
     template_name = 'volume_protection/schedule_workflow/_review_step.html'
 
 
 # -- Workflows ----------------------------------------------------------------
+
+def _over_quota_parts(found):
+    parts = []
+    if not found.snapshots.fits:
+        parts.append(_("%(after)s snapshots (quota %(limit)s)") % {
+            'after': intcomma(found.snapshots.after),
+            'limit': intcomma(found.snapshots.limit)})
+    if not found.gigabytes.fits:
+        parts.append(_("%(after)s GiB (quota %(limit)s)") % {
+            'after': intcomma(found.gigabytes.after),
+            'limit': intcomma(found.gigabytes.limit)})
+    return parts
+
+
+OVER_QUOTA_SAVED = _("It will not fit the quota once retention has kicked "
+                     "in: runs are skipped while the quota is full.")
+
 
 def _twin_text(volume, twin):
     name = volume.name or volume.id
@@ -563,6 +600,26 @@ class ScheduleWorkflow(workflows.Workflow):
                                  for volume, twin in found),
             'when': words.describe(context['when'])})
 
+    def refuse_over_quota(self, context, volumes, held=None):
+        """Refuse, unless the user allowed it, a schedule with which the
+        project's schedules will not fit the quota once retention has
+        kicked in; the forecast, None where it cannot be told."""
+        resources = self.resources
+        if resources.limits is None:
+            return None
+        found = schedule_preview.build(
+            volumes, context['when'], context['retention'],
+            resources.limits, held=held, others=resources.others).forecast
+        if found is None or found.fits or context.get('allow_over_quota'):
+            return found
+        self.get_step('review').action.offer_over_quota = True
+        self.refuse(_(
+            "Not saved: with the project's other schedules at full "
+            "retention, this needs %(needs)s. Once the quota is full, runs "
+            "are skipped. Keep fewer snapshots or pick fewer volumes, or "
+            "tick the box below to save it anyway.") % {
+            'needs': _(" and ").join(_over_quota_parts(found))})
+
     def handle(self, request, context):
         token = context.get('submission')
         if not submissions.claim(request, token):
@@ -590,6 +647,7 @@ class CreateSchedule(ScheduleWorkflow):
         by_id = self.resources.offer.volumes()
         volumes = [by_id[volume_id] for volume_id in context['volumes']]
         self.refuse_duplicates(context, volumes)
+        found = self.refuse_over_quota(context, volumes)
         created = []
         for volume in volumes:
             try:
@@ -613,6 +671,8 @@ class CreateSchedule(ScheduleWorkflow):
             'Created a schedule for volume %(volumes)s.',
             'Created schedules for volumes %(volumes)s.', len(created)) % {
                 'volumes': ', '.join(v.name or v.id for v in created)}
+        if found is not None and not found.fits:
+            self.outcome = '%s %s' % (self.outcome, OVER_QUOTA_SAVED)
         return bool(created)
 
 
@@ -625,6 +685,9 @@ class UpdateSchedule(ScheduleWorkflow):
     def save(self, request, context):
         volume, schedule = self.resources.edited
         self.refuse_duplicates(context, [volume], ignore_id=schedule.id)
+        held = held_or_none(self.resources)
+        found = (self.refuse_over_quota(context, [volume], held)
+                 if held is not None else None)
         try:
             schedules_api.update(
                 request, volume.id, schedule.id, when=context['when'],
@@ -639,6 +702,8 @@ class UpdateSchedule(ScheduleWorkflow):
             self.refuse(_("The schedule was not saved: %s") % exc)
         self.outcome = _('Saved the schedule of volume "%s".') % (
             volume.name or volume.id)
+        if found is not None and not found.fits:
+            self.outcome = '%s %s' % (self.outcome, OVER_QUOTA_SAVED)
         return True
 
 
@@ -665,7 +730,8 @@ def preview_of(workflow, now=None):
     else:
         volumes = []
     preview = schedule_preview.build(volumes, when, retention,
-                                     resources.limits, held=held, now=now)
+                                     resources.limits, held=held, now=now,
+                                     others=resources.others)
     preview.problems = problems
     if steps['options'].is_valid():
         preview.verification = verify_marks.every_runs(

@@ -5,6 +5,7 @@ the trust, the edit keeping the schedule, and the preview answers."""
 import datetime
 import re
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -14,6 +15,7 @@ from tests.unit import fixtures
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.dashboards.schedules import growth
 from volsnap_dashboard.dashboards.schedules import workflows
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -23,8 +25,11 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                 'protection_quota', 'snapshot_force_supported']
-API_CALLS = ['create', 'update', 'find', 'get', 'protections_of']
+API_CALLS = ['create', 'update', 'find', 'get', 'protections_of',
+             'project_growth']
 UTC = datetime.timezone.utc
+# A quota the schedules of these tests fit in.
+ROOMY = dict(fixtures.LIMITS, maxTotalSnapshots=1000)
 
 
 def update_url(volume_id='vol-1', schedule_id='abcd1234'):
@@ -60,8 +65,10 @@ class WorkflowTestCase(helpers.TestCase):
         self.mock_volume_list.return_value = volumes
         self.mock_volume_get.return_value = volumes[0]
         self.mock_name_filter.return_value = 'name~'
-        self.mock_protection_quota.return_value = limits or fixtures.LIMITS
+        self.mock_protection_quota.return_value = limits or ROOMY
         self.mock_snapshot_force_supported.return_value = True
+        if hasattr(self, 'mock_project_growth'):
+            self.mock_project_growth.return_value = growth.Growth()
 
     def submission_token(self, url=CREATE_URL):
         workflow = self.client.get(url).context['workflow']
@@ -375,6 +382,10 @@ class SaveTests(WorkflowTestCase):
         self.assertIn('Created a schedule for volume db.', texts)
 
 
+def said(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
 def scheduled(volume, **changes):
     """``volume`` carrying a schedule (daily at 02:00 Berlin unless
     ``changes`` say otherwise)."""
@@ -465,6 +476,65 @@ class DuplicateTimingTests(WorkflowTestCase):
                 response = self.client.post(CREATE_URL, self.data())
                 self.assertRedirectsNoFollow(response, INDEX_URL)
                 self.mock_create.assert_called_once()
+
+
+class OverQuotaTests(WorkflowTestCase):
+    """Saving, from whichever step, asks first when the project's
+    schedules will not fit the quota once retention has kicked in."""
+
+    FULL_SOON = dict(fixtures.LIMITS, maxTotalSnapshots=1100,
+                     totalSnapshotsUsed=1038)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_create_asks_then_saves_and_says_it_will_not_fit(self):
+        self.mock_cloud(limits=self.FULL_SOON)
+        self.mock_project_growth.return_value = growth.Growth(34, 68, 136)
+        response = self.client.post(CREATE_URL, self.data())
+        self.assertEqual(200, response.status_code)
+        self.mock_create.assert_not_called()
+        [error] = self.errors_of(response, 'review')['__all__']
+        self.assertEqual(
+            "Not saved: with the project's other schedules at full "
+            "retention, this needs 1,113 snapshots (quota 1,100). Once the "
+            "quota is full, runs are skipped. Keep fewer snapshots or pick "
+            "fewer volumes, or tick the box below to save it anyway.",
+            error)
+        self.assertContains(response, 'name="allow_over_quota"', count=1)
+
+        response = self.client.post(CREATE_URL, self.data(
+            allow_over_quota='on'))
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_create.assert_called_once()
+        self.assertEqual(
+            ['Created a schedule for volume db. It will not fit the quota '
+             'once retention has kicked in: runs are skipped while the '
+             'quota is full.'], said(response))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_what_fits_is_saved_without_asking(self):
+        self.mock_cloud(limits=self.FULL_SOON)
+        self.mock_project_growth.return_value = growth.Growth(34, 50, 100)
+        response = self.client.post(CREATE_URL, self.data())
+        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.mock_create.assert_called_once()
+        self.assertEqual(['Created a schedule for volume db.'],
+                         said(response))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_an_edit_counts_the_others_without_itself(self):
+        self.mock_cloud(limits=self.FULL_SOON)
+        self.mock_find.return_value = (fixtures.volume('vol-1', 'db'),
+                                       schedule())
+        self.mock_protections_of.return_value = []
+        self.mock_project_growth.return_value = growth.Growth(34, 68, 136)
+        data = self.data(update_url())
+        del data['volumes']
+        response = self.client.post(update_url(), data)
+        self.mock_update.assert_not_called()
+        self.assertIn('1,113 snapshots (quota 1,100)',
+                      self.errors_of(response, 'review')['__all__'][0])
+        self.mock_project_growth.assert_called_with(
+            helpers.IsHttpRequest(), ('vol-1', 'abcd1234'))
 
 
 class EditTests(WorkflowTestCase):
@@ -599,6 +669,34 @@ class PreviewTests(WorkflowTestCase):
         self.assertIn('will not fit your quota', html)
         self.assertIn('the schedules hold 5 snapshots of each volume: 10 '
                       'snapshots, 25 GiB', html)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_forecast_counts_the_projects_other_schedules(self):
+        # 34 schedules still growing towards "keep 7": the quota that
+        # looks roomy today is full two nights later.
+        self.mock_cloud(limits=dict(fixtures.LIMITS,
+                                    maxTotalSnapshots=1100,
+                                    totalSnapshotsUsed=1038))
+        self.mock_project_growth.return_value = growth.Growth(
+            schedules=34, snapshots=68, gigabytes=136)
+        html = self.preview(volumes=['vol-1'],
+                            retention_count='7').content.decode()
+        self.assertIn("The project's 34 other active schedules add 68 "
+                      "snapshots, 136 GiB, as their retention fills up",
+                      html)
+        self.assertIn('<td>1,038</td>\n            <td>1,113</td>', html)
+        self.assertIn('will not fit your quota', html)
+        self.mock_project_growth.assert_called_with(
+            helpers.IsHttpRequest(), None)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_other_schedules_that_cannot_be_listed_are_said_so(self):
+        self.mock_cloud()
+        self.mock_project_growth.side_effect = errors.ServiceUnavailable()
+        html = self.preview().content.decode()
+        self.assertIn("The project's other schedules could not be "
+                      "listed: the forecast counts this schedule alone.",
+                      html)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_the_verification_option_in_words(self):
