@@ -49,7 +49,8 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
     html = preview.content.decode()
     assert '<th scope="col">Europe/Berlin</th>' in html
     assert html.count(' 02:00 CE') == 5  # CET or CEST
-    assert 'hold 3 snapshots of each volume: 3 snapshots, 3 GiB' in html
+    assert 'hold 3 snapshots of each volume.' in html
+    assert 'In all: 3 snapshots, 3 GiB.' in html
     assert codec.MARKER_KEY not in volume_metadata(demo_volume.id)
 
     response = horizon_client.post(client, CREATE, data)

@@ -73,11 +73,18 @@ def kept_per_volume(when, retention, now):
     return max(by_count, by_age, 1)
 
 
-def dry_run(snapshots, retention, next_run):
+def dry_run(snapshots, retention, next_run, tz='UTC'):
     """The snapshots of ``snapshots`` (the schedule's own) that retention
-    deletes once the next run, at ``next_run``, has made its snapshot."""
-    return retention_rules.to_delete_after_next(snapshots, retention,
-                                                next_run)
+    deletes once the next run, at ``next_run``, has made its snapshot;
+    each with ``made``, when it was made (a Run, in ``tz`` and UTC)."""
+    doomed = retention_rules.to_delete_after_next(snapshots, retention,
+                                                  next_run)
+    local_zone = timing.zone(tz)
+    for snapshot in doomed:
+        created = retention_rules.created_at(snapshot)
+        snapshot.made = created and Run(local=created.astimezone(local_zone),
+                                        utc=created.astimezone(times.UTC))
+    return doomed
 
 
 @dataclasses.dataclass
@@ -202,7 +209,8 @@ def build(volumes, when, retention, limits, held=None, now=None,
         preview.missing.append(_("Volumes"))
     if when is None or retention is None or not preview.runs:
         return preview
-    preview.dry_run = dry_run(held or [], retention, preview.runs[0].utc)
+    preview.dry_run = dry_run(held or [], retention, preview.runs[0].utc,
+                              when.tz)
     if volumes and limits is not None:
         preview.forecast = forecast(
             volumes, kept_per_volume(when, retention, now), limits,

@@ -658,6 +658,22 @@ class PreviewTests(WorkflowTestCase):
         self.mock_create.assert_not_called()
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_utc_schedule_shows_one_column_of_runs(self):
+        self.mock_cloud()
+        html = self.preview(tz='UTC').content.decode()
+        runs = html[html.index('volsnap-next-runs'):]
+        runs = runs[:runs.index('</table>')]
+        self.assertEqual(1, runs.count('<th scope="col">'))
+        self.assertEqual(5, runs.count('<td>'))
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_one_snapshot_is_said_in_the_singular(self):
+        self.mock_cloud()
+        html = self.preview(retention_count='1').content.decode()
+        self.assertIn('hold 1 snapshot of each volume.\n    In all: 1 '
+                      'snapshot, 2 GiB.', html)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_the_forecast_warns_when_the_quota_is_too_small(self):
         self.mock_cloud(limits=dict(fixtures.LIMITS, maxTotalSnapshots=10,
                                     totalSnapshotsUsed=2))
@@ -667,8 +683,8 @@ class PreviewTests(WorkflowTestCase):
                                 retention_count='5')
         html = too_many.content.decode()
         self.assertIn('will not fit your quota', html)
-        self.assertIn('the schedules hold 5 snapshots of each volume: 10 '
-                      'snapshots, 25 GiB', html)
+        self.assertIn('the schedules hold 5 snapshots of each volume.\n'
+                      '    In all: 10 snapshots, 25 GiB.', html)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_the_forecast_counts_the_projects_other_schedules(self):
@@ -737,6 +753,9 @@ class PreviewTests(WorkflowTestCase):
         html = self.client.post(update_url(), dict(
             data, preview='1')).content.decode()
         self.assertIn('this schedule deletes 2 of its snapshots', html)
+        # When each was made, in the schedule's zone and in UTC.
+        self.assertIn('made Thu 2026-01-01 01:00 CET, Thu 2026-01-01 00:00 '
+                      'UTC)', html)
         self.assertIn('db-&lt;b&gt;0&lt;/b&gt;', html)
         self.assertIn('db-&lt;b&gt;1&lt;/b&gt;', html)
         self.assertNotIn('db-&lt;b&gt;2', html)
