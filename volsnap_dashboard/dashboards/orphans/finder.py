@@ -34,8 +34,8 @@ from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
-KEPT_KEY = 'volsnap_kept'
-KEPT_VALUE = '1'
+KEPT_KEY = codec.KEPT_KEY
+KEPT_VALUE = codec.KEPT_VALUE
 
 SNAPSHOT = 'snapshot'
 VOLUME = 'volume'
@@ -136,8 +136,7 @@ def _metadata(resource):
     return getattr(resource, 'metadata', None) or {}
 
 
-def is_kept(resource):
-    return _metadata(resource).get(KEPT_KEY) == KEPT_VALUE
+is_kept = retention.is_kept
 
 
 def _valid_schedules(volume):

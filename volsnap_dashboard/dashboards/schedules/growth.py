@@ -31,7 +31,10 @@ def _held(protections):
     a schedule made."""
     held = collections.defaultdict(lambda: [0, 0])
     for protection in protections:
-        if getattr(protection, 'status', None) != retention_rules.AVAILABLE:
+        # A kept protection stays whatever the schedule does: it is in
+        # today's usage and never replaced.
+        if getattr(protection, 'status', None) != retention_rules.AVAILABLE \
+                or retention_rules.is_kept(protection):
             continue
         metadata = getattr(protection, 'metadata', None) or {}
         schedule_id = metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)

@@ -37,6 +37,10 @@ MARKER_KEY = 'volsnap_scheduled'
 MARKER_VALUE = '1'
 VERSION = 1
 SNAPSHOT_SCHEDULE_KEY = 'volsnap_schedule'
+#: A snapshot (or volume) its tenant chose to keep: retention neither
+#: counts nor deletes it, and the orphans list shows it only on demand.
+KEPT_KEY = 'volsnap_kept'
+KEPT_VALUE = '1'
 SNAPSHOT_SLOT_KEY = 'volsnap_slot'
 SNAPSHOT_VOLUME_KEY = 'volsnap_volume'
 

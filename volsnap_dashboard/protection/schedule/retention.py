@@ -6,7 +6,9 @@ never kept and is deleted; one in transition (``creating``, ``deleting``,
 ``restoring``...) is neither kept nor deleted, as Cinder deletes only
 ``available`` and ``error`` snapshots. Whatever the rules say, the last
 ``available`` snapshot is never deleted: a schedule must not leave its
-volume with nothing to restore from.
+volume with nothing to restore from. A snapshot its tenant chose to keep
+(``volsnap_kept=1``) is left out altogether: never deleted, and not
+counted among the snapshots a rule keeps.
 
 Ages and order come from Cinder's ``created_at``, not from the
 snapshot's metadata, which its tenant can change.
@@ -17,6 +19,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import times
 
 AVAILABLE = 'available'
@@ -27,6 +30,12 @@ MAX_SNAPSHOTS = 'maxTotalSnapshots'
 USED_SNAPSHOTS = 'totalSnapshotsUsed'
 MAX_GIGABYTES = 'maxTotalVolumeGigabytes'
 USED_GIGABYTES = 'totalGigabytesUsed'
+
+
+def is_kept(resource):
+    """Whether its tenant chose to keep ``resource`` (Keep)."""
+    metadata = getattr(resource, 'metadata', None) or {}
+    return metadata.get(codec.KEPT_KEY) == codec.KEPT_VALUE
 
 
 def created_at(resource):
@@ -66,7 +75,7 @@ def to_delete(snapshots, retention, now):
     """The snapshots (of one schedule only: the caller filters by its
     id) that ``retention`` (model.Retention) no longer keeps at ``now``
     (aware), oldest first."""
-    ordered = _oldest_first(snapshots)
+    ordered = _oldest_first(s for s in snapshots if not is_kept(s))
     available = [s for s in ordered if s.status == AVAILABLE]
     kept = _kept_by_rules(available, retention, now)
     if available and not kept:
@@ -149,7 +158,8 @@ def room_after_pruning(snapshots, retention, now, limits,
     if _shortfall(limits, needed_snapshots, needed_gb, []) is None:
         return Room(fits=True, to_delete=[])
     prunable = to_delete_after_next(snapshots, retention, now)
-    existing = [s for s in snapshots if s.status == AVAILABLE]
+    existing = [s for s in snapshots
+                if s.status == AVAILABLE and not is_kept(s)]
     pruned_ids = {s.id for s in prunable}
     if existing and all(s.id in pruned_ids for s in existing):
         newest = _oldest_first(existing)[-1]

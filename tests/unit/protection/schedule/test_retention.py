@@ -4,6 +4,7 @@ import datetime
 
 from django.test import SimpleTestCase
 
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
 from tests.unit.protection.schedule import factories
@@ -52,6 +53,26 @@ class ToDeleteTests(SimpleTestCase):
         deleted = retention.to_delete(daily(19), keep(count=2, days=5),
                                       NOW)
         self.assertEqual(['s%02d' % d for d in range(1, 16)], ids(deleted))
+
+    def test_a_snapshot_kept_by_its_tenant_is_neither_deleted_nor_counted(
+            self):
+        snapshots = daily(10)
+        for kept in (snapshots[0], snapshots[8]):
+            kept.metadata[codec.KEPT_KEY] = codec.KEPT_VALUE
+        deleted = retention.to_delete(snapshots, keep(count=3), NOW)
+        # s09 (kept) does not count among the newest 3: s07, s08 and s10
+        # are kept by the rule, s01 by its tenant.
+        self.assertEqual(['s02', 's03', 's04', 's05', 's06'], ids(deleted))
+        by_age = retention.to_delete(snapshots, keep(days=1), NOW)
+        self.assertNotIn('s01', ids(by_age))
+
+    def test_a_kept_snapshot_is_not_the_one_that_must_stay(self):
+        # All a schedule has left is one kept and one other: the other is
+        # its last restore point and stays.
+        snapshots = daily(2)
+        snapshots[1].metadata[codec.KEPT_KEY] = codec.KEPT_VALUE
+        self.assertEqual([], retention.to_delete(snapshots, keep(days=1),
+                                                 NOW))
 
     def test_failed_snapshots_are_deleted_and_never_count_as_kept(self):
         snapshots = daily(3) + daily(2, status='error', first_day=4)
