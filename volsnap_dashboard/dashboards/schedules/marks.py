@@ -13,6 +13,7 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import words
 
 def schedule_id_of(snapshot):
@@ -56,3 +57,8 @@ def mark(snapshots, volumes):
                                schedule_id_of(snapshot)))
         snapshot.schedule_mark = describe(found) if found else _(
             "A schedule since deleted (its retention no longer applies)")
+    for snapshot in made_by_schedule(snapshots):
+        if retention.is_kept(snapshot):
+            snapshot.schedule_mark = _(
+                "%s (kept: its retention leaves it)") % (
+                snapshot.schedule_mark)

@@ -20,11 +20,14 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.groups import marks as group_marks
+from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
 from volsnap_dashboard.dashboards.snapshots.verify import (
     actions as verify_actions)
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard import policy
 
 
@@ -217,6 +220,64 @@ class DeleteSnapshots(common_tables.GoneRowsBatchMixin,
             common_tables.report_already_gone(request, _(
                 'Snapshot "%s" no longer exists: it was already '
                 'deleted.') % name)
+
+
+class KeepSnapshots(policy.CachedPolicyActionMixin, PolicyTargetMixin,
+                    tables.BatchAction):
+    """A scheduled snapshot its tenant wants to keep: the schedule's
+    retention neither deletes nor counts it."""
+    name = 'keep'
+    icon = 'bookmark'
+    policy_rules = policy.KEEP_SNAPSHOT
+    help_text = _("The schedule's retention neither deletes nor counts "
+                  "kept snapshots; Stop Keeping gives them back to it.")
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_present(count):
+        return ngettext_lazy("Keep Snapshot", "Keep Snapshots", count)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_past(count):
+        return ngettext_lazy("Kept, out of retention's reach",
+                             "Kept, out of retention's reach", count)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or (
+            schedule_marks.schedule_id_of(snapshot) is not None
+            and not retention.is_kept(snapshot))
+
+    def action(self, request, obj_id):
+        cinder.snapshot_set_metadata(request, obj_id,
+                                     {codec.KEPT_KEY: codec.KEPT_VALUE})
+
+
+class StopKeepingSnapshots(policy.CachedPolicyActionMixin,
+                           PolicyTargetMixin, tables.BatchAction):
+    name = 'stop_keeping'
+    icon = 'undo'
+    policy_rules = policy.UNKEEP_SNAPSHOT
+    help_text = _("The schedule's retention counts them again, and may "
+                  "delete them at its next run.")
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_present(count):
+        return ngettext_lazy("Stop Keeping Snapshot",
+                             "Stop Keeping Snapshots", count)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def action_past(count):
+        return ngettext_lazy("Given back to retention",
+                             "Given back to retention", count)
+
+    def allowed(self, request, snapshot=None):
+        return snapshot is None or retention.is_kept(snapshot)
+
+    def action(self, request, obj_id):
+        cinder.snapshot_delete_metadata(request, obj_id, [codec.KEPT_KEY])
 
 
 class UpdateRow(tables.Row):
@@ -418,8 +479,9 @@ class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
         prev_pagination_param = 'prev_snapshot_marker'
         table_actions_template = 'volume_protection/_table_actions.html'
         table_actions = (SnapshotFilterAction, ProtectVolumes,
-                         DeleteSnapshots)
+                         KeepSnapshots, DeleteSnapshots)
         row_actions = (RestoreSnapshot, RestoreSnapshotGroup,
                        RevertToSnapshot,
                        verify_actions.VerifySnapshot, EditSnapshot,
-                       UpdateMetadata, DeleteSnapshots)
+                       UpdateMetadata, KeepSnapshots, StopKeepingSnapshots,
+                       DeleteSnapshots)

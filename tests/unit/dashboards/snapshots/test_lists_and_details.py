@@ -249,3 +249,49 @@ class StatusWordsTests(helpers.TestCase):
         shown = dict(statuses.SNAPSHOT_STATUS_DISPLAY)
         for status, _done in statuses.SNAPSHOT_STATUS_CHOICES:
             self.assertIn(status, shown)
+
+
+class KeepTests(ListTestCase):
+    """Keep and Stop Keeping, on the snapshots a schedule made."""
+
+    def setUp(self):
+        super().setUp()
+        made = {'volsnap_schedule': '0a1b2c3d'}
+        self.snapshot_list_paged.return_value = ([
+            fixtures.snapshot('snap-1', 'nightly-1', metadata=dict(made)),
+            fixtures.snapshot('snap-2', 'golden-before-upgrade', metadata=dict(
+                made, volsnap_kept='1')),
+            fixtures.snapshot('snap-3', 'by-hand')], False, False)
+        patcher = mock.patch.object(cinder, 'volume_list', return_value=[])
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_each_row_offers_what_applies_and_says_what_is_kept(self):
+        page = self.client.get(INDEX_URL).content.decode()
+        for action, row, offered in (('keep', 'snap-1', True),
+                                     ('keep', 'snap-2', False),
+                                     ('keep', 'snap-3', False),
+                                     ('stop_keeping', 'snap-1', False),
+                                     ('stop_keeping', 'snap-2', True)):
+            with self.subTest(action=action, row=row):
+                self.assertEqual(offered, 'protected_snapshots__%s__%s' % (
+                    action, row) in page)
+        self.assertEqual(1, page.count('(kept: its retention leaves it)'))
+
+    @mock.patch.object(cinder, 'snapshot_set_metadata')
+    def test_keep_marks_the_snapshot(self, set_metadata):
+        res = self.client.post(INDEX_URL, {
+            'action': 'protected_snapshots__keep__snap-1'})
+        self.assertEqual(302, res.status_code)
+        set_metadata.assert_called_once_with(
+            helpers.IsHttpRequest(), 'snap-1', {'volsnap_kept': '1'})
+        self.assertEqual(["Kept, out of retention's reach: nightly-1"],
+                         [str(m) for m in get_messages(res.wsgi_request)])
+
+    @mock.patch.object(cinder, 'snapshot_delete_metadata')
+    def test_stop_keeping_gives_it_back_to_retention(self, delete_metadata):
+        res = self.client.post(INDEX_URL, {
+            'action': 'protected_snapshots__stop_keeping__snap-2'})
+        self.assertEqual(302, res.status_code)
+        delete_metadata.assert_called_once_with(
+            helpers.IsHttpRequest(), 'snap-2', ['volsnap_kept'])
