@@ -86,13 +86,15 @@ class ScheduleFormTests(helpers.TestCase):
         save.assert_not_called()
 
     @helpers.create_mocks({cinder: ['volume_get'],
-                           schedules_api: ['protections_of'],
+                           schedules_api: ['protections_of',
+                                           '_protections_of'],
                            keystone: KEYSTONE_CALLS})
     def test_delete_removes_the_schedule_and_leaves_the_trust(self):
         # Only its trustor may delete the trust, and it acts on nothing
         # once its schedule is gone: Keystone down must not keep the
         # schedule.
         volume = self.found()
+        self.mock__protections_of.return_value = []
         keystone_down(self)
         with mock.patch.object(schedules_api, '_remove') as remove:
             response = self.client.post(

@@ -29,6 +29,7 @@ from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import naming
+from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
@@ -379,13 +380,24 @@ def delete(request, volume_id, schedule_id, keep_protections=True):
     where Keystone lets the user; its protections too unless
     ``keep_protections``. Returns an Outcome."""
     volume, found = _find(request, volume_id, schedule_id)
-    protections = () if keep_protections else _protections_of(request,
-                                                              found)
+    protections = _protections_of(request, found)
+    if keep_protections:
+        _keep(request, protections)
+        protections = ()
     deleted = _delete(request, volume, found, protections)
     trust_left = isinstance(found, model.Schedule) and bool(
         found.trust_id) and not _drop_proved_trust(
             request, request.user.project_id, found)
     return Outcome(protections_deleted=deleted, trust_left=trust_left)
+
+
+def _keep(request, protections):
+    """Mark ``protections`` kept, before their schedule goes: kept, they
+    are not offered as orphans to delete. A failure stops the delete."""
+    for protection in protections:
+        if not retention_rules.is_kept(protection):
+            cinder.snapshot_set_metadata(
+                request, protection.id, {codec.KEPT_KEY: codec.KEPT_VALUE})
 
 
 def _delete(request, volume, found, protections):

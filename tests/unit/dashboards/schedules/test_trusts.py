@@ -149,6 +149,7 @@ class MemberTests(helpers.TestCase):
     def setUp(self):
         super().setUp()
         patch_all(self, MEMBER_CALLS + ((schedules_api, 'protections_of'),
+                                        (schedules_api, '_protections_of'),
                                         (schedules_api, '_save'),
                                         (schedules_api, '_remove')))
         # Another member's schedule: Keystone lets only its trustor delete
@@ -157,6 +158,7 @@ class MemberTests(helpers.TestCase):
             tab_tests.ran(factories.schedule(
                 owner_id=OWNER, project_id=fixtures.PROJECT_ID), 'ok'))
         self.protections_of.return_value = []
+        self._protections_of.return_value = []
         self.trust_create.return_value = 'new-trust'
         self.trust_delete.side_effect = errors.TrustRefused(
             detail='not the trustor')
@@ -171,6 +173,33 @@ class MemberTests(helpers.TestCase):
         else:
             self.trust_delete.assert_not_called()
         return [str(m) for m in res.wsgi_request._messages]
+
+    def test_snapshots_kept_with_their_deleted_schedule_are_marked_kept(
+            self):
+        self.trust_get.return_value = trust(project_id=fixtures.PROJECT_ID)
+        self._protections_of.return_value = [
+            snapshot('s-1', fixtures.PROJECT_ID),
+            snapshot('s-2', fixtures.PROJECT_ID)]
+        with mock.patch.object(cinder, 'snapshot_set_metadata') as mark, \
+                mock.patch.object(cinder, 'snapshot_delete') as delete:
+            schedules_api.delete(self.request, VOLUME_ID, SID,
+                                 keep_protections=True)
+        self.assertEqual(
+            [mock.call(self.request, 's-1', {codec.KEPT_KEY: '1'}),
+             mock.call(self.request, 's-2', {codec.KEPT_KEY: '1'})],
+            mark.call_args_list)
+        delete.assert_not_called()
+        self._remove.assert_called_once()
+
+    def test_a_schedule_whose_snapshots_cannot_be_marked_stays(self):
+        self._protections_of.return_value = [
+            snapshot('s-1', fixtures.PROJECT_ID)]
+        with mock.patch.object(cinder, 'snapshot_set_metadata',
+                               side_effect=errors.ServiceUnavailable()):
+            with self.assertRaises(errors.ServiceUnavailable):
+                schedules_api.delete(self.request, VOLUME_ID, SID,
+                                     keep_protections=True)
+        self._remove.assert_not_called()
 
     def test_a_trust_not_proved_the_schedules_is_never_deleted(self):
         # The trust id is anyone's writing: a user holding admin could
