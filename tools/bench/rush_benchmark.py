@@ -290,10 +290,12 @@ def measure(n, args, demo, admin, session, project_id, counter, plugin,
 
 
 def report(info, results):
+    rounds = ('one round of each' if info['rounds'] == 1 else
+              '%d rounds of each, medians' % info['rounds'])
     lines = ['Measured %s on %s with ``%s``; %d in flight, polls every '
-             '%.0f s, %d rounds of each, medians.' % (
+             '%.0f s, %s.' % (
                  info['date'], info['machine'], info['command'],
-                 info['in_flight'], info['interval'], info['rounds']), '']
+                 info['in_flight'], info['interval'], rounds), '']
     head = ['due schedules', 'who', 'median s', 'best s', 'of the plain',
             'Cinder calls per snapshot', 'Keystone calls']
     rows = []
