@@ -81,7 +81,16 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
                                             dict(edit, preview='1'))
         assert 'deletes none of its snapshots' in \
             edit_preview.content.decode()
+        # Four runs a day kept ten days do not fit demo's quota of 10
+        # snapshots: saving asks first, and changes nothing.
         response = horizon_client.post(client, url, edit)
+        assert response.status_code == 200
+        assert 'tick the box below to save it anyway' in \
+            response.content.decode()
+        [unchanged] = schedules_api.list_for_volume(request, demo_volume.id)
+        assert unchanged.when.cron == '0 2 * * *'
+        response = horizon_client.post(client, url,
+                                       dict(edit, allow_over_quota='on'))
         assert response.status_code == 302, response.content[:2000]
         [edited] = schedules_api.list_for_volume(request, demo_volume.id)
         assert edited.id == schedule.id

@@ -14,6 +14,7 @@ tagged, claim() and finish() alone.
 import uuid
 
 from django.core.cache import cache
+from django import shortcuts
 from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 from horizon import forms
@@ -60,6 +61,30 @@ def finish(request, token, done=False, unknown=False):
         cache.delete(key)
 
 
+ALREADY_SUBMITTED = _("This form was already submitted; nothing was done "
+                      "twice.")
+
+
+def spent(request, token):
+    """Whether ``token``'s submission is done or under way: a repeat to
+    refuse at once. An unknown outcome is not spent: a retry checks."""
+    return bool(token) and cache.get(_key(request, token)) in (PENDING,
+                                                              DONE)
+
+
+class RefuseRepeatsMixin:
+    """For the view of a form that carries a submission token: a repeat
+    of a submission done or under way is refused before anything asks
+    Cinder, so that it says so even while Cinder is down."""
+
+    def post(self, request, *args, **kwargs):
+        if not request.POST.get('preview') and spent(
+                request, request.POST.get('submission')):
+            messages.warning(request, ALREADY_SUBMITTED)
+            return shortcuts.redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+
 class OnceOnlyMixin(forms.SelfHandlingForm):
     """A form whose creates happen once per displayed form; needs
     ``self.plugin`` (the protection plugin that creates)."""
@@ -100,8 +125,7 @@ class OnceOnlyMixin(forms.SelfHandlingForm):
         return self._refuse()
 
     def _refuse(self):
-        messages.warning(self.request, _(
-            "This form was already submitted; nothing was done twice."))
+        messages.warning(self.request, ALREADY_SUBMITTED)
         return None
 
     def finish_submission(self, done=False, unknown=False):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from horizon import workflows
 
+from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.common import views as common_views
 from volsnap_dashboard.dashboards.schedules import (
     workflows as schedule_workflows)
@@ -22,6 +23,7 @@ PREVIEW_TEMPLATE = 'volume_protection/schedule_workflow/_preview.html'
 
 
 class ScheduleWorkflowView(policy.PolicyRequiredMixin,
+                           submissions.RefuseRepeatsMixin,
                            workflows.WorkflowView):
     policy_rules = policy.CHANGE_SCHEDULE
 
@@ -47,6 +49,9 @@ class ScheduleWorkflowView(policy.PolicyRequiredMixin,
             self.request, context_seed=self.get_initial(),
             entry_point=self.request.GET.get('step'),
             resources=self.resources())
+
+    def get_success_url(self):
+        return self.workflow_class.success_url_for()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,6 +12,7 @@ import functools
 import zoneinfo
 
 from django import forms
+from django.urls import reverse
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,8 @@ OPTION_PREFIX = 'option_'
 FORCE_OPTION = 'force'
 CRON = 'cron'
 KIND_SLUG = 'schedulekind'
+# Horizon's ?tab= value of the Schedules tab.
+SCHEDULES_TAB_QUERY = 'volume_protection__schedules'
 
 
 def kind_choices():
@@ -556,6 +559,15 @@ class ScheduleWorkflow(workflows.Workflow):
     success_url = 'horizon:project:volume_protection:index'
     classes = ('volsnap-schedule-workflow',)
 
+    @classmethod
+    def success_url_for(cls):
+        """The Schedules tab, where the saved schedules are."""
+        return '%s?tab=%s' % (reverse(cls.success_url),
+                              SCHEDULES_TAB_QUERY)
+
+    def get_success_url(self):
+        return self.success_url_for()
+
     def __init__(self, request=None, context_seed=None, entry_point=None,
                  resources=None, **kwargs):
         self.resources = resources
@@ -623,8 +635,7 @@ class ScheduleWorkflow(workflows.Workflow):
     def handle(self, request, context):
         token = context.get('submission')
         if not submissions.claim(request, token):
-            self.outcome = _("This form was already submitted; nothing was "
-                             "done twice.")
+            self.outcome = submissions.ALREADY_SUBMITTED
             return True
         done = False
         try:

@@ -12,6 +12,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.common import views as common_views
 from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots import forms as protection_forms
@@ -27,7 +28,8 @@ def project_name_of(names, project_id):
     return names.get(project_id) or project_id
 
 
-class ProtectView(policy.PolicyRequiredMixin, forms.ModalFormView):
+class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
+                  forms.ModalFormView):
     """The protect form: its volume picker costs one capped Cinder listing
     to show (and one whole listing to check what a POST picked)."""
 
@@ -146,7 +148,8 @@ class RestoreLimitsMixin:
         return protection_forms.limits_or_none(self.request)
 
 
-class RestoreView(RestoreLimitsMixin, SnapshotFormView):
+class RestoreView(submissions.RefuseRepeatsMixin, RestoreLimitsMixin,
+                  SnapshotFormView):
     form_class = protection_forms.RestoreForm
     template_name = 'volume_protection/restore.html'
     modal_id = 'restore_snapshot_modal'

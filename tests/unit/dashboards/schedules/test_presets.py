@@ -9,7 +9,7 @@ from volsnap_dashboard.protection.schedule import model
 from tests.unit.dashboards.schedules.test_workflows import API_CALLS
 from tests.unit.dashboards.schedules.test_workflows import CINDER_CALLS
 from tests.unit.dashboards.schedules.test_workflows import CREATE_URL
-from tests.unit.dashboards.schedules.test_workflows import INDEX_URL
+from tests.unit.dashboards.schedules.test_workflows import SCHEDULES_URL
 from tests.unit.dashboards.schedules.test_workflows import WorkflowTestCase
 from tests.unit.protection.schedule.test_presets import with_last_friday
 
@@ -63,7 +63,7 @@ class PresetChoiceTests(WorkflowTestCase):
         with with_last_friday():
             response = self.client.post(CREATE_URL, self.data(
                 kind='last_friday', hour='22', minute='30'))
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.assertEqual(model.When(
             cron='30 22 * * 5L', tz='Europe/Berlin',
             preset={'kind': 'last_friday', 'hour': 22, 'minute': 30}),

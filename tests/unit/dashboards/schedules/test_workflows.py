@@ -21,6 +21,8 @@ from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
+# Where a saved schedule is shown.
+SCHEDULES_URL = INDEX_URL + '?tab=volume_protection__schedules'
 PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
@@ -284,7 +286,7 @@ class SaveTests(WorkflowTestCase):
         response = self.client.post(CREATE_URL, self.data(
             volumes=['vol-1', 'vol-2'], kind='weekly', days=['0', '4'],
             hour='23', minute='45', retention_days='30', verify_every='3'))
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         when = model.When(cron='45 23 * * 1,5', tz='Europe/Berlin',
                           preset={'kind': 'weekly', 'days': [0, 4],
                                   'hour': 23, 'minute': 45})
@@ -312,8 +314,28 @@ class SaveTests(WorkflowTestCase):
         data = self.data()
         first = self.client.post(CREATE_URL, data)
         second = self.client.post(CREATE_URL, data)
-        self.assertRedirectsNoFollow(first, INDEX_URL)
-        self.assertRedirectsNoFollow(second, INDEX_URL)
+        self.assertRedirectsNoFollow(first, SCHEDULES_URL)
+        self.assertRedirectsNoFollow(second, SCHEDULES_URL)
+        self.assertEqual(1, self.mock_create.call_count)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_repeat_is_refused_and_said_so_with_cinder_down(self):
+        self.mock_cloud()
+        data = self.data()
+        self.client.post(CREATE_URL, data)
+        for mocked in CINDER_CALLS:
+            getattr(self, 'mock_' + mocked).reset_mock()
+            getattr(self, 'mock_' + mocked).side_effect = \
+                errors.ServiceUnavailable()
+        self.mock_project_growth.side_effect = errors.ServiceUnavailable()
+        again = self.client.post(CREATE_URL, data)
+        self.assertRedirectsNoFollow(again, SCHEDULES_URL)
+        # After the first POST's own message, not yet shown.
+        self.assertEqual(['Created a schedule for volume db.',
+                          'This form was already submitted; nothing was '
+                          'done twice.'], said(again))
+        for mocked in CINDER_CALLS:
+            getattr(self, 'mock_' + mocked).assert_not_called()
         self.assertEqual(1, self.mock_create.call_count)
 
     @helpers.create_mocks({cinder: CINDER_CALLS + ['snapshot_protect',
@@ -332,7 +354,7 @@ class SaveTests(WorkflowTestCase):
         self.assertRedirectsNoFollow(protect, INDEX_URL)
         self.assertEqual(1, self.mock_snapshot_protect.call_count)
         response = self.client.post(CREATE_URL, data)
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.mock_create.assert_not_called()
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
@@ -365,7 +387,7 @@ class SaveTests(WorkflowTestCase):
         # The same form may be sent again once Keystone agrees.
         self.mock_create.side_effect = None
         again = self.client.post(CREATE_URL, data)
-        self.assertRedirectsNoFollow(again, INDEX_URL)
+        self.assertRedirectsNoFollow(again, SCHEDULES_URL)
         self.assertEqual(3, self.mock_create.call_count)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
@@ -375,7 +397,7 @@ class SaveTests(WorkflowTestCase):
             schedule(), errors.Forbidden('Not your volume.')]
         response = self.client.post(CREATE_URL, self.data(
             volumes=['vol-1', 'vol-2']))
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         texts = [str(m) for m in response.wsgi_request._messages]
         self.assertIn('Unable to create a schedule for volume "web": Not '
                       'your volume.', texts)
@@ -423,7 +445,7 @@ class DuplicateTimingTests(WorkflowTestCase):
 
         response = self.client.post(CREATE_URL, self.data(
             volumes=['vol-1', 'vol-2'], allow_duplicate='on'))
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.assertEqual(['vol-1', 'vol-2'], [
             c.args[1] for c in self.mock_create.call_args_list])
 
@@ -474,7 +496,7 @@ class DuplicateTimingTests(WorkflowTestCase):
                 self.mock_create.reset_mock()
                 self.mock_cloud(self.volumes(when=when))
                 response = self.client.post(CREATE_URL, self.data())
-                self.assertRedirectsNoFollow(response, INDEX_URL)
+                self.assertRedirectsNoFollow(response, SCHEDULES_URL)
                 self.mock_create.assert_called_once()
 
 
@@ -503,7 +525,7 @@ class OverQuotaTests(WorkflowTestCase):
 
         response = self.client.post(CREATE_URL, self.data(
             allow_over_quota='on'))
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.mock_create.assert_called_once()
         self.assertEqual(
             ['Created a schedule for volume db. It will not fit the quota '
@@ -515,7 +537,7 @@ class OverQuotaTests(WorkflowTestCase):
         self.mock_cloud(limits=self.FULL_SOON)
         self.mock_project_growth.return_value = growth.Growth(34, 50, 100)
         response = self.client.post(CREATE_URL, self.data())
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.mock_create.assert_called_once()
         self.assertEqual(['Created a schedule for volume db.'],
                          said(response))
@@ -595,7 +617,7 @@ class EditTests(WorkflowTestCase):
         data = self.data(update_url(), retention_count='', retention_days='9')
         del data['volumes']
         response = self.client.post(update_url(), data)
-        self.assertRedirectsNoFollow(response, INDEX_URL)
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         self.mock_update.assert_called_once_with(
             helpers.IsHttpRequest(), 'vol-1', 'abcd1234',
             when=model.When(cron='0 2 * * *', tz='Europe/Berlin',
