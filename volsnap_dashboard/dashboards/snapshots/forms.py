@@ -22,6 +22,8 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common.submissions import OnceOnlyMixin
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection.schedule import codec
+from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard import schema_forms
 
 OPTION_PREFIX = 'option_'
@@ -355,6 +357,21 @@ class UpdateForm(forms.SelfHandlingForm):
         max_length=cinder_facts.TEXT_LIMIT, label=_("Description"),
         required=False,
         widget=django_forms.Textarea(attrs={'rows': 4}))
+    keep = django_forms.BooleanField(
+        label=_("Keep it, out of its schedule's retention"), required=False,
+        help_text=_("A schedule made this snapshot: whatever its name, the "
+                    "schedule's retention deletes it once it is no longer "
+                    "among the snapshots the schedule keeps. Kept, it is "
+                    "neither deleted nor counted; Stop Keeping on the "
+                    "Snapshots tab gives it back."))
+
+    def __init__(self, request, *args, snapshot=None, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        metadata = getattr(snapshot, 'metadata', None) or {}
+        # Offered where retention can delete the snapshot.
+        if not metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) or \
+                retention.is_kept(snapshot):
+            del self.fields['keep']
 
     def handle(self, request, data):
         snapshot_id = self.initial['snapshot_id']
@@ -365,8 +382,22 @@ class UpdateForm(forms.SelfHandlingForm):
             exceptions.handle(request, _("Unable to update snapshot: %s")
                               % exc)
             return False
-        messages.success(request, _('Updated snapshot "%s".')
-                         % (data['name'] or snapshot_id))
+        name = data['name'] or snapshot_id
+        if not data.get('keep'):
+            messages.success(request, _('Updated snapshot "%s".') % name)
+            return True
+        try:
+            cinder.snapshot_set_metadata(request, snapshot_id,
+                                         {codec.KEPT_KEY: codec.KEPT_VALUE})
+        except errors.VolsnapAPIError as exc:
+            messages.error(request, _(
+                'Updated snapshot "%(name)s", but unable to keep it: its '
+                'schedule\'s retention may still delete it. %(reason)s') % {
+                'name': name, 'reason': exc})
+            return True
+        messages.success(request, _(
+            'Updated snapshot "%s" and kept it: its schedule\'s retention '
+            'leaves it.') % name)
         return True
 
 

@@ -185,9 +185,17 @@ class UpdateView(SnapshotFormView):
         return {'snapshot_id': snapshot.id, 'name': snapshot.name,
                 'description': snapshot.description}
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs['snapshot'] = self.get_snapshot()
+        return kwargs
+
 
 class MetadataView(UpdateView):
     form_class = protection_forms.MetadataForm
+
+    def get_form_kwargs(self):
+        return SnapshotFormView.get_form_kwargs(self)
     template_name = 'volume_protection/metadata.html'
     submit_url = 'horizon:project:volume_protection:metadata'
     page_title = _("Update Snapshot Metadata")
