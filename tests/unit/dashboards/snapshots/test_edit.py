@@ -1,7 +1,6 @@
 """Edit Snapshot: a snapshot a schedule made says that retention deletes
 it whatever its name, and can be kept from there (API layer mocked)."""
 
-
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from openstack_dashboard.test import helpers
