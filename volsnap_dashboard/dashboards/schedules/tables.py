@@ -461,7 +461,10 @@ class SchedulesTable(common_tables.GoneRowsTableMixin,
         pagination_param = 'schedule_marker'
         prev_pagination_param = 'prev_schedule_marker'
         table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
-        table_actions = (ScheduleSearch, CreateSchedule)
+        # The one-click changes work on many ticked rows too, each row
+        # reporting its own outcome.
+        table_actions = (ScheduleSearch, CreateSchedule, RunScheduleNow,
+                         PauseSchedule, ResumeSchedule)
         row_actions = (TakeOverSchedule, EditSchedule, RunScheduleNow,
                        PauseSchedule, ResumeSchedule, TakeOverFromOwner,
                        DeleteSchedule)

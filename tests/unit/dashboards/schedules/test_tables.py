@@ -543,6 +543,58 @@ class GoneScheduleActionTests(helpers.TestCase):
         self.mock__request_run.assert_not_called()
 
 
+class BulkActionTests(helpers.TestCase):
+    """Run Now, Pause and Resume on many ticked schedules: each row
+    reports its own outcome, and one failure does not stop the rest."""
+
+    url = GoneScheduleActionTests.url
+
+    def volumes(self, count):
+        found = []
+        for number in range(count):
+            volume = volume_with(healthy(volume_id='vol-%d' % number,
+                                         project_id='1'),
+                                 name='db-%d' % number)
+            volume.id = 'vol-%d' % number
+            found.append(volume)
+        return found
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
+                           schedules_api: ['pause']})
+    def test_pause_many_one_failing(self):
+        volumes = self.volumes(3)
+        self.mock_volume_list.return_value = volumes
+        self.mock_protection_list.return_value = []
+
+        def pause(request, volume_id, schedule_id):
+            if volume_id == 'vol-1':
+                raise errors.Conflict('Volume is busy.')
+        self.mock_pause.side_effect = pause
+        res = self.client.post(self.url, {
+            'action': 'schedules__pause',
+            'object_ids': [schedule_rows.row_id(volume.id, SID)
+                           for volume in volumes]})
+        self.assertRedirectsNoFollow(res, self.url)
+        self.assertEqual(['vol-0', 'vol-1', 'vol-2'], [
+            c.args[1] for c in self.mock_pause.call_args_list])
+        shown = [str(m) for m in res.wsgi_request._messages]
+        self.assertIn('Unable to pause schedule %s: Volume is busy.' % SID,
+                      ' '.join(shown))
+        self.assertTrue(any(text.startswith('Paused Schedules: ')
+                            and 'db-0' in text and 'db-2' in text
+                            and 'db-1' not in text for text in shown),
+                        shown)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def test_the_tab_offers_the_bulk_actions(self):
+        self.mock_volume_list.return_value = self.volumes(2)
+        self.mock_protection_list.return_value = []
+        page = self.client.get(self.url).content.decode()
+        for action in ('run_now', 'pause', 'resume'):
+            self.assertIn('id="schedules__action_%s"' % action, page)
+        self.assertEqual(2, page.count('name="object_ids"'))
+
+
 class OtherProjectTests(helpers.TestCase):
     """A reason recorded on a schedule names no project but the
     viewer's: every member of the project, readers too, sees it."""
