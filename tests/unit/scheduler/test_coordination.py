@@ -52,28 +52,30 @@ def test_without_a_group_every_schedule_is_evaluated(url):
         assert all(solo.owns('%08x' % n) for n in range(20))
 
 
-def test_a_partitioned_group_splits_schedules_once_each(url):
-    schedule_ids = ['%08x' % (n * 7919) for n in range(30)]
-    with coordination.Coordinator(url, 'a', partitioned=True) as a, \
-            coordination.Coordinator(url, 'b', partitioned=True) as b:
+def owners(url, names, schedule_ids):
+    """For each schedule id, whether each of two partitioned members
+    named ``names`` owns it, once both see the group."""
+    with coordination.Coordinator(url, names[0], partitioned=True) as a, \
+            coordination.Coordinator(url, names[1], partitioned=True) as b:
         for member in (a, b, a, b):
             member.refresh()
-        owners = [(a.owns(sid), b.owns(sid)) for sid in schedule_ids]
-    assert all(mine != theirs for mine, theirs in owners), owners
-    assert any(mine for mine, _ in owners)
-    assert any(theirs for _, theirs in owners)
+        return [(a.owns(sid), b.owns(sid)) for sid in schedule_ids]
+
+
+def test_a_partitioned_group_splits_schedules_once_each(url):
+    found = owners(url, ('a', 'b'), ['%08x' % (n * 7919) for n in range(30)])
+    assert all(mine != theirs for mine, theirs in found), found
+    assert any(mine for mine, _ in found)
+    assert any(theirs for _, theirs in found)
 
 
 def test_two_members_split_a_rush_nearly_evenly(url):
-    schedule_ids = ['%08x' % (n * 7919) for n in range(2000)]
-    with coordination.Coordinator(url, 'node-1', partitioned=True) as a, \
-            coordination.Coordinator(url, 'node-2', partitioned=True) as b:
-        for member in (a, b, a, b):
-            member.refresh()
-        share_of_a = sum(a.owns(sid) for sid in schedule_ids) / 2000
+    found = owners(url, ('node-1', 'node-2'),
+                   ['%08x' % (n * 7919) for n in range(2000)])
+    share_of_first = sum(mine for mine, _ in found) / 2000
     # With tooz's default of 32 points per member these two names split
     # the same ids 34/66.
-    assert 0.46 < share_of_a < 0.54, share_of_a
+    assert 0.46 < share_of_first < 0.54, share_of_first
 
 
 def test_backend_urls_are_logged_without_their_password():
