@@ -218,6 +218,14 @@ class RestoreGroupView(views.RestoreLimitsMixin, GroupSnapshotFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['total_size'] = sum(s.size for s in context['members'])
+        # Members often share a name: each is told by its volume.
+        try:
+            names = cinder.volume_names(self.request)
+        except errors.VolsnapAPIError:
+            names = {}
+        for member in context['members']:
+            member.volume_name = names.get(member.volume_id) or \
+                member.volume_id
         return context
 
 

@@ -443,9 +443,10 @@ class RestoreGroupTests(helpers.TestCase):
             'maxTotalVolumeGigabytes': 1000, 'totalGigabytesUsed': 10}
         self.mock_group_restore.return_value = {'id': 'group-2',
                                                 'name': 'copy'}
+        self.mock_volume_names.return_value = {'vol-1': 'app-db'}
 
     CALLS = ['group_snapshot_get', 'resource_filters', 'snapshot_list',
-             'absolute_limits', 'group_restore']
+             'absolute_limits', 'group_restore', 'volume_names']
 
     @helpers.create_mocks({cinder: CALLS})
     def test_the_form_names_the_members_and_their_size(self):
@@ -455,6 +456,17 @@ class RestoreGroupTests(helpers.TestCase):
         self.assertContains(
             res, '"app-nightly": 2 new volumes, one from each member')
         self.assertContains(res, 'take 3 GiB in all')
+        # Members share their group snapshot's name: each is told by its
+        # volume (its id where the listing has no name for it).
+        self.assertContains(res, '(of volume app-db, 2 GiB)')
+        self.assertContains(res, '(of volume vol-2, 1 GiB)')
+
+    @helpers.create_mocks({cinder: CALLS})
+    def test_members_volumes_unknown_are_named_by_id(self):
+        self.mock_cloud()
+        self.mock_volume_names.side_effect = errors.ServiceUnavailable()
+        res = self.client.get(url('restore_group'))
+        self.assertContains(res, '(of volume vol-1, 2 GiB)')
 
     @helpers.create_mocks({cinder: CALLS})
     def test_restores_to_a_new_group(self):
