@@ -13,6 +13,7 @@ from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
@@ -48,9 +49,11 @@ def next_runs(schedule, at, count=1):
 
 
 def schedule_label(schedule):
-    """What the page calls a schedule: its label, else its id."""
-    return (schedule.label if isinstance(schedule, model.Schedule)
-            else '') or schedule.id
+    """What the page calls a schedule: its label, else when it runs (a
+    hex id tells a user nothing); the id only where it cannot be read."""
+    if not isinstance(schedule, model.Schedule):
+        return schedule.id
+    return schedule.label or str(words.describe(schedule.when))
 
 
 def label_matches(label, text):

@@ -75,6 +75,15 @@ class RowIdTests(SimpleTestCase):
 
 class RowsTests(SimpleTestCase):
 
+    def test_a_schedule_is_called_by_its_label_else_by_when_it_runs(self):
+        labelled = healthy(id='1b2c3d4e', label='weekly')
+        unlabelled = healthy(label='')
+        unreadable = model.Invalid('2c3d4e5f', VOLUME_ID, 'bad JSON')
+        self.assertEqual(
+            ['weekly', 'daily at 02:00 Europe/Berlin', '2c3d4e5f'],
+            [schedule_rows.schedule_label(schedule) for schedule
+             in (labelled, unlabelled, unreadable)])
+
     def test_snapshots_counted_to_the_schedule_that_made_them(self):
         daily = healthy()
         weekly = healthy(id='1b2c3d4e', label='weekly')
