@@ -51,7 +51,20 @@ class AdoptForm(forms.SelfHandlingForm):
                 'Unable to adopt snapshot "%(name)s": %(reason)s') % {
                 'name': name, 'reason': exc})
             return False
+        said = {'name': name, 'schedule': schedule.label or schedule.id}
+        if orphans.is_kept(self.snapshot):
+            # Kept, its new schedule's retention would never manage it.
+            try:
+                cinder.snapshot_delete_metadata(request, self.snapshot.id,
+                                                [orphans.KEPT_KEY])
+            except errors.VolsnapAPIError as exc:
+                messages.warning(request, _(
+                    'Snapshot "%(name)s" now belongs to schedule '
+                    '"%(schedule)s", but is still kept, out of its '
+                    'retention\'s reach: %(reason)s') % dict(said,
+                                                             reason=exc))
+                return True
         messages.success(request, _(
             'Snapshot "%(name)s" now belongs to schedule "%(schedule)s".')
-            % {'name': name, 'schedule': schedule.label or schedule.id})
+            % said)
         return True

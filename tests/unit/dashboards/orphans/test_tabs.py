@@ -336,6 +336,19 @@ class AdoptTests(helpers.TestCase):
                                     factories.VOLUME_ID})
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
+                                    'snapshot_set_metadata',
+                                    'snapshot_delete_metadata']})
+    def test_a_kept_snapshot_adopted_is_given_to_its_retention(self):
+        kept = adoptable_snapshot()
+        kept.metadata[codec.KEPT_KEY] = codec.KEPT_VALUE
+        self.mock_snapshot_get.return_value = kept
+        self.mock_volume_get.return_value = scheduled_volume(weekly())
+        res = self.client.post(ADOPT_URL, {'schedule': 'feedbeef'})
+        self.assertRedirectsNoFollow(res, TAB_URL)
+        self.mock_snapshot_delete_metadata.assert_called_once_with(
+            mock.ANY, ADOPTABLE_ID, [codec.KEPT_KEY])
+
+    @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
                                     'snapshot_set_metadata']})
     def test_a_schedule_not_offered_is_refused(self):
         self.mock_snapshot_get.return_value = adoptable_snapshot()
