@@ -38,6 +38,10 @@ DONE_ELSEWHERE = 'done'
 LOCKED = 'locked'
 GONE = 'gone'
 
+# Why a run deleted a snapshot, as its history says it.
+RETENTION = 'retention'
+PRUNED_FOR_ROOM = 'pruned for room'
+
 
 @dataclasses.dataclass
 class TenantClient:
@@ -240,18 +244,20 @@ class Runner:
         snapshots = store.protections_of(self.plugin, client, schedule)
         earlier = self._earlier_attempt(client, schedule, snapshots, slot,
                                         held)
+        # The snapshots this run deletes, for its history entry: retention
+        # runs before the outcome is recorded, so that one write says both.
+        deleted = []
         if earlier is not None:
             LOG.info("schedule %s slot %s: snapshot %s of an earlier "
                      "attempt exists", sid, slot, earlier.id)
-            outcome = self._finish(client, volume, schedule, due, OK, '',
-                                   snapshot_id=earlier.id)
-            self._apply_retention(client, schedule, now, held)
-            return outcome
+            self._apply_retention(client, schedule, now, held, deleted)
+            return self._finish(client, volume, schedule, due, OK, '',
+                                snapshot_id=earlier.id, deleted=deleted)
         room = self._make_room(client, volume, schedule, snapshots, now,
-                               held)
+                               held, deleted)
         if room is not None:
             return self._finish(client, volume, schedule, due, SKIPPED,
-                                room)
+                                room, deleted=deleted)
         params = dict(schedule.options)
         if self.plugin.name_option:
             params[self.plugin.name_option] = naming.snapshot_name(
@@ -283,11 +289,10 @@ class Runner:
             return self._finish(client, volume, schedule, due, FAILED,
                                 str(exc), snapshot_id=snapshot_id)
         verifying = self._verify(client, schedule, snapshot, slot)
-        outcome = self._finish(client, volume, schedule, due, OK, '',
-                               snapshot_id=snapshot_id,
-                               verification_started=verifying)
-        self._apply_retention(client, schedule, self.clock(), held)
-        return outcome
+        self._apply_retention(client, schedule, self.clock(), held, deleted)
+        return self._finish(client, volume, schedule, due, OK, '',
+                            snapshot_id=snapshot_id,
+                            verification_started=verifying, deleted=deleted)
 
     def _earlier_attempt(self, client, schedule, snapshots, slot, held):
         """The good snapshot an earlier attempt at ``slot`` made (a run
@@ -342,9 +347,10 @@ class Runner:
 
     # Quota: prune first if that makes room, else say why not
 
-    def _make_room(self, client, volume, schedule, snapshots, now, held):
+    def _make_room(self, client, volume, schedule, snapshots, now, held,
+                   deleted):
         """None when the snapshot fits (pruning first if needed), else the
-        reason it does not."""
+        reason it does not; what it deleted is added to ``deleted``."""
         room = retention.room_after_pruning(
             snapshots, schedule.retention, now,
             self.plugin.quota(client),
@@ -352,8 +358,8 @@ class Runner:
         if not room.fits:
             return room.reason
         if not self._delete_within_floor(client, schedule, snapshots,
-                                         room.to_delete, 'pruned for room',
-                                         held):
+                                         room.to_delete, PRUNED_FOR_ROOM,
+                                         held, deleted):
             return ("the schedule's newest available snapshot changed while "
                     "room was being made; tried again at the next run")
         # Cinder gives the quota back only once a deletion has finished.
@@ -365,7 +371,9 @@ class Runner:
 
     # Retention
 
-    def _apply_retention(self, client, schedule, now, held):
+    def _apply_retention(self, client, schedule, now, held, deleted):
+        """Delete what retention no longer keeps, adding it to
+        ``deleted``."""
         snapshots = store.protections_of(self.plugin, client, schedule)
         doomed = retention.to_delete(snapshots, schedule.retention, now)
         kept = len(snapshots) - len(doomed)
@@ -373,13 +381,14 @@ class Runner:
                  schedule.id, kept, len(doomed))
         try:
             self._delete_within_floor(client, schedule, snapshots, doomed,
-                                      'retention', held, tolerant=True)
+                                      RETENTION, held, deleted,
+                                      tolerant=True)
         except errors.VolsnapAPIError as exc:
             LOG.warning("schedule %s: retention stopped: %s", schedule.id,
                         exc)
 
     def _delete_within_floor(self, client, schedule, snapshots, doomed, why,
-                             held, tolerant=False):
+                             held, deleted, tolerant=False):
         """Delete ``doomed`` while the newest available snapshot kept
         (retention's floor) is still there, read again before each delete
         of an available one: a user may delete it meanwhile. False if it
@@ -399,6 +408,9 @@ class Runner:
             held.check()
             try:
                 self._delete(client, schedule, snapshot, why)
+                deleted.append({'id': snapshot.id,
+                                'name': getattr(snapshot, 'name', None) or '',
+                                'why': why})
             except errors.VolsnapAPIError as exc:
                 if not tolerant:
                     raise
@@ -440,7 +452,7 @@ class Runner:
 
     def _finish(self, client, volume, schedule, due, outcome, reason,
                 snapshot_id=None, verification_started=False,
-                clear_request=True):
+                clear_request=True, deleted=()):
         if outcome == OK:
             LOG.info("schedule %s slot %s: ok", schedule.id,
                      times.format_utc(due.slot))
@@ -454,7 +466,7 @@ class Runner:
                         schedule.id, times.format_utc(due.slot))
             return outcome
         state = self._state(previous, due, outcome, reason, snapshot_id,
-                            verification_started)
+                            verification_started, deleted)
         self._save_state(client, volume, schedule.id, state)
         if clear_request:
             self._clear_run_request(client, volume, due)
@@ -484,13 +496,13 @@ class Runner:
         return fresh.state
 
     def _state(self, previous, due, outcome, reason, snapshot_id=None,
-               verification_started=False):
+               verification_started=False, deleted=()):
         previous = previous or model.ScheduleState()
         state = previous.after_run(
             due.slot if due else None, self.clock(), outcome,
             reason=reason, snapshot_id=snapshot_id,
             missed=due.missed if due else 0,
-            verification_started=verification_started)
+            verification_started=verification_started, deleted=deleted)
         if due is None:
             # Found invalid while listing: no slot was used up.
             state = dataclasses.replace(state, last_slot=previous.last_slot)

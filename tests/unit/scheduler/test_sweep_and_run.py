@@ -215,6 +215,26 @@ def test_retention_keeps_the_newest_and_spares_manual_snapshots(cinder,
     assert middle in cinder.snapshots_by_id and manual in \
         cinder.snapshots_by_id
     assert len(scheduled_snapshots(cinder)) == 2
+    # The run's history says what it deleted, by id, name and why.
+    [entry] = state_of(cinder, volume.id).history
+    assert entry['deleted'] == [{'id': oldest, 'name': '', 'why':
+                                 'retention'}]
+    assert entry['deleted_more'] == 0
+
+
+def test_a_kept_snapshot_outlives_retention_and_is_not_counted(cinder,
+                                                               volume):
+    fakes.schedule_on(cinder, volume, keep=1, created='2026-03-28T12:00:00Z')
+    golden, older = old_snapshots(cinder, volume, (20, 27))
+    cinder.snapshots_by_id[golden].metadata['volsnap_kept'] = '1'
+    cinder.snapshots_by_id[golden].name = 'golden-before-upgrade-KEEP'
+    sweeper(cinder, '2026-03-29T01:30:00Z').sweep(at('2026-03-29T01:30:00Z'))
+    assert golden in cinder.snapshots_by_id
+    assert older not in cinder.snapshots_by_id
+    # Keep 1: the new snapshot, beside the kept one.
+    assert len(scheduled_snapshots(cinder)) == 2
+    [entry] = state_of(cinder, volume.id).history
+    assert [item['id'] for item in entry['deleted']] == [older]
 
 
 def test_full_quota_prunes_first_then_creates(cinder, volume):
@@ -229,6 +249,9 @@ def test_full_quota_prunes_first_then_creates(cinder, volume):
     assert oldest not in cinder.snapshots_by_id
     assert middle in cinder.snapshots_by_id
     assert len(cinder.snapshots_by_id) == 2
+    [entry] = state_of(cinder, volume.id).history
+    assert [(item['id'], item['why']) for item in entry['deleted']] == [
+        (oldest, 'pruned for room')]
 
 
 def test_full_quota_that_pruning_cannot_free_is_skipped_with_reason(

@@ -162,7 +162,9 @@ def _history(row, zone):
             'slot': schedule_tables.time_html(entry.get('slot'), zone),
             'outcome': schedule_tables.outcome_text(entry.get('outcome')),
             'reason': entry.get('reason') or '',
-            'snapshot': entry.get('snapshot')})
+            'snapshot': entry.get('snapshot'),
+            'deleted': entry.get('deleted') or [],
+            'deleted_more': entry.get('deleted_more') or 0})
     return entries
 
 

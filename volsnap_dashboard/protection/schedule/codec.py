@@ -157,13 +157,28 @@ def _short(value, limit=cinder_facts.TEXT_LIMIT):
     return cut(value, limit) if isinstance(value, str) else value
 
 
+# A deleted snapshot's name as a history entry keeps it.
+MAX_DELETED_NAME = 64
+
+
 def _history_entry(entry):
     slot = entry.get('slot')
     if not isinstance(slot, str):
         slot = _time_or_none(slot)
-    return {'slot': _short(slot), 'outcome': _short(entry.get('outcome')),
-            'reason': cut(entry.get('reason') or '', cinder_facts.TEXT_LIMIT),
-            'snapshot': _short(entry.get('snapshot'))}
+    written = {'slot': _short(slot), 'outcome': _short(entry.get('outcome')),
+               'reason': cut(entry.get('reason') or '',
+                             cinder_facts.TEXT_LIMIT),
+               'snapshot': _short(entry.get('snapshot'))}
+    deleted = entry.get('deleted')
+    if deleted:
+        # Optional: entries written before deletions were recorded lack it.
+        written['deleted'] = [
+            {'id': _short(item.get('id')),
+             'name': cut(item.get('name') or '', MAX_DELETED_NAME),
+             'why': _short(item.get('why'))}
+            for item in deleted[:model.MAX_DELETED_NAMED]]
+        written['deleted_more'] = entry.get('deleted_more') or 0
+    return written
 
 
 def state_document(state):
@@ -371,12 +386,29 @@ def _history_of(document):
     for entry in _field(document, 'history', (list,))[-model.MAX_HISTORY:]:
         if not isinstance(entry, dict):
             raise Unreadable(_("a history entry is not an object."))
-        history.append({
+        read = {
             'slot': _time_field(entry, 'slot', False),
             'outcome': _field(entry, 'outcome', (str,), False),
             'reason': _field(entry, 'reason', (str,), False) or '',
-            'snapshot': _field(entry, 'snapshot', (str,), False)})
+            'snapshot': _field(entry, 'snapshot', (str,), False)}
+        deleted = _field(entry, 'deleted', (list,), False)
+        if deleted:
+            read['deleted'] = [_deleted_of(item) for item
+                               in deleted[:model.MAX_DELETED_NAMED]]
+            read['deleted_more'] = _field(entry, 'deleted_more', (int,),
+                                          False) or 0
+            if read['deleted_more'] < 0:
+                raise Unreadable(_("a count is negative."))
+        history.append(read)
     return history
+
+
+def _deleted_of(item):
+    if not isinstance(item, dict):
+        raise Unreadable(_("a deleted snapshot is not an object."))
+    return {'id': _field(item, 'id', (str,)),
+            'name': _field(item, 'name', (str,), False) or '',
+            'why': _field(item, 'why', (str,), False) or ''}
 
 
 def _state_of(document):

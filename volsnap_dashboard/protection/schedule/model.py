@@ -21,6 +21,9 @@ SCHEDULE_ID = re.compile(r'^[0-9a-f]{8}$')
 MAX_LABEL_LENGTH = 64
 #: How many past runs a schedule remembers.
 MAX_HISTORY = 10
+#: Snapshots a run's history entry names among those it deleted (the
+#: rest are counted): a volume's metadata is small.
+MAX_DELETED_NAMED = 5
 #: The most runs between two verifications a schedule may ask for.
 MAX_VERIFY_EVERY = 100
 #: A century: retention by age works on dates, which end at year 9999.
@@ -73,10 +76,12 @@ class ScheduleState:
     ok_since_verification: int = 0
 
     def after_run(self, slot, run_at, outcome, reason='', snapshot_id=None,
-                  missed=0, verification_started=False):
+                  missed=0, verification_started=False, deleted=()):
         """The state once the run due at ``slot`` ended with ``outcome``:
         consecutive failures counted, the history capped, ok runs counted
-        until a verification starts."""
+        until a verification starts. ``deleted``: the snapshots the run
+        deleted, each ``{'id', 'name', 'why'}``, kept in its history
+        entry (the first MAX_DELETED_NAMED named, the others counted)."""
         if outcome not in OUTCOMES:
             raise ValueError('unknown outcome %r' % (outcome,))
         if outcome in _FAILURES:
@@ -92,6 +97,9 @@ class ScheduleState:
             ok_runs += 1
         entry = {'slot': slot, 'outcome': outcome, 'reason': reason,
                  'snapshot': snapshot_id}
+        if deleted:
+            entry['deleted'] = list(deleted)[:MAX_DELETED_NAMED]
+            entry['deleted_more'] = max(0, len(deleted) - MAX_DELETED_NAMED)
         return ScheduleState(
             last_slot=slot, last_run=run_at, outcome=outcome,
             reason=reason, failures=failures, missed=missed,

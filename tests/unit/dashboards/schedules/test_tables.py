@@ -405,6 +405,23 @@ class DetailAndFormTests(helpers.TestCase):
 
     @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
                            keystone: ['trust_get']})
+    def test_the_history_names_what_each_run_deleted(self):
+        slot = NOW - datetime.timedelta(hours=10)
+        state = model.ScheduleState().after_run(
+            slot, slot, model.OUTCOME_OK, snapshot_id='snap-new', deleted=[
+                {'id': 'snap-%d' % n, 'name': '<b>golden-%d</b>' % n,
+                 'why': 'retention'} for n in range(7)])
+        self.found(dataclasses.replace(healthy(), state=state))
+        self.mock_trust_get.side_effect = errors.NotFound()
+        res = self.client.get(detail_url())
+        self.assertContains(res, '&lt;b&gt;golden-0&lt;/b&gt; (snap-0, '
+                                 'retention); ')
+        self.assertContains(res, 'golden-4&lt;/b&gt; (snap-4, retention); '
+                                 'and 2 more')
+        self.assertNotContains(res, '<b>golden')
+
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
+                           keystone: ['trust_get']})
     def test_detail_says_when_keystone_no_longer_holds_the_trust(self):
         schedule = ran(healthy(), model.OUTCOME_OK)
         self.found(schedule)

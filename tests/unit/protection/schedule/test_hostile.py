@@ -305,3 +305,37 @@ class CorpusTests(SimpleTestCase):
                         self.assertIsInstance(codec.decode_schedule(
                             factories.volume(metadata), item.id,
                             min_interval), model.Invalid)
+
+
+class DeletedInHistoryTests(SimpleTestCase):
+    """What a run deleted, in its history entry: bounded when written,
+    and anything but what the codec writes makes the state unreadable."""
+
+    def state(self, count):
+        slot = datetime.datetime(2026, 3, 1, 1, tzinfo=UTC)
+        return model.ScheduleState().after_run(
+            slot, slot, 'ok', snapshot_id='new', deleted=[
+                {'id': 'snap-%d' % n, 'name': 'n' * 300, 'why': 'retention'}
+                for n in range(count)])
+
+    def test_written_bounded_and_read_back(self):
+        metadata = metadata_of(factories.schedule(id=SID), self.state(8))
+        [found] = decoded(metadata)
+        [entry] = found.state.history
+        self.assertEqual(['snap-%d' % n for n in range(5)],
+                         [item['id'] for item in entry['deleted']])
+        self.assertEqual({codec.MAX_DELETED_NAME},
+                         {len(item['name']) for item in entry['deleted']})
+        self.assertEqual(3, entry['deleted_more'])
+
+    def test_a_malformed_list_makes_the_state_unreadable(self):
+        for bad in ('snap-1', [1], [{'name': 'no id'}], [{'id': 5}],
+                    [{'id': 'x', 'why': ['a']}]):
+            with self.subTest(bad=bad):
+                metadata = metadata_of(factories.schedule(id=SID),
+                                       self.state(1))
+                replaced_document(
+                    metadata, 'state', lambda document, bad=bad: (
+                        document['history'][0].__setitem__('deleted', bad)))
+                [found] = decoded(metadata)
+                self.assertIsInstance(found, model.Invalid)
