@@ -186,6 +186,8 @@ class Preview:
     #: (step name, message) of the fields the previews could not use.
     problems: list = dataclasses.field(default_factory=list)
     problem: str = ''
+    #: The name of the first snapshot, on the first volume.
+    sample_name: str = ''
 
 
 def build(volumes, when, retention, limits, held=None, now=None,

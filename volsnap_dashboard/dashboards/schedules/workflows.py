@@ -8,7 +8,9 @@ through schedules_api, which creates the trust with the user's token.
 """
 
 import copy
+import dataclasses
 import functools
+import types
 import zoneinfo
 
 from django import forms
@@ -729,7 +731,7 @@ def preview_of(workflow, now=None):
     if steps['retention'].is_valid():
         retention = steps['retention'].cleaned_data['retention']
     problems = [(step.name, error) for step in workflow.steps
-                if step.slug in ('when', 'retention')
+                if step.slug in ('when', 'options', 'retention')
                 for errors_ in step.action.errors.values()
                 for error in errors_]
     held = None
@@ -747,6 +749,11 @@ def preview_of(workflow, now=None):
     if steps['options'].is_valid():
         preview.verification = verify_marks.every_runs(
             steps['options'].cleaned_data.get('verify_every'))
+    if when is not None and volumes and preview.runs and \
+            steps['options'].is_valid():
+        preview.sample_name = _sample_name(
+            resources, steps['options'].cleaned_data, volumes[0], when,
+            preview.runs[0].utc)
     if when is not None and retention is not None:
         preview.summary = _("Runs %(when)s; %(retention)s.") % {
             'when': words.describe(when),
@@ -756,6 +763,22 @@ def preview_of(workflow, now=None):
                             "dry run and the forecast are not shown.")
         preview.dry_run = preview.forecast = None
     return preview
+
+
+def _sample_name(resources, options, volume, when, first_run):
+    """The name of the first snapshot the schedule makes of ``volume``
+    (a new schedule, whose id does not exist yet, says "id" for it)."""
+    label = options.get('label') or ''
+    if resources.editing:
+        schedule = dataclasses.replace(resources.edited[1], label=label,
+                                       when=when)
+    else:
+        schedule = types.SimpleNamespace(id=_("id"), label=label, when=when)
+    try:
+        return naming.snapshot_name(options['name_template'], volume,
+                                    schedule, first_run)
+    except InvalidParameters:
+        return ''
 
 
 def held_or_none(resources):

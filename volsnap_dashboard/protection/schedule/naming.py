@@ -7,6 +7,7 @@ tenant-written template must not reach.
 """
 
 import datetime
+import re
 import string
 import unicodedata
 
@@ -22,6 +23,11 @@ DEFAULT_TIME_FORMAT = '%Y%m%d-%H%M'
 DEFAULT_TEMPLATE = '{volume_name}-{schedule}-{time:%Y%m%d-%H%M}'
 
 _SAMPLE_TIME = datetime.datetime(2026, 3, 29, 1, 0)
+# The directives strftime gives the same meaning on every platform (with
+# glibc's "-", no padding); any other (a lone "%", "%Q") would be copied
+# into names as typed, or not.
+_TIME_DIRECTIVE = re.compile(r'%-?(.?)')
+_KNOWN_DIRECTIVES = set('aAwdbBmyYHIpMSfzZjUWcxXGuV%')
 
 
 def _parts(template):
@@ -67,10 +73,20 @@ def template_error(template):
         parts = _parts(template)
         for _literal, field, spec in parts:
             if field == 'time':
+                _check_time_format(spec or DEFAULT_TIME_FORMAT)
                 _SAMPLE_TIME.strftime(spec or DEFAULT_TIME_FORMAT)
     except ValueError as error:
         return str(error) if str(error) else _("Not a valid template.")
     return None
+
+
+def _check_time_format(spec):
+    for directive in _TIME_DIRECTIVE.findall(spec.replace('%%', '')):
+        if directive not in _KNOWN_DIRECTIVES:
+            raise ValueError(_('"%%%(directive)s" is not a time format: use '
+                               'codes such as %%Y, %%m, %%d, %%H and %%M, '
+                               'and %%%% for a "%%".') % {
+                'directive': directive})
 
 
 def validate_template(template):

@@ -680,6 +680,23 @@ class PreviewTests(WorkflowTestCase):
         self.mock_create.assert_not_called()
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_first_snapshots_name_is_shown(self):
+        self.mock_cloud()
+        html = self.preview(
+            name_template='<{volume_name}>-{schedule}-{time:%Y%m%d-%H%M}',
+            tz='UTC').content.decode()
+        self.assertRegex(html, r'The first snapshot will be named <code>'
+                               r'&lt;db&gt;-nightly-\d{8}-0200</code>')
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_bad_name_template_is_flagged_on_review(self):
+        self.mock_cloud()
+        html = self.preview(name_template='{time:%}').content.decode()
+        self.assertIn('Fix these first:', html)
+        self.assertIn('is not a time format', html)
+        self.assertNotIn('The first snapshot will be named', html)
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_a_utc_schedule_shows_one_column_of_runs(self):
         self.mock_cloud()
         html = self.preview(tz='UTC').content.decode()

@@ -166,6 +166,17 @@ class NamingTests(SimpleTestCase):
             with self.subTest(template=template):
                 self.assertIsNotNone(naming.template_error(template))
 
+    def test_a_time_format_with_unknown_codes_is_refused(self):
+        for template in ('{time:%}', '{time:%Q}', '{time:%Y-%}',
+                         '{time:%-}'):
+            with self.subTest(template=template):
+                self.assertIn('is not a time format',
+                              str(naming.template_error(template)))
+        for template in ('{time:%Y%m%d}', '{time:%-d.%-m.}',
+                         '{time:100%%}', '{time}'):
+            with self.subTest(template=template):
+                self.assertIsNone(naming.template_error(template))
+
     def test_unmatched_braces_are_explained(self):
         self.assertIn('write {{ or }}', str(naming.template_error('a { b')))
 
