@@ -597,7 +597,10 @@ class ScheduleWorkflow(workflows.Workflow):
     def refuse_duplicates(self, context, volumes, ignore_id=None):
         """Refuse, unless the user allowed it, a schedule that runs at the
         same times as one the volume already has."""
+        review = self.get_step('review').action
         if context.get('allow_duplicate'):
+            # Still shown, ticked, should the other question refuse.
+            review.offer_duplicate = True
             return
         now = times.now()
         found = [(volume, twin) for volume in volumes
@@ -605,7 +608,7 @@ class ScheduleWorkflow(workflows.Workflow):
                      volume, context['when'], now, ignore_id)[:1]]
         if not found:
             return
-        self.get_step('review').action.offer_duplicate = True
+        review.offer_duplicate = True
         self.refuse(_(
             "Not saved: %(volumes)s already runs at these times "
             "(%(when)s). A second schedule makes two snapshots each time; "
@@ -624,9 +627,11 @@ class ScheduleWorkflow(workflows.Workflow):
         found = schedule_preview.build(
             volumes, context['when'], context['retention'],
             resources.limits, held=held, others=resources.others).forecast
-        if found is None or found.fits or context.get('allow_over_quota'):
+        if found is None or found.fits:
             return found
         self.get_step('review').action.offer_over_quota = True
+        if context.get('allow_over_quota'):
+            return found
         self.refuse(_(
             "Not saved: with the project's other schedules at full "
             "retention, this needs %(needs)s. Once the quota is full, runs "

@@ -559,6 +559,27 @@ class OverQuotaTests(WorkflowTestCase):
             helpers.IsHttpRequest(), ('vol-1', 'abcd1234'))
 
 
+class BothQuestionsTests(WorkflowTestCase):
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_a_box_ticked_stays_ticked_while_the_other_question_asks(self):
+        volumes = [scheduled(fixtures.volume('vol-1', 'db', size=2))]
+        self.mock_cloud(volumes, limits=OverQuotaTests.FULL_SOON)
+        self.mock_project_growth.return_value = growth.Growth(34, 68, 136)
+        response = self.client.post(CREATE_URL, self.data(
+            allow_duplicate='on'))
+        self.mock_create.assert_not_called()
+        self.assertIn('1,113 snapshots (quota 1,100)',
+                      self.errors_of(response, 'review')['__all__'][0])
+        self.assertRegex(response.content.decode(),
+                         r'<input type="checkbox" name="allow_duplicate"'
+                         r'[^>]* checked>')
+        response = self.client.post(CREATE_URL, self.data(
+            allow_duplicate='on', allow_over_quota='on'))
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
+        self.mock_create.assert_called_once()
+
+
 class EditTests(WorkflowTestCase):
 
     def mock_schedule(self, found=None):
