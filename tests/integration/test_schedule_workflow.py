@@ -55,7 +55,8 @@ def test_preview_create_and_edit_through_the_form(demo_volume):
 
     response = horizon_client.post(client, CREATE, data)
     assert response.status_code == 302, response.content[:2000]
-    assert response['Location'] == INDEX
+    # On to the Schedules tab, where the new schedule is.
+    assert response['Location'] == INDEX + '?tab=volume_protection__schedules'
     request = horizon_client.request_for(client)
     [schedule] = schedules_api.list_for_volume(request, demo_volume.id)
     try:
