@@ -1,7 +1,9 @@
 """The protect and restore forms as people meet them: Playwright driving
 Debian's chromium against a live Horizon on the dev cloud, on a busy
 project (a few hundred volumes) and on a project with none; and the
-Volumes tab on the busy project, paged, searched and in a kept state."""
+Volumes tab on the busy project, paged, searched and in a kept state;
+and the bulk actions there: schedules added to ticked volumes, then
+found by label, paused, resumed, run and deleted together."""
 
 from concurrent import futures
 import os
@@ -17,7 +19,9 @@ from tests.integration.test_browser import logged_in_page
 from tests.integration.test_browser import row
 from tests.integration.test_browser import server  # noqa: F401
 from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit.cinder import project_id
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 pytestmark = pytest.mark.browser
 
@@ -283,7 +287,7 @@ VOLUMES_TAB = '/project/volume_protection/?tab=volume_protection__volumes'
 
 def volume_names(page):
     return [text.strip() for text in page.locator(
-        '#volume_protection tbody tr td:first-child').all_inner_texts()]
+        '#volume_protection tbody tr td:nth-child(2)').all_inner_texts()]
 
 
 def page_link(page, text):
@@ -351,3 +355,121 @@ def test_volumes_tab_on_a_busy_project(browser, server, busy_demo):  # noqa: F81
     box.fill('')
     box.press('Enter')
     expect(page.locator('#volume_protection tbody tr')).to_have_count(size)
+
+
+SCHEDULES_TAB = ('/project/volume_protection/'
+                 '?tab=volume_protection__schedules')
+BULK_LABEL = 'browser-bulk'
+
+
+@pytest.fixture
+def roomy_snapshot_quota():
+    """demo's snapshot quota raised well above its schedules' needs (a
+    new schedule that will not fit is asked about first), restored
+    after."""
+    demo = devcloud.cinder_as('demo')
+    admin = devcloud.cinder_as('admin')
+    project = project_id(demo)
+    before = admin.quotas.get(project).snapshots
+    admin.quotas.update(project, snapshots=devcloud.snapshots_in_use(demo)
+                        + 1000)
+    try:
+        yield
+    finally:
+        admin.quotas.update(project, snapshots=before)
+
+
+def table_row(page, table, name):
+    return page.locator('#%s tbody tr' % table, has_text=name)
+
+
+def tick(page, table, name):
+    table_row(page, table, name).locator(
+        '.multi_select_column label').click()
+
+
+def bulk_schedule_rows(page):
+    return page.locator('#schedules tbody tr', has_text=BULK_LABEL)
+
+
+def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F811,E501
+                                        roomy_snapshot_quota):
+    demo = busy_demo
+    page = logged_in_page(browser, server, 'demo')
+    page.goto(server.url + VOLUMES_TAB)
+    picks = [pick_name(number) for number in (1, 2, 4)]
+    by_name = {volume.name: volume for volume in demo.volumes.list()
+               if volume.name in picks}
+    request = horizon_client.request_for(horizon_client.login('demo'))
+    try:
+        # Three volumes ticked on the Volumes tab: one form, all picked.
+        for name in picks:
+            tick(page, 'volume_protection', name)
+        page.click('#volume_protection__action_schedule_ticked')
+        form = page.locator('form.volsnap-schedule-workflow')
+        selected = form.locator('.volsnap-picker-selected label')
+        expect(selected).to_have_count(3)
+        assert [label.split(' (')[0] for label in
+                selected.all_inner_texts()] == picks
+        expect(form.locator('.volsnap-picker-selected input:checked')
+               ).to_have_count(3)
+        form.locator('.nav-pills a', has_text='Protection options').click()
+        form.locator('#id_label').fill(BULK_LABEL)
+        form.locator('.nav-pills a', has_text='Retention').click()
+        form.locator('#id_retention_count').fill('2')
+        form.locator('input[type=submit]').click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Created schedules for volumes', timeout=60000)
+
+        # On the Schedules tab, the label's schedules found and ticked
+        # at once.
+        assert 'tab=volume_protection__schedules' in page.url
+        page.locator('#schedules .themable-select button').click()
+        page.locator('#schedules .themable-select a[data-select-value='
+                     '"label"]').click()
+        box = page.locator('#schedules input[name="schedules__filter__q"]')
+        box.fill(BULK_LABEL)
+        box.press('Enter')
+        expect(bulk_schedule_rows(page)).to_have_count(3)
+        expect(page.locator('#schedules tbody tr')).to_have_count(3)
+
+        def tick_all_and(action):
+            page.locator('#schedules thead .multi_select_column label'
+                         ).click()
+            expect(page.locator('#schedules tbody '
+                                '.table-row-multi-select:checked')
+                   ).to_have_count(3)
+            page.click('#schedules__action_%s' % action)
+
+        tick_all_and('pause')
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Paused Schedules')
+        for name in picks:
+            expect(table_row(page, 'schedules', name)).to_contain_text(
+                'Paused')
+        tick_all_and('resume')
+        for name in picks:
+            expect(table_row(page, 'schedules', name)).to_contain_text(
+                'Active')
+        tick_all_and('run_now')
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Asked for runs of')
+        for name in picks:
+            expect(table_row(page, 'schedules', name)).to_contain_text(
+                'Run requested')
+
+        # Delete asks first, then deletes every ticked schedule.
+        tick_all_and('delete_many')
+        dialog = page.locator('.modal-dialog', has_text='Confirm')
+        expect(dialog).to_contain_text('Their snapshots are kept')
+        dialog.locator('.btn-danger').click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Deleted schedules, their snapshots kept')
+        expect(bulk_schedule_rows(page)).to_have_count(0)
+        for volume in by_name.values():
+            assert not schedules_api.list_for_volume(request, volume.id)
+    finally:
+        for volume in by_name.values():
+            for found in schedules_api.list_for_volume(request, volume.id):
+                schedules_api.delete(request, volume.id, found.id,
+                                     keep_protections=False)

@@ -99,7 +99,20 @@ def test_daily_schedule_runs_follow_the_zone_and_quota_is_forecast(
     page.screenshot(path=os.path.join(SCREENSHOTS,
                                       'readme-schedule-workflow.png'))
 
-    # Saving still works: the quota is only full once the runs fill it.
+    # Saving from the step at hand, not Review, is refused all the same:
+    # the form asks before saving what will not fit, and nothing is saved.
+    open_step(form, 'Retention')
+    form.locator('input[type=submit]').click()
+    form = page.locator('form.volsnap-schedule-workflow')
+    expect(form).to_contain_text('Not saved: with the project\'s other '
+                                 'schedules at full retention',
+                                 timeout=30000)
+    expect(form.locator('#id_allow_over_quota')).to_be_visible()
+    expect(form.locator('#id_allow_over_quota')).not_to_be_checked()
+    request = horizon_client.request_for(horizon_client.login('demo'))
+    assert not schedules_api.list_for_volume(request, schedule_volume.id)
+
+    # Keeping fewer fits: saved, without asking.
     open_step(form, 'Retention')
     form.locator('#id_retention_count').fill('2')
     form.locator('input[type=submit]').click()

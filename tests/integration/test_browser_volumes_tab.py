@@ -31,8 +31,9 @@ TAB = '/project/volume_protection/?tab=volume_protection__volumes'
 SCREENSHOT = os.path.join(test_browser.SCREENSHOTS,
                           'readme-volumes-tab.png')
 VOLUME_NAME = 'browser-unprotected'
-# The table's columns, in order.
-STATE, NEWEST, AGE, NEXT_RUN = 2, 3, 4, 5
+# The table's columns, after the box that ticks the row and the
+# volume's name and size.
+STATE, NEWEST, AGE, NEXT_RUN = 3, 4, 5, 6
 
 
 @pytest.fixture

@@ -362,6 +362,87 @@ class RunScheduleNow(ScheduleBatchAction):
                                and not row.busy)
 
 
+class TrustsLeftMixin:
+    """Counts the schedules whose previous trust remains (only its trustor
+    or an administrator may delete it), and says so once."""
+
+    def handle(self, table, request, obj_ids):
+        self.trusts_left = 0
+        response = super().handle(table, request, obj_ids)
+        if self.trusts_left:
+            messages.warning(request, ngettext_lazy(
+                "The authorization (a Keystone trust) the scheduler used for "
+                "%(count)d of these schedules remains until the member who "
+                "gave it or an administrator deletes it; nothing uses it "
+                "any more.",
+                "The authorizations (Keystone trusts) the scheduler used for "
+                "%(count)d of these schedules remain until the members who "
+                "gave them or an administrator delete them; nothing uses "
+                "them any more.", self.trusts_left)
+                % {'count': self.trusts_left})
+        return response
+
+
+class TakeOverSchedules(TrustsLeftMixin, ScheduleBatchAction):
+    """The ticked schedules run with the user's authorization: after a
+    member left, one click for all the schedules that lost theirs."""
+
+    name = 'take_over_many'
+    icon = 'user'
+    help_text = _("Each schedule then runs with your authorization (a new "
+                  "Keystone trust each).")
+    failure_message = _("Unable to take over schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Take Over", "Take Over", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Took over", "Took over", count)
+
+    def change(self, request, volume_id, schedule_id):
+        outcome = schedules_api.take_over(request, volume_id, schedule_id)
+        self.trusts_left += int(outcome.trust_left)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and (
+            row.state == states.AUTHORIZATION_LOST
+            or row.owner_id != request.user.id))
+
+
+class DeleteSchedules(TrustsLeftMixin, ScheduleBatchAction):
+    """The ticked schedules go; their snapshots stay, kept (the row's
+    Delete Schedule offers to delete them too)."""
+
+    name = 'delete_many'
+    icon = 'trash'
+    action_type = 'danger'
+    policy_rules = policy.DELETE_SCHEDULE
+    help_text = _("Their snapshots are kept: marked Keep, retention no "
+                  "longer deletes them. To delete a schedule's snapshots "
+                  "with it, use that row's Delete Schedule.")
+    failure_message = _("Unable to delete schedule %(id)s: %(reason)s")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Delete Schedule", "Delete Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Deleted schedule, its snapshots kept",
+                             "Deleted schedules, their snapshots kept",
+                             count)
+
+    def change(self, request, volume_id, schedule_id):
+        outcome = schedules_api.delete(request, volume_id, schedule_id,
+                                       keep_protections=True)
+        self.trusts_left += int(outcome.trust_left)
+
+    def allowed(self, request, row=None):
+        return row is None or row.openable
+
+
 class UpdateScheduleRow(tables.Row):
     ajax = True
 
@@ -464,7 +545,8 @@ class SchedulesTable(common_tables.GoneRowsTableMixin,
         # The one-click changes work on many ticked rows too, each row
         # reporting its own outcome.
         table_actions = (ScheduleSearch, CreateSchedule, RunScheduleNow,
-                         PauseSchedule, ResumeSchedule)
+                         PauseSchedule, ResumeSchedule, TakeOverSchedules,
+                         DeleteSchedules)
         row_actions = (TakeOverSchedule, EditSchedule, RunScheduleNow,
                        PauseSchedule, ResumeSchedule, TakeOverFromOwner,
                        DeleteSchedule)

@@ -32,17 +32,14 @@ class ScheduleWorkflowView(policy.PolicyRequiredMixin,
             self._resources = schedule_workflows.ScheduleResources(
                 self.request,
                 common_views.volume_plugin_or_redirect(self.request),
-                volume_id=self.volume_id(),
+                volume_id=self.kwargs.get('volume_id'),
+                picked=volume_picker.picked_ids(self.request),
                 schedule_id=self.kwargs.get('schedule_id'),
                 index_url=INDEX_URL,
                 search_url=reverse(
                     'horizon:project:volume_protection:'
                     'schedule_volumes'))
         return self._resources
-
-    def volume_id(self):
-        return self.kwargs.get('volume_id') or self.request.GET.get(
-            'volume_id')
 
     def get_workflow(self):
         return self.workflow_class(

@@ -77,10 +77,13 @@ class ScheduleResources:
     edited schedule and its volume."""
 
     def __init__(self, request, plugin, volume_id=None, schedule_id=None,
-                 index_url=None, search_url=''):
+                 index_url=None, search_url='', picked=()):
         self.request = request
         self.plugin = plugin
+        #: The edited schedule's volume.
         self.volume_id = volume_id
+        #: The volumes a row or bulk action came from, for a new schedule.
+        self.picked = picked
         self.schedule_id = schedule_id
         self.index_url = index_url
         self.search_url = search_url
@@ -109,8 +112,8 @@ class ScheduleResources:
         """The picker's volumes: a first page to show, or after a POST
         the project's listing the picks are checked against."""
         try:
-            # "Add schedule" from a volume: it is ticked.
-            return volume_picker.offer(self.request, self.volume_id)
+            # "Add Schedule" from volumes: they are ticked.
+            return volume_picker.offer(self.request, self.picked)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve volumes: %s") % exc,

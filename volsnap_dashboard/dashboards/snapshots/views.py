@@ -45,9 +45,9 @@ class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
     @memoized.memoized_method
     def _offer(self):
         try:
-            # "Protect" from a volume: that volume ticked.
+            # "Protect" from volumes: they are ticked.
             return volume_picker.offer(self.request,
-                                       self.request.GET.get('volume_id'))
+                                       volume_picker.picked_ids(self.request))
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve volumes: %s") % exc, redirect=INDEX_URL)

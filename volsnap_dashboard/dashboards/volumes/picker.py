@@ -221,18 +221,44 @@ class Offer:
         return {volume.id: volume for volume in known}
 
 
-def first_offer(request, volume_id=None):
-    """What a form shows first: a page of volumes, with ``volume_id`` (the
-    volume a row action came from) ticked. VolsnapAPIError if Cinder
-    cannot list them."""
-    page = search(request)
-    selected = []
-    if volume_id:
+#: The most volumes a bulk action carries to a form (as ``volume_id``
+#: parameters): their ids stay within the request line that web servers
+#: accept (8 KiB by default in Apache and nginx).
+MAX_CARRIED = 150
+
+
+def picked_ids(request):
+    """The ``volume_id`` parameters of a GET: the volumes a row or bulk
+    action came from, each once, at most MAX_CARRIED."""
+    return list(dict.fromkeys(request.GET.getlist('volume_id')))[
+        :MAX_CARRIED]
+
+
+def _picked(request, volume_ids):
+    """The volumes of ``volume_ids`` that the user's project has: one read
+    for one volume, one listing for several (never a read per volume)."""
+    if len(volume_ids) == 1:
         try:
-            selected = [cinder.volume_get(request, volume_id)]
+            return [cinder.volume_get(request, volume_ids[0])]
         except errors.NotFound:
-            messages.warning(request, _(
-                "The volume to protect was not found."))
+            return []
+    by_id = {volume.id: volume for volume in cinder.volume_list(request)}
+    return [by_id[volume_id] for volume_id in volume_ids
+            if volume_id in by_id]
+
+
+def first_offer(request, volume_ids=()):
+    """What a form shows first: a page of volumes, with ``volume_ids``
+    (the volumes a row or bulk action came from) ticked. VolsnapAPIError
+    if Cinder cannot list them."""
+    page = search(request)
+    selected = _picked(request, list(volume_ids)) if volume_ids else []
+    missing = len(volume_ids) - len(selected)
+    if missing:
+        messages.warning(request, ngettext(
+            "%d of the chosen volumes was not found: it is not ticked.",
+            "%d of the chosen volumes were not found: they are not ticked.",
+            missing) % missing)
     return Offer(page, selected, project_has_volumes=bool(page.entries),
                  group_names=group_names(request, selected,
                                          known=page.group_names))
@@ -253,12 +279,12 @@ def offer_after_post(request):
                  group_names=page.group_names)
 
 
-def offer(request, volume_id=None):
-    """The picker's volumes for this request: first page, or after a
-    POST."""
+def offer(request, volume_ids=()):
+    """The picker's volumes for this request: first page (``volume_ids``
+    ticked), or after a POST."""
     if request.method == 'POST':
         return offer_after_post(request)
-    return first_offer(request, volume_id)
+    return first_offer(request, volume_ids)
 
 
 class VolumePickerWidget(forms.SelectMultiple):

@@ -8,6 +8,7 @@ sees them in Cinder's own volume list as well), marked "Temporary
 protect, and are deleted automatically."""
 
 
+from django import shortcuts
 from django.urls import reverse
 from django.utils import formats
 from django.utils import http as http_utils
@@ -15,6 +16,7 @@ from django.utils import timesince
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from horizon import messages
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
@@ -24,6 +26,7 @@ from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.dashboards.volumes import state as states
 from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection import times
@@ -119,6 +122,61 @@ class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
                           http_utils.urlencode({'volume_id': volume.id}))
 
 
+class OpenWithTicked(policy.CachedPolicyActionMixin, tables.BatchAction):
+    """Opens ``url``'s form with the ticked volumes picked. The form
+    checks each volume again: whatever the table showed, only what the
+    user may pick is accepted."""
+
+    url = None
+
+    def handle(self, table, request, volume_ids):
+        carried = list(dict.fromkeys(volume_ids))
+        if len(carried) > volume_picker.MAX_CARRIED:
+            messages.warning(request, _(
+                "%(carried)d of the %(ticked)d ticked volumes are picked in "
+                "the form: pick the others there, or in a second go.") % {
+                    'carried': volume_picker.MAX_CARRIED,
+                    'ticked': len(carried)})
+            carried = carried[:volume_picker.MAX_CARRIED]
+        return shortcuts.redirect('%s?%s' % (reverse(self.url),
+                                             http_utils.urlencode(
+                                                 {'volume_id': carried},
+                                                 doseq=True)))
+
+
+class ProtectTicked(OpenWithTicked):
+    name = 'protect_ticked'
+    url = ProtectNow.url
+    icon = 'camera'
+    policy_rules = policy.PROTECT
+    help_text = _("A snapshot of each ticked volume.")
+
+    @staticmethod
+    def action_present(count):
+        return _("Protect Now")
+
+    @staticmethod
+    def action_past(count):
+        return _("Protect Now")
+
+
+class ScheduleTicked(OpenWithTicked):
+    name = 'schedule_ticked'
+    url = AddSchedule.url
+    icon = 'clock-o'
+    policy_rules = policy.CHANGE_SCHEDULE
+    help_text = _("One schedule for each ticked volume, all with the same "
+                  "timing, retention and label.")
+
+    @staticmethod
+    def action_present(count):
+        return _("Add Schedule")
+
+    @staticmethod
+    def action_past(count):
+        return _("Add Schedule")
+
+
 class NameFilter(tables.FilterAction):
     """Searches the project's volumes by name, in Cinder."""
 
@@ -128,6 +186,9 @@ class NameFilter(tables.FilterAction):
 
 class VolumeRow(tables.Row):
     ajax = True
+
+    def can_be_selected(self, volume):
+        return users_volume(volume)
 
     def get_data(self, request, volume_id):
         volume = cinder.volume_get(request, volume_id)
@@ -231,6 +292,7 @@ class VolumeProtectionTable(tab_paging.TabPagedTableMixin, tables.DataTable):
     def row_state(self, volume):
         return volume.protection.state
 
+
     class Meta:
         name = 'volume_protection'
         verbose_name = _("Volumes")
@@ -239,5 +301,6 @@ class VolumeProtectionTable(tab_paging.TabPagedTableMixin, tables.DataTable):
         pagination_param = 'volume_marker'
         prev_pagination_param = 'prev_volume_marker'
         table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
-        table_actions = (NameFilter,)
+        # Fleets: the row's actions work on many ticked volumes too.
+        table_actions = (NameFilter, ProtectTicked, ScheduleTicked)
         row_actions = (ProtectNow, AddSchedule)

@@ -40,8 +40,8 @@ def ran(schedule, outcome, slot=NOW - datetime.timedelta(hours=10),
 
 
 def healthy(**changes):
-    return ran(factories.schedule(owner_id=USER_ID, **changes),
-               model.OUTCOME_OK)
+    changes.setdefault('owner_id', USER_ID)
+    return ran(factories.schedule(**changes), model.OUTCOME_OK)
 
 
 def volume_with(*schedules, name='db-data'):
@@ -575,11 +575,11 @@ class BulkActionTests(helpers.TestCase):
 
     url = GoneScheduleActionTests.url
 
-    def volumes(self, count):
+    def volumes(self, count, owner_id=USER_ID):
         found = []
         for number in range(count):
             volume = volume_with(healthy(volume_id='vol-%d' % number,
-                                         project_id='1'),
+                                         project_id='1', owner_id=owner_id),
                                  name='db-%d' % number)
             volume.id = 'vol-%d' % number
             found.append(volume)
@@ -611,13 +611,95 @@ class BulkActionTests(helpers.TestCase):
                             and 'db-1' not in text for text in shown),
                         shown)
 
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
+                           schedules_api: ['take_over']})
+    def test_take_over_many_one_failing_and_a_trust_left(self):
+        # Another member's (who left): only those, or lost ones, are
+        # taken over.
+        volumes = self.volumes(3, owner_id='u-left')
+        self.mock_volume_list.return_value = volumes
+        self.mock_protection_list.return_value = []
+
+        def take_over(request, volume_id, schedule_id):
+            if volume_id == 'vol-1':
+                raise errors.Forbidden('No trust for you.')
+            return schedules_api.Outcome(trust_left=volume_id == 'vol-2')
+        self.mock_take_over.side_effect = take_over
+        res = self.client.post(self.url, {
+            'action': 'schedules__take_over_many',
+            'object_ids': [schedule_rows.row_id(volume.id, SID)
+                           for volume in volumes]})
+        self.assertRedirectsNoFollow(res, self.url)
+        self.assertEqual(['vol-0', 'vol-1', 'vol-2'], [
+            c.args[1] for c in self.mock_take_over.call_args_list])
+        shown = [str(m) for m in res.wsgi_request._messages]
+        self.assertIn('Unable to take over schedule %s' % SID, ' '.join(shown))
+        self.assertTrue(any(text.startswith('Took over: ')
+                            and 'db-0' in text and 'db-2' in text
+                            and 'db-1' not in text for text in shown),
+                        shown)
+        self.assertEqual(1, sum('for 1 of these schedules remains' in text
+                                for text in shown), shown)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
+                           schedules_api: ['take_over']})
+    def test_take_over_skips_the_users_own_working_schedules(self):
+        volumes = self.volumes(2)
+        self.mock_volume_list.return_value = volumes
+        self.mock_protection_list.return_value = []
+        res = self.client.post(self.url, {
+            'action': 'schedules__take_over_many',
+            'object_ids': [schedule_rows.row_id(volume.id, SID)
+                           for volume in volumes]})
+        self.assertRedirectsNoFollow(res, self.url)
+        self.mock_take_over.assert_not_called()
+        shown = ' '.join(str(m) for m in res.wsgi_request._messages)
+        self.assertIn('You are not allowed to take over', shown)
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
+                           schedules_api: ['delete']})
+    def test_delete_many_keeps_their_snapshots(self):
+        volumes = self.volumes(3)
+        self.mock_volume_list.return_value = volumes
+        self.mock_protection_list.return_value = []
+
+        def delete(request, volume_id, schedule_id, keep_protections):
+            if volume_id == 'vol-0':
+                raise errors.NotFound('Volume vol-0 could not be found.')
+            return schedules_api.Outcome()
+        self.mock_delete.side_effect = delete
+        res = self.client.post(self.url, {
+            'action': 'schedules__delete_many',
+            'object_ids': [schedule_rows.row_id(volume.id, SID)
+                           for volume in volumes]})
+        self.assertRedirectsNoFollow(res, self.url)
+        self.assertEqual(
+            [('vol-%d' % n, SID, True) for n in range(3)],
+            [(c.args[1], c.args[2], c.kwargs['keep_protections'])
+             for c in self.mock_delete.call_args_list])
+        shown = [str(m) for m in res.wsgi_request._messages]
+        self.assertIn('Unable to delete schedule %s: Volume vol-0 could '
+                      'not be found.' % SID, shown)
+        self.assertTrue(any(
+            text.startswith('Deleted schedules, their snapshots kept: ')
+            and 'db-1' in text and 'db-0' not in text for text in shown),
+            shown)
+        self.assertFalse([text for text in shown if 'remain' in text])
+
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_the_tab_offers_the_bulk_actions(self):
         self.mock_volume_list.return_value = self.volumes(2)
         self.mock_protection_list.return_value = []
         page = self.client.get(self.url).content.decode()
-        for action in ('run_now', 'pause', 'resume'):
+        for action in ('run_now', 'pause', 'resume', 'take_over_many',
+                       'delete_many'):
             self.assertIn('id="schedules__action_%s"' % action, page)
+        # The bulk delete asks first (Horizon's confirmation of a danger
+        # action), and says what becomes of the snapshots.
+        self.assertRegex(page, r'id="schedules__action_delete_many"[^>]*'
+                         r'btn-danger|btn-danger[^>]*'
+                         r'id="schedules__action_delete_many"')
+        self.assertIn('Their snapshots are kept', page)
         self.assertEqual(2, page.count('name="object_ids"'))
 
 

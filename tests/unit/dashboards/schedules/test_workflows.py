@@ -148,6 +148,26 @@ class CreatePageTests(WorkflowTestCase):
         self.assertEqual(['vol-1'], [entry.id for entry in picker.selected])
 
 
+    @helpers.create_mocks({cinder: CINDER_CALLS})
+    def test_volumes_ticked_on_the_volumes_tab_are_ticked(self):
+        # From the Volumes tab's bulk Add Schedule: one listing, whatever
+        # the number of volumes; one that is gone is said missing.
+        self.mock_cloud()
+        response = self.client.get(
+            CREATE_URL + '?volume_id=vol-2&volume_id=vol-1&volume_id=gone'
+            '&volume_id=vol-2')
+        self.mock_volume_get.assert_not_called()
+        self.mock_volume_list.assert_called_once_with(
+            helpers.IsHttpRequest())
+        picker = response.context['workflow'].get_step(
+            'volumes').action.fields['volumes']
+        self.assertEqual(['vol-2', 'vol-1'],
+                         [entry.id for entry in picker.selected])
+        self.assertIn('1 of the chosen volumes was not found: it is not '
+                      'ticked.',
+                      [str(m) for m in response.context['messages']])
+
+
 class ValidationTests(WorkflowTestCase):
 
     def post(self, **overrides):

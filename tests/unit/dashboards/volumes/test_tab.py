@@ -12,6 +12,7 @@ from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 
@@ -110,6 +111,49 @@ class VolumesTabTests(helpers.TestCase):
         self.assertContains(
             res, reverse('horizon:project:volume_protection:create_schedule')
             + '?volume_id=vol-1')
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def _post(self, action, ticked):
+        self.mock_volume_list.return_value = [
+            fixtures.volume('vol-%d' % n, 'db-%d' % n) for n in range(3)]
+        self.mock_protection_list.return_value = []
+        return self.client.post(VOLUMES_URL, {
+            'action': 'volume_protection__%s' % action,
+            'object_ids': ticked})
+
+    def test_ticked_volumes_open_the_forms_with_them_picked(self):
+        for action, url in (
+                ('schedule_ticked',
+                 'horizon:project:volume_protection:create_schedule'),
+                ('protect_ticked', 'horizon:project:volume_protection:'
+                                   'protect')):
+            res = self._post(action, ['vol-2', 'vol-0'])
+            self.assertRedirectsNoFollow(
+                res, reverse(url) + '?volume_id=vol-2&volume_id=vol-0')
+
+    def test_more_ticked_than_a_request_line_carries_are_said_left(self):
+        ticked = ['vol-%d' % n for n in range(200)]
+        res = self._post('schedule_ticked', ticked)
+        carried = res['Location'].split('?', 1)[1].split('&')
+        self.assertEqual(['volume_id=vol-%d' % n for n in range(150)],
+                         carried)
+        self.assertIn('150 of the 200 ticked volumes are picked in the '
+                      'form: pick the others there, or in a second go.',
+                      [str(m) for m in res.wsgi_request._messages])
+
+    def test_each_users_volume_has_a_box_the_temporary_one_none(self):
+        temporary = fixtures.volume('vol-t',
+                                    verification.volume_name('snap-1'))
+        temporary.metadata = {
+            verification.VERIFICATION_KEY: verification.VERIFICATION_VALUE,
+            verification.VERIFICATION_OF_KEY: 'snap-1'}
+        res = self._get([fixtures.volume('vol-1', 'db'), temporary], [])
+        page = res.content.decode()
+        self.assertIn('value="vol-1"', page)
+        self.assertNotIn('value="vol-t"', page)
+        self.assertNotIn('multi_select_column hidden', page)
+        for action in ('protect_ticked', 'schedule_ticked'):
+            self.assertIn('id="volume_protection__action_%s"' % action, page)
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_cinder_down_says_unavailable_not_a_500(self):
