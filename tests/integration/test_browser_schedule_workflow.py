@@ -107,7 +107,8 @@ def test_daily_schedule_runs_follow_the_zone_and_quota_is_forecast(
     expect(form).to_contain_text('Not saved: with the project\'s other '
                                  'schedules at full retention',
                                  timeout=30000)
-    expect(form.locator('#id_allow_over_quota')).to_be_visible()
+    # (Horizon's themed box: its label is what shows.)
+    expect(form.locator('label[for="id_allow_over_quota"]')).to_be_visible()
     expect(form.locator('#id_allow_over_quota')).not_to_be_checked()
     request = horizon_client.request_for(horizon_client.login('demo'))
     assert not schedules_api.list_for_volume(request, schedule_volume.id)

@@ -15,12 +15,17 @@ from horizon import messages
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.orphans import finder as orphans
+from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.protection.schedule import words
 
 
 def schedule_choice(schedule):
+    if not schedule.label:  # its timing says it
+        return (schedule.id, _("%(when)s (%(keep)s)") % {
+            'when': words.describe(schedule.when),
+            'keep': words.describe_retention(schedule.retention)})
     return (schedule.id, _("%(label)s (%(when)s, %(keep)s)") % {
-        'label': schedule.label or schedule.id,
+        'label': schedule.label,
         'when': words.describe(schedule.when),
         'keep': words.describe_retention(schedule.retention)})
 
@@ -51,7 +56,8 @@ class AdoptForm(forms.SelfHandlingForm):
                 'Unable to adopt snapshot "%(name)s": %(reason)s') % {
                 'name': name, 'reason': exc})
             return False
-        said = {'name': name, 'schedule': schedule.label or schedule.id}
+        said = {'name': name,
+                'schedule': schedule_rows.schedule_label(schedule)}
         if orphans.is_kept(self.snapshot):
             # Kept, its new schedule's retention would never manage it.
             try:

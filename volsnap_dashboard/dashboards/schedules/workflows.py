@@ -391,7 +391,8 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
     label = forms.CharField(
         label=_("Label"), required=False, max_length=model.MAX_LABEL_LENGTH,
         help_text=_("A short name for the schedule, used for {schedule} in "
-                    "the snapshot names (its id when empty)."))
+                    "the snapshot names (when it runs, as in "
+                    "\"daily-at-0200-utc\", when empty)."))
     name_template = forms.CharField(
         label=_("Snapshot name template"), initial=naming.DEFAULT_TEMPLATE,
         max_length=cinder_facts.TEXT_LIMIT,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import timing
+from volsnap_dashboard.protection.schedule import words
 
 PLACEHOLDERS = ('volume_name', 'volume_id', 'schedule', 'time')
 #: ``{time}`` without a format.
@@ -100,13 +101,13 @@ def validate_template(template):
 def snapshot_name(template, volume, schedule, slot):
     """The name of the snapshot ``schedule`` makes of ``volume`` for the
     run due at ``slot`` (aware): times in the schedule's own zone, the
-    schedule by its label (its id when unlabelled), cut to Cinder's 255
-    characters."""
+    schedule by its label (when it runs, unlabelled), cut to Cinder's
+    255 characters."""
     validate_template(template)
     values = {
         'volume_name': getattr(volume, 'name', None) or volume.id,
         'volume_id': volume.id,
-        'schedule': schedule.label or schedule.id,
+        'schedule': schedule.label or words.name_part(schedule.when),
     }
     try:
         local_slot = slot.astimezone(timing.zone(schedule.when.tz))

@@ -9,6 +9,7 @@ import calendar
 
 from django.utils import dates
 from django.utils import text as text_utils
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -66,6 +67,18 @@ def describe(when):
                                              'tz': when.tz}
     return _with_skips(_("%(when)s %(tz)s") % {
         'when': _preset_words(preset), 'tz': when.tz}, preset)
+
+
+def name_part(when):
+    """``when`` as part of a snapshot name, the same whoever's language
+    names it: "daily-at-0200-europe-berlin", "cron-0-6-utc"."""
+    preset = preset_of(when.cron)
+    with translation.override('en'):
+        words = ('cron %s' % when.cron if preset is None
+                 else str(_preset_words(preset)))
+    # "02:00" reads "0200", a zone's "/" a word break.
+    spoken = '%s %s' % (words.replace(':', ''), when.tz.replace('/', ' '))
+    return text_utils.slugify(spoken)
 
 
 def describe_retention(retention):

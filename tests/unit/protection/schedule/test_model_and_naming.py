@@ -3,6 +3,7 @@
 import datetime
 
 from django.test import SimpleTestCase
+from django.utils import translation
 
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import model
@@ -138,8 +139,22 @@ class NamingTests(SimpleTestCase):
         name = naming.snapshot_name(
             '{volume_id}/{schedule}/{time}/{time:%H:%M %Z}/{{literal}}',
             self.volume, schedule, self.slot)
-        self.assertEqual('%s/0a1b2c3d/20260329-0300/03:00 CEST/{literal}'
-                         % factories.VOLUME_ID, name)
+        self.assertEqual('%s/daily-at-0200-europe-berlin/20260329-0300/'
+                         '03:00 CEST/{literal}' % factories.VOLUME_ID, name)
+
+    def test_an_unlabelled_schedule_is_named_by_its_timing_in_english(self):
+        cases = (
+            (model.When('0 */6 * * *', 'UTC'), 'cron-0-6-utc'),
+            (model.When('30 1 L * *', 'America/Argentina/Buenos_Aires'),
+             'on-the-last-day-of-each-month-at-0130-america-argentina-'
+             'buenos_aires'),
+        )
+        for when, expected in cases:
+            schedule = factories.replaced(self.schedule, label='', when=when)
+            with translation.override('de'):
+                name = naming.snapshot_name('{schedule}', self.volume,
+                                            schedule, self.slot)
+            self.assertEqual(expected, name)
 
     def test_unnamed_volume_uses_its_id(self):
         volume = factories.volume(name=None)
