@@ -25,6 +25,7 @@ from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.schedules import growth
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
+from volsnap_dashboard.dashboards.schedules import preview
 from volsnap_dashboard.protection.parameters import InvalidParameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -209,15 +210,37 @@ def _written(request, schedule):
 
 # -- The API ------------------------------------------------------------------
 
+def _scheduled_volumes(request):
+    return cinder.volume_list(request,
+                              search_opts=codec.scheduled_volumes_filter())
+
+
 def project_growth(request, leave_out=None):
     """What the project's active schedules still add to its quota usage
     (growth.Growth): one listing of its scheduled volumes and one of its
     protections; ``leave_out``: ``(volume id, schedule id)``."""
     plugin = plugin_choice.required_volume_plugin()
-    volumes = cinder.volume_list(
-        request, search_opts=codec.scheduled_volumes_filter())
     protections = cinder.protection_list(request, plugin)
-    return growth.growth(volumes, protections, times.now(), leave_out)
+    return growth.growth(_scheduled_volumes(request), protections,
+                         times.now(), leave_out)
+
+
+def project_overflow(request, protections):
+    """Whether the project's active schedules will not fit its quota once
+    their retention is full: the preview.Forecast that says so, else
+    None. ``protections``: the project's, listed already. One listing of
+    the scheduled volumes, and the quota only while the schedules still
+    grow (at full retention, each run makes room for itself)."""
+    more = growth.growth(_scheduled_volumes(request), protections,
+                         times.now())
+    if not (more.snapshots or more.gigabytes):
+        return None
+    limits = cinder.protection_quota(request,
+                                     plugin_choice.required_volume_plugin())
+    if not limits:
+        return None
+    found = preview.forecast([], 0, limits, others=more)
+    return None if found.fits else found
 
 
 def list_for_volume(request, volume_id):

@@ -10,6 +10,7 @@ rules: the workflow's page asks for it again as its fields change.
 import dataclasses
 import datetime
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,21 @@ class Forecast:
     def total_gigabytes(self):
         return self.gigabytes.change + self.held_gigabytes - (
             self.others.gigabytes if self.others else 0)
+
+
+def needs_text(found):
+    """What a Forecast that does not fit needs, in words: "40 snapshots
+    (quota 30) and 90 GiB (quota 80)"."""
+    parts = []
+    if not found.snapshots.fits:
+        parts.append(_("%(after)s snapshots (quota %(limit)s)") % {
+            'after': intcomma(found.snapshots.after),
+            'limit': intcomma(found.snapshots.limit)})
+    if not found.gigabytes.fits:
+        parts.append(_("%(after)s GiB (quota %(limit)s)") % {
+            'after': intcomma(found.gigabytes.after),
+            'limit': intcomma(found.gigabytes.limit)})
+    return _(" and ").join(parts)
 
 
 def _limit(limits, name):

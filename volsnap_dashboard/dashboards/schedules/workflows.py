@@ -15,7 +15,6 @@ import zoneinfo
 
 from django import forms
 from django.urls import reverse
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -534,19 +533,6 @@ class ReviewStep(ScheduleStep):
 
 # -- Workflows ----------------------------------------------------------------
 
-def _over_quota_parts(found):
-    parts = []
-    if not found.snapshots.fits:
-        parts.append(_("%(after)s snapshots (quota %(limit)s)") % {
-            'after': intcomma(found.snapshots.after),
-            'limit': intcomma(found.snapshots.limit)})
-    if not found.gigabytes.fits:
-        parts.append(_("%(after)s GiB (quota %(limit)s)") % {
-            'after': intcomma(found.gigabytes.after),
-            'limit': intcomma(found.gigabytes.limit)})
-    return parts
-
-
 OVER_QUOTA_SAVED = _("It will not fit the quota once retention has kicked "
                      "in: runs are skipped while the quota is full.")
 
@@ -641,7 +627,7 @@ class ScheduleWorkflow(workflows.Workflow):
             "retention, this needs %(needs)s. Once the quota is full, runs "
             "are skipped. Keep fewer snapshots or pick fewer volumes, or "
             "tick the box below to save it anyway.") % {
-            'needs': _(" and ").join(_over_quota_parts(found))})
+            'needs': schedule_preview.needs_text(found)})
 
     def handle(self, request, context):
         token = context.get('submission')
