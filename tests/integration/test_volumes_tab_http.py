@@ -122,7 +122,7 @@ def test_the_tab_calls_cinder_a_constant_number_of_times(monkeypatch,
         assert 'sort=display_name%3Aasc%2Cid%3Aasc' in volumes
         assert protections == '/snapshots/detail'
         assert scheduled.startswith('/volumes/detail?metadata='), scheduled
-        assert quota == '/limits', quota'
+        assert quota == '/limits', quota
     finally:
         for snapshot in created:
             devcloud.until_status(demo.volume_snapshots, snapshot.id,

@@ -43,6 +43,18 @@ def user_names(request):
     return {user.id: user.name for user in users}
 
 
+def user_name(request, user_id):
+    """The user's name where Keystone tells the caller (by its default
+    policy: an administrator or reader of the user's domain, or the user
+    itself); None where it does not (one call)."""
+    try:
+        return horizon_keystone.user_get(request, user_id, admin=False).name
+    except Exception as exc:  # keystoneclient raises a wide family
+        LOG.info("Keystone did not name user %s to the viewer: %s",
+                 user_id, type(exc).__name__)
+        return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Trust:
     """Who gave a trust to whom, for which project."""

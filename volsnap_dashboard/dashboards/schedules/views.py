@@ -218,6 +218,9 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
             if context['owner_is_user']:
                 context['trust_exists'] = self.trust_exists(
                     schedule.trust_id)
+            elif schedule.owner_id:
+                context['owner_name'] = keystone.user_name(
+                    self.request, schedule.owner_id)
             context['created'] = schedule_tables.time_html(
                 schedule.created, zone)
             context['last_run'] = schedule_tables.time_html(

@@ -439,11 +439,28 @@ class DetailAndFormTests(helpers.TestCase):
                                          'authorization')
 
     @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
-                           keystone: ['trust_get']})
+                           keystone: ['trust_get', 'user_name']})
+    def test_the_owner_is_named_where_keystone_tells_it(self):
+        self.found(ran(factories.schedule(owner_id='u-alice'),
+                       model.OUTCOME_OK))
+        self.mock_user_name.return_value = '<alice>'
+        res = self.client.get(detail_url())
+        self.mock_user_name.assert_called_once_with(
+            helpers.IsHttpRequest(), 'u-alice')
+        self.assertContains(res, '&lt;alice&gt;, another member of the '
+                                 'project (user u-alice)')
+        self.assertNotContains(res, '<alice>')
+
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of'],
+                           keystone: ['trust_get', 'user_name']})
     def test_another_members_trust_is_not_read(self):
         self.found(ran(factories.schedule(owner_id='someone-else'),
                        model.OUTCOME_AUTHORIZATION_LOST))
+        self.mock_user_name.return_value = None
         res = self.client.get(detail_url())
+        self.assertContains(res, "another member of the project (user "
+                                 "someone-else; Keystone does not tell you "
+                                 "members' names)")
         self.assertContains(res, 'Authorization lost, as the scheduler '
                                  'recorded')
         self.mock_trust_get.assert_not_called()
