@@ -1,6 +1,8 @@
 """The Schedules tab in a real browser (Playwright, Debian's chromium):
 pause and resume from the row's menu; Delete asks whether to keep the
-snapshots, and keeps them unless told otherwise."""
+snapshots, and keeps them unless told otherwise. And on the Snapshots
+tab, Keep, Stop Keeping and Edit Snapshot's Keep on a snapshot a
+schedule made."""
 
 import os
 
@@ -12,6 +14,7 @@ from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import store
 
 pytestmark = pytest.mark.browser
@@ -83,3 +86,70 @@ def test_pause_resume_and_delete_keeping_snapshots(browser, server,
     expect(page.locator('.alert-success')).to_contain_text(
         'its snapshots were kept')
     expect(schedule_row(page, browser_schedule)).to_have_count(0)
+
+
+@pytest.fixture
+def scheduled_snapshot(browser_schedule):
+    """A snapshot the schedule made (tagged as the scheduler tags it),
+    deleted afterwards: kept, its schedule's deletion leaves it."""
+    demo = devcloud.cinder_as('demo')
+    snapshot = demo.volume_snapshots.create(
+        browser_schedule.volume_id, name='browser-golden',
+        metadata={codec.SNAPSHOT_SCHEDULE_KEY: browser_schedule.id})
+    try:
+        devcloud.until_status(demo.volume_snapshots, snapshot.id,
+                             'available')
+        yield snapshot
+    finally:
+        devcloud.delete_and_wait(demo.volume_snapshots, snapshot.id)
+
+
+def kept(snapshot):
+    metadata = devcloud.cinder_as('demo').volume_snapshots.get(
+        snapshot.id).metadata
+    return metadata.get(codec.KEPT_KEY) == codec.KEPT_VALUE
+
+
+def test_keep_a_scheduled_snapshot_and_give_it_back(browser, server,
+                                                   scheduled_snapshot):
+    page = test_browser.logged_in_page(browser, server, 'demo')
+    snapshot_row = test_browser.row(page, 'browser-golden')
+    expect(snapshot_row).to_contain_text('nightly: daily at 02:00')
+    expect(snapshot_row).not_to_contain_text('kept')
+
+    # Keep, from the row's menu: marked, and out of retention's reach.
+    test_browser.choose_from_row_menu(snapshot_row, snapshot_row.locator(
+        'button[value="protected_snapshots__keep__%s"]'
+        % scheduled_snapshot.id))
+    expect(page.locator('.alert-success').first).to_contain_text(
+        "Kept, out of retention's reach")
+    expect(test_browser.row(page, 'browser-golden')).to_contain_text(
+        '(kept: its retention leaves it)')
+    assert kept(scheduled_snapshot)
+
+    # Stop Keeping gives it back to the schedule's retention.
+    snapshot_row = test_browser.row(page, 'browser-golden')
+    test_browser.choose_from_row_menu(snapshot_row, snapshot_row.locator(
+        'button[value="protected_snapshots__stop_keeping__%s"]'
+        % scheduled_snapshot.id))
+    expect(page.locator('.alert-success').first).to_contain_text(
+        'Given back to retention')
+    expect(test_browser.row(page, 'browser-golden')).not_to_contain_text(
+        'kept')
+    assert not kept(scheduled_snapshot)
+
+    # Renamed to keep it, as people do: Edit Snapshot says what
+    # retention will do, and keeps it when asked.
+    snapshot_row = test_browser.row(page, 'browser-golden')
+    test_browser.choose_from_row_menu(snapshot_row, snapshot_row.locator(
+        'a[id$="__action_edit"]'))
+    modal = page.locator('.modal-dialog', has_text='Keep it, out of')
+    expect(modal).to_contain_text("the schedule's retention deletes it")
+    modal.locator('input[name="name"]').fill('browser-golden-KEEP')
+    modal.locator('label[for="id_keep"]').click()
+    modal.locator('input[type=submit], button[type=submit]').last.click()
+    expect(page.locator('.alert-success').first).to_contain_text(
+        'Updated snapshot "browser-golden-KEEP" and kept it')
+    expect(test_browser.row(page, 'browser-golden-KEEP')).to_contain_text(
+        '(kept: its retention leaves it)')
+    assert kept(scheduled_snapshot)

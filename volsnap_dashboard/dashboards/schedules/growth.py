@@ -36,8 +36,7 @@ def _held(protections):
         if getattr(protection, 'status', None) != retention_rules.AVAILABLE \
                 or retention_rules.is_kept(protection):
             continue
-        metadata = getattr(protection, 'metadata', None) or {}
-        schedule_id = metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)
+        schedule_id = codec.schedule_id_of(protection)
         if not schedule_id:
             continue
         entry = held[(schedule_id, getattr(protection, 'volume_id', None))]

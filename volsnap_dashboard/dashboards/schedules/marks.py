@@ -16,14 +16,9 @@ from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import retention
 from volsnap_dashboard.protection.schedule import words
 
-def schedule_id_of(snapshot):
-    """The id of the schedule that made ``snapshot``, or None."""
-    metadata = getattr(snapshot, 'metadata', None) or {}
-    return metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) or None
-
-
 def made_by_schedule(snapshots):
-    return [snapshot for snapshot in snapshots if schedule_id_of(snapshot)]
+    return [snapshot for snapshot in snapshots
+            if codec.schedule_id_of(snapshot)]
 
 
 def describe(schedule):
@@ -54,7 +49,7 @@ def mark(snapshots, volumes):
             snapshot.schedule_mark = _("A schedule")
             continue
         found = schedules.get((snapshot.volume_id,
-                               schedule_id_of(snapshot)))
+                               codec.schedule_id_of(snapshot)))
         snapshot.schedule_mark = describe(found) if found else _(
             "A schedule since deleted (its retention no longer applies)")
     for snapshot in made_by_schedule(snapshots):

@@ -145,8 +145,7 @@ def protections_by_schedule(protections):
     schedules made (others are left out)."""
     found = {}
     for protection in protections:
-        metadata = getattr(protection, 'metadata', None) or {}
-        schedule_id = metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)
+        schedule_id = codec.schedule_id_of(protection)
         if schedule_id:
             found.setdefault((protection.volume_id, schedule_id),
                              []).append(protection)

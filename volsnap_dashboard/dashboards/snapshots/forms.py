@@ -367,10 +367,8 @@ class UpdateForm(forms.SelfHandlingForm):
 
     def __init__(self, request, *args, snapshot=None, **kwargs):
         super().__init__(request, *args, **kwargs)
-        metadata = getattr(snapshot, 'metadata', None) or {}
         # Offered where retention can delete the snapshot.
-        if not metadata.get(codec.SNAPSHOT_SCHEDULE_KEY) or \
-                retention.is_kept(snapshot):
+        if not codec.schedule_id_of(snapshot) or retention.is_kept(snapshot):
             del self.fields['keep']
 
     def handle(self, request, data):

@@ -20,7 +20,6 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.groups import marks as group_marks
-from volsnap_dashboard.dashboards.schedules import marks as schedule_marks
 from volsnap_dashboard.dashboards.snapshots import decorations
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
 from volsnap_dashboard.dashboards.snapshots.verify import (
@@ -245,7 +244,7 @@ class KeepSnapshots(policy.CachedPolicyActionMixin, PolicyTargetMixin,
 
     def allowed(self, request, snapshot=None):
         return snapshot is None or (
-            schedule_marks.schedule_id_of(snapshot) is not None
+            codec.schedule_id_of(snapshot) is not None
             and not retention.is_kept(snapshot))
 
     def action(self, request, obj_id):

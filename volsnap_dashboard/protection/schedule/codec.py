@@ -78,6 +78,13 @@ class Unreadable(ValueError):
 
 # Encoding
 
+def schedule_id_of(snapshot):
+    """The id of the schedule that made ``snapshot`` (its tag), or
+    None."""
+    metadata = getattr(snapshot, 'metadata', None) or {}
+    return metadata.get(SNAPSHOT_SCHEDULE_KEY) or None
+
+
 def scheduled_volumes_filter(**more):
     """Search options of a volume listing that finds the volumes carrying
     a schedule (Cinder's exact-match metadata filter), with ``more``
