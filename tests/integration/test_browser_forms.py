@@ -120,6 +120,25 @@ def test_picker_on_a_busy_project(browser, server, busy_demo):  # noqa: F811
     ).strip() == 'Volumes'
     assert pending_bar(form, 'quota_snapshots') == 0
 
+    # The pages after the first: Next, a volume ticked there, Previous.
+    shown = len(labels)
+    form.locator('.volsnap-picker-next').click()
+    expect(status).to_contain_text(
+        f'Showing {shown + 1}–{2 * shown} of {total:,} volumes')
+    second = form.locator('.volsnap-picker-results label').all_inner_texts()
+    second_names = [label.split(' (')[0] for label in second]
+    assert len(second) == shown
+    assert sorted(names + second_names, key=str.lower) == \
+        names + second_names
+    form.locator('.volsnap-picker-results').get_by_label(
+        re.compile(re.escape(second_names[0]))).check()
+    form.locator('.volsnap-picker-prev').click()
+    expect(status).to_contain_text(f'Showing {shown} of {total:,} volumes')
+    selected = form.locator('.volsnap-picker-selected label')
+    expect(selected).to_have_count(1)
+    assert selected.inner_text().split(' (')[0] == second_names[0]
+    form.locator('.volsnap-picker-selected input:checked').uncheck()
+
     picks = [pick_name(7), pick_name(123), pick_name(190)]
     for number, name in enumerate(picks, start=1):
         search(form, name)

@@ -234,16 +234,18 @@ def volume_list(request, search_opts=None, limit=None, marker=None,
 
 
 @cinder_call
-def volume_page(request, search_opts=None, limit=None, sort=None):
-    """The first ``limit`` volumes matching ``search_opts``, and how many
-    match in all where Cinder counts them (3.45), else None: one listing,
-    whatever the number of volumes."""
+def volume_page(request, search_opts=None, limit=None, sort=None,
+                marker=None):
+    """The first ``limit`` volumes matching ``search_opts`` (after the
+    ``marker`` volume), and how many match in all where Cinder counts
+    them (3.45), else None: one listing, whatever the number of
+    volumes."""
     client = cinderclient(request)
     search_opts = dict(search_opts or {})
     if client.api_version >= microversions.LIST_COUNT:
         search_opts['with_count'] = True
     found = client.volumes.list(search_opts=search_opts, limit=limit,
-                                sort=sort)
+                                sort=sort, marker=marker)
     if isinstance(found, tuple):
         volumes, total = found
         return list(volumes), total

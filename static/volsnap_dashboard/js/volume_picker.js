@@ -2,7 +2,9 @@
  * The volume picker (volsnap_dashboard/dashboards/volume_picker.py) and
  * the quota bars of the protect and restore forms.
  *
- * The picker asks the server for one page of volumes per search; volumes
+ * The picker asks the server for one page of volumes per search (and per
+ * Next or Previous, pages after the first starting after a Cinder marker,
+ * earlier pages remembered for Previous); volumes
  * ticked on a page move to the "Selected" group when the next page comes,
  * so a selection survives any number of searches. Each quota bar adds
  * what the form asks for now: the ticked volumes (count or sizes) or the
@@ -98,22 +100,36 @@
       }).closest('.volsnap-picker-entry').remove();
     }
 
-    function search(again) {
+    // The pages before the one shown, for Previous: [{marker, offset}].
+    var earlier = [];
+    var shownPage = {};
+
+    function search(again, page) {
       var query = $.trim($input.val());
       clearTimeout(timer);
-      if (!again && query === lastQuery) {
+      if (!page && !again && query === lastQuery) {
         return;
       }
-      lastQuery = query;
+      if (!page) {
+        earlier = [];
+        lastQuery = query;
+      }
+      page = page || {};
       if (pending) {
         pending.abort();
       }
       $picker.attr('aria-busy', 'true');
+      var data = {q: lastQuery};
+      if (page.marker) {
+        data.marker = page.marker;
+        data.offset = page.offset;
+      }
       pending = $.ajax({
         url: $picker.attr('data-search-url'),
-        data: {q: query},
+        data: data,
         dataType: 'html'
       }).done(function (html) {
+        shownPage = page;
         keepTicked();
         $results.html(html);
         dropSelectedFromResults();
@@ -142,6 +158,21 @@
     });
     $picker.find('.volsnap-picker-go').on('click', function () {
       search(true);
+    });
+    // Next and Previous come with each page of results.
+    $results.on('click', '.volsnap-picker-next', function () {
+      var $next = $(this);
+      earlier.push(shownPage);
+      search(true, {marker: $next.attr('data-marker'),
+                    offset: $next.attr('data-offset')});
+    });
+    $results.on('click', '.volsnap-picker-prev', function () {
+      var previous = earlier.pop() || {};
+      if (previous.marker) {
+        search(true, previous);
+      } else {
+        search(true, {first: true});
+      }
     });
   }
 

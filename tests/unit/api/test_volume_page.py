@@ -26,7 +26,7 @@ class VolumePageTests(helpers.TestCase):
         self.assertEqual((page, 2000), found)
         client.volumes.list.assert_called_once_with(
             search_opts={'name~': 'db', 'with_count': True}, limit=21,
-            sort='name:asc')
+            sort='name:asc', marker=None)
 
     def test_not_counted_before_3_45(self):
         page = [fixtures.volume()]
@@ -35,4 +35,4 @@ class VolumePageTests(helpers.TestCase):
             found = cinder.volume_page(self.request, limit=21)
         self.assertEqual((page, None), found)
         client.volumes.list.assert_called_once_with(
-            search_opts={}, limit=21, sort=None)
+            search_opts={}, limit=21, sort=None, marker=None)

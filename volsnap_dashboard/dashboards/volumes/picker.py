@@ -152,10 +152,27 @@ class Page:
     problem: str = ''
     #: Volume group id -> name, for the groups the page's volumes are in.
     group_names: dict = dataclasses.field(default_factory=dict)
+    #: The volume the page starts after (None: the first page), and how
+    #: many volumes the pages before it showed.
+    marker: object = None
+    offset: int = 0
 
     @property
     def shown(self):
         return len(self.entries)
+
+    @property
+    def first_shown(self):
+        return self.offset + 1
+
+    @property
+    def last_shown(self):
+        return self.offset + self.shown
+
+    @property
+    def next_marker(self):
+        """Where the next page starts, or None on the last page."""
+        return self.entries[-1].id if self.more and self.entries else None
 
 
 def page_size(request):
@@ -168,10 +185,13 @@ def name_search_key(request):
     return cinder.name_filter(request, 'volume')
 
 
-def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES):
-    """The first ``limit`` volumes whose name matches ``query``, sorted by
-    name, and how many match: one Cinder listing (asking one more volume
-    than the page, to know whether more match where Cinder cannot count).
+def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES,
+           marker=None, offset=0):
+    """``limit`` volumes whose name matches ``query``, sorted by name,
+    after the ``marker`` volume (the page after ``offset`` volumes shown
+    before), and how many match: one Cinder listing (asking one more
+    volume than the page, to know whether more match where Cinder cannot
+    count).
 
     Raises errors.VolsnapAPIError when Cinder fails.
     """
@@ -180,12 +200,14 @@ def search(request, query='', limit=None, statuses=PROTECTABLE_STATUSES):
     key = name_search_key(request)
     search_opts = {key: query} if query else {}
     volumes, total = cinder.volume_page(request, search_opts=search_opts,
-                                        limit=limit + 1, sort=SORT)
+                                        limit=limit + 1, sort=SORT,
+                                        marker=marker or None)
     more = len(volumes) > limit
     names = group_names(request, volumes[:limit])
     return Page(entries(volumes[:limit], statuses, names), total=total,
                 more=more, query=query, exact=key == 'name',
-                group_names=names)
+                group_names=names, marker=marker or None,
+                offset=offset if marker else 0)
 
 
 def page_of(request, volumes, limit, statuses=PROTECTABLE_STATUSES,
@@ -196,6 +218,7 @@ def page_of(request, volumes, limit, statuses=PROTECTABLE_STATUSES,
     names = group_names(request, volumes)
     return Page(entries(ordered[:limit], statuses, names),
                 total=len(ordered), more=len(ordered) > limit,
+                exact=name_search_key(request) == 'name',
                 group_names=names)
 
 
@@ -348,11 +371,18 @@ class VolumePickerField(forms.MultipleChoiceField):
                                                      volume_id)})
 
 
+# A volume id is 36 characters; anything much longer is not one.
+MARKER_LIMIT = 64
+MAX_OFFSET = 10 ** 7
+
+
 class VolumeSearchView(generic.View):
     """Answers the picker's searches with one page of volumes (HTML).
 
     Subclass it with the policy rules of the form it serves (and
-    ``statuses`` if other volumes can be picked); GET ``?q=<name>``.
+    ``statuses`` if other volumes can be picked); GET ``?q=<name>``, and
+    for a page after the first ``&marker=<id>&offset=<volumes before>``
+    (the page's own Next and Previous buttons).
     """
 
     template_name = 'volume_protection/_volume_picker_results.html'
@@ -361,8 +391,15 @@ class VolumeSearchView(generic.View):
 
     def get(self, request, *args, **kwargs):
         query = request.GET.get('q', '')
+        marker = request.GET.get('marker', '')[:MARKER_LIMIT] or None
         try:
-            page = search(request, query, statuses=self.statuses)
+            offset = min(max(int(request.GET.get('offset', 0)), 0),
+                         MAX_OFFSET)
+        except ValueError:
+            offset = 0
+        try:
+            page = search(request, query, statuses=self.statuses,
+                          marker=marker, offset=offset)
         except errors.NotAuthenticated:
             raise  # Horizon sends the user to the login page
         except errors.VolsnapAPIError as exc:

@@ -89,13 +89,15 @@ class PickerPageTests(PickerTestCase):
         self.assertEqual(200, res.status_code)
         self.mock_volume_page.assert_called_once_with(
             helpers.IsHttpRequest(), search_opts={}, limit=PAGE_SIZE + 1,
-            sort='name:asc')
+            sort='name:asc', marker=None)
         self.mock_volume_list.assert_not_called()
         html = res.content.decode()
         self.assertEqual(['vol-%04d' % i for i in range(PAGE_SIZE)],
                          checkbox_values(html, 'results'))
         self.assertIn('Showing 5 of 2,000 volumes', html)
-        self.assertIn('search by name to find the others', html)
+        # The next page starts after the last volume shown.
+        self.assertIn('data-marker="vol-%04d" data-offset="%d">Next'
+                      % (PAGE_SIZE - 1, PAGE_SIZE), html)
 
     @helpers.create_mocks({cinder: PICKER_CALLS})
     def test_as_many_cinder_calls_for_5_or_5000_volumes(self):
@@ -203,7 +205,7 @@ class PickerSearchTests(PickerTestCase):
             helpers.IsHttpRequest(), 'volume')
         self.mock_volume_page.assert_called_once_with(
             helpers.IsHttpRequest(), search_opts={'name~': 'web'},
-            limit=PAGE_SIZE + 1, sort='name:asc')
+            limit=PAGE_SIZE + 1, sort='name:asc', marker=None)
         html = res.content.decode()
         self.assertIn('Showing 2 of 2 volumes matching "web"', html)
         self.assertEqual(['web-0000', 'web-0001'],
@@ -211,12 +213,45 @@ class PickerSearchTests(PickerTestCase):
         self.assertNotIn('<html', html)
 
     @helpers.create_mocks({cinder: PICKER_CALLS})
+    def test_pages_after_the_first_start_after_a_marker(self):
+        found = volumes(PAGE_SIZE + 1, 'web')
+        self.mock_cloud(found, total=3 * PAGE_SIZE)
+        first = self.client.get(SEARCH_URL, {'q': 'web'}).content.decode()
+        last_shown = found[PAGE_SIZE - 1].id
+        # Next starts after the page's last volume, Previous has nowhere
+        # to go.
+        self.assertIn('data-marker="%s" data-offset="%d"'
+                      % (last_shown, PAGE_SIZE), first)
+        self.assertRegex(first, r'volsnap-picker-prev"\s+disabled')
+        self.mock_volume_page.reset_mock()
+        second = self.client.get(SEARCH_URL, {
+            'q': 'web', 'marker': last_shown,
+            'offset': str(PAGE_SIZE)}).content.decode()
+        self.mock_volume_page.assert_called_once_with(
+            helpers.IsHttpRequest(), search_opts={'name~': 'web'},
+            limit=PAGE_SIZE + 1, sort='name:asc', marker=last_shown)
+        self.assertIn('Showing %d–%d of %d volumes' % (
+            PAGE_SIZE + 1, 2 * PAGE_SIZE, 3 * PAGE_SIZE), second)
+        self.assertIn('matching "web"', second)
+        self.assertNotRegex(second, r'volsnap-picker-prev"\s+disabled')
+
+    @helpers.create_mocks({cinder: PICKER_CALLS})
+    def test_a_made_up_offset_or_marker_is_bounded(self):
+        self.mock_cloud(volumes(2, 'web'), total=2)
+        res = self.client.get(SEARCH_URL, {'marker': 'x' * 500,
+                                           'offset': 'lots'})
+        self.assertEqual(200, res.status_code)
+        self.assertEqual('x' * 64,
+                         self.mock_volume_page.call_args.kwargs['marker'])
+        self.assertContains(res, 'Showing 2 of 2 volumes')
+
+    @helpers.create_mocks({cinder: PICKER_CALLS})
     def test_nothing_found_on_an_exact_name_cloud_says_why(self):
         self.mock_cloud([], total=0, name_key='name')
         res = self.client.get(SEARCH_URL, {'q': 'we'})
         self.mock_volume_page.assert_called_once_with(
             helpers.IsHttpRequest(), search_opts={'name': 'we'},
-            limit=PAGE_SIZE + 1, sort='name:asc')
+            limit=PAGE_SIZE + 1, sort='name:asc', marker=None)
         self.assertContains(res, 'No volume matches "we".')
         self.assertContains(res, 'This cloud matches whole names only.')
 
