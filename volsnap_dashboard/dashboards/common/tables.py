@@ -6,10 +6,14 @@ import functools
 import re
 import types
 
+from django import shortcuts
 from django.urls import get_script_prefix
 from django.urls import reverse
+from django.utils import http as http_utils
+from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import messages
+from horizon import tables
 
 # Cinder's ids: only ids of this form are put into cached row actions.
 CINDER_ID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
@@ -25,6 +29,33 @@ class GoneRowsBatchMixin:
         if datum is None and request.method == 'POST':
             return self.policy_allows(request) and self.allowed(request)
         return super()._allowed(request, datum)
+
+
+#: The most rows a bulk action carries to a form (as query parameters):
+#: their ids stay within the request line that web servers accept (8 KiB
+#: by default in Apache and nginx).
+MAX_CARRIED = 150
+
+
+class OpenWithTicked(tables.BatchAction):
+    """Opens ``url``'s form with the ticked rows' ids as ``param`` query
+    parameters. The form checks each one again: whatever the table
+    showed, only what the user may change is accepted."""
+
+    url = None
+    param = 'volume_id'
+
+    def handle(self, table, request, obj_ids):
+        carried = list(dict.fromkeys(obj_ids))
+        if len(carried) > MAX_CARRIED:
+            messages.warning(request, _(
+                "%(carried)d of the %(ticked)d ticked rows are carried to "
+                "the form: do the others in a second go.") % {
+                    'carried': MAX_CARRIED, 'ticked': len(carried)})
+            carried = carried[:MAX_CARRIED]
+        return shortcuts.redirect('%s?%s' % (
+            reverse(self.url),
+            http_utils.urlencode({self.param: carried}, doseq=True)))
 
 
 class AlreadyGone(Exception):

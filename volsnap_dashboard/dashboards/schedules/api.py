@@ -215,10 +215,10 @@ def _scheduled_volumes(request):
                               search_opts=codec.scheduled_volumes_filter())
 
 
-def project_growth(request, leave_out=None):
+def project_growth(request, leave_out=()):
     """What the project's active schedules still add to its quota usage
     (growth.Growth): one listing of its scheduled volumes and one of its
-    protections; ``leave_out``: ``(volume id, schedule id)``."""
+    protections; ``leave_out``: ``(volume id, schedule id)`` pairs."""
     plugin = plugin_choice.required_volume_plugin()
     protections = cinder.protection_list(request, plugin)
     return growth.growth(_scheduled_volumes(request), protections,

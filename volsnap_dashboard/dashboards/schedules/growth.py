@@ -45,17 +45,18 @@ def _held(protections):
     return held
 
 
-def growth(volumes, protections, now, leave_out=None):
+def growth(volumes, protections, now, leave_out=()):
     """The Growth of the active schedules on ``volumes`` (the project's
     scheduled volumes), given ``protections`` (the project's), at
-    ``now``; ``leave_out``: ``(volume id, schedule id)`` of the schedule
-    being edited, which the forecast counts on its own."""
+    ``now``; ``leave_out``: ``(volume id, schedule id)`` pairs of the
+    schedules being edited, which the forecast counts on its own."""
+    leave_out = set(leave_out)
     held = _held(protections)
     schedules = snapshots = gigabytes = 0
     for volume in volumes:
         for schedule in codec.decode(volume):
             if not isinstance(schedule, model.Schedule) or schedule.paused \
-                    or (volume.id, schedule.id) == leave_out:
+                    or (volume.id, schedule.id) in leave_out:
                 continue
             try:
                 kept = preview.kept_per_volume(schedule.when,

@@ -155,12 +155,19 @@ class ScheduleResources:
     def others(self):
         """What the project's other active schedules still add to its
         usage (growth.Growth), or None where Cinder cannot list them."""
-        leave_out = ((self.volume_id, self.schedule_id) if self.editing
-                     else None)
+        leave_out = self.edited_ids() if self.editing else ()
         try:
             return schedules_api.project_growth(self.request, leave_out)
         except errors.VolsnapAPIError:
             return None
+
+    def edited_ids(self):
+        """``(volume id, schedule id)`` of each schedule edited."""
+        return [(self.volume_id, self.schedule_id)]
+
+    def edited_volumes(self):
+        """The volumes of the schedules edited."""
+        return [self.edited[0]]
 
     def held_protections(self):
         """The edited schedule's protections (None for a new schedule)."""
@@ -731,7 +738,7 @@ def preview_of(workflow, now=None):
                 for error in errors_]
     held = None
     if resources.editing:
-        volumes = [resources.edited[0]]
+        volumes = resources.edited_volumes()
         held = held_or_none(resources)
     elif steps['volumes'].is_valid():
         volumes = steps['volumes'].picked_volumes()

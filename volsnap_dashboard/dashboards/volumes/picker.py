@@ -32,6 +32,7 @@ from horizon.utils import functions as horizon_utils
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
@@ -244,17 +245,12 @@ class Offer:
         return {volume.id: volume for volume in known}
 
 
-#: The most volumes a bulk action carries to a form (as ``volume_id``
-#: parameters): their ids stay within the request line that web servers
-#: accept (8 KiB by default in Apache and nginx).
-MAX_CARRIED = 150
-
-
 def picked_ids(request):
     """The ``volume_id`` parameters of a GET: the volumes a row or bulk
-    action came from, each once, at most MAX_CARRIED."""
+    action came from, each once, at most as many as a bulk action
+    carries."""
     return list(dict.fromkeys(request.GET.getlist('volume_id')))[
-        :MAX_CARRIED]
+        :common_tables.MAX_CARRIED]
 
 
 def _picked(request, volume_ids):

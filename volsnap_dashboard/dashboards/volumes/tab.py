@@ -8,7 +8,6 @@ sees them in Cinder's own volume list as well), marked "Temporary
 protect, and are deleted automatically."""
 
 
-from django import shortcuts
 from django.urls import reverse
 from django.utils import formats
 from django.utils import http as http_utils
@@ -16,7 +15,6 @@ from django.utils import timesince
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from horizon import messages
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
@@ -26,7 +24,6 @@ from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
-from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.dashboards.volumes import state as states
 from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection import times
@@ -122,29 +119,8 @@ class AddSchedule(policy.CachedPolicyActionMixin, tables.LinkAction):
                           http_utils.urlencode({'volume_id': volume.id}))
 
 
-class OpenWithTicked(policy.CachedPolicyActionMixin, tables.BatchAction):
-    """Opens ``url``'s form with the ticked volumes picked. The form
-    checks each volume again: whatever the table showed, only what the
-    user may pick is accepted."""
-
-    url = None
-
-    def handle(self, table, request, volume_ids):
-        carried = list(dict.fromkeys(volume_ids))
-        if len(carried) > volume_picker.MAX_CARRIED:
-            messages.warning(request, _(
-                "%(carried)d of the %(ticked)d ticked volumes are picked in "
-                "the form: pick the others there, or in a second go.") % {
-                    'carried': volume_picker.MAX_CARRIED,
-                    'ticked': len(carried)})
-            carried = carried[:volume_picker.MAX_CARRIED]
-        return shortcuts.redirect('%s?%s' % (reverse(self.url),
-                                             http_utils.urlencode(
-                                                 {'volume_id': carried},
-                                                 doseq=True)))
-
-
-class ProtectTicked(OpenWithTicked):
+class ProtectTicked(policy.CachedPolicyActionMixin,
+                    common_tables.OpenWithTicked):
     name = 'protect_ticked'
     url = ProtectNow.url
     icon = 'camera'
@@ -160,7 +136,8 @@ class ProtectTicked(OpenWithTicked):
         return _("Protect Now")
 
 
-class ScheduleTicked(OpenWithTicked):
+class ScheduleTicked(policy.CachedPolicyActionMixin,
+                     common_tables.OpenWithTicked):
     name = 'schedule_ticked'
     url = AddSchedule.url
     icon = 'clock-o'

@@ -66,7 +66,7 @@ class GrowthTests(SimpleTestCase):
                                         0)] = '{not json'
         volumes = [volume_with('v1', 10, paused, edited), broken]
         self.assertEqual(growth.Growth(), growth.growth(
-            volumes, [], NOW, leave_out=('v1', 'aaaa0002')))
+            volumes, [], NOW, leave_out=[('v1', 'aaaa0002')]))
 
     def test_retention_by_age_counts_the_runs_it_keeps(self):
         hourly = factories.schedule(

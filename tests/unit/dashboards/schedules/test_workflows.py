@@ -576,7 +576,7 @@ class OverQuotaTests(WorkflowTestCase):
         self.assertIn('1,113 snapshots (quota 1,100)',
                       self.errors_of(response, 'review')['__all__'][0])
         self.mock_project_growth.assert_called_with(
-            helpers.IsHttpRequest(), ('vol-1', 'abcd1234'))
+            helpers.IsHttpRequest(), [('vol-1', 'abcd1234')])
 
 
 class BothQuestionsTests(WorkflowTestCase):
@@ -783,7 +783,7 @@ class PreviewTests(WorkflowTestCase):
         self.assertIn('<td>1,038</td>\n            <td>1,113</td>', html)
         self.assertIn('will not fit your quota', html)
         self.mock_project_growth.assert_called_with(
-            helpers.IsHttpRequest(), None)
+            helpers.IsHttpRequest(), ())
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_other_schedules_that_cannot_be_listed_are_said_so(self):

@@ -186,8 +186,8 @@ class VolumesTabTests(helpers.TestCase):
         carried = res['Location'].split('?', 1)[1].split('&')
         self.assertEqual(['volume_id=vol-%d' % n for n in range(150)],
                          carried)
-        self.assertIn('150 of the 200 ticked volumes are picked in the '
-                      'form: pick the others there, or in a second go.',
+        self.assertIn('150 of the 200 ticked rows are carried to the '
+                      'form: do the others in a second go.',
                       [str(m) for m in res.wsgi_request._messages])
 
     def test_each_users_volume_has_a_box_the_temporary_one_none(self):
