@@ -3,7 +3,7 @@ Debian's chromium against a live Horizon on the dev cloud, on a busy
 project (a few hundred volumes) and on a project with none; and the
 Volumes tab on the busy project, paged, searched and in a kept state;
 and the bulk actions there: schedules added to ticked volumes, then
-found by label, paused, resumed, run and deleted together."""
+found by label, paused, resumed, run, edited and deleted together."""
 
 from concurrent import futures
 import os
@@ -411,6 +411,19 @@ def bulk_schedule_rows(page):
     return page.locator('#schedules tbody tr', has_text=BULK_LABEL)
 
 
+def filter_by_label(page):
+    """The Schedules tab's rows of BULK_LABEL's schedules, and only
+    those."""
+    page.locator('#schedules .themable-select button').click()
+    page.locator('#schedules .themable-select a[data-select-value='
+                 '"label"]').click()
+    box = page.locator('#schedules input[name="schedules__filter__q"]')
+    box.fill(BULK_LABEL)
+    box.press('Enter')
+    expect(bulk_schedule_rows(page)).to_have_count(3)
+    expect(page.locator('#schedules tbody tr')).to_have_count(3)
+
+
 def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F811,E501
                                         roomy_snapshot_quota):
     demo = busy_demo
@@ -443,14 +456,7 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
         # On the Schedules tab, the label's schedules found and ticked
         # at once.
         assert 'tab=volume_protection__schedules' in page.url
-        page.locator('#schedules .themable-select button').click()
-        page.locator('#schedules .themable-select a[data-select-value='
-                     '"label"]').click()
-        box = page.locator('#schedules input[name="schedules__filter__q"]')
-        box.fill(BULK_LABEL)
-        box.press('Enter')
-        expect(bulk_schedule_rows(page)).to_have_count(3)
-        expect(page.locator('#schedules tbody tr')).to_have_count(3)
+        filter_by_label(page)
 
         def tick_all_and(action):
             page.locator('#schedules thead .multi_select_column label'
@@ -476,6 +482,29 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
         for name in picks:
             expect(table_row(page, 'schedules', name)).to_contain_text(
                 'Run requested')
+
+        # Edit: the same retention and timing for the three at once.
+        tick_all_and('edit_many')
+        form = page.locator('form.volsnap-schedule-workflow')
+        expect(form).to_contain_text('Saving gives each of these 3 '
+                                     'schedules')
+        form.locator('.nav-pills a', has_text='When').click()
+        form.locator('#id_hour').fill('4')
+        form.locator('#id_minute').fill('30')
+        form.locator('.nav-pills a', has_text='Retention').click()
+        form.locator('#id_retention_count').fill('3')
+        form.locator('input[type=submit]').click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Saved the schedules of volumes', timeout=60000)
+        for volume in by_name.values():
+            [saved] = schedules_api.list_for_volume(request, volume.id)
+            assert (saved.retention.count, saved.when.cron,
+                    saved.label) == (3, '30 4 * * *', BULK_LABEL)
+        page.goto(server.url + SCHEDULES_TAB)
+        filter_by_label(page)
+        for name in picks:
+            expect(table_row(page, 'schedules', name)).to_contain_text(
+                'keep the last 3 snapshots')
 
         # Delete asks first, then deletes every ticked schedule.
         tick_all_and('delete_many')

@@ -272,6 +272,17 @@ def protections_of(request, schedule, all_projects=False):
     return _protections_of(request, schedule, all_projects)
 
 
+def protections_of_many(request, schedules):
+    """The protections any of ``schedules`` made: one listing of the
+    project's protections, however many schedules."""
+    wanted = {(schedule.volume_id, schedule.id) for schedule in schedules}
+    listed = cinder.protection_list(request,
+                                    plugin_choice.required_volume_plugin())
+    return [protection for protection in listed
+            if (protection.volume_id, codec.schedule_id_of(protection))
+            in wanted]
+
+
 def create(request, volume_id, when, options, name_template, retention,
            label='', verify_every=None):
     """Create a schedule on the volume; returns it (a Schedule).

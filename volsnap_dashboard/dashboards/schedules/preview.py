@@ -14,6 +14,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
@@ -227,8 +228,16 @@ def build(volumes, when, retention, limits, held=None, now=None,
         preview.missing.append(_("Volumes"))
     if when is None or retention is None or not preview.runs:
         return preview
-    preview.dry_run = dry_run(held or [], retention, preview.runs[0].utc,
-                              when.tz)
+    # Each schedule's retention counts its own snapshots (several
+    # schedules are edited together in bulk).
+    by_schedule = {}
+    for snapshot in held or []:
+        by_schedule.setdefault((snapshot.volume_id,
+                                codec.schedule_id_of(snapshot)),
+                               []).append(snapshot)
+    preview.dry_run = [doomed for own in by_schedule.values()
+                       for doomed in dry_run(own, retention,
+                                             preview.runs[0].utc, when.tz)]
     if volumes and limits is not None:
         preview.forecast = forecast(
             volumes, kept_per_volume(when, retention, now), limits,

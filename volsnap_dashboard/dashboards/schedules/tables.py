@@ -362,6 +362,31 @@ class RunScheduleNow(ScheduleBatchAction):
                                and not row.busy)
 
 
+class EditTicked(ScheduleTargetMixin, policy.CachedPolicyActionMixin,
+                 common_tables.OpenWithTicked):
+    """The ticked schedules' Edit Schedules form: the same settings for
+    all."""
+
+    name = 'edit_many'
+    icon = 'pencil'
+    url = 'horizon:project:volume_protection:edit_schedules'
+    param = 'row'
+    policy_rules = policy.CHANGE_SCHEDULE
+    help_text = _("Gives every ticked schedule the same timing, options "
+                  "and retention.")
+
+    @staticmethod
+    def action_present(count):
+        return ngettext_lazy("Edit Schedule", "Edit Schedules", count)
+
+    @staticmethod
+    def action_past(count):
+        return ngettext_lazy("Edit Schedule", "Edit Schedules", count)
+
+    def allowed(self, request, row=None):
+        return row is None or row.valid
+
+
 class TrustsLeftMixin:
     """Counts the schedules whose previous trust remains (only its trustor
     or an administrator may delete it), and says so once."""
@@ -544,9 +569,9 @@ class SchedulesTable(common_tables.GoneRowsTableMixin,
         table_actions_template = tab_paging.TABLE_ACTIONS_TEMPLATE
         # The one-click changes work on many ticked rows too, each row
         # reporting its own outcome.
-        table_actions = (ScheduleSearch, CreateSchedule, RunScheduleNow,
-                         PauseSchedule, ResumeSchedule, TakeOverSchedules,
-                         DeleteSchedules)
+        table_actions = (ScheduleSearch, CreateSchedule, EditTicked,
+                         RunScheduleNow, PauseSchedule, ResumeSchedule,
+                         TakeOverSchedules, DeleteSchedules)
         row_actions = (TakeOverSchedule, EditSchedule, RunScheduleNow,
                        PauseSchedule, ResumeSchedule, TakeOverFromOwner,
                        DeleteSchedule)

@@ -13,6 +13,7 @@ from horizon import workflows
 
 from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.common import views as common_views
+from volsnap_dashboard.dashboards.schedules import bulk_edit
 from volsnap_dashboard.dashboards.schedules import (
     workflows as schedule_workflows)
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
@@ -78,6 +79,26 @@ class CreateScheduleView(ScheduleWorkflowView):
 class UpdateScheduleView(ScheduleWorkflowView):
     workflow_class = schedule_workflows.UpdateSchedule
     page_title = schedule_workflows.UpdateSchedule.name
+
+
+class EditSchedulesView(ScheduleWorkflowView):
+    """The ticked schedules of the Schedules tab, edited together."""
+
+    workflow_class = bulk_edit.EditSchedules
+    page_title = bulk_edit.EditSchedules.name
+
+    def resources(self):
+        if not hasattr(self, '_resources'):
+            self._resources = bulk_edit.BulkResources(
+                self.request,
+                common_views.volume_plugin_or_redirect(self.request),
+                bulk_edit.row_ids(self.request), index_url=INDEX_URL)
+        return self._resources
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop('edited_volume', None)
+        return context
 
 
 class ScheduleVolumeSearchView(policy.PolicyRequiredMixin,

@@ -75,6 +75,9 @@ class ScheduleResources:
     plugin, the quota, the volumes to pick from (a new schedule) or the
     edited schedule and its volume."""
 
+    #: Whether several schedules are edited at once (bulk_edit).
+    bulk = False
+
     def __init__(self, request, plugin, volume_id=None, schedule_id=None,
                  index_url=None, search_url='', picked=()):
         self.request = request
@@ -432,6 +435,8 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
             self.fields['label'].initial = schedule.label
             self.fields['name_template'].initial = schedule.name_template
             self.fields['verify_every'].initial = schedule.verify_every
+        if resources.bulk:
+            del self.fields['label']  # each schedule keeps its own
 
     def clean_name_template(self):
         template = self.cleaned_data['name_template']
@@ -770,12 +775,16 @@ def preview_of(workflow, now=None):
 def _sample_name(resources, options, volume, when, first_run):
     """The name of the first snapshot the schedule makes of ``volume``
     (a new schedule, whose id does not exist yet, says "id" for it)."""
-    label = options.get('label') or ''
     if resources.editing:
-        schedule = dataclasses.replace(resources.edited[1], label=label,
-                                       when=when)
+        edited = resources.edited[1]
+        # Edited in bulk, each schedule keeps its label.
+        schedule = dataclasses.replace(
+            edited, label=options.get('label', edited.label) or '',
+            when=when)
     else:
-        schedule = types.SimpleNamespace(id=_("id"), label=label, when=when)
+        schedule = types.SimpleNamespace(id=_("id"),
+                                         label=options.get('label') or '',
+                                         when=when)
     try:
         return naming.snapshot_name(options['name_template'], volume,
                                     schedule, first_run)
