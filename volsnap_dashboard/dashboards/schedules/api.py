@@ -382,9 +382,17 @@ def _clear_lost_authorization(request, volume, schedule):
     schedule.state = state
 
 
+def _pause_by(request, by_admin=False):
+    return model.Pause(user_id=request.user.id,
+                       at=times.now().replace(microsecond=0),
+                       by_admin=by_admin)
+
+
 def _set_paused(request, volume_id, schedule_id, paused):
     volume, found = _find(request, volume_id, schedule_id)
-    schedule = dataclasses.replace(_readable(found), paused=paused)
+    schedule = dataclasses.replace(
+        _readable(found), paused=paused,
+        paused_by=_pause_by(request) if paused else None)
     _save(request, volume, schedule)
     return schedule
 
@@ -465,9 +473,28 @@ def admin_pause(request, volume_id, schedule_id):
     owner's: resuming is the project's decision)."""
     volume, found = admin_find(request, volume_id, schedule_id,
                                checked=False)
-    schedule = dataclasses.replace(_readable(found), paused=True)
+    schedule = dataclasses.replace(_readable(found), paused=True,
+                                   paused_by=_pause_by(request, True))
     _save(request, volume, schedule)
     LOG.info("Schedule %s on volume %s paused by an administrator",
+             schedule.id, volume.id)
+    return schedule
+
+
+def admin_resume(request, volume_id, schedule_id):
+    """Resume a schedule an administrator paused (what its project paused
+    stays the project's to resume)."""
+    volume, found = admin_find(request, volume_id, schedule_id,
+                               checked=False)
+    current = _readable(found)
+    if not (current.paused and current.paused_by is not None
+            and current.paused_by.by_admin):
+        raise errors.Conflict(_("Only a schedule an administrator paused "
+                                "is resumed here: its project paused this "
+                                "one, and resumes it."))
+    schedule = dataclasses.replace(current, paused=False, paused_by=None)
+    _save(request, volume, schedule)
+    LOG.info("Schedule %s on volume %s resumed by an administrator",
              schedule.id, volume.id)
     return schedule
 

@@ -80,6 +80,21 @@ def time_html(moment, zone, extra=''):
                        in_zone(moment, zone), extra)
 
 
+def paused_text(row, viewer_id, zone):
+    """Who paused the row's schedule and when ("Paused by you on
+    2026-12-07 08:00 CET"), or None where the schedule does not say."""
+    pause = row.schedule.paused_by if row.paused else None
+    if pause is None:
+        return None
+    when = in_zone(pause.at, zone)
+    if pause.user_id == viewer_id:
+        return _("Paused by you on %s") % when
+    if pause.by_admin:
+        return _("Paused by an administrator on %s") % when
+    return _("Paused by another member of the project (user %(user)s) on "
+             "%(when)s") % {'user': pause.user_id, 'when': when}
+
+
 def recorded_text(state, reason=''):
     """A state the scheduler recorded, said to be its record (the
     project's members can write it too)."""
@@ -169,6 +184,10 @@ class StateColumn(tables.Column):
 
     def get_data(self, row):
         state = super().get_data(row)
+        if row.state == states.PAUSED:
+            request = self.table.request
+            state = paused_text(row, request.user.id,
+                                user_zone(request)) or state
         if row.recorded:
             return recorded_text(state, row.reason)
         if row.reason:

@@ -25,6 +25,7 @@ from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
+from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
 from volsnap_dashboard.protection import times
@@ -198,6 +199,9 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
         context['schedule_title'] = _("%(schedule)s of %(volume)s") % {
             'schedule': row.label, 'volume': row.volume_name}
         state = dict(schedule_tables.STATE_DISPLAY)[row.state]
+        if row.state == schedule_states.PAUSED:
+            state = schedule_tables.paused_text(
+                row, self.request.user.id, zone) or state
         if row.recorded:
             context['state'] = schedule_tables.recorded_text(state,
                                                              row.reason)

@@ -153,6 +153,12 @@ def definition_document(schedule):
     if schedule.verify_every is not None:
         # Optional: documents without it read as "never verify".
         document['verify_every'] = schedule.verify_every
+    if schedule.paused and schedule.paused_by is not None:
+        # Optional: schedules paused before it was recorded lack it.
+        document['paused_by'] = {
+            'user': schedule.paused_by.user_id,
+            'at': times.format_utc(schedule.paused_by.at),
+            'admin': schedule.paused_by.by_admin}
     return document
 
 
@@ -385,7 +391,22 @@ def _schedule_of(sid, volume_id, document):
         owner_id=_non_empty(document, 'owner'),
         label=_field(document, 'label', (str,)),
         created=_time_field(document, 'created'),
-        verify_every=_field(document, 'verify_every', (int,), False))
+        verify_every=_field(document, 'verify_every', (int,), False),
+        paused_by=_pause_of(document))
+
+
+def _pause_of(document):
+    """Who paused the schedule (a model.Pause), or None where it does not
+    say; Unreadable for anything but the shape it is written in."""
+    pause = _field(document, 'paused_by', (dict,), False)
+    if pause is None:
+        return None
+    user_id = _non_empty(pause, 'user')
+    if len(user_id) > model.MAX_USER_ID_LENGTH or set(pause) - {
+            'user', 'at', 'admin'}:
+        raise Unreadable(_("field paused_by is not who paused it."))
+    return model.Pause(user_id=user_id, at=_time_field(pause, 'at'),
+                       by_admin=_field(pause, 'admin', (bool,)))
 
 
 def _history_of(document):

@@ -108,6 +108,19 @@ class ScheduleState:
             ok_since_verification=ok_runs)
 
 
+@dataclasses.dataclass(frozen=True)
+class Pause:
+    """Who paused a schedule, and when: a member of its project, or an
+    administrator (who may then resume it too)."""
+    user_id: str
+    at: datetime.datetime
+    by_admin: bool = False
+
+
+#: A user id as Keystone makes them is 32 or 64 characters.
+MAX_USER_ID_LENGTH = 64
+
+
 @dataclasses.dataclass
 class Schedule:
     id: str
@@ -128,6 +141,8 @@ class Schedule:
     run_requested: datetime.datetime | None = None
     #: Verify the newest snapshot every this many ok runs; None: never.
     verify_every: int | None = None
+    #: Who paused it (a Pause, while ``paused``), or None.
+    paused_by: Pause | None = None
 
     def verification_due(self):
         """Whether the ok run about to be recorded is the one after which

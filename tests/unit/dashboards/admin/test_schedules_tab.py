@@ -122,6 +122,61 @@ class AdminTabTests(helpers.BaseAdminViewTests):
                                                       SID)
 
 
+class AdminResumeTests(helpers.BaseAdminViewTests):
+    """An administrator resumes what an administrator paused, nothing
+    else; the row says who paused it."""
+
+    def table(self, *schedules):
+        request = self.factory.post('/')
+        request.user = self.user
+        request.session = {}
+        return request, schedule_tables.AdminSchedulesTable(
+            request, data=[project_tests.row_of(schedule)
+                           for schedule in schedules])
+
+    def paused(self, by_admin):
+        return project_tests.healthy(paused=True, paused_by=model.Pause(
+            user_id='u-pauser', at=project_tests.NOW, by_admin=by_admin))
+
+    def test_resume_is_offered_only_for_an_administrators_pause(self):
+        for by_admin, offered in ((True, ['resume', 'delete_schedule']),
+                                  (False, ['delete_schedule'])):
+            with self.subTest(by_admin=by_admin):
+                _request, table = self.table(self.paused(by_admin))
+                [row] = table.data
+                self.assertEqual(offered, [action.name for action
+                                           in table.get_row_actions(row)])
+                html = table.render()
+                self.assertIn(
+                    'Paused by an administrator on' if by_admin else
+                    'Paused by another member of the project (user '
+                    'u-pauser) on', html)
+
+    @helpers.create_mocks({schedules_api: ['admin_resume']})
+    def test_resume_action_calls_the_admin_resume(self):
+        request, table = self.table(self.paused(True))
+        table.base_actions['resume'].action(request, project_tests.ROW_ID)
+        self.mock_admin_resume.assert_called_once_with(request, VOLUME_ID,
+                                                       SID)
+
+    @helpers.create_mocks({cinder: ['volume_get'],
+                           schedules_api: ['_save']})
+    def test_the_api_refuses_to_resume_a_projects_pause(self):
+        request, _table = self.table()
+        for by_admin in (False, True):
+            volume = admin_volume(self.paused(by_admin), VOLUME_ID, 'db')
+            self.mock_volume_get.return_value = volume
+            if not by_admin:
+                with self.assertRaises(errors.Conflict):
+                    schedules_api.admin_resume(request, VOLUME_ID, SID)
+                self.mock__save.assert_not_called()
+                continue
+            resumed = schedules_api.admin_resume(request, VOLUME_ID, SID)
+            self.assertEqual((False, None),
+                             (resumed.paused, resumed.paused_by))
+            self.mock__save.assert_called_once()
+
+
 class KeystoneDownTests(helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_list', 'snapshot_list_paged',

@@ -62,6 +62,44 @@ def row_of(schedule, snapshots=(), at=NOW):
     return schedule_rows.ScheduleRow(volume, decoded, snapshots, at)
 
 
+class PausedByTests(helpers.TestCase):
+    """The Schedules tab says who paused a schedule, and when; Pause and
+    Resume record it."""
+
+    def test_the_state_says_who_paused_it(self):
+        request = self.factory.get('/')
+        request.user = self.user
+        request.session = {}
+        at = datetime.datetime(2026, 12, 7, 8, 5, tzinfo=UTC)
+        cases = ((USER_ID, False, 'Paused by you on 2026-12-07 08:05 UTC'),
+                 ('u-admin', True,
+                  'Paused by an administrator on 2026-12-07 08:05 UTC'),
+                 ('u-<b>', False, 'Paused by another member of the project '
+                                  '(user u-&lt;b&gt;) on 2026-12-07 08:05'))
+        for user_id, by_admin, said in cases:
+            with self.subTest(user_id=user_id):
+                row = row_of(healthy(paused=True, paused_by=model.Pause(
+                    user_id=user_id, at=at, by_admin=by_admin)))
+                table = schedule_tables.SchedulesTable(request, data=[row])
+                self.assertIn(said, table.render())
+
+    @helpers.create_mocks({cinder: ['volume_get'],
+                           schedules_api: ['_save']})
+    def test_pause_records_the_user_and_resume_forgets_it(self):
+        request = self.factory.post('/')
+        request.user = self.user
+        self.mock_volume_get.return_value = volume_with(healthy(
+            project_id=self.user.project_id))
+        with mock.patch.object(schedules_api.times, 'now',
+                               return_value=NOW):
+            paused = schedules_api.pause(request, VOLUME_ID, SID)
+        self.assertEqual(model.Pause(user_id=USER_ID, at=NOW),
+                         paused.paused_by)
+        self.mock_volume_get.return_value = volume_with(paused)
+        resumed = schedules_api.resume(request, VOLUME_ID, SID)
+        self.assertEqual((False, None), (resumed.paused, resumed.paused_by))
+
+
 class RowIdTests(SimpleTestCase):
 
     def test_row_ids_round_trip_and_refuse_others(self):

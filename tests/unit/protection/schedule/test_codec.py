@@ -73,6 +73,17 @@ class RoundTripTests(SimpleTestCase):
         [back] = decoded(metadata_of(schedule, state))
         self.assertEqual(factories.replaced(schedule, state=state), back)
 
+    def test_who_paused_comes_back_while_paused(self):
+        pause = model.Pause(user_id='u-1',
+                            at=datetime.datetime(2026, 12, 7, 8, tzinfo=UTC),
+                            by_admin=True)
+        paused = factories.schedule(paused=True, paused_by=pause)
+        [back] = decoded(metadata_of(paused))
+        self.assertEqual(pause, back.paused_by)
+        # Resumed, it says nothing of the old pause.
+        resumed = factories.replaced(paused, paused=False)
+        self.assertNotIn('paused_by', document_of(resumed))
+
     def test_without_state_the_state_is_empty(self):
         [back] = decoded(metadata_of(factories.schedule()))
         self.assertEqual(model.ScheduleState(), back.state)
@@ -232,6 +243,17 @@ class TamperTests(SimpleTestCase):
                 target[path[-1]] = value
                 self.assertIn(path[-1], self.invalid(
                     with_document(document)).reason)
+
+    def test_who_paused_in_any_other_shape(self):
+        good = {'user': 'u-1', 'at': '2026-12-07T08:00:00Z', 'admin': False}
+        for bad in ('u-1', [], dict(good, user=''),
+                    dict(good, user='u' * 65), dict(good, admin='yes'),
+                    dict(good, at='yesterday'), dict(good, extra=1),
+                    {'user': 'u-1', 'at': '2026-12-07T08:00:00Z'}):
+            with self.subTest(bad=bad):
+                document = document_of(factories.schedule(paused=True))
+                document['paused_by'] = bad
+                self.invalid(with_document(document))
 
     def test_values_failing_the_rules(self):
         document = document_of(factories.schedule())

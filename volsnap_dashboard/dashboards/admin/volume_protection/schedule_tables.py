@@ -1,6 +1,6 @@
 """The admin Schedules table: every project's schedules (or one
 project's) with their projects' names, those that need attention first;
-Pause and Delete."""
+Pause, Resume (of what an administrator paused) and Delete."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,20 @@ class AdminPauseSchedule(project_tables.PauseSchedule):
         schedules_api.admin_pause(request, volume_id, schedule_id)
 
 
+class AdminResumeSchedule(project_tables.ResumeSchedule):
+    policy_rules = policy.ADMIN
+    help_text = _("Resumes a schedule an administrator paused; what its "
+                  "project paused stays the project's to resume.")
+
+    def change(self, request, volume_id, schedule_id):
+        schedules_api.admin_resume(request, volume_id, schedule_id)
+
+    def allowed(self, request, row=None):
+        return row is None or (row.valid and row.paused and
+                               row.schedule.paused_by is not None and
+                               row.schedule.paused_by.by_admin)
+
+
 class AdminDeleteSchedule(project_tables.DeleteSchedule):
     url = 'horizon:admin:volume_protection:delete_schedule'
     policy_rules = policy.ADMIN
@@ -66,4 +80,5 @@ class AdminSchedulesTable(project_tables.SchedulesTable):
         row_class = tables.Row
         status_columns = ()
         table_actions = (AdminScheduleSearch,)
-        row_actions = (AdminPauseSchedule, AdminDeleteSchedule)
+        row_actions = (AdminPauseSchedule, AdminResumeSchedule,
+                       AdminDeleteSchedule)
