@@ -20,7 +20,9 @@ ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js',
                 # The schedule workflow's previews, computed on the server.
                 'volsnap_dashboard/js/schedule_preview.js',
                 # Tab and Shift+Tab through the panels' tabbed tables.
-                'volsnap_dashboard/js/table_tabs.js']
+                'volsnap_dashboard/js/table_tabs.js',
+                # The Volumes tab's quota warning, asked for once shown.
+                'volsnap_dashboard/js/quota_forecast.js']
 ADD_EXCEPTIONS = {
     'recoverable': RECOVERABLE,
     'not_found': NOT_FOUND,

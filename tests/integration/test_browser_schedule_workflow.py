@@ -1,7 +1,8 @@
 """The Create Schedule workflow in a real browser (Playwright, Debian's
 chromium) on the dev cloud: a daily schedule whose next runs follow the
 time zone chosen, and the forecast's warning when the snapshot quota is
-too small; the previews come from the server as the fields change."""
+too small; the previews come from the server as the fields change. And
+the Volumes tab's warning once the project's schedules will not fit."""
 
 import os
 
@@ -20,6 +21,7 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 pytestmark = pytest.mark.browser
 
 CREATE = '/project/volume_protection/schedules/create/'
+VOLUMES_TAB = '/project/volume_protection/?tab=volume_protection__volumes'
 
 
 @pytest.fixture
@@ -123,3 +125,24 @@ def test_daily_schedule_runs_follow_the_zone_and_quota_is_forecast(
     [saved] = schedules_api.list_for_volume(request, schedule_volume.id)
     assert (saved.when.cron, saved.when.tz) == ('0 2 * * *', 'Asia/Tokyo')
     assert saved.retention.count == 2
+
+
+def test_the_volumes_tab_warns_when_the_schedules_will_not_fit(
+        browser, server, schedule_volume, small_snapshot_quota):  # noqa: F811
+    page = logged_in_page(browser, server, 'demo')
+    page.goto(server.url + VOLUMES_TAB)
+    expect(page.locator('#volume_protection tbody tr').first).to_be_visible()
+    warning = page.locator('.volsnap-quota-warning')
+    expect(warning).to_have_count(0)
+
+    # A schedule keeping 5 where the quota has room for 3 more.
+    request = horizon_client.request_for(horizon_client.login('demo'))
+    schedules_api.create(
+        request, schedule_volume.id,
+        {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0}, 'tz': 'UTC'},
+        {'description': '', 'force': False}, 'browser-{time}',
+        {'count': 5})
+    page.reload()
+    expect(warning).to_contain_text(
+        "The project's schedules will not fit its quota once their "
+        "retention is full")

@@ -144,12 +144,8 @@ class ProjectPagesTests(Checks, helpers.TestCase):
             self.every_page(_tab(INDEX_URL, 'schedules')),
             lambda row: row.state)
 
-    @helpers.create_mocks({cinder: ['volume_list', 'protection_list',
-                                    'protection_quota']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_volumes_tab(self):
-        # The quota warning reads every hostile schedule too.
-        self.mock_protection_quota.return_value = {
-            'maxTotalSnapshots': 1, 'totalSnapshotsUsed': 1}
         volumes = listed()
         self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
             volumes)

@@ -225,18 +225,19 @@ def project_growth(request, leave_out=()):
                          times.now(), leave_out)
 
 
-def project_overflow(request, protections):
+def project_overflow(request):
     """Whether the project's active schedules will not fit its quota once
     their retention is full: the preview.Forecast that says so, else
-    None. ``protections``: the project's, listed already. One listing of
-    the scheduled volumes, and the quota only while the schedules still
-    grow (at full retention, each run makes room for itself)."""
+    None. One listing each of the scheduled volumes and the project's
+    protections, and the quota only while the schedules still grow (at
+    full retention, each run makes room for itself)."""
+    plugin = plugin_choice.required_volume_plugin()
+    protections = cinder.protection_list(request, plugin)
     more = growth.growth(_scheduled_volumes(request), protections,
                          times.now())
     if not (more.snapshots or more.gigabytes):
         return None
-    limits = cinder.protection_quota(request,
-                                     plugin_choice.required_volume_plugin())
+    limits = cinder.protection_quota(request, plugin)
     if not limits:
         return None
     found = preview.forecast([], 0, limits, others=more)

@@ -1,7 +1,11 @@
 """The Schedules tab, a schedule's detail page, and the modal forms that
 delete a schedule or take it over."""
 
+import logging
+
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views import generic
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
@@ -20,6 +24,7 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import forms as schedule_forms
+from volsnap_dashboard.dashboards.schedules import preview as schedule_preview
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
@@ -29,6 +34,8 @@ from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
 from volsnap_dashboard.protection import times
+
+LOG = logging.getLogger(__name__)
 
 #: The index's tab group and this tab, as Horizon names them in ?tab=.
 TAB_GROUP_SLUG = 'volume_protection'
@@ -303,3 +310,25 @@ class TakeOverScheduleView(ScheduleFormView):
                 "again."))
             raise exceptions.Http302(self.index_url)
         return row
+
+
+class QuotaForecastView(policy.PolicyRequiredMixin, generic.View):
+    """A warning when the project's schedules will not fit its quota once
+    their retention is full (an HTML fragment, empty when they fit or
+    when Cinder cannot tell: the schedule forms forecast it again). The
+    Volumes tab asks for it once shown (static/volsnap_dashboard/js/
+    quota_forecast.js), as it lists every scheduled volume."""
+
+    policy_rules = policy.GET_SCHEDULES
+    template_name = 'volume_protection/_quota_forecast.html'
+
+    def get(self, request, *args, **kwargs):
+        try:
+            found = schedules_api.project_overflow(request)
+        except errors.NotAuthenticated:
+            raise  # Horizon sends the user to the login page
+        except errors.VolsnapAPIError as exc:
+            LOG.info("Quota forecast left out: %s", type(exc).__name__)
+            found = None
+        return TemplateResponse(request, self.template_name, {
+            'needs': schedule_preview.needs_text(found) if found else ''})

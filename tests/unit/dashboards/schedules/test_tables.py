@@ -763,7 +763,7 @@ class OtherProjectTests(helpers.TestCase):
     viewer's: every member of the project, readers too, sees it."""
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list',
-                                    'volume_get', 'protection_quota'],
+                                    'volume_get'],
                            schedules_api: ['protections_of'],
                            keystone: ['trust_get']})
     def test_another_projects_id_is_said_another_project(self):
@@ -775,7 +775,6 @@ class OtherProjectTests(helpers.TestCase):
         self.mock_volume_get.return_value = volume_with(schedule)
         self.mock_protection_list.return_value = []
         self.mock_protections_of.return_value = []
-        self.mock_protection_quota.return_value = {}
         for url in (reverse('horizon:project:volume_protection:index')
                     + '?tab=volume_protection__schedules',
                     reverse('horizon:project:volume_protection:index')

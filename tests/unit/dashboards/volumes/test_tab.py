@@ -11,7 +11,6 @@ from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import codec
@@ -41,18 +40,12 @@ def scheduled_volume(volume_id='vol-2', name='web', **schedule_changes):
     return volume
 
 
-ROOMY = {'maxTotalSnapshots': 1000, 'totalSnapshotsUsed': 0,
-         'maxTotalVolumeGigabytes': 10000, 'totalGigabytesUsed': 0}
-
-
 class VolumesTabTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'protection_list',
-                                    'protection_quota']})
-    def _get(self, volumes, snapshots, url=VOLUMES_URL, limits=ROOMY):
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def _get(self, volumes, snapshots, url=VOLUMES_URL):
         self.mock_volume_list.return_value = volumes
         self.mock_protection_list.return_value = snapshots
-        self.mock_protection_quota.return_value = limits
         return self.client.get(url)
 
     def test_each_volume_with_its_state_and_newest_snapshot(self):
@@ -70,54 +63,15 @@ class VolumesTabTests(helpers.TestCase):
         self.assertContains(res, 'Manual only')
         self.assertContains(res, 'data-state="unprotected">Unprotected (1)')
         self.assertNotContains(res, 'ajax-update warning')  # all settled
-        # One listing each, whatever the number of rows; and one of the
-        # scheduled volumes, for the quota forecast.
-        self.assertEqual([
-            mock.call(mock.ANY, search_opts={}, limit=21, marker=None,
-                      sort='name:asc,id:asc'),
-            mock.call(mock.ANY,
-                      search_opts=codec.scheduled_volumes_filter())],
-            self.mock_volume_list.call_args_list)
+        # One listing each, whatever the number of rows.
+        self.mock_volume_list.assert_called_once_with(
+            mock.ANY, search_opts={}, limit=21, marker=None,
+            sort='name:asc,id:asc')
         self.mock_protection_list.assert_called_once_with(
             mock.ANY, registry.volume_plugin(), None)
-        # "web" still grows towards its retention: the quota is read.
-        self.mock_protection_quota.assert_called_once()
-        self.assertNotContains(res, 'will not fit its quota')
-
-    def test_warns_when_the_projects_schedules_will_not_fit(self):
-        # Two schedules at "keep 7" with one snapshot each: 12 more to
-        # come, and room for 5.
-        volumes = [scheduled_volume('vol-%d' % n, 'web-%d' % n,
-                                    retention=model.Retention(count=7))
-                   for n in range(2)]
-        schedules = [codec.decode(volume)[0] for volume in volumes]
-        snapshots = [self.scheduled_snapshot('snap-%d' % n, volume, schedule)
-                     for n, (volume, schedule)
-                     in enumerate(zip(volumes, schedules, strict=True))]
-        res = self._get(volumes, snapshots, limits={
-            'maxTotalSnapshots': 7, 'totalSnapshotsUsed': 2,
-            'maxTotalVolumeGigabytes': 10000, 'totalGigabytesUsed': 4})
-        self.assertContains(
-            res, "The project&#x27;s schedules will not fit its quota once "
-                 "their retention is full: they need 14 snapshots (quota "
-                 "7).")
-        # At full retention, nothing more to come: the quota is not read.
-        full = [self.scheduled_snapshot('snap-%d-%d' % (n, k), volume,
-                                        schedule)
-                for n, (volume, schedule) in enumerate(zip(
-                    volumes, schedules, strict=True))
-                for k in range(7)]
-        res = self._get(volumes, full, limits={
-            'maxTotalSnapshots': 14, 'totalSnapshotsUsed': 14,
-            'maxTotalVolumeGigabytes': 10000, 'totalGigabytesUsed': 28})
-        self.assertNotContains(res, 'will not fit')
-        self.mock_protection_quota.assert_not_called()
-
-    @staticmethod
-    def scheduled_snapshot(snapshot_id, volume, schedule):
-        snapshot = fixtures.snapshot(snapshot_id, snapshot_id, volume.id)
-        snapshot.metadata = {codec.SNAPSHOT_SCHEDULE_KEY: schedule.id}
-        return snapshot
+        # The quota warning is asked for once the tab is shown.
+        self.assertContains(res, 'data-url="%s"' % reverse(
+            'horizon:project:volume_protection:quota_forecast'))
 
     def test_the_page_itself_lists_no_volumes(self):
         with mock.patch.object(cinder, 'snapshot_list_paged',
@@ -262,13 +216,10 @@ def many_volumes(count):
 
 class PagingTests(helpers.TestCase):
     """A page of volumes by name, whatever the project holds: one volume
-    listing and one listing of protections a page (the quota warning's
-    own listing is counted in VolumesTabTests)."""
+    listing and one listing of protections a page."""
 
-    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
-                           schedules_api: ['project_overflow']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, url=VOLUMES_URL, protections=()):
-        self.mock_project_overflow.return_value = None
         self.mock_volume_list.side_effect = fixtures.cinder_volume_pages(
             volumes)
         self.mock_protection_list.return_value = list(protections)

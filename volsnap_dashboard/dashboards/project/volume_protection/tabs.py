@@ -7,7 +7,6 @@ own listings only when someone looks at it.
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import messages
 from horizon import tables
 from horizon import tabs
 
@@ -18,8 +17,6 @@ from volsnap_dashboard.dashboards.common import name_search
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
-from volsnap_dashboard.dashboards.schedules import api as schedules_api
-from volsnap_dashboard.dashboards.schedules import preview as schedule_preview
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
 from volsnap_dashboard.dashboards.snapshots import tables as protection_tables
@@ -48,13 +45,15 @@ class SnapshotsTab(snapshot_listing.SnapshotListMixin,
 class VolumesTab(tables.PagedTableMixin, listing_tab.ListingTab):
     """The project's volumes with their protection, a page at a time
     sorted by name and searched by name in Cinder: one volume listing and
-    one listing of protections, whatever the number of rows; and, to warn
-    when the project's schedules will not fit its quota, one listing of
-    its scheduled volumes (and the quota, while they still grow)."""
+    one listing of protections, whatever the number of rows. Whether the
+    project's schedules will fit its quota is asked for once the tab is
+    shown (schedule_views.QuotaForecastView): it lists every scheduled
+    volume, which a page of rows must not wait for."""
 
     name = _("Volumes")
     slug = 'volumes'
     table_classes = (volumes_tab.VolumeProtectionTable,)
+    template_name = 'volume_protection/_volumes_tab.html'
     preload = False
     policy_rules = policy.GET_SCHEDULES
 
@@ -80,28 +79,8 @@ class VolumesTab(tables.PagedTableMixin, listing_tab.ListingTab):
                 "Volumes are unavailable right now: %s") % exc)
             return []
         self.table.list_ends(volumes)
-        if volumes:
-            self._warn_of_overflow(protections)
         return self.table.rows_of_chosen_state(volumes_tab.protected_volumes(
             volumes, protections, project_id=self.request.user.project_id))
-
-    def _warn_of_overflow(self, protections):
-        """Say so when the project's schedules will not fit its quota,
-        before their runs start being skipped (a page that cannot tell
-        says nothing: the schedule forms forecast it again)."""
-        try:
-            found = schedules_api.project_overflow(self.request, protections)
-        except errors.NotAuthenticated:
-            raise  # Horizon sends the user to the login page
-        except errors.VolsnapAPIError:
-            return
-        if found is not None:
-            messages.warning(self.request, _(
-                "The project's schedules will not fit its quota once their "
-                "retention is full: they need %s. Runs are skipped while "
-                "the quota is full. Keep fewer snapshots, pause or delete "
-                "schedules, or ask your administrator for more quota.")
-                % schedule_preview.needs_text(found))
 
 
 class VolumeProtectionTabs(tabs.TabGroup):

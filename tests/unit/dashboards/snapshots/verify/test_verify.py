@@ -13,7 +13,6 @@ from tests.unit import fixtures
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
 from volsnap_dashboard.protection import times
@@ -282,10 +281,8 @@ class RequestTests(SnapshotsTabTestCase):
 
 class VolumesTabTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['volume_list', 'protection_list'],
-                           schedules_api: ['project_overflow']})
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, snapshots):
-        self.mock_project_overflow.return_value = None
         self.mock_volume_list.return_value = volumes
         self.mock_protection_list.return_value = snapshots
         res = self.client.get(VOLUMES_URL)
