@@ -172,3 +172,31 @@ def test_alt_sees_nothing_of_demos(schedule):
     assert LABEL.encode() not in detail.content
     act(alt, schedule, 'pause')
     assert not the_schedule(schedule.volume_id, schedule.id).paused
+
+
+ADMIN_INDEX = '/admin/volume_protection/'
+
+
+def admin_act(client, schedule, action):
+    row = schedule_rows.row_id(schedule.volume_id, schedule.id)
+    return horizon_client.post(client, ADMIN_INDEX, {
+        'action': 'admin_schedules__%s__%s' % (action, row)})
+
+
+def test_who_paused_and_an_administrator_resumes_only_its_own_pause(
+        demo_client, schedule):
+    admin = horizon_client.login('admin')
+    admin_act(admin, schedule, 'pause')
+    paused = the_schedule(schedule.volume_id, schedule.id)
+    assert paused.paused and paused.paused_by.by_admin
+    assert b'Paused by an administrator on' in demo_client.get(TAB).content
+    admin_act(admin, schedule, 'resume')
+    resumed = the_schedule(schedule.volume_id, schedule.id)
+    assert not resumed.paused and resumed.paused_by is None
+
+    # What the project paused stays the project's to resume.
+    act(demo_client, schedule, 'pause')
+    assert b'Paused by you on' in demo_client.get(TAB).content
+    admin_act(admin, schedule, 'resume')
+    still = the_schedule(schedule.volume_id, schedule.id)
+    assert still.paused and not still.paused_by.by_admin

@@ -44,6 +44,14 @@ class OpenWithTicked(tables.BatchAction):
 
     url = None
     param = 'volume_id'
+    #: The button's words, however many rows are ticked.
+    label = None
+
+    def action_present(self, count):
+        return self.label
+
+    def action_past(self, count):
+        return self.label
 
     def handle(self, table, request, obj_ids):
         carried = list(dict.fromkeys(obj_ids))

@@ -3,6 +3,8 @@ groups): Protect Volumes "as a consistent group snapshot", Restore Group
 (a new group from a group snapshot) and Delete Group Snapshot."""
 
 from django import forms as django_forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
@@ -215,11 +217,13 @@ class RestoreGroupForm(forms.SelfHandlingForm):
                 'Unable to restore group snapshot "%(name)s": %(reason)s')
                 % {'name': label, 'reason': exc})
             return False
-        messages.success(request, _(
-            'Restoring group snapshot "%(snapshot)s" to new volume group '
-            '"%(group)s": one new volume per member snapshot.') % {
-                'snapshot': label,
-                'group': group.get('name') or group.get('id')})
+        messages.success(request, format_html(
+            _('Restoring group snapshot "{snapshot}" to new volume group '
+              '<a href="{url}">{group}</a>: one new volume per member '
+              'snapshot, listed on the group\'s page.'),
+            snapshot=label, group=group.get('name') or group.get('id'),
+            url=reverse('horizon:project:volume_groups:detail',
+                        args=(group.get('id'),))))
         return True
 
 

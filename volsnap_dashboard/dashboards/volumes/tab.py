@@ -125,15 +125,8 @@ class ProtectTicked(policy.CachedPolicyActionMixin,
     url = ProtectNow.url
     icon = 'camera'
     policy_rules = policy.PROTECT
+    label = _("Protect Now")
     help_text = _("A snapshot of each ticked volume.")
-
-    @staticmethod
-    def action_present(count):
-        return _("Protect Now")
-
-    @staticmethod
-    def action_past(count):
-        return _("Protect Now")
 
 
 class ScheduleTicked(policy.CachedPolicyActionMixin,
@@ -142,16 +135,9 @@ class ScheduleTicked(policy.CachedPolicyActionMixin,
     url = AddSchedule.url
     icon = 'clock-o'
     policy_rules = policy.CHANGE_SCHEDULE
+    label = _("Add Schedule")
     help_text = _("One schedule for each ticked volume, all with the same "
                   "timing, retention and label.")
-
-    @staticmethod
-    def action_present(count):
-        return _("Add Schedule")
-
-    @staticmethod
-    def action_past(count):
-        return _("Add Schedule")
 
 
 class NameFilter(tables.FilterAction):

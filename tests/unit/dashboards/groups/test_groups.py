@@ -479,8 +479,10 @@ class RestoreGroupTests(helpers.TestCase):
             .return_value, {'restore_name': 'copy',
                             'restore_description': None})
         self.assertEqual(['Restoring group snapshot "app-nightly" to new '
-                          'volume group "copy": one new volume per member '
-                          'snapshot.'], shown_messages(res))
+                          'volume group <a href="/project/volume_groups/'
+                          'group-2">copy</a>: one new volume per member '
+                          'snapshot, listed on the group\'s page.'],
+                         shown_messages(res))
 
     @helpers.create_mocks({cinder: CALLS})
     def test_the_volume_quota_counts_every_member(self):
