@@ -2,8 +2,9 @@
 Debian's chromium against a live Horizon on the dev cloud, on a busy
 project (a few hundred volumes) and on a project with none; and the
 Volumes tab on the busy project, paged, searched and in a kept state;
-and the bulk actions there: schedules added to ticked volumes, then
-found by label, paused, resumed, run, edited and deleted together."""
+and the bulk actions there: ticked volumes protected at once, schedules
+added to ticked volumes, then found by label, paused, resumed, run,
+edited, taken over by another member and deleted together."""
 
 from concurrent import futures
 import os
@@ -21,6 +22,7 @@ from tests.integration.test_browser import server  # noqa: F401
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
 from tools.devkit.cinder import project_id
+from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 pytestmark = pytest.mark.browser
@@ -424,6 +426,14 @@ def filter_by_label(page):
     expect(page.locator('#schedules tbody tr')).to_have_count(3)
 
 
+def tick_all_and(page, action):
+    """Tick the three rows the label search shows, then ``action``."""
+    page.locator('#schedules thead .multi_select_column label').click()
+    expect(page.locator('#schedules tbody .table-row-multi-select:checked')
+           ).to_have_count(3)
+    page.click('#schedules__action_%s' % action)
+
+
 def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F811,E501
                                         roomy_snapshot_quota):
     demo = busy_demo
@@ -434,7 +444,26 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
                if volume.name in picks}
     request = horizon_client.request_for(horizon_client.login('demo'))
     try:
+        # Two volumes ticked on the Volumes tab, protected now together.
+        for name in picks[:2]:
+            tick(page, 'volume_protection', name)
+        page.click('#volume_protection__action_protect_ticked')
+        form = page.locator('form.volsnap-protect-form')
+        expect(form.locator('.volsnap-picker-selected input:checked')
+               ).to_have_count(2)
+        form.locator('#id_option_snapshot_name').fill('browser-ticked')
+        form.locator('input[type=submit]').click()
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Protecting volumes', timeout=30000)
+        made = [snapshot for snapshot in demo.volume_snapshots.list()
+                if snapshot.name.startswith('browser-ticked')]
+        assert sorted(snapshot.name for snapshot in made) == [
+            'browser-ticked-' + name for name in picks[:2]]
+        _in_parallel(lambda snapshot: devcloud.delete_and_wait(
+            demo.volume_snapshots, snapshot.id), made)
+
         # Three volumes ticked on the Volumes tab: one form, all picked.
+        page.goto(server.url + VOLUMES_TAB)
         for name in picks:
             tick(page, 'volume_protection', name)
         page.click('#volume_protection__action_schedule_ticked')
@@ -458,25 +487,17 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
         assert 'tab=volume_protection__schedules' in page.url
         filter_by_label(page)
 
-        def tick_all_and(action):
-            page.locator('#schedules thead .multi_select_column label'
-                         ).click()
-            expect(page.locator('#schedules tbody '
-                                '.table-row-multi-select:checked')
-                   ).to_have_count(3)
-            page.click('#schedules__action_%s' % action)
-
-        tick_all_and('pause')
+        tick_all_and(page, 'pause')
         expect(page.locator('.alert-success').first).to_contain_text(
             'Paused Schedules')
         for name in picks:
             expect(table_row(page, 'schedules', name)).to_contain_text(
                 'Paused')
-        tick_all_and('resume')
+        tick_all_and(page, 'resume')
         for name in picks:
             expect(table_row(page, 'schedules', name)).to_contain_text(
                 'Active')
-        tick_all_and('run_now')
+        tick_all_and(page, 'run_now')
         expect(page.locator('.alert-success').first).to_contain_text(
             'Asked for runs of')
         for name in picks:
@@ -484,7 +505,7 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
                 'Run requested')
 
         # Edit: the same retention and timing for the three at once.
-        tick_all_and('edit_many')
+        tick_all_and(page, 'edit_many')
         form = page.locator('form.volsnap-schedule-workflow')
         expect(form).to_contain_text('Saving gives each of these 3 '
                                      'schedules')
@@ -506,8 +527,27 @@ def test_bulk_actions_on_a_busy_project(browser, server, busy_demo,  # noqa: F81
             expect(table_row(page, 'schedules', name)).to_contain_text(
                 'keep the last 3 snapshots')
 
-        # Delete asks first, then deletes every ticked schedule.
-        tick_all_and('delete_many')
+        # Another member takes them over at once (as after their owner
+        # left), then deletes them: asked first, their snapshots kept.
+        demo_trusts = [found.trust_id for volume in by_name.values()
+                       for found in schedules_api.list_for_volume(
+                           request, volume.id)]
+        page = logged_in_page(browser, server, 'colleague')
+        page.goto(server.url + SCHEDULES_TAB)
+        filter_by_label(page)
+        tick_all_and(page, 'take_over_many')
+        expect(page.locator('.alert-success').first).to_contain_text(
+            'Took over')
+        colleague_id = horizon_client.request_for(
+            horizon_client.login('colleague')).user.id
+        for volume in by_name.values():
+            [taken] = schedules_api.list_for_volume(request, volume.id)
+            assert taken.owner_id == colleague_id
+        # (demo's trusts, which only demo may delete, go too.)
+        for trust_id in demo_trusts:
+            keystone.drop_trust(request, trust_id)
+
+        tick_all_and(page, 'delete_many')
         dialog = page.locator('.modal-dialog', has_text='Confirm')
         expect(dialog).to_contain_text('Their snapshots are kept')
         dialog.locator('.btn-danger').click()
