@@ -91,9 +91,13 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         modal.locator('#id_name').fill('browser-group-restored')
         modal.locator('input[type=submit]').click()
         expect(page.locator('.alert-success').first).to_contain_text(
-            'new volume group "browser-group-restored"')
+            'new volume group browser-group-restored')
         [restored] = [g for g in demo.groups.list()
                       if g.name == 'browser-group-restored']
+        # The message links the group, whose page lists its volumes.
+        expect(page.locator('.alert-success').first.locator('a')
+               ).to_have_attribute('href', '/project/volume_groups/%s'
+                                   % restored.id)
         group_fixtures.until_group(demo, restored.id)
         made = demo.volumes.list(search_opts={'group_id': restored.id})
         assert len(made) == 2
