@@ -95,9 +95,9 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         [restored] = [g for g in demo.groups.list()
                       if g.name == 'browser-group-restored']
         # The message links the group, whose page lists its volumes.
-        expect(page.locator('.alert-success').first.locator('a')
-               ).to_have_attribute('href', '/project/volume_groups/%s'
-                                   % restored.id)
+        expect(page.locator('.alert-success a[href^="/project/volume_'
+                            'groups/"]')).to_have_attribute(
+            'href', '/project/volume_groups/%s' % restored.id)
         group_fixtures.until_group(demo, restored.id)
         made = demo.volumes.list(search_opts={'group_id': restored.id})
         assert len(made) == 2

@@ -6,6 +6,7 @@ the rows' data needs nothing per row (see :mod:`schedule_rows`).
 """
 
 import datetime
+import logging
 import zoneinfo
 
 from django import http
@@ -31,6 +32,8 @@ from volsnap_dashboard.protection.schedule import states
 from volsnap_dashboard.protection.schedule import words
 from volsnap_dashboard import policy
 from volsnap_dashboard.protection import times
+
+LOG = logging.getLogger(__name__)
 
 # None: still changing, so the row keeps polling.
 STATE_CHOICES = (
@@ -312,6 +315,11 @@ class ScheduleBatchAction(common_tables.GoneRowsBatchMixin,
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, self.failure_message % {
                 'id': schedule_id, 'reason': exc}, escalate=True)
+        except Exception:
+            # Horizon says only "Unable to ...": the operator gets why.
+            LOG.exception("%s of schedule %s of volume %s failed",
+                          self.name, schedule_id, volume_id)
+            raise
 
 
 class PauseSchedule(ScheduleBatchAction):
