@@ -36,11 +36,18 @@ def test_protect_a_group_then_restore_and_delete_it(browser,  # noqa: F811
         page.click('#protected_snapshots__action_protect')
         modal = page.locator('.modal-dialog')
         expect(modal).to_contain_text('not crash-consistent across volumes')
-        for volume in volumes:
-            modal.get_by_label(re.compile(volume.name)).check()
+        pending = modal.locator('#quota_snapshots ~ .volsnap-quota-pending'
+                                ).first
+        modal.get_by_label(re.compile(volumes[0].name)).check()
+        expect(pending).to_contain_text('+1')
         # Horizon's themed checkbox: its label is what a user clicks.
         modal.locator('label[for=id_consistent_group]').click()
         expect(modal.locator('#id_consistent_group')).to_be_checked()
+        # Cinder snapshots every volume of the group: the bars say so.
+        expect(pending).to_contain_text('+%d' % len(volumes))
+        for volume in volumes[1:]:
+            modal.get_by_label(re.compile(volume.name)).check()
+        expect(pending).to_contain_text('+%d' % len(volumes))
         modal.locator('#id_option_snapshot_name').fill('browser-group-snap')
         page.screenshot(path=os.path.join(SCREENSHOTS,
                                           'protect-group-form.png'))

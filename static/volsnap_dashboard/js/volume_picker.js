@@ -15,10 +15,49 @@
 
   var SEARCH_DELAY_MS = 300;
 
+  // Volume group id -> {count, gigabytes} of its volumes, from the server.
+  var groupMembers = {};
+
+  // With "as a consistent group snapshot" ticked and the ticked volumes
+  // in one group, Cinder snapshots every volume of the group: what the
+  // bars count, once the server has said (null until then).
+  function groupPending($form, driver) {
+    var $box = $form.find('input[data-members-url]');
+    if (!$box.is(':checked')) {
+      return null;
+    }
+    var groups = {};
+    $form.find('.volsnap-volume-picker input[type=checkbox]:checked')
+      .each(function () { groups[$(this).attr('data-group') || ''] = true; });
+    var ids = Object.keys(groups);
+    if (ids.length !== 1 || !ids[0]) {
+      return null;
+    }
+    var members = groupMembers[ids[0]];
+    if (members === undefined) {
+      groupMembers[ids[0]] = null;
+      $.getJSON($box.attr('data-members-url'), {group: ids[0]})
+        .done(function (found) {
+          groupMembers[ids[0]] = found;
+          updateBars($form);
+        }).fail(function () {
+          delete groupMembers[ids[0]];
+        });
+    }
+    if (!members) {
+      return null;
+    }
+    return driver === 'count' ? members.count : members.gigabytes;
+  }
+
   function pendingOf($bar, $form) {
     var driver = $bar.attr('data-volsnap-pending-of');
     if (driver === 'one') {
       return 1;
+    }
+    var inGroup = groupPending($form, driver);
+    if (inGroup !== null && (driver === 'count' || driver === 'size')) {
+      return inGroup;
     }
     if (driver === 'count' || driver === 'size') {
       var total = 0;
@@ -60,8 +99,8 @@
         });
       }
     });
-    $form.on('change', '.volsnap-volume-picker input[type=checkbox]',
-      function () { updateBars($form); });
+    $form.on('change', '.volsnap-volume-picker input[type=checkbox], ' +
+      'input[data-members-url]', function () { updateBars($form); });
     updateBars($form);
   }
 

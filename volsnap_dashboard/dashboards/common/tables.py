@@ -1,6 +1,7 @@
 """The panels' table toolkit: rows deleted by someone else meanwhile,
 cheap links on long pages, and actions copied per request."""
 
+import collections
 import copy
 import functools
 import re
@@ -77,6 +78,52 @@ def report_already_gone(request, message):
     messages.info(request, message)
     error = AlreadyGone(str(message))
     raise exceptions.HandledException((AlreadyGone, error, None))
+
+
+class OwnActionsMixin:
+    """Each table its own actions. Horizon makes one instance of each
+    action per table class, shared by every request and thread, and
+    points it at the latest table: a row update running meanwhile (a
+    table with no data) would hide a page's batch buttons, or leave a
+    batch action looking its rows up in that empty table. The filter
+    stays shared: Horizon finds it by identity in ``_meta``."""
+
+    def __init__(self, request, *args, **kwargs):
+        shared_filter = self._meta._filter_action
+        self.base_actions = collections.OrderedDict(
+            (name, action if action is shared_filter else own_copy(action))
+            for name, action in self.base_actions.items())
+        super().__init__(request, *args, **kwargs)
+
+
+class RowBoxesMixin:
+    """A table whose rows refresh themselves (ajax rows) keeps their
+    ticking boxes. Horizon hides the box column in a row update, whose
+    table has no data for a batch action to be allowed by, and does so
+    on the column's class list, which every table of that class shares:
+    a refreshed row came back without its box, and a page drawn meanwhile
+    without its "tick all" box. Here each table has its own list, and a
+    row update keeps the column as the page drew it for the user."""
+
+    def set_multiselect_column_visibility(self, visible=True):
+        column = self.columns.get('multi_select')
+        if column is not None:
+            column.classes = list(column.classes)
+        if self.request.GET.get('action') == 'row_update':
+            visible = any(
+                isinstance(action, tables.BatchAction)
+                and self._allowed_without_rows(action)
+                for action in self.base_actions.values()
+                if action.name in self._table_action_names())
+        super().set_multiselect_column_visibility(visible)
+
+    def _table_action_names(self):
+        return {action.name for action in self._meta.table_actions}
+
+    def _allowed_without_rows(self, action):
+        allows = getattr(action, 'policy_allows', None)
+        return (allows is None or allows(self.request)) and bool(
+            action.allowed(self.request, None))
 
 
 class GoneRowsTableMixin:

@@ -53,6 +53,11 @@ class GroupProtectForm(protection_forms.ProtectForm):
         if not offered or not any(group_of(volume) for volume
                                   in self.volumes_by_id.values()):
             return
+        # Its quota bars count every volume of the group (asked for
+        # once the box is ticked: static/volsnap_dashboard/js/
+        # volume_picker.js).
+        field.widget.attrs['data-members-url'] = reverse(
+            'horizon:project:volume_protection:group_members')
         # Right after the volumes it is about.
         fields = list(self.fields.items())
         place = [name for name, _field in fields].index('volumes') + 1

@@ -2,7 +2,9 @@
 group offer, a group snapshot's page (its member snapshots), Restore Group
 and Delete Group Snapshot."""
 
+from django import http
 from django.urls import reverse
+from django.views import generic
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
@@ -12,6 +14,7 @@ from horizon.utils import memoized
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.dashboards.common import statuses
@@ -47,6 +50,32 @@ class GroupProtectView(views.ProtectView):
             version is not None and
             version >= microversions.GROUP_SNAPSHOTS)
         return kwargs
+
+
+class GroupMembersView(policy.PolicyRequiredMixin, generic.View):
+    """How many volumes a volume group has, and their GiB: a consistent
+    group snapshot takes one snapshot of each, so the protect form's
+    quota bars count them all once the box is ticked (one listing, by
+    Cinder's ``group_id`` filter). GET ``?group=<id>``; JSON."""
+
+    policy_rules = policy.PROTECT
+
+    def get(self, request, *args, **kwargs):
+        group_id = request.GET.get('group', '')[:cinder_facts.TEXT_LIMIT]
+        if not group_id:
+            return http.JsonResponse({}, status=400)
+        try:
+            volumes = cinder.volume_list(request,
+                                         search_opts={'group_id': group_id})
+        except errors.NotAuthenticated:
+            raise  # Horizon sends the user to the login page
+        except errors.VolsnapAPIError:
+            return http.JsonResponse({}, status=503)
+        members = [volume for volume in volumes
+                   if group_forms.group_of(volume) == group_id]
+        return http.JsonResponse({
+            'count': len(members),
+            'gigabytes': sum(volume.size or 0 for volume in members)})
 
 
 def group_snapshot_url(name, group_snapshot_id):

@@ -390,7 +390,8 @@ class KindFilter(tables.FilterAction):
         return orphans.kind_for(getattr(self, 'filter_string', None))
 
 
-class OrphansTable(common_tables.GoneRowsTableMixin, tables.DataTable):
+class OrphansTable(common_tables.OwnActionsMixin,
+                   common_tables.GoneRowsTableMixin, tables.DataTable):
     #: {row id: row} of every row the tab lists (set by the tab; the page
     #: shows some of them): an action acts on these only.
     listed = {}

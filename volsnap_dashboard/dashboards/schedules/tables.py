@@ -543,7 +543,9 @@ def schedule_name(row):
     return row.label
 
 
-class SchedulesTable(common_tables.GoneRowsTableMixin,
+class SchedulesTable(common_tables.OwnActionsMixin,
+                     common_tables.RowBoxesMixin,
+                     common_tables.GoneRowsTableMixin,
                      tab_paging.TabPagedTableMixin, tables.DataTable):
     schedule = tables.WrappingColumn(schedule_name, verbose_name=_("Schedule"),
                                      link=detail_link)

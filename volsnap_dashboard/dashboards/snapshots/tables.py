@@ -1,4 +1,3 @@
-import collections
 import functools
 from urllib import parse
 
@@ -367,7 +366,9 @@ def description_or_none(snapshot):
     return getattr(snapshot, 'description', None) or None
 
 
-class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
+class ProtectedSnapshotsTable(common_tables.OwnActionsMixin,
+                              common_tables.RowBoxesMixin,
+                              common_tables.GoneRowsTableMixin,
                               tables.DataTable):
     #: The ids of the first and last snapshots Cinder listed for the
     #: page, where rows of it are left out (see listing): the next and
@@ -413,19 +414,6 @@ class ProtectedSnapshotsTable(common_tables.GoneRowsTableMixin,
             request, snapshots, volumes,
             revert=RevertToSnapshot.name in cls.base_actions,
             group_search_opts=cls.group_search_opts)
-
-    def __init__(self, request, *args, **kwargs):
-        # Horizon makes one instance of each action per table class, shared
-        # by every request and thread, and points it at the latest table:
-        # a row update running meanwhile (a table with no data) would hide
-        # this page's batch buttons. This table gets its own copies (the
-        # filter stays shared: Horizon finds it by identity in _meta).
-        shared_filter = self._meta._filter_action
-        self.base_actions = collections.OrderedDict(
-            (name, action if action is shared_filter
-             else common_tables.own_copy(action))
-            for name, action in self.base_actions.items())
-        super().__init__(request, *args, **kwargs)
 
     def render_row_actions(self, datum, row=False):
         """Each row's action buttons, rendering the template once per set

@@ -228,7 +228,9 @@ def size_in_gib(volume):
     return _("%s GiB") % volume.size
 
 
-class VolumeProtectionTable(tab_paging.TabPagedTableMixin, tables.DataTable):
+class VolumeProtectionTable(common_tables.OwnActionsMixin,
+                            common_tables.RowBoxesMixin,
+                            tab_paging.TabPagedTableMixin, tables.DataTable):
     name = tables.WrappingColumn(volume_name, verbose_name=_("Volume"),
                                  link=volume_link)
     size = tables.Column(size_in_gib, verbose_name=_("Size"),

@@ -20,6 +20,7 @@ from volsnap_dashboard.protection import cinder_snapshot
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
 PROTECT_URL = reverse('horizon:project:volume_protection:protect')
+MEMBERS_URL = reverse('horizon:project:volume_protection:group_members')
 GS_ID = '6f1c0e4a-1b2c-4d3e-8f40-5a6b7c8d9e0f'
 PROTECT_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
                  'absolute_limits', 'snapshot_force_supported',
@@ -113,6 +114,28 @@ class ProtectFormTests(helpers.TestCase):
         self.assertContains(res, 'web (1 GiB, available), in volume group '
                                  'group-2')
         self.assertNotContains(res, 'app<db>')
+        # The live bars learn a group's size from the server when asked.
+        self.assertContains(res, 'data-members-url="%s"' % MEMBERS_URL)
+        self.assertContains(res, 'value="vol-1"\n         '
+                                 'id="id_volumes_vol-1" data-size="2" '
+                                 'data-group="group-1"')
+
+    @helpers.create_mocks({cinder: ['volume_list']})
+    def test_a_groups_members_counted_for_the_live_bars(self):
+        self.mock_volume_list.return_value = project_volumes()[:2]
+        res = self.client.get(MEMBERS_URL, {'group': 'group-1'})
+        self.assertEqual({'count': 2, 'gigabytes': 3}, res.json())
+        self.mock_volume_list.assert_called_once_with(
+            helpers.IsHttpRequest(), search_opts={'group_id': 'group-1'})
+        # A volume Cinder's filter let through from another group is not
+        # counted; no group asked, or Cinder down, is said so.
+        self.mock_volume_list.return_value = project_volumes()
+        self.assertEqual({'count': 2, 'gigabytes': 3}, self.client.get(
+            MEMBERS_URL, {'group': 'group-1'}).json())
+        self.assertEqual(400, self.client.get(MEMBERS_URL).status_code)
+        self.mock_volume_list.side_effect = errors.ServiceUnavailable()
+        self.assertEqual(503, self.client.get(
+            MEMBERS_URL, {'group': 'group-1'}).status_code)
 
     @helpers.create_mocks({cinder: PROTECT_CALLS})
     def test_groups_named_after_a_post_with_one_listing(self):

@@ -100,6 +100,44 @@ class PausedByTests(helpers.TestCase):
         self.assertEqual((False, None), (resumed.paused, resumed.paused_by))
 
 
+HIDDEN_BOX = (r'class="[^"]*(hidden[^"]*multi_select_column|'
+              r'multi_select_column[^"]*hidden)')
+# Horizon's column of the class, which each table's copy shares lists with.
+SHARED_BOX_COLUMN = schedule_tables.SchedulesTable._columns['multi_select']
+
+
+class RowBoxesTests(helpers.TestCase):
+    """A row refreshed by polling keeps its ticking box (Horizon's row
+    update hid it, and with it the column of every page drawn after)."""
+
+    url = (reverse('horizon:project:volume_protection:index') +
+           '?action=row_update&table=schedules&obj_id=' + ROW_ID)
+
+    @helpers.create_mocks({schedules_api: ['find', 'protections_of']})
+    def update(self, policy=None):
+        volume = volume_with(healthy())
+        [decoded] = codec.decode(volume)
+        self.mock_find.return_value = (volume, decoded)
+        self.mock_protections_of.return_value = []
+        with self.settings(**({'POLICY_CHECK_FUNCTION': policy}
+                              if policy else {})):
+            return self.client.get(self.url,
+                                   HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+
+    def test_a_member_keeps_the_box(self):
+        res = self.update()
+        self.assertContains(res, 'name="object_ids"')
+        self.assertNotRegex(res.content.decode(), HIDDEN_BOX)
+        self.assertNotIn('hidden', SHARED_BOX_COLUMN.classes)
+
+    def test_a_reader_gets_none(self):
+        def reader(rules, request, target=None):
+            return all(rule.startswith('volume:get') for _s, rule in rules)
+        res = self.update(policy=reader)
+        self.assertRegex(res.content.decode(), HIDDEN_BOX)
+        self.assertNotIn('hidden', SHARED_BOX_COLUMN.classes)
+
+
 class RowIdTests(SimpleTestCase):
 
     def test_row_ids_round_trip_and_refuse_others(self):

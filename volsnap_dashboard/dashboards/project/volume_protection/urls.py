@@ -20,6 +20,8 @@ urlpatterns = [
             name='protect'),
     re_path(r'^protect/volumes/$', views.ProtectVolumeSearchView.as_view(),
             name='protect_volumes'),
+    re_path(r'^protect/group_members/$',
+            group_views.GroupMembersView.as_view(), name='group_members'),
     # Before the snapshot URLs, whose first part matches anything.
     re_path(r'^schedules/create/$',
             schedule_workflow_views.CreateScheduleView.as_view(),
