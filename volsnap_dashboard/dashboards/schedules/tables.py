@@ -5,9 +5,7 @@ and needs Cinder's rule for changing (or deleting) the volume's metadata;
 the rows' data needs nothing per row (see :mod:`schedule_rows`).
 """
 
-import datetime
 import logging
-import zoneinfo
 
 from django import http
 from django.urls import reverse
@@ -18,10 +16,10 @@ from django.utils.translation import pgettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
-from horizon.utils import functions as horizon_utils
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -58,29 +56,10 @@ OUTCOME_DISPLAY = {
         'Outcome of a run', 'Authorization lost'),
 }
 
-TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
-
-
-# -- Times in the user's zone, UTC on hover ------------------------------
-
-def user_zone(request):
-    """The user's Horizon time zone (their setting, else the site's)."""
-    try:
-        return zoneinfo.ZoneInfo(horizon_utils.get_timezone(request))
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return datetime.timezone.utc
-
-
-def in_zone(moment, zone):
-    return moment.astimezone(zone).strftime(TIME_FORMAT)
-
-
-def time_html(moment, zone, extra=''):
-    """A time in ``zone`` with UTC in its title; ``extra`` follows it."""
-    if moment is None:
-        return extra or '-'
-    return format_html('<span title="{}">{}</span>{}', times.utc_label(moment),
-                       in_zone(moment, zone), extra)
+# The panels' times: in the user's zone, UTC on hover.
+user_zone = local_times.user_zone
+in_zone = local_times.in_zone
+time_html = local_times.time_html
 
 
 def paused_text(row, viewer_id, zone):

@@ -9,12 +9,12 @@ from django.utils.translation import ngettext_lazy
 from horizon import exceptions
 from horizon import messages
 from horizon import tables
-from horizon.utils import filters
 from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
@@ -278,6 +278,16 @@ class StopKeepingSnapshots(policy.CachedPolicyActionMixin,
         cinder.snapshot_delete_metadata(request, obj_id, [codec.KEPT_KEY])
 
 
+class CreatedColumn(tables.Column):
+    """When Cinder made the snapshot, as every time of the panels reads:
+    in the user's zone, UTC on hover."""
+
+    def get_data(self, snapshot):
+        return local_times.cinder_time_html(
+            getattr(snapshot, 'created_at', None),
+            local_times.user_zone(self.table.request))
+
+
 class UpdateRow(tables.Row):
     ajax = True
 
@@ -398,8 +408,7 @@ class ProtectedSnapshotsTable(common_tables.OwnActionsMixin,
         link=group_marks.group_snapshot_link,
         help_text=_("Snapshots taken together, at the same instant, of a "
                     "volume group's volumes."))
-    created = tables.Column('created_at', verbose_name=_("Created"),
-                            filters=(filters.parse_isotime,))
+    created = CreatedColumn('created_at', verbose_name=_("Created"))
     description = tables.Column(description_or_none,
                                 verbose_name=_("Description"), truncate=60)
 

@@ -13,6 +13,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.common import statuses
+from volsnap_dashboard.dashboards.snapshots import tables
 
 INDEX_URL = reverse('horizon:project:volume_protection:index')
 ADMIN_INDEX_URL = reverse('horizon:admin:volume_protection:index')
@@ -295,3 +296,31 @@ class KeepTests(ListTestCase):
         self.assertEqual(302, res.status_code)
         delete_metadata.assert_called_once_with(
             helpers.IsHttpRequest(), 'snap-2', ['volsnap_kept'])
+
+
+class CreatedColumnTests(helpers.TestCase):
+    """The Snapshots tab's Created reads as every other time of the
+    panels: the user's zone, UTC on hover."""
+
+    def column(self, zone=None):
+        request = self.factory.get('/')
+        request.user = self.user
+        request.session = {}
+        if zone:
+            request.COOKIES['django_timezone'] = zone
+        table = tables.ProtectedSnapshotsTable(request, data=[])
+        return table.columns['created']
+
+    def test_in_the_users_zone_with_utc_on_hover(self):
+        snapshot = fixtures.snapshot()  # made 2026-11-25 12:00 UTC
+        self.assertEqual(
+            '<span title="2026-11-25 12:00 UTC">2026-11-25 21:00 JST</span>',
+            self.column('Asia/Tokyo').get_data(snapshot))
+        self.assertEqual(
+            '<span title="2026-11-25 12:00 UTC">2026-11-25 12:00 UTC</span>',
+            self.column().get_data(snapshot))
+
+    def test_a_time_cinder_did_not_give_is_shown_as_given(self):
+        snapshot = fixtures.snapshot()
+        snapshot.created_at = '<soon>'
+        self.assertEqual('<soon>', self.column().get_data(snapshot))
