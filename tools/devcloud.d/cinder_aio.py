@@ -1,9 +1,9 @@
 """All-in-one Cinder for the volsnap dev cloud.
 
-One Python process runs the Cinder API (WSGI), the scheduler and one volume
-service per enabled backend, talking over oslo.messaging ``fake://`` (the
-same arrangement Cinder's own functional tests use), so no RabbitMQ is
-needed.
+One Python process runs the Cinder API (WSGI), the scheduler, the backup
+service (POSIX driver) and one volume service per enabled backend,
+talking over oslo.messaging ``fake://`` (the same arrangement Cinder's
+own functional tests use), so no RabbitMQ is needed.
 
 Run with the cloud venv's python::
 
@@ -185,12 +185,18 @@ def main():
         volume_services.append(svc)
     _PRIMARY["svc"] = volume_services[0]
     scheduler = service.Service.create(binary=constants.SCHEDULER_BINARY)
+    # service_name "backup" as cinder-backup's own command gives it: the
+    # scheduler ignores the capabilities of a service without one, and
+    # then finds no backup service for any backup.
+    backup = service.Service.create(binary=constants.BACKUP_BINARY,
+                                    service_name="backup")
     _restore_primary(service.Service)
     api = service.WSGIService("osapi_volume")
 
     for backend, svc in zip(backends, volume_services, strict=True):
         _launch_and_wait(launcher, svc, "cinder-volume %s" % backend)
     _launch_and_wait(launcher, scheduler, "cinder-scheduler")
+    _launch_and_wait(launcher, backup, "cinder-backup")
     _launch_and_wait(launcher, api, "cinder-api")
     LOG.info("devcloud: all-in-one cinder ready on %s:%s",
              CONF.osapi_volume_listen, CONF.osapi_volume_listen_port)

@@ -24,6 +24,9 @@ import devcloud_lib as lib
 
 VOLUME_TYPE = "fake"
 BACKEND = "fake"
+# Volumes kept as files, which cinder-backup can read (file_volume_driver).
+FILES_TYPE = "files"
+FILES_BACKEND = "files"
 SEED_VOLUMES = [("demo-db", 1), ("demo-web", 2), ("demo-logs", 1)]
 SEED_ATTACHED = "demo-db"
 # A generic group type (no specs): Cinder's own default_cgsnapshot_type is
@@ -100,17 +103,28 @@ def cmd_wait_cinder(args):
 
     def all_up():
         svcs = services(admin)
-        wanted = [s for s in svcs
-                  if s["binary"] in ("cinder-volume", "cinder-scheduler")]
-        up = [s for s in wanted if s["state"] == "up"]
+        up = [s for s in svcs if s["state"] == "up"]
         binaries = {s["binary"] for s in up}
         volume_hosts = [s["host"] for s in up
                         if s["binary"] == "cinder-volume"]
-        return (binaries == {"cinder-volume", "cinder-scheduler"}
-                and "devcloud@%s" % BACKEND in volume_hosts)
-    lib.wait_for("cinder-volume and cinder-scheduler to be up", all_up, left())
+        return (binaries >= {"cinder-volume", "cinder-scheduler",
+                             "cinder-backup"}
+                and all("devcloud@%s" % backend in volume_hosts
+                        for backend in (BACKEND, FILES_BACKEND)))
+    lib.wait_for("cinder-volume, cinder-scheduler and cinder-backup to be up",
+                 all_up, left())
+
+    def pools_known():
+        # The scheduler places volumes only on backends whose capabilities
+        # reached it.
+        pools = {p["name"] for p in
+                 admin.get("/scheduler-stats/get_pools")["pools"]}
+        return {"devcloud@%s#%s" % (b, b)
+                for b in (BACKEND, FILES_BACKEND)} <= pools
+    lib.wait_for("the scheduler to know both backends", pools_known, left())
 
     ensure_volume_type(admin)
+    ensure_files_type(admin)
     if args.smoke:
         smoke(admin, left)
     lib.log("cinder ready")
@@ -135,6 +149,20 @@ def ensure_volume_type(admin):
         lib.die("Cinder's default volume type is %r, expected %r "
                 "(check default_volume_type in cinder.conf)"
                 % (default["name"], VOLUME_TYPE))
+
+
+def ensure_files_type(admin):
+    """The "files" volume type: volumes whose bytes are real (for
+    backups); every other volume stays on the fake backend."""
+    types = admin.get("/types", params={"is_public": "None"})["volume_types"]
+    if any(t["name"] == FILES_TYPE for t in types):
+        return
+    admin.post("/types", {"volume_type": {
+        "name": FILES_TYPE,
+        "description": "File-backed backend of the dev cloud (backups)",
+        "os-volume-type-access:is_public": True,
+        "extra_specs": {"volume_backend_name": FILES_BACKEND}}})
+    lib.log("created volume type %s" % FILES_TYPE)
 
 
 def smoke(admin, left):
