@@ -8,36 +8,24 @@ uses the Cinder client it is given, so it acts with the caller's token.
 import logging
 
 from cinderclient import api_versions
-from cinderclient import exceptions as cinder_exc
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
 from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import cinder_common
 from volsnap_dashboard.protection import cinder_groups
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import waiting
 
 LOG = logging.getLogger(__name__)
 
-# Metadata on each restored volume, naming the snapshot it came from.
-RESTORED_FROM_KEY = 'volsnap_restored_from'
+RESTORED_FROM_KEY = cinder_common.RESTORED_FROM_KEY
+SUBMISSION_KEY = cinder_common.SUBMISSION_KEY
+ProtectionFailed = cinder_common.ProtectionFailed
 # Volume listings filtered on a time ("created_at=gte:..."), from here.
 TIME_FILTERS = api_versions.APIVersion('3.60')
-# Metadata naming the form submission that created a snapshot or volume, so
-# that a create whose answer was lost can be found instead of repeated.
-SUBMISSION_KEY = 'volsnap_submission'
-
-
-class ProtectionFailed(errors.VolsnapAPIError):
-    """A snapshot or restored volume ended in error."""
-
-    def __init__(self, message, resource_id, reason=None, cleaned_up=False):
-        self.resource_id = resource_id
-        self.reason = reason
-        self.cleaned_up = cleaned_up
-        super().__init__(message, detail=reason)
 
 
 STRANDED_SNAPSHOT = _("Block Storage cannot find this snapshot's volume in "
@@ -62,13 +50,8 @@ def default_restore_description(snapshot):
     return cinder_facts.fit(_('Restored from snapshot "%s".') % name)
 
 
-def _tags(submission, **tags):
-    if submission:
-        tags[SUBMISSION_KEY] = submission
-    return tags
-
-
-class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
+class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
+                                     cinder_groups.CinderGroupsMixin,
                                      base.FileSchemasMixin,
                                      base.ProtectionPlugin):
     name = 'cinder-snapshot'
@@ -80,22 +63,14 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
 
     def validate_options(self, params):
         values = super().validate_options(params)
-        self._check_lengths(values, ('snapshot_name', 'description'))
+        cinder_common.check_lengths(values, ('snapshot_name', 'description'))
         return values
 
     def validate_restore(self, params):
         values = super().validate_restore(params)
-        self._check_lengths(values, ('restore_name', 'restore_description'))
+        cinder_common.check_lengths(values, ('restore_name',
+                                             'restore_description'))
         return values
-
-    @staticmethod
-    def _check_lengths(values, names):
-        too_long = {name: [_("Must be at most %d characters long.")
-                           % cinder_facts.TEXT_LIMIT]
-                    for name in names
-                    if len(values.get(name) or '') > cinder_facts.TEXT_LIMIT}
-        if too_long:
-            raise parameters.InvalidParameters(too_long)
 
     # Protect
 
@@ -110,7 +85,7 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
         kwargs = {'name': values['snapshot_name'] or
                   default_snapshot_name(volume),
                   'description': values['description']}
-        tags = _tags(submission, **(metadata or {}))
+        tags = cinder_common.tags(submission, **(metadata or {}))
         if tags:
             kwargs['metadata'] = tags
         if values['force'] and can_force:
@@ -151,8 +126,9 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
                        default_restore_description(snapshot))
         kwargs = {'snapshot_id': snapshot.id, 'name': name,
                   'description': str(description),
-                  'metadata': _tags(submission, **(metadata or {}),
-                                    **{RESTORED_FROM_KEY: snapshot.id})}
+                  'metadata': cinder_common.tags(
+                      submission, **(metadata or {}),
+                      **{RESTORED_FROM_KEY: snapshot.id})}
         if availability_zone:
             kwargs['availability_zone'] = availability_zone
         if volume_type:
@@ -292,7 +268,7 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
                           timeout=300.0, keep_failed=False):
         """The available snapshot, or ProtectionFailed (the failed snapshot
         deleted unless ``keep_failed``), or waiting.WaitTimeout."""
-        snapshot = waiting.wait(self._getter(client.volume_snapshots),
+        snapshot = waiting.wait(cinder_common.getter(client.volume_snapshots),
                                 snapshot_id, _("Snapshot"),
                                 interval=interval, timeout=timeout)
         if snapshot.status != 'error':
@@ -301,58 +277,23 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
         raise ProtectionFailed(
             _("Snapshot %s of volume %s failed.")
             % (snapshot_id, snapshot.volume_id), snapshot_id,
-            reason=self._failure_reason(client, snapshot_id),
-            cleaned_up=cleaned_up)
-
-    def wait_for_restore(self, client, volume_id, interval=2.0,
-                         timeout=300.0, keep_failed=False):
-        """The available restored volume, or ProtectionFailed (the failed
-        volume deleted unless ``keep_failed``), or waiting.WaitTimeout."""
-        volume = waiting.wait(self._getter(client.volumes), volume_id,
-                              _("Volume"), interval=interval,
-                              timeout=timeout)
-        if volume.status != 'error':
-            return volume
-        cleaned_up = False
-        if not keep_failed:
-            try:
-                with errors.translated():
-                    client.volumes.delete(volume_id)
-                cleaned_up = True
-            except errors.NotFound:
-                cleaned_up = True
-        raise ProtectionFailed(
-            _("Restoring to volume %s failed.") % volume_id, volume_id,
-            reason=self._failure_reason(client, volume_id),
+            reason=cinder_common.failure_reason(client, snapshot_id),
             cleaned_up=cleaned_up)
 
     def wait_for_deletion(self, client, snapshot_id, interval=2.0,
                           timeout=300.0):
         """Return once the snapshot is gone; ProtectionFailed if Cinder
         could not delete it."""
-        def get(resource_id):
-            try:
-                with errors.translated():
-                    return client.volume_snapshots.get(resource_id)
-            except errors.NotFound:
-                return _Gone()
-        snapshot = waiting.wait(get, snapshot_id, _("Snapshot"),
-                                done=(_Gone.status,),
-                                failed=('error_deleting',),
-                                interval=interval, timeout=timeout)
+        snapshot = cinder_common.wait_gone(
+            client.volume_snapshots, snapshot_id, _("Snapshot"),
+            interval=interval, timeout=timeout)
         if snapshot.status == 'error_deleting':
             raise ProtectionFailed(
                 _("Snapshot %s could not be deleted.") % snapshot_id,
-                snapshot_id, reason=self._failure_reason(client, snapshot_id))
+                snapshot_id,
+                reason=cinder_common.failure_reason(client, snapshot_id))
 
     # Helpers
-
-    @staticmethod
-    def _getter(manager):
-        def get(resource_id):
-            with errors.translated():
-                return manager.get(resource_id)
-        return get
 
     @staticmethod
     def _snapshot_id(protection):
@@ -368,30 +309,6 @@ class CinderSnapshotProtectionPlugin(cinder_groups.CinderGroupsMixin,
         with errors.translated():
             return client.volume_snapshots.get(
                 self._snapshot_id(protection))
-
-    def failure_reason(self, client, resource_id):
-        """Cinder's user message for a failed resource, or None."""
-        return self._failure_reason(client, resource_id)
-
-    @staticmethod
-    def _failure_reason(client, resource_id):
-        """Cinder's user message for the resource, where it has one."""
-        if client.api_version < microversions.MESSAGES:
-            return None
-        try:
-            messages = client.messages.list(
-                search_opts={'resource_uuid': resource_id})
-        except cinder_exc.ClientException:
-            return None
-        except Exception:  # a reason is a courtesy; never mask the failure
-            LOG.warning("Could not read Cinder's messages for %s",
-                        resource_id)
-            return None
-        for message in messages:
-            text = getattr(message, 'user_message', None)
-            if text:
-                return text
-        return None
 
 
 def as_protection(snapshot):
@@ -412,7 +329,3 @@ def made_from(volume, snapshot_id):
     tags = getattr(volume, 'metadata', None) or {}
     return (getattr(volume, 'snapshot_id', None) == snapshot_id or
             tags.get(RESTORED_FROM_KEY) == snapshot_id)
-
-
-class _Gone:
-    status = 'deleted'
