@@ -60,6 +60,12 @@ class Protection:
     project_id: str | None = None
     #: Who made it, if the cloud says (None: unknown).
     user_id: str | None = None
+    #: The protection this one cannot be restored without (an incremental
+    #: backup's parent), or None.
+    depends_on: str | None = None
+    #: Whether the cloud says others depend on this one (and so refuses
+    #: to delete it while they exist).
+    has_dependents: bool = False
 
 
 class ProtectionPlugin(abc.ABC):
@@ -173,6 +179,11 @@ class ProtectionPlugin(abc.ABC):
     #: makes (the scheduler fills it from the schedule's name template;
     #: None: the plugin names it alone).
     name_option = None
+
+    #: Seconds a protection may take to become available, or to be
+    #: deleted, before the scheduler gives up waiting (unless its operator
+    #: sets ``wait_timeout``).
+    protect_timeout = 300.0
 
     #: Seconds a restore may take before it counts as failed: how long the
     #: scheduler's verification waits for a restored resource (unless its

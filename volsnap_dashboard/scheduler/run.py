@@ -407,6 +407,7 @@ class Runner:
                 return False
             held.check()
             try:
+                self._wait_for_dependents(client, snapshot, doomed, deleted)
                 self._delete(client, schedule, snapshot, why)
                 deleted.append({'id': snapshot.id,
                                 'name': getattr(snapshot, 'name', None) or '',
@@ -417,6 +418,18 @@ class Runner:
                 LOG.warning("schedule %s: could not delete snapshot %s: %s",
                             schedule.id, snapshot.id, exc)
         return True
+
+    def _wait_for_dependents(self, client, protection, doomed, deleted):
+        """Wait until the protections just deleted that needed
+        ``protection`` (incremental backups) are gone: the cloud refuses
+        to delete it before."""
+        deleted_ids = {entry['id'] for entry in deleted}
+        for dependent in doomed:
+            if dependent.id in deleted_ids and \
+                    getattr(dependent, 'depends_on', None) == protection.id:
+                self.plugin.wait_for_deletion(client, dependent.id,
+                                              interval=self.wait_interval,
+                                              timeout=self.wait_timeout)
 
     def _still_available(self, client, snapshot):
         if snapshot is None:

@@ -150,6 +150,9 @@ def definition_document(schedule):
         'label': schedule.label,
         'created': times.format_utc(schedule.created),
     }
+    if schedule.volume_id:
+        # Optional: schedules saved before it was recorded lack it.
+        document['volume'] = schedule.volume_id
     if schedule.verify_every is not None:
         # Optional: documents without it read as "never verify".
         document['verify_every'] = schedule.verify_every
@@ -498,6 +501,14 @@ def _schedule_checked(sid, keys, volume, min_interval):
     owner_project = cinder_facts.volume_project(volume)
     if owner_project and owner_project != schedule.project_id:
         raise Unreadable(_("its project is not the volume's project."))
+    made_for = definition.get('volume')
+    if made_for is not None and made_for != volume.id:
+        # A backup restored to a new volume brings its volume's metadata:
+        # the copy must not run, nor share the original's trust.
+        raise Unreadable(_(
+            "it was made for another volume (%s) and copied to this one, "
+            "as restoring a backup copies its volume's metadata: schedule "
+            "this volume anew.") % cut(str(made_for), 40))
     try:
         model.validate(schedule, min_interval)
     except InvalidParameters as error:

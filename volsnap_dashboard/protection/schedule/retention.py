@@ -12,6 +12,13 @@ counted among the snapshots a rule keeps.
 
 Ages and order come from Cinder's ``created_at``, not from the
 snapshot's metadata, which its tenant can change.
+
+Some protections need others to be restored (an incremental backup needs
+the chain it was made on: ``depends_on``). What a kept, in-transition or
+tenant-kept protection needs is kept too; the floor is the newest
+*restorable* one with its whole chain; one the cloud says others need
+(``has_dependents``) is deleted only after them, in the same pass, and
+kept when they are not all listed for deletion.
 """
 
 import dataclasses
@@ -51,11 +58,58 @@ def _oldest_first(snapshots):
                   key=lambda s: (created_at(s) or times.LATEST, s.id))
 
 
+def _needs(protection):
+    return getattr(protection, 'depends_on', None)
+
+
+def _restorable(protection, by_id):
+    """Available, and so is every listed protection it needs."""
+    seen = set()
+    while protection is not None and protection.id not in seen:
+        if protection.status != AVAILABLE:
+            return False
+        seen.add(protection.id)
+        protection = by_id.get(_needs(protection))
+    return True
+
+
 def newest_available(snapshots):
-    """The newest ``available`` of ``snapshots`` (by Cinder's creation
-    time), or None: the one retention never deletes."""
-    available = [s for s in snapshots if s.status == AVAILABLE]
-    return _oldest_first(available)[-1] if available else None
+    """The newest restorable of ``snapshots`` (by Cinder's creation
+    time: available, and so is what it needs), or None: the one retention
+    never deletes."""
+    by_id = {s.id: s for s in snapshots}
+    restorable = [s for s in snapshots if _restorable(s, by_id)]
+    return _oldest_first(restorable)[-1] if restorable else None
+
+
+def _with_what_they_need(ids, by_id):
+    """``ids`` and every listed protection they need, transitively."""
+    needed = set(ids)
+    todo = list(ids)
+    while todo:
+        parent = _needs(by_id.get(todo.pop()))
+        if parent in by_id and parent not in needed:
+            needed.add(parent)
+            todo.append(parent)
+    return needed
+
+
+def _dependents_first(doomed):
+    """``doomed`` (oldest first) reordered so that a protection comes
+    after those of them that need it: the cloud deletes nothing that
+    another still needs."""
+    ordered, placed = [], set()
+
+    def place(protection):
+        placed.add(protection.id)
+        for other in doomed:
+            if other.id not in placed and _needs(other) == protection.id:
+                place(other)
+        ordered.append(protection)
+    for protection in doomed:
+        if protection.id not in placed:
+            place(protection)
+    return ordered
 
 
 def _kept_by_rules(available, retention, now):
@@ -78,11 +132,30 @@ def to_delete(snapshots, retention, now):
     ordered = _oldest_first(s for s in snapshots if not is_kept(s))
     available = [s for s in ordered if s.status == AVAILABLE]
     kept = _kept_by_rules(available, retention, now)
-    if available and not kept:
-        kept = {available[-1].id}
-    return [s for s in ordered
-            if (s.status == AVAILABLE and s.id not in kept)
-            or s.status == ERROR]
+    # The floor: the newest available one, and the newest restorable
+    # (they differ while a chain member is busy or failed).
+    if available:
+        kept.add(available[-1].id)
+    floor = newest_available(ordered)
+    if floor is not None:
+        kept.add(floor.id)
+    # What the tenant keeps and what is in transition may need others.
+    kept.update(s.id for s in snapshots
+                if is_kept(s) or s.status not in (AVAILABLE, ERROR))
+    by_id = {s.id: s for s in snapshots}
+    while True:
+        kept = _with_what_they_need(kept, by_id)
+        doomed = [s for s in ordered if s.id not in kept and
+                  s.status in (AVAILABLE, ERROR)]
+        doomed_needs = {_needs(s) for s in doomed}
+        # Needed by protections outside this list (or kept): the cloud
+        # would refuse to delete it.
+        refused = {s.id for s in doomed if getattr(s, 'has_dependents',
+                                                   False)
+                   and s.id not in doomed_needs}
+        if not refused:
+            return _dependents_first(doomed)
+        kept |= refused
 
 
 @dataclasses.dataclass

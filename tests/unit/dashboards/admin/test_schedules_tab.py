@@ -28,6 +28,7 @@ SID = factories.schedule().id
 
 def admin_volume(schedule, volume_id, name):
     """A volume as an admin lists it: with its project."""
+    schedule.volume_id = volume_id
     volume = project_tests.volume_with(schedule, name=name)
     volume.id = volume_id
     setattr(volume, 'os-vol-tenant-attr:tenant_id', factories.PROJECT_ID)

@@ -92,7 +92,8 @@ class RoundTripTests(SimpleTestCase):
         document = document_of(factories.schedule())
         self.assertEqual(
             {'v', 'when', 'options', 'name', 'keep', 'paused', 'trust',
-             'owner', 'project', 'label', 'created'}, set(document))
+             'owner', 'project', 'label', 'created', 'volume'},
+            set(document))
         self.assertEqual({'cron': '0 2 * * *', 'tz': 'Europe/Berlin',
                           'preset': {'kind': 'daily', 'hour': 2,
                                      'minute': 0}}, document['when'])
@@ -148,9 +149,11 @@ class LimitTests(SimpleTestCase):
 
     def test_keys_are_chunks_numbered_from_zero(self):
         schedule = factories.schedule(options={'description': 'd' * 600})
-        keys = sorted(codec.encode_definition(schedule))
-        self.assertEqual(['volsnap:0a1b2c3d:def:%d' % n for n in range(4)],
-                         keys)
+        keys = sorted(codec.encode_definition(schedule), key=lambda key: int(
+            key.rsplit(':', 1)[1]))
+        self.assertGreater(len(keys), 3)
+        self.assertEqual(['volsnap:0a1b2c3d:def:%d' % n
+                          for n in range(len(keys))], keys)
 
     def test_a_schedule_too_large_for_a_volume_is_refused(self):
         schedule = factories.schedule(options={'description': 'd' * 20000})
@@ -180,6 +183,18 @@ class TamperTests(SimpleTestCase):
         self.assertEqual(factories.VOLUME_ID, invalid[0].volume_id)
         self.assertTrue(invalid[0].reason)
         return invalid[0]
+
+    def test_a_schedule_copied_from_another_volume_does_not_run(self):
+        # Restoring a backup to a new volume copies its volume's metadata.
+        copied = metadata_of(factories.schedule(volume_id='vol-original'))
+        reason = self.invalid(copied).reason
+        self.assertIn('made for another volume (vol-original)', reason)
+
+    def test_a_definition_saved_before_it_named_its_volume_still_runs(self):
+        document = document_of(factories.schedule())
+        del document['volume']
+        [schedule] = decoded(with_document(document))
+        self.assertIsInstance(schedule, model.Schedule)
 
     def test_missing_chunk(self):
         metadata = metadata_of(factories.schedule(

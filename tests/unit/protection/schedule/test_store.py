@@ -89,6 +89,7 @@ class SaveTests(SimpleTestCase):
 
     def test_saving_a_shorter_definition_deletes_stale_chunks_only(self):
         longer = factories.schedule(options={'description': 'd' * 600})
+        written = len(codec.encode_definition(longer))
         store.save(self.client, self.volume, longer)
         store.save_state(self.client, self.volume, SID,
                          model.ScheduleState(failures=1))
@@ -99,7 +100,7 @@ class SaveTests(SimpleTestCase):
         store.save(self.client, self.volume, shorter)
         kept = len(codec.encode_definition(shorter))
         self.assertEqual(
-            [codec.chunk_key(SID, 'def', n) for n in range(kept, 4)],
+            [codec.chunk_key(SID, 'def', n) for n in range(kept, written)],
             deleted_keys(self.client))
         [back] = store.schedules_of(factories.volume(
             cinder_metadata(self.client)))
