@@ -51,11 +51,12 @@ class Provider:
     enabled: bool
     path: str
 
+    def plugins_for(self, resource_type):
+        return [plugin for plugin in self.plugins
+                if plugin.supports(resource_type)]
+
     def plugin_for(self, resource_type):
-        for plugin in self.plugins:
-            if plugin.supports(resource_type):
-                return plugin
-        return None
+        return next(iter(self.plugins_for(resource_type)), None)
 
 
 class _MultiDict(collections.OrderedDict):
@@ -220,6 +221,51 @@ def volume_plugin():
     """The plugin that protects Cinder volumes, or None: the one choice
     the panels and the scheduler both make."""
     return get_registry().plugin_for(VOLUME, chosen_provider_id())
+
+
+class PluginSet:
+    """The plugins of one provider for one resource type, the first the
+    default: what a schedule that names no plugin runs with."""
+
+    def __init__(self, plugins):
+        self.plugins = list(plugins)
+        if not self.plugins:
+            raise ValueError('a plugin set needs a plugin')
+        self.default = self.plugins[0]
+        self._by_name = {plugin.name: plugin for plugin in self.plugins}
+
+    @classmethod
+    def of(cls, plugins):
+        """``plugins`` as a PluginSet (one plugin: a set of one)."""
+        return plugins if isinstance(plugins, cls) else cls([plugins])
+
+    def __iter__(self):
+        return iter(self.plugins)
+
+    def named(self, name):
+        """The plugin called ``name`` (None: the default), or None."""
+        return self.default if name is None else self._by_name.get(name)
+
+    def for_schedule(self, schedule):
+        """The plugin ``schedule`` names, or None if the set lacks it."""
+        return self.named(getattr(schedule, 'plugin', None))
+
+    @property
+    def restore_timeout(self):
+        return max(plugin.restore_timeout for plugin in self.plugins)
+
+
+def volume_plugins():
+    """The chosen provider's plugins for Cinder volumes (a PluginSet), or
+    None: the panels offer them, the scheduler runs them."""
+    for provider in get_registry().enabled_providers():
+        wanted = chosen_provider_id()
+        if wanted and provider.id != wanted:
+            continue
+        plugins = provider.plugins_for(VOLUME)
+        if plugins:
+            return PluginSet(plugins)
+    return None
 
 
 def volume_problems():

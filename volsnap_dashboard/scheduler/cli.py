@@ -103,8 +103,8 @@ def main(argv=None):
     from volsnap_dashboard.scheduler import service
     from volsnap_dashboard.scheduler import wire
 
-    plugin = registry.volume_plugin()
-    if plugin is None:
+    plugins = registry.volume_plugins()
+    if plugins is None:
         LOG.error("no enabled protection provider protects Cinder volumes: "
                   "%s", '; '.join(map(str, registry.volume_problems()))
                   or 'none configured')
@@ -116,7 +116,7 @@ def main(argv=None):
     wire.count_errors(clients.http, config.keystone_url, metrics.error)
     try:
         with metrics_module.serving(config, metrics):
-            return service.serve(config, clients, plugin, stopper,
+            return service.serve(config, clients, plugins, stopper,
                                  once_at=once_at, dry_run=args.dry_run,
                                  metrics=metrics)
     except (errors.VolsnapAPIError, coordination.CoordinationError) as exc:

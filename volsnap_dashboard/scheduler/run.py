@@ -15,6 +15,7 @@ import logging
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import waiting
 from volsnap_dashboard.protection.schedule import codec
@@ -85,7 +86,8 @@ class Runner:
         self.coordinator = coordinator
         self.service_client = service_client
         self.tenant_clients = tenant_clients
-        self.plugin = plugin
+        # A plugin set: each schedule runs the plugin it names.
+        self.plugins = registry.PluginSet.of(plugin)
         self.clock = clock
         self.min_interval = min_interval
         self.wait_timeout = wait_timeout
@@ -187,6 +189,10 @@ class Runner:
                      slot)
             self._clear_run_request(tenant.client, volume, due)
             return DONE_ELSEWHERE
+        if self._plugin(schedule) is None:
+            return self._finish(tenant.client, volume, schedule, due,
+                                INVALID, "its protection plugin (%s) is not "
+                                "one its provider offers" % schedule.plugin)
         try:
             return self._protect(tenant.client, volume, schedule, due, slot,
                                  held)
@@ -238,10 +244,15 @@ class Runner:
         return self._finish(record, volume, schedule, due, outcome, reason,
                             clear_request=False)
 
+    def _plugin(self, schedule):
+        """The plugin ``schedule`` runs, or None if not offered."""
+        return self.plugins.for_schedule(schedule)
+
     def _protect(self, client, volume, schedule, due, slot, held):
         sid = schedule.id
         now = self.clock()
-        snapshots = store.protections_of(self.plugin, client, schedule)
+        plugin = self._plugin(schedule)
+        snapshots = store.protections_of(plugin, client, schedule)
         earlier = self._earlier_attempt(client, schedule, snapshots, slot,
                                         held)
         # The snapshots this run deletes, for its history entry: retention
@@ -259,20 +270,20 @@ class Runner:
             return self._finish(client, volume, schedule, due, SKIPPED,
                                 room, deleted=deleted)
         params = dict(schedule.options)
-        if self.plugin.name_option:
-            params[self.plugin.name_option] = naming.snapshot_name(
+        if plugin.name_option:
+            params[plugin.name_option] = naming.snapshot_name(
                 schedule.name_template, volume, schedule, due.slot)
         tags = {codec.SNAPSHOT_SCHEDULE_KEY: sid,
                 codec.SNAPSHOT_SLOT_KEY: slot,
                 codec.SNAPSHOT_VOLUME_KEY: volume.id}
         held.check()
-        saved = self.plugin.protect(client, volume, params, metadata=tags)
-        snapshot_id = self.plugin.protection_id(saved)
+        saved = plugin.protect(client, volume, params, metadata=tags)
+        snapshot_id = plugin.protection_id(saved)
         LOG.info("schedule %s slot %s: created snapshot %s of volume %s%s",
                  sid, slot, snapshot_id, volume.id,
                  ' (%d missed before)' % due.missed if due.missed else '')
         try:
-            snapshot = self.plugin.wait_for_protection(
+            snapshot = plugin.wait_for_protection(
                 client, snapshot_id, interval=self.wait_interval,
                 timeout=self.wait_timeout)
         except waiting.WaitTimeout as exc:
@@ -307,7 +318,7 @@ class Runner:
                 continue
             if snapshot.status == 'creating':
                 try:
-                    return self.plugin.wait_for_protection(
+                    return self._plugin(schedule).wait_for_protection(
                         client, snapshot.id, interval=self.wait_interval,
                         timeout=self.wait_timeout)
                 except errors.NotFound:
@@ -338,7 +349,8 @@ class Runner:
                  "runs)", schedule.id, slot, snapshot.id,
                  schedule.verify_every)
         try:
-            return self.verifier.start(client, snapshot)
+            return self.verifier.start(client, snapshot,
+                                       plugin=self._plugin(schedule))
         except errors.VolsnapAPIError as exc:
             LOG.error("schedule %s slot %s: verification of snapshot %s "
                       "not started: %s", schedule.id, slot, snapshot.id,
@@ -353,7 +365,7 @@ class Runner:
         reason it does not; what it deleted is added to ``deleted``."""
         room = retention.room_after_pruning(
             snapshots, schedule.retention, now,
-            self.plugin.quota(client),
+            self._plugin(schedule).quota(client),
             needed_snapshots=1, needed_gb=int(volume.size or 0))
         if not room.fits:
             return room.reason
@@ -364,9 +376,9 @@ class Runner:
                     "room was being made; tried again at the next run")
         # Cinder gives the quota back only once a deletion has finished.
         for snapshot in room.to_delete:
-            self.plugin.wait_for_deletion(client, snapshot.id,
-                                          interval=self.wait_interval,
-                                          timeout=self.wait_timeout)
+            self._plugin(schedule).wait_for_deletion(
+                client, snapshot.id, interval=self.wait_interval,
+                timeout=self.wait_timeout)
         return None
 
     # Retention
@@ -374,7 +386,8 @@ class Runner:
     def _apply_retention(self, client, schedule, now, held, deleted):
         """Delete what retention no longer keeps, adding it to
         ``deleted``."""
-        snapshots = store.protections_of(self.plugin, client, schedule)
+        snapshots = store.protections_of(self._plugin(schedule), client,
+                                         schedule)
         doomed = retention.to_delete(snapshots, schedule.retention, now)
         kept = len(snapshots) - len(doomed)
         LOG.info("schedule %s: retained %d snapshot(s), deleting %d",
@@ -399,7 +412,7 @@ class Runner:
             [s for s in snapshots if s.id not in doomed_ids])
         for snapshot in doomed:
             if snapshot.status == retention.AVAILABLE and \
-                    not self._still_available(client, keeper):
+                    not self._still_available(client, schedule, keeper):
                 LOG.warning("schedule %s: its newest available snapshot "
                             "%s is no longer available; nothing more "
                             "deleted (%s)", schedule.id,
@@ -407,7 +420,8 @@ class Runner:
                 return False
             held.check()
             try:
-                self._wait_for_dependents(client, snapshot, doomed, deleted)
+                self._wait_for_dependents(client, schedule, snapshot,
+                                          doomed, deleted)
                 self._delete(client, schedule, snapshot, why)
                 deleted.append({'id': snapshot.id,
                                 'name': getattr(snapshot, 'name', None) or '',
@@ -419,7 +433,8 @@ class Runner:
                             schedule.id, snapshot.id, exc)
         return True
 
-    def _wait_for_dependents(self, client, protection, doomed, deleted):
+    def _wait_for_dependents(self, client, schedule, protection, doomed,
+                             deleted):
         """Wait until the protections just deleted that needed
         ``protection`` (incremental backups) are gone: the cloud refuses
         to delete it before."""
@@ -427,21 +442,21 @@ class Runner:
         for dependent in doomed:
             if dependent.id in deleted_ids and \
                     getattr(dependent, 'depends_on', None) == protection.id:
-                self.plugin.wait_for_deletion(client, dependent.id,
-                                              interval=self.wait_interval,
-                                              timeout=self.wait_timeout)
+                self._plugin(schedule).wait_for_deletion(
+                    client, dependent.id, interval=self.wait_interval,
+                    timeout=self.wait_timeout)
 
-    def _still_available(self, client, snapshot):
+    def _still_available(self, client, schedule, snapshot):
         if snapshot is None:
             return False
         try:
-            fresh = self.plugin.get_protection(client, snapshot.id)
+            fresh = self._plugin(schedule).get_protection(client, snapshot.id)
         except errors.NotFound:
             return False
         return fresh.status == retention.AVAILABLE
 
     def _delete(self, client, schedule, snapshot, why):
-        gone = self.plugin.delete(client, snapshot.id)
+        gone = self._plugin(schedule).delete(client, snapshot.id)
         LOG.info("schedule %s: deleted snapshot %s (%s)%s", schedule.id,
                  snapshot.id, why, '' if gone else ', already gone')
 

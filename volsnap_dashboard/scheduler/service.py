@@ -20,6 +20,7 @@ import time
 import requests
 
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.scheduler import coordination
 from volsnap_dashboard.scheduler import figures
@@ -74,7 +75,8 @@ def build_sweeper(config, clients, coordinator, plugin, stopper,
     verifier = verify.Verifier(
         clients.admin(), clients.tenant_client, plugin,
         clock=times.now,
-        timeout=config.verify_timeout or plugin.restore_timeout,
+        timeout=config.verify_timeout or registry.PluginSet.of(
+            plugin).restore_timeout,
         coordinator=coordinator,
         owns=coordinator.owns, dry_run=dry_run, stop_requested=stopper)
     # Through the verifier: a verification a run starts knows its trust.

@@ -40,6 +40,7 @@ from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
@@ -122,7 +123,9 @@ class Verifier:
         self._unusable = {}
         # What was logged once already.
         self._told = set()
-        self.plugin = plugin
+        # Each protection is verified through the plugin that listed it.
+        self.plugins = registry.PluginSet.of(plugin)
+        self._plugin_of = {}
         self.clock = clock
         self.timeout = timeout
         self.coordinator = coordinator
@@ -146,9 +149,9 @@ class Verifier:
         """Finish, clean up, then start: one listing, three when
         something may be in flight."""
         admin = self.admin
-        requested = admin_calls.protections_tagged(
-            admin, self.plugin, verification.VERIFY_KEY,
-            verification.REQUESTED)
+        # Rebuilt at each sweep from its listings: never grows for months.
+        self._plugin_of = {}
+        requested = self._tagged(admin, verification.REQUESTED)
         waiting = [snapshot for snapshot in requested
                    if self._left.get(snapshot.id, _NOT_LEFT) !=
                    verification.trust_of(snapshot)]
@@ -157,9 +160,7 @@ class Verifier:
                       "their tenant), none in flight", len(requested))
             return VerifyReport(trusts=_trusts_of(requested, []))
         self._looked_at = self.monotonic()
-        verifying = admin_calls.protections_tagged(
-            admin, self.plugin, verification.VERIFY_KEY,
-            verification.VERIFYING)
+        verifying = self._tagged(admin, verification.VERIFYING)
         volumes = admin_calls.volumes_tagged(
             admin, verification.VERIFICATION_KEY,
             verification.VERIFICATION_VALUE)
@@ -320,7 +321,23 @@ class Verifier:
         if client is not None:
             self.start(client, snapshot, report)
 
-    def start(self, client, snapshot, report=None):
+    def _tagged(self, admin, state):
+        """The protections of every plugin whose verification is in
+        ``state``: one listing per plugin."""
+        found = []
+        for plugin in self.plugins:
+            listed = admin_calls.protections_tagged(
+                admin, plugin, verification.VERIFY_KEY, state)
+            self._plugin_of.update((item.id, plugin) for item in listed)
+            found.extend(listed)
+        return found
+
+    def _plugin(self, protection):
+        """The plugin that made ``protection`` (as listed, else the
+        default)."""
+        return self._plugin_of.get(protection.id, self.plugins.default)
+
+    def start(self, client, snapshot, report=None, plugin=None):
         """Restore ``snapshot`` to a temporary volume with the tenant's
         ``client`` and mark the snapshot verifying; True if started.
         A snapshot still being created is left for a later sweep.
@@ -328,6 +345,8 @@ class Verifier:
         run's trust is recorded to finish it with."""
         report = report if report is not None else VerifyReport()
         sid = snapshot.id
+        if plugin is not None:
+            self._plugin_of[sid] = plugin
         if snapshot.status == 'creating':
             LOG.info("verification of snapshot %s: the snapshot is still "
                      "being created; waiting", sid)
@@ -353,7 +372,7 @@ class Verifier:
             # snapshot the next sweep sees as interrupted, not requested
             # again with a second volume.
             self._record(client, snapshot, marks)
-            volume = self.plugin.restore(
+            volume = self._plugin(snapshot).restore(
                 client, snapshot,
                 {base.RESTORE_NAME: verification.volume_name(sid),
                  base.RESTORE_DESCRIPTION: verification.VOLUME_DESCRIPTION},
@@ -407,7 +426,8 @@ class Verifier:
             outcome, reason = verification.OK, ''
         elif volume.status == 'error':
             outcome = verification.FAILED
-            reason = (self.plugin.failure_reason(client, volume.id) or
+            reason = (self._plugin(snapshot).failure_reason(client,
+                                                            volume.id) or
                       "Cinder put the temporary volume in error")
         elif age is None or age > self.timeout:
             outcome = verification.FAILED
@@ -439,7 +459,8 @@ class Verifier:
         volume (listed too late), None if it has none, False if there is
         nothing to do (the snapshot gone or no longer verifying)."""
         try:
-            fresh = self.plugin.get_protection(client, snapshot.id)
+            fresh = self._plugin(snapshot).get_protection(client,
+                                                          snapshot.id)
         except errors.NotFound:
             return False
         metadata = getattr(fresh, 'metadata', None) or {}
@@ -486,7 +507,7 @@ class Verifier:
         try:
             self._record(client, snapshot, verification.outcome_metadata(
                 outcome, self.clock(), reason))
-            self.plugin.delete_protection_metadata(
+            self._plugin(snapshot).delete_protection_metadata(
                 client, snapshot, verification.PENDING_KEYS)
         except errors.NotFound:
             LOG.info("verification of snapshot %s: the snapshot is gone",
@@ -508,7 +529,8 @@ class Verifier:
             self._delete_volume(client, volume, report)
 
     def _record(self, client, snapshot, metadata):
-        self.plugin.set_protection_metadata(client, snapshot, metadata)
+        self._plugin(snapshot).set_protection_metadata(client, snapshot,
+                                                       metadata)
         snapshot.metadata = dict(getattr(snapshot, 'metadata', None) or {},
                                  **metadata)
 

@@ -51,6 +51,13 @@ class RegistryTests(SimpleTestCase):
             plugin, cinder_snapshot.CinderSnapshotProtectionPlugin)
         self.assertEqual('cinder-snapshot', plugin.name)
 
+    def test_the_default_provider_offers_backups_second(self):
+        loaded = registry.Registry([registry.PACKAGE_PROVIDERS])
+        [provider] = loaded.enabled_providers()
+        self.assertEqual(['cinder-snapshot', 'cinder-backup'],
+                         [p.name for p in provider.plugins_for(
+                             registry.VOLUME)])
+
     def test_a_test_plugin_registered_by_entry_point(self):
         self.write('copies.conf', provider('p-copies', ['copies']))
         loaded = self.load()
@@ -154,6 +161,17 @@ class ChosenProviderTests(SimpleTestCase):
                 registry.volume_plugin(),
                 cinder_snapshot.CinderSnapshotProtectionPlugin)
             self.assertEqual([], registry.volume_problems())
+
+    def test_the_chosen_providers_plugins_as_a_set(self):
+        with clone_plugin.chosen(self.addCleanup, provider_id=None):
+            plugins = registry.volume_plugins()
+        self.assertEqual(['cinder-snapshot', 'cinder-backup'],
+                         [plugin.name for plugin in plugins])
+        self.assertIs(plugins.default, plugins.named(None))
+        self.assertEqual('cinder-backup',
+                         plugins.named('cinder-backup').name)
+        self.assertIsNone(plugins.named('tape'))
+        self.assertEqual(3600.0, plugins.restore_timeout)
 
     def test_a_disabled_provider_is_reported(self):
         cinder_id = registry.Registry(

@@ -148,9 +148,9 @@ class FakeCinder:
 def schedule_on(cinder, volume, sid='ab12cd34', cron='0 2 * * *',
                 tz='Europe/Berlin', keep=3, days=None, paused=False,
                 trust='trust-demo', project=DEMO,
-                created='2026-03-01T00:00:00Z', options=None):
+                created='2026-03-01T00:00:00Z', options=None, plugin=None):
     """``options``: the plugin's (the Cinder snapshot plugin's unless
-    given)."""
+    given); ``plugin``: the one it names (None: the default)."""
     schedule = model.Schedule(
         id=sid, volume_id=volume.id, project_id=project,
         when=model.When(cron=cron, tz=tz, preset=None),
@@ -159,7 +159,7 @@ def schedule_on(cinder, volume, sid='ab12cd34', cron='0 2 * * *',
         name_template='{volume_name}-{schedule}-{time:%Y%m%d-%H%M}',
         retention=model.Retention(count=keep, days=days), paused=paused,
         trust_id=trust, owner_id='demo-user', label='daily',
-        created=at(created))
+        created=at(created), plugin=plugin)
     store.save(cinder, volume, schedule)
     return schedule
 

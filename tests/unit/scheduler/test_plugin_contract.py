@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import store
@@ -104,9 +105,10 @@ def plugin(loaded):
                              provider_id=clone_plugin.PROVIDER_ID)
 
 
-def sweeper(cinder, plugin, now, verifier=None):
+def sweeper(cinder, plugin, now, verifier=None, trusts=None):
     admin = admin_calls.AdminCinder(cinder)
-    trusts = verifier.tenant_client if verifier else fakes.Trusts(cinder)
+    trusts = trusts or (verifier.tenant_client if verifier
+                        else fakes.Trusts(cinder))
     runner = run.Runner(fakes.FakeCoordinator(), admin, trusts, plugin,
                         clock=lambda: at(now),
                         min_interval=datetime.timedelta(hours=1),
@@ -115,9 +117,9 @@ def sweeper(cinder, plugin, now, verifier=None):
                          verifier=verifier)
 
 
-def sweep_at(cinder, plugin, now, verifier=None):
+def sweep_at(cinder, plugin, now, verifier=None, trusts=None):
     cinder.now = now
-    return sweeper(cinder, plugin, now, verifier).sweep(at(now))
+    return sweeper(cinder, plugin, now, verifier, trusts).sweep(at(now))
 
 
 def state_of(cinder, volume_id):
@@ -201,3 +203,33 @@ def test_a_run_verifies_its_clone_and_a_later_sweep_records_it(cinder,
     assert verification.VERIFY_KEY not in metadata
     assert cinder.temporary_volumes() == []
     assert cinder.snapshots_by_id == {}
+
+
+def test_each_schedule_runs_the_plugin_it_names(cinder, plugin):
+    """A provider's plugins side by side: a schedule naming none runs the
+    first (snapshots), one naming the clone plugin makes clones; one
+    naming a plugin the provider lacks is invalid and makes nothing."""
+    plugins = registry.PluginSet([
+        cinder_snapshot.CinderSnapshotProtectionPlugin(), plugin])
+    volume = cinder.add_volume(name='db')
+    fakes.schedule_on(cinder, volume, sid='5a0e0001',
+                      created='2026-03-28T12:00:00Z')
+    fakes.schedule_on(cinder, cinder.volume(volume.id), sid='c10e0002',
+                      options=OPTIONS, plugin='volume-clone',
+                      trust='trust-2', created='2026-03-28T12:00:00Z')
+    fakes.schedule_on(cinder, cinder.volume(volume.id), sid='0dd00003',
+                      options=OPTIONS, plugin='tape-archive',
+                      trust='trust-3', created='2026-03-28T12:00:00Z')
+    trusts = fakes.Trusts(cinder, **{'trust-2': fakes.DEMO,
+                                     'trust-3': fakes.DEMO})
+    report = sweep_at(cinder, plugins, '2026-03-29T01:30:00Z',
+                      trusts=trusts)
+    assert report.outcomes == {'5a0e0001': run.OK, 'c10e0002': run.OK,
+                               '0dd00003': run.INVALID}
+    [snapshot] = cinder.snapshots_by_id.values()
+    assert snapshot.metadata['volsnap_schedule'] == '5a0e0001'
+    [clone] = cinder.clones()
+    assert clone.metadata['volsnap_schedule'] == 'c10e0002'
+    states = {s.id: s.state for s in store.schedules_of(
+        cinder.volume(volume.id))}
+    assert 'tape-archive' in states['0dd00003'].reason

@@ -153,6 +153,9 @@ def definition_document(schedule):
     if schedule.volume_id:
         # Optional: schedules saved before it was recorded lack it.
         document['volume'] = schedule.volume_id
+    if schedule.plugin is not None:
+        # Optional: without it, the provider's first plugin.
+        document['plugin'] = schedule.plugin
     if schedule.verify_every is not None:
         # Optional: documents without it read as "never verify".
         document['verify_every'] = schedule.verify_every
@@ -395,7 +398,8 @@ def _schedule_of(sid, volume_id, document):
         label=_field(document, 'label', (str,)),
         created=_time_field(document, 'created'),
         verify_every=_field(document, 'verify_every', (int,), False),
-        paused_by=_pause_of(document))
+        paused_by=_pause_of(document),
+        plugin=_field(document, 'plugin', (str,), False))
 
 
 def _pause_of(document):

@@ -18,6 +18,8 @@ from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import timing
 
 SCHEDULE_ID = re.compile(r'^[0-9a-f]{8}$')
+#: A protection plugin's name, as entry points name them.
+PLUGIN_NAME = re.compile(r'^[a-z0-9][a-z0-9_.-]{0,63}$')
 MAX_LABEL_LENGTH = 64
 #: How many past runs a schedule remembers.
 MAX_HISTORY = 10
@@ -143,6 +145,9 @@ class Schedule:
     verify_every: int | None = None
     #: Who paused it (a Pause, while ``paused``), or None.
     paused_by: Pause | None = None
+    #: The protection plugin it runs (its entry-point name); None: the
+    #: provider's first, as schedules saved before it was recorded.
+    plugin: str | None = None
 
     def verification_due(self):
         """Whether the ok run about to be recorded is the one after which
@@ -237,6 +242,10 @@ def _other_errors(schedule):
                            MAX_LABEL_LENGTH]
     if not isinstance(schedule.options, dict):
         errors['options'] = [_("Must be an object.")]
+    if schedule.plugin is not None and not (
+            isinstance(schedule.plugin, str) and
+            PLUGIN_NAME.fullmatch(schedule.plugin)):
+        errors['plugin'] = [_("Not the name of a protection plugin.")]
     if not isinstance(schedule.paused, bool):
         errors['paused'] = [_("Must be true or false.")]
     template_error = naming.template_error(schedule.name_template)

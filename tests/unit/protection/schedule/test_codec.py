@@ -196,6 +196,18 @@ class TamperTests(SimpleTestCase):
         [schedule] = decoded(with_document(document))
         self.assertIsInstance(schedule, model.Schedule)
 
+    def test_a_plugin_name_of_another_shape_is_invalid(self):
+        for bad in (5, '', '../etc', 'A' * 70, ['cinder-backup']):
+            with self.subTest(plugin=bad):
+                document = document_of(factories.schedule())
+                document['plugin'] = bad
+                self.invalid(with_document(document))
+
+    def test_the_plugin_named_round_trips(self):
+        [back] = decoded(metadata_of(factories.schedule(
+            plugin='cinder-backup')))
+        self.assertEqual('cinder-backup', back.plugin)
+
     def test_missing_chunk(self):
         metadata = metadata_of(factories.schedule(
             options={'description': 'd' * 600}))
