@@ -177,7 +177,7 @@ def test_over_quota_is_refused_with_a_clear_message(demo_volume):
         assert f'{used:,} of {used:,} Used'.encode() in form.content
         response = protect(client, demo_volume.id, 'itest-over-quota')
         assert response.status_code == 200
-        assert b'snapshot quota would be exceeded' in response.content
+        assert b'quota of snapshots would be exceeded' in response.content
         assert snapshots_named(demo, 'itest-over-quota') == []
     finally:
         admin.quotas.update(project_id, snapshots=before)

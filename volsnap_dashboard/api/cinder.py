@@ -190,6 +190,12 @@ def snapshot_force_supported(request):
 
 
 @cinder_call
+def force_matters(request, plugin):
+    """Whether the plugin's ``force`` option still changes anything."""
+    return plugin.force_matters(cinderclient(request))
+
+
+@cinder_call
 def resource_filters(request, resource):
     """The filters Cinder accepts on ``resource`` listings from users who
     are not admins, or None where Cinder cannot tell (before 3.33).

@@ -18,6 +18,7 @@ import dataclasses
 import json
 import os
 
+from django.utils.translation import gettext_lazy as _
 import jsonschema
 
 from volsnap_dashboard.protection import parameters
@@ -75,6 +76,17 @@ class ProtectionPlugin(abc.ABC):
     name = None
     #: Heat-style resource types the plugin protects.
     resource_types = ()
+    #: What the panels call one of its protections, and several.
+    verbose_name = _("protection")
+    verbose_name_plural = _("protections")
+    #: What protecting does, as the protect form explains it (None: the
+    #: form says nothing of its own).
+    protect_description = None
+
+    def force_matters(self, client):
+        """Whether the options' ``force`` still changes anything with
+        ``client``'s cloud (the panels hide a box that would not)."""
+        return True
 
     @abc.abstractmethod
     def get_options_schema(self):

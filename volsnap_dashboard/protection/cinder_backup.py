@@ -70,6 +70,16 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     restore_schema_file = 'backup_restore_schema.json'
     saved_info_schema_file = 'backup_saved_info_schema.json'
     name_option = 'backup_name'
+    verbose_name = _("backup")
+    verbose_name_plural = _("backups")
+    protect_description = _(
+        "Back up the selected volumes now: each gets its own backup, "
+        "copied to the backup store, apart from the volume's storage, so "
+        "that it outlives the loss of that storage. A volume's first "
+        "backup copies all of it, later ones only what changed. Backups "
+        "take longer than snapshots: minutes for a large volume. A volume "
+        "attached to an instance is backed up as it is (crash-consistent) "
+        "with Force.")
     # Backups copy the whole volume (the first time) to another store:
     # minutes where a snapshot takes seconds.
     protect_timeout = 3600.0

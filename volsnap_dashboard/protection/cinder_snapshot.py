@@ -58,6 +58,18 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
     resource_types = ('OS::Cinder::Volume',)
     schema_module = __file__
     name_option = 'snapshot_name'
+    verbose_name = _("snapshot")
+    verbose_name_plural = _("snapshots")
+    protect_description = _(
+        "Snapshot the selected volumes now: each gets its own snapshot, "
+        "with the name and description given here. A snapshot lives on "
+        "its volume's storage. A volume attached to an instance is best "
+        "snapshotted while the instance is quiet: a snapshot of a busy "
+        "volume is only crash-consistent.")
+
+    def force_matters(self, client):
+        # From API 3.66 Cinder snapshots volumes in use without it.
+        return microversions.force_supported(client)
 
     # Validation: the schemas, then Cinder's own limits.
 

@@ -6,6 +6,7 @@ forms, so a chosen plugin they cannot render leaves them without one.
 """
 
 import logging
+from urllib import parse
 
 from django.utils.translation import gettext_lazy as _
 
@@ -30,14 +31,41 @@ def _renders(plugin):
     return True
 
 
-def volume_plugin():
-    """The plugin that protects Cinder volumes in the panels, or None:
-    the registry's choice, which the scheduler makes too, if its schemas
-    render (never another plugin than the scheduler runs)."""
-    plugin = registry.volume_plugin()
-    if plugin is None or not _renders(plugin):
+#: The query parameter naming the plugin a page works with.
+PLUGIN_PARAM = 'plugin'
+
+
+def volume_plugins():
+    """The plugins the panels offer for Cinder volumes (a PluginSet: the
+    provider's, as the scheduler runs them, less those whose schemas do
+    not render), or None: none, or its first does not render (never
+    another default than the scheduler's)."""
+    plugins = registry.volume_plugins()
+    if plugins is None or not _renders(plugins.default):
         return None
-    return plugin
+    return registry.PluginSet([plugin for plugin in plugins
+                               if plugin is plugins.default or
+                               _renders(plugin)])
+
+
+def volume_plugin():
+    """The default plugin for Cinder volumes in the panels, or None."""
+    plugins = volume_plugins()
+    return plugins.default if plugins is not None else None
+
+
+def chosen_name(request):
+    return request.GET.get(PLUGIN_PARAM) or None
+
+
+def chosen_plugin(request):
+    """The plugin the request names (``?plugin=``), else the default;
+    None if the panels have none, or not the one named."""
+    name = chosen_name(request)
+    if name is None:
+        return volume_plugin()
+    plugins = volume_plugins()
+    return plugins.named(name) if plugins is not None else None
 
 
 def required_volume_plugin():
@@ -47,6 +75,29 @@ def required_volume_plugin():
     if plugin is None:
         raise errors.VolsnapAPIError(NO_PROVIDER)
     return plugin
+
+
+def with_plugin(url, plugin):
+    """``url`` naming ``plugin`` (the default goes unnamed)."""
+    plugins = volume_plugins()
+    parts = parse.urlsplit(url)
+    query = [(key, value) for key, value in parse.parse_qsl(parts.query)
+             if key != PLUGIN_PARAM]
+    if plugins is not None and plugin is not plugins.default:
+        query.append((PLUGIN_PARAM, plugin.name))
+    return parse.urlunsplit(parts._replace(query=parse.urlencode(query)))
+
+
+def choices(request, chosen):
+    """``[(plugin, this page's url with it, whether chosen)]`` when the
+    panels offer several plugins, else []: the page's "protect with"
+    links."""
+    plugins = volume_plugins()
+    if plugins is None or len(plugins.plugins) < 2:
+        return []
+    here = request.get_full_path()
+    return [(plugin, with_plugin(here, plugin), plugin is chosen)
+            for plugin in plugins]
 
 
 def project_protections(request, volume_id=None):

@@ -2,6 +2,7 @@
 protection plugin a page works with."""
 
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import messages
 
@@ -11,12 +12,19 @@ INDEX_URL = reverse_lazy('horizon:project:volume_protection:index')
 
 
 def volume_plugin_or_redirect(request):
-    """The registry's volume plugin; a clear message if there is none.
+    """The volume plugin the page works with (the one its ``?plugin=``
+    names, else the default); a clear message if there is none.
 
     Not exceptions.handle(): there is no exception here to handle.
     """
-    plugin = plugin_choice.volume_plugin()
+    plugin = plugin_choice.chosen_plugin(request)
     if plugin is None:
-        messages.error(request, plugin_choice.NO_PROVIDER)
+        name = plugin_choice.chosen_name(request)
+        if name and plugin_choice.volume_plugin() is not None:
+            messages.error(request, _(
+                'No protection plugin called "%s" is offered here.')
+                % name[:64])
+        else:
+            messages.error(request, plugin_choice.NO_PROVIDER)
         raise exceptions.Http302(INDEX_URL)
     return plugin

@@ -133,7 +133,7 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         force = self.fields[name]
         force.help_text = format_html(
             '{} {}', force.help_text,
-            _("Required to snapshot a volume that is in use."))
+            _("Required to protect a volume that is in use."))
 
     def _explain_name(self):
         name_option = self.plugin.name_option
@@ -141,8 +141,9 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         if not name:
             return
         name.help_text = format_html('{} {}', name.help_text, _(
-            'With several volumes, each snapshot also gets its volume\'s '
-            'name: "<name>-<volume name>".'))
+            'With several volumes, each %(kind)s also gets its volume\'s '
+            'name: "<name>-<volume name>".') % {
+                'kind': self.plugin.verbose_name})
 
     def pending(self):
         """What the ticked volumes ask for (the quota bars), before any
@@ -169,12 +170,12 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         in_use = [v.name or v.id for v in selected if v.status == 'in-use']
         if in_use and self.force_supported and not values.get('force'):
             self.add_error(OPTION_PREFIX + 'force', _(
-                "%s is in use: check Force to snapshot it anyway.")
+                "%s is in use: check Force to protect it anyway.")
                 % ', '.join(in_use))
         check_quota(self.limits, SNAPSHOTS, len(selected), _(
-            "Your snapshot quota would be exceeded: %(used)s of "
-            "%(limit)s snapshots are used, and %(asked)s more were "
-            "asked for."))
+            "Your quota of %(kinds)s would be exceeded: %%(used)s of "
+            "%%(limit)s are used, and %%(asked)s more were asked for.")
+            % {'kinds': self.plugin.verbose_name_plural})
         check_quota(self.limits, GIGABYTES,
                     sum(volume.size for volume in selected), _(
                         "Your storage quota would be exceeded: %(used)s of "
@@ -226,11 +227,13 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         self.finish_submission(done=bool(started), unknown=bool(unknown))
         if started:
             messages.success(request, ngettext(
-                'Protecting volume "%(volumes)s": its snapshot is being '
+                'Protecting volume "%(volumes)s": its %(kind)s is being '
                 'created.',
-                'Protecting volumes %(volumes)s: their snapshots are being '
-                'created.', len(started)) % {'volumes': ', '.join(
-                    display_name(v) for v in started)})
+                'Protecting volumes %(volumes)s: their %(kinds)s are being '
+                'created.', len(started)) % {
+                    'volumes': ', '.join(display_name(v) for v in started),
+                    'kind': self.plugin.verbose_name,
+                    'kinds': self.plugin.verbose_name_plural})
         return bool(started)
 
     def _settle_lost(self, lost, started):
@@ -242,7 +245,7 @@ class ProtectForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         if found is None:
             messages.warning(self.request, _(
                 "The Block Storage service did not answer about %s: a "
-                "snapshot may or may not have been created. Submitting "
+                "protection may or may not have been created. Submitting "
                 "this form again is safe: it checks first and creates only "
                 "what is missing.") % ', '.join(display_name(v)
                                                 for v in lost))

@@ -53,9 +53,14 @@ class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
                 "Unable to retrieve volumes: %s") % exc, redirect=INDEX_URL)
 
     @memoized.memoized_method
+    def _plugin(self):
+        return common_views.volume_plugin_or_redirect(self.request)
+
+    @memoized.memoized_method
     def _limits(self):
+        """The quota the chosen plugin's protections count against."""
         try:
-            return cinder.absolute_limits(self.request)
+            return cinder.protection_quota(self.request, self._plugin())
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
                 "Unable to retrieve your quota: %s") % exc,
@@ -63,14 +68,14 @@ class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs['plugin'] = common_views.volume_plugin_or_redirect(self.request)
+        kwargs['plugin'] = self._plugin()
         kwargs['offer'] = self._offer()
         kwargs['limits'] = self._limits()
         kwargs['search_url'] = reverse(
             'horizon:project:volume_protection:protect_volumes')
         try:
-            kwargs['force_supported'] = cinder.snapshot_force_supported(
-                self.request)
+            kwargs['force_supported'] = cinder.force_matters(
+                self.request, self._plugin())
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, str(exc), redirect=INDEX_URL)
         return kwargs
@@ -79,6 +84,13 @@ class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
         context = super().get_context_data(**kwargs)
         context['limits'] = self._limits()
         context['pending'] = context['form'].pending()
+        plugin = self._plugin()
+        context['plugin'] = plugin
+        # The POST keeps the plugin chosen (the form is the plugin's).
+        context['submit_url'] = plugin_choice.with_plugin(
+            str(self.submit_url), plugin)
+        context['plugin_choices'] = plugin_choice.choices(
+            self.request, plugin)
         return context
 
     def form_invalid(self, form):

@@ -18,8 +18,8 @@ RESTORE_URL = reverse('horizon:project:volume_protection:restore',
                       args=('snap-1',))
 
 PROTECT_MOCKS = {cinder: ['volume_page', 'name_filter', 'volume_list',
-                          'absolute_limits',
-                          'snapshot_force_supported', 'snapshot_protect',
+                          'protection_quota',
+                          'force_matters', 'snapshot_protect',
                           'find_submitted']}
 
 
@@ -41,8 +41,8 @@ class ProtectOutcomeTests(helpers.TestCase):
         self.mock_volume_page.return_value = (
             self.mock_volume_list.return_value, 2)
         self.mock_name_filter.return_value = 'name~'
-        self.mock_absolute_limits.return_value = fixtures.LIMITS
-        self.mock_snapshot_force_supported.return_value = False
+        self.mock_protection_quota.return_value = fixtures.LIMITS
+        self.mock_force_matters.return_value = False
         form = self.client.get(PROTECT_URL).context['form']
         return {'submission': form.fields['submission'].initial,
                 'volumes': list(volume_ids), 'option_snapshot_name': 'n',

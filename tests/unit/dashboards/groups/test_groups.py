@@ -23,7 +23,7 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 MEMBERS_URL = reverse('horizon:project:volume_protection:group_members')
 GS_ID = '6f1c0e4a-1b2c-4d3e-8f40-5a6b7c8d9e0f'
 PROTECT_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
-                 'absolute_limits', 'snapshot_force_supported',
+                 'protection_quota', 'force_matters',
                  'snapshot_protect', 'group_protect', 'known_api_version',
                  'group_list']
 NOT_CONSISTENT = 'not crash-consistent'
@@ -75,8 +75,8 @@ class ProtectFormTests(helpers.TestCase):
         self.mock_volume_page.return_value = (volumes, len(volumes))
         self.mock_volume_list.return_value = volumes
         self.mock_name_filter.return_value = 'name~'
-        self.mock_absolute_limits.return_value = fixtures.LIMITS
-        self.mock_snapshot_force_supported.return_value = False
+        self.mock_protection_quota.return_value = fixtures.LIMITS
+        self.mock_force_matters.return_value = False
         self.mock_known_api_version.return_value = \
             api_versions.APIVersion(version)
         self.mock_group_protect.return_value = {
@@ -212,9 +212,9 @@ class ProtectFormTests(helpers.TestCase):
         volumes = project_volumes()
         volumes[0].status = 'in-use'
         self.mock_cloud(volumes)
-        self.mock_snapshot_force_supported.return_value = True
+        self.mock_force_matters.return_value = True
         refused = self.post(['vol-1'], as_group=False)
-        self.assertContains(refused, 'check Force to snapshot it anyway')
+        self.assertContains(refused, 'check Force to protect it anyway')
         res = self.post(['vol-1'])
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_group_protect.assert_called_once()
@@ -239,7 +239,7 @@ class ProtectFormTests(helpers.TestCase):
         """db (2 GiB, in group-1 with logs, 1 GiB) posted, with the
         ``limits`` of the project."""
         self.mock_cloud()
-        self.mock_absolute_limits.return_value = dict(fixtures.LIMITS,
+        self.mock_protection_quota.return_value = dict(fixtures.LIMITS,
                                                       **limits)
         return self.post(['vol-1'], as_group=as_group)
 

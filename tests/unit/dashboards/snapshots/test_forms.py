@@ -5,6 +5,7 @@ import json
 import re
 from unittest import mock
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.test import SimpleTestCase
 from django.test.utils import override_settings
@@ -23,7 +24,7 @@ PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 SEARCH_URL = reverse('horizon:project:volume_protection:protect_volumes')
 PAGE_SIZE = 5
 PICKER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
-                'absolute_limits', 'snapshot_force_supported',
+                'protection_quota', 'force_matters',
                 'snapshot_protect']
 
 
@@ -63,8 +64,8 @@ class PickerTestCase(helpers.TestCase):
         self.mock_volume_list.return_value = (
             page if everything is None else everything)
         self.mock_name_filter.return_value = name_key
-        self.mock_absolute_limits.return_value = limits or fixtures.LIMITS
-        self.mock_snapshot_force_supported.return_value = force_supported
+        self.mock_protection_quota.return_value = limits or fixtures.LIMITS
+        self.mock_force_matters.return_value = force_supported
 
     def post(self, **overrides):
         form = self.client.get(PROTECT_URL).context['form']
@@ -105,13 +106,13 @@ class PickerPageTests(PickerTestCase):
         for total in (5, 5000):
             self.mock_cloud(volumes(min(total, PAGE_SIZE + 1)), total=total)
             for mocked in (self.mock_volume_page, self.mock_volume_list,
-                           self.mock_volume_get, self.mock_absolute_limits):
+                           self.mock_volume_get, self.mock_protection_quota):
                 mocked.reset_mock()
             self.client.get(PROTECT_URL)
             counts.append((self.mock_volume_page.call_count,
                            self.mock_volume_list.call_count,
                            self.mock_volume_get.call_count,
-                           self.mock_absolute_limits.call_count))
+                           self.mock_protection_quota.call_count))
         self.assertEqual([(1, 0, 0, 1)] * 2, counts)
 
     @helpers.create_mocks({cinder: PICKER_CALLS})
@@ -377,7 +378,8 @@ class ProtectPostTests(PickerTestCase):
                   'totalGigabytesUsed': 1200}
         self.mock_cloud(everything=volumes(3), limits=limits)
         res = self.post(volumes=['vol-0000', 'vol-0001'])
-        self.assertContains(res, '1,006 of 1,007 snapshots are used, and 2 '
+        self.assertContains(res, 'Your quota of snapshots would be '
+                                 'exceeded: 1,006 of 1,007 are used, and 2 '
                                  'more were asked for')
         self.assertContains(res, '1,006 of 1,007 Used')
         self.assertContains(res, '1,200 of 5,000 GiB Used')
@@ -423,7 +425,7 @@ class ForceTests(PickerTestCase):
         self.assertEqual(['submission', 'volumes', 'option_snapshot_name',
                           'option_description', 'option_force'],
                          list(res.context['form'].fields))
-        self.assertContains(res, 'Required to snapshot a volume that is in '
+        self.assertContains(res, 'Required to protect a volume that is in '
                                  'use.')
         res = self.post()
         self.assertContains(res, 'is in use: check Force')
@@ -571,4 +573,55 @@ class RestoreTests(helpers.TestCase):
     def test_snapshot_deleted_by_someone_else(self):
         self.mock_snapshot_get.side_effect = errors.NotFound()
         res = self.client.get(restore_url())
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+
+
+class ProtectWithBackupsTests(PickerTestCase):
+    """The provider's second plugin (backups): its own fields, words and
+    quota, chosen by the form's "Protect with" links."""
+
+    url = PROTECT_URL + '?plugin=cinder-backup'
+
+    @helpers.create_mocks({cinder: PICKER_CALLS})
+    def test_the_form_is_the_backup_plugins_own(self):
+        self.mock_cloud(force_supported=True)
+        res = self.client.get(self.url)
+        self.assertEqual(
+            ['submission', 'volumes', 'option_backup_name',
+             'option_description', 'option_incremental',
+             'option_full_every', 'option_force'],
+            list(res.context['form'].fields))
+        self.assertContains(res, 'Backups: Limits')
+        self.assertContains(res, 'Number of backups')
+        self.assertContains(res, 'outlives the loss of that storage')
+        self.assertContains(
+            res, 'href="/project/volume_protection/protect/" '
+                 'class="ajax-modal" data-plugin="cinder-snapshot"')
+        self.assertContains(res, 'action="%s"' % self.url)
+        self.assertEqual('cinder-backup',
+                         self.mock_protection_quota.call_args.args[1].name)
+
+    @helpers.create_mocks({cinder: PICKER_CALLS})
+    def test_a_post_backs_up_and_says_so(self):
+        self.mock_cloud(force_supported=True)
+        form = self.client.get(self.url).context['form']
+        res = self.client.post(self.url, {
+            'submission': form.fields['submission'].initial,
+            'volumes': ['vol-1'], 'option_backup_name': 'weekly',
+            'option_description': '', 'option_incremental': 'on',
+            'option_full_every': '7'})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        [(volume_id, values)] = self.protected()
+        self.assertEqual(('vol-1', {
+            'backup_name': 'weekly', 'description': '', 'incremental': True,
+            'full_every': 7, 'force': False}), (volume_id, values))
+        self.assertEqual('cinder-backup',
+                         self.mock_snapshot_protect.call_args.args[1].name)
+        self.assertIn('its backup is being created', ' '.join(
+            str(message) for message in get_messages(res.wsgi_request)))
+
+    @helpers.create_mocks({cinder: PICKER_CALLS})
+    def test_a_plugin_not_offered_is_said(self):
+        self.mock_cloud()
+        res = self.client.get(PROTECT_URL + '?plugin=tape')
         self.assertRedirectsNoFollow(res, INDEX_URL)
