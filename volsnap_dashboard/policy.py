@@ -62,14 +62,41 @@ def is_admin(request):
     return policy.check(ADMIN, request)
 
 
+def rules_allow(request, rules):
+    """Whether ``rules`` allow the request, asked once per request."""
+    if not rules:
+        return True
+    check = horizon_settings.import_setting('POLICY_CHECK_FUNCTION')
+    if not check:
+        return True
+    answers = request.__dict__.setdefault('_volsnap_policy_answers', {})
+    key = (tuple(rules), ())
+    if key not in answers:
+        answers[key] = bool(check(tuple(rules), request, {}))
+    return answers[key]
+
+
 class PolicyRequiredMixin:
-    """Refuse the view, GET or POST, unless ``policy_rules`` allow it."""
+    """Refuse the view, GET or POST, unless ``policy_rules`` allow it
+    (with ``plugin_action``: the rules the chosen plugin gives that
+    action, where it gives some)."""
 
     policy_rules = ()
+    plugin_action = None
+
+    def required_rules(self, request):
+        if self.plugin_action:
+            # Imported here: the plugin choice reads the registry.
+            from volsnap_dashboard.dashboards.common import plugin_choice
+            plugin = plugin_choice.chosen_plugin(request)
+            rules = plugin and plugin.policy_rules.get(self.plugin_action)
+            if rules:
+                return rules
+        return self.policy_rules
 
     def dispatch(self, request, *args, **kwargs):
-        if self.policy_rules and not policy.check(self.policy_rules,
-                                                  request):
+        rules = self.required_rules(request)
+        if rules and not policy.check(rules, request):
             raise exceptions.NotAuthorized
         return super().dispatch(request, *args, **kwargs)
 

@@ -528,6 +528,14 @@ def protection_list(request, plugin, volume_id=None):
 
 
 @cinder_call
+def protection_get(request, plugin, protection_id):
+    """The protection (protection.base.Protection) as it is now, through
+    the protection plugin; errors.NotFound if gone."""
+    return plugin.get_protection(cinderclient(request),
+                                 checked_id(protection_id))
+
+
+@cinder_call
 def protection_quota(request, plugin):
     """The project's quota for the plugin's protections, with the names
     retention reads (empty: the plugin cannot tell), through the plugin."""

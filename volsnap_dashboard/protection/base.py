@@ -83,6 +83,12 @@ class ProtectionPlugin(abc.ABC):
     #: form says nothing of its own).
     protect_description = None
 
+    #: Cinder's policy rules (Horizon's ``(service, rule)`` pairs) for
+    #: each action on its protections: ``list``, ``protect``,
+    #: ``restore``, ``delete``, ``update``. The panels offer an action only
+    #: where they allow it, and refuse it again on the server.
+    policy_rules = {}
+
     def force_matters(self, client):
         """Whether the options' ``force`` still changes anything with
         ``client``'s cloud (the panels hide a box that would not)."""

@@ -80,6 +80,14 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
         "take longer than snapshots: minutes for a large volume. A volume "
         "attached to an instance is backed up as it is (crash-consistent) "
         "with Force.")
+    policy_rules = {
+        'list': (('volume', 'backup:get_all'),),
+        'protect': (('volume', 'backup:create'),),
+        'restore': (('volume', 'backup:restore'),
+                    ('volume', 'volume:create')),
+        'delete': (('volume', 'backup:delete'),),
+        'update': (('volume', 'backup:update'),),
+    }
     # Backups copy the whole volume (the first time) to another store:
     # minutes where a snapshot takes seconds.
     protect_timeout = 3600.0

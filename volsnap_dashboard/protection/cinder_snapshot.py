@@ -67,6 +67,14 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
         "snapshotted while the instance is quiet: a snapshot of a busy "
         "volume is only crash-consistent.")
 
+    policy_rules = {
+        'list': (('volume', 'volume:get_all_snapshots'),),
+        'protect': (('volume', 'volume:create_snapshot'),),
+        'restore': (('volume', 'volume:create'),),
+        'delete': (('volume', 'volume:delete_snapshot'),),
+        'update': (('volume', 'volume:update_snapshot_metadata'),),
+    }
+
     def force_matters(self, client):
         # From API 3.66 Cinder snapshots volumes in use without it.
         return microversions.force_supported(client)

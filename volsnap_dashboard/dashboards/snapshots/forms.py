@@ -21,6 +21,7 @@ from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common.submissions import OnceOnlyMixin
 from volsnap_dashboard.dashboards.volumes import picker as volume_picker
+from volsnap_dashboard.protection import cinder_common
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import retention
@@ -277,8 +278,9 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             self.snapshot.size))
         size.help_text = _(
             "At least %(size)s GiB: a volume cannot be smaller than the "
-            "snapshot it is made from.") % {
-                'size': intcomma(self.snapshot.size)}
+            "%(kind)s it is made from.") % {
+                'size': intcomma(self.snapshot.size),
+                'kind': self.plugin.verbose_name}
         self.add_schema_fields(
             self.plugin.get_restore_schema(), prefix=RESTORE_PREFIX,
             plugin_name=self.plugin.name,
@@ -312,8 +314,9 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             return False
         url = reverse('horizon:project:volumes:detail', args=(volume.id,))
         messages.success(request, format_html(
-            _('Restoring snapshot "{snapshot}" to new volume '
+            _('Restoring {kind} "{snapshot}" to new volume '
               '<a href="{url}">{volume}</a>.'),
+            kind=self.plugin.verbose_name,
             snapshot=display_name(self.snapshot), url=url,
             volume=display_name(volume)))
         return volume
@@ -321,7 +324,10 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
     def _restored(self, found):
         """The volume this submission restored, among ``found``."""
         for resource in found:
-            if getattr(resource, 'snapshot_id', None) == self.snapshot.id:
+            tags = getattr(resource, 'metadata', None) or {}
+            if getattr(resource, 'snapshot_id', None) == self.snapshot.id \
+                    or tags.get(cinder_common.RESTORED_FROM_KEY) == \
+                    self.snapshot.id:
                 return resource
         return None
 
@@ -343,13 +349,15 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             volume = self._restored(found)
             if volume is None:
                 messages.error(request, _(
-                    "The snapshot was not restored: the Block Storage "
-                    "service did not answer. Try again in a moment."))
+                    "The %s was not restored: the Block Storage service "
+                    "did not answer. Try again in a moment.")
+                    % self.plugin.verbose_name)
             return volume
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
             exceptions.handle(request, _(
-                'Unable to restore snapshot "%(name)s": %(reason)s')
-                % {'name': display_name(self.snapshot), 'reason': exc})
+                'Unable to restore %(kind)s "%(name)s": %(reason)s')
+                % {'kind': self.plugin.verbose_name,
+                   'name': display_name(self.snapshot), 'reason': exc})
             return None
 
 

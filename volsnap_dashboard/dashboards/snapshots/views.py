@@ -41,6 +41,7 @@ class ProtectView(policy.PolicyRequiredMixin, submissions.RefuseRepeatsMixin,
     success_url = INDEX_URL
     page_title = _("Protect Volumes")
     policy_rules = policy.PROTECT
+    plugin_action = 'protect'
 
     @memoized.memoized_method
     def _offer(self):
@@ -167,12 +168,41 @@ class RestoreView(submissions.RefuseRepeatsMixin, RestoreLimitsMixin,
     modal_id = 'restore_snapshot_modal'
     submit_label = _("Restore")
     submit_url = 'horizon:project:volume_protection:restore'
-    page_title = _("Restore Snapshot to a New Volume")
+    page_title = _("Restore to a New Volume")
     policy_rules = policy.RESTORE
+    plugin_action = 'restore'
+
+    @memoized.memoized_method
+    def _plugin(self):
+        return common_views.volume_plugin_or_redirect(self.request)
+
+    @memoized.memoized_method
+    def get_snapshot(self):
+        """What is restored: a snapshot as Cinder shows it for the
+        default plugin, else the chosen plugin's protection."""
+        plugin = self._plugin()
+        if plugin is plugin_choice.volume_plugin():
+            return super().get_snapshot()
+        protection_id = self.kwargs['snapshot_id']
+        try:
+            return cinder.protection_get(self.request, plugin,
+                                         protection_id)
+        except errors.NotFound:
+            exceptions.handle(self.request, _(
+                "%(kind)s %(id)s was not found: it does not exist (it may "
+                "have been deleted), or it is not in your project.") % {
+                    'kind': str(plugin.verbose_name).capitalize(),
+                    'id': protection_id}, details='',
+                redirect=self.index_url)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "Unable to retrieve the %(kind)s: %(reason)s") % {
+                    'kind': plugin.verbose_name, 'reason': exc},
+                redirect=self.index_url)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs['plugin'] = common_views.volume_plugin_or_redirect(self.request)
+        kwargs['plugin'] = self._plugin()
         kwargs['snapshot'] = self.get_snapshot()
         kwargs['limits'] = self._limits()
         return kwargs
@@ -180,6 +210,9 @@ class RestoreView(submissions.RefuseRepeatsMixin, RestoreLimitsMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['limits'] = self._limits()
+        context['plugin'] = self._plugin()
+        context['submit_url'] = plugin_choice.with_plugin(
+            context['submit_url'], self._plugin())
         return context
 
 

@@ -16,6 +16,7 @@ from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.common import name_search
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.orphans import tabs as orphan_tabs
+from volsnap_dashboard.dashboards.protections import tabs as protection_tabs
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 from volsnap_dashboard.dashboards.schedules import views as schedule_views
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
@@ -85,5 +86,5 @@ class VolumesTab(tables.PagedTableMixin, listing_tab.ListingTab):
 
 class VolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
-    tabs = (SnapshotsTab, VolumesTab, schedule_views.SchedulesTab,
-            orphan_tabs.OrphansTab)
+    tabs = (SnapshotsTab, protection_tabs.ProtectionsTab, VolumesTab,
+            schedule_views.SchedulesTab, orphan_tabs.OrphansTab)

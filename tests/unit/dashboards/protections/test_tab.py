@@ -1,0 +1,135 @@
+"""The protections tab (the provider's other plugins: backups), its
+actions and the restore form of a backup, with the API layer mocked."""
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.urls import reverse
+from openstack_dashboard.test import helpers
+
+from tests.unit import fixtures
+from volsnap_dashboard.api import cinder
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import base
+
+INDEX_URL = reverse('horizon:project:volume_protection:index')
+TAB_URL = INDEX_URL + '?tab=volume_protection__protections'
+FULL_ID = '11111111-1111-1111-1111-111111111111'
+INCREMENTAL_ID = '22222222-2222-2222-2222-222222222222'
+VOL_ID = '33333333-3333-3333-3333-333333333333'
+RESTORE_URL = reverse('horizon:project:volume_protection:restore',
+                      args=(INCREMENTAL_ID,)) + '?plugin=cinder-backup'
+
+
+def backups():
+    full = base.Protection(
+        FULL_ID, 'available', '2026-11-01T02:00:00.000000', {}, 2, VOL_ID,
+        name='<b>full</b>', has_dependents=True)
+    incremental = base.Protection(
+        INCREMENTAL_ID, 'available', '2026-11-02T02:00:00.000000',
+        {'volsnap_schedule': 'ab12cd34'}, 2, VOL_ID, name='weekly',
+        depends_on=FULL_ID)
+    return [full, incremental]
+
+
+class TabTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
+    def test_one_listing_per_plugin_and_one_of_names(self):
+        self.mock_protection_list.return_value = backups()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        res = self.client.get(TAB_URL)
+        self.assertEqual(200, res.status_code)
+        [(args, _kwargs)] = self.mock_protection_list.call_args_list
+        self.assertEqual('cinder-backup', args[1].name)
+        self.mock_volume_names.assert_called_once()
+        table = res.context['table']
+        self.assertEqual([INCREMENTAL_ID, FULL_ID],
+                         [row.id for row in table.data])
+        html = res.content.decode()
+        self.assertIn('>Backups<', html)
+        # Escaped, never marked safe.
+        self.assertIn('&lt;b&gt;full&lt;/b&gt;', html)
+        self.assertNotIn('<b>full</b>', html)
+        # The incremental one names the full one it builds on.
+        self.assertEqual('<b>full</b>', table.columns['needs'].get_data(
+            table.data[0]))
+        self.assertEqual(2, html.count('&lt;b&gt;full&lt;/b&gt;'))
+        self.assertIn('?plugin=cinder-backup', html)
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
+    def test_a_backup_others_build_on_offers_no_delete(self):
+        self.mock_protection_list.return_value = backups()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        table = self.client.get(TAB_URL).context['table']
+        actions = {row.id: [action.name for action in
+                            table.get_row_actions(row)]
+                   for row in table.data}
+        self.assertEqual(['restore', 'delete'], actions[INCREMENTAL_ID])
+        self.assertEqual(['restore'], actions[FULL_ID])
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+                                    'snapshot_delete']})
+    def test_delete_goes_through_the_rows_plugin(self):
+        self.mock_protection_list.return_value = backups()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        self.mock_snapshot_delete.return_value = True
+        res = self.client.post(TAB_URL, {
+            'action': 'protections__delete__%s' % INCREMENTAL_ID})
+        self.assertEqual(302, res.status_code)
+        [(args, _kwargs)] = self.mock_snapshot_delete.call_args_list
+        self.assertEqual(('cinder-backup', INCREMENTAL_ID),
+                         (args[1].name, args[2]))
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+                                    'snapshot_delete']})
+    def test_a_refused_delete_says_why(self):
+        self.mock_protection_list.return_value = backups()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        self.mock_snapshot_delete.side_effect = errors.Conflict(
+            'incremental backups depend on it')
+        res = self.client.post(TAB_URL, {
+            'action': 'protections__delete__%s' % INCREMENTAL_ID})
+        self.assertEqual(302, res.status_code)
+        said = ' '.join(str(m) for m in get_messages(res.wsgi_request))
+        self.assertIn('Unable to delete backup "weekly"', said)
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
+    def test_cinder_down_is_said_not_a_500(self):
+        self.mock_protection_list.side_effect = errors.ServiceUnavailable()
+        res = self.client.get(TAB_URL)
+        self.assertEqual(200, res.status_code)
+
+
+class RestoreBackupTests(helpers.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    @helpers.create_mocks({cinder: ['protection_get', 'absolute_limits',
+                                    'volume_create_from_snapshot']})
+    def test_restores_through_the_backup_plugin(self):
+        self.mock_protection_get.return_value = backups()[1]
+        self.mock_absolute_limits.return_value = fixtures.LIMITS
+        self.mock_volume_create_from_snapshot.return_value = \
+            fixtures.volume('44444444-4444-4444-4444-444444444444', 'back')
+        form = self.client.get(RESTORE_URL).context['form']
+        self.assertContains(self.client.get(RESTORE_URL),
+                            'Create a new volume from backup "weekly"')
+        res = self.client.post(RESTORE_URL, {
+            'submission': form.fields['submission'].initial, 'size': 2,
+            'restore__restore_name': 'back'})
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        [(args, kwargs)] = \
+            self.mock_volume_create_from_snapshot.call_args_list
+        self.assertEqual(('cinder-backup', INCREMENTAL_ID, 2),
+                         (args[1].name, args[2].id, kwargs['size']))
+
+    @helpers.create_mocks({cinder: ['protection_get', 'absolute_limits']})
+    def test_a_backup_deleted_meanwhile_is_said(self):
+        self.mock_protection_get.side_effect = errors.NotFound()
+        self.mock_absolute_limits.return_value = fixtures.LIMITS
+        res = self.client.get(RESTORE_URL)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        said = ' '.join(str(m) for m in get_messages(res.wsgi_request))
+        self.assertIn('Backup %s was not found' % INCREMENTAL_ID, said)
