@@ -436,10 +436,12 @@ def snapshot_set_metadata(request, snapshot_id, metadata):
 
 @cinder_call
 def volume_create_from_snapshot(request, plugin, snapshot, params,
-                                size=None, submission=None):
+                                size=None, submission=None,
+                                volume_type=None):
     """Restore ``snapshot`` through the protection plugin."""
     return plugin.restore(cinderclient(request), snapshot, params,
-                          size=size, submission=submission)
+                          size=size, submission=submission,
+                          volume_type=volume_type)
 
 
 @cinder_call
@@ -525,6 +527,13 @@ def protection_list(request, plugin, volume_id=None):
     volume)."""
     return plugin.list_protections(cinderclient(request),
                                    volume_id=volume_id)
+
+
+@cinder_call
+def volume_type_names(request):
+    """The names of the volume types the project may use (one call)."""
+    return sorted(volume_type.name for volume_type in
+                  cinderclient(request).volume_types.list())
 
 
 @cinder_call

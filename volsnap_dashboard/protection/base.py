@@ -208,6 +208,10 @@ class ProtectionPlugin(abc.ABC):
     #: operator sets ``verify_timeout``).
     restore_timeout = 600.0
 
+    #: Whether a restore may choose the new volume's type (``restore``'s
+    #: ``volume_type``): the panels offer the choice only then.
+    restore_chooses_type = False
+
     #: Whether the plugin can put a resource back as it was at one of its
     #: protections, in place (``revert``); the panels offer it only then.
     supports_revert = False

@@ -80,6 +80,8 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
         "take longer than snapshots: minutes for a large volume. A volume "
         "attached to an instance is backed up as it is (crash-consistent) "
         "with Force.")
+    # A backup outlives its volume's backend: restore it to any type.
+    restore_chooses_type = True
     policy_rules = {
         'list': (('volume', 'backup:get_all'),),
         'protect': (('volume', 'backup:create'),),

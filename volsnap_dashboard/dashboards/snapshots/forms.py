@@ -270,6 +270,7 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         self.plugin = kwargs.pop('plugin')
         self.snapshot = kwargs.pop('snapshot')
         self.limits = kwargs.pop('limits', None)
+        volume_types = kwargs.pop('volume_types', None)
         super().__init__(request, *args, **kwargs)
         size = self.fields['size']
         size.initial = self.snapshot.size
@@ -286,6 +287,13 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             plugin_name=self.plugin.name,
             initial=self.plugin.restore_defaults(self.snapshot))
         self.fields['size'] = self.fields.pop('size')  # after the name
+        if self.plugin.restore_chooses_type and volume_types is not None:
+            self.fields['volume_type'] = django_forms.ChoiceField(
+                label=_("Volume Type"), required=False,
+                choices=[('', _("The default type"))] + [
+                    (name, name) for name in volume_types],
+                help_text=_("Restore it to another type (another "
+                            "storage backend) than its volume had."))
 
     def clean(self):
         cleaned = super().clean()
@@ -337,7 +345,8 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
             return cinder.volume_create_from_snapshot(
                 request, self.plugin, self.snapshot,
                 self.validated_values(RESTORE_PREFIX), size=data['size'],
-                submission=self.token)
+                submission=self.token,
+                volume_type=data.get('volume_type') or None)
         except errors.OutcomeUnknown:
             found = self.find_submitted()
             if found is None:

@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
 from horizon import forms
+from horizon import messages
 from horizon import views
 from horizon.utils import memoized
 
@@ -205,6 +206,14 @@ class RestoreView(submissions.RefuseRepeatsMixin, RestoreLimitsMixin,
         kwargs['plugin'] = self._plugin()
         kwargs['snapshot'] = self.get_snapshot()
         kwargs['limits'] = self._limits()
+        if self._plugin().restore_chooses_type:
+            try:
+                kwargs['volume_types'] = cinder.volume_type_names(
+                    self.request)
+            except errors.VolsnapAPIError as exc:
+                # The default type still works: Cinder chooses it.
+                messages.warning(self.request, _(
+                    "Unable to list the volume types: %s") % exc)
         return kwargs
 
     def get_context_data(self, **kwargs):

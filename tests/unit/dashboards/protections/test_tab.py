@@ -107,10 +107,12 @@ class RestoreBackupTests(helpers.TestCase):
         cache.clear()
 
     @helpers.create_mocks({cinder: ['protection_get', 'absolute_limits',
-                                    'volume_create_from_snapshot']})
-    def test_restores_through_the_backup_plugin(self):
+                                    'volume_create_from_snapshot',
+                                    'volume_type_names']})
+    def test_restores_through_the_backup_plugin_to_a_type(self):
         self.mock_protection_get.return_value = backups()[1]
         self.mock_absolute_limits.return_value = fixtures.LIMITS
+        self.mock_volume_type_names.return_value = ['fast', 'files']
         self.mock_volume_create_from_snapshot.return_value = \
             fixtures.volume('44444444-4444-4444-4444-444444444444', 'back')
         form = self.client.get(RESTORE_URL).context['form']
@@ -118,14 +120,16 @@ class RestoreBackupTests(helpers.TestCase):
                             'Create a new volume from backup "weekly"')
         res = self.client.post(RESTORE_URL, {
             'submission': form.fields['submission'].initial, 'size': 2,
-            'restore__restore_name': 'back'})
+            'restore__restore_name': 'back', 'volume_type': 'files'})
         self.assertRedirectsNoFollow(res, INDEX_URL)
         [(args, kwargs)] = \
             self.mock_volume_create_from_snapshot.call_args_list
-        self.assertEqual(('cinder-backup', INCREMENTAL_ID, 2),
-                         (args[1].name, args[2].id, kwargs['size']))
+        self.assertEqual(('cinder-backup', INCREMENTAL_ID, 2, 'files'),
+                         (args[1].name, args[2].id, kwargs['size'],
+                          kwargs['volume_type']))
 
-    @helpers.create_mocks({cinder: ['protection_get', 'absolute_limits']})
+    @helpers.create_mocks({cinder: ['protection_get', 'absolute_limits',
+                                    'volume_type_names']})
     def test_a_backup_deleted_meanwhile_is_said(self):
         self.mock_protection_get.side_effect = errors.NotFound()
         self.mock_absolute_limits.return_value = fixtures.LIMITS

@@ -26,7 +26,8 @@ SCHEDULES_URL = INDEX_URL + '?tab=volume_protection__schedules'
 PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
-                'protection_quota', 'snapshot_force_supported']
+                'protection_quota', 'snapshot_force_supported',
+                'force_matters']
 API_CALLS = ['create', 'update', 'find', 'get', 'protections_of',
              'project_growth']
 UTC = datetime.timezone.utc
@@ -69,6 +70,7 @@ class WorkflowTestCase(helpers.TestCase):
         self.mock_name_filter.return_value = 'name~'
         self.mock_protection_quota.return_value = limits or ROOMY
         self.mock_snapshot_force_supported.return_value = True
+        self.mock_force_matters.return_value = True
         if hasattr(self, 'mock_project_growth'):
             self.mock_project_growth.return_value = growth.Growth()
 
