@@ -530,6 +530,13 @@ def protection_list(request, plugin, volume_id=None):
 
 
 @cinder_call
+def protection_set_metadata(request, plugin, protection, metadata):
+    """Add or change tags on a protection, through its plugin."""
+    return plugin.set_protection_metadata(cinderclient(request), protection,
+                                          metadata)
+
+
+@cinder_call
 def volume_type_names(request):
     """The names of the volume types the project may use (one call)."""
     return sorted(volume_type.name for volume_type in

@@ -77,6 +77,23 @@ def required_volume_plugin():
     return plugin
 
 
+def schedule_plugin(schedule):
+    """The plugin ``schedule`` runs (an Invalid one: the default); an
+    error if the panels do not offer it."""
+    name = getattr(schedule, 'plugin', None)
+    if name is None:
+        return required_volume_plugin()
+    plugins = volume_plugins()
+    if plugins is None:
+        raise errors.VolsnapAPIError(NO_PROVIDER)
+    plugin = plugins.named(name)
+    if plugin is None:
+        raise errors.VolsnapAPIError(_(
+            'This schedule runs the protection plugin "%s", which is not '
+            'offered here.') % str(name)[:64])
+    return plugin
+
+
 def with_plugin(url, plugin):
     """``url`` naming ``plugin`` (the default goes unnamed)."""
     plugins = volume_plugins()

@@ -82,7 +82,7 @@ def _request_run(request, volume, schedule_id, at):
 
 @cinder.cinder_call
 def _protections_of(request, schedule, all_projects=False):
-    return store.protections_of(plugin_choice.required_volume_plugin(),
+    return store.protections_of(plugin_choice.schedule_plugin(schedule),
                                 cinder.cinderclient(request),
                                 schedule, all_projects=all_projects)
 
@@ -161,17 +161,26 @@ def retention_of(retention):
                            days=retention.get('days'))
 
 
-def options_of(options):
-    """The panels' plugin's options, checked by its schema; the name of
-    what a run makes is left out, since each run names it from the
-    template (the plugin's ``name_option``)."""
-    plugin = plugin_choice.required_volume_plugin()
+def options_of(options, plugin=None):
+    """The plugin's options (the panels' default plugin unless given),
+    checked by its schema; the name of what a run makes is left out,
+    since each run names it from the template (the plugin's
+    ``name_option``)."""
+    plugin = plugin or plugin_choice.required_volume_plugin()
     given = dict(options or {})
     if plugin.name_option:
         given[plugin.name_option] = naming.DEFAULT_TEMPLATE
     values = plugin.validate_options(given)
     values.pop(plugin.name_option, None)
     return values
+
+
+def _plugin_name(plugin):
+    """What a new schedule records of its plugin: nothing for the
+    default one, which schedules saved before plugins were named run."""
+    if plugin is None or plugin is plugin_choice.volume_plugin():
+        return None
+    return plugin.name
 
 
 def _checked(schedule):
@@ -215,33 +224,48 @@ def _scheduled_volumes(request):
                               search_opts=codec.scheduled_volumes_filter())
 
 
-def project_growth(request, leave_out=()):
-    """What the project's active schedules still add to its quota usage
+def _runs(plugin):
+    """Whether a schedule runs ``plugin`` (a schedule naming none runs
+    the default)."""
+    plugins = plugin_choice.volume_plugins()
+    return lambda schedule: plugins is not None and \
+        plugins.for_schedule(schedule) is plugin
+
+
+def project_growth(request, leave_out=(), plugin=None):
+    """What the project's active schedules of ``plugin`` (the default
+    unless given) still add to the quota its protections count against
     (growth.Growth): one listing of its scheduled volumes and one of its
     protections; ``leave_out``: ``(volume id, schedule id)`` pairs."""
-    plugin = plugin_choice.required_volume_plugin()
+    plugin = plugin or plugin_choice.required_volume_plugin()
     protections = cinder.protection_list(request, plugin)
     return growth.growth(_scheduled_volumes(request), protections,
-                         times.now(), leave_out)
+                         times.now(), leave_out, runs=_runs(plugin))
 
 
 def project_overflow(request):
-    """Whether the project's active schedules will not fit its quota once
+    """Whether the project's active schedules will not fit a quota once
     their retention is full: the preview.Forecast that says so, else
-    None. One listing each of the scheduled volumes and the project's
-    protections, and the quota only while the schedules still grow (at
-    full retention, each run makes room for itself)."""
-    plugin = plugin_choice.required_volume_plugin()
-    protections = cinder.protection_list(request, plugin)
-    more = growth.growth(_scheduled_volumes(request), protections,
-                         times.now())
-    if not (more.snapshots or more.gigabytes):
-        return None
-    limits = cinder.protection_quota(request, plugin)
-    if not limits:
-        return None
-    found = preview.forecast([], 0, limits, others=more)
-    return None if found.fits else found
+    None. One listing of the scheduled volumes, and for each plugin one
+    of its protections, and its quota only while its schedules still
+    grow (at full retention, each run makes room for itself)."""
+    plugins = plugin_choice.volume_plugins()
+    if plugins is None:
+        raise errors.VolsnapAPIError(plugin_choice.NO_PROVIDER)
+    volumes = _scheduled_volumes(request)
+    for plugin in plugins:
+        protections = cinder.protection_list(request, plugin)
+        more = growth.growth(volumes, protections, times.now(),
+                             runs=_runs(plugin))
+        if not (more.snapshots or more.gigabytes):
+            continue
+        limits = cinder.protection_quota(request, plugin)
+        if not limits:
+            continue
+        found = preview.forecast([], 0, limits, others=more)
+        if not found.fits:
+            return found
+    return None
 
 
 def list_for_volume(request, volume_id):
@@ -277,15 +301,20 @@ def protections_of_many(request, schedules):
     """The protections any of ``schedules`` made: one listing of the
     project's protections, however many schedules."""
     wanted = {(schedule.volume_id, schedule.id) for schedule in schedules}
-    listed = cinder.protection_list(request,
-                                    plugin_choice.required_volume_plugin())
+    plugins = []
+    for schedule in schedules:
+        plugin = plugin_choice.schedule_plugin(schedule)
+        if plugin not in plugins:
+            plugins.append(plugin)
+    listed = [protection for plugin in plugins
+              for protection in cinder.protection_list(request, plugin)]
     return [protection for protection in listed
             if (protection.volume_id, codec.schedule_id_of(protection))
             in wanted]
 
 
 def create(request, volume_id, when, options, name_template, retention,
-           label='', verify_every=None):
+           label='', verify_every=None, plugin=None):
     """Create a schedule on the volume; returns it (a Schedule).
 
     InvalidParameters (per field) if it could not run; errors of the API
@@ -299,11 +328,11 @@ def create(request, volume_id, when, options, name_template, retention,
     schedule = _checked(model.Schedule(
         id=schedule_id, volume_id=volume.id,
         project_id=request.user.project_id,
-        when=when_of(request, when), options=options_of(options),
+        when=when_of(request, when), options=options_of(options, plugin),
         name_template=name_template, retention=retention_of(retention),
         paused=False, trust_id='', owner_id=request.user.id,
         label=label or '', created=times.now().replace(microsecond=0),
-        verify_every=verify_every))
+        verify_every=verify_every, plugin=_plugin_name(plugin)))
     schedule.trust_id = _new_trust(request)
     _save_with_trust(request, volume, schedule, schedule.trust_id)
     LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
@@ -343,7 +372,8 @@ def _update(request, volume_id, schedule_id, when=_UNCHANGED,
     if when is not _UNCHANGED:
         changes['when'] = when_of(request, when)
     if options is not _UNCHANGED:
-        changes['options'] = options_of(options)
+        changes['options'] = options_of(
+            options, plugin_choice.schedule_plugin(current))
     if name_template is not _UNCHANGED:
         changes['name_template'] = name_template
     if retention is not _UNCHANGED:
@@ -425,7 +455,7 @@ def delete(request, volume_id, schedule_id, keep_protections=True):
     volume, found = _find(request, volume_id, schedule_id)
     protections = _protections_of(request, found)
     if keep_protections:
-        _keep(request, protections)
+        _keep(request, plugin_choice.schedule_plugin(found), protections)
         protections = ()
     deleted = _delete(request, volume, found, protections)
     trust_left = isinstance(found, model.Schedule) and bool(
@@ -434,13 +464,14 @@ def delete(request, volume_id, schedule_id, keep_protections=True):
     return Outcome(protections_deleted=deleted, trust_left=trust_left)
 
 
-def _keep(request, protections):
+def _keep(request, plugin, protections):
     """Mark ``protections`` kept, before their schedule goes: kept, they
     are not offered as orphans to delete. A failure stops the delete."""
     for protection in protections:
         if not retention_rules.is_kept(protection):
-            cinder.snapshot_set_metadata(
-                request, protection.id, {codec.KEPT_KEY: codec.KEPT_VALUE})
+            cinder.protection_set_metadata(
+                request, plugin, protection,
+                {codec.KEPT_KEY: codec.KEPT_VALUE})
 
 
 def _delete(request, volume, found, protections):
@@ -449,7 +480,7 @@ def _delete(request, volume, found, protections):
     deleted."""
     deleted = 0
     if protections:
-        plugin = plugin_choice.required_volume_plugin()
+        plugin = plugin_choice.schedule_plugin(found)
         for protection in protections:
             if cinder.snapshot_delete(request, plugin, protection.id):
                 deleted += 1

@@ -45,18 +45,21 @@ def _held(protections):
     return held
 
 
-def growth(volumes, protections, now, leave_out=()):
+def growth(volumes, protections, now, leave_out=(), runs=None):
     """The Growth of the active schedules on ``volumes`` (the project's
-    scheduled volumes), given ``protections`` (the project's), at
-    ``now``; ``leave_out``: ``(volume id, schedule id)`` pairs of the
-    schedules being edited, which the forecast counts on its own."""
+    scheduled volumes), given ``protections`` (the project's, of one
+    plugin), at ``now``; ``leave_out``: ``(volume id, schedule id)``
+    pairs of the schedules being edited, which the forecast counts on its
+    own; ``runs(schedule)``: whether a schedule runs that plugin (None:
+    every schedule does)."""
     leave_out = set(leave_out)
     held = _held(protections)
     schedules = snapshots = gigabytes = 0
     for volume in volumes:
         for schedule in codec.decode(volume):
             if not isinstance(schedule, model.Schedule) or schedule.paused \
-                    or (volume.id, schedule.id) in leave_out:
+                    or (volume.id, schedule.id) in leave_out or (
+                        runs is not None and not runs(schedule)):
                 continue
             try:
                 kept = preview.kept_per_volume(schedule.when,

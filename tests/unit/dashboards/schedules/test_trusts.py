@@ -180,21 +180,24 @@ class MemberTests(helpers.TestCase):
         self._protections_of.return_value = [
             snapshot('s-1', fixtures.PROJECT_ID),
             snapshot('s-2', fixtures.PROJECT_ID)]
-        with mock.patch.object(cinder, 'snapshot_set_metadata') as mark, \
+        with mock.patch.object(cinder, 'protection_set_metadata') as mark, \
                 mock.patch.object(cinder, 'snapshot_delete') as delete:
             schedules_api.delete(self.request, VOLUME_ID, SID,
                                  keep_protections=True)
+        # Through the schedule's plugin.
         self.assertEqual(
-            [mock.call(self.request, 's-1', {codec.KEPT_KEY: '1'}),
-             mock.call(self.request, 's-2', {codec.KEPT_KEY: '1'})],
-            mark.call_args_list)
+            [('s-1', {codec.KEPT_KEY: '1'}), ('s-2', {codec.KEPT_KEY: '1'})],
+            [(call.args[2].id, call.args[3])
+             for call in mark.call_args_list])
+        self.assertEqual({'cinder-snapshot'},
+                         {call.args[1].name for call in mark.call_args_list})
         delete.assert_not_called()
         self._remove.assert_called_once()
 
     def test_a_schedule_whose_snapshots_cannot_be_marked_stays(self):
         self._protections_of.return_value = [
             snapshot('s-1', fixtures.PROJECT_ID)]
-        with mock.patch.object(cinder, 'snapshot_set_metadata',
+        with mock.patch.object(cinder, 'protection_set_metadata',
                                side_effect=errors.ServiceUnavailable()):
             with self.assertRaises(errors.ServiceUnavailable):
                 schedules_api.delete(self.request, VOLUME_ID, SID,
