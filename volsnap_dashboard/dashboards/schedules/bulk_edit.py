@@ -83,7 +83,20 @@ class BulkResources(workflows.ScheduleResources):
                 request.user.project_id)
             if isinstance(found, model.Schedule):
                 chosen.append((volume, found))
-        left_out = len(self.rows) - len(chosen)
+        # One plugin's options for all: those of another plugin than the
+        # first one's are left out.
+        other_kind = [pair for pair in chosen
+                      if pair[1].plugin != chosen[0][1].plugin] \
+            if chosen else []
+        chosen = [pair for pair in chosen if pair not in other_kind]
+        if other_kind and request.method == 'GET':
+            messages.warning(request, ngettext(
+                "%d ticked schedule is left out: it makes another kind of "
+                "protection than the first one (edit it apart).",
+                "%d ticked schedules are left out: they make another kind "
+                "of protection than the first one (edit them apart).",
+                len(other_kind)) % len(other_kind))
+        left_out = len(self.rows) - len(chosen) - len(other_kind)
         if not chosen:
             messages.error(request, _(
                 "None of the ticked schedules can be edited: they were "

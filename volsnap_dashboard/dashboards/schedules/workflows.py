@@ -26,6 +26,7 @@ from horizon import workflows
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import submissions
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.dashboards.schedules import preview as schedule_preview
@@ -81,7 +82,9 @@ class ScheduleResources:
     def __init__(self, request, plugin, volume_id=None, schedule_id=None,
                  index_url=None, search_url='', picked=()):
         self.request = request
-        self.plugin = plugin
+        #: The plugin chosen for a new schedule (an edited one keeps its
+        #: own: ``plugin``).
+        self.chosen_plugin = plugin
         #: The edited schedule's volume.
         self.volume_id = volume_id
         #: The volumes a row or bulk action came from, for a new schedule.
@@ -95,6 +98,25 @@ class ScheduleResources:
         return self.schedule_id is not None
 
     @functools.cached_property
+    def plugin(self):
+        """The plugin the schedule runs: an edited schedule's own (the
+        first one's, of several)."""
+        if not self.editing:
+            return self.chosen_plugin
+        try:
+            return plugin_choice.schedule_plugin(self.edited[1])
+        except errors.VolsnapAPIError as exc:
+            messages.error(self.request, str(exc))
+            raise exceptions.Http302(self.index_url) from None
+
+    @property
+    def plugin_name(self):
+        """The plugin's name as schedules record it (None: the
+        default)."""
+        default = plugin_choice.volume_plugin()
+        return None if self.plugin is default else self.plugin.name
+
+    @functools.cached_property
     def limits(self):
         """The quota the plugin's protections count against, or None
         when the cloud or the plugin cannot tell (the forecast then says
@@ -104,7 +126,7 @@ class ScheduleResources:
     @functools.cached_property
     def force_supported(self):
         try:
-            return cinder.snapshot_force_supported(self.request)
+            return cinder.force_matters(self.request, self.plugin)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, str(exc),
                               redirect=self.index_url)
@@ -160,7 +182,8 @@ class ScheduleResources:
         usage (growth.Growth), or None where Cinder cannot list them."""
         leave_out = self.edited_ids() if self.editing else ()
         try:
-            return schedules_api.project_growth(self.request, leave_out)
+            return schedules_api.project_growth(self.request, leave_out,
+                                                plugin=self.plugin)
         except errors.VolsnapAPIError:
             return None
 
@@ -229,6 +252,9 @@ class VolumesAction(ScheduleAction):
         picker = self.fields['volumes']
         return super().get_help_text(dict(extra_context or {}, **{
             'limits': self.resources.limits,
+            'plugin': self.resources.plugin,
+            'plugin_choices': plugin_choice.choices(
+                self.request, self.resources.plugin),
             'pending': {'snapshots': len(picker.selected),
                         'gigabytes': sum(entry.size
                                          for entry in picker.selected)}}))
@@ -572,6 +598,11 @@ class ScheduleWorkflow(workflows.Workflow):
     def get_success_url(self):
         return self.success_url_for()
 
+    def get_absolute_url(self):
+        # The POST keeps the plugin chosen: the steps are the plugin's.
+        return plugin_choice.with_plugin(super().get_absolute_url(),
+                                         self.resources.plugin)
+
     def __init__(self, request=None, context_seed=None, entry_point=None,
                  resources=None, **kwargs):
         self.resources = resources
@@ -607,7 +638,8 @@ class ScheduleWorkflow(workflows.Workflow):
         now = times.now()
         found = [(volume, twin) for volume in volumes
                  for twin in duplicates.duplicated_by(
-                     volume, context['when'], now, ignore_id)[:1]]
+                     volume, context['when'], now, ignore_id,
+                     plugin=self.resources.plugin_name)[:1]]
         if not found:
             return
         review.offer_duplicate = True
@@ -675,7 +707,8 @@ class CreateSchedule(ScheduleWorkflow):
                     request, volume.id, context['when'], context['options'],
                     context['name_template'], context['retention'],
                     label=context.get('label') or '',
-                    verify_every=context.get('verify_every'))
+                    verify_every=context.get('verify_every'),
+                    plugin=self.resources.plugin)
             except (errors.VolsnapAPIError, InvalidParameters) as exc:
                 if not created:  # nothing saved: the form says why
                     if isinstance(exc, InvalidParameters):

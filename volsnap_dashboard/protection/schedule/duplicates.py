@@ -26,10 +26,12 @@ def same_times(when, other, now):
     return bool(ours) and ours == _instants(other, now)
 
 
-def duplicated_by(volume, when, now, ignore_id=None):
-    """The schedules on ``volume`` (other than ``ignore_id``) that run at
-    the same times as ``when``."""
+def duplicated_by(volume, when, now, ignore_id=None, plugin=None):
+    """The schedules on ``volume`` (other than ``ignore_id``) that run
+    the same plugin (its name as schedules record it: None for the
+    default) at the same times as ``when``: a snapshot schedule and a
+    backup schedule at the same hour are no duplicates."""
     return [schedule for schedule in codec.decode(volume)
             if isinstance(schedule, model.Schedule)
-            and schedule.id != ignore_id
+            and schedule.id != ignore_id and schedule.plugin == plugin
             and same_times(when, schedule.when, now)]

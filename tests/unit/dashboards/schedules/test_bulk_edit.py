@@ -1,6 +1,8 @@
 """Edit Schedules: the ticked schedules of the Schedules tab given the
 same settings, with the API layer mocked."""
 
+from unittest import mock
+
 from django.urls import reverse
 from openstack_dashboard.test import helpers
 
@@ -16,7 +18,7 @@ from volsnap_dashboard.protection.schedule import model
 
 EDIT_URL = reverse('horizon:project:volume_protection:edit_schedules')
 CINDER_CALLS = ['volume_list', 'protection_list', 'protection_quota',
-                'snapshot_force_supported']
+                'force_matters']
 API_CALLS = ['update', 'project_growth']
 
 
@@ -42,7 +44,7 @@ class BulkEditTests(base.WorkflowTestCase):
             scheduled(1), scheduled(2, retention=model.Retention(count=9))]
         self.mock_protection_list.return_value = []
         self.mock_protection_quota.return_value = limits or base.ROOMY
-        self.mock_snapshot_force_supported.return_value = True
+        self.mock_force_matters.return_value = True
         self.mock_project_growth.return_value = growth.Growth()
 
     def get(self, *rows):
@@ -108,7 +110,7 @@ class BulkEditTests(base.WorkflowTestCase):
         # The forecast leaves out what the edited schedules hold now.
         self.mock_project_growth.assert_called_with(
             helpers.IsHttpRequest(),
-            [('vol-1', 'abcd0001'), ('vol-2', 'abcd0002')])
+            [('vol-1', 'abcd0001'), ('vol-2', 'abcd0002')], plugin=mock.ANY)
 
     @helpers.create_mocks({cinder: CINDER_CALLS,
                            schedules_api: API_CALLS})

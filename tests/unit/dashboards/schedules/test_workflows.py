@@ -4,6 +4,7 @@ the trust, the edit keeping the schedule, and the preview answers."""
 
 import datetime
 import re
+from unittest import mock
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -26,8 +27,7 @@ SCHEDULES_URL = INDEX_URL + '?tab=volume_protection__schedules'
 PROTECT_URL = reverse('horizon:project:volume_protection:protect')
 CREATE_URL = reverse('horizon:project:volume_protection:create_schedule')
 CINDER_CALLS = ['volume_page', 'volume_list', 'volume_get', 'name_filter',
-                'protection_quota', 'snapshot_force_supported',
-                'force_matters']
+                'protection_quota', 'force_matters']
 API_CALLS = ['create', 'update', 'find', 'get', 'protections_of',
              'project_growth']
 UTC = datetime.timezone.utc
@@ -69,7 +69,6 @@ class WorkflowTestCase(helpers.TestCase):
         self.mock_volume_get.return_value = volumes[0]
         self.mock_name_filter.return_value = 'name~'
         self.mock_protection_quota.return_value = limits or ROOMY
-        self.mock_snapshot_force_supported.return_value = True
         self.mock_force_matters.return_value = True
         if hasattr(self, 'mock_project_growth'):
             self.mock_project_growth.return_value = growth.Growth()
@@ -118,7 +117,7 @@ class CreatePageTests(WorkflowTestCase):
     @helpers.create_mocks({cinder: CINDER_CALLS})
     def test_force_is_left_out_where_cinder_does_not_need_it(self):
         self.mock_cloud()
-        self.mock_snapshot_force_supported.return_value = False
+        self.mock_force_matters.return_value = False
         html = self.client.get(CREATE_URL).content.decode()
         self.assertNotIn('name="option_force"', html)
 
@@ -317,7 +316,7 @@ class SaveTests(WorkflowTestCase):
             [((helpers.IsHttpRequest(), volume_id, when,
                {'description': 'kept', 'force': False},
                '{volume_name}-{time}', retention),
-              {'label': 'nightly', 'verify_every': 3})
+              {'label': 'nightly', 'verify_every': 3, 'plugin': mock.ANY})
              for volume_id in ('vol-1', 'vol-2')],
             [(c.args, c.kwargs) for c in self.mock_create.call_args_list])
 
@@ -578,7 +577,8 @@ class OverQuotaTests(WorkflowTestCase):
         self.assertIn('1,113 snapshots (quota 1,100)',
                       self.errors_of(response, 'review')['__all__'][0])
         self.mock_project_growth.assert_called_with(
-            helpers.IsHttpRequest(), [('vol-1', 'abcd1234')])
+            helpers.IsHttpRequest(), [('vol-1', 'abcd1234')],
+            plugin=mock.ANY)
 
 
 class BothQuestionsTests(WorkflowTestCase):
@@ -785,7 +785,7 @@ class PreviewTests(WorkflowTestCase):
         self.assertIn('<td>1,038</td>\n            <td>1,113</td>', html)
         self.assertIn('will not fit your quota', html)
         self.mock_project_growth.assert_called_with(
-            helpers.IsHttpRequest(), ())
+            helpers.IsHttpRequest(), (), plugin=mock.ANY)
 
     @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
     def test_other_schedules_that_cannot_be_listed_are_said_so(self):
@@ -842,3 +842,38 @@ class PreviewTests(WorkflowTestCase):
         self.assertIn('db-&lt;b&gt;1&lt;/b&gt;', html)
         self.assertNotIn('db-&lt;b&gt;2', html)
         self.assertNotIn('<b>', html)
+
+
+class BackupScheduleTests(WorkflowTestCase):
+    """Create Schedule with the provider's backup plugin: its own
+    options, saved as a schedule naming it; a backup schedule at the
+    times of a snapshot schedule is no duplicate."""
+
+    url = CREATE_URL + '?plugin=cinder-backup'
+    volumes = DuplicateTimingTests.volumes
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_the_options_are_the_backup_plugins(self):
+        self.mock_cloud()
+        response = self.client.get(self.url)
+        for name in ('option_incremental', 'option_full_every',
+                     'option_force'):
+            self.assertContains(response, 'name="%s"' % name)
+        self.assertNotContains(response, 'name="option_backup_name"')
+        self.assertContains(response, 'action="%s"' % self.url)
+        self.assertContains(response, 'data-plugin="cinder-snapshot"')
+
+    @helpers.create_mocks({cinder: CINDER_CALLS, schedules_api: API_CALLS})
+    def test_saved_naming_the_plugin_and_not_a_duplicate(self):
+        self.mock_cloud(self.volumes())
+        response = self.client.post(self.url, self.data(
+            url=self.url, volumes=['vol-1'], option_incremental='on',
+            option_full_every='4'))
+        self.assertRedirectsNoFollow(response, SCHEDULES_URL)
+        [call] = self.mock_create.call_args_list
+        self.assertEqual({'description': 'kept', 'incremental': True,
+                          'full_every': 4, 'force': False}, call.args[3])
+        self.assertEqual('cinder-backup', call.kwargs['plugin'].name)
+        self.assertEqual('cinder-backup',
+                         self.mock_project_growth.call_args.kwargs[
+                             'plugin'].name)
