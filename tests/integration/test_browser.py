@@ -129,8 +129,8 @@ def test_demo_protects_restores_and_deletes(browser, server, browser_volume):
     # The README's first picture (doc/images/snapshot-list.png) is this
     # one: the panel with its tabs, the Snapshots tab open.
     tabs = page.locator('.nav-tabs [data-toggle=tab]')
-    expect(tabs).to_have_text(['Snapshots', 'Volumes', 'Schedules',
-                               'Orphans'])
+    expect(tabs).to_have_text(['Snapshots', 'Backups', 'Volumes',
+                               'Schedules', 'Orphans'])
     expect(page.locator('.nav-tabs li.active')).to_have_text('Snapshots')
     page.screenshot(path=os.path.join(SCREENSHOTS,
                                       'readme-snapshot-list.png'))

@@ -1,5 +1,7 @@
 """Real cinderclient resources, as Cinder would return them."""
 
+from unittest import mock
+
 from cinderclient.v3 import volume_snapshots
 from cinderclient.v3 import volumes
 
@@ -49,3 +51,20 @@ def cinder_volume_pages(volumes):
         start = ids.index(marker) + 1 if marker else 0
         return ordered[start:start + limit if limit else None]
     return volume_list
+
+
+class SnapshotsOnlyMixin:
+    """A provider of one plugin (Cinder snapshots): for the tests of one
+    plugin's listings, which count one listing of protections a page
+    (the provider's second plugin, backups, has tests of its own)."""
+
+    def setUp(self):
+        super().setUp()
+        from volsnap_dashboard.protection import registry
+        patcher = mock.patch(
+            'volsnap_dashboard.dashboards.common.plugin_choice.'
+            'volume_plugins',
+            side_effect=lambda: registry.PluginSet(
+                [registry.volume_plugin()]))
+        patcher.start()
+        self.addCleanup(patcher.stop)

@@ -119,10 +119,14 @@ def choices(request, chosen):
 
 def project_protections(request, volume_id=None):
     """The protections (protection.base.Protection) of the user's project
-    through the panels' plugin: one listing for a page (``volume_id``: of
-    one volume)."""
-    return list(cinder.protection_list(request, required_volume_plugin(),
-                                       volume_id))
+    through every plugin the panels offer: one listing per plugin for a
+    page, however many rows (``volume_id``: of one volume)."""
+    plugins = volume_plugins()
+    if plugins is None:
+        raise errors.VolsnapAPIError(NO_PROVIDER)
+    return [protection for plugin in plugins
+            for protection in cinder.protection_list(request, plugin,
+                                                     volume_id)]
 
 
 def problems():

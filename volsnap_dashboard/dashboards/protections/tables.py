@@ -59,7 +59,7 @@ class ProtectWith(PluginRulesMixin, tables.LinkAction):
 
 class RestoreProtection(PluginRulesMixin, tables.LinkAction):
     name = 'restore'
-    verbose_name = _("Restore to a New Volume")
+    verbose_name = _("Restore to New Volume")
     classes = ('ajax-modal',)
     icon = 'upload'
     plugin_action = 'restore'

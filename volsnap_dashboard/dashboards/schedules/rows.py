@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.api import cinder_facts
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
@@ -101,6 +103,14 @@ class ScheduleRow:
         self.reason = self._reason()
         #: Whether the row stands for schedules not shown.
         self.overflow = False
+
+    @property
+    def plugin(self):
+        """The plugin the schedule runs, or None if not offered."""
+        try:
+            return plugin_choice.schedule_plugin(self.schedule)
+        except errors.VolsnapAPIError:
+            return None
 
     @classmethod
     def more(cls, volume, count, at):

@@ -11,6 +11,7 @@ from django import http
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.utils.translation import ngettext_lazy
 from django.utils.translation import pgettext_lazy
 from horizon import exceptions
@@ -20,6 +21,7 @@ from openstack_dashboard import policy as dashboard_policy
 
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import local_times
+from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
@@ -120,7 +122,15 @@ def retention_text(row):
 
 
 def snapshots_held(row):
-    return len(row.protections)
+    """How many protections the schedule holds, with their kind where it
+    makes another than the default plugin's ("3 backups")."""
+    held = len(row.protections)
+    plugin = row.plugin
+    if plugin is None or plugin is plugin_choice.volume_plugin():
+        return held
+    return ngettext("%(count)d %(kind)s", "%(count)d %(kinds)s", held) % {
+        'count': held, 'kind': plugin.verbose_name,
+        'kinds': plugin.verbose_name_plural}
 
 
 class NextRunColumn(tables.Column):
@@ -536,7 +546,10 @@ class SchedulesTable(common_tables.OwnActionsMixin,
                                  verbose_name=_("Verification"))
     next_run = NextRunColumn('next_run', verbose_name=_("Next Run"))
     last_run = LastRunColumn('last', verbose_name=_("Last Run"))
-    snapshots = tables.Column(snapshots_held, verbose_name=_("Snapshots"))
+    snapshots = tables.Column(
+        snapshots_held, verbose_name=_("Held"),
+        help_text=_("The snapshots (or backups) the schedule made that "
+                    "its retention keeps."))
     owner = OwnerColumn('owner_id', verbose_name=_("Owner"),
                         help_text=_("The member whose authorization the "
                                     "scheduler runs it with."))

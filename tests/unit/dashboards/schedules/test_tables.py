@@ -314,7 +314,7 @@ class ActionsAllowedTests(helpers.TestCase):
         self.assertIs(schedule_tables.EditSchedule, self.first_action(theirs))
 
 
-class TabDataTests(helpers.TestCase):
+class TabDataTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     def tab(self):
         request = self.factory.get('/')

@@ -40,7 +40,7 @@ def scheduled_volume(volume_id='vol-2', name='web', **schedule_changes):
     return volume
 
 
-class VolumesTabTests(helpers.TestCase):
+class VolumesTabTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, snapshots, url=VOLUMES_URL):
@@ -183,7 +183,7 @@ class ReaderTests(helpers.TestCase):
         self.assertNotContains(res, 'Protect Now')
 
 
-class RowUpdateTests(helpers.TestCase):
+class RowUpdateTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
     url = INDEX_URL + ('?action=row_update&table=volume_protection'
                        '&obj_id=vol-1')
 
@@ -214,7 +214,7 @@ def many_volumes(count):
             for number in reversed(range(count))]
 
 
-class PagingTests(helpers.TestCase):
+class PagingTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
     """A page of volumes by name, whatever the project holds: one volume
     listing and one listing of protections a page."""
 
@@ -353,3 +353,27 @@ class PagingTests(helpers.TestCase):
         self._get(many_volumes(3))
         self.assertEqual({'name~': 'x' * 255}, self.mock_volume_list
                          .call_args.kwargs['search_opts'])
+
+
+class TwoPluginsTests(helpers.TestCase):
+    """The default provider's two plugins: one listing of protections
+    each, and a volume whose backup schedule made a backup is
+    protected."""
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def test_a_backed_up_volume_is_protected(self):
+        volume = scheduled_volume(plugin='cinder-backup')
+        schedule_id = next(iter(codec.decode(volume))).id
+        backup = fixtures.snapshot('bak-1', 'weekly', 'vol-2')
+        backup.metadata = {codec.SNAPSHOT_SCHEDULE_KEY: schedule_id}
+
+        def listed(request, plugin, volume_id=None):
+            return [backup] if plugin.name == 'cinder-backup' else []
+        self.mock_volume_list.return_value = [volume]
+        self.mock_protection_list.side_effect = listed
+        res = self.client.get(VOLUMES_URL)
+        [row] = res.context['table'].data
+        self.assertEqual('protected', row.protection.state)
+        self.assertEqual(['cinder-snapshot', 'cinder-backup'], [
+            call.args[1].name
+            for call in self.mock_protection_list.call_args_list])

@@ -279,7 +279,7 @@ class RequestTests(SnapshotsTabTestCase):
         self.assertNotIn('already under way', ' '.join(shown))
 
 
-class VolumesTabTests(helpers.TestCase):
+class VolumesTabTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def _get(self, volumes, snapshots):
