@@ -22,7 +22,9 @@ ADD_JS_FILES = ['volsnap_dashboard/js/volume_picker.js',
                 # Tab and Shift+Tab through the panels' tabbed tables.
                 'volsnap_dashboard/js/table_tabs.js',
                 # The Volumes tab's quota warning, asked for once shown.
-                'volsnap_dashboard/js/quota_forecast.js']
+                'volsnap_dashboard/js/quota_forecast.js',
+                # Protect with another plugin: its form replaces the modal.
+                'volsnap_dashboard/js/protect_with.js']
 ADD_EXCEPTIONS = {
     'recoverable': RECOVERABLE,
     'not_found': NOT_FOUND,

@@ -106,14 +106,17 @@ def with_plugin(url, plugin):
 
 
 def choices(request, chosen):
-    """``[(plugin, this page's url with it, whether chosen)]`` when the
-    panels offer several plugins, else []: the page's "protect with"
-    links."""
+    """The page's "protect with" links when the panels offer several
+    plugins (else []): each ``{'plugin', 'url', 'chosen', 'modal'}``,
+    ``modal`` when the page is a modal form (its link loads the other
+    form in its place), not a page of its own."""
     plugins = volume_plugins()
     if plugins is None or len(plugins.plugins) < 2:
         return []
     here = request.get_full_path()
-    return [(plugin, with_plugin(here, plugin), plugin is chosen)
+    modal = request.headers.get('x-requested-with') == 'XMLHttpRequest'
+    return [{'plugin': plugin, 'url': with_plugin(here, plugin),
+             'chosen': plugin is chosen, 'modal': modal}
             for plugin in plugins]
 
 

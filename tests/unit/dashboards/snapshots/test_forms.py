@@ -594,9 +594,16 @@ class ProtectWithBackupsTests(PickerTestCase):
         self.assertContains(res, 'Backups: Limits')
         self.assertContains(res, 'Number of backups')
         self.assertContains(res, 'outlives the loss of that storage')
+        # A page: the other plugin's form is a page too.
         self.assertContains(
             res, 'href="/project/volume_protection/protect/" '
-                 'class="ajax-modal" data-plugin="cinder-snapshot"')
+                 'data-plugin="cinder-snapshot"')
+        # A modal: it loads in the modal's place.
+        modal = self.client.get(self.url,
+                                HTTP_X_REQUESTED_WITH='XMLHttpRequest')
+        self.assertContains(
+            modal, 'href="/project/volume_protection/protect/" '
+                   'class="ajax-modal" data-plugin="cinder-snapshot"')
         self.assertContains(res, 'action="%s"' % self.url)
         self.assertEqual('cinder-backup',
                          self.mock_protection_quota.call_args.args[1].name)
