@@ -521,10 +521,14 @@ def find_submitted(request, plugin, submission):
 
 
 @cinder_call
-def protection_list(request, plugin, volume_id=None):
-    """The protections (protection.base.Protection) of the user's project,
-    through the protection plugin: one listing (``volume_id``: of one
-    volume)."""
+def protection_list(request, plugin, volume_id=None, all_projects=False):
+    """The protections (protection.base.Protection) of the user's project
+    (``all_projects``: of every project, for administrators), through the
+    protection plugin: one listing (``volume_id``: of one volume)."""
+    if all_projects:
+        return plugin.list_protections(cinderclient(request),
+                                       volume_id=volume_id,
+                                       all_projects=True)
     return plugin.list_protections(cinderclient(request),
                                    volume_id=volume_id)
 
@@ -534,6 +538,20 @@ def protection_set_metadata(request, plugin, protection, metadata):
     """Add or change tags on a protection, through its plugin."""
     return plugin.set_protection_metadata(cinderclient(request), protection,
                                           metadata)
+
+
+@cinder_call
+def protection_force_delete(request, plugin, protection_id):
+    """Delete whatever its status, through the plugin (administrators)."""
+    return plugin.force_delete(cinderclient(request),
+                               checked_id(protection_id))
+
+
+@cinder_call
+def protection_reset_status(request, plugin, protection_id, status):
+    """Record another status, through the plugin (administrators)."""
+    return plugin.reset_status(cinderclient(request),
+                               checked_id(protection_id), status)
 
 
 @cinder_call

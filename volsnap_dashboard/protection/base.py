@@ -246,6 +246,23 @@ class ProtectionPlugin(abc.ABC):
         raise NotImplementedError(
             "Plugin %s cannot delete group protections" % self.name)
 
+    #: The statuses an administrator may reset a protection to (Cinder's
+    #: words); empty: the panels offer no Reset Status, nor Force Delete.
+    resettable_statuses = ()
+
+    def force_delete(self, client, protection):
+        """Delete ``protection`` whatever its status (an administrator's
+        client). Optional (``resettable_statuses``)."""
+        raise NotImplementedError(
+            "Plugin %s has no administrator actions" % self.name)
+
+    def reset_status(self, client, protection, status):
+        """Record ``status`` for ``protection`` (an administrator's
+        client), not changing it on the back end. Optional
+        (``resettable_statuses``)."""
+        raise NotImplementedError(
+            "Plugin %s has no administrator actions" % self.name)
+
     def find_submitted(self, client, submission):
         """What this plugin created for ``submission`` (a list; empty if
         nothing, or if the plugin does not record submissions)."""

@@ -89,7 +89,13 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
                     ('volume', 'volume:create')),
         'delete': (('volume', 'backup:delete'),),
         'update': (('volume', 'backup:update'),),
+        'force_delete': (('volume', 'volume_extension:backup_admin_actions:'
+                                    'force_delete'),),
+        'reset_status': (('volume', 'volume_extension:backup_admin_actions:'
+                                    'reset_status'),),
     }
+    # What Cinder lets an administrator reset a backup to.
+    resettable_statuses = ('available', 'error')
     # Backups copy the whole volume (the first time) to another store:
     # minutes where a snapshot takes seconds.
     protect_timeout = 3600.0
@@ -238,6 +244,23 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
                     "depend on it: delete them first.") % backup_id) from exc
             raise
         return True
+
+    def force_delete(self, client, protection):
+        backup_id = _backup_id(protection)
+        try:
+            with errors.translated():
+                client.backups.delete(backup_id, force=True)
+        except errors.NotFound:
+            return False
+        return True
+
+    def reset_status(self, client, protection, status):
+        if status not in self.resettable_statuses:
+            raise parameters.InvalidParameters({'status': [_(
+                "A backup's status can be reset only to %s.")
+                % ', '.join(self.resettable_statuses)]})
+        with errors.translated():
+            client.backups.reset_state(_backup_id(protection), status)
 
     @staticmethod
     def _has_dependents(client, backup_id):

@@ -280,3 +280,20 @@ class WaitTests(SimpleTestCase):
                                             keep_failed=True)
         self.assertFalse(caught.exception.cleaned_up)
         cinder.backups.delete.assert_not_called()
+
+
+class AdminTests(SimpleTestCase):
+    plugin = cinder_backup.CinderBackupProtectionPlugin()
+
+    def test_force_delete_and_reset_status(self):
+        cinder = client()
+        self.assertTrue(self.plugin.force_delete(cinder, 'bak-1'))
+        cinder.backups.delete.assert_called_once_with('bak-1', force=True)
+        self.plugin.reset_status(cinder, 'bak-1', 'error')
+        cinder.backups.reset_state.assert_called_once_with('bak-1', 'error')
+
+    def test_only_the_statuses_cinder_takes(self):
+        cinder = client()
+        with self.assertRaises(parameters.InvalidParameters):
+            self.plugin.reset_status(cinder, 'bak-1', 'creating')
+        cinder.backups.reset_state.assert_not_called()

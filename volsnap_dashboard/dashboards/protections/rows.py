@@ -34,18 +34,22 @@ def other_plugins():
     return [plugin for plugin in plugins if plugin is not plugins.default]
 
 
-def rows(request, plugins):
-    """Every protection of ``plugins`` in the project, newest first."""
+def rows(request, plugins, all_projects=False):
+    """Every protection of ``plugins`` in the project (``all_projects``:
+    in every project, for administrators), newest first."""
     found = []
     for plugin in plugins:
-        listed = cinder.protection_list(request, plugin)
+        listed = cinder.protection_list(request, plugin,
+                                        all_projects=all_projects)
         names = {item.id: item.name or item.id for item in listed}
         found.extend(ProtectionRow(
             item, plugin, needs_name=item.depends_on and names.get(
                 item.depends_on, item.depends_on))
             for item in listed)
     if found:
-        volume_names = cinder.volume_names(request)
+        volume_names = (cinder.volume_names_by_id(
+            request, {row.volume_id for row in found}) if all_projects
+            else cinder.volume_names(request))
         for row in found:
             row.volume_name = volume_names.get(row.volume_id)
     return sorted(found, key=lambda row: str(row.created_at or ''),

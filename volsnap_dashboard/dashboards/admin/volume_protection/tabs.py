@@ -19,6 +19,7 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
     tables as admin_tables)
 from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.common import statuses
+from volsnap_dashboard.dashboards.protections import admin as protections
 from volsnap_dashboard.dashboards.snapshots import listing as snapshot_listing
 from volsnap_dashboard.protection.schedule import codec
 
@@ -141,5 +142,5 @@ class AdminSnapshotsTab(snapshot_listing.SnapshotListMixin,
 class AdminVolumeProtectionTabs(tabs.TabGroup):
     slug = 'volume_protection'
     show_single_tab = True
-    tabs = (AdminSnapshotsTab, schedule_views.AdminSchedulesTab,
-            orphan_tabs.AdminOrphansTab)
+    tabs = (AdminSnapshotsTab, protections.AdminProtectionsTab,
+            schedule_views.AdminSchedulesTab, orphan_tabs.AdminOrphansTab)

@@ -5,6 +5,7 @@ from volsnap_dashboard.dashboards.admin.volume_protection import (
 from volsnap_dashboard.dashboards.admin.volume_protection import (
     schedule_views)
 from volsnap_dashboard.dashboards.admin.volume_protection import views
+from volsnap_dashboard.dashboards.protections import admin as protections
 
 SNAPSHOT = r'^(?P<snapshot_id>[^/]+)/'
 GROUP_SNAPSHOT = r'^group_snapshots/(?P<group_snapshot_id>[^/]+)/'
@@ -23,6 +24,9 @@ urlpatterns = [
     re_path(SCHEDULE + r'delete/$',
             schedule_views.AdminDeleteScheduleView.as_view(),
             name='delete_schedule'),
+    re_path(r'^protections/(?P<protection_id>[^/]+)/reset_status/$',
+            protections.ResetProtectionStatusView.as_view(),
+            name='reset_protection_status'),
     # Before the snapshot URLs, whose first part matches anything.
     *(re_path(GROUP_SNAPSHOT + tail, view.as_view(), name=name)
       for tail, view, name in GROUP_SNAPSHOT_PAGES),
