@@ -23,6 +23,9 @@ DOC_PATH = os.path.join(REPO_ROOT, 'doc', 'benchmarks.rst')
 TABS_DOC_BEGIN = ('.. tabs benchmark results begin '
                   '(tools/benchmark --tabs --write-doc)')
 TABS_DOC_END = '.. tabs benchmark results end'
+BACKUPS_DOC_BEGIN = ('.. backups benchmark results begin '
+                     '(tools/benchmark --backups N --write-doc)')
+BACKUPS_DOC_END = '.. backups benchmark results end'
 DEVCLOUD_DIR = os.environ.get('VOLSNAP_DEVCLOUD_DIR',
                               os.path.join(REPO_ROOT, '.devcloud'))
 
@@ -65,6 +68,10 @@ def parse_args(argv):
                         help=argparse.SUPPRESS)
     parser.add_argument('--write-doc', action='store_true',
                         help='write the results into doc/benchmarks.rst')
+    parser.add_argument('--backups', type=int, default=0, metavar='N',
+                        help='the Backups tab beside Horizon\'s Backups '
+                        'page, on N backups of demo\'s (made of volumes of '
+                        'the file-backed type, 4 at a time)')
     tabs = parser.add_argument_group(
         'the tabs at a project\'s real size',
         'with --tabs, the Volumes and Schedules tabs and the admin '
@@ -222,7 +229,9 @@ def main(argv=None):
     quiet_logging()
     from django.conf import settings
 
+    from tools.bench import backups_benchmark
     from tools.bench import doc
+    from tools.bench import http_counter
     from tools.bench import machine
     from tools.bench import report
     from tools.bench import seeding
@@ -235,9 +244,14 @@ def main(argv=None):
     admin = cinder.cinder_as('admin')
     project_id = cinder.project_id(demo)
     quotas = seeding.raise_quotas(admin, project_id)
+    backup_quotas = backups_benchmark.raise_quotas(admin, project_id) \
+        if args.backups else None
     load_at_start = os.getloadavg()[0]
     try:
-        if args.tabs:
+        if args.backups:
+            results = backups_benchmark.run(
+                args, demo, http_counter.HTTPCounter(), say)
+        elif args.tabs:
             text_of = run_tabs(args, info, demo, admin, project_id)
         else:
             results = run(args, demo, admin)
@@ -249,7 +263,10 @@ def main(argv=None):
         if not args.keep:
             say('removing the bench snapshots and volumes (--keep keeps '
                 'them)')
-            if args.tabs:
+            if args.backups:
+                backups_benchmark.cleanup(demo, say)
+                admin.quotas.update(project_id, **backup_quotas)
+            elif args.tabs:
                 tabs_benchmark.cleanup(demo, admin, project_id,
                                        args.workers, say)
             else:
@@ -264,7 +281,8 @@ def main(argv=None):
     print()
     print(text, end='')
     if args.write_doc:
-        markers = ((TABS_DOC_BEGIN, TABS_DOC_END) if args.tabs
+        markers = ((BACKUPS_DOC_BEGIN, BACKUPS_DOC_END) if args.backups
+                   else (TABS_DOC_BEGIN, TABS_DOC_END) if args.tabs
                    else (doc.BEGIN, doc.END))
         doc.write_results(DOC_PATH, text, *markers)
         say('wrote %s' % os.path.relpath(DOC_PATH, REPO_ROOT))
