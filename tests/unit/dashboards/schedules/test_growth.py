@@ -75,3 +75,16 @@ class GrowthTests(SimpleTestCase):
             retention=model.Retention(count=None, days=2))
         self.assertEqual(growth.Growth(1, 48, 48), growth.growth(
             [volume_with('v1', 1, hourly)], [], NOW))
+
+    def test_only_the_schedules_of_the_plugin_asked_for(self):
+        volumes = [volume_with(
+            'v1', 10, factories.schedule(id='aaaa0001', volume_id='v1'),
+            factories.schedule(id='aaaa0002', volume_id='v1',
+                               plugin='cinder-backup'))]
+        snapshots = growth.growth(volumes, [], NOW,
+                                  runs=lambda s: s.plugin is None)
+        backups = growth.growth(volumes, [], NOW,
+                                runs=lambda s: s.plugin == 'cinder-backup')
+        self.assertEqual((1, 7), (snapshots.schedules, snapshots.snapshots))
+        self.assertEqual((1, 7), (backups.schedules, backups.snapshots))
+        self.assertEqual(2, growth.growth(volumes, [], NOW).schedules)
