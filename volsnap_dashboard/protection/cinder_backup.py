@@ -174,6 +174,9 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
         tags = cinder_common.tags(submission, **(metadata or {}), **{
             cinder_common.RESTORED_FROM_KEY: backup.id})
         if client.api_version >= CREATE_FROM_BACKUP:
+            # Cinder would choose its default type: where the backed-up
+            # volume still is, its own type is where it was readable.
+            volume_type = volume_type or self._source_type(client, backup)
             kwargs = {'backup_id': backup.id, 'name': name,
                       'description': description, 'metadata': tags}
             if availability_zone:
@@ -188,6 +191,16 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
                 availability_zone or volume_type)
         LOG.info("Restoring backup %s to volume %s", backup.id, volume.id)
         return volume
+
+    @staticmethod
+    def _source_type(client, backup):
+        """The backed-up volume's type, or None if it is gone."""
+        try:
+            with errors.translated():
+                volume = client.volumes.get(backup.volume_id)
+        except errors.VolsnapAPIError:
+            return None
+        return getattr(volume, 'volume_type', None) or None
 
     @staticmethod
     def _restore_by_action(client, backup, size, name, tags, placed):

@@ -297,3 +297,23 @@ class AdminTests(SimpleTestCase):
         with self.assertRaises(parameters.InvalidParameters):
             self.plugin.reset_status(cinder, 'bak-1', 'creating')
         cinder.backups.reset_state.assert_not_called()
+
+
+class RestoreTypeTests(SimpleTestCase):
+    plugin = cinder_backup.CinderBackupProtectionPlugin()
+
+    def test_without_a_type_the_backed_up_volumes_own(self):
+        cinder = client()
+        cinder.backups.get.return_value = backup()
+        cinder.volumes.get.return_value = volumes.Volume(None, {
+            'id': 'vol-1', 'volume_type': 'files'}, loaded=True)
+        self.plugin.restore(cinder, 'bak-1', {})
+        self.assertEqual('files',
+                         cinder.volumes.create.call_args.kwargs['volume_type'])
+
+    def test_the_volume_gone_cinder_chooses(self):
+        cinder = client()
+        cinder.backups.get.return_value = backup()
+        cinder.volumes.get.side_effect = cinder_exc.NotFound(404)
+        self.plugin.restore(cinder, 'bak-1', {})
+        self.assertNotIn('volume_type', cinder.volumes.create.call_args.kwargs)

@@ -290,7 +290,8 @@ class RestoreForm(schema_forms.SchemaFormMixin, OnceOnlyMixin):
         if self.plugin.restore_chooses_type and volume_types is not None:
             self.fields['volume_type'] = django_forms.ChoiceField(
                 label=_("Volume Type"), required=False,
-                choices=[('', _("The default type"))] + [
+                choices=[('', _("As its volume (while that volume "
+                                 "exists), else the default type"))] + [
                     (name, name) for name in volume_types],
                 help_text=_("Restore it to another type (another "
                             "storage backend) than its volume had."))
