@@ -15,6 +15,11 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.protections import rows as protection_rows
+from volsnap_dashboard.dashboards.snapshots.verify import (
+    actions as verify_actions)
+from volsnap_dashboard.dashboards.snapshots.verify import (
+    api as verifications_api)
+from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard import policy
 
@@ -127,6 +132,37 @@ class DeleteProtections(common_tables.GoneRowsBatchMixin, PluginRulesMixin,
                 '"%s" no longer exists: it was already deleted.') % name)
 
 
+class VerifyProtections(PluginRulesMixin, verify_actions.VerifySnapshot):
+    """Verify, through the row's plugin: the scheduler restores it to a
+    temporary volume and records whether that worked."""
+
+    plugin_action = 'update'
+    help_text = _("The scheduler restores it to a temporary volume, "
+                  "records whether Cinder made that volume available, and "
+                  "deletes it.")
+
+    @staticmethod
+    def action_present(count):
+        return _("Verify %s") % kinds(count)
+
+    @staticmethod
+    def action_past(count):
+        return _("Requested verification of %s") % kinds(count)
+
+    def action(self, request, obj_id):
+        row = self.table.get_object_by_id(obj_id)
+        if row is None:
+            common_tables.report_already_gone(request, _(
+                '"%s" no longer exists: it was already deleted.') % obj_id)
+        try:
+            verifications_api.request(request, obj_id, plugin=row.plugin)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(request, _(
+                'Unable to verify "%(name)s": %(reason)s') % {
+                    'name': row.name or row.id, 'reason': exc},
+                escalate=True)
+
+
 class UpdateRow(tables.Row):
     ajax = True
 
@@ -193,6 +229,10 @@ class ProtectionsTable(common_tables.OwnActionsMixin,
     schedule = tables.Column(
         schedule_of, verbose_name=_("Made by Schedule"),
         help_text=_("The schedule's retention may delete what it made."))
+    verification = tables.Column(
+        verify_marks.verification_mark, verbose_name=_("Verification"),
+        help_text=_("Whether it was restored to a temporary volume "
+                    "successfully."))
     created = CreatedColumn('created_at', verbose_name=_("Created"))
 
     def get_object_display(self, row):
@@ -205,4 +245,5 @@ class ProtectionsTable(common_tables.OwnActionsMixin,
         row_class = UpdateRow
         table_actions = (tables.NameFilterAction, ProtectWith,
                          DeleteProtections)
-        row_actions = (RestoreProtection, DeleteProtections)
+        row_actions = (RestoreProtection, VerifyProtections,
+                       DeleteProtections)

@@ -64,8 +64,9 @@ class TabTests(helpers.TestCase):
         actions = {row.id: [action.name for action in
                             table.get_row_actions(row)]
                    for row in table.data}
-        self.assertEqual(['restore', 'delete'], actions[INCREMENTAL_ID])
-        self.assertEqual(['restore'], actions[FULL_ID])
+        self.assertEqual(['restore', 'verify', 'delete'],
+                         actions[INCREMENTAL_ID])
+        self.assertEqual(['restore', 'verify'], actions[FULL_ID])
 
     @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
                                     'snapshot_delete']})
@@ -137,3 +138,37 @@ class RestoreBackupTests(helpers.TestCase):
         self.assertRedirectsNoFollow(res, INDEX_URL)
         said = ' '.join(str(m) for m in get_messages(res.wsgi_request))
         self.assertIn('Backup %s was not found' % INCREMENTAL_ID, said)
+
+
+class VerifyBackupTests(helpers.TestCase):
+
+    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+                                    'protection_get',
+                                    'protection_set_metadata']})
+    def test_verify_marks_the_backup_through_its_plugin(self):
+        from unittest import mock
+
+        from volsnap_dashboard.api import keystone
+        from volsnap_dashboard.protection import verification
+
+        self.mock_protection_list.return_value = backups()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        backup = backups()[1]
+        backup.project_id = self.request.user.project_id
+        self.mock_protection_get.return_value = backup
+        with mock.patch.object(keystone, 'scheduling_configured',
+                               return_value=True), \
+                mock.patch.object(keystone, 'trust_create',
+                                  return_value='trust-1'), \
+                mock.patch.object(keystone, 'write_with_trust',
+                                  side_effect=lambda request, trust, write,
+                                  written: write()):
+            res = self.client.post(TAB_URL, {
+                'action': 'protections__verify__%s' % INCREMENTAL_ID})
+        self.assertEqual(302, res.status_code)
+        [call] = self.mock_protection_set_metadata.call_args_list
+        self.assertEqual('cinder-backup', call.args[1].name)
+        self.assertEqual(INCREMENTAL_ID, call.args[2].id)
+        self.assertEqual(verification.REQUESTED,
+                         call.args[3][verification.VERIFY_KEY])
+        self.assertEqual('trust-1', call.args[3][verification.TRUST_KEY])

@@ -27,7 +27,8 @@ LOG = logging.getLogger(__name__)
 
 def _checked(request, snapshot):
     """``snapshot`` if it can be verified for this user now."""
-    owner = cinder_facts.snapshot_project(snapshot)
+    owner = getattr(snapshot, 'project_id', None) or \
+        cinder_facts.snapshot_project(snapshot)
     if owner and owner != request.user.project_id:
         # The trust could only act in the user's current project.
         raise errors.Forbidden(_("Only snapshots of your current project "
@@ -41,33 +42,41 @@ def _checked(request, snapshot):
     return snapshot
 
 
-def _written(request, snapshot_id, trust_id):
+def _read(request, snapshot_id, plugin):
+    if plugin is None:
+        return cinder.snapshot_get(request, snapshot_id)
+    return cinder.protection_get(request, plugin, snapshot_id)
+
+
+def _written(request, snapshot_id, trust_id, plugin=None):
     """Whether the snapshot holds the request with ``trust_id`` (its
     answer lost)."""
     try:
-        snapshot = cinder.snapshot_get(request, snapshot_id)
+        snapshot = _read(request, snapshot_id, plugin)
     except errors.VolsnapAPIError:
         return False
     metadata = getattr(snapshot, 'metadata', None) or {}
     return metadata.get(verification.TRUST_KEY) == trust_id
 
 
-def request(request, snapshot_id):
-    """Ask the scheduler to verify the snapshot; returns the snapshot
-    as read before the request.
+def request(request, snapshot_id, plugin=None):
+    """Ask the scheduler to verify the snapshot (with ``plugin``: that
+    plugin's protection); returns it as read before the request.
 
-    Errors of the API layer if the snapshot cannot be verified now, or
-    Keystone or Cinder refuse; nothing is left behind on failure.
+    Errors of the API layer if it cannot be verified now, or Keystone or
+    Cinder refuse; nothing is left behind on failure.
     """
-    snapshot = _checked(request, cinder.snapshot_get(request, snapshot_id))
+    snapshot = _checked(request, _read(request, snapshot_id, plugin))
     now = times.now().replace(microsecond=0)
     trust_id = keystone.trust_create(
         request, expires_at=now + verification.TRUST_LIFETIME)
+    marks = verification.request_metadata(trust_id, now)
     keystone.write_with_trust(
         request, trust_id,
-        lambda: cinder.snapshot_set_metadata(
-            request, snapshot.id,
-            verification.request_metadata(trust_id, now)),
-        lambda: _written(request, snapshot.id, trust_id))
+        (lambda: cinder.snapshot_set_metadata(request, snapshot.id, marks))
+        if plugin is None else
+        (lambda: cinder.protection_set_metadata(request, plugin, snapshot,
+                                                marks)),
+        lambda: _written(request, snapshot.id, trust_id, plugin))
     LOG.info("Verification of snapshot %s requested", snapshot.id)
     return snapshot
