@@ -2,10 +2,16 @@
 them: Protect with Backups, the Backups tab, Restore to a New Volume of
 the file-backed type (the same bytes), and Delete."""
 
+from keystoneclient.v3 import client as ks_client
+
 from tests.integration import test_backup_plugin as backup_plugin
 from tests.integration import test_devcloud_backups as files
+from tests.integration import test_scheduler
+from tests.integration import test_verify_http as verify_http
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection import verification
 
 demo = backup_plugin.demo
 source = backup_plugin.source
@@ -57,3 +63,48 @@ def test_back_up_restore_delete_through_the_panel(demo, source):
         'action': 'protections__delete', 'object_ids': [backup.id]})
     assert response.status_code == 302
     devcloud.until_gone(cinder.backups, backup.id)
+
+
+def test_verify_a_backup_from_the_panel(demo, source, tmp_path):
+    """Verify on the Backups tab: the request and its trust on the
+    backup, then two sweeps of volsnap-scheduler (start: a temporary
+    volume restored from the backup; then record) say it is verified,
+    and no temporary volume is left."""
+    _, cinder = demo
+    volume, _made = source
+    plugin = registry.load_plugin('cinder-backup')
+    backup_plugin.write(volume, 3)
+    saved = plugin.protect(cinder, volume, {'backup_name': 'itest-verify',
+                                            'description': ''})
+    backup = plugin.wait_for_protection(cinder, saved['backup_id'],
+                                        interval=0.5)
+    env = test_scheduler.scheduler_environment(tmp_path)
+    client = horizon_client.login('demo')
+    trust_id = None
+    try:
+        done = horizon_client.post(client, TAB, {
+            'action': 'protections__verify__%s' % backup.id}, follow=True)
+        assert done.status_code == 200
+        assert b'Requested verification of Backup: itest-verify' in \
+            done.content
+        metadata = plugin.get_protection(cinder, backup.id).metadata
+        assert metadata[verification.VERIFY_KEY] == verification.REQUESTED
+        trust_id = metadata[verification.TRUST_KEY]
+
+        test_scheduler.run_once(env, verify_http.now_iso())
+        [temporary] = verify_http.temporary_volumes_of(backup.id)
+        devcloud.until_status(cinder.volumes, temporary.id, 'available',
+                              timeout=files.BACKUP_TIMEOUT)
+        test_scheduler.run_once(env, verify_http.now_iso())
+        metadata = plugin.get_protection(cinder, backup.id).metadata
+        assert metadata[verification.OUTCOME_KEY] == verification.OK
+        assert b'Verified' in client.get(TAB).content
+        devcloud.until_gone(cinder.volumes, temporary.id)
+    finally:
+        admin = devcloud.cinder_as('admin')
+        for left in verify_http.temporary_volumes_of(backup.id):
+            admin.volumes.force_delete(left)
+            devcloud.until_gone(admin.volumes, left.id)
+        if trust_id and verify_http.trust_exists(trust_id):
+            ks_client.Client(session=devcloud.keystone_session(
+                'demo')).trusts.delete(trust_id)

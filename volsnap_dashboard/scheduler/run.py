@@ -363,10 +363,11 @@ class Runner:
                    deleted):
         """None when the snapshot fits (pruning first if needed), else the
         reason it does not; what it deleted is added to ``deleted``."""
+        plugin = self._plugin(schedule)
         room = retention.room_after_pruning(
-            snapshots, schedule.retention, now,
-            self._plugin(schedule).quota(client),
-            needed_snapshots=1, needed_gb=int(volume.size or 0))
+            snapshots, schedule.retention, now, plugin.quota(client),
+            needed_snapshots=1, needed_gb=int(volume.size or 0),
+            words=(plugin.verbose_name, plugin.verbose_name_plural))
         if not room.fits:
             return room.reason
         if not self._delete_within_floor(client, schedule, snapshots,

@@ -199,16 +199,22 @@ def _free(limits, maximum, used):
     return limit - (limits.get(used) or 0)
 
 
-def _shortfall(limits, needed_snapshots, needed_gb, freed):
+#: What retention calls the protections, unless the plugin says.
+SNAPSHOT_WORDS = (_("snapshot"), _("snapshots"))
+
+
+def _shortfall(limits, needed_snapshots, needed_gb, freed,
+               kind=SNAPSHOT_WORDS[0], kinds=SNAPSHOT_WORDS[1]):
     """The reason the next snapshot would not fit after deleting
-    ``freed`` snapshots, or None if it fits."""
+    ``freed`` snapshots, or None if it fits (``kind``, ``kinds``: what
+    the plugin calls its protections)."""
     free_snapshots = _free(limits, MAX_SNAPSHOTS, USED_SNAPSHOTS)
     if free_snapshots is not None and (
             free_snapshots + len(freed) < needed_snapshots):
-        return _("The project's snapshot quota (%(max)s) is full, and "
+        return _("The project's %(kind)s quota (%(max)s) is full, and "
                  "retention does not free enough of this schedule's "
-                 "snapshots.") % {
-            'max': limits.get(MAX_SNAPSHOTS)}
+                 "%(kinds)s.") % {
+            'max': limits.get(MAX_SNAPSHOTS), 'kind': kind, 'kinds': kinds}
     free_gb = _free(limits, MAX_GIGABYTES, USED_GIGABYTES)
     freed_gb = sum(getattr(s, 'size', 0) or 0 for s in freed)
     if free_gb is not None and free_gb + freed_gb < needed_gb:
@@ -220,15 +226,17 @@ def _shortfall(limits, needed_snapshots, needed_gb, freed):
 
 
 def room_after_pruning(snapshots, retention, now, limits,
-                       needed_snapshots=1, needed_gb=0):
+                       needed_snapshots=1, needed_gb=0, words=None):
     """Whether a new snapshot of ``needed_gb`` fits ``limits`` (Cinder's
     absolute limits, as a dict) now, or after deleting first what
     retention would delete once it exists ("prune, then create").
 
     Pruning first never deletes the last available snapshot either: the
     new one does not exist yet, and its creation may still fail.
+    ``words``: ``(kind, kinds)``, what the plugin calls its protections.
     """
-    if _shortfall(limits, needed_snapshots, needed_gb, []) is None:
+    words = words or SNAPSHOT_WORDS
+    if _shortfall(limits, needed_snapshots, needed_gb, [], *words) is None:
         return Room(fits=True, to_delete=[])
     prunable = to_delete_after_next(snapshots, retention, now)
     existing = [s for s in snapshots
@@ -237,7 +245,8 @@ def room_after_pruning(snapshots, retention, now, limits,
     if existing and all(s.id in pruned_ids for s in existing):
         newest = _oldest_first(existing)[-1]
         prunable = [s for s in prunable if s.id != newest.id]
-    reason = _shortfall(limits, needed_snapshots, needed_gb, prunable)
+    reason = _shortfall(limits, needed_snapshots, needed_gb, prunable,
+                        *words)
     if reason:
         return Room(fits=False, to_delete=[], reason=str(reason))
     return Room(fits=True, to_delete=prunable)
