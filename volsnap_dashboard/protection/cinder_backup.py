@@ -70,6 +70,7 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     restore_schema_file = 'backup_restore_schema.json'
     saved_info_schema_file = 'backup_saved_info_schema.json'
     name_option = 'backup_name'
+    text_options = ('backup_name', 'description')
     verbose_name = _("backup")
     verbose_name_plural = _("backups")
     protect_description = _(
@@ -100,17 +101,6 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     # minutes where a snapshot takes seconds.
     protect_timeout = 3600.0
     restore_timeout = 3600.0
-
-    def validate_options(self, params):
-        values = super().validate_options(params)
-        cinder_common.check_lengths(values, ('backup_name', 'description'))
-        return values
-
-    def validate_restore(self, params):
-        values = super().validate_restore(params)
-        cinder_common.check_lengths(values, ('restore_name',
-                                             'restore_description'))
-        return values
 
     # Protect
 

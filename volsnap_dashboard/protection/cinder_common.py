@@ -98,6 +98,22 @@ class CinderPluginMixin:
     """The parts of a Cinder protection plugin that do not depend on what
     it protects with."""
 
+    #: The options Cinder keeps as text, checked against its length limit
+    #: after the schema (the restore's name and description always are).
+    text_options = ()
+
+    # Validation: the schemas, then Cinder's own limits.
+
+    def validate_options(self, params):
+        values = super().validate_options(params)
+        check_lengths(values, self.text_options)
+        return values
+
+    def validate_restore(self, params):
+        values = super().validate_restore(params)
+        check_lengths(values, ('restore_name', 'restore_description'))
+        return values
+
     def failure_reason(self, client, resource_id):
         """Cinder's user message for a failed resource, or None."""
         return failure_reason(client, resource_id)

@@ -58,6 +58,7 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
     resource_types = ('OS::Cinder::Volume',)
     schema_module = __file__
     name_option = 'snapshot_name'
+    text_options = ('snapshot_name', 'description')
     verbose_name = _("snapshot")
     verbose_name_plural = _("snapshots")
     protect_description = _(
@@ -78,19 +79,6 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
     def force_matters(self, client):
         # From API 3.66 Cinder snapshots volumes in use without it.
         return microversions.force_supported(client)
-
-    # Validation: the schemas, then Cinder's own limits.
-
-    def validate_options(self, params):
-        values = super().validate_options(params)
-        cinder_common.check_lengths(values, ('snapshot_name', 'description'))
-        return values
-
-    def validate_restore(self, params):
-        values = super().validate_restore(params)
-        cinder_common.check_lengths(values, ('restore_name',
-                                             'restore_description'))
-        return values
 
     # Protect
 

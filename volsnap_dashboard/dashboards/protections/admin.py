@@ -58,10 +58,7 @@ class ForceDeleteProtections(common_tables.GoneRowsBatchMixin,
         return row is None or has_admin_actions(row)
 
     def action(self, request, obj_id):
-        row = self.table.get_object_by_id(obj_id)
-        if row is None:
-            common_tables.report_already_gone(request, _(
-                '"%s" no longer exists: it was already deleted.') % obj_id)
+        row = protection_tables.listed_row(self.table, obj_id)
         try:
             gone = cinder.protection_force_delete(request, row.plugin,
                                                   obj_id)
@@ -184,7 +181,7 @@ class ResetProtectionStatusForm(forms.SelfHandlingForm):
 class ResetProtectionStatusView(policy.PolicyRequiredMixin,
                                 forms.ModalFormView):
     form_class = ResetProtectionStatusForm
-    template_name = 'volume_protection/admin/reset_protection_status.html'
+    template_name = 'volume_protection/admin/reset_status.html'
     modal_id = 'reset_protection_status_modal'
     submit_label = _("Reset Status")
     page_title = _("Reset Status")
@@ -227,7 +224,7 @@ class ResetProtectionStatusView(policy.PolicyRequiredMixin,
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context['protection'] = self._protection()
-        context['plugin'] = self._plugin()
+        context['kind'] = str(self._plugin().verbose_name).capitalize()
         context['submit_url'] = plugin_choice.with_plugin(reverse(
             'horizon:admin:volume_protection:reset_protection_status',
             args=(self.kwargs['protection_id'],)), self._plugin())

@@ -78,6 +78,16 @@ class RestoreProtection(PluginRulesMixin, tables.LinkAction):
         return row is None or row.status == 'available'
 
 
+def listed_row(table, obj_id):
+    """The table's row ``obj_id``; a row gone since the page was drawn
+    is reported already gone (and the action ends there)."""
+    row = table.get_object_by_id(obj_id)
+    if row is None:
+        common_tables.report_already_gone(table.request, _(
+            '"%s" no longer exists: it was already deleted.') % obj_id)
+    return row
+
+
 def kinds(count):
     """The tab's plugins' word for ``count`` protections, capitalized
     ("Backup", "Backups")."""
@@ -115,10 +125,7 @@ class DeleteProtections(common_tables.GoneRowsBatchMixin, PluginRulesMixin,
         return super().handle(table, request, obj_ids)
 
     def delete(self, request, obj_id):
-        row = self.table.get_object_by_id(obj_id)
-        if row is None:
-            common_tables.report_already_gone(request, _(
-                '"%s" no longer exists: it was already deleted.') % obj_id)
+        row = listed_row(self.table, obj_id)
         name = row.name or row.id
         try:
             deleted = cinder.snapshot_delete(request, row.plugin, obj_id)
@@ -150,10 +157,7 @@ class VerifyProtections(PluginRulesMixin, verify_actions.VerifySnapshot):
         return _("Requested verification of %s") % kinds(count)
 
     def action(self, request, obj_id):
-        row = self.table.get_object_by_id(obj_id)
-        if row is None:
-            common_tables.report_already_gone(request, _(
-                '"%s" no longer exists: it was already deleted.') % obj_id)
+        row = listed_row(self.table, obj_id)
         try:
             verifications_api.request(request, obj_id, plugin=row.plugin)
         except errors.VolsnapAPIError as exc:

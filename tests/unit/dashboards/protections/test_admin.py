@@ -63,7 +63,9 @@ class AdminProtectionsTests(helpers.BaseAdminViewTests):
         backup = test_tab.backups()[1]
         backup.status = 'creating'
         self.mock_protection_get.return_value = backup
-        form = self.client.get(RESET_URL).context['form']
+        page = self.client.get(RESET_URL)
+        self.assertContains(page, 'Backup "weekly" is creating')
+        form = page.context['form']
         self.assertEqual(['available', 'error'], [
             value for value, _label in form.fields['status'].choices])
         res = self.client.post(RESET_URL, {'status': 'error',

@@ -57,3 +57,10 @@ class ResetStatusView(project_views.SnapshotFormView):
         snapshot = self.get_snapshot()
         return {'snapshot_id': snapshot.id, 'status': snapshot.status,
                 'snapshot_name': snapshot.name or snapshot.id}
+
+    def get_context_data(self, **kwargs):
+        # The template every plugin's Reset Status shares.
+        context = super().get_context_data(**kwargs)
+        context['protection'] = context['snapshot']
+        context['kind'] = _("Snapshot")
+        return context
