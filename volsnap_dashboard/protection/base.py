@@ -67,6 +67,9 @@ class Protection:
     #: Whether the cloud says others depend on this one (and so refuses
     #: to delete it while they exist).
     has_dependents: bool = False
+    #: The name of the plugin that listed it, where the panels list
+    #: several plugins' protections together (None: not said).
+    plugin: str | None = None
 
 
 class ProtectionPlugin(abc.ABC):

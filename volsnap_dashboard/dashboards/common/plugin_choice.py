@@ -5,6 +5,7 @@ scheduler does); only the panels know which schemas they can render as
 forms, so a chosen plugin they cannot render leaves them without one.
 """
 
+import dataclasses
 import logging
 from urllib import parse
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard import schema_forms
 
@@ -127,9 +129,22 @@ def project_protections(request, volume_id=None):
     plugins = volume_plugins()
     if plugins is None:
         raise errors.VolsnapAPIError(NO_PROVIDER)
-    return [protection for plugin in plugins
+    return [_listed_by(protection, plugin) for plugin in plugins
             for protection in cinder.protection_list(request, plugin,
                                                      volume_id)]
+
+
+def _listed_by(protection, plugin):
+    if isinstance(protection, base.Protection):
+        return dataclasses.replace(protection, plugin=plugin.name)
+    return protection
+
+
+def is_default_plugins(protection):
+    """Whether the default plugin listed ``protection`` (a page of its
+    own exists only for those: snapshots)."""
+    name = getattr(protection, 'plugin', None)
+    return name is None or name == getattr(volume_plugin(), 'name', None)
 
 
 def problems():

@@ -250,6 +250,11 @@ class ScheduleDetailView(policy.PolicyRequiredMixin, ScheduleMixin,
         context['volume_url'] = reverse(self.volume_url_name,
                                         args=(row.volume_id,))
         context['snapshot_url_name'] = self.snapshot_url_name
+        plugin = row.plugin
+        if plugin is not None and plugin is not plugin_choice.volume_plugin():
+            # Its protections (backups) have no page of their own here.
+            context['snapshot_url_name'] = None
+            context['kinds'] = plugin.verbose_name_plural
         context['actions'] = self.table_class(
             self.request).render_row_actions(row)
         context['url'] = self.index_url

@@ -195,7 +195,7 @@ def newest_snapshot(volume):
 
 def newest_snapshot_link(volume):
     snapshot = volume.protection.newest_protection
-    if snapshot is None:
+    if snapshot is None or not plugin_choice.is_default_plugins(snapshot):
         return None
     return common_tables.url_for('horizon:project:volume_protection:detail',
                                    snapshot.id)
