@@ -132,7 +132,8 @@ def row_volume(row):
     return getattr(row, 'volume_id', None) or row.id
 
 
-class ProjectPagesTests(Checks, helpers.TestCase):
+class ProjectPagesTests(fixtures.SnapshotsOnlyMixin, Checks,
+                        helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
     def test_schedules_tab(self):
@@ -172,7 +173,8 @@ class ProjectPagesTests(Checks, helpers.TestCase):
                                      res.context['row'].state)
 
 
-class AdminPagesTests(Checks, helpers.BaseAdminViewTests):
+class AdminPagesTests(fixtures.SnapshotsOnlyMixin, Checks,
+                      helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['volume_list'],
                            keystone: ['project_names', 'user_names']})

@@ -211,14 +211,17 @@ def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
 
 def classify(snapshots, volumes, now,
              verification_timeout=DEFAULT_VERIFICATION_TIMEOUT,
-             kept=False):
+             kept=False, other_sources=()):
     """The orphans among ``snapshots`` and ``volumes`` (all of a project,
     or all of the cloud), oldest first; with ``kept`` only those marked
-    kept, else only the others."""
+    kept, else only the others. ``other_sources``: the ids of other
+    plugins' protections (backups), which volumes may be restored from
+    or verify as well."""
     volumes = list(volumes)
     snapshots = list(snapshots)
     by_id = {volume.id: volume for volume in volumes}
-    snapshot_ids = {snapshot.id for snapshot in snapshots}
+    snapshot_ids = {snapshot.id for snapshot in snapshots} | set(
+        other_sources)
     found = []
     schedules = _VolumeSchedules()
     for snapshot in snapshots:

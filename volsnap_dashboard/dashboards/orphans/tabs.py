@@ -16,6 +16,7 @@ from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import listing_tab
 from volsnap_dashboard.dashboards.orphans import finder as orphans
 from volsnap_dashboard.dashboards.orphans import tables as orphan_tables
+from volsnap_dashboard.dashboards.protections import rows as protection_rows
 from volsnap_dashboard import policy
 from volsnap_dashboard.protection import times
 
@@ -47,13 +48,22 @@ class OrphansTab(listing_tab.ListingTab):
     #: {kind: number} among the rows the filter's other fields leave.
     counts = None
 
+    #: The ids of the other plugins' protections in scope (backups): what
+    #: a volume may be restored from, or verify, besides snapshots.
+    other_protection_ids = frozenset()
+
     def listings(self):
-        """Every snapshot and every volume in scope: two calls."""
+        """Every snapshot and every volume in scope: two calls, and one
+        per other plugin of the panels (backups)."""
         search_opts = dict(self.search_opts)
         snapshots = list(cinder.snapshot_list(
             self.request, search_opts=dict(search_opts) or None))
         volumes = list(cinder.volume_list(
             self.request, search_opts=dict(search_opts) or None))
+        self.other_protection_ids = frozenset(
+            row.id for row in protection_rows.listed_protections(
+                self.request, protection_rows.other_plugins(),
+                all_projects=bool(search_opts)))
         return snapshots, volumes
 
     def get_orphans_data(self):
@@ -116,7 +126,8 @@ class OrphansTab(listing_tab.ListingTab):
         return orphans.classify(
             snapshots, volumes, times.now(),
             verification_timeout=verification_timeout(),
-            kept=orphan_tables.showing_kept(self.request))
+            kept=orphan_tables.showing_kept(self.request),
+            other_sources=self.other_protection_ids)
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)

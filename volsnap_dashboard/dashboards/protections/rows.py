@@ -34,6 +34,13 @@ def other_plugins():
     return [plugin for plugin in plugins if plugin is not plugins.default]
 
 
+def listed_protections(request, plugins, all_projects=False):
+    """The protections of ``plugins`` (one listing each)."""
+    return [protection for plugin in plugins
+            for protection in cinder.protection_list(
+                request, plugin, all_projects=all_projects)]
+
+
 def rows(request, plugins, all_projects=False):
     """Every protection of ``plugins`` in the project (``all_projects``:
     in every project, for administrators), newest first."""

@@ -32,7 +32,7 @@ def row_ids(res):
     return [orphan.resource_id for orphan in res.context['table'].data]
 
 
-class KindFilterTests(helpers.TestCase):
+class KindFilterTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -119,7 +119,7 @@ class KindFilterTests(helpers.TestCase):
 
 
 @override_settings(API_RESULT_PAGE_SIZE=2)
-class PagingTests(helpers.TestCase):
+class PagingTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list']})
     def _get(self, url, snapshots):
@@ -193,7 +193,8 @@ class PagingTests(helpers.TestCase):
             self.mock_snapshot_delete.call_args_list)
 
 
-class AdminFilterTests(helpers.BaseAdminViewTests):
+class AdminFilterTests(fixtures.SnapshotsOnlyMixin,
+                       helpers.BaseAdminViewTests):
 
     def setUp(self):
         super().setUp()
@@ -240,7 +241,7 @@ class AdminFilterTests(helpers.BaseAdminViewTests):
         self.assertContains(res, '<option value="project"')
 
 
-class ActionUnderFilterTests(helpers.TestCase):
+class ActionUnderFilterTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
     """The table's form submits the filter's list with every action."""
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list',

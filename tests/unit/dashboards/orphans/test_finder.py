@@ -174,6 +174,18 @@ class ClassifyTests(SimpleTestCase):
         self.assertEqual([(orphans.RESTORED_NO_SNAPSHOT, 'bbbb')],
                          kinds(found))
 
+    def test_restored_from_a_backup_that_exists_is_no_orphan(self):
+        restored = volume('bbbb',
+                          {cinder_snapshot.RESTORED_FROM_KEY: 'bak-1'})
+        verifying = temporary('cccc', verification.volume_metadata(
+            'bak-1', NOW))
+        self.assertEqual([], orphans.classify(
+            [], [restored, verifying], NOW, other_sources={'bak-1'}))
+        self.assertEqual(
+            [(orphans.RESTORED_NO_SNAPSHOT, 'bbbb'),
+             (orphans.VERIFICATION_LEFT, 'cccc')],
+            sorted(kinds(orphans.classify([], [restored, verifying], NOW))))
+
     def test_kept_ones_only_when_asked(self):
         kept = snapshot(SNAP_A, volume_id=VOL_GONE,
                         metadata={orphans.KEPT_KEY: orphans.KEPT_VALUE})

@@ -66,7 +66,7 @@ def weekly():
                               project_id=fixtures.PROJECT_ID)
 
 
-class OrphansTabTests(helpers.TestCase):
+class OrphansTabTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list']})
     def _get(self, snapshots, volumes, url=TAB_URL):
@@ -137,7 +137,7 @@ class OrphansTabTests(helpers.TestCase):
                                  'Storage service is unavailable')
 
 
-class OrphanActionTests(helpers.TestCase):
+class OrphanActionTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     def _post(self, action, row_ids, url=TAB_URL):
         return self.client.post(url, {'action': 'orphans__' + action,
@@ -290,7 +290,7 @@ class OrphanActionTests(helpers.TestCase):
             mock.ANY, VOL_ID, [orphans.KEPT_KEY])
 
 
-class AdoptTests(helpers.TestCase):
+class AdoptTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
                                     'snapshot_set_metadata']})
@@ -378,7 +378,7 @@ class AdoptTests(helpers.TestCase):
 
 
 @override_settings(POLICY_CHECK_FUNCTION='openstack_auth.policy.check')
-class ReaderTests(helpers.TestCase):
+class ReaderTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
     """A reader sees the orphans and no actions; POSTs do nothing."""
 
     def setUp(self):
@@ -426,7 +426,8 @@ class ReaderTests(helpers.TestCase):
         self.mock_snapshot_set_metadata.assert_not_called()
 
 
-class AdminOrphansTabTests(helpers.BaseAdminViewTests):
+class AdminOrphansTabTests(fixtures.SnapshotsOnlyMixin,
+                           helpers.BaseAdminViewTests):
 
     @helpers.create_mocks({cinder: ['snapshot_list', 'volume_list'],
                            keystone: ['project_names']})
