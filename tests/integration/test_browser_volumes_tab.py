@@ -122,7 +122,7 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     # Saved, not yet run: nothing to restore yet, and the page says so.
     page.goto(server.url + TAB)
     row = volume_row(page, unprotected_volume)
-    expect(cell(row, STATE)).to_have_text('Scheduled, no snapshot yet')
+    expect(cell(row, STATE)).to_have_text('Scheduled, no restore point yet')
     expect(cell(row, NEWEST)).to_have_text('None')
     expect(cell(row, NEXT_RUN)).to_have_text(
         slot.strftime('%Y-%m-%d 03:30 UTC'))
@@ -157,7 +157,7 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     page.reload()
     row = volume_row(page, unprotected_volume)
     expect(cell(row, STATE)).to_have_text(
-        'Not protected: no available snapshot')
+        'Not protected: no available restore point')
     expect(cell(row, NEWEST)).to_have_text('None')
 
     # Protect Now: the Protect form with this volume ticked.

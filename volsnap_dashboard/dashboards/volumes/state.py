@@ -50,10 +50,10 @@ STATE_DISPLAY = (
                                 'Manual only')),
     (PROTECTED, pgettext_lazy('Protection state of a volume', 'Protected')),
     (SCHEDULED_NO_SNAPSHOT, pgettext_lazy('Protection state of a volume',
-                                          'Scheduled, no snapshot yet')),
+                                          'Scheduled, no restore point yet')),
     (NO_RESTORE_POINT, pgettext_lazy('Protection state of a volume',
                                      'Not protected: no available '
-                                     'snapshot')),
+                                     'restore point')),
 ) + tuple((state, text) for state, text in schedule_states.DISPLAY
           if state != schedule_states.ACTIVE) + (
     (TEMPORARY, pgettext_lazy('Protection state of a volume',

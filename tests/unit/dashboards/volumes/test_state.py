@@ -69,7 +69,7 @@ class StateTests(SimpleTestCase):
         created = NOW - datetime.timedelta(hours=1)
         found = protection([factories.schedule(created=created)])
         self.assertEqual(states.SCHEDULED_NO_SNAPSHOT, found.state)
-        self.assertEqual('Scheduled, no snapshot yet',
+        self.assertEqual('Scheduled, no restore point yet',
                          str(states.describe(found)))
         # The first run's time, for the row to show.
         self.assertEqual(datetime.datetime(2026, 11, 26, 1, 0, tzinfo=UTC),
@@ -87,7 +87,7 @@ class StateTests(SimpleTestCase):
             with self.subTest(left=[item.status for item in left]):
                 found = protection([ran(model.OUTCOME_OK)], left)
                 self.assertEqual(states.NO_RESTORE_POINT, found.state)
-                self.assertEqual('Not protected: no available snapshot',
+                self.assertEqual('Not protected: no available restore point',
                                  str(states.describe(found)))
 
     def test_next_run_is_the_schedules_next_in_its_zone(self):
