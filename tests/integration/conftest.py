@@ -70,3 +70,27 @@ def in_use_volume():
             # admin, so that the volume can be deleted.
             devcloud.cinder_as('admin').volumes.reset_state(
                 volume.id, 'available', attach_status='detached')
+
+
+@pytest.fixture(scope='session')
+def backed_up_volume():
+    """A 1 GiB volume of demo's of the file-backed type with a full backup
+    already: the tests that back it up again through the panel make
+    incremental backups, seconds instead of a full copy each. Deleted
+    after the session with its backups and what was restored from them
+    (tests add those to ``made``)."""
+    from tests.integration import backup_volumes
+
+    cinder = devcloud.cinder_as('demo')
+    shared = backup_volumes.FilesVolume(cinder, 'itest-backup-shared')
+    # Metadata of its own, as a scheduled volume has: Cinder gives it to
+    # every volume restored from its backups, in place of theirs.
+    cinder.volumes.set_metadata(shared.volume, {'itest': 'backed up'})
+    try:
+        base = cinder.backups.create(shared.volume.id,
+                                     name='itest-backup-shared-full')
+        devcloud.until_status(cinder.backups, base.id, 'available',
+                              timeout=backup_volumes.BACKUP_TIMEOUT)
+        yield shared
+    finally:
+        shared.delete()

@@ -1,20 +1,23 @@
 """Backups through the panel on the dev cloud, as a browser would post
-them: Protect with Backups, the Backups tab, Restore to a New Volume of
-the file-backed type (the same bytes), and Delete."""
+them: Protect with Backups, the Backups tab, Restore to New Volume of
+the file-backed type (the same bytes), Verify (two sweeps of the
+scheduler restore it to a temporary volume and record it verified), and
+Delete."""
 
 from keystoneclient.v3 import client as ks_client
 
-from tests.integration import test_backup_plugin as backup_plugin
-from tests.integration import test_devcloud_backups as files
+from tests.integration import backup_volumes as files
 from tests.integration import test_scheduler
 from tests.integration import test_verify_http as verify_http
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
 from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
+from volsnap_dashboard.scheduler import clients as clients_module
+from volsnap_dashboard.scheduler import config as config_module
+from volsnap_dashboard.scheduler import service
 
-demo = backup_plugin.demo
-source = backup_plugin.source
 INDEX = '/project/volume_protection/'
 PROTECT = INDEX + 'protect/?plugin=cinder-backup'
 TAB = INDEX + '?tab=volume_protection__protections'
@@ -26,10 +29,19 @@ def submission_token(client, url):
     return page.context['form'].fields['submission'].initial
 
 
-def test_back_up_restore_delete_through_the_panel(demo, source):
-    _, cinder = demo
-    volume, made = source
-    expected = backup_plugin.write(volume, 42)
+def sweep(settings):
+    """One sweep of the scheduler with the provider's plugins."""
+    service.serve(settings, clients_module.Clients(settings),
+                  registry.volume_plugins(), service.Stopper(),
+                  once_at=times.now())
+
+
+def test_back_up_restore_verify_delete_through_the_panel(backed_up_volume,
+                                                         tmp_path):
+    shared = backed_up_volume
+    cinder, volume = shared.cinder, shared.volume
+    plugin = registry.load_plugin('cinder-backup')
+    expected = files.write(volume, 42)
     client = horizon_client.login('demo')
     form = client.get(PROTECT)
     assert b'Backups: Limits' in form.content
@@ -42,8 +54,9 @@ def test_back_up_restore_delete_through_the_panel(demo, source):
     [backup] = [b for b in cinder.backups.list(
         search_opts={'volume_id': volume.id})
         if b.name == 'itest-panel-backup']
-    devcloud.until_status(cinder.backups, backup.id, 'available',
-                          timeout=files.BACKUP_TIMEOUT)
+    backup = devcloud.until_status(cinder.backups, backup.id, 'available',
+                                   timeout=files.BACKUP_TIMEOUT)
+    assert backup.is_incremental
     assert b'itest-panel-backup' in client.get(TAB).content
 
     restore_url = INDEX + backup.id + '/restore/?plugin=cinder-backup'
@@ -54,48 +67,27 @@ def test_back_up_restore_delete_through_the_panel(demo, source):
     assert response.status_code == 302
     [restored] = [v for v in cinder.volumes.list()
                   if v.name == 'itest-panel-backup-copy']
-    made.append(restored.id)
+    shared.made.append(restored.id)
     devcloud.until_status(cinder.volumes, restored.id, 'available',
                           timeout=files.BACKUP_TIMEOUT)
-    assert backup_plugin.content_digest(restored.id) == expected
+    assert files.content_digest(restored.id) == expected
 
-    response = horizon_client.post(client, TAB, {
-        'action': 'protections__delete', 'object_ids': [backup.id]})
-    assert response.status_code == 302
-    devcloud.until_gone(cinder.backups, backup.id)
-
-
-def test_verify_a_backup_from_the_panel(demo, source, tmp_path):
-    """Verify on the Backups tab: the request and its trust on the
-    backup, then two sweeps of volsnap-scheduler (start: a temporary
-    volume restored from the backup; then record) say it is verified,
-    and no temporary volume is left."""
-    _, cinder = demo
-    volume, _made = source
-    plugin = registry.load_plugin('cinder-backup')
-    backup_plugin.write(volume, 3)
-    saved = plugin.protect(cinder, volume, {'backup_name': 'itest-verify',
-                                            'description': ''})
-    backup = plugin.wait_for_protection(cinder, saved['backup_id'],
-                                        interval=0.5)
-    env = test_scheduler.scheduler_environment(tmp_path)
-    client = horizon_client.login('demo')
+    settings = config_module.load(
+        environ=test_scheduler.scheduler_environment(tmp_path))
     trust_id = None
     try:
         done = horizon_client.post(client, TAB, {
             'action': 'protections__verify__%s' % backup.id}, follow=True)
-        assert done.status_code == 200
-        assert b'Requested verification of Backup: itest-verify' in \
+        assert b'Requested verification of Backup: itest-panel-backup' in \
             done.content
         metadata = plugin.get_protection(cinder, backup.id).metadata
         assert metadata[verification.VERIFY_KEY] == verification.REQUESTED
         trust_id = metadata[verification.TRUST_KEY]
-
-        test_scheduler.run_once(env, verify_http.now_iso())
+        sweep(settings)
         [temporary] = verify_http.temporary_volumes_of(backup.id)
         devcloud.until_status(cinder.volumes, temporary.id, 'available',
                               timeout=files.BACKUP_TIMEOUT)
-        test_scheduler.run_once(env, verify_http.now_iso())
+        sweep(settings)
         metadata = plugin.get_protection(cinder, backup.id).metadata
         assert metadata[verification.OUTCOME_KEY] == verification.OK
         assert b'Verified' in client.get(TAB).content
@@ -108,3 +100,8 @@ def test_verify_a_backup_from_the_panel(demo, source, tmp_path):
         if trust_id and verify_http.trust_exists(trust_id):
             ks_client.Client(session=devcloud.keystone_session(
                 'demo')).trusts.delete(trust_id)
+
+    response = horizon_client.post(client, TAB, {
+        'action': 'protections__delete', 'object_ids': [backup.id]})
+    assert response.status_code == 302
+    devcloud.until_gone(cinder.backups, backup.id)

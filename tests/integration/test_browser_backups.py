@@ -10,8 +10,7 @@ import re
 from playwright.sync_api import expect
 import pytest
 
-from tests.integration import test_backup_plugin as backup_plugin
-from tests.integration import test_devcloud_backups as files
+from tests.integration import backup_volumes as files
 from tests.integration.test_browser import browser  # noqa: F401
 from tests.integration.test_browser import choose_from_row_menu
 from tests.integration.test_browser import logged_in_page
@@ -22,8 +21,6 @@ from volsnap_dashboard.dashboards.schedules import api as schedules_api
 
 pytestmark = pytest.mark.browser
 
-demo = backup_plugin.demo
-source = backup_plugin.source
 BACKUPS_TAB = '/project/volume_protection/?tab=volume_protection__protections'
 CREATE = '/project/volume_protection/schedules/create/'
 
@@ -33,10 +30,10 @@ def backup_row(page, text):
 
 
 def test_back_up_restore_and_delete_in_the_browser(
-        browser, server, demo, source):  # noqa: F811
-    _, cinder = demo
-    volume, made = source
-    expected = backup_plugin.write(volume, 7)
+        browser, server, backed_up_volume):  # noqa: F811
+    shared = backed_up_volume
+    cinder, volume, made = shared.cinder, shared.volume, shared.made
+    expected = files.write(volume, 7)
     page = logged_in_page(browser, server, 'demo')
 
     # Protect Volumes opens on snapshots; "Backups" switches the form.
@@ -47,7 +44,7 @@ def test_back_up_restore_and_delete_in_the_browser(
     modal = page.locator('.modal-dialog', has_text='Backup Name').last
     expect(modal.locator('#id_option_full_every')).to_have_value('7')
     expect(modal).to_contain_text('Backups: Limits')
-    modal.get_by_label(re.compile('itest-backup-plugin')).check()
+    modal.get_by_label(re.compile('itest-backup-shared')).check()
     modal.locator('#id_option_backup_name').fill('browser-backup')
     modal.locator('input[type=submit], button[type=submit]').last.click()
     expect(page.locator('.alert-success').first).to_contain_text(
@@ -75,7 +72,7 @@ def test_back_up_restore_and_delete_in_the_browser(
     made.append(restored.id)
     devcloud.until_status(cinder.volumes, restored.id, 'available',
                           timeout=files.BACKUP_TIMEOUT)
-    assert backup_plugin.content_digest(restored.id) == expected
+    assert files.content_digest(restored.id) == expected
 
     # Delete asks first, then the row goes.
     page.goto(server.url + BACKUPS_TAB)
@@ -92,8 +89,8 @@ def test_back_up_restore_and_delete_in_the_browser(
 
 
 @pytest.fixture
-def scheduled_source(source):
-    volume, made = source
+def scheduled_source(backed_up_volume):
+    volume = backed_up_volume.volume
     yield volume
     request = horizon_client.request_for(horizon_client.login('demo'))
     for found in schedules_api.list_for_volume(request, volume.id):
@@ -125,7 +122,7 @@ def test_a_weekly_backup_schedule_in_the_browser(
     form.locator('#id_retention_count').fill('8')
     form.locator('input[type=submit]').click()
     expect(page.locator('.alert-success').first).to_contain_text(
-        'Created a schedule for volume itest-backup-plugin', timeout=30000)
+        'Created a schedule for volume itest-backup-shared', timeout=30000)
 
     request = horizon_client.request_for(horizon_client.login('demo'))
     [saved] = schedules_api.list_for_volume(request, volume.id)
@@ -137,5 +134,5 @@ def test_a_weekly_backup_schedule_in_the_browser(
                              'full_every': 4, 'force': False}
     assert saved.retention.count == 8
     # The Schedules tab says what it holds: backups.
-    row = page.locator('#schedules tbody tr', has_text='itest-backup-plugin')
+    row = page.locator('#schedules tbody tr', has_text='itest-backup-shared')
     expect(row).to_contain_text('0 backups')

@@ -277,6 +277,11 @@ class ProtectionPlugin(abc.ABC):
         volume gets when none is given."""
         return {}
 
+    def restored_from(self, volume):
+        """The id of the protection ``volume`` was restored from, as the
+        cloud or this plugin recorded it on the volume, or None."""
+        return None
+
     def restored_volumes(self, client, protection_id, all_projects=False,
                          created_at=None, usable_filters=()):
         """The volumes restored from a protection (a list), made

@@ -33,6 +33,10 @@ LOG = logging.getLogger(__name__)
 BACKUP_METADATA = api_versions.APIVersion('3.43')
 CREATE_FROM_BACKUP = api_versions.APIVersion('3.47')
 BACKUP_PROJECT_ATTR = 'os-backup-project-attr:project_id'
+# Cinder's own record of a restored volume's backup. Finishing a restore,
+# Cinder replaces the volume's metadata with the backed-up volume's (our
+# tags go) and adds this.
+SOURCE_BACKUP_KEY = 'src_backup_id'
 AVAILABLE = 'available'
 
 # Cinder's absolute limits for backups, under the names retention reads.
@@ -207,19 +211,19 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     def restore_defaults(self, backup):
         return {'restore_name': default_restore_name(backup)}
 
+    def restored_from(self, volume):
+        tags = getattr(volume, 'metadata', None) or {}
+        return tags.get(SOURCE_BACKUP_KEY) or super().restored_from(volume)
+
     def restored_volumes(self, client, backup_id, all_projects=False,
                          created_at=None, usable_filters=()):
-        """The volumes this plugin restored from the backup (Cinder keeps
-        no link from a volume to its backup): one listing by the tag."""
-        search_opts = {'metadata': {
-            cinder_common.RESTORED_FROM_KEY: backup_id}}
-        if all_projects:
-            search_opts['all_tenants'] = True
+        """The volumes restored from the backup: tagged by this plugin
+        while the restore runs, by Cinder once it is done; one listing."""
+        search_opts = {'all_tenants': True} if all_projects else {}
         with errors.translated():
             volumes = client.volumes.list(search_opts=search_opts)
         return [volume for volume in volumes
-                if (getattr(volume, 'metadata', None) or {}).get(
-                    cinder_common.RESTORED_FROM_KEY) == backup_id]
+                if self.restored_from(volume) == backup_id]
 
     def find_submitted(self, client, submission):
         wanted = {cinder_common.SUBMISSION_KEY: submission}

@@ -118,6 +118,10 @@ class CinderPluginMixin:
         """Cinder's user message for a failed resource, or None."""
         return failure_reason(client, resource_id)
 
+    def restored_from(self, volume):
+        tags = getattr(volume, 'metadata', None) or {}
+        return tags.get(RESTORED_FROM_KEY)
+
     def wait_for_restore(self, client, volume_id, interval=2.0,
                          timeout=300.0, keep_failed=False):
         """The available restored volume, or ProtectionFailed (the failed

@@ -146,6 +146,10 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
         LOG.info("Restoring snapshot %s to volume %s", snapshot.id, volume.id)
         return volume
 
+    def restored_from(self, volume):
+        return getattr(volume, 'snapshot_id', None) or \
+            super().restored_from(volume)
+
     def restore_defaults(self, snapshot):
         return {'restore_name': default_restore_name(snapshot)}
 

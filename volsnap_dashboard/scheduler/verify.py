@@ -42,6 +42,8 @@ from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
+from volsnap_dashboard.protection.schedule import retention as \
+    retention_rules
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.scheduler import admin_calls
 from volsnap_dashboard.scheduler import cinder_calls
@@ -474,7 +476,35 @@ class Verifier:
             volume = cinder_calls.volume(client, volume_id)
         except errors.NotFound:
             return None
+        if not _verifies(volume, snapshot):
+            volume = self._tagged_again(client, snapshot, volume)
         return volume if _verifies(volume, snapshot) else None
+
+    def _tagged_again(self, client, snapshot, volume):
+        """The temporary volume the verifying ``snapshot`` names, its tags
+        put back where a restore replaced them (Cinder gives a volume
+        restored from a backup the backed-up volume's metadata): only
+        one its plugin says was restored from ``snapshot``, in its
+        project. Unchanged otherwise."""
+        if self._plugin(snapshot).restored_from(volume) != snapshot.id or \
+                cinder_facts.volume_project(volume) != snapshot.project_id:
+            return volume
+        tags = verification.volume_metadata(
+            snapshot.id, retention_rules.created_at(volume) or self.clock(),
+            verification.trust_of(snapshot))
+        try:
+            with errors.translated():
+                client.volumes.set_metadata(volume.id, tags)
+        except errors.VolsnapAPIError as exc:
+            LOG.warning("verification of %s: could not tag its temporary "
+                        "volume %s again: %s", snapshot.id, volume.id, exc)
+            return volume
+        LOG.info("verification of %s: its temporary volume %s lost its "
+                 "tags to the restore; tagged again", snapshot.id,
+                 volume.id)
+        volume.metadata = dict(getattr(volume, 'metadata', None) or {},
+                               **tags)
+        return volume
 
     def _left_behind(self, volume, report):
         """A temporary volume of no verifying snapshot: a finished one's
