@@ -29,6 +29,9 @@ OPENSTACK_KEYSTONE_URL = 'http://127.0.0.1:%s/v3' % _env(
     'VOLSNAP_KEYSTONE_PORT', '5000')
 OPENSTACK_KEYSTONE_DEFAULT_ROLE = 'member'
 OPENSTACK_ENDPOINT_TYPE = 'publicURL'
+# The dev cloud runs Cinder's backup service: Horizon's Backups panel and
+# the plugin's backups are offered.
+OPENSTACK_CINDER_FEATURES = {'enable_backup': True}
 
 
 def _devcloud_scheduler_user_id():

@@ -86,6 +86,10 @@ class ProtectionPlugin(abc.ABC):
     #: form says nothing of its own).
     protect_description = None
 
+    #: ``(setting, key)``: the panels offer the plugin only where that
+    #: dict setting of Horizon's has the key true (None: always).
+    panel_setting = None
+
     #: Cinder's policy rules (Horizon's ``(service, rule)`` pairs) for
     #: each action on its protections: ``list``, ``protect``,
     #: ``restore``, ``delete``, ``update``. The panels offer an action only

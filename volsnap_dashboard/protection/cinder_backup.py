@@ -85,6 +85,9 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
         "take longer than snapshots: minutes for a large volume. A volume "
         "attached to an instance is backed up as it is (crash-consistent) "
         "with Force.")
+    # Where Horizon offers backups (its Backups panel): a cloud that runs
+    # Cinder's backup service.
+    panel_setting = ('OPENSTACK_CINDER_FEATURES', 'enable_backup')
     # A backup outlives its volume's backend: restore it to any type.
     restore_chooses_type = True
     policy_rules = {

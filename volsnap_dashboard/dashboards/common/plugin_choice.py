@@ -9,6 +9,7 @@ import dataclasses
 import logging
 from urllib import parse
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.api import cinder
@@ -47,7 +48,17 @@ def volume_plugins():
         return None
     return registry.PluginSet([plugin for plugin in plugins
                                if plugin is plugins.default or
-                               _renders(plugin)])
+                               (_offered(plugin) and _renders(plugin))])
+
+
+def _offered(plugin):
+    """Whether Horizon's setting the plugin names is on (Horizon's own
+    Backups panel shows only where OPENSTACK_CINDER_FEATURES has
+    enable_backup: a cloud running Cinder's backup service)."""
+    if not plugin.panel_setting:
+        return True
+    name, key = plugin.panel_setting
+    return bool((getattr(settings, name, None) or {}).get(key, False))
 
 
 def volume_plugin():

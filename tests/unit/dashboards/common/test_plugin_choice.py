@@ -2,6 +2,7 @@
 (the panels use it if they can render it)."""
 
 from django.test import SimpleTestCase
+from django.test.utils import override_settings
 
 from tests import clone_plugin
 from volsnap_dashboard.dashboards.common import plugin_choice
@@ -31,3 +32,24 @@ class PluginChoiceTests(SimpleTestCase):
                         ['The protection provider chosen for volumes '
                          '(nope) cannot be used: no provider file defines '
                          'it.'], [str(problem) for problem in problems()])
+
+
+class HorizonSettingTests(SimpleTestCase):
+    """Backups are offered where Horizon offers them: its
+    OPENSTACK_CINDER_FEATURES['enable_backup'] (a cloud that runs Cinder's
+    backup service)."""
+
+    def names(self):
+        return [plugin.name for plugin in plugin_choice.volume_plugins()]
+
+    def test_offered_with_horizons_backups(self):
+        with override_settings(
+                OPENSTACK_CINDER_FEATURES={'enable_backup': True}):
+            self.assertEqual(['cinder-snapshot', 'cinder-backup'],
+                             self.names())
+
+    def test_not_offered_without(self):
+        for features in ({}, {'enable_backup': False}):
+            with self.subTest(features=features), override_settings(
+                    OPENSTACK_CINDER_FEATURES=features):
+                self.assertEqual(['cinder-snapshot'], self.names())
