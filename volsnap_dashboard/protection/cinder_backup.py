@@ -53,15 +53,12 @@ def default_backup_name(volume):
 
 
 def default_restore_name(backup):
-    return cinder_facts.fit(
-        backup.name or 'backup-%s' % backup.id[:8], '-restore')
+    return cinder_common.restore_name(backup, 'backup')
 
 
 def default_restore_description(backup):
-    name = backup.name or backup.id
-    if len(name) > 200:
-        name = cinder_facts.fit(name, '...', limit=200)
-    return cinder_facts.fit(_('Restored from backup "%s".') % name)
+    return cinder_common.restore_description(
+        backup, _('Restored from backup "%s".'))
 
 
 class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,

@@ -49,6 +49,23 @@ def check_lengths(values, names):
         raise parameters.InvalidParameters(too_long)
 
 
+def restore_name(protection, kind):
+    """The name a volume restored from ``protection`` gets by default:
+    its name (or ``<kind>-<id>``) and ``-restore``."""
+    return cinder_facts.fit(
+        protection.name or '%s-%s' % (kind, protection.id[:8]), '-restore')
+
+
+def restore_description(protection, sentence):
+    """``sentence`` (with one ``%s``) naming ``protection``, within
+    Cinder's limit: the name is cut first, so the sentence keeps its
+    end."""
+    name = protection.name or protection.id
+    if len(name) > 200:
+        name = cinder_facts.fit(name, '...', limit=200)
+    return cinder_facts.fit(sentence % name)
+
+
 def getter(manager):
     def get(resource_id):
         with errors.translated():

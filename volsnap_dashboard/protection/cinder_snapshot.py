@@ -39,15 +39,12 @@ def default_snapshot_name(volume):
 
 
 def default_restore_name(snapshot):
-    return cinder_facts.fit(
-        snapshot.name or 'snapshot-%s' % snapshot.id[:8], '-restore')
+    return cinder_common.restore_name(snapshot, 'snapshot')
 
 
 def default_restore_description(snapshot):
-    # The name is cut first so that the sentence keeps its end.
-    name = cinder_facts.fit(snapshot.name or snapshot.id, '...', limit=200) \
-        if len(snapshot.name or '') > 200 else snapshot.name or snapshot.id
-    return cinder_facts.fit(_('Restored from snapshot "%s".') % name)
+    return cinder_common.restore_description(
+        snapshot, _('Restored from snapshot "%s".'))
 
 
 class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,

@@ -10,7 +10,6 @@ from horizon import exceptions
 from horizon import forms
 from horizon import messages
 from horizon import tables
-from horizon import tabs
 from horizon.utils import memoized
 
 from volsnap_dashboard.api import cinder
@@ -23,6 +22,7 @@ from volsnap_dashboard.dashboards.common import views as common_views
 from volsnap_dashboard.dashboards.protections import rows as protection_rows
 from volsnap_dashboard.dashboards.protections import tables as \
     protection_tables
+from volsnap_dashboard.dashboards.protections import tabs as protection_tabs
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard import policy
 
@@ -111,15 +111,9 @@ class AdminProtectionsTable(protection_tables.ProtectionsTable):
                        ForceDeleteProtections)
 
 
-class AdminProtectionsTab(tabs.TableTab):
+class AdminProtectionsTab(protection_tabs.OtherProtectionsTab):
     slug = 'admin_protections'
     table_classes = (AdminProtectionsTable,)
-    template_name = 'horizon/common/_detail_table.html'
-    preload = False
-
-    @property
-    def name(self):
-        return protection_tables.kinds(2) or _("Protections")
 
     def allowed(self, request):
         return bool(protection_rows.other_plugins()) and policy.is_admin(

@@ -13,15 +13,20 @@ from volsnap_dashboard.dashboards.protections import tables as \
 from volsnap_dashboard import policy
 
 
-class ProtectionsTab(tabs.TableTab):
-    slug = 'protections'
-    table_classes = (protection_tables.ProtectionsTable,)
+class OtherProtectionsTab(tabs.TableTab):
+    """A tab of the other plugins' protections, named after them."""
+
     template_name = 'horizon/common/_detail_table.html'
     preload = False
 
     @property
     def name(self):
         return protection_tables.kinds(2) or _("Protections")
+
+
+class ProtectionsTab(OtherProtectionsTab):
+    slug = 'protections'
+    table_classes = (protection_tables.ProtectionsTable,)
 
     def allowed(self, request):
         plugins = protection_rows.other_plugins()
