@@ -72,13 +72,14 @@ def in_use_volume():
                 volume.id, 'available', attach_status='detached')
 
 
-@pytest.fixture(scope='session')
+@pytest.fixture(scope='module')
 def backed_up_volume():
     """A 1 GiB volume of demo's of the file-backed type with a full backup
-    already: the tests that back it up again through the panel make
-    incremental backups, seconds instead of a full copy each. Deleted
-    after the session with its backups and what was restored from them
-    (tests add those to ``made``)."""
+    already: the module's tests that back it up again through the panel
+    make incremental backups, seconds instead of a full copy each.
+    Deleted after the module (the other tests count demo's volumes) with
+    its backups and what was restored from them (tests add those to
+    ``made``)."""
     from tests.integration import backup_volumes
 
     cinder = devcloud.cinder_as('demo')
