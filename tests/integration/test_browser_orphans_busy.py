@@ -139,9 +139,11 @@ def test_the_tab_calls_cinder_as_often_for_hundreds_as_for_three(
     counter.calls.clear()
     busy_page = client.get(TAB).content.decode()
     busy_calls = list(counter.calls)
-    # The same two listings (snapshots and volumes), whatever the rows.
+    # The same listings (snapshots, volumes, and the backups a volume may
+    # be restored from), whatever the rows.
     assert busy_calls == few_calls == [('GET', '/snapshots/detail'),
-                                       ('GET', '/volumes/detail')]
+                                       ('GET', '/volumes/detail'),
+                                       ('GET', '/backups/detail')]
     assert kind_count(busy_page) == few + BUSY - FEW
     page_size = settings.API_RESULT_PAGE_SIZE
     assert len(re.findall(r'<tr [^>]*data-object-id="(?:snapshot|volume)-',
