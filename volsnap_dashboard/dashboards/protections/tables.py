@@ -10,11 +10,11 @@ from horizon import tables
 
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.protections import rows as protection_rows
+from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
 from volsnap_dashboard.dashboards.snapshots.verify import (
     actions as verify_actions)
 from volsnap_dashboard.dashboards.snapshots.verify import (
@@ -207,12 +207,6 @@ def size_in_gib(row):
     return _("%s GiB") % row.size
 
 
-class CreatedColumn(tables.Column):
-    def get_data(self, row):
-        return local_times.cinder_time_html(
-            row.created_at, local_times.user_zone(self.table.request))
-
-
 class ProtectionsTable(common_tables.OwnActionsMixin,
                        common_tables.RowBoxesMixin, tables.DataTable):
     name = tables.WrappingColumn(lambda row: row.name or row.id,
@@ -237,7 +231,8 @@ class ProtectionsTable(common_tables.OwnActionsMixin,
         verify_marks.verification_mark, verbose_name=_("Verification"),
         help_text=_("Whether it was restored to a temporary volume "
                     "successfully."))
-    created = CreatedColumn('created_at', verbose_name=_("Created"))
+    created = snapshot_tables.CreatedColumn('created_at',
+                                            verbose_name=_("Created"))
 
     def get_object_display(self, row):
         return (row.name or row.id) if row is not None else None
