@@ -533,6 +533,23 @@ def protection_list(request, plugin, volume_id=None, all_projects=False):
                                    volume_id=volume_id)
 
 
+def protection_page(request, plugin, marker=None, sort_dir='desc',
+                    page_size=None, all_projects=False):
+    """One page of ``plugin``'s protections, newest first, with markers
+    as snapshot_list_paged: ``(protections, has_more, has_prev)``."""
+    page_size = page_size or horizon_utils.get_page_size(request)
+    return paged(_protection_page(request, plugin, page_size + 1, marker,
+                                  sort_dir, all_projects),
+                 page_size, marker, sort_dir)
+
+
+@cinder_call
+def _protection_page(request, plugin, limit, marker, sort_dir, all_projects):
+    return plugin.list_protections_page(
+        cinderclient(request), limit, marker=marker, sort_dir=sort_dir,
+        all_projects=all_projects)
+
+
 @cinder_call
 def protection_set_metadata(request, plugin, protection, metadata):
     """Add or change tags on a protection, through its plugin."""

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 import jsonschema
 
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import times
 
 
 # The restore schema's properties naming the new volume and saying what
@@ -64,6 +65,9 @@ class Protection:
     #: The protection this one cannot be restored without (an incremental
     #: backup's parent), or None.
     depends_on: str | None = None
+    #: Whether it needs an earlier protection to be restored at all
+    #: (``depends_on`` names it where the listing held it).
+    incremental: bool = False
     #: Whether the cloud says others depend on this one (and so refuses
     #: to delete it while they exist).
     has_dependents: bool = False
@@ -157,6 +161,21 @@ class ProtectionPlugin(abc.ABC):
         of any volume) carrying every tag of ``metadata``, in the
         client's project (``all_projects``: in every project, for the
         scheduler's service user). One listing where the cloud filters."""
+
+    def list_protections_page(self, client, limit, marker=None,
+                              sort_dir='desc', all_projects=False):
+        """Up to ``limit`` protections after the ``marker`` one, newest
+        first ('asc': oldest first, read back from a "prev" marker), for
+        the panels' paged tables. Plugins whose cloud pages listings
+        override this with one listing of one page; this one lists all."""
+        listed = sorted(
+            self.list_protections(client, all_projects=all_projects),
+            key=lambda item: (times.parse_iso(item.created_at) or
+                              times.LATEST, item.id),
+            reverse=sort_dir != 'asc')
+        ids = [item.id for item in listed]
+        start = ids.index(marker) + 1 if marker in ids else 0
+        return listed[start:start + limit]
 
     @abc.abstractmethod
     def get_protection(self, client, protection_id):

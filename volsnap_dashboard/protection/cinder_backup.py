@@ -294,6 +294,20 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
         return [as_protection(backup, parent_of.get(backup.id))
                 for backup in backups if _tagged(backup, metadata)]
 
+    def list_protections_page(self, client, limit, marker=None,
+                              sort_dir='desc', all_projects=False):
+        search_opts = {'all_tenants': 1} if all_projects else {}
+        with errors.translated():
+            backups = list(client.backups.list(
+                search_opts=search_opts, limit=limit, marker=marker,
+                sort='created_at:%s' % sort_dir))
+        # A page holds every backup made in its span of time, so the
+        # parents of its incremental backups are found among them, except
+        # for a volume's oldest on the page (``incremental`` says so).
+        parent_of = backup_chains.parents(backups)
+        return [as_protection(backup, parent_of.get(backup.id))
+                for backup in backups]
+
     def get_protection(self, client, protection_id):
         with errors.translated():
             backup = client.backups.get(protection_id)
@@ -399,4 +413,5 @@ def as_protection(backup, parent_id=None):
         project_id=getattr(backup, BACKUP_PROJECT_ATTR, None),
         user_id=getattr(backup, 'user_id', None),
         depends_on=parent_id,
+        incremental=bool(getattr(backup, 'is_incremental', False)),
         has_dependents=bool(getattr(backup, 'has_dependent_backups', False)))

@@ -221,6 +221,19 @@ class ListTests(SimpleTestCase):
         self.assertEqual([('bak-2', 'bak-1'), ('bak-3', 'bak-2')],
                          [(p.id, p.depends_on) for p in found])
 
+    def test_a_page_is_one_listing_with_the_parents_it_holds(self):
+        listed = chain('F', 'I', 'I')[::-1][:2]  # newest first, one short
+        cinder = client(listed=listed)
+        found = self.plugin.list_protections_page(
+            cinder, 2, marker='bak-9', sort_dir='desc', all_projects=True)
+        cinder.backups.list.assert_called_once_with(
+            search_opts={'all_tenants': 1}, limit=2, marker='bak-9',
+            sort='created_at:desc')
+        # bak-2's base is on the next page: incremental, base not named.
+        self.assertEqual([('bak-3', 'bak-2', True), ('bak-2', None, True)],
+                         [(p.id, p.depends_on, p.incremental)
+                          for p in found])
+
     def test_parents_skip_backups_in_error(self):
         listed = chain('F', 'I', 'I')
         listed[1].status = 'error'

@@ -95,12 +95,15 @@ def project_name(row):
 
 class AdminProtectionsTable(protection_tables.ProtectionsTable):
     project = tables.WrappingColumn(project_name, verbose_name=_("Project"))
+    tab_query_value = 'volume_protection__admin_protections'
 
     class Meta:
         name = 'admin_protections'
         verbose_name = _("Protections")
         status_columns = ('status',)
         row_class = protection_tables.UpdateRow
+        pagination_param = protection_tables.MARKER_PARAM
+        prev_pagination_param = protection_tables.PREV_MARKER_PARAM
         columns = ('project', 'name', 'kind', 'volume', 'needs', 'size',
                    'status', 'schedule', 'created')
         table_actions = (tables.NameFilterAction,
@@ -114,22 +117,20 @@ class AdminProtectionsTable(protection_tables.ProtectionsTable):
 class AdminProtectionsTab(protection_tabs.OtherProtectionsTab):
     slug = 'admin_protections'
     table_classes = (AdminProtectionsTable,)
+    all_projects = True
 
     def allowed(self, request):
         return bool(protection_rows.other_plugins()) and policy.is_admin(
             request)
 
     def get_admin_protections_data(self):
+        found = self.page_rows()
         try:
-            found = protection_rows.rows(self.request,
-                                         protection_rows.other_plugins(),
-                                         all_projects=True)
             names = keystone.project_names(self.request) if found else {}
         except errors.VolsnapAPIError as exc:
             exceptions.handle(self.request, _(
-                "%(kinds)s are unavailable right now: %(reason)s") % {
-                    'kinds': self.name, 'reason': exc})
-            return []
+                "Project names are unavailable right now: %s") % exc)
+            names = {}
         for row in found:
             row.project_name = names.get(row.project_id)
         return found

@@ -12,6 +12,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import statuses
+from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
 from volsnap_dashboard.dashboards.protections import rows as protection_rows
 from volsnap_dashboard.dashboards.snapshots import tables as snapshot_tables
@@ -179,6 +180,10 @@ class UpdateRow(tables.Row):
         return row
 
 
+MARKER_PARAM = 'protection_marker'
+PREV_MARKER_PARAM = 'prev_protection_marker'
+
+
 def kind_of(row):
     return str(row.plugin.verbose_name).capitalize()
 
@@ -208,7 +213,8 @@ def size_in_gib(row):
 
 
 class ProtectionsTable(common_tables.OwnActionsMixin,
-                       common_tables.RowBoxesMixin, tables.DataTable):
+                       common_tables.RowBoxesMixin,
+                       tab_paging.TabPagedTableMixin, tables.DataTable):
     name = tables.WrappingColumn(lambda row: row.name or row.id,
                                  verbose_name=_("Name"))
     kind = tables.Column(kind_of, verbose_name=_("Kind"))
@@ -234,14 +240,25 @@ class ProtectionsTable(common_tables.OwnActionsMixin,
     created = snapshot_tables.CreatedColumn('created_at',
                                             verbose_name=_("Created"))
 
+    tab_query_value = 'volume_protection__protections'
+
     def get_object_display(self, row):
         return (row.name or row.id) if row is not None else None
+
+    def tab_query(self, **params):
+        # The page links stay with the plugin the tab shows.
+        kind = self.request.GET.get(protection_rows.KIND_PARAM)
+        if kind:
+            params = {protection_rows.KIND_PARAM: kind, **params}
+        return super().tab_query(**params)
 
     class Meta:
         name = 'protections'
         verbose_name = _("Protections")
         status_columns = ('status',)
         row_class = UpdateRow
+        pagination_param = MARKER_PARAM
+        prev_pagination_param = PREV_MARKER_PARAM
         table_actions = (tables.NameFilterAction, ProtectWith,
                          DeleteProtections)
         row_actions = (RestoreProtection, VerifyProtections,

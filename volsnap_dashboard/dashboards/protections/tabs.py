@@ -4,6 +4,7 @@ named after it."""
 
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
+from horizon import tables
 from horizon import tabs
 
 from volsnap_dashboard.api import errors
@@ -13,15 +14,38 @@ from volsnap_dashboard.dashboards.protections import tables as \
 from volsnap_dashboard import policy
 
 
-class OtherProtectionsTab(tabs.TableTab):
-    """A tab of the other plugins' protections, named after them."""
+class OtherProtectionsTab(tables.PagedTableMixin, tabs.TableTab):
+    """A tab of the other plugins' protections, named after them, a page
+    of one plugin's at a time (``?kind=``: which, where there are
+    several; else the first)."""
 
     template_name = 'horizon/common/_detail_table.html'
     preload = False
+    #: Whether the rows are every project's (the admin tab).
+    all_projects = False
 
     @property
     def name(self):
         return protection_tables.kinds(2) or _("Protections")
+
+    def page_rows(self):
+        plugin = protection_rows.tab_plugin(self.request)
+        if plugin is None:
+            return []
+        marker, sort_dir = self._get_marker()
+        try:
+            found, self._has_more_data, self._has_prev_data = \
+                protection_rows.page(self.request, plugin, marker=marker,
+                                     sort_dir=sort_dir,
+                                     all_projects=self.all_projects)
+        except errors.VolsnapAPIError as exc:
+            exceptions.handle(self.request, _(
+                "%(kinds)s are unavailable right now: %(reason)s") % {
+                    'kinds': self.name, 'reason': exc})
+            return []
+        table = self._tables[self.table_classes[0]._meta.name]
+        table.listed_ends = (found[0].id, found[-1].id) if found else None
+        return found
 
 
 class ProtectionsTab(OtherProtectionsTab):
@@ -35,11 +59,4 @@ class ProtectionsTab(OtherProtectionsTab):
             for plugin in plugins)
 
     def get_protections_data(self):
-        try:
-            return protection_rows.rows(self.request,
-                                        protection_rows.other_plugins())
-        except errors.VolsnapAPIError as exc:
-            exceptions.handle(self.request, _(
-                "%(kinds)s are unavailable right now: %(reason)s") % {
-                    'kinds': self.name, 'reason': exc})
-            return []
+        return self.page_rows()

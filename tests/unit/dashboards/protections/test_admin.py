@@ -17,7 +17,7 @@ RESET_URL = reverse('horizon:admin:volume_protection:reset_protection_status',
 
 
 def listed():
-    found = test_tab.backups()
+    found = test_tab.backups()[::-1]
     for backup in found:
         backup.project_id = 'p-demo'
     return found
@@ -25,15 +25,15 @@ def listed():
 
 class AdminProtectionsTests(helpers.BaseAdminViewTests):
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names_by_id'],
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names_by_id'],
                            keystone: ['project_names']})
     def test_every_project_with_its_name(self):
-        self.mock_protection_list.return_value = listed()
+        self.mock_protection_page.return_value = (listed(), False, False)
         self.mock_volume_names_by_id.return_value = {test_tab.VOL_ID: 'db'}
         self.mock_project_names.return_value = {'p-demo': 'demo'}
         res = self.client.get(TAB_URL)
         self.assertEqual(200, res.status_code)
-        [call] = self.mock_protection_list.call_args_list
+        [call] = self.mock_protection_page.call_args_list
         self.assertEqual(('cinder-backup', True),
                          (call.args[1].name, call.kwargs['all_projects']))
         table = res.context['table']
@@ -41,11 +41,11 @@ class AdminProtectionsTests(helpers.BaseAdminViewTests):
             table.columns['project'].get_data(row) for row in table.data])
         self.assertIn('Force Delete', res.content.decode())
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names_by_id',
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names_by_id',
                                     'protection_force_delete'],
                            keystone: ['project_names']})
     def test_force_delete_through_the_rows_plugin(self):
-        self.mock_protection_list.return_value = listed()
+        self.mock_protection_page.return_value = (listed(), False, False)
         self.mock_volume_names_by_id.return_value = {}
         self.mock_project_names.return_value = {}
         self.mock_protection_force_delete.return_value = True

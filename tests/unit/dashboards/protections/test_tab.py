@@ -31,16 +31,23 @@ def backups():
     return [full, incremental]
 
 
+def page(*, has_more=False, has_prev=False):
+    """backups() as one page of Cinder's, newest first."""
+    return backups()[::-1], has_more, has_prev
+
+
 class TabTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
-    def test_one_listing_per_plugin_and_one_of_names(self):
-        self.mock_protection_list.return_value = backups()
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
+    def test_one_listing_of_a_page_and_one_of_names(self):
+        self.mock_protection_page.return_value = page()
         self.mock_volume_names.return_value = {VOL_ID: 'db'}
         res = self.client.get(TAB_URL)
         self.assertEqual(200, res.status_code)
-        [(args, _kwargs)] = self.mock_protection_list.call_args_list
-        self.assertEqual('cinder-backup', args[1].name)
+        [(args, kwargs)] = self.mock_protection_page.call_args_list
+        self.assertEqual(('cinder-backup', None, 'desc'),
+                         (args[1].name, kwargs['marker'],
+                          kwargs['sort_dir']))
         self.mock_volume_names.assert_called_once()
         table = res.context['table']
         self.assertEqual([INCREMENTAL_ID, FULL_ID],
@@ -56,9 +63,45 @@ class TabTests(helpers.TestCase):
         self.assertEqual(2, html.count('&lt;b&gt;full&lt;/b&gt;'))
         self.assertIn('?plugin=cinder-backup', html)
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
+    def test_pages_go_on_from_the_ends_of_the_page_in_the_tab(self):
+        self.mock_protection_page.return_value = page(has_more=True,
+                                                      has_prev=True)
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        html = self.client.get(
+            TAB_URL + '&protection_marker=%s' % VOL_ID).content.decode()
+        self.assertIn('tab=volume_protection__protections&amp;'
+                      'protection_marker=%s' % FULL_ID, html)
+        self.assertIn('tab=volume_protection__protections&amp;'
+                      'prev_protection_marker=%s' % INCREMENTAL_ID, html)
+        self.client.get(TAB_URL + '&prev_protection_marker=%s' % FULL_ID)
+        self.assertEqual(
+            [(VOL_ID, 'desc'), (FULL_ID, 'asc')],
+            [(call.kwargs['marker'], call.kwargs['sort_dir'])
+             for call in self.mock_protection_page.call_args_list])
+
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
+    def test_an_incremental_backup_whose_base_is_on_another_page(self):
+        incremental = backups()[1]
+        incremental.depends_on, incremental.incremental = None, True
+        self.mock_protection_page.return_value = ([incremental], True, False)
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        table = self.client.get(TAB_URL).context['table']
+        self.assertEqual('an earlier one', table.columns['needs'].get_data(
+            table.data[0]))
+
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
+    def test_an_unknown_kind_shows_the_first_other_plugin(self):
+        self.mock_protection_page.return_value = page()
+        self.mock_volume_names.return_value = {VOL_ID: 'db'}
+        res = self.client.get(TAB_URL + '&kind=cinder-snapshot')
+        self.assertEqual(200, res.status_code)
+        [call] = self.mock_protection_page.call_args_list
+        self.assertEqual('cinder-backup', call.args[1].name)
+
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
     def test_a_backup_others_build_on_offers_no_delete(self):
-        self.mock_protection_list.return_value = backups()
+        self.mock_protection_page.return_value = page()
         self.mock_volume_names.return_value = {VOL_ID: 'db'}
         table = self.client.get(TAB_URL).context['table']
         actions = {row.id: [action.name for action in
@@ -68,10 +111,10 @@ class TabTests(helpers.TestCase):
                          actions[INCREMENTAL_ID])
         self.assertEqual(['restore', 'verify'], actions[FULL_ID])
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names',
                                     'snapshot_delete']})
     def test_delete_goes_through_the_rows_plugin(self):
-        self.mock_protection_list.return_value = backups()
+        self.mock_protection_page.return_value = page()
         self.mock_volume_names.return_value = {VOL_ID: 'db'}
         self.mock_snapshot_delete.return_value = True
         res = self.client.post(TAB_URL, {
@@ -81,10 +124,10 @@ class TabTests(helpers.TestCase):
         self.assertEqual(('cinder-backup', INCREMENTAL_ID),
                          (args[1].name, args[2]))
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names',
                                     'snapshot_delete']})
     def test_a_refused_delete_says_why(self):
-        self.mock_protection_list.return_value = backups()
+        self.mock_protection_page.return_value = page()
         self.mock_volume_names.return_value = {VOL_ID: 'db'}
         self.mock_snapshot_delete.side_effect = errors.Conflict(
             'incremental backups depend on it')
@@ -94,9 +137,9 @@ class TabTests(helpers.TestCase):
         said = ' '.join(str(m) for m in get_messages(res.wsgi_request))
         self.assertIn('Unable to delete backup "weekly"', said)
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names']})
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names']})
     def test_cinder_down_is_said_not_a_500(self):
-        self.mock_protection_list.side_effect = errors.ServiceUnavailable()
+        self.mock_protection_page.side_effect = errors.ServiceUnavailable()
         res = self.client.get(TAB_URL)
         self.assertEqual(200, res.status_code)
 
@@ -142,7 +185,7 @@ class RestoreBackupTests(helpers.TestCase):
 
 class VerifyBackupTests(helpers.TestCase):
 
-    @helpers.create_mocks({cinder: ['protection_list', 'volume_names',
+    @helpers.create_mocks({cinder: ['protection_page', 'volume_names',
                                     'protection_get',
                                     'protection_set_metadata']})
     def test_verify_marks_the_backup_through_its_plugin(self):
@@ -151,7 +194,7 @@ class VerifyBackupTests(helpers.TestCase):
         from volsnap_dashboard.api import keystone
         from volsnap_dashboard.protection import verification
 
-        self.mock_protection_list.return_value = backups()
+        self.mock_protection_page.return_value = page()
         self.mock_volume_names.return_value = {VOL_ID: 'db'}
         backup = backups()[1]
         backup.project_id = self.request.user.project_id
