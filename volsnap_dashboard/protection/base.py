@@ -86,6 +86,9 @@ class ProtectionPlugin(abc.ABC):
     #: What the panels call one of its protections, and several.
     verbose_name = _("protection")
     verbose_name_plural = _("protections")
+    #: How long ago its newest protection was made, with ``%s`` the time
+    #: ("2 days"): the Volumes tab's words where several plugins protect.
+    age_words = _("protected %s ago")
     #: What protecting does, as the protect form explains it (None: the
     #: form says nothing of its own).
     protect_description = None

@@ -74,6 +74,7 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     text_options = ('backup_name', 'description')
     verbose_name = _("backup")
     verbose_name_plural = _("backups")
+    age_words = _("backed up %s ago")
     protect_description = _(
         "Back up the selected volumes now: each gets its own backup, "
         "copied to the backup store, apart from the volume's storage, so "

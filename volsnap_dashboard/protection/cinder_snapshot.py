@@ -58,6 +58,7 @@ class CinderSnapshotProtectionPlugin(cinder_common.CinderPluginMixin,
     text_options = ('snapshot_name', 'description')
     verbose_name = _("snapshot")
     verbose_name_plural = _("snapshots")
+    age_words = _("snapshot taken %s ago")
     protect_description = _(
         "Snapshot the selected volumes now: each gets its own snapshot, "
         "with the name and description given here. A snapshot lives on "

@@ -79,6 +79,9 @@ class Protection:
     failures: int = 0
     newest_protection: object = None
     newest_age: datetime.timedelta | None = None
+    #: ``(plugin name, age)`` of the newest available protection of each
+    #: plugin that has one, in the order the protections were listed.
+    newest_ages: tuple = ()
     next_run: datetime.datetime | None = None
     schedules: tuple = ()
     busy: bool = False
@@ -97,6 +100,19 @@ def _newest_available(protections):
     if not dated:
         return None, None
     return max(dated, key=lambda pair: pair[0])
+
+
+def _newest_ages(protections, now):
+    by_plugin = {}
+    for protection in protections:
+        by_plugin.setdefault(getattr(protection, 'plugin', None),
+                             []).append(protection)
+    ages = []
+    for plugin, listed in by_plugin.items():
+        created, _newest = _newest_available(listed)
+        if created:
+            ages.append((plugin, now - created))
+    return tuple(ages)
 
 
 def schedule_state(schedule, now,
@@ -149,6 +165,7 @@ def protection_of(schedules, protections, now,
                    for schedule in schedules))
     common = {'newest_protection': newest,
               'newest_age': now - created if created else None,
+              'newest_ages': _newest_ages(protections, now),
               'schedules': tuple(schedules), 'busy': busy,
               'last_verified': verify_marks.last_verified(protections)}
     if not schedules:

@@ -14,6 +14,7 @@ from django.utils import http as http_utils
 from django.utils import timesince
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
@@ -201,11 +202,26 @@ def newest_snapshot_link(volume):
                                    snapshot.id)
 
 
+def _ago(age, now):
+    return timesince.timesince(now - age, now)
+
+
 def newest_age(volume):
-    age = volume.protection.newest_age
-    if age is None:
+    """How old the newest restore point is; where several plugins
+    protect, each one's newest ("backed up 2 days ago"), one per line."""
+    protection = volume.protection
+    if protection.newest_age is None:
         return '-'
-    return _("%s ago") % timesince.timesince(times.now() - age, times.now())
+    now = times.now()
+    plugins = plugin_choice.volume_plugins()
+    if plugins is None or len(plugins.plugins) < 2:
+        return _("%s ago") % _ago(protection.newest_age, now)
+    lines = []
+    for name, age in protection.newest_ages:
+        plugin = plugins.named(name)
+        words = plugin.age_words if plugin else _("%s ago")
+        lines.append((words % _ago(age, now),))
+    return format_html_join(format_html('<br>'), '{}', lines)
 
 
 def next_run(volume):
@@ -250,6 +266,14 @@ class VolumeProtectionTable(common_tables.OwnActionsMixin,
 
     tab_query_value = 'volume_protection__volumes'
     state_choices = states.STATE_DISPLAY
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        plugins = plugin_choice.volume_plugins()
+        if plugins is not None and len(plugins.plugins) > 1:
+            # Backups too: the newest restore point may be either kind.
+            self.columns['newest'].verbose_name = _("Newest Restore Point")
+            self.columns['age'].verbose_name = _("Last Protected")
 
     def get_object_display(self, volume):
         return volume_name(volume)

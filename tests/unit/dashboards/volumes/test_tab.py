@@ -11,6 +11,7 @@ from tests.unit import fixtures
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import codec
@@ -61,6 +62,9 @@ class VolumesTabTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
                           'bare': 'unprotected'}, rows)
         self.assertContains(res, 'nightly')
         self.assertContains(res, 'Manual only')
+        # Snapshots only: the columns say snapshot.
+        self.assertContains(res, 'Newest Available Snapshot')
+        self.assertContains(res, 'Snapshot Age')
         self.assertContains(res, 'data-state="unprotected">Unprotected (1)')
         self.assertNotContains(res, 'ajax-update warning')  # all settled
         # One listing each, whatever the number of rows.
@@ -377,3 +381,31 @@ class TwoPluginsTests(helpers.TestCase):
         self.assertEqual(['cinder-snapshot', 'cinder-backup'], [
             call.args[1].name
             for call in self.mock_protection_list.call_args_list])
+
+    @helpers.create_mocks({cinder: ['volume_list', 'protection_list']})
+    def test_each_kinds_newest_restore_point_has_its_age(self):
+        now = datetime.datetime.now(UTC)
+
+        def made(kind, hours_ago, status='available'):
+            return base.Protection(
+                '%s-%d' % (kind, hours_ago), status,
+                (now - datetime.timedelta(hours=hours_ago)).isoformat(),
+                {}, 2, 'vol-1')
+
+        listed = {'cinder-snapshot': [made('snap', 3), made('snap', 30)],
+                  'cinder-backup': [made('bak', 1, 'creating'),
+                                    made('bak', 50)]}
+        self.mock_volume_list.return_value = [fixtures.volume('vol-1', 'db')]
+        self.mock_protection_list.side_effect = (
+            lambda request, plugin, volume_id=None: listed[plugin.name])
+        res = self.client.get(VOLUMES_URL)
+        table = res.context['table']
+        [row] = table.data
+        self.assertEqual('snap-3', row.protection.newest_protection.id)
+        # Only available ones count: the backup in the making is not one.
+        self.assertEqual('snapshot taken 3\xa0hours ago<br>backed up '
+                         '2\xa0days, 2\xa0hours ago',
+                         str(table.columns['age'].get_data(row)))
+        self.assertContains(res, 'Newest Restore Point')
+        self.assertContains(res, 'Last Protected')
+        self.assertNotContains(res, 'Snapshot Age')
