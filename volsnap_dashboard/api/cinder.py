@@ -558,6 +558,13 @@ def protection_set_metadata(request, plugin, protection, metadata):
 
 
 @cinder_call
+def protection_delete_metadata(request, plugin, protection, keys):
+    """Remove tags from a protection, through its plugin."""
+    return plugin.delete_protection_metadata(cinderclient(request),
+                                             protection, list(keys))
+
+
+@cinder_call
 def protection_force_delete(request, plugin, protection_id):
     """Delete whatever its status, through the plugin (administrators)."""
     return plugin.force_delete(cinderclient(request),

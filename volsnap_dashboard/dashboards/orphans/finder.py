@@ -14,7 +14,10 @@ row. Four kinds:
   verification timeout, or whose snapshot is gone (the scheduler deletes
   them; one left over means a sweep was interrupted);
 - a volume restored from a snapshot that is gone (for information: the
-  volume is the user's, the panel only says where it came from).
+  volume is the user's, the panel only says where it came from);
+- a protection of another plugin (a backup) made by a schedule gone from
+  its volume's metadata: no retention deletes it any more. A backup whose
+  volume is gone is no orphan: outliving its volume is what it is for.
 
 What carries ``volsnap_kept=1`` in its metadata was looked at and kept:
 it is listed only when asked for.
@@ -23,10 +26,14 @@ it is listed only when asked for.
 import dataclasses
 import datetime
 
+from django.utils import functional
+from django.utils.translation import pgettext
 from django.utils.translation import pgettext_lazy
 
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.api import cinder_facts
+from volsnap_dashboard.dashboards.protections import rows as protection_rows
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
@@ -39,11 +46,22 @@ KEPT_VALUE = codec.KEPT_VALUE
 
 SNAPSHOT = 'snapshot'
 VOLUME = 'volume'
+#: Another plugin's protection (a backup), the row's ``plugin`` says whose.
+PROTECTION = 'protection'
 
 NO_VOLUME = 'no_volume'
 NO_SCHEDULE = 'no_schedule'
 VERIFICATION_LEFT = 'verification_left'
 RESTORED_NO_SNAPSHOT = 'restored_no_snapshot'
+PROTECTION_NO_SCHEDULE = 'protection_no_schedule'
+
+
+def _other_kinds_words():
+    names = [str(plugin.verbose_name).capitalize()
+             for plugin in protection_rows.other_plugins()]
+    return pgettext('Kind of orphan', '%s of a deleted schedule') % (
+        pgettext('Kinds of protection', ' or ').join(names) or
+        pgettext('Kind of orphan', 'Protection'))
 
 KIND_DISPLAY = (
     (NO_VOLUME, pgettext_lazy('Kind of orphan',
@@ -56,7 +74,18 @@ KIND_DISPLAY = (
     (RESTORED_NO_SNAPSHOT, pgettext_lazy('Kind of orphan',
                                          'Restored from a deleted '
                                          'snapshot')),
+    # "Backup of a deleted schedule": named after the other plugins.
+    (PROTECTION_NO_SCHEDULE, functional.lazy(_other_kinds_words, str)()),
 )
+
+
+def kind_display():
+    """The kinds the panels can find: those of other plugins' protections
+    only where the panels offer other plugins."""
+    if protection_rows.other_plugins():
+        return KIND_DISPLAY
+    return tuple((kind, words) for kind, words in KIND_DISPLAY
+                 if kind != PROTECTION_NO_SCHEDULE)
 
 #: How long a verification may take before its volume counts as left
 #: behind (the scheduler's sweep deletes it once the restore times out).
@@ -81,6 +110,8 @@ class Orphan:
     adoptable_by: tuple = ()
     #: For a snapshot: its volume exists, in another project.
     volume_elsewhere: bool = False
+    #: For another plugin's protection: that plugin.
+    plugin: object = None
 
     @property
     def id(self):
@@ -122,12 +153,15 @@ def split_row_id(text):
     """``(resource_type, resource_id)`` of a row id; ValueError if it
     names neither a snapshot nor a volume."""
     resource_type, _sep, resource_id = str(text).partition(ROW_ID_SEPARATOR)
-    if resource_type not in (SNAPSHOT, VOLUME) or not resource_id:
+    if resource_type not in (SNAPSHOT, VOLUME, PROTECTION) or \
+            not resource_id:
         raise ValueError(text)
     return resource_type, resource_id
 
 
 def project_of(resource):
+    if isinstance(resource, base.Protection):
+        return resource.project_id
     return (cinder_facts.snapshot_project(resource)
             or cinder_facts.volume_project(resource))
 
@@ -193,6 +227,20 @@ def _snapshot_orphan(snapshot, volumes, schedules):
                                         schedules.valid(volume)))
 
 
+def _protection_orphan(protection, plugin, volumes, schedules):
+    """The Orphan another plugin's ``protection`` is, or None: only one
+    made by a schedule gone from its volume, which still exists."""
+    volume = volumes.get(protection.volume_id)
+    schedule_id = protection.metadata.get(codec.SNAPSHOT_SCHEDULE_KEY)
+    if volume is None or not schedule_id or _elsewhere(protection, volume):
+        return None
+    if schedule_id in schedules.ids(volume):
+        return None
+    return Orphan(PROTECTION_NO_SCHEDULE, PROTECTION, protection,
+                  retention.created_at(protection), schedule_id=schedule_id,
+                  plugin=plugin)
+
+
 def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
     created = retention.created_at(volume)
     if verification.is_verification_volume(volume):
@@ -211,21 +259,26 @@ def _volume_orphan(volume, snapshot_ids, now, verification_timeout):
 
 def classify(snapshots, volumes, now,
              verification_timeout=DEFAULT_VERIFICATION_TIMEOUT,
-             kept=False, other_sources=()):
+             kept=False, other_protections=()):
     """The orphans among ``snapshots`` and ``volumes`` (all of a project,
-    or all of the cloud), oldest first; with ``kept`` only those marked
-    kept, else only the others. ``other_sources``: the ids of other
-    plugins' protections (backups), which volumes may be restored from
-    or verify as well."""
+    or all of the cloud) and ``other_protections`` (``(plugin,
+    protection)`` pairs of other plugins: backups, which volumes may be
+    restored from or verify as well), oldest first; with ``kept`` only
+    those marked kept, else only the others."""
     volumes = list(volumes)
     snapshots = list(snapshots)
+    other_protections = list(other_protections)
     by_id = {volume.id: volume for volume in volumes}
-    snapshot_ids = {snapshot.id for snapshot in snapshots} | set(
-        other_sources)
+    snapshot_ids = {snapshot.id for snapshot in snapshots} | {
+        protection.id for _plugin, protection in other_protections}
     found = []
     schedules = _VolumeSchedules()
     for snapshot in snapshots:
         orphan = _snapshot_orphan(snapshot, by_id, schedules)
+        if orphan is not None:
+            found.append(orphan)
+    for plugin, protection in other_protections:
+        orphan = _protection_orphan(protection, plugin, by_id, schedules)
         if orphan is not None:
             found.append(orphan)
     for volume in volumes:
@@ -287,7 +340,7 @@ def kind_for(text):
 
 def count_by_kind(rows):
     """{kind: number of ``rows`` of that kind}, every kind present."""
-    counts = {kind: 0 for kind, _display in KIND_DISPLAY}
+    counts = {kind: 0 for kind, _display in kind_display()}
     for row in rows:
         counts[row.kind] = counts.get(row.kind, 0) + 1
     return counts

@@ -83,6 +83,9 @@ def policy_allows(request, rules, project_id=None):
 # -- Columns ----------------------------------------------------------------
 
 def kind_text(orphan):
+    if orphan.plugin is not None:
+        return _("%s of a deleted schedule") % str(
+            orphan.plugin.verbose_name).capitalize()
     return dict(orphans.KIND_DISPLAY).get(orphan.kind, orphan.kind)
 
 
@@ -99,6 +102,8 @@ def age_html(orphan):
 
 
 def name_link(orphan):
+    if orphan.resource_type == orphans.PROTECTION:
+        return None  # listed in its own tab (Backups), no page of its own
     if orphan.resource_type == orphans.SNAPSHOT:
         return common_tables.url_for(
             'horizon:project:volume_protection:detail', orphan.resource_id)
@@ -112,7 +117,7 @@ def about_text(orphan):
         return _("Volume %s, now in another project") % orphan.volume_id
     if orphan.kind == orphans.NO_VOLUME:
         return _("Volume %s") % orphan.volume_id
-    if orphan.kind == orphans.NO_SCHEDULE:
+    if orphan.schedule_id:
         return _("Schedule %s") % orphan.schedule_id
     metadata = getattr(orphan.resource, 'metadata', None) or {}
     source = metadata.get(verification.VERIFICATION_OF_KEY) or \
@@ -134,16 +139,26 @@ class OrphanActionMixin:
 
     #: {resource type: policy rules}
     rules_by_type = {}
+    #: The key of the plugin's ``policy_rules`` for another plugin's
+    #: protection (None: the action is not offered for those).
+    plugin_rule = None
 
     def allowed_for(self, request, orphan):
         """What the row's own state allows (besides policy)."""
         return True
 
+    def rules_for(self, orphan):
+        if orphan.resource_type == orphans.PROTECTION:
+            if self.plugin_rule is None:
+                return None
+            return orphan.plugin.policy_rules.get(self.plugin_rule, ())
+        return self.rules_by_type.get(orphan.resource_type)
+
     def allowed(self, request, orphan=None):
         if orphan is None:
             return any(policy_allows(request, rules)
                        for rules in self.rules_by_type.values())
-        rules = self.rules_by_type.get(orphan.resource_type)
+        rules = self.rules_for(orphan)
         return (rules is not None and
                 policy_allows(request, rules, orphan.project_id) and
                 self.allowed_for(request, orphan))
@@ -168,6 +183,13 @@ class OrphanActionMixin:
         refused = errors.NotFound(NOT_LISTED % resource_id)
         raise exceptions.HandledException(
             (type(refused), refused, None))
+
+    def listed_plugin(self, obj_id):
+        """The plugin of another plugin's protection the tab lists."""
+        plugin = self.table.listed[obj_id].plugin
+        if plugin is None:
+            raise errors.VolsnapAPIError(plugin_choice.NO_PROVIDER)
+        return plugin
 
     def name_of(self, obj_id):
         for orphan in self.table.data or ():
@@ -198,7 +220,9 @@ def still_there(request, snapshot_id):
 class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
     rules_by_type = {orphans.SNAPSHOT: policy.DELETE,
                      orphans.VOLUME: policy.DELETE_VOLUME}
-    help_text = _("Deleted snapshots and volumes are not recoverable.")
+    plugin_rule = 'delete'
+    help_text = _("Deleted snapshots, backups and volumes are not "
+                  "recoverable.")
 
     @staticmethod
     @functools.lru_cache(maxsize=64)
@@ -212,6 +236,10 @@ class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
                              "Scheduled deletion of Orphans", count)
 
     def allowed_for(self, request, orphan):
+        if orphan.resource_type == orphans.PROTECTION:
+            # Cinder refuses to delete a backup others build on.
+            return (orphan.status in DELETABLE_SNAPSHOT_STATUSES and
+                    not orphan.resource.has_dependents)
         statuses = (DELETABLE_SNAPSHOT_STATUSES
                     if orphan.resource_type == orphans.SNAPSHOT
                     else DELETABLE_VOLUME_STATUSES)
@@ -230,6 +258,9 @@ class DeleteOrphans(OrphanActionMixin, tables.DeleteAction):
                                                   resource_id)
                 if gone and still_there(request, resource_id):
                     raise errors.VolsnapAPIError(STRANDED)
+            elif resource_type == orphans.PROTECTION:
+                gone = not cinder.snapshot_delete(
+                    request, self.listed_plugin(obj_id), resource_id)
             else:
                 gone = False
                 cinder.volume_delete(request, resource_id)
@@ -249,14 +280,24 @@ class OrphanBatchAction(OrphanActionMixin, tables.BatchAction):
 
     failure_message = None
 
+    plugin_rule = 'update'
+
     def change(self, request, resource_type, resource_id):
+        raise NotImplementedError
+
+    def change_protection(self, request, plugin, protection):
+        """The change, on another plugin's protection (a backup)."""
         raise NotImplementedError
 
     def action(self, request, obj_id):
         self.check_listed(request, obj_id)
         resource_type, resource_id = orphans.split_row_id(obj_id)
         try:
-            self.change(request, resource_type, resource_id)
+            if resource_type == orphans.PROTECTION:
+                self.change_protection(request, self.listed_plugin(obj_id),
+                                       self.table.listed[obj_id].resource)
+            else:
+                self.change(request, resource_type, resource_id)
         except errors.VolsnapAPIError as exc:
             exceptions.handle(request, self.failure_message % {
                 'name': self.name_of(obj_id), 'reason': exc}, escalate=True)
@@ -267,8 +308,8 @@ class KeepOrphans(OrphanBatchAction):
     icon = 'bookmark'
     rules_by_type = {orphans.SNAPSHOT: policy.KEEP_SNAPSHOT,
                      orphans.VOLUME: policy.KEEP_VOLUME}
-    help_text = _("Kept snapshots and volumes are no longer listed as "
-                  "orphans; Show Kept lists them.")
+    help_text = _("Kept snapshots, backups and volumes are no longer "
+                  "listed as orphans; Show Kept lists them.")
     failure_message = _('Unable to keep "%(name)s": %(reason)s')
 
     @staticmethod
@@ -284,6 +325,10 @@ class KeepOrphans(OrphanBatchAction):
     def allowed(self, request, orphan=None):
         return not showing_kept(request) and super().allowed(request,
                                                              orphan)
+
+    def change_protection(self, request, plugin, protection):
+        cinder.protection_set_metadata(request, plugin, protection, {
+            orphans.KEPT_KEY: orphans.KEPT_VALUE})
 
     def change(self, request, resource_type, resource_id):
         mark = {orphans.KEPT_KEY: orphans.KEPT_VALUE}
@@ -313,6 +358,13 @@ class StopKeeping(OrphanBatchAction):
 
     def allowed(self, request, orphan=None):
         return showing_kept(request) and super().allowed(request, orphan)
+
+    def change_protection(self, request, plugin, protection):
+        try:
+            cinder.protection_delete_metadata(request, plugin, protection,
+                                              [orphans.KEPT_KEY])
+        except errors.NotFound:
+            pass  # the backup is gone already: nothing is kept
 
     def change(self, request, resource_type, resource_id):
         keys = [orphans.KEPT_KEY]
@@ -382,7 +434,9 @@ class KindFilter(tables.FilterAction):
     # "All" first: the table's form submits the list's value with every
     # action, and an unchanged filter must let the action run (a changed
     # one only reloads the first page).
-    status_choices = (('', _("All kinds")),) + orphans.KIND_DISPLAY
+    @property
+    def status_choices(self):
+        return (('', _("All kinds")),) + orphans.kind_display()
 
     def selected_status(self):
         if getattr(self, 'filter_field', None) != KIND_FIELD:

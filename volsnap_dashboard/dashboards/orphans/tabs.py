@@ -48,9 +48,10 @@ class OrphansTab(listing_tab.ListingTab):
     #: {kind: number} among the rows the filter's other fields leave.
     counts = None
 
-    #: The ids of the other plugins' protections in scope (backups): what
-    #: a volume may be restored from, or verify, besides snapshots.
-    other_protection_ids = frozenset()
+    #: ``(plugin, protection)`` of the other plugins' protections in
+    #: scope (backups): orphans themselves, or what a volume may be
+    #: restored from, or verify, besides snapshots.
+    other_protections = ()
 
     def listings(self):
         """Every snapshot and every volume in scope: two calls, and one
@@ -60,10 +61,11 @@ class OrphansTab(listing_tab.ListingTab):
             self.request, search_opts=dict(search_opts) or None))
         volumes = list(cinder.volume_list(
             self.request, search_opts=dict(search_opts) or None))
-        self.other_protection_ids = frozenset(
-            row.id for row in protection_rows.listed_protections(
-                self.request, protection_rows.other_plugins(),
-                all_projects=bool(search_opts)))
+        self.other_protections = [
+            (plugin, protection)
+            for plugin in protection_rows.other_plugins()
+            for protection in cinder.protection_list(
+                self.request, plugin, all_projects=bool(search_opts))]
         return snapshots, volumes
 
     def get_orphans_data(self):
@@ -127,7 +129,7 @@ class OrphansTab(listing_tab.ListingTab):
             snapshots, volumes, times.now(),
             verification_timeout=verification_timeout(),
             kept=orphan_tables.showing_kept(self.request),
-            other_sources=self.other_protection_ids)
+            other_protections=self.other_protections)
 
     def get_context_data(self, request, **kwargs):
         context = super().get_context_data(request, **kwargs)
@@ -135,7 +137,7 @@ class OrphansTab(listing_tab.ListingTab):
         if self.counts is not None:
             context['orphan_counts'] = [
                 (display, self.counts.get(kind, 0))
-                for kind, display in orphans.KIND_DISPLAY]
+                for kind, display in orphans.kind_display()]
         page = self.page
         if page is not None and page.rows and (page.has_more or
                                                page.has_prev):

@@ -51,13 +51,6 @@ def tab_plugin(request):
     return plugins[0] if plugins else None
 
 
-def listed_protections(request, plugins, all_projects=False):
-    """The protections of ``plugins`` (one listing each)."""
-    return [protection for plugin in plugins
-            for protection in cinder.protection_list(
-                request, plugin, all_projects=all_projects)]
-
-
 def page(request, plugin, marker=None, sort_dir='desc', all_projects=False):
     """A page of ``plugin``'s protections in the project (``all_projects``:
     in every project, for administrators), newest first, as rows:

@@ -71,8 +71,10 @@ class KindFilterTests(fixtures.SnapshotsOnlyMixin, helpers.TestCase):
 
     def test_every_kind_offered_the_list_shown_before_any_choice(self):
         res = self.client.get(TAB_URL)
-        for kind, _display in orphans.KIND_DISPLAY:
+        for kind, _display in orphans.kind_display():
             self.assertContains(res, '<option value="%s"' % kind)
+        # Snapshots only: no kind of backup is offered.
+        self.assertNotContains(res, orphans.PROTECTION_NO_SCHEDULE)
         # The list is the field's input from the start (its one field).
         self.assertContains(res, 'volsnap-filter-text" value="" '
                                  'type="text" name="orphans__filter__q" '

@@ -8,6 +8,7 @@ from django.test import SimpleTestCase
 
 from tests.unit.protection.schedule import factories
 from volsnap_dashboard.dashboards.orphans import finder as orphans
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection import verification
@@ -48,6 +49,13 @@ def temporary(volume_id, tags):
     """A temporary volume, named as the scheduler names them."""
     return volume(volume_id, tags, name=verification.volume_name(
         tags[verification.VERIFICATION_OF_KEY]))
+
+
+def backup(backup_id, volume_id=factories.VOLUME_ID, metadata=None,
+           project_id=None):
+    return base.Protection(
+        backup_id, 'available', '2026-11-20T02:00:00.000000',
+        dict(metadata or {}), 1, volume_id, name='bak', project_id=project_id)
 
 
 def kinds(found):
@@ -180,11 +188,36 @@ class ClassifyTests(SimpleTestCase):
         verifying = temporary('cccc', verification.volume_metadata(
             'bak-1', NOW))
         self.assertEqual([], orphans.classify(
-            [], [restored, verifying], NOW, other_sources={'bak-1'}))
+            [], [restored, verifying], NOW,
+            other_protections=[(None, backup('bak-1'))]))
         self.assertEqual(
             [(orphans.RESTORED_NO_SNAPSHOT, 'bbbb'),
              (orphans.VERIFICATION_LEFT, 'cccc')],
             sorted(kinds(orphans.classify([], [restored, verifying], NOW))))
+
+    def test_a_backup_of_a_deleted_schedule_is_one_of_its_plugin(self):
+        gone = factories.schedule()
+        here = factories.schedule(id='feedbeef')
+        plugin = object()
+        listed = [
+            backup('bak-gone', metadata={codec.SNAPSHOT_SCHEDULE_KEY:
+                                         gone.id}),
+            backup('bak-here', metadata={codec.SNAPSHOT_SCHEDULE_KEY:
+                                         here.id}),
+            backup('bak-hand'),
+            # Its volume is gone: a backup outlives it, no orphan.
+            backup('bak-novol', volume_id=VOL_GONE,
+                   metadata={codec.SNAPSHOT_SCHEDULE_KEY: gone.id})]
+        found = orphans.classify(
+            [], [scheduled_volume(here)], NOW,
+            other_protections=[(plugin, item) for item in listed])
+        self.assertEqual([(orphans.PROTECTION_NO_SCHEDULE, 'bak-gone')],
+                         kinds(found))
+        self.assertIs(plugin, found[0].plugin)
+        self.assertEqual(gone.id, found[0].schedule_id)
+        self.assertEqual('protection-bak-gone', found[0].id)
+        self.assertEqual(('protection', 'bak-gone'),
+                         orphans.split_row_id(found[0].id))
 
     def test_kept_ones_only_when_asked(self):
         kept = snapshot(SNAP_A, volume_id=VOL_GONE,
@@ -274,7 +307,8 @@ class CountTests(SimpleTestCase):
             rows(3) + rows(2, orphans.RESTORED_NO_SNAPSHOT))
         self.assertEqual({orphans.NO_VOLUME: 3, orphans.NO_SCHEDULE: 0,
                           orphans.VERIFICATION_LEFT: 0,
-                          orphans.RESTORED_NO_SNAPSHOT: 2}, counts)
+                          orphans.RESTORED_NO_SNAPSHOT: 2,
+                          orphans.PROTECTION_NO_SCHEDULE: 0}, counts)
 
 
 class PageTests(SimpleTestCase):

@@ -13,6 +13,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
 from volsnap_dashboard.dashboards.orphans import finder as orphans
+from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import cinder_snapshot
 from volsnap_dashboard.protection.schedule import codec
 
@@ -490,3 +491,82 @@ class AdminOrphansTabTests(fixtures.SnapshotsOnlyMixin,
         self.assertRedirectsNoFollow(res, ADMIN_TAB_URL)
         self.mock_volume_set_metadata.assert_called_once_with(
             mock.ANY, VOL_ID, MARK)
+
+
+BACKUP_ID = '66666666-6666-6666-6666-666666666666'
+BASE_BACKUP_ID = '77777777-7777-7777-7777-777777777777'
+
+
+def orphan_backups():
+    """Two backups of the gone schedule 0a1b2c3d: the full one, which the
+    other builds on, and that incremental one."""
+    tags = {codec.SNAPSHOT_SCHEDULE_KEY: '0a1b2c3d'}
+    return [
+        base.Protection(BASE_BACKUP_ID, 'available',
+                        '2026-11-01T02:00:00.000000', dict(tags), 1,
+                        factories.VOLUME_ID, name='<i>full</i>',
+                        has_dependents=True),
+        base.Protection(BACKUP_ID, 'available', '2026-11-08T02:00:00.000000',
+                        dict(tags), 1, factories.VOLUME_ID, name='weekly',
+                        depends_on=BASE_BACKUP_ID, incremental=True)]
+
+
+class BackupOrphansTests(helpers.TestCase):
+    """With the default provider's two plugins: backups of a deleted
+    schedule are orphans too, deleted and kept through their plugin."""
+
+    def setUp(self):
+        super().setUp()
+        listings = mock.patch.multiple(
+            cinder, snapshot_list=mock.DEFAULT, volume_list=mock.DEFAULT,
+            protection_list=mock.DEFAULT)
+        self.mocks = listings.start()
+        self.addCleanup(listings.stop)
+        self.mocks['snapshot_list'].return_value = []
+        self.mocks['volume_list'].return_value = [scheduled_volume(weekly())]
+        self.mocks['protection_list'].side_effect = (
+            lambda request, plugin, all_projects=False:
+            orphan_backups() if plugin.name == 'cinder-backup' else [])
+
+    def test_listed_with_their_plugins_words_and_no_delete_of_a_base(self):
+        res = self.client.get(TAB_URL)
+        table = res.context['table']
+        self.assertEqual({BACKUP_ID, BASE_BACKUP_ID},
+                         {row.resource_id for row in table.data})
+        self.assertEqual(['Backup of a deleted schedule'] * 2, [
+            str(table.columns['kind'].get_data(row)) for row in table.data])
+        self.assertContains(
+            res, 'Backup of a deleted schedule: <strong>2</strong>')
+        self.assertContains(res, '&lt;i&gt;full&lt;/i&gt;')
+        self.assertNotContains(res, '<i>full</i>')
+        actions = {row.resource_id: [action.name for action in
+                                     table.get_row_actions(row)]
+                   for row in table.data}
+        # Cinder refuses to delete the base while the other needs it; no
+        # adoption for backups.
+        self.assertEqual(['keep', 'delete'], actions[BACKUP_ID])
+        self.assertEqual(['keep'], actions[BASE_BACKUP_ID])
+        self.assertContains(res, '<option value="protection_no_schedule"')
+
+    def test_delete_and_keep_go_through_the_backup_plugin(self):
+        with mock.patch.object(cinder, 'snapshot_delete',
+                               return_value=True) as delete, \
+                mock.patch.object(cinder,
+                                  'protection_set_metadata') as tag:
+            self.client.post(TAB_URL, {
+                'action': 'orphans__delete__protection-%s' % BACKUP_ID})
+            self.client.post(TAB_URL, {
+                'action': 'orphans__keep__protection-%s' % BASE_BACKUP_ID})
+        [call] = delete.call_args_list
+        self.assertEqual(('cinder-backup', BACKUP_ID),
+                         (call.args[1].name, call.args[2]))
+        [call] = tag.call_args_list
+        self.assertEqual(('cinder-backup', BASE_BACKUP_ID, MARK),
+                         (call.args[1].name, call.args[2].id, call.args[3]))
+
+    def test_a_backup_not_listed_as_an_orphan_is_refused(self):
+        with mock.patch.object(cinder, 'snapshot_delete') as delete:
+            res = self.client.post(TAB_URL, {
+                'action': 'orphans__delete__protection-%s' % SNAP_ID})
+        delete.assert_not_called()
+        self.assertEqual(302, res.status_code)
