@@ -25,6 +25,7 @@ from volsnap_dashboard.protection import backup_chains
 from volsnap_dashboard.protection import base
 from volsnap_dashboard.protection import cinder_common
 from volsnap_dashboard.protection import parameters
+from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import waiting
 from volsnap_dashboard.protection.schedule import retention
 
@@ -112,7 +113,11 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
     def protect(self, client, volume, params, submission=None,
                 metadata=None):
         values = self.validate_options(params)
-        if volume.status == 'in-use' and not values['force']:
+        snapshot = (self._newest_snapshot(client, volume)
+                    if values['from_snapshot'] else None)
+        # Cinder backs up a snapshot of an attached volume without force.
+        if volume.status == 'in-use' and not values['force'] and \
+                snapshot is None:
             raise errors.Conflict(_(
                 'Volume "%s" is attached to an instance: back it up with '
                 '"Force", or detach it first.') % (volume.name or volume.id))
@@ -129,14 +134,36 @@ class CinderBackupProtectionPlugin(cinder_common.CinderPluginMixin,
                   'incremental': incremental, 'force': values['force']}
         if tags:
             kwargs['metadata'] = tags
+        if snapshot is not None:
+            kwargs['snapshot_id'] = snapshot.id
         with errors.translated():
             backup = client.backups.create(volume.id, **kwargs)
-        LOG.info("Protecting volume %s with %s backup %s", volume.id,
-                 'incremental' if incremental else 'full', backup.id)
+        LOG.info("Protecting volume %s with %s backup %s%s", volume.id,
+                 'incremental' if incremental else 'full', backup.id,
+                 ' of snapshot %s' % snapshot.id if snapshot else '')
         return {'backup_id': backup.id, 'volume_id': volume.id,
                 'size': getattr(backup, 'size', None) or volume.size or 0,
                 'incremental': incremental,
-                'created': getattr(backup, 'created_at', None)}
+                'created': getattr(backup, 'created_at', None),
+                'snapshot_id': snapshot.id if snapshot else None}
+
+    @staticmethod
+    def _newest_snapshot(client, volume):
+        """The volume's newest available snapshot (one listing), or
+        Conflict if it has none."""
+        with errors.translated():
+            snapshots = list(client.volume_snapshots.list(search_opts={
+                'volume_id': volume.id, 'status': 'available'}))
+        snapshots = [snapshot for snapshot in snapshots
+                     if snapshot.status == 'available']
+        if not snapshots:
+            raise errors.Conflict(_(
+                'Volume "%s" has no available snapshot to back up: take '
+                'one first, or back up the volume itself.') % (
+                    volume.name or volume.id))
+        return max(snapshots, key=lambda snapshot: (
+            times.parse_iso(getattr(snapshot, 'created_at', None)) or
+            times.EARLIEST, snapshot.id))
 
     def _builds_on_chain(self, client, volume_id, full_every):
         """Whether the next backup of the volume may be incremental: it

@@ -7,6 +7,7 @@ from cinderclient import exceptions as cinder_exc
 from cinderclient.v3 import limits as cinder_limits
 from cinderclient.v3 import volume_backups
 from cinderclient.v3 import volume_backups_restore
+from cinderclient.v3 import volume_snapshots
 from cinderclient.v3 import volumes
 from django.test import SimpleTestCase
 
@@ -66,8 +67,44 @@ class ProtectTests(SimpleTestCase):
             force=False, metadata={'volsnap_schedule': 'a1'})
         self.assertEqual({'backup_id': 'bak-new', 'volume_id': 'vol-1',
                           'size': 2, 'incremental': False,
-                          'created': '2026-11-01T02:00:00.000000'}, saved)
+                          'created': '2026-11-01T02:00:00.000000',
+                          'snapshot_id': None}, saved)
         parameters.validate(self.plugin.get_saved_info_schema(), saved)
+
+    def test_the_newest_snapshot_backed_up_an_attached_volume_unforced(self):
+        cinder = client()
+        cinder.volume_snapshots.list.return_value = [
+            volume_snapshots.Snapshot(None, {
+                'id': snapshot_id, 'status': 'available',
+                'created_at': created}, loaded=True)
+            for snapshot_id, created in (
+                ('snap-old', '2026-11-01T02:00:00.000000'),
+                ('snap-new', '2026-11-03T02:00:00.000000'),
+                ('snap-mid', '2026-11-02T02:00:00.000000'))]
+        saved = self.plugin.protect(cinder, volume('in-use'),
+                                    dict(OPTIONS, from_snapshot=True))
+        cinder.volume_snapshots.list.assert_called_once_with(search_opts={
+            'volume_id': 'vol-1', 'status': 'available'})
+        kwargs = cinder.backups.create.call_args.kwargs
+        self.assertEqual(('snap-new', False),
+                         (kwargs['snapshot_id'], kwargs['force']))
+        self.assertEqual('snap-new', saved['snapshot_id'])
+        parameters.validate(self.plugin.get_saved_info_schema(), saved)
+
+    def test_no_snapshot_to_back_up_is_said_and_nothing_made(self):
+        cinder = client()
+        cinder.volume_snapshots.list.return_value = []
+        with self.assertRaises(errors.Conflict) as caught:
+            self.plugin.protect(cinder, volume(),
+                                dict(OPTIONS, from_snapshot=True))
+        self.assertIn('has no available snapshot', str(caught.exception))
+        cinder.backups.create.assert_not_called()
+
+    def test_without_the_option_the_volume_itself(self):
+        cinder = client()
+        self.plugin.protect(cinder, volume(), OPTIONS)
+        cinder.volume_snapshots.list.assert_not_called()
+        self.assertNotIn('snapshot_id', cinder.backups.create.call_args.kwargs)
 
     def test_with_an_available_backup_it_is_incremental(self):
         cinder = client(listed=chain('F', 'I'))

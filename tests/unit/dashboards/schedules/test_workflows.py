@@ -872,7 +872,8 @@ class BackupScheduleTests(WorkflowTestCase):
         self.assertRedirectsNoFollow(response, SCHEDULES_URL)
         [call] = self.mock_create.call_args_list
         self.assertEqual({'description': 'kept', 'incremental': True,
-                          'full_every': 4, 'force': False}, call.args[3])
+                          'full_every': 4, 'force': False,
+                          'from_snapshot': False}, call.args[3])
         self.assertEqual('cinder-backup', call.kwargs['plugin'].name)
         self.assertEqual('cinder-backup',
                          self.mock_project_growth.call_args.kwargs[

@@ -589,7 +589,7 @@ class ProtectWithBackupsTests(PickerTestCase):
         self.assertEqual(
             ['submission', 'volumes', 'option_backup_name',
              'option_description', 'option_incremental',
-             'option_full_every', 'option_force'],
+             'option_full_every', 'option_force', 'option_from_snapshot'],
             list(res.context['form'].fields))
         self.assertContains(res, 'Backups: Limits')
         self.assertContains(res, 'Number of backups')
@@ -621,7 +621,8 @@ class ProtectWithBackupsTests(PickerTestCase):
         [(volume_id, values)] = self.protected()
         self.assertEqual(('vol-1', {
             'backup_name': 'weekly', 'description': '', 'incremental': True,
-            'full_every': 7, 'force': False}), (volume_id, values))
+            'full_every': 7, 'force': False,
+            'from_snapshot': False}), (volume_id, values))
         self.assertEqual('cinder-backup',
                          self.mock_snapshot_protect.call_args.args[1].name)
         self.assertIn('its backup is being created', ' '.join(
