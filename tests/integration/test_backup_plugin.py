@@ -119,3 +119,30 @@ def test_scheduled_backups_keep_the_chain_and_restore_its_bytes(
     assert saved.state.snapshot_id == newest.id
     assert {entry['id'] for entry in saved.state.history[-1]['deleted']} \
         == {full.id, incremental.id}
+
+
+def test_a_backup_of_the_newest_snapshot_holds_that_moment(demo, plugin,
+                                                           source):
+    """Written, snapshotted, written again: the backup made from the
+    snapshot restores the bytes of the snapshot's moment."""
+    _, cinder = demo
+    at_snapshot = files.write(source.volume, 0)
+    snapshot = cinder.volume_snapshots.create(source.volume.id,
+                                              name='itest-backup-source')
+    try:
+        devkit_cinder.until_status(cinder.volume_snapshots, snapshot.id,
+                                   'available')
+        assert files.write(source.volume, 8) != at_snapshot
+        saved = plugin.protect(cinder, cinder.volumes.get(source.volume.id),
+                               {'backup_name': 'itest-from-snapshot',
+                                'description': '', 'from_snapshot': True})
+        assert saved['snapshot_id'] == snapshot.id
+        backup = plugin.wait_for_protection(cinder, saved['backup_id'],
+                                            interval=0.5,
+                                            timeout=files.BACKUP_TIMEOUT)
+        assert cinder.backups.get(backup.id).snapshot_id == snapshot.id
+        assert restored_digest(plugin, cinder, backup.id, source) == \
+            at_snapshot
+    finally:
+        devkit_cinder.delete_and_wait(cinder.volume_snapshots, snapshot.id,
+                                      timeout=files.BACKUP_TIMEOUT)

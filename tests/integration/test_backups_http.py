@@ -14,6 +14,7 @@ from tools.devkit import horizon_client
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config as config_module
 from volsnap_dashboard.scheduler import service
@@ -21,6 +22,7 @@ from volsnap_dashboard.scheduler import service
 INDEX = '/project/volume_protection/'
 PROTECT = INDEX + 'protect/?plugin=cinder-backup'
 TAB = INDEX + '?tab=volume_protection__protections'
+ORPHANS = INDEX + '?tab=volume_protection__orphans'
 
 
 def submission_token(client, url):
@@ -105,3 +107,61 @@ def test_back_up_restore_verify_delete_through_the_panel(backed_up_volume,
         'action': 'protections__delete', 'object_ids': [backup.id]})
     assert response.status_code == 302
     devcloud.until_gone(cinder.backups, backup.id)
+
+
+def test_the_backups_tab_pages_with_cinders_markers(backed_up_volume):
+    """Two backups more, a page of one: Cinder's own markers and order,
+    newest first, the next page and back."""
+    shared = backed_up_volume
+    cinder, volume = shared.cinder, shared.volume
+    plugin = registry.load_plugin('cinder-backup')
+    made = []
+    for name in ('itest-page-older', 'itest-page-newer'):
+        saved = plugin.protect(cinder, volume, {
+            'backup_name': name, 'description': ''})
+        made.append(plugin.wait_for_protection(
+            cinder, saved['backup_id'], interval=0.5,
+            timeout=files.BACKUP_TIMEOUT).id)
+    client = horizon_client.login('demo')
+    client.cookies['API_RESULT_PAGE_SIZE'] = '1'
+
+    def shown(url):
+        table = client.get(url).context['table']
+        return [row.id for row in table.data], table
+
+    first, table = shown(TAB)
+    assert first == [made[1]]
+    assert table.has_more_data() and not table.has_prev_data()
+    second, table = shown(TAB + '&' + table.get_pagination_string())
+    assert second == [made[0]]
+    assert table.has_prev_data()
+    back, _table = shown(TAB + '&' + table.get_prev_pagination_string())
+    assert back == first
+
+
+def test_a_backup_of_a_deleted_schedule_is_an_orphan_deleted_there(
+        backed_up_volume):
+    shared = backed_up_volume
+    cinder, volume = shared.cinder, shared.volume
+    plugin = registry.load_plugin('cinder-backup')
+    saved = plugin.protect(
+        cinder, volume, {'backup_name': 'itest-orphan-backup',
+                         'description': ''},
+        metadata={codec.SNAPSHOT_SCHEDULE_KEY: 'deadbeef'})
+    backup_id = plugin.wait_for_protection(
+        cinder, saved['backup_id'], interval=0.5,
+        timeout=files.BACKUP_TIMEOUT).id
+    client = horizon_client.login('demo')
+    page = client.get(ORPHANS)
+    rows = {row.resource_id: row for row in page.context['table'].data}
+    assert rows[backup_id].kind == 'protection_no_schedule'
+    assert b'Backup of a deleted schedule' in page.content
+    # The volume's own backups by hand are no orphans.
+    assert not any(row.resource_id != backup_id and
+                   row.resource_type == 'protection'
+                   for row in rows.values())
+    response = horizon_client.post(client, ORPHANS, {
+        'action': 'orphans__delete__protection-%s' % backup_id})
+    assert response.status_code == 302
+    devcloud.until_gone(cinder.backups, backup_id,
+                        timeout=files.BACKUP_TIMEOUT)

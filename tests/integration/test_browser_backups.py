@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 BACKUPS_TAB = '/project/volume_protection/?tab=volume_protection__protections'
 CREATE = '/project/volume_protection/schedules/create/'
+VOLUMES_TAB = '/project/volume_protection/?tab=volume_protection__volumes'
 
 
 def backup_row(page, text):
@@ -58,6 +59,17 @@ def test_back_up_restore_and_delete_in_the_browser(
     expect(row).to_contain_text('Available', timeout=120000)
     [backup] = [b for b in cinder.backups.list(
         search_opts={'volume_id': volume.id}) if b.name == 'browser-backup']
+
+    # The Volumes tab says how long ago each kind protected the volume.
+    page.goto(server.url + VOLUMES_TAB)
+    volume_row = page.locator('#volume_protection tbody tr',
+                              has_text='itest-backup-shared')
+    expect(volume_row).to_contain_text(
+        re.compile(r'backed up \d+\sminutes? ago'))
+    expect(page.locator('#volume_protection thead')).to_contain_text(
+        'Last Protected')
+    page.goto(server.url + BACKUPS_TAB)
+    row = backup_row(page, 'browser-backup')
 
     row.locator('a', has_text='Restore to New Volume').click()
     modal = page.locator('.modal-dialog')
@@ -131,7 +143,8 @@ def test_a_weekly_backup_schedule_in_the_browser(
                                  'minute': 0}
     assert saved.when.tz == 'UTC'
     assert saved.options == {'description': '', 'incremental': True,
-                             'full_every': 4, 'force': False}
+                             'full_every': 4, 'force': False,
+                             'from_snapshot': False}
     assert saved.retention.count == 8
     # The Schedules tab says what it holds: backups.
     row = page.locator('#schedules tbody tr', has_text='itest-backup-shared')
