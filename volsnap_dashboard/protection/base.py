@@ -230,7 +230,7 @@ class ProtectionPlugin(abc.ABC):
     #: Seconds a protection may take to become available, or to be
     #: deleted, before the scheduler gives up waiting (unless its operator
     #: sets ``wait_timeout``).
-    protect_timeout = 300.0
+    protect_timeout = 600.0
 
     #: Seconds a restore may take before it counts as failed: how long the
     #: scheduler's verification waits for a restored resource (unless its

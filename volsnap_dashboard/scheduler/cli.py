@@ -112,7 +112,7 @@ def main(argv=None):
     stopper = service.Stopper().install()
     once_at = (args.now or times.now()) if args.once else None
     clients = clients_module.Clients(config)
-    metrics = metrics_module.for_config(config)
+    metrics = metrics_module.for_config(config, plugins)
     wire.count_errors(clients.http, config.keystone_url, metrics.error)
     try:
         with metrics_module.serving(config, metrics):

@@ -35,7 +35,10 @@ class Config:
     backend_url: str = ''
     sweep_interval: float = 60.0
     min_interval: datetime.timedelta = datetime.timedelta(hours=1)
-    wait_timeout: float = 600.0
+    # How long a run waits for what it made to become available (or to
+    # be deleted); None: the protection plugin's own protect_timeout
+    # (snapshots 600 s, backups 3600 s).
+    wait_timeout: float | None = None
     wait_interval: float = 2.0
     # A verification's temporary volume not available after this long
     # is recorded as timed out and deleted; None: the protection
@@ -60,16 +63,21 @@ class Config:
     metrics_address: str = '127.0.0.1'
     metrics_port: int = 0
     # Unhealthy when no sweep completed for this long; None: three
-    # sweep intervals plus wait_timeout (a run may wait that long).
+    # sweep intervals plus the longest wait of a run.
     health_timeout: float | None = None
 
-    @property
-    def health_after(self):
+    def longest_wait(self, plugins):
+        """How long a run of ``plugins`` (a PluginSet) may wait."""
+        if self.wait_timeout is not None:
+            return self.wait_timeout
+        return max(plugin.protect_timeout for plugin in plugins)
+
+    def health_after(self, plugins):
         """Seconds without a completed sweep before the health check
-        fails."""
+        fails (``plugins``: what the runs wait for)."""
         if self.health_timeout is not None:
             return self.health_timeout
-        return 3 * self.sweep_interval + self.wait_timeout
+        return 3 * self.sweep_interval + self.longest_wait(plugins)
 
     @property
     def coordination_url(self):

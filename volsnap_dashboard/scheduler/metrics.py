@@ -132,11 +132,12 @@ class Metrics(NoMetrics):
         self.errors.labels(service, kind).inc()
 
 
-def for_config(config):
-    """Metrics for ``config``: NO_METRICS when its port is 0 (off)."""
+def for_config(config, plugins):
+    """Metrics for ``config`` and the runs of ``plugins`` (a PluginSet):
+    NO_METRICS when its port is 0 (off)."""
     if not config.metrics_port:
         return NO_METRICS
-    return Metrics(health.Heartbeat(config.health_after))
+    return Metrics(health.Heartbeat(config.health_after(plugins)))
 
 
 def application(metrics):

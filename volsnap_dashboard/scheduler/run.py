@@ -81,7 +81,7 @@ def _snapshot_slot(snapshot):
 
 class Runner:
     def __init__(self, coordinator, service_client, tenant_clients, plugin,
-                 clock, min_interval=None, wait_timeout=600.0,
+                 clock, min_interval=None, wait_timeout=None,
                  wait_interval=2.0, verifier=None):
         self.coordinator = coordinator
         self.service_client = service_client
@@ -90,10 +90,18 @@ class Runner:
         self.plugins = registry.PluginSet.of(plugin)
         self.clock = clock
         self.min_interval = min_interval
+        # None: each plugin's own protect_timeout.
         self.wait_timeout = wait_timeout
         self.wait_interval = wait_interval
         # Starts the verifications of schedules with verify_every.
         self.verifier = verifier
+
+    def _wait_timeout(self, schedule):
+        """How long to wait for what ``schedule``'s plugin makes or
+        deletes: the operator's wait_timeout, else the plugin's own."""
+        if self.wait_timeout is not None:
+            return self.wait_timeout
+        return self._plugin(schedule).protect_timeout
 
     # Entry points
 
@@ -285,7 +293,7 @@ class Runner:
         try:
             snapshot = plugin.wait_for_protection(
                 client, snapshot_id, interval=self.wait_interval,
-                timeout=self.wait_timeout)
+                timeout=self._wait_timeout(schedule))
         except waiting.WaitTimeout as exc:
             return self._finish(client, volume, schedule, due, FAILED,
                                 str(exc), snapshot_id=snapshot_id)
@@ -320,7 +328,7 @@ class Runner:
                 try:
                     return self._plugin(schedule).wait_for_protection(
                         client, snapshot.id, interval=self.wait_interval,
-                        timeout=self.wait_timeout)
+                        timeout=self._wait_timeout(schedule))
                 except errors.NotFound:
                     continue
                 except (waiting.WaitTimeout, *errors.BACK_PRESSURE):
@@ -379,7 +387,7 @@ class Runner:
         for snapshot in room.to_delete:
             self._plugin(schedule).wait_for_deletion(
                 client, snapshot.id, interval=self.wait_interval,
-                timeout=self.wait_timeout)
+                timeout=self._wait_timeout(schedule))
         return None
 
     # Retention
@@ -445,7 +453,7 @@ class Runner:
                     getattr(dependent, 'depends_on', None) == protection.id:
                 self._plugin(schedule).wait_for_deletion(
                     client, dependent.id, interval=self.wait_interval,
-                    timeout=self.wait_timeout)
+                    timeout=self._wait_timeout(schedule))
 
     def _still_available(self, client, schedule, snapshot):
         if snapshot is None:

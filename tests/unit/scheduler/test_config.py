@@ -71,16 +71,21 @@ def test_metrics_health_and_log_format(tmp_path, password_file):
                      'log_format = json\n' % password_file)
     settings = config.load(path, environ={})
     assert (settings.metrics_address, settings.metrics_port) == ('::', 9464)
-    assert settings.health_after == 900
+    assert settings.health_after(registry.volume_plugins()) == 900
     assert settings.log_format == 'json'
     defaults = config.load(environ={
         'VOLSNAP_SCHEDULER_KEYSTONE_URL': 'http://k/v3',
         'VOLSNAP_SCHEDULER_USERNAME': 'svc',
         'VOLSNAP_SCHEDULER_PASSWORD_FILE': password_file})
-    # Off, local when on, three sweeps and a snapshot's wait.
+    # Off, local when on, three sweeps and the longest wait of a run
+    # (a backup's, with the default provider).
     assert (defaults.metrics_address, defaults.metrics_port,
             defaults.log_format) == ('127.0.0.1', 0, 'text')
-    assert defaults.health_after == 3 * 60 + 600
+    assert defaults.wait_timeout is None
+    assert defaults.health_after(registry.volume_plugins()) == 3 * 60 + 3600
+    snapshots_only = registry.PluginSet([registry.load_plugin(
+        'cinder-snapshot')])
+    assert defaults.health_after(snapshots_only) == 3 * 60 + 600
 
 
 def test_environment_alone(password_file):

@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from volsnap_dashboard.protection import registry
 from volsnap_dashboard.scheduler import cli
 from volsnap_dashboard.scheduler import config
 from volsnap_dashboard.scheduler import figures
@@ -185,18 +186,19 @@ def settings(**kwargs):
 
 
 def test_metrics_are_off_unless_a_port_is_set():
-    off = metrics_module.for_config(settings())
+    plugins = registry.volume_plugins()
+    off = metrics_module.for_config(settings(), plugins)
     assert off is metrics_module.NO_METRICS
     with metrics_module.serving(settings(), off) as server:
         assert server is None
     on = metrics_module.for_config(settings(metrics_port=9464,
                                             sweep_interval=60,
-                                            wait_timeout=600))
+                                            wait_timeout=600), plugins)
     assert on.enabled
     # Three intervals, and the time a run may wait for its snapshot.
     assert on.heartbeat.after == 780
     assert metrics_module.for_config(settings(
-        metrics_port=9464, health_timeout=90)).heartbeat.after == 90
+        metrics_port=9464, health_timeout=90), plugins).heartbeat.after == 90
 
 
 def test_without_metrics_a_sweep_computes_no_figures(monkeypatch, cinder):
