@@ -106,3 +106,32 @@ def test_the_check_sees_an_import_running_back_up(tmp_path, monkeypatch):
 def test_the_admin_panel_imports_nothing_of_the_project_panel():
     assert modules_of('admin')
     assert banned_imports('admin', PANELS[:1]) == []
+
+
+OPENSTACK_COMMANDS = textwrap.dedent('''
+    import sys
+
+    from volsnap_dashboard.osc import plugin
+    from volsnap_dashboard.osc import protections  # noqa: F401
+
+    plugin.setup_django()
+    from volsnap_dashboard.protection import registry
+    print('PLUGINS', [p.name for p in registry.volume_plugins()])
+    print('LOADED', sorted(
+        name for name in sys.modules
+        if name.split('.')[0] in ('horizon', 'openstack_dashboard')
+        or name.startswith('volsnap_dashboard.dashboards')))
+''')
+
+
+def test_the_openstack_commands_run_without_horizon():
+    """The ``openstack volume protection`` commands use api/ and
+    protection/, never the panels (a CLI host has no Horizon)."""
+    env = {key: value for key, value in os.environ.items()
+           if key != 'DJANGO_SETTINGS_MODULE'}
+    result = subprocess.run([sys.executable, '-c', OPENSTACK_COMMANDS],
+                            cwd=source_tree.REPO_ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "PLUGINS ['cinder-snapshot', 'cinder-backup']" in result.stdout
+    assert 'LOADED []' in result.stdout, result.stdout
