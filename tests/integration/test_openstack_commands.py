@@ -1,0 +1,95 @@
+"""The ``openstack volume protection`` commands, run as a user runs them:
+the ``openstack`` command itself, with demo's credentials in the
+environment, against the dev cloud. Protect, list, show, restore and
+delete a snapshot; bad input and a missing protection exit non-zero with
+openstackclient's kind of message."""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+
+from tools.devkit import cinder as devcloud
+from tools.devkit import identities
+
+OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
+
+
+def credentials(user):
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith('OS_') and key != 'DJANGO_SETTINGS_MODULE'}
+    env.update(OS_AUTH_URL=identities.keystone_url(), OS_USERNAME=user,
+               OS_PASSWORD=identities.password(user),
+               OS_PROJECT_NAME=identities.PROJECT_OF[user],
+               OS_USER_DOMAIN_NAME=identities.DOMAIN,
+               OS_PROJECT_DOMAIN_NAME=identities.DOMAIN,
+               OS_REGION_NAME=identities.REGION,
+               OS_IDENTITY_API_VERSION='3', OS_INTERFACE='public')
+    return env
+
+
+def openstack(*argv, user='demo', expect_failure=False):
+    """The command's parsed JSON output (``-f json`` is added where it
+    prints one), or its CompletedProcess when it is to fail."""
+    result = subprocess.run([OPENSTACK, *argv], env=credentials(user),
+                            capture_output=True, text=True, timeout=120)
+    if expect_failure:
+        assert result.returncode != 0, result.stdout
+        return result
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def test_protect_list_show_restore_delete_from_the_command_line():
+    cinder = devcloud.cinder_as('demo')
+    with contextlib.contextmanager(devcloud.temporary_volume)(
+            cinder, 'itest-cli-source') as volume:
+        made = openstack('volume', 'protection', 'create', volume.name,
+                         '--name', 'itest-cli-snapshot', '--option',
+                         'description=from the CLI', '-f', 'json')
+        assert made['kind'] == 'snapshot'
+        snapshot = devcloud.until_status(cinder.volume_snapshots,
+                                         made['id'], 'available')
+        assert (snapshot.name, snapshot.description) == (
+            'itest-cli-snapshot', 'from the CLI')
+
+        listed = openstack('volume', 'protection', 'list', '--volume',
+                           volume.id, '-f', 'json')
+        assert [(row['ID'], row['Kind'], row['Status']) for row in listed] \
+            == [(snapshot.id, 'snapshot', 'available')]
+        shown = openstack('volume', 'protection', 'show', snapshot.id,
+                          '-f', 'json')
+        assert (shown['Volume ID'], shown['Name']) == (
+            volume.id, 'itest-cli-snapshot')
+
+        restored = openstack('volume', 'protection', 'restore', snapshot.id,
+                             '--name', 'itest-cli-restored', '-f', 'json')
+        try:
+            new = devcloud.until_status(cinder.volumes, restored['ID'],
+                                        'available')
+            assert (new.name, new.snapshot_id) == ('itest-cli-restored',
+                                                   snapshot.id)
+        finally:
+            devcloud.delete_and_wait(cinder.volumes, restored['ID'])
+
+        assert openstack('volume', 'protection', 'delete',
+                         snapshot.id) is None
+        devcloud.until_gone(cinder.volume_snapshots, snapshot.id)
+
+
+def test_bad_input_and_a_missing_protection_exit_non_zero():
+    failed = openstack('volume', 'protection', 'create', 'no-such-volume',
+                       '--option', 'colour=red', expect_failure=True)
+    assert 'unknown option "colour"' in failed.stderr
+    failed = openstack('volume', 'protection', 'create', 'no-such-volume',
+                       expect_failure=True)
+    assert 'no-such-volume' in failed.stderr
+    failed = openstack('volume', 'protection', 'delete',
+                       '00000000-0000-0000-0000-000000000000',
+                       expect_failure=True)
+    assert '1 of 1 protections failed to delete.' in failed.stderr
+    plugins = openstack('volume', 'protection', 'plugin', 'list', '-f',
+                        'json')
+    assert [row['Name'] for row in plugins] == ['cinder-snapshot',
+                                                'cinder-backup']
