@@ -4,7 +4,6 @@ environment, against the dev cloud. Protect, list, show, restore and
 delete a snapshot; bad input and a missing protection exit non-zero with
 openstackclient's kind of message."""
 
-import contextlib
 import json
 import os
 import subprocess
@@ -43,8 +42,7 @@ def openstack(*argv, user='demo', expect_failure=False):
 
 def test_protect_list_show_restore_delete_from_the_command_line():
     cinder = devcloud.cinder_as('demo')
-    with contextlib.contextmanager(devcloud.temporary_volume)(
-            cinder, 'itest-cli-source') as volume:
+    with devcloud.temporary_volume(cinder, 'itest-cli-source') as volume:
         made = openstack('volume', 'protection', 'create', volume.name,
                          '--name', 'itest-cli-snapshot', '--option',
                          'description=from the CLI', '-f', 'json')
