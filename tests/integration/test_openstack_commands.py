@@ -2,15 +2,25 @@
 the ``openstack`` command itself, with demo's credentials in the
 environment, against the dev cloud. Protect, list, show, restore and
 delete a snapshot; bad input and a missing protection exit non-zero with
-openstackclient's kind of message."""
+openstackclient's kind of message; a schedule made in the panel is
+paused, resumed and run from the command line, and the scheduler runs
+it."""
 
 import json
 import os
 import subprocess
 import sys
 
+from tests.integration import test_scheduler
 from tools.devkit import cinder as devcloud
+from tools.devkit import horizon_client
 from tools.devkit import identities
+from volsnap_dashboard.dashboards.schedules import api as schedules_api
+from volsnap_dashboard.protection import registry
+from volsnap_dashboard.protection import times
+from volsnap_dashboard.scheduler import clients as clients_module
+from volsnap_dashboard.scheduler import config as config_module
+from volsnap_dashboard.scheduler import service
 
 OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
 
@@ -91,3 +101,52 @@ def test_bad_input_and_a_missing_protection_exit_non_zero():
                         'json')
     assert [row['Name'] for row in plugins] == ['cinder-snapshot',
                                                 'cinder-backup']
+
+
+def test_a_panel_schedule_paused_resumed_and_run_from_the_command_line(
+        tmp_path):
+    """Created in the panel, paused and resumed and run now with the
+    ``openstack`` command; the scheduler's next sweep makes the snapshot,
+    which the command lists as the schedule's."""
+    cinder = devcloud.cinder_as('demo')
+    request = horizon_client.request_for(horizon_client.login('demo'))
+    with devcloud.temporary_volume(cinder, 'itest-cli-scheduled') as volume:
+        schedule = schedules_api.create(
+            request, volume.id,
+            {'preset': {'kind': 'daily', 'hour': 2, 'minute': 0},
+             'tz': 'Europe/Berlin'},
+            {'description': 'cli', 'force': False},
+            'itest-cli-{volume_name}-{time:%Y%m%d-%H%M}', {'count': 2},
+            label='nightly')
+        try:
+            [row] = openstack('volume', 'protection', 'schedule', 'list',
+                              '--volume', volume.name, '-f', 'json')
+            assert (row['ID'], row['Label'], row['Kind'], row['State']) == (
+                schedule.id, 'nightly', 'snapshot', 'active')
+            openstack('volume', 'protection', 'schedule', 'pause',
+                      volume.id, schedule.id)
+            assert schedules_api.get(request, volume.id,
+                                     schedule.id).paused
+            refused = openstack('volume', 'protection', 'schedule', 'run',
+                                volume.id, schedule.id, expect_failure=True)
+            assert 'resume it first' in refused.stderr
+            openstack('volume', 'protection', 'schedule', 'resume',
+                      volume.id, schedule.id)
+            openstack('volume', 'protection', 'schedule', 'run', volume.id,
+                      schedule.id)
+            shown = openstack('volume', 'protection', 'schedule', 'show',
+                              volume.id, schedule.id, '-f', 'json')
+            assert shown['State'] == 'run_requested'
+
+            settings = config_module.load(
+                environ=test_scheduler.scheduler_environment(tmp_path))
+            service.serve(settings, clients_module.Clients(settings),
+                          registry.volume_plugins(), service.Stopper(),
+                          once_at=times.now())
+            [made] = openstack('volume', 'protection', 'list', '--volume',
+                               volume.id, '-f', 'json')
+            assert (made['Schedule'], made['Status']) == (schedule.id,
+                                                          'available')
+        finally:
+            schedules_api.delete(request, volume.id, schedule.id,
+                                 keep_protections=False)

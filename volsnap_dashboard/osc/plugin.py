@@ -50,6 +50,14 @@ class Client:
         return self._cinder
 
     @property
+    def user_id(self):
+        return self.session.get_user_id()
+
+    @property
+    def project_id(self):
+        return self.session.get_project_id()
+
+    @property
     def plugins(self):
         """The provider's plugins for volumes (a PluginSet), or None."""
         setup_django()
