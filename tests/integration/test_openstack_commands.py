@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+from tests.integration import scheduler_identity
 from tests.integration import test_scheduler
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
@@ -18,6 +19,7 @@ from tools.devkit import identities
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
+from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config as config_module
 from volsnap_dashboard.scheduler import service
@@ -48,6 +50,15 @@ def openstack(*argv, user='demo', expect_failure=False):
         return result
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout) if result.stdout.strip() else None
+
+
+def sweep(tmp_path):
+    """One sweep of the scheduler, as the dev cloud's scheduler user."""
+    settings = config_module.load(
+        environ=test_scheduler.scheduler_environment(tmp_path))
+    service.serve(settings, clients_module.Clients(settings),
+                  registry.volume_plugins(), service.Stopper(),
+                  once_at=times.now())
 
 
 def test_protect_list_show_restore_delete_from_the_command_line():
@@ -138,15 +149,48 @@ def test_a_panel_schedule_paused_resumed_and_run_from_the_command_line(
                               volume.id, schedule.id, '-f', 'json')
             assert shown['State'] == 'run_requested'
 
-            settings = config_module.load(
-                environ=test_scheduler.scheduler_environment(tmp_path))
-            service.serve(settings, clients_module.Clients(settings),
-                          registry.volume_plugins(), service.Stopper(),
-                          once_at=times.now())
+            sweep(tmp_path)
             [made] = openstack('volume', 'protection', 'list', '--volume',
                                volume.id, '-f', 'json')
             assert (made['Schedule'], made['Status']) == (schedule.id,
                                                           'available')
         finally:
             schedules_api.delete(request, volume.id, schedule.id,
+                                 keep_protections=False)
+
+
+def test_a_schedule_created_from_the_command_line_runs(tmp_path):
+    """Created with the ``openstack`` command (its trust made with demo's
+    own session), run now, run by the scheduler's sweep through that
+    trust; the panel then reads it as its own."""
+    cinder = devcloud.cinder_as('demo')
+    request = horizon_client.request_for(horizon_client.login('demo'))
+    with devcloud.temporary_volume(cinder, 'itest-cli-created') as volume:
+        preview = openstack(
+            'volume', 'protection', 'schedule', 'create', volume.name,
+            '--preset', 'daily', '--at', '03:15', '--timezone',
+            'Europe/Berlin', '--keep', '2', '--dry-run', '-f', 'json')
+        assert preview[0]['ID'] == '(not saved)'
+        assert store.schedules_of(cinder.volumes.get(volume.id)) == []
+        [made] = openstack(
+            'volume', 'protection', 'schedule', 'create', volume.name,
+            '--preset', 'daily', '--at', '03:15', '--timezone',
+            'Europe/Berlin', '--keep', '2', '--label', 'from-cli',
+            '--scheduler-user-id', scheduler_identity.user_id(),
+            '--option', 'description=scheduled from the CLI',
+            '-f', 'json')
+        try:
+            schedule = schedules_api.get(request, volume.id, made['ID'])
+            assert (schedule.label, schedule.when.cron, schedule.when.tz) \
+                == ('from-cli', '15 3 * * *', 'Europe/Berlin')
+            openstack('volume', 'protection', 'schedule', 'run', volume.id,
+                      made['ID'])
+            sweep(tmp_path)
+            [snapshot] = openstack('volume', 'protection', 'list',
+                                   '--volume', volume.id, '-f', 'json')
+            assert snapshot['Schedule'] == made['ID']
+            assert schedules_api.get(request, volume.id, made['ID']
+                                     ).state.outcome == 'ok'
+        finally:
+            schedules_api.delete(request, volume.id, made['ID'],
                                  keep_protections=False)

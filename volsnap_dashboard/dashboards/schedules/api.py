@@ -26,13 +26,11 @@ from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.schedules import growth
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.dashboards.schedules import preview
-from volsnap_dashboard.protection.parameters import InvalidParameters
+from volsnap_dashboard.protection.schedule import building
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
-from volsnap_dashboard.protection.schedule import naming
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import store
-from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
 
 LOG = logging.getLogger(__name__)
@@ -129,50 +127,19 @@ def _readable(found):
 # -- Checking what the user gave ----------------------------------------------
 
 def when_of(request, when):
-    """A model.When from a When, or a dict with ``tz`` and either a
-    ``preset`` (``{'kind': 'daily', 'hour': 2, 'minute': 0}``) or a
-    ``cron``; the zone defaults to the user's Horizon time zone."""
-    if isinstance(when, model.When):
-        return when
-    if not isinstance(when, dict):
-        raise InvalidParameters({'when': [_("Choose when to run.")]})
-    tz = when.get('tz') or horizon_utils.get_timezone(request)
-    preset = when.get('preset')
-    if preset:
-        if not isinstance(preset, dict):
-            raise InvalidParameters({'preset': [_("Not a valid preset.")]})
-        fields = dict(preset)
-        try:
-            cron = timing.cron_for_preset(fields.pop('kind', None),
-                                          **fields)
-        except TypeError:
-            raise InvalidParameters({'preset': [
-                _("Not a valid preset.")]}) from None
-        return model.When(cron=cron, tz=tz, preset=dict(preset))
-    return model.When(cron=when.get('cron') or '', tz=tz, preset=None)
+    """A model.When from a When or a dict (building.when_of); the zone
+    defaults to the user's Horizon time zone."""
+    return building.when_of(when, horizon_utils.get_timezone(request))
 
 
-def retention_of(retention):
-    if isinstance(retention, model.Retention):
-        return retention
-    if not isinstance(retention, dict):
-        raise InvalidParameters({'retention': [_("Choose what to keep.")]})
-    return model.Retention(count=retention.get('count'),
-                           days=retention.get('days'))
+retention_of = building.retention_of
 
 
 def options_of(options, plugin=None):
     """The plugin's options (the panels' default plugin unless given),
-    checked by its schema; the name of what a run makes is left out,
-    since each run names it from the template (the plugin's
-    ``name_option``)."""
-    plugin = plugin or plugin_choice.required_volume_plugin()
-    given = dict(options or {})
-    if plugin.name_option:
-        given[plugin.name_option] = naming.DEFAULT_TEMPLATE
-    values = plugin.validate_options(given)
-    values.pop(plugin.name_option, None)
-    return values
+    checked by its schema (building.options_of)."""
+    return building.options_of(
+        options, plugin or plugin_choice.required_volume_plugin())
 
 
 def _plugin_name(plugin):
@@ -184,11 +151,7 @@ def _plugin_name(plugin):
 
 
 def _checked(schedule):
-    """``schedule`` if it can be saved and run: the model's rules and
-    the operator's minimum interval, and it fits on a volume."""
-    model.validate(schedule, min_interval())
-    codec.encode_definition(schedule)
-    return schedule
+    return building.checked(schedule, min_interval())
 
 
 # -- Trusts ------------------------------------------------------------------
@@ -321,18 +284,12 @@ def create(request, volume_id, when, options, name_template, retention,
     layer if Keystone or Cinder refuse. Nothing is left behind on failure.
     """
     volume = _volume(request, volume_id)
-    taken = set(schedule_guard.schedule_ids(volume))
-    schedule_id = model.new_schedule_id()
-    while schedule_id in taken:
-        schedule_id = model.new_schedule_id()
-    schedule = _checked(model.Schedule(
-        id=schedule_id, volume_id=volume.id,
-        project_id=request.user.project_id,
-        when=when_of(request, when), options=options_of(options, plugin),
-        name_template=name_template, retention=retention_of(retention),
-        paused=False, trust_id='', owner_id=request.user.id,
-        label=label or '', created=times.now().replace(microsecond=0),
-        verify_every=verify_every, plugin=_plugin_name(plugin)))
+    schedule = building.new_schedule(
+        volume, set(schedule_guard.schedule_ids(volume)),
+        request.user.project_id, request.user.id, when_of(request, when),
+        options_of(options, plugin), name_template, retention,
+        min_interval(), label=label, verify_every=verify_every,
+        plugin_name=_plugin_name(plugin))
     schedule.trust_id = _new_trust(request)
     _save_with_trust(request, volume, schedule, schedule.trust_id)
     LOG.info("Schedule %s created on volume %s", schedule.id, volume.id)
