@@ -11,14 +11,19 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.integration import scheduler_identity
 from tests.integration import test_scheduler
 from tools.devkit import cinder as devcloud
 from tools.devkit import horizon_client
 from tools.devkit import identities
+from volsnap_dashboard.api import errors
+from volsnap_dashboard.api import trusts
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
+from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.scheduler import clients as clients_module
 from volsnap_dashboard.scheduler import config as config_module
@@ -40,10 +45,11 @@ def credentials(user):
     return env
 
 
-def openstack(*argv, user='demo', expect_failure=False):
-    """The command's parsed JSON output (``-f json`` is added where it
-    prints one), or its CompletedProcess when it is to fail."""
-    result = subprocess.run([OPENSTACK, *argv], env=credentials(user),
+def openstack(*argv, user='demo', expect_failure=False, **environ):
+    """The command's parsed JSON output (where it prints one), or its
+    CompletedProcess when it is to fail; ``environ``: more variables."""
+    result = subprocess.run([OPENSTACK, *argv],
+                            env=dict(credentials(user), **environ),
                             capture_output=True, text=True, timeout=120)
     if expect_failure:
         assert result.returncode != 0, result.stdout
@@ -191,6 +197,25 @@ def test_a_schedule_created_from_the_command_line_runs(tmp_path):
             assert snapshot['Schedule'] == made['ID']
             assert schedules_api.get(request, volume.id, made['ID']
                                      ).state.outcome == 'ok'
+
+            openstack('volume', 'protection', 'schedule', 'set', volume.id,
+                      made['ID'], '--keep', '5', '--label', 'renamed')
+            changed = schedules_api.get(request, volume.id, made['ID'])
+            assert (changed.retention.count, changed.label,
+                    changed.trust_id) == (5, 'renamed', schedule.trust_id)
+            openstack('volume', 'protection', 'keep', snapshot['ID'])
+            assert cinder.volume_snapshots.get(snapshot['ID']).metadata[
+                codec.KEPT_KEY] == codec.KEPT_VALUE
+            openstack('volume', 'protection', 'schedule', 'delete',
+                      volume.id, made['ID'],
+                      VOLSNAP_SCHEDULER_USER_ID=scheduler_identity.user_id())
+            assert store.schedules_of(cinder.volumes.get(volume.id)) == []
+            # What it made stays (kept); its trust went with it.
+            assert cinder.volume_snapshots.get(snapshot['ID'])
+            session = devcloud.keystone_session('demo')
+            with pytest.raises(errors.NotFound):
+                trusts.get_trust(session, schedule.trust_id)
         finally:
-            schedules_api.delete(request, volume.id, made['ID'],
-                                 keep_protections=False)
+            if store.schedules_of(cinder.volumes.get(volume.id)):
+                schedules_api.delete(request, volume.id, made['ID'],
+                                     keep_protections=False)

@@ -99,6 +99,26 @@ def _answer(call):
     except ks_exc.ClientException as exc:
         raise errors.TrustRefused(detail=_reason(exc)) from exc
 
+def proves_schedule(trust, owner_id, project_id, scheduler_user_id):
+    """Whether ``trust`` (as Keystone has it) is the one a schedule's
+    owner gave the scheduler in the schedule's project. A schedule's
+    trust id is the tenant's writing and may name any trust of the cloud:
+    only a proved one is deleted with the schedule."""
+    return (getattr(trust, 'trustor_user_id', None) == owner_id
+            and getattr(trust, 'project_id', None) == project_id
+            and getattr(trust, 'trustee_user_id', None) == scheduler_user_id)
+
+
+def get_trust(session, trust_id, interface='public'):
+    """The trust as Keystone has it (its trustor or trustee may read it);
+    errors.NotFound if it is gone."""
+    trust = _answer(lambda: _keystone(session, interface).trusts.get(
+        trust_id))
+    if trust is _GONE:
+        raise errors.NotFound()
+    return trust
+
+
 def delete_trust(session, trust_id, interface='public'):
     """Delete a trust; False if it was already gone."""
     if _answer(lambda: _keystone(session, interface).trusts.delete(

@@ -170,11 +170,14 @@ class ShowSchedule(command.ShowOne):
         return osc_protections.columns_and_values(shown)
 
 
-class _ChangeSchedules(command.Command):
+class ChangeSchedules(command.Command):
     """A change written on each named schedule of a volume; goes on past
     one that fails and then says how many did."""
 
     verb = None
+    #: Whether a schedule that cannot be read is refused (deleting one
+    #: is how it is mended).
+    readable_only = True
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -194,7 +197,8 @@ class _ChangeSchedules(command.Command):
             try:
                 volume, schedule = find_schedule(
                     self.app, parsed_args.volume, schedule_id)
-                self.change(cinder, volume, readable(schedule))
+                self.change(cinder, volume, readable(schedule)
+                            if self.readable_only else schedule)
             except (exceptions.CommandError, errors.VolsnapAPIError) as exc:
                 failures += 1
                 osc_protections.LOG.error('Failed to %s schedule %s: %s',
@@ -205,7 +209,7 @@ class _ChangeSchedules(command.Command):
                     failures, len(parsed_args.schedules), self.verb))
 
 
-class PauseSchedule(_ChangeSchedules):
+class PauseSchedule(ChangeSchedules):
     _description = "Pause protection schedules (no runs until resumed)"
     verb = 'pause'
 
@@ -218,7 +222,7 @@ class PauseSchedule(_ChangeSchedules):
                     at=times.now().replace(microsecond=0))))
 
 
-class ResumeSchedule(_ChangeSchedules):
+class ResumeSchedule(ChangeSchedules):
     _description = "Resume paused protection schedules"
     verb = 'resume'
 
@@ -228,7 +232,7 @@ class ResumeSchedule(_ChangeSchedules):
                 schedule, paused=False, paused_by=None))
 
 
-class RunSchedule(_ChangeSchedules):
+class RunSchedule(ChangeSchedules):
     _description = "Ask the scheduler to run protection schedules now"
     verb = 'run'
 

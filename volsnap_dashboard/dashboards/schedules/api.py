@@ -22,6 +22,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
+from volsnap_dashboard.api import trusts
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.schedules import growth
 from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
@@ -518,9 +519,8 @@ def _proved_schedules(request, project_id, schedule):
         LOG.warning("Trust %s of schedule %s not read: %s",
                     schedule.trust_id, schedule.id, type(exc).__name__)
         return False
-    return (trust.trustor_user_id == schedule.owner_id
-            and trust.project_id == project_id
-            and trust.trustee_user_id == scheduler)
+    return trusts.proves_schedule(trust, schedule.owner_id, project_id,
+                                  scheduler)
 
 
 def admin_delete(request, volume_id, schedule_id, keep_protections=True):
