@@ -139,8 +139,9 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     expect(cell(row, NEWEST)).to_have_text(snapshot.name)
     expect(cell(row, NEWEST).locator('a')).to_have_attribute(
         'href', re.compile(re.escape(snapshot.id)))
+    # With backups offered too, the age says which kind it is.
     expect(cell(row, AGE)).to_have_text(re.compile(
-        r'^\s*\d+\sminutes? ago\s*$'))
+        r'^\s*snapshot taken \d+\sminutes? ago\s*$'))
     expect(cell(row, NEXT_RUN)).to_have_text(re.compile(
         r'^\s*\d{4}-\d\d-\d\d 03:30 UTC\s*$'))
     state_filter(page, 'protected')
