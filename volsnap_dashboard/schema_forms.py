@@ -149,11 +149,18 @@ def _choices(values):
     return [(value, value) for value in values if value is not None]
 
 
+def _translated(text):
+    return _(text) if isinstance(text, str) and text else text
+
+
 def _field(prop, initial):
     """The Django field of one property."""
     schema = prop.schema
-    kwargs = {'label': schema.get('title') or pretty_name(prop.name),
-              'help_text': schema.get('description', ''),
+    # The package's schema texts are in its catalogs (schema_strings);
+    # another plugin's show as written unless its own catalogs have them.
+    kwargs = {'label': _translated(schema.get('title')) or
+              pretty_name(prop.name),
+              'help_text': _translated(schema.get('description', '')),
               'required': prop.field_required()}
     if initial is not None:
         kwargs['initial'] = initial

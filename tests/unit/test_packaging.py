@@ -65,6 +65,12 @@ class WheelTests(SimpleTestCase):
         return {'volsnap_dashboard/' + path
                 for path in self._in_checkout(folder)}
 
+    def test_the_catalogs_are_shipped_compiled(self):
+        for domain in ('django', 'djangojs'):
+            for suffix in ('.po', '.mo'):
+                self.assertIn('volsnap_dashboard/locale/de/LC_MESSAGES/%s%s'
+                              % (domain, suffix), self.names)
+
     def test_enabled_files_are_inside_the_package(self):
         enabled = self._mapped_into_package('enabled')
         self.assertIn(
