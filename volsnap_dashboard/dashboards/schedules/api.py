@@ -130,7 +130,9 @@ def _readable(found):
 def when_of(request, when):
     """A model.When from a When or a dict (building.when_of); the zone
     defaults to the user's Horizon time zone."""
-    return building.when_of(when, horizon_utils.get_timezone(request))
+    if isinstance(when, dict) and not when.get('tz'):
+        when = dict(when, tz=horizon_utils.get_timezone(request))
+    return building.when_of(when, None)
 
 
 retention_of = building.retention_of
