@@ -81,6 +81,23 @@ def row_of(plugin, protection):
             codec.schedule_id_of(protection) or '')
 
 
+def for_each(items, act, noun, verb):
+    """``act(item)`` for each of ``items``, going on past one that fails
+    (logged), then one error that says how many failed, as
+    openstackclient's own commands on several resources do."""
+    failures = 0
+    for item in items:
+        try:
+            act(item)
+        except (exceptions.CommandError, errors.VolsnapAPIError) as exc:
+            failures += 1
+            LOG.error('Failed to %s %s %s: %s', verb, noun.rstrip('s'),
+                      item, exc)
+    if failures:
+        raise exceptions.CommandError('%d of %d %s failed to %s.' % (
+            failures, len(items), noun, verb))
+
+
 def columns_and_values(shown):
     """A ShowOne's answer from a dict, in its order."""
     return tuple(shown), tuple(shown.values())
@@ -244,20 +261,13 @@ class DeleteProtection(command.Command):
 
     def take_action(self, parsed_args):
         cinder = cinder_of(self.app)
-        failures = 0
-        for protection_id in parsed_args.protections:
-            try:
-                plugin, protection = find_protection(
-                    self.app, protection_id, parsed_args.plugin)
-                plugin.delete(cinder, protection.id)
-            except (exceptions.CommandError, errors.VolsnapAPIError) as exc:
-                failures += 1
-                LOG.error('Failed to delete protection %s: %s',
-                          protection_id, exc)
-        if failures:
-            raise exceptions.CommandError(
-                '%d of %d protections failed to delete.' % (
-                    failures, len(parsed_args.protections)))
+
+        def delete(protection_id):
+            plugin, protection = find_protection(self.app, protection_id,
+                                                 parsed_args.plugin)
+            plugin.delete(cinder, protection.id)
+
+        for_each(parsed_args.protections, delete, 'protections', 'delete')
 
 
 class ListPlugin(command.Lister):

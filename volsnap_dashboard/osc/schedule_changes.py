@@ -159,6 +159,7 @@ class DeleteSchedule(osc_schedules.ChangeSchedules):
 
 class _MarkProtections(command.Command):
     keep = None
+    verb = None
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -170,32 +171,28 @@ class _MarkProtections(command.Command):
 
     def take_action(self, parsed_args):
         cinder = osc_protections.cinder_of(self.app)
-        failures = 0
-        for protection_id in parsed_args.protections:
-            try:
-                plugin, protection = osc_protections.find_protection(
-                    self.app, protection_id, parsed_args.plugin)
-                if self.keep:
-                    plugin.set_protection_metadata(cinder, protection, KEPT)
-                else:
-                    plugin.delete_protection_metadata(
-                        cinder, protection, [codec.KEPT_KEY])
-            except (exceptions.CommandError, errors.VolsnapAPIError) as exc:
-                failures += 1
-                osc_protections.LOG.error('Failed to mark %s: %s',
-                                          protection_id, exc)
-        if failures:
-            raise exceptions.CommandError(
-                '%d of %d protections failed to change.' % (
-                    failures, len(parsed_args.protections)))
+
+        def mark(protection_id):
+            plugin, protection = osc_protections.find_protection(
+                self.app, protection_id, parsed_args.plugin)
+            if self.keep:
+                plugin.set_protection_metadata(cinder, protection, KEPT)
+            else:
+                plugin.delete_protection_metadata(cinder, protection,
+                                                  [codec.KEPT_KEY])
+
+        osc_protections.for_each(parsed_args.protections, mark,
+                                 'protections', self.verb)
 
 
 class KeepProtection(_MarkProtections):
     _description = ("Keep protections: no schedule's retention deletes "
                     "them, and they are no orphans")
     keep = True
+    verb = 'keep'
 
 
 class UnkeepProtection(_MarkProtections):
     _description = "Stop keeping protections"
     keep = False
+    verb = 'stop keeping'

@@ -192,21 +192,15 @@ class ChangeSchedules(command.Command):
 
     def take_action(self, parsed_args):
         cinder = osc_protections.cinder_of(self.app)
-        failures = 0
-        for schedule_id in parsed_args.schedules:
-            try:
-                volume, schedule = find_schedule(
-                    self.app, parsed_args.volume, schedule_id)
-                self.change(cinder, volume, readable(schedule)
-                            if self.readable_only else schedule)
-            except (exceptions.CommandError, errors.VolsnapAPIError) as exc:
-                failures += 1
-                osc_protections.LOG.error('Failed to %s schedule %s: %s',
-                                          self.verb, schedule_id, exc)
-        if failures:
-            raise exceptions.CommandError(
-                '%d of %d schedules failed to %s.' % (
-                    failures, len(parsed_args.schedules), self.verb))
+
+        def change(schedule_id):
+            volume, schedule = find_schedule(self.app, parsed_args.volume,
+                                             schedule_id)
+            self.change(cinder, volume, readable(schedule)
+                        if self.readable_only else schedule)
+
+        osc_protections.for_each(parsed_args.schedules, change, 'schedules',
+                                 self.verb)
 
 
 class PauseSchedule(ChangeSchedules):
