@@ -43,8 +43,7 @@ class OtherProtectionsTab(tables.PagedTableMixin, tabs.TableTab):
                 "%(kinds)s are unavailable right now: %(reason)s") % {
                     'kinds': self.name, 'reason': exc})
             return []
-        table = self._tables[self.table_classes[0]._meta.name]
-        table.listed_ends = (found[0].id, found[-1].id) if found else None
+        self._tables[self.table_classes[0]._meta.name].list_ends(found)
         return found
 
 
