@@ -367,7 +367,9 @@ def test_volumes_tab_on_a_busy_project(browser, server, busy_demo):  # noqa: F81
                        '"volume_protection__filter__q"]')
     box.fill(pick_name(123))
     box.press('Enter')
-    expect(page.locator('#volume_protection tbody tr')).to_have_count(1)
+    # The search reloads the page, which lists a busy project's volumes.
+    expect(page.locator('#volume_protection tbody tr')).to_have_count(
+        1, timeout=30000)
     assert volume_names(page) == [pick_name(123)]
     expect(chosen_state(page)).to_have_attribute('data-state',
                                                  'unprotected')
