@@ -135,27 +135,14 @@ def drop_trust(request, trust_id):
     """Delete a trust that nothing uses any more, if the user may (only
     its trustor may): a failure is logged, never the user's problem.
     Whether it is gone."""
-    try:
-        trust_delete(request, trust_id)
-    except errors.VolsnapAPIError as exc:
-        LOG.warning("Trust %s was left in place: %s", trust_id,
-                    type(exc).__name__)
-        return False
-    return True
+    return trusts.drop_quietly(lambda found: trust_delete(request, found),
+                               trust_id)
 
 
 def write_with_trust(request, trust_id, write, written):
     """Call ``write()``, which stores the new trust ``trust_id`` where the
-    scheduler reads it; the trust is deleted again unless it was stored:
-    ``write`` failed, or its answer was lost (OutcomeUnknown) and
-    ``written()`` says it was not stored. The write's error is raised."""
-    try:
-        write()
-    except errors.OutcomeUnknown:
-        if written():
-            return
-        drop_trust(request, trust_id)
-        raise
-    except Exception:
-        drop_trust(request, trust_id)
-        raise
+    scheduler reads it; the trust is deleted again unless it was stored
+    (see trusts.write_with_trust). The write's error is raised."""
+    trusts.write_with_trust(
+        trust_id, write, written,
+        lambda found: trust_delete(request, found))

@@ -127,6 +127,37 @@ def delete_trust(session, trust_id, interface='public'):
     LOG.info("Deleted trust %s", trust_id)
     return True
 
+def drop_quietly(delete, trust_id):
+    """``delete(trust_id)`` for a trust nothing uses any more: a failure
+    is logged, never the user's problem (the trust expires or is left).
+    Whether it is gone."""
+    try:
+        delete(trust_id)
+    except errors.VolsnapAPIError as exc:
+        LOG.warning("Trust %s was left in place: %s", trust_id,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def write_with_trust(trust_id, write, written, delete):
+    """Call ``write()``, which stores the new trust ``trust_id`` where the
+    scheduler reads it; ``delete(trust_id)`` deletes the trust again
+    unless it was stored: ``write`` failed, or its answer was lost
+    (OutcomeUnknown) and ``written()`` says it was not stored. The
+    write's error is raised."""
+    try:
+        write()
+    except errors.OutcomeUnknown:
+        if written():
+            return
+        drop_quietly(delete, trust_id)
+        raise
+    except Exception:
+        drop_quietly(delete, trust_id)
+        raise
+
+
 def shared_http():
     """A connection pool for the scheduler's many sessions. It is shared
     by every tenant's session, so it must never keep a cookie."""

@@ -12,6 +12,8 @@ from osc_lib import utils
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.osc import options as cli_options
 from volsnap_dashboard.protection import base
+from volsnap_dashboard.protection import times
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import codec
 
 LOG = logging.getLogger(__name__)
@@ -79,6 +81,20 @@ def row_of(plugin, protection):
             protection.status, protection.size, protection.volume_id,
             protection.created_at, protection.depends_on or '',
             codec.schedule_id_of(protection) or '')
+
+
+def verification_fields(protection, now):
+    """What the protection's metadata says of its verification: the one
+    pending ('requested', 'verifying', or 'stalled' once no scheduler
+    will end it) and how the last one ended."""
+    state = verification.state_of(protection)
+    pending = state.pending or ''
+    if state.stalled(now):
+        pending = 'stalled'
+    return {'Verification Pending': pending,
+            'Last Verification': state.outcome or '',
+            'Verified At': state.verified_at or '',
+            'Verification Reason': state.reason}
 
 
 def for_each(items, act, noun, verb):
@@ -195,6 +211,7 @@ class ShowProtection(command.ShowOne):
         shown['Has Dependents'] = protection.has_dependents
         shown['Properties'] = utils.format_dict(protection.metadata)
         shown['Project ID'] = protection.project_id or ''
+        shown.update(verification_fields(protection, times.now()))
         return columns_and_values(shown)
 
 

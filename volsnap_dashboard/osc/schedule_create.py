@@ -4,16 +4,14 @@ Keystone trust the user's own session creates (no trust outlives a
 schedule that was not saved); ``--dry-run`` shows the next runs and
 saves nothing."""
 
-import os
-
 from osc_lib.command import command
 from osc_lib import exceptions
 
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.api import trusts
 from volsnap_dashboard.osc import options as cli_options
 from volsnap_dashboard.osc import protections as osc_protections
 from volsnap_dashboard.osc import schedules as osc_schedules
+from volsnap_dashboard.osc import user_trusts
 from volsnap_dashboard.protection import parameters
 from volsnap_dashboard.protection.schedule import building
 from volsnap_dashboard.protection.schedule import codec
@@ -24,9 +22,6 @@ from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
 
 WEEKDAYS = ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')
-#: Keystone lets no application credential create a trust.
-APPLICATION_CREDENTIAL_PLUGINS = ('v3applicationcredential',
-                                  'applicationcredential')
 PREVIEW_RUNS = 5
 
 
@@ -79,17 +74,6 @@ def when_of(parsed_args):
     return building.when_of(when, parsed_args.timezone)
 
 
-def scheduler_user_id(parsed_args):
-    found = parsed_args.scheduler_user_id or os.environ.get(
-        'VOLSNAP_SCHEDULER_USER_ID', '')
-    if not found:
-        raise exceptions.CommandError(
-            "the scheduler's user is not known: set "
-            'VOLSNAP_SCHEDULER_USER_ID (your operator has it) or pass '
-            '--scheduler-user-id')
-    return found
-
-
 class CreateSchedule(command.Lister):
     _description = ("Create a protection schedule on each volume named "
                     "(the same timing, retention and label)")
@@ -135,9 +119,7 @@ class CreateSchedule(command.Lister):
         parser.add_argument('--option', metavar='<key=value>',
                             action='append', default=[],
                             help='A plugin option (repeat for more)')
-        parser.add_argument('--scheduler-user-id', metavar='<user-id>',
-                            help="The scheduler's user, the trustee "
-                                 '(default: $VOLSNAP_SCHEDULER_USER_ID)')
+        user_trusts.add_scheduler_user_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
                             help='Check it and show its next runs; save '
                                  'nothing and create no trust')
@@ -180,16 +162,11 @@ class CreateSchedule(command.Lister):
         return self._shown(made, parsed_args.dry_run)
 
     def _save(self, holder, parsed_args, volume, schedule):
-        if self.app.client_manager.auth_plugin_name in \
-                APPLICATION_CREDENTIAL_PLUGINS:
-            raise exceptions.CommandError(
-                'Keystone lets no application credential create a trust, '
-                'which a schedule needs to run on your behalf: log in with '
-                'your password (or a token of your own) to create one.')
-        trustee = scheduler_user_id(parsed_args)
+        user_trusts.refuse_application_credential(
+            self.app, 'a schedule needs to run on your behalf')
+        trustee = user_trusts.scheduler_user_id(parsed_args)
         try:
-            schedule.trust_id = trusts.create_trust(
-                holder.session, holder.user_id, trustee, holder.project_id)
+            schedule.trust_id = user_trusts.create(self.app, trustee)
         except errors.VolsnapAPIError as exc:
             raise exceptions.CommandError(
                 'Keystone refused the trust the schedule needs: %s'
@@ -199,7 +176,7 @@ class CreateSchedule(command.Lister):
                 store.save(holder.cinder, volume, schedule)
         except errors.VolsnapAPIError as exc:
             # No trust outlives a schedule that was not saved.
-            trusts.delete_trust(holder.session, schedule.trust_id)
+            user_trusts.delete(self.app, schedule.trust_id)
             raise exceptions.CommandError(
                 'the schedule of volume %s was not saved: %s'
                 % (volume.id, exc)) from None

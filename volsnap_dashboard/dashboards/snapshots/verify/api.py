@@ -5,41 +5,14 @@ to a temporary volume and records the outcome on the snapshot (see
 :mod:`~volsnap_dashboard.protection.verification`). The dashboard only
 writes the request into the snapshot's metadata, with a Keystone trust
 created with the user's token (as schedules do) so that the scheduler
-can act in the user's project. The trust expires by itself after a day;
-whatever fails after it was created deletes it again, so no trust is
-left behind by a request that was not written.
+can act in the user's project: the checks and steps the command line
+shares (:mod:`~volsnap_dashboard.protection.verification_request`), here
+with the request's clients.
 """
 
-import logging
-
-from django.utils.translation import gettext_lazy as _
-
 from volsnap_dashboard.api import cinder
-from volsnap_dashboard.api import cinder_facts
-from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import keystone
-from volsnap_dashboard.protection import times
-from volsnap_dashboard.protection import verification
-
-LOG = logging.getLogger(__name__)
-
-
-
-def _checked(request, snapshot):
-    """``snapshot`` if it can be verified for this user now."""
-    owner = getattr(snapshot, 'project_id', None) or \
-        cinder_facts.snapshot_project(snapshot)
-    if owner and owner != request.user.project_id:
-        # The trust could only act in the user's current project.
-        raise errors.Forbidden(_("Only snapshots of your current project "
-                                 "can be verified."))
-    if snapshot.status != 'available':
-        raise errors.Conflict(_("Only available snapshots can be verified "
-                                "(this one is %s).") % snapshot.status)
-    if verification.state_of(snapshot).blocks_a_request(times.now()):
-        raise errors.Conflict(_("A verification of this snapshot is "
-                                "already under way."))
-    return snapshot
+from volsnap_dashboard.protection import verification_request
 
 
 def _read(request, snapshot_id, plugin):
@@ -48,15 +21,10 @@ def _read(request, snapshot_id, plugin):
     return cinder.protection_get(request, plugin, snapshot_id)
 
 
-def _written(request, snapshot_id, trust_id, plugin=None):
-    """Whether the snapshot holds the request with ``trust_id`` (its
-    answer lost)."""
-    try:
-        snapshot = _read(request, snapshot_id, plugin)
-    except errors.VolsnapAPIError:
-        return False
-    metadata = getattr(snapshot, 'metadata', None) or {}
-    return metadata.get(verification.TRUST_KEY) == trust_id
+def _write(request, plugin, snapshot, marks):
+    if plugin is None:
+        return cinder.snapshot_set_metadata(request, snapshot.id, marks)
+    return cinder.protection_set_metadata(request, plugin, snapshot, marks)
 
 
 def request(request, snapshot_id, plugin=None):
@@ -66,17 +34,13 @@ def request(request, snapshot_id, plugin=None):
     Errors of the API layer if it cannot be verified now, or Keystone or
     Cinder refuse; nothing is left behind on failure.
     """
-    snapshot = _checked(request, _read(request, snapshot_id, plugin))
-    now = times.now().replace(microsecond=0)
-    trust_id = keystone.trust_create(
-        request, expires_at=now + verification.TRUST_LIFETIME)
-    marks = verification.request_metadata(trust_id, now)
-    keystone.write_with_trust(
-        request, trust_id,
-        (lambda: cinder.snapshot_set_metadata(request, snapshot.id, marks))
-        if plugin is None else
-        (lambda: cinder.protection_set_metadata(request, plugin, snapshot,
-                                                marks)),
-        lambda: _written(request, snapshot.id, trust_id, plugin))
-    LOG.info("Verification of snapshot %s requested", snapshot.id)
-    return snapshot
+    return verification_request.request(
+        _read(request, snapshot_id, plugin),
+        reread=lambda: _read(request, snapshot_id, plugin),
+        write=lambda snapshot, marks: _write(request, plugin, snapshot,
+                                             marks),
+        create_trust=lambda expires_at: keystone.trust_create(
+            request, expires_at=expires_at),
+        delete_trust=lambda trust_id: keystone.trust_delete(request,
+                                                            trust_id),
+        project_id=request.user.project_id)
