@@ -107,6 +107,23 @@ def state_of(snapshot):
         reason=metadata.get(REASON_KEY) or '')
 
 
+def last_verified(snapshots):
+    """The VerificationState of the newest of ``snapshots`` (a volume's)
+    whose verification ended, or None."""
+    ended_states = []
+    for snapshot in snapshots:
+        state = state_of(snapshot)
+        moment = times.parse_iso(state.verified_at)
+        if state.outcome is None or moment is None:
+            continue
+        created = times.parse_iso(
+            getattr(snapshot, 'created_at', None))
+        ended_states.append(((created or moment, moment), state))
+    if not ended_states:
+        return None
+    return max(ended_states, key=lambda pair: pair[0])[1]
+
+
 def is_verification_volume(volume):
     """True for the scheduler's temporary verification volumes: tagged,
     naming their snapshot, and named as the scheduler names them. Tags

@@ -1,7 +1,6 @@
 """A snapshot's verification in words, from its own metadata (no call of
 its own): "Verification requested", "Verifying", "Verified 3 hours ago"
-or "Verification failed 3 hours ago" with Cinder's reason on hover; and
-a volume's last verification, from its newest verified snapshot.
+or "Verification failed 3 hours ago" with Cinder's reason on hover.
 """
 
 import datetime
@@ -65,23 +64,6 @@ def verification_mark(snapshot, at=None):
     if state.in_progress:
         return PENDING_DISPLAY[state.pending]
     return ended(state, at)
-
-
-def last_verified(snapshots):
-    """The VerificationState of the newest of ``snapshots`` (a volume's)
-    whose verification ended, or None."""
-    ended_states = []
-    for snapshot in snapshots:
-        state = verification.state_of(snapshot)
-        moment = times.parse_iso(state.verified_at)
-        if state.outcome is None or moment is None:
-            continue
-        created = times.parse_iso(
-            getattr(snapshot, 'created_at', None))
-        ended_states.append(((created or moment, moment), state))
-    if not ended_states:
-        return None
-    return max(ended_states, key=lambda pair: pair[0])[1]
 
 
 def every_runs(verify_every):
