@@ -2,7 +2,7 @@
 volume named, built and checked as the panel builds them, saved with a
 Keystone trust the user's own session creates (no trust outlives a
 schedule that was not saved); ``--dry-run`` shows the next runs and
-saves nothing."""
+what retention deletes at the first, and saves nothing."""
 
 from osc_lib.command import command
 from osc_lib import exceptions
@@ -10,6 +10,7 @@ from osc_lib import exceptions
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.osc import options as cli_options
 from volsnap_dashboard.osc import protections as osc_protections
+from volsnap_dashboard.osc import retention_preview
 from volsnap_dashboard.osc import schedules as osc_schedules
 from volsnap_dashboard.osc import user_trusts
 from volsnap_dashboard.protection import parameters
@@ -23,6 +24,8 @@ from volsnap_dashboard.protection import times
 
 WEEKDAYS = ('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')
 PREVIEW_RUNS = 5
+COLUMNS = ('ID', 'Volume ID', 'Volume', 'Cron', 'Time Zone',
+           'Next Runs (UTC)')
 
 
 def _time(text):
@@ -121,7 +124,8 @@ class CreateSchedule(command.Lister):
                             help='A plugin option (repeat for more)')
         user_trusts.add_scheduler_user_argument(parser)
         parser.add_argument('--dry-run', action='store_true',
-                            help='Check it and show its next runs; save '
+                            help='Check it and show its next runs and what '
+                                 'its retention deletes at the first; save '
                                  'nothing and create no trust')
         return parser
 
@@ -159,7 +163,9 @@ class CreateSchedule(command.Lister):
             if not parsed_args.dry_run:
                 self._save(holder, parsed_args, volume, schedule)
             made.append((volume, schedule))
-        return self._shown(made, parsed_args.dry_run)
+        if parsed_args.dry_run:
+            return self._previewed(plugin, holder.cinder, made)
+        return self._shown(made)
 
     def _save(self, holder, parsed_args, volume, schedule):
         user_trusts.refuse_application_credential(
@@ -182,15 +188,32 @@ class CreateSchedule(command.Lister):
                 % (volume.id, exc)) from None
 
     @staticmethod
-    def _shown(made, dry_run):
+    def _runs(schedule, now):
+        return timing.next_runs(schedule.when.cron, schedule.when.tz, now,
+                                PREVIEW_RUNS)
+
+    def _shown(self, made):
         now = times.now()
+        return COLUMNS, [
+            (schedule.id, volume.id, volume.name, schedule.when.cron,
+             schedule.when.tz, ', '.join(
+                 times.format_utc(run) for run in self._runs(schedule, now)))
+            for volume, schedule in made]
+
+    def _previewed(self, plugin, cinder, made):
+        """The rows of a dry run: next runs, and what retention deletes
+        at the first, as the panel's review step shows them."""
+        now = times.now()
+        by_volume = retention_preview.protections_by_volume(plugin, cinder)
+        kind = str(plugin.verbose_name_plural)
         rows = []
         for volume, schedule in made:
-            runs = timing.next_runs(schedule.when.cron, schedule.when.tz,
-                                    now, PREVIEW_RUNS)
-            rows.append((schedule.id if not dry_run else '(not saved)',
-                         volume.id, volume.name, schedule.when.cron,
-                         schedule.when.tz,
-                         ', '.join(times.format_utc(run) for run in runs)))
-        return (('ID', 'Volume ID', 'Volume', 'Cron', 'Time Zone',
-                 'Next Runs (UTC)'), rows)
+            runs = self._runs(schedule, now)
+            rows.append((
+                '(not saved)', volume.id, volume.name, schedule.when.cron,
+                schedule.when.tz,
+                ', '.join(times.format_utc(run) for run in runs),
+                retention_preview.at_first_run(
+                    schedule, by_volume.get(volume.id, []), runs[0], kind)
+                if runs else ''))
+        return COLUMNS + ('Retention At First Run',), rows

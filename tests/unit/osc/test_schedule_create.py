@@ -106,3 +106,24 @@ class CreateScheduleTests(SimpleTestCase):
                              '--at', '02:00', '--keep', '7')
         self.assertIn('no application credential', str(caught.exception))
         self.trusts['create_trust'].assert_not_called()
+
+    def test_dry_run_says_what_retention_deletes_at_the_first_run(self):
+        # Two snapshots by hand, one by another schedule: none is the new
+        # schedule's, so its first run deletes none (as the panel says).
+        for made in ('2026-11-01T02:00:00', '2026-11-02T02:00:00'):
+            self.cinder.add_snapshot(self.volumes[0].id, made)
+        self.cinder.add_snapshot(self.volumes[0].id, '2026-11-03T02:00:00',
+                                 volsnap_schedule='0ther5ch')
+        self.cinder.calls.clear()
+        columns, rows = self.run_command(
+            self.volumes[0].id, self.volumes[1].id, '--preset', 'daily',
+            '--at', '02:30', '--keep', '1', '--dry-run')
+        said = [row[columns.index('Retention At First Run')] for row in rows]
+        self.assertEqual([
+            "deletes 0 of its 0 snapshots, then holds 1; the volume's 3 "
+            "other snapshots are not its to delete",
+            'deletes 0 of its 0 snapshots, then holds 1'], said)
+        # One listing for every volume; nothing written.
+        self.assertEqual(1, self.cinder.calls.count('volume_snapshots.list'))
+        self.assertNotIn('volumes.set_metadata', self.cinder.calls)
+        self.trusts['create_trust'].assert_not_called()

@@ -14,7 +14,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
@@ -76,11 +75,12 @@ def kept_per_volume(when, retention, now):
 
 
 def dry_run(snapshots, retention, next_run, tz='UTC'):
-    """The snapshots of ``snapshots`` (the schedule's own) that retention
-    deletes once the next run, at ``next_run``, has made its snapshot;
-    each with ``made``, when it was made (a Run, in ``tz`` and UTC)."""
-    doomed = retention_rules.to_delete_after_next(snapshots, retention,
-                                                  next_run)
+    """The snapshots of ``snapshots`` (the schedules' own, each schedule's
+    retention counting its own) that retention deletes once the next
+    run, at ``next_run``, has made its snapshot; each with ``made``, when
+    it was made (a Run, in ``tz`` and UTC)."""
+    doomed = retention_rules.to_delete_after_next_of_each(
+        snapshots, retention, next_run)
     local_zone = timing.zone(tz)
     for snapshot in doomed:
         created = retention_rules.created_at(snapshot)
@@ -228,16 +228,10 @@ def build(volumes, when, retention, limits, held=None, now=None,
         preview.missing.append(_("Volumes"))
     if when is None or retention is None or not preview.runs:
         return preview
-    # Each schedule's retention counts its own snapshots (several
-    # schedules are edited together in bulk).
-    by_schedule = {}
-    for snapshot in held or []:
-        by_schedule.setdefault((snapshot.volume_id,
-                                codec.schedule_id_of(snapshot)),
-                               []).append(snapshot)
-    preview.dry_run = [doomed for own in by_schedule.values()
-                       for doomed in dry_run(own, retention,
-                                             preview.runs[0].utc, when.tz)]
+    # Several schedules are edited together in bulk: each one's
+    # retention counts its own snapshots.
+    preview.dry_run = dry_run(held or [], retention, preview.runs[0].utc,
+                              when.tz)
     if volumes and limits is not None:
         preview.forecast = forecast(
             volumes, kept_per_volume(when, retention, now), limits,

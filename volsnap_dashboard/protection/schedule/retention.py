@@ -191,6 +191,20 @@ def to_delete_after_next(snapshots, retention, at):
                                  at) if s is not upcoming]
 
 
+def to_delete_after_next_of_each(protections, retention, at):
+    """What ``retention`` deletes once each schedule's next run, at
+    ``at``, has made its protection, of ``protections`` (those of one or
+    more schedules): grouped by volume and schedule tag, each schedule
+    counts its own, never another's."""
+    by_schedule = {}
+    for protection in protections:
+        by_schedule.setdefault((getattr(protection, 'volume_id', None),
+                                codec.schedule_id_of(protection)),
+                               []).append(protection)
+    return [doomed for own in by_schedule.values()
+            for doomed in to_delete_after_next(own, retention, at)]
+
+
 def _free(limits, maximum, used):
     """How much of a limit is left; None when unlimited or unknown."""
     limit = limits.get(maximum)
