@@ -310,7 +310,7 @@ class WhenAction(ScheduleAction):
         label=_("Cron expression"), required=False,
         max_length=timing.MAX_CRON_LENGTH,
         help_text=_('Five fields: minute, hour, day of month, month, day of '
-                    'week; for example "30 1 * * 1-5".'),
+                    'week; for example “30 1 * * 1-5”.'),
         widget=forms.TextInput(attrs=_shown_for((CRON,),
                                                 _("Cron expression"))))
     tz = forms.ChoiceField(
@@ -427,7 +427,7 @@ class OptionsAction(schema_forms.SchemaFormMixin, ScheduleAction):
         label=_("Label"), required=False, max_length=model.MAX_LABEL_LENGTH,
         help_text=_("A short name for the schedule, used for {schedule} in "
                     "the snapshot names (when it runs, as in "
-                    "\"daily-at-0200-utc\", when empty)."))
+                    "“daily-at-0200-utc”, when empty)."))
     name_template = forms.CharField(
         label=_("Snapshot name template"), initial=naming.DEFAULT_TEMPLATE,
         max_length=cinder_facts.TEXT_LIMIT,
