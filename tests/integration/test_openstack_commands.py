@@ -4,7 +4,7 @@ environment, against the dev cloud. Protect, list, show, restore and
 delete a snapshot; bad input and a missing protection exit non-zero with
 openstackclient's kind of message; a schedule made in the panel is
 paused, resumed and run from the command line, and the scheduler runs
-it."""
+it; verify, a volume's state and a dry run's retention."""
 
 import json
 import os
@@ -23,6 +23,7 @@ from volsnap_dashboard.api import trusts
 from volsnap_dashboard.dashboards.schedules import api as schedules_api
 from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection import times
+from volsnap_dashboard.protection import verification
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import store
 from volsnap_dashboard.scheduler import clients as clients_module
@@ -219,3 +220,75 @@ def test_a_schedule_created_from_the_command_line_runs(tmp_path):
             if store.schedules_of(cinder.volumes.get(volume.id)):
                 schedules_api.delete(request, volume.id, made['ID'],
                                      keep_protections=False)
+
+
+def test_verify_asks_the_scheduler_with_a_trust_of_demos_own():
+    """Verify writes the request as the panel's Verify does, with a trust
+    demo's own session made (expiring within a day); show says it is
+    requested, and a second request is refused while it is."""
+    cinder = devcloud.cinder_as('demo')
+    session = devcloud.keystone_session('demo')
+    with devcloud.temporary_volume(cinder, 'itest-cli-verify') as volume:
+        snapshot = cinder.volume_snapshots.create(volume.id,
+                                                  name='itest-cli-verified')
+        trust_id = None
+        try:
+            devcloud.until_status(cinder.volume_snapshots, snapshot.id,
+                                  'available')
+            openstack('volume', 'protection', 'verify', snapshot.id,
+                      '--scheduler-user-id', scheduler_identity.user_id())
+            marks = cinder.volume_snapshots.get(snapshot.id).metadata
+            trust_id = marks[verification.TRUST_KEY]
+            trust = trusts.get_trust(session, trust_id)
+            assert (trust.trustee_user_id, trust.project_id) == (
+                scheduler_identity.user_id(),
+                session.get_project_id())
+            expires = times.parse_iso(trust.expires_at)
+            assert expires - times.now() <= verification.TRUST_LIFETIME
+            shown = openstack('volume', 'protection', 'show', snapshot.id,
+                              '-f', 'json')
+            assert shown['Verification Pending'] == 'requested'
+            again = openstack('volume', 'protection', 'verify', snapshot.id,
+                              expect_failure=True,
+                              VOLSNAP_SCHEDULER_USER_ID=(
+                                  scheduler_identity.user_id()))
+            assert 'already under way' in again.stderr
+        finally:
+            if trust_id:
+                trusts.delete_trust(session, trust_id)
+            devcloud.delete_and_wait(cinder.volume_snapshots, snapshot.id)
+
+
+def test_state_and_the_dry_runs_retention_from_the_command_line():
+    """A volume protected by hand only: state list and show say so from
+    its snapshot; a schedule's dry run says its first run deletes none of
+    it (not the new schedule's own) and saves nothing."""
+    cinder = devcloud.cinder_as('demo')
+    with devcloud.temporary_volume(cinder, 'itest-cli-state') as volume:
+        snapshot = cinder.volume_snapshots.create(volume.id,
+                                                  name='itest-cli-by-hand')
+        try:
+            devcloud.until_status(cinder.volume_snapshots, snapshot.id,
+                                  'available')
+            [row] = openstack('volume', 'protection', 'state', 'list',
+                              volume.id, '-f', 'json')
+            assert (row['State'], row['Newest Restore Point'],
+                    row['Schedules']) == ('manual_only',
+                                          'itest-cli-by-hand', 0)
+            every = openstack('volume', 'protection', 'state', 'list',
+                              '-f', 'json')
+            assert volume.id in {found['Volume ID'] for found in every}
+            shown = openstack('volume', 'protection', 'state', 'show',
+                              volume.name, '-f', 'json')
+            assert shown['Newest By Kind'].startswith('snapshot ')
+
+            [preview] = openstack(
+                'volume', 'protection', 'schedule', 'create', volume.id,
+                '--preset', 'daily', '--at', '03:15', '--keep', '1',
+                '--dry-run', '-f', 'json')
+            assert preview['Retention At First Run'] == (
+                "deletes 0 of its 0 snapshots, then holds 1; the volume's "
+                "1 other snapshots are not its to delete")
+            assert store.schedules_of(cinder.volumes.get(volume.id)) == []
+        finally:
+            devcloud.delete_and_wait(cinder.volume_snapshots, snapshot.id)
