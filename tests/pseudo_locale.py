@@ -13,6 +13,7 @@ from django.utils import translation
 OPEN, CLOSE = '\u27e6', '\u27e7'
 _INNERMOST = re.compile('%s[^%s%s]*%s' % (OPEN, OPEN, CLOSE, CLOSE))
 _LETTER = re.compile(r'[^\W\d_]')
+_ATTRIBUTE_NAME = re.compile(r'^[a-z_:][a-z0-9_:.-]*$')
 # Text a person reads that is not in an element's content.
 READ_ATTRIBUTES = ('title', 'placeholder', 'alt', 'aria-label',
                    'data-original-title')
@@ -65,6 +66,10 @@ class _ReadText(HTMLParser):
         # value's key (its own tables' filters do the same).
         dropdown = dict(attrs).get('data-toggle') == 'dropdown'
         for name, value in attrs:
+            if not _ATTRIBUTE_NAME.match(name):
+                # A quote inside a value ended it: the rest is lost text.
+                self.texts.append('broken attribute %s in <%s>' % (name,
+                                                                    tag))
             if name in READ_ATTRIBUTES and value and not (
                     dropdown and name == 'title'):
                 self.texts.append(value)
@@ -95,12 +100,14 @@ def unmarked(html, data=(), allowed=()):
     ours) and the ``allowed`` patterns are taken out. A translated text
     may span elements (a link inside a sentence): the page's texts are
     read as one, in order."""
-    data = sorted({item for item in data if item}, key=len, reverse=True)
+    # Whole words only: a one-letter name must not hide our words.
+    data_words = re.compile('|'.join(
+        r'(?<!\w)%s(?!\w)' % re.escape(item)
+        for item in sorted({item for item in data if item}, key=len,
+                           reverse=True)) or '(?!)')
     found = []
     for line in unwrapped('\n'.join(read_texts(html))).split('\n'):
-        rest = line
-        for item in data:
-            rest = rest.replace(item, ' ')
+        rest = data_words.sub(' ', line)
         for pattern in allowed:
             rest = re.sub(pattern, ' ', rest)
         if _LETTER.search(rest):

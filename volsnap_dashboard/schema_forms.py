@@ -16,6 +16,9 @@ import uuid
 from django import forms
 from django.core import validators
 from django.forms.utils import pretty_name
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from volsnap_dashboard.protection import parameters
@@ -153,14 +156,23 @@ def _translated(text):
     return _(text) if isinstance(text, str) and text else text
 
 
+# Escaped when drawn, in the reader's language (Horizon's own escape,
+# which it puts in Django's place, would translate it at once).
+_escaped = lazy(lambda text: format_html('{}', text), SafeString)
+
+
 def _field(prop, initial):
     """The Django field of one property."""
     schema = prop.schema
+    description = schema.get('description')
     # The package's schema texts are in its catalogs (schema_strings);
     # another plugin's show as written unless its own catalogs have them.
     kwargs = {'label': _translated(schema.get('title')) or
               pretty_name(prop.name),
-              'help_text': _translated(schema.get('description', '')),
+              # Horizon puts help texts into a title attribute unescaped:
+              # a plugin's quote or angle bracket must not end it.
+              'help_text': _escaped(_translated(description))
+              if description else '',
               'required': prop.field_required()}
     if initial is not None:
         kwargs['initial'] = initial

@@ -4,6 +4,7 @@ from unittest import mock
 
 from django import forms as django_forms
 from django.test import SimpleTestCase
+from django.utils.html import conditional_escape
 from horizon import forms
 
 from tests import plugins
@@ -48,8 +49,8 @@ class CinderSchemaTests(SimpleTestCase):
         name = fields['snapshot_name']
         self.assertIs(type(name), django_forms.CharField)
         self.assertEqual('Snapshot Name', name.label)
-        self.assertEqual(PLUGIN.get_options_schema()['properties'][
-            'snapshot_name']['description'], name.help_text)
+        self.assertEqual(conditional_escape(PLUGIN.get_options_schema()['properties'][
+            'snapshot_name']['description']), name.help_text)
         # Required, but '' is a valid string: the form may send it.
         self.assertFalse(name.required)
         force = fields['force']
@@ -138,6 +139,13 @@ class TestPluginSchemaTests(SimpleTestCase):
             {'keep_last_n': {'type': 'integer'}}))['keep_last_n']
         self.assertEqual('Keep last n', field.label)
         self.assertEqual('', field.help_text)
+        self.assertFalse(field.help_text)
+
+    def test_a_description_cannot_break_out_of_the_tooltip(self):
+        field = one_field({'type': 'string',
+                           'description': 'Say "<b>now</b>" & go'})
+        self.assertEqual('Say &quot;&lt;b&gt;now&lt;/b&gt;&quot; &amp; go',
+                         conditional_escape(field.help_text))
 
     def test_number_is_a_float_with_bounds(self):
         field = one_field({'type': 'number', 'minimum': 0.5,

@@ -41,3 +41,9 @@ def test_data_and_scripts_are_not_ours():
                     name='db-backup 2026')
     assert pseudo_locale.unmarked(html) == ['db-backup 2026:']
     assert pseudo_locale.unmarked(html, data={'db-backup 2026'}) == []
+
+
+def test_a_quote_that_ends_an_attribute_early_is_found():
+    html = rendered('<span title="{{ help|safe }}">?</span>',
+                    help='For example "30 1 * * *".')
+    assert pseudo_locale.unmarked(html, data={'For example'})
