@@ -1,4 +1,5 @@
-"""Every text a person reads on our pages went through translation.
+"""Every text a person reads on our pages went through translation, the
+scheduler's recorded reasons too.
 
 Horizon renders the pages of both panels, their forms and the messages
 their actions leave, on the dev cloud, with every translated string
@@ -7,6 +8,7 @@ wrapping must be the user's data (names, ids, metadata, zones, the
 operator's site name), never text of ours that no translator sees."""
 
 import datetime
+import html
 import re
 import zoneinfo
 
@@ -35,7 +37,9 @@ ADMIN_TABS = ('snapshots', 'schedules', 'admin_protections', 'orphans')
 DATA_FIELDS = ('name', 'description', 'id', 'host', 'availability_zone',
                'volume_type', 'os-vol-host-attr:host', 'display_name')
 DELETED_SCHEDULE = '0a1b2c3d'
-FAILED_VERIFICATION = 'Cinder could not read the snapshot'
+FAILED_VERIFICATION = ('Cinder put the temporary volume in error: No valid '
+                       'backend was found.')
+RUN_FAILED = 'the run failed unexpectedly (KeyError)'
 
 
 def _strings(info):
@@ -101,6 +105,11 @@ def cloud():
             for made in (snapshot, orphan):
                 devcloud.until_status(demo.volume_snapshots, made.id,
                                       'available')
+            # What the scheduler records, in its words (English).
+            slot = verification.times.now().replace(microsecond=0)
+            demo.volumes.set_metadata(volume, codec.encode_state(
+                schedule.id, model.ScheduleState().after_run(
+                    slot, slot, 'failed', RUN_FAILED)))
             demo.volume_snapshots.set_metadata(
                 snapshot, verification.outcome_metadata(
                     verification.FAILED,
@@ -167,6 +176,12 @@ def untranslated(client, urls, data):
 
 
 def test_every_page_and_form_is_translated(cloud):
+    schedule = '%sschedules/%s/%s/' % (INDEX, cloud['volume'].id,
+                                       cloud['schedule'].id)
+    with pseudo_locale.active():
+        shown = cloud['client'].get(schedule).content.decode()
+    # The recorded reason is on the page, translated (not only hidden).
+    assert html.escape(pseudo_locale.wrap(RUN_FAILED)) in shown
     data = data_of_the_cloud()
     found = untranslated(cloud['client'], project_pages(cloud), data)
     found.update(untranslated(horizon_client.login('admin'),

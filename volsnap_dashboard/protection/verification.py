@@ -50,9 +50,6 @@ VERIFICATION_STARTED_KEY = 'volsnap_verification_started'
 # The trust it was made with: the one it is deleted with.
 VERIFICATION_TRUST_KEY = 'volsnap_verification_trust'
 
-# Reasons recorded by the scheduler (Cinder's own reason where it has one).
-TIMED_OUT = 'timed out'
-INTERRUPTED = 'interrupted'
 
 
 @dataclasses.dataclass(frozen=True)

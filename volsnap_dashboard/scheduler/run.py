@@ -12,6 +12,8 @@ import dataclasses
 import datetime
 import logging
 
+from django.utils.translation import gettext as _
+
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import parameters
@@ -199,8 +201,9 @@ class Runner:
             return DONE_ELSEWHERE
         if self._plugin(schedule) is None:
             return self._finish(tenant.client, volume, schedule, due,
-                                INVALID, "its protection plugin (%s) is not "
-                                "one its provider offers" % schedule.plugin)
+                                INVALID, _(
+                                    "its protection plugin (%s) is not one "
+                                    "its provider offers") % schedule.plugin)
         try:
             return self._protect(tenant.client, volume, schedule, due, slot,
                                  held)
@@ -226,12 +229,12 @@ class Runner:
         volume_project = cinder_facts.volume_project(volume)
         if tenant.project_id != schedule.project_id or (
                 volume_project and tenant.project_id != volume_project):
-            return ("the schedule's authorization (trust) acts in another "
-                    "project than the volume's")
+            return _("the schedule's authorization (trust) acts in "
+                     "another project than the volume's")
         if tenant.trustor_id != schedule.owner_id:
-            return ("the schedule's authorization (trust) was given by "
-                    "another user than its recorded owner; its owner, or a "
-                    "member who takes it over, must save it again")
+            return _("the schedule's authorization (trust) was given by "
+                     "another user than its recorded owner: its owner, or a "
+                     "member who takes it over, must save it again")
         return ''
 
     def _record_unusable(self, due, trust_id, outcome, reason):
@@ -381,8 +384,9 @@ class Runner:
         if not self._delete_within_floor(client, schedule, snapshots,
                                          room.to_delete, PRUNED_FOR_ROOM,
                                          held, deleted):
-            return ("the schedule's newest available snapshot changed while "
-                    "room was being made; tried again at the next run")
+            return _("the schedule's newest available snapshot changed "
+                     "while room was being made: tried again at the next "
+                     "run")
         # Cinder gives the quota back only once a deletion has finished.
         for snapshot in room.to_delete:
             self._plugin(schedule).wait_for_deletion(

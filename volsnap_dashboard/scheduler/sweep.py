@@ -29,6 +29,8 @@ import functools
 import logging
 import threading
 
+from django.utils.translation import gettext_lazy as _
+
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection.schedule import codec
@@ -69,8 +71,9 @@ class Decision:
 
 def _unexpected(what, error):
     """The reason an unexpected exception gives: its type only, so the
-    reason, recorded once per change, is the same at every sweep."""
-    return '%s (%s)' % (what, type(error).__name__)
+    reason, recorded once per change, is the same at every sweep.
+    ``what`` names the error as ``%(error)s``."""
+    return str(what) % {'error': type(error).__name__}
 
 
 @dataclasses.dataclass
@@ -141,9 +144,12 @@ def decide(volume, schedule, now, owns=lambda sid: True, next_run=None):
         volume, schedule, slot, missed, run_now=requested is not None))
 
 
-SHARED_TRUST = ("its authorization (trust) is also named by another "
-                "schedule of the project; each schedule has its own: its "
-                "owner, or a member who takes it over, must save it again")
+SHARED_TRUST = _("its authorization (trust) is also named by another "
+                 "schedule of the project (each schedule has its own): its "
+                 "owner, or a member who takes it over, must save it again")
+RUNS_UNKNOWN = _("its runs cannot be computed (%(error)s)")
+RUN_FAILED = _("the run failed unexpectedly (%(error)s)")
+METADATA_UNREADABLE = _("the metadata could not be read (%(error)s)")
 
 
 def without_shared_trusts(decisions):
@@ -160,7 +166,7 @@ def without_shared_trusts(decisions):
         key(decision) for decision in decisions
         if isinstance(decision.schedule, model.Schedule))
     return [Decision(INVALID, decision.volume, decision.schedule,
-                     reason=SHARED_TRUST)
+                     reason=str(SHARED_TRUST))
             if isinstance(decision.schedule, model.Schedule)
             and decision.kind != NOT_MINE and named[key(decision)] > 1
             else decision for decision in decisions]
@@ -178,7 +184,7 @@ def _with_next_run(schedule):
                     schedule.id, schedule.volume_id, exc_info=True)
         return model.Invalid(
             id=schedule.id, volume_id=schedule.volume_id,
-            reason=_unexpected('its runs cannot be computed', error),
+            reason=_unexpected(RUNS_UNKNOWN, error),
             state=schedule.state), None
 
 
@@ -214,7 +220,7 @@ class DecodedVolumes:
                           volume.id)
             return [(model.Invalid(
                 id='', volume_id=volume.id, reason=_unexpected(
-                    'the metadata could not be read', error),
+                    METADATA_UNREADABLE, error),
                 record_state=False), None)]
         return [_with_next_run(schedule) for schedule in schedules]
 
@@ -270,8 +276,7 @@ class Sweeper:
             return decide(volume, schedule, now, self.owns, next_run)
         except Exception as error:  # noqa: BLE001 - one schedule, not all
             return Decision(INVALID, volume, schedule, error=error,
-                            reason=_unexpected('its runs cannot be computed',
-                                               error))
+                            reason=_unexpected(RUNS_UNKNOWN, error))
 
     def sweep(self, now, wait=True):
         """Decide at ``now`` and start every due run; ``wait``: until
@@ -366,7 +371,7 @@ class Sweeper:
                 self._failed_slots[(decision.volume.id, sid)] = due.slot
             outcome = self._invalid(dataclasses.replace(
                 decision, kind=INVALID, error=error,
-                reason=_unexpected('the run failed unexpectedly', error)))
+                reason=_unexpected(RUN_FAILED, error)))
         self._finished(report, sid, outcome)
 
     def _finished(self, report, sid, outcome):
@@ -376,11 +381,12 @@ class Sweeper:
 
     def _give_up(self, decision, report, error):
         """Record a run Cinder kept pushing back until its window ended."""
-        reason = ("not started: the Block Storage service asked to slow "
-                  "down (%s) until %d minutes after the run was due; the "
-                  "next run is due as usual"
-                  % (type(error).__name__,
-                     self.start_window.total_seconds() // 60))
+        reason = str(_(
+            "not started: the Block Storage service asked to slow down "
+            "(%(error)s) until %(minutes)d minutes after the run was due; "
+            "the next run is due as usual") % {
+                'error': type(error).__name__,
+                'minutes': self.start_window.total_seconds() // 60})
         with logcontext.of_run(decision.due):
             outcome = self.runner.skip(decision.due, reason)
         self._finished(report, decision.schedule.id, outcome)

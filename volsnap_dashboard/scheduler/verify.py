@@ -36,6 +36,8 @@ import logging
 import time
 import weakref
 
+from django.utils.translation import gettext as _
+
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.protection import base
@@ -355,7 +357,7 @@ class Verifier:
             return False
         if snapshot.status != 'available':
             self._finish(client, snapshot, verification.FAILED,
-                         "the snapshot is %s, not available"
+                         _("the snapshot is %s, not available")
                          % snapshot.status, [], report)
             return False
         now = self.clock()
@@ -385,8 +387,8 @@ class Verifier:
             return False
         except (errors.VolsnapAPIError, parameters.InvalidParameters) as exc:
             self._finish(client, snapshot, verification.FAILED,
-                         "Cinder did not create the temporary volume: %s"
-                         % exc, [], report)
+                         _("Cinder did not create the temporary volume: "
+                           "%s") % exc, [], report)
             return False
         self._in_flight = True
         LOG.info("verification of snapshot %s: started, temporary volume %s",
@@ -419,8 +421,8 @@ class Verifier:
                 return
         if volume is None:
             self._finish(client, snapshot, verification.FAILED,
-                         verification.INTERRUPTED + ": the temporary volume "
-                         "is gone", extra, report)
+                         _("interrupted: the temporary volume is gone"),
+                         extra, report)
             return
         now = self.clock()
         age = _age(volume, now)
@@ -428,14 +430,17 @@ class Verifier:
             outcome, reason = verification.OK, ''
         elif volume.status == 'error':
             outcome = verification.FAILED
-            reason = (self._plugin(snapshot).failure_reason(client,
-                                                            volume.id) or
-                      "Cinder put the temporary volume in error")
+            cinders = self._plugin(snapshot).failure_reason(client,
+                                                            volume.id)
+            reason = _("Cinder put the temporary volume in error: %s") % \
+                cinders if cinders else \
+                _("Cinder put the temporary volume in error")
         elif age is None or age > self.timeout:
             outcome = verification.FAILED
-            reason = ("%s: the temporary volume was still %s after %d "
-                      "seconds" % (verification.TIMED_OUT, volume.status,
-                                   self.timeout))
+            reason = _("timed out: the temporary volume was still "
+                       "%(status)s after %(seconds)d seconds") % {
+                           'status': volume.status,
+                           'seconds': self.timeout}
         else:
             LOG.info("verification of snapshot %s: temporary volume %s is "
                      "%s", sid, volume.id, volume.status)

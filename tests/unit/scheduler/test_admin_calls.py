@@ -151,11 +151,11 @@ def test_the_state_record_writes_that_schedules_state(scheduled):
     record = admin_calls.state_record(admin_calls.AdminCinder(cinder),
                                       'ab12cd34')
     state = model.ScheduleState(outcome=run.AUTHORIZATION_LOST,
-                                reason='gone')
+                                reason='no definition.')
     store.save_state(record, volume, 'ab12cd34', state)
     [schedule] = [s for s in store.schedules_of(cinder.volume(volume.id))
                   if s.id == 'ab12cd34']
-    assert schedule.state.reason == 'gone'
+    assert schedule.state.reason == 'no definition.'
 
 
 @pytest.mark.parametrize('keys', [

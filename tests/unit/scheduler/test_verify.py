@@ -215,7 +215,9 @@ def test_a_volume_in_error_fails_with_cinders_reason(cinder, clock):
     verifier(cinder, clock).sweep()
     metadata = cinder.snapshot_metadata(snapshot_id)
     assert metadata['volsnap_verify_outcome'] == 'failed'
-    assert metadata['volsnap_verify_reason'] == 'No valid backend was found.'
+    assert metadata['volsnap_verify_reason'] == (
+        'Cinder put the temporary volume in error: '
+        'No valid backend was found.')
     assert 'volsnap_verify' not in metadata
     assert cinder.temporary_volumes() == []
 

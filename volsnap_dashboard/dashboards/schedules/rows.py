@@ -13,6 +13,7 @@ from volsnap_dashboard.dashboards.schedules import guard as schedule_guard
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.dashboards.common import plugin_choice
+from volsnap_dashboard.protection import recorded_reasons
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import words
@@ -133,7 +134,7 @@ class ScheduleRow:
         if not self.valid:
             return self.schedule.reason
         if self.recorded:
-            return self.schedule.state.reason
+            return recorded_reasons.translated(self.schedule.state.reason)
         return ''
 
     @property

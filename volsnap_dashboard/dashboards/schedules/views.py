@@ -28,6 +28,7 @@ from volsnap_dashboard.dashboards.schedules import preview as schedule_preview
 from volsnap_dashboard.dashboards.schedules import rows as schedule_rows
 from volsnap_dashboard.dashboards.schedules import tables as schedule_tables
 from volsnap_dashboard.dashboards.snapshots.verify import marks as verify_marks
+from volsnap_dashboard.protection import recorded_reasons
 from volsnap_dashboard.protection.schedule import codec
 from volsnap_dashboard.protection.schedule import model
 from volsnap_dashboard.protection.schedule import states as schedule_states
@@ -169,7 +170,7 @@ def _history(row, zone):
         entries.append({
             'slot': schedule_tables.time_html(entry.get('slot'), zone),
             'outcome': schedule_tables.outcome_text(entry.get('outcome')),
-            'reason': entry.get('reason') or '',
+            'reason': recorded_reasons.translated(entry.get('reason')),
             'snapshot': entry.get('snapshot'),
             'deleted': entry.get('deleted') or [],
             'deleted_more': entry.get('deleted_more') or 0})

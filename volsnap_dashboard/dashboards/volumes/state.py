@@ -8,6 +8,7 @@ command line; its names are read here too, beside their words.
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from volsnap_dashboard.protection import recorded_reasons
 from volsnap_dashboard.protection.schedule import states as schedule_states
 from volsnap_dashboard.protection.volume_state import (  # noqa: F401
     MANUAL_ONLY, NO_RESTORE_POINT, PROTECTED, SCHEDULED_NO_SNAPSHOT,
@@ -42,7 +43,8 @@ def describe(protection):
             'state': display, 'count': protection.failures}
     if protection.recorded and protection.reason:
         return _("%(state)s, as the scheduler recorded: %(reason)s") % {
-            'state': display, 'reason': protection.reason}
+            'state': display,
+            'reason': recorded_reasons.translated(protection.reason)}
     if protection.recorded:
         return _("%s, as the scheduler recorded") % display
     if protection.reason:

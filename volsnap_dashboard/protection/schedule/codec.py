@@ -317,7 +317,9 @@ def _parsed(chunks):
     try:
         document, end = json.JSONDecoder().raw_decode(text)
     except ValueError as error:
-        raise Unreadable(_("not valid JSON (%s).") % error) from None
+        # Python's words on the JSON, short: the reason names the rest.
+        raise Unreadable(_("not valid JSON (%s).") % cut(str(error), 80)
+                         ) from None
     # The document must end where a chunk ends; what follows is stale.
     boundaries = {0}
     for chunk in chunks:

@@ -10,6 +10,7 @@ from django.utils import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from volsnap_dashboard.protection import recorded_reasons
 from volsnap_dashboard.protection import times
 from volsnap_dashboard.protection import verification
 
@@ -44,7 +45,8 @@ def ended(state, at=None):
             _("Verified %s ago") % age
         return format_html('<span class="volsnap-verified" title="{}">{}'
                            '</span>', times.utc_label(moment), text)
-    reason = state.reason or _("no reason recorded")
+    reason = recorded_reasons.translated(state.reason) or \
+        _("no reason recorded")
     text = _("Verification failed just now") if recent else \
         _("Verification failed %s ago") % age
     return format_html(
