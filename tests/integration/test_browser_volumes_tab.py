@@ -9,6 +9,8 @@ import datetime
 import os
 import re
 
+from django.utils import formats
+from django.utils import translation
 from playwright.sync_api import expect
 import pytest
 
@@ -124,8 +126,9 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     row = volume_row(page, unprotected_volume)
     expect(cell(row, STATE)).to_have_text('Scheduled, no restore point yet')
     expect(cell(row, NEWEST)).to_have_text('None')
-    expect(cell(row, NEXT_RUN)).to_have_text(
-        slot.strftime('%Y-%m-%d 03:30 UTC'))
+    with translation.override('en'):
+        day = formats.date_format(slot, 'DATE_FORMAT')
+    expect(cell(row, NEXT_RUN)).to_have_text(day + ' 03:30 UTC')
 
     # The scheduler makes the run, a minute after its slot.
     test_scheduler.run_once(

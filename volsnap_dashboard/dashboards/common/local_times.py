@@ -1,16 +1,16 @@
-"""The panels' times: in the user's Horizon time zone, to the minute,
-with UTC on hover, in one format on every page ("2026-12-07 09:05
-CET")."""
+"""The panels' times: in the user's Horizon time zone, with UTC on
+hover, the date as Django writes one in the reader's language ("Dec. 7,
+2026 09:05 CET", "7. Dezember 2026 09:05 CET")."""
 
 import datetime
 import zoneinfo
 
+from django.utils import formats
 from django.utils.html import format_html
 from horizon.utils import functions as horizon_utils
 
 from volsnap_dashboard.protection import times
 
-TIME_FORMAT = '%Y-%m-%d %H:%M %Z'
 
 
 def user_zone(request):
@@ -21,8 +21,21 @@ def user_zone(request):
         return datetime.timezone.utc
 
 
+def shown(local, weekday=False, seconds=False):
+    """``local`` (an aware datetime): the date as the reader's language
+    writes one, the time on the 24-hour clock schedules are set in, then
+    the zone's abbreviation; ``weekday`` first (schedules run on days of
+    the week); ``seconds`` for times that may be seconds apart."""
+    text = '%s %s %s' % (formats.date_format(local, 'DATE_FORMAT'),
+                         local.strftime('%H:%M:%S' if seconds else '%H:%M'),
+                         local.tzname())
+    if weekday:
+        return '%s, %s' % (formats.date_format(local, 'D'), text)
+    return text
+
+
 def in_zone(moment, zone):
-    return moment.astimezone(zone).strftime(TIME_FORMAT)
+    return shown(moment.astimezone(zone))
 
 
 def time_html(moment, zone, extra=''):

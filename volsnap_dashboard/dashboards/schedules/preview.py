@@ -11,9 +11,9 @@ import dataclasses
 import datetime
 
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.protection.schedule import retention as retention_rules
 from volsnap_dashboard.protection.schedule import timing
 from volsnap_dashboard.protection import times
@@ -25,24 +25,21 @@ RUNS_SHOWN = 5
 MAX_COUNTED_RUNS = 2000
 
 
-# Weekday, date, time and the zone's abbreviation (CET, CEST...): the
-# date in each datetime's own zone, never the page's.
-RUN_FORMAT = 'D Y-m-d H:i T'
-
-
 @dataclasses.dataclass
 class Run:
     """One coming run, in the schedule's zone and in UTC."""
     local: datetime.datetime
     utc: datetime.datetime
 
+    # Weekday, date, time and the zone's abbreviation (CET, CEST...):
+    # each in its own zone, never the page's.
     @property
     def local_text(self):
-        return dateformat.format(self.local, RUN_FORMAT)
+        return local_times.shown(self.local, weekday=True)
 
     @property
     def utc_text(self):
-        return dateformat.format(self.utc, RUN_FORMAT)
+        return local_times.shown(self.utc, weekday=True)
 
 
 def next_runs(when, now, count=RUNS_SHOWN):

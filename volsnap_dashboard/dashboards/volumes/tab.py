@@ -9,7 +9,6 @@ protect, and are deleted automatically."""
 
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils import http as http_utils
 from django.utils import timesince
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import tables
 
 from volsnap_dashboard.api import cinder
+from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.dashboards.common import plugin_choice
 from volsnap_dashboard.dashboards.common import tab_paging
 from volsnap_dashboard.dashboards.common import tables as common_tables
@@ -231,7 +231,7 @@ def next_run(volume):
         return '-'
     return format_html(
         '<span title="{}">{}</span>', times.utc_label(run),
-        formats.date_format(timezone.localtime(run), 'Y-m-d H:i T'))
+        local_times.shown(timezone.localtime(run)))
 
 
 def last_verified(volume):

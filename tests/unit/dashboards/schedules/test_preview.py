@@ -35,8 +35,8 @@ class NextRunsTests(SimpleTestCase):
                          runs[0].local.replace(tzinfo=None))
         self.assertEqual(datetime.datetime(2026, 11, 27, 1, 0, tzinfo=UTC),
                          runs[0].utc)
-        self.assertEqual('Fri 2026-11-27 02:00 CET', runs[0].local_text)
-        self.assertEqual('Fri 2026-11-27 01:00 UTC', runs[0].utc_text)
+        self.assertEqual('Fri, Nov. 27, 2026 02:00 CET', runs[0].local_text)
+        self.assertEqual('Fri, Nov. 27, 2026 01:00 UTC', runs[0].utc_text)
 
     def test_another_zone_moves_the_utc_times(self):
         berlin = preview.next_runs(DAILY_BERLIN, NOW)[0].utc
@@ -50,7 +50,7 @@ class NextRunsTests(SimpleTestCase):
     def test_summer_time_shows_in_the_local_text(self):
         june = datetime.datetime(2026, 5, 31, 12, tzinfo=UTC)
         run = preview.next_runs(DAILY_BERLIN, june)[0]
-        self.assertEqual('Mon 2026-06-01 02:00 CEST', run.local_text)
+        self.assertEqual('Mon, June 1, 2026 02:00 CEST', run.local_text)
         self.assertEqual(0, run.utc.hour)
 
 

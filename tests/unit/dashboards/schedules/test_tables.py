@@ -71,11 +71,11 @@ class PausedByTests(helpers.TestCase):
         request.user = self.user
         request.session = {}
         at = datetime.datetime(2026, 12, 7, 8, 5, tzinfo=UTC)
-        cases = ((USER_ID, False, 'Paused by you on 2026-12-07 08:05 UTC'),
+        cases = ((USER_ID, False, 'Paused by you on Dec. 7, 2026 08:05 UTC'),
                  ('u-admin', True,
-                  'Paused by an administrator on 2026-12-07 08:05 UTC'),
+                  'Paused by an administrator on Dec. 7, 2026 08:05 UTC'),
                  ('u-<b>', False, 'Paused by another member of the project '
-                                  '(user u-&lt;b&gt;) on 2026-12-07 08:05'))
+                                  '(user u-&lt;b&gt;) on Dec. 7, 2026 08:05'))
         for user_id, by_admin, said in cases:
             with self.subTest(user_id=user_id):
                 row = row_of(healthy(paused=True, paused_by=model.Pause(
@@ -209,7 +209,7 @@ class TableTests(helpers.TestCase):
         # Next run: 2026-03-11 02:00 in Berlin is 01:00 UTC, 21:00 the
         # day before in New York.
         self.assertIn('<span title="2026-03-11 01:00 UTC">'
-                      '2026-03-10 21:00 EDT</span>', html)
+                      'March 10, 2026 21:00 EDT</span>', html)
         # The reason once, in the state; the last run says how it went.
         self.assertEqual(1, html.count('quota &lt;exceeded&gt;'))
         self.assertIn('Failing, as the scheduler recorded: quota '

@@ -836,8 +836,8 @@ class PreviewTests(WorkflowTestCase):
             data, preview='1')).content.decode()
         self.assertIn('this schedule deletes 2 of its snapshots', html)
         # When each was made, in the schedule's zone and in UTC.
-        self.assertIn('made Thu 2026-01-01 01:00 CET, Thu 2026-01-01 00:00 '
-                      'UTC)', html)
+        self.assertIn('made Thu, Jan. 1, 2026 01:00 CET, '
+                      'Thu, Jan. 1, 2026 00:00 UTC)', html)
         self.assertIn('db-&lt;b&gt;0&lt;/b&gt;', html)
         self.assertIn('db-&lt;b&gt;1&lt;/b&gt;', html)
         self.assertNotIn('db-&lt;b&gt;2', html)

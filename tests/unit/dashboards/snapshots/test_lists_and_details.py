@@ -314,10 +314,12 @@ class CreatedColumnTests(helpers.TestCase):
     def test_in_the_users_zone_with_utc_on_hover(self):
         snapshot = fixtures.snapshot()  # made 2026-11-25 12:00 UTC
         self.assertEqual(
-            '<span title="2026-11-25 12:00 UTC">2026-11-25 21:00 JST</span>',
+            '<span title="2026-11-25 12:00 UTC">Nov. 25, 2026 21:00 JST'
+            '</span>',
             self.column('Asia/Tokyo').get_data(snapshot))
         self.assertEqual(
-            '<span title="2026-11-25 12:00 UTC">2026-11-25 12:00 UTC</span>',
+            '<span title="2026-11-25 12:00 UTC">Nov. 25, 2026 12:00 UTC'
+            '</span>',
             self.column().get_data(snapshot))
 
     def test_a_time_cinder_did_not_give_is_shown_as_given(self):

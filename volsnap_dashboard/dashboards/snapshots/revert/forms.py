@@ -13,6 +13,7 @@ from volsnap_dashboard.api import cinder
 from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.api import errors
 from volsnap_dashboard.api import microversions
+from volsnap_dashboard.dashboards.common import local_times
 from volsnap_dashboard.dashboards.snapshots.revert import marks as revert_marks
 from volsnap_dashboard.dashboards.snapshots.revert import rows as revert_rows
 
@@ -30,7 +31,7 @@ def snapshot_time(snapshot):
         taken = horizon_filters.parse_isotime(snapshot.created_at)
     except (TypeError, ValueError):
         return snapshot.created_at
-    return timezone.localtime(taken).strftime('%Y-%m-%d %H:%M:%S %Z')
+    return local_times.shown(timezone.localtime(taken), seconds=True)
 
 
 class RevertForm(forms.SelfHandlingForm):

@@ -393,7 +393,7 @@ class FormTests(helpers.TestCase):
         res = self.client.get(revert_url())
         self.assertEqual(200, res.status_code)
         self.assertContains(res, 'Volume "&lt;b&gt;db&lt;/b&gt;" goes back')
-        self.assertContains(res, '2026-11-25 12:00:00 UTC')
+        self.assertContains(res, 'Nov. 25, 2026 12:00:00 UTC')
         self.assertContains(res, 'Everything written to '
                                  '"&lt;b&gt;db&lt;/b&gt;" since then is lost')
         self.assertNotContains(res, '<b>db</b>')
@@ -403,7 +403,7 @@ class FormTests(helpers.TestCase):
         self.mock_cloud()
         self.client.cookies['django_timezone'] = 'Europe/Berlin'
         res = self.client.get(revert_url())
-        self.assertContains(res, '2026-11-25 13:00:00 CET')
+        self.assertContains(res, 'Nov. 25, 2026 13:00:00 CET')
 
     @helpers.create_mocks({cinder: ['snapshot_get', 'volume_get',
                                     'volume_revert_to_snapshot']})
@@ -428,7 +428,7 @@ class FormTests(helpers.TestCase):
         shown = [str(message) for message in
                  res.wsgi_request._messages]
         self.assertEqual(
-            ['Reverting volume "db" to snapshot "nightly" of 2026-11-25 '
+            ['Reverting volume "db" to snapshot "nightly" of Nov. 25, 2026 '
              '12:00:00 UTC: what was written to it since is discarded. The '
              'snapshot\'s row shows the volume "reverting" until it is '
              'available again (or in error, with the reason).'], shown)
