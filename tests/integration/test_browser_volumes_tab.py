@@ -146,7 +146,7 @@ def test_a_volume_from_unprotected_to_protected_by_a_schedule(
     expect(cell(row, AGE)).to_have_text(re.compile(
         r'^\s*snapshot taken \d+\sminutes? ago\s*$'))
     expect(cell(row, NEXT_RUN)).to_have_text(re.compile(
-        r'^\s*\d{4}-\d\d-\d\d 03:30 UTC\s*$'))
+        r'^\s*[A-Z][a-z]+\.? \d{1,2}, \d{4} 03:30 UTC\s*$'))
     state_filter(page, 'protected')
     expect(row).to_be_visible()
     state_filter(page, 'unprotected')
