@@ -8,11 +8,10 @@ from unittest import mock
 from django.test import SimpleTestCase
 from osc_lib import exceptions
 
+from tests.unit.osc import cli_app
 from tests.unit.scheduler import fakes
 from volsnap_dashboard.api import errors
-from volsnap_dashboard.api import trusts
 from volsnap_dashboard.osc import schedule_create
-from volsnap_dashboard.protection import registry
 from volsnap_dashboard.protection.schedule import store
 
 SCHEDULER_ID = 'a' * 32
@@ -25,18 +24,8 @@ class CreateScheduleTests(SimpleTestCase):
         self.cinder = fakes.FakeCinder()
         self.volumes = [self.cinder.add_volume(name=name)
                         for name in ('db', 'web')]
-        self.app = mock.Mock()
-        self.app.client_manager.auth_plugin_name = 'password'
-        holder = self.app.client_manager.volume_protection
-        holder.cinder = self.cinder
-        holder.project_id = fakes.DEMO
-        holder.user_id = 'b' * 32
-        holder.plugins = registry.volume_plugins()
-        patcher = mock.patch.multiple(trusts, create_trust=mock.DEFAULT,
-                                      delete_trust=mock.DEFAULT)
-        self.trusts = patcher.start()
-        self.addCleanup(patcher.stop)
-        self.trusts['create_trust'].side_effect = ['t-1', 't-2']
+        self.app = cli_app.app_of(self.cinder, fakes.DEMO, 'b' * 32)
+        self.trusts = cli_app.mocked_trusts(self)
 
     def run_command(self, *argv):
         command = schedule_create.CreateSchedule(self.app, None)

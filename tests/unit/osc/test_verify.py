@@ -15,7 +15,7 @@ from django.test import SimpleTestCase
 from osc_lib import exceptions
 
 from volsnap_dashboard.api import cinder_facts
-from volsnap_dashboard.api import trusts
+from tests.unit.osc import cli_app
 from volsnap_dashboard.osc import protections
 from volsnap_dashboard.osc import verify
 from volsnap_dashboard.protection import registry
@@ -60,18 +60,8 @@ class VerifyTests(SimpleTestCase):
         self.snapshots = {}
         self.cinder.volume_snapshots.get.side_effect = self._snapshot
         self.cinder.backups.get.side_effect = cinder_exc.NotFound(404)
-        self.app = mock.Mock()
-        self.app.client_manager.auth_plugin_name = 'password'
-        holder = self.app.client_manager.volume_protection
-        holder.cinder = self.cinder
-        holder.project_id = PROJECT
-        holder.user_id = USER
-        holder.plugins = registry.volume_plugins()
-        patcher = mock.patch.multiple(trusts, create_trust=mock.DEFAULT,
-                                      delete_trust=mock.DEFAULT)
-        self.trusts = patcher.start()
-        self.addCleanup(patcher.stop)
-        self.trusts['create_trust'].side_effect = ['t-1', 't-2']
+        self.app = cli_app.app_of(self.cinder, PROJECT, USER)
+        self.trusts = cli_app.mocked_trusts(self)
 
     def _snapshot(self, snapshot_id):
         if snapshot_id not in self.snapshots:
