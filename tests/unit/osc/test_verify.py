@@ -14,8 +14,8 @@ from cinderclient.v3 import volume_snapshots
 from django.test import SimpleTestCase
 from osc_lib import exceptions
 
-from volsnap_dashboard.api import cinder_facts
 from tests.unit.osc import cli_app
+from volsnap_dashboard.api import cinder_facts
 from volsnap_dashboard.osc import protections
 from volsnap_dashboard.osc import verify
 from volsnap_dashboard.protection import registry
