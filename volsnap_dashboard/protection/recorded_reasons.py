@@ -27,6 +27,7 @@ MAX_LENGTH = 1024
 MAX_DEPTH = 2
 MAX_PLACEHOLDERS = 4
 MAX_PARTS = 8
+MIN_LETTERS = 4
 _TAG = re.compile(r'([a-z_]{1,16}): (.+)', re.S)
 _PLACEHOLDER = re.compile(r'%(?:\((\w+)\))?([sdir%])')
 
@@ -55,10 +56,11 @@ class _Message:
             self.numeric.append(kind in 'di')
         self.literals.append(literal + msgid[position:])
         # Two placeholders side by side cannot be told apart; a message
-        # of punctuation alone ("%s: %s") would claim any text and
-        # translate nothing.
-        self.usable = all(self.literals[1:-1]) and any(
-            char.isalpha() for part in self.literals for char in part)
+        # of punctuation or a short word alone ("%s: %s", "%s of %s")
+        # would claim anyone's text.
+        self.usable = all(self.literals[1:-1]) and sum(
+            char.isalpha() for part in self.literals
+            for char in part) >= MIN_LETTERS
         # The most literal text first: the most specific message wins.
         self.weight = sum(len(part) for part in self.literals)
 
@@ -178,12 +180,17 @@ def _leading(text):
     plain, _filled = _messages()
     for length in _plain_lengths():
         if len(text) > length and text[length] in ' :(' and \
-                text[:length] in plain:
+                ' ' in text[:length] and text[:length] in plain:
             return _gettext(text[:length]) + text[length:]
     return None
 
 
 @functools.lru_cache(maxsize=1)
 def _plain_lengths():
+    """The lengths of the messages that may lead a reason: phrases (a
+    word alone, or punctuation, could claim anyone's text)."""
     plain, _filled = _messages()
-    return sorted({len(msgid) for msgid in plain}, reverse=True)
+    return sorted({len(msgid) for msgid in plain
+                   if ' ' in msgid and any(char.isalpha()
+                                           for char in msgid)},
+                  reverse=True)

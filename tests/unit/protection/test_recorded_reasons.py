@@ -53,3 +53,8 @@ def test_a_tenants_text_built_to_look_like_ours_stays_as_written():
     for hostile in ('(' * 120 + ': ' * 120, 'chunk 1 is ' * 100,
                     'not valid JSON (' * 60):
         assert german(hostile) == hostile[:recorded_reasons.MAX_LENGTH]
+
+
+def test_a_single_word_of_ours_does_not_claim_the_text_after_it():
+    assert german('Volumes are mine: all of them') == (
+        'Volumes are mine: all of them')
